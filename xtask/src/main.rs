@@ -1,3 +1,202 @@
-//! Project automation.
+//! Project automation: `cargo xtask play | test | bench | fuzz | setup`.
+//!
+//! Every command installs what it needs on a fresh Debian machine first (rustup target, wasm-bindgen-cli,
+//! Chromium), so the README's two commands work from a clean clone. Tools built from crates.io go to
+//! `.tools/` in the repository (ignored by git).
 
-fn main() {}
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+mod setup;
+#[cfg(test)]
+mod tidy;
+
+/// The wasm-bindgen version; must equal the `wasm-bindgen` pin in the workspace `Cargo.toml`.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+/// Crates that must build for `wasm32-unknown-unknown` (the pure core).
+pub const WASM_CRATES: &[&str] = &["strata-dockerfile"];
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cmd = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    match cmd {
+        "test" => test(rest),
+        "play" => play(rest),
+        "bench" => bench(rest),
+        "fuzz" => fuzz(rest),
+        "setup" => setup::all(&root()?),
+        _ => {
+            println!(
+                "usage: cargo xtask <command>\n\n  play    build strata and show it on the tutorials' examples\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The repository root.
+pub fn root() -> Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("xtask has no parent directory")?;
+    Ok(dir.to_path_buf())
+}
+
+/// A command run from the repository root with `.tools/bin` first on PATH.
+pub fn cmd(root: &Path, program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root);
+    let tools = root.join(".tools/bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![tools];
+    paths.extend(std::env::split_paths(&path));
+    if let Ok(joined) = std::env::join_paths(paths) {
+        c.env("PATH", joined);
+    }
+    c
+}
+
+/// Run `c`, echoing it, failing on a non-zero exit.
+pub fn run(mut c: Command) -> Result<()> {
+    eprintln!("$ {}", show(&c));
+    let status = c.status().with_context(|| format!("starting {}", show(&c)))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", show(&c));
+    }
+    Ok(())
+}
+
+fn show(c: &Command) -> String {
+    let mut s = c.get_program().to_string_lossy().into_owned();
+    for a in c.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+struct Step {
+    name: &'static str,
+    result: Result<()>,
+    secs: f64,
+}
+
+fn test(_args: &[String]) -> Result<()> {
+    let root = root()?;
+    setup::all(&root)?;
+    let mut steps: Vec<Step> = Vec::new();
+    let mut step = |name: &'static str, f: &dyn Fn() -> Result<()>| {
+        eprintln!("\n==> {name}");
+        let t = Instant::now();
+        let result = f();
+        if let Err(e) = &result {
+            eprintln!("==> {name}: FAILED: {e:#}");
+        }
+        steps.push(Step { name, result, secs: t.elapsed().as_secs_f64() });
+    };
+
+    step("fmt", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["fmt", "--all", "--", "--check"]);
+        run(c)
+    });
+    step("clippy", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+        run(c)
+    });
+    step("native tests", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["test", "--workspace"]);
+        run(c)
+    });
+    step("wasm32 build of the core crates", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["build", "--target", "wasm32-unknown-unknown"]);
+        for k in WASM_CRATES {
+            c.args(["-p", k]);
+        }
+        run(c)
+    });
+    step("wasm32 tests in Node", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["test", "--target", "wasm32-unknown-unknown", "--tests"]);
+        for k in WASM_CRATES {
+            c.args(["-p", k]);
+        }
+        run(c)
+    });
+    step("wasm32 tests in headless Chromium", &|| {
+        let mut c = cmd(&root, "cargo");
+        c.args(["test", "--target", "wasm32-unknown-unknown", "--tests"]);
+        for k in WASM_CRATES {
+            c.args(["-p", k]);
+        }
+        c.env("WASM_BINDGEN_USE_BROWSER", "1");
+        c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        run(c)
+    });
+    println!("\nstrata test summary:");
+    let mut failed = 0;
+    for s in &steps {
+        let verdict = if s.result.is_ok() { "ok" } else { "FAILED" };
+        if s.result.is_err() {
+            failed += 1;
+        }
+        println!("  {:<36} {:>6}  {:>6.1}s", s.name, verdict, s.secs);
+    }
+    println!("xtask test: {} passed, {} failed", steps.len() - failed, failed);
+    if failed > 0 {
+        bail!("{failed} test step(s) failed");
+    }
+    Ok(())
+}
+
+fn play(_args: &[String]) -> Result<()> {
+    let root = root()?;
+    setup::rust(&root)?;
+    let mut c = cmd(&root, "cargo");
+    c.args(["build", "--quiet", "-p", "strata-cli"]);
+    run(c)?;
+    let strata = root.join("target/debug/strata");
+    let strata = strata.to_string_lossy();
+    println!("strata is built at {strata}. The browser playground is not built yet; here is what the CLI sees.\n");
+    println!("== the examples (from the tutorials people learn Docker with): {strata} example");
+    let mut c = cmd(&root, &strata);
+    c.arg("example");
+    run(c)?;
+    for (name, file) in [("python-app", "examples/python-app.Dockerfile"), ("myip", "examples/myip.Dockerfile")] {
+        println!("\n== {name}: {strata} lint {file}");
+        let _ = cmd(&root, &strata).args(["lint", file]).status();
+        println!("\n== {name}: {strata} parse --dump {file}   (BuildKit's syntax tree)");
+        let _ = cmd(&root, &strata).args(["parse", "--dump", file]).status();
+    }
+    println!("\nTry it on your own Dockerfile: {strata} lint path/to/Dockerfile");
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    let root = root()?;
+    setup::rust(&root)?;
+    let mut c = cmd(&root, "cargo");
+    c.args(["bench", "-p", "strata-dockerfile", "--bench", "parse", "--"]).args(args);
+    run(c)
+}
+
+fn fuzz(args: &[String]) -> Result<()> {
+    let root = root()?;
+    let secs: u64 = match args.first() {
+        Some(s) => s.parse().context("fuzz takes a number of seconds")?,
+        None => 600,
+    };
+    setup::cargo_fuzz(&root)?;
+    let mut c = cmd(&root, "cargo");
+    c.current_dir(root.join("fuzz"));
+    c.args(["+nightly", "fuzz", "run", "parse", "--", &format!("-max_total_time={secs}"), "-rss_limit_mb=4096"]);
+    run(c)
+}

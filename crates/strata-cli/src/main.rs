@@ -1,3 +1,178 @@
-//! The `strata` binary: argument parsing, output and exit codes; no build semantics live here.
+//! The `strata` binary: argument parsing, output formats and exit codes.
+//!
+//! Build semantics do not live here: every verb is a thin shell over the library crates, so that the
+//! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors, 2 usage or I/O error.
 
-fn main() {}
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use strata_dockerfile::{Diagnostic, Severity};
+
+mod examples;
+
+#[derive(Parser)]
+#[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a Dockerfile and print BuildKit's syntax tree dump.
+    Parse {
+        /// Print BuildKit's `Node.Dump` format (what `frontend/dockerfile/parser/dumper` prints).
+        #[arg(long)]
+        dump: bool,
+        /// The Dockerfile (`-` reads standard input).
+        file: String,
+    },
+    /// Check a Dockerfile and explain what Docker would do differently from what it looks like.
+    Lint {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The Dockerfile (`-` reads standard input).
+        file: String,
+    },
+    /// Explain a diagnostic code (`strata explain SD0100`), or list them all.
+    Explain {
+        /// The code; omit it to list every rule.
+        code: Option<String>,
+    },
+    /// Print an example Dockerfile from the tutorials strata teaches with (omit NAME to list them).
+    Example {
+        /// The example's name.
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "strata: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Parse { dump, file } => parse(&file, dump),
+        Command::Lint { format, file } => lint(&file, format),
+        Command::Explain { code } => explain(code.as_deref()),
+        Command::Example { name } => examples::print(name.as_deref()),
+    }
+}
+
+/// Read a Dockerfile: a path, or `-` for standard input. Invalid UTF-8 is replaced, with a warning.
+fn read_source(file: &str) -> Result<(String, String)> {
+    let mut bytes = Vec::new();
+    let name = if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+        "<stdin>".to_string()
+    } else {
+        bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
+        file.to_string()
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            eprintln!("{name}: warning: not valid UTF-8 (first bad byte at offset {at}); invalid bytes read as U+FFFD");
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    Ok((name, text))
+}
+
+fn parse(file: &str, dump: bool) -> Result<ExitCode> {
+    let (name, text) = read_source(file)?;
+    let parsed = strata_dockerfile::parse(&text);
+    let errors: Vec<Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        eprint!("{}", strata_dockerfile::render(&name, &text, &errors));
+        return Ok(ExitCode::from(1));
+    }
+    let mut out = std::io::stdout().lock();
+    if dump {
+        writeln!(out, "{}", parsed.ast.dump())?;
+    } else {
+        for ins in &parsed.ast.instructions {
+            writeln!(out, "{}:{}-{}: {}", name, ins.start_line, ins.end_line, ins.original)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lint(file: &str, format: Format) -> Result<ExitCode> {
+    let (name, text) = read_source(file)?;
+    let diagnostics = strata_dockerfile::lint::check(&text);
+    match format {
+        Format::Text => {
+            let rendered = strata_dockerfile::render(&name, &text, &diagnostics);
+            print!("{rendered}");
+            let n_err = diagnostics.iter().filter(|d| d.is_error()).count();
+            let n_warn = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            if diagnostics.is_empty() {
+                eprintln!("{name}: no problems found");
+            } else {
+                eprintln!("{name}: {n_err} error(s), {n_warn} warning(s)");
+            }
+        }
+        Format::Json => {
+            let items: Vec<serde_json::Value> = diagnostics.iter().map(|d| diagnostic_json(&name, d)).collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        }
+    }
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn diagnostic_json(file: &str, d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "file": file,
+        "code": d.code,
+        "rule": strata_dockerfile::rule(d.code).map(|r| r.name),
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "help": d.help,
+        "line": d.span.line,
+        "column": d.span.col,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_col,
+        "start": d.span.start,
+        "end": d.span.end,
+    })
+}
+
+fn explain(code: Option<&str>) -> Result<ExitCode> {
+    match code {
+        None => {
+            for r in strata_dockerfile::rules() {
+                println!("{}  {:<7}  {:<32}  {}", r.code, r.severity.as_str(), r.name, r.summary);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(code) => match strata_dockerfile::rule(code) {
+            Some(r) => {
+                println!("{} {} ({})\n\n{}\n\n{}", r.code, r.name, r.severity.as_str(), r.summary, r.explanation);
+                Ok(ExitCode::SUCCESS)
+            }
+            None => anyhow::bail!("unknown code {code}; `strata explain` lists them all"),
+        },
+    }
+}

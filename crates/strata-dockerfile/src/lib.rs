@@ -13,11 +13,13 @@ pub mod ast;
 mod diagnostic;
 pub mod instructions;
 pub mod lint;
+mod render;
 pub mod shell;
 mod span;
 mod syntax;
 
 pub use diagnostic::{Diagnostic, Rule, Severity};
+pub use render::render;
 pub use span::{LineIndex, Span};
 pub use syntax::{parse, Parsed};
 

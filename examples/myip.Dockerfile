@@ -1,0 +1,3 @@
+FROM centos
+RUN yum install -y curl
+RNTRYPOINT ["curl", "-s", "https://ip.example"]

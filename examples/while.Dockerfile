@@ -1,0 +1,4 @@
+FROM busybox
+COPY . /
+RUN cat /hello.txt
+ENTRYPOINT ["/bin/sh","/while.sh"]
