@@ -1,6 +1,8 @@
-//! Unit tests of the crate's cross-module invariants.
+//! Unit tests of the crate's cross-module invariants; they run natively and, under wasm-bindgen-test, in
+//! Node and headless Chromium.
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn rule_codes_are_unique_and_well_formed() {
     let rules = crate::rules();
     for pair in rules.windows(2) {
@@ -13,7 +15,8 @@ fn rule_codes_are_unique_and_well_formed() {
     }
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn line_index_maps_offsets_to_lines_and_char_columns() {
     let text = "FROM a\r\nRUN é x\nCMD";
     let idx = crate::LineIndex::new(text);
@@ -26,7 +29,8 @@ fn line_index_maps_offsets_to_lines_and_char_columns() {
     assert_eq!(idx.line_range(text, 4), None);
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn render_points_at_the_span_with_help() {
     let text = "FROM busybox\nWORKDIR /app # x\n";
     let idx = crate::LineIndex::new(text);
@@ -40,7 +44,8 @@ fn render_points_at_the_span_with_help() {
     );
 }
 
-#[test]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn render_survives_spans_past_the_text() {
     let d = crate::Diagnostic::error(
         "SD0001",
