@@ -23,7 +23,7 @@
 //! [`Lexer::variables`] lists the references of a word without an environment, for lint rules.
 //!
 //! Fidelity notes: variable names are matched case-sensitively (BuildKit on Linux); letters and digits in
-//! names follow Go's `unicode` categories. Nesting of `${…}` operands is limited to 128 levels (BuildKit has
+//! names follow Go's `unicode` categories. Nesting of `${…}` operands is limited to [`MAX_DEPTH`] levels (BuildKit has
 //! no limit). In `process_words`, BuildKit versions that share one word buffer between nested `${…}`
 //! operands can lose the text before such an operand (`a${x:-b}` → `b`); strata keeps it (`ab`).
 
@@ -378,7 +378,8 @@ fn go_printable(c: char) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn go_quote_matches_strconv() {
         assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
         assert_eq!(go_quote("\n\t\u{1b}"), r#""\n\t\x1b""#);
@@ -388,7 +389,8 @@ mod tests {
         );
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn env_lists_last_wins() {
         let pairs = vec![
             ("a".to_owned(), "1".to_owned()),
@@ -400,5 +402,36 @@ mod tests {
         assert_eq!(Env::get(&entries, "b"), Some(""));
         assert_eq!(Env::get(&entries, "c"), None);
         assert_eq!(Env::get(&[("k", "v")], "k"), Some("v"));
+    }
+
+    /// The deepest nesting allowed, through double quotes (the biggest frames), in every entry point.
+    fn deepest(lexer: &Lexer) {
+        let d = MAX_DEPTH - 1;
+        let w = format!("{}$A{}", "${a:-\"".repeat(d), "\"}".repeat(d));
+        let env = [("A", "x")];
+        assert_eq!(lexer.process_word(&w, &env).as_deref(), Ok("x"));
+        assert_eq!(lexer.process_words(&w, &env), Ok(vec!["x".to_owned()]));
+        assert!(lexer.process_word_with_matches(&w, &env).is_ok());
+        assert_eq!(lexer.variables(&w).len(), d + 1);
+        let too_deep = format!("{}x", "${a:-\"".repeat(d + 10));
+        assert!(lexer.process_word(&too_deep, &env).is_err());
+    }
+
+    /// Debug builds need about 4 KiB per level; the limit keeps the worst case well inside small stacks
+    /// (wasm's 1 MiB, a 2 MiB test thread).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn deepest_nesting_fits_in_512_kib() {
+        let t = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(|| deepest(&Lexer::new('\\')))
+            .expect("spawn");
+        assert!(t.join().is_ok());
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn deepest_nesting_fits_on_the_wasm_stack() {
+        deepest(&Lexer::new('\\'));
     }
 }

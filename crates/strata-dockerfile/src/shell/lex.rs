@@ -8,7 +8,7 @@ use super::{Env, Lexer, Operator, VarRef};
 
 /// How deeply `${…}` operands may nest (`${a:-${b:-…}}`). BuildKit has no limit; strata refuses deeper
 /// nesting with an error rather than risk the stack.
-pub const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = 64;
 
 /// An error before the `failed to process "…"` wrapping: BuildKit's own text and where it happened.
 #[derive(Debug)]
@@ -27,13 +27,6 @@ fn fail(reason: impl Into<String>, offset: usize) -> Fail {
 /// The text Go's `string(ch)` gives for a scanner character; end of input (-1) prints as U+FFFD.
 fn go_char(c: Option<char>) -> char {
     c.unwrap_or('\u{fffd}')
-}
-
-fn unsupported(chs: &str, offset: usize) -> Fail {
-    fail(
-        format!("unsupported modifier ({chs}) in substitution"),
-        offset,
-    )
 }
 
 /// POSIX special parameters, which are one-character names.
@@ -152,10 +145,7 @@ impl<'w, 'e> Run<'w, 'e> {
         words: Option<&mut Words>,
     ) -> Result<String, Fail> {
         if self.depth >= MAX_DEPTH {
-            return Err(fail(
-                format!("substitutions nested too deeply (more than {MAX_DEPTH} levels)"),
-                self.pos,
-            ));
+            return Err(too_deep(self.pos));
         }
         self.depth += 1;
         let saved = std::mem::replace(&mut self.raw_escapes, raw_escapes);
@@ -165,6 +155,7 @@ impl<'w, 'e> Run<'w, 'e> {
         result
     }
 
+    #[inline(always)]
     fn stop_on_inner(
         &mut self,
         stop: Option<char>,
@@ -216,10 +207,7 @@ impl<'w, 'e> Run<'w, 'e> {
             }
         }
         match stop {
-            Some(stop) => Err(fail(
-                format!("unexpected end of statement while looking for matching {stop}"),
-                self.pos,
-            )),
+            Some(stop) => Err(unterminated(stop, self.pos)),
             None => Ok(result),
         }
     }
@@ -236,12 +224,7 @@ impl<'w, 'e> Run<'w, 'e> {
         }
         loop {
             match self.next() {
-                None => {
-                    return Err(fail(
-                        "unexpected end of statement while looking for matching single-quote",
-                        open,
-                    ))
-                }
+                None => return Err(unterminated_quote("single", open)),
                 Some('\'') => {
                     if raw {
                         result.push('\'');
@@ -267,12 +250,7 @@ impl<'w, 'e> Run<'w, 'e> {
         }
         loop {
             match self.peek() {
-                None => {
-                    return Err(fail(
-                        "unexpected end of statement while looking for matching double-quote",
-                        open,
-                    ))
-                }
+                None => return Err(unterminated_quote("double", open)),
                 Some('"') => {
                     self.next();
                     if raw {
@@ -368,6 +346,9 @@ impl<'w, 'e> Run<'w, 'e> {
     }
 
     /// `$name` or `${…}`, at a `$`.
+    ///
+    /// This and [`Self::stop_on`] recurse into each other for nested operands, so everything that is not
+    /// parsing is kept out of line to keep the frames small.
     fn dollar(&mut self) -> Result<String, Fail> {
         let start = self.pos;
         self.next();
@@ -377,112 +358,43 @@ impl<'w, 'e> Run<'w, 'e> {
             if name.is_empty() {
                 return Ok("$".to_owned());
             }
-            if self.scanning() {
-                self.record(name, start, name_start, false, None);
-                return Ok(String::new());
-            }
-            return Ok(match self.lookup(name) {
-                Some(v) => v.to_owned(),
-                None if self.lexer.skip_unset_env => format!("${name}"),
-                None => String::new(),
-            });
+            return Ok(self.plain(name, start, name_start, false));
         }
         self.next();
         match self.peek() {
-            None => return Err(fail("syntax error: missing '}'", start)),
-            Some('{' | '}' | ':') => return Err(fail("syntax error: bad substitution", start)),
+            None => return Err(missing_brace(start)),
+            Some('{' | '}' | ':') => return Err(bad_substitution(start)),
             Some(_) => {}
         }
         let name_start = self.pos;
         let name = self.name();
         let op_start = self.pos;
-        let mut ch = self.next();
-        let mut chs = String::new();
-        chs.push(go_char(ch));
-        match ch {
-            Some('}') => {
-                if self.scanning() {
-                    self.record(name, start, name_start, true, None);
-                    return Ok(String::new());
-                }
-                Ok(match self.lookup(name) {
-                    Some(v) => v.to_owned(),
-                    None if self.lexer.skip_unset_env => format!("${{{name}}}"),
-                    None => String::new(),
-                })
-            }
+        let first = self.next();
+        match first {
+            Some('}') => Ok(self.plain(name, start, name_start, true)),
             Some(':' | '+' | '-' | '?' | '#' | '%') => {
-                let colon = ch == Some(':');
-                if colon {
-                    ch = self.next();
-                    chs.push(go_char(ch));
-                }
-                let raw = matches!(ch, Some('#' | '%'));
+                let colon = first == Some(':');
+                let op = if colon { self.next() } else { first };
+                let raw = matches!(op, Some('#' | '%'));
                 if colon && raw {
-                    return Err(unsupported(&chs, op_start));
+                    return Err(unsupported(colon, op, op_start));
                 }
-                let longest = raw && self.peek() == ch;
+                let longest = raw && self.peek() == op;
                 let word = match self.stop_on(Some('}'), raw, None) {
                     Ok(w) => w,
-                    Err(_) if self.at_end() => {
-                        return Err(fail("syntax error: missing '}'", start))
-                    }
+                    Err(_) if self.at_end() => return Err(missing_brace(start)),
                     Err(e) => return Err(e),
                 };
-                if self.scanning() {
-                    let operator = match ch {
-                        Some('-') => Operator::Default { colon },
-                        Some('+') => Operator::Alternative { colon },
-                        Some('?') => Operator::Required { colon },
-                        Some('#') => Operator::RemovePrefix { longest },
-                        Some('%') => Operator::RemoveSuffix { longest },
-                        _ => return Err(unsupported(&chs, op_start)),
-                    };
-                    self.record(name, start, name_start, true, Some(operator));
-                    return Ok(String::new());
-                }
-                let value = self.lookup(name);
-                if value.is_none() && self.lexer.skip_unset_env {
-                    return Ok(format!("${{{name}{chs}{word}}}"));
-                }
-                let empty = value.is_none_or(str::is_empty);
-                match ch {
-                    Some('-') => Ok(match value {
-                        Some(v) if !(colon && v.is_empty()) => v.to_owned(),
-                        _ => word,
-                    }),
-                    Some('+') => Ok(if value.is_none() || (colon && empty) {
-                        String::new()
-                    } else {
-                        word
-                    }),
-                    Some('?') => {
-                        let default = match value {
-                            None => "is not allowed to be unset",
-                            Some("") if colon => "is not allowed to be empty",
-                            Some(v) => return Ok(v.to_owned()),
-                        };
-                        let message = if word.is_empty() {
-                            default
-                        } else {
-                            word.as_str()
-                        };
-                        Err(fail(format!("{name}: {message}"), start))
-                    }
-                    Some(op @ ('#' | '%')) => {
-                        let value = value.unwrap_or("");
-                        let (pattern, greedy) = match word.strip_prefix(op) {
-                            Some(rest) => (rest, true),
-                            None => (word.as_str(), false),
-                        };
-                        if op == '#' {
-                            trim_prefix(pattern, value, greedy, start)
-                        } else {
-                            trim_suffix(pattern, value, greedy, start)
-                        }
-                    }
-                    _ => Err(unsupported(&chs, op_start)),
-                }
+                let m = Modifier {
+                    name,
+                    start,
+                    name_start,
+                    op_start,
+                    colon,
+                    op,
+                    longest,
+                };
+                self.modifier(m, word)
             }
             Some('/') => {
                 let all = self.peek() == Some('/');
@@ -491,59 +403,229 @@ impl<'w, 'e> Run<'w, 'e> {
                 }
                 let pattern = match self.stop_on(Some('/'), true, None) {
                     Ok(p) => p,
-                    Err(_) if self.at_end() => {
-                        return Err(fail("syntax error: missing '/' in ${}", start))
-                    }
+                    Err(_) if self.at_end() => return Err(missing_slash(start)),
                     Err(e) => return Err(e),
                 };
                 let replacement = match self.stop_on(Some('}'), true, None) {
                     Ok(r) => r,
-                    Err(_) if self.at_end() => {
-                        return Err(fail("syntax error: missing '}'", start))
-                    }
+                    Err(_) if self.at_end() => return Err(missing_brace(start)),
                     Err(e) => return Err(e),
                 };
-                if self.scanning() {
-                    self.record(
-                        name,
-                        start,
-                        name_start,
-                        true,
-                        Some(Operator::Replace { all }),
-                    );
-                    return Ok(String::new());
-                }
-                let value = self.lookup(name);
-                if value.is_none() && self.lexer.skip_unset_env {
-                    // BuildKit writes a single `/` back even for `//`.
-                    return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
-                }
-                let value = value.unwrap_or("");
-                let re = Pattern::compile(pattern.chars(), true).map_err(|e| {
-                    fail(
-                        format!("invalid pattern ({pattern}) in substitution: {e}"),
-                        start,
-                    )
-                })?;
-                if all {
-                    return Ok(re.replace_all(value, &replacement));
-                }
-                let (chars, offsets) = chars_and_offsets(value);
-                Ok(match re.find_first(&chars, false) {
-                    Some((a, b)) => {
-                        let byte = |i: usize| offsets.get(i).copied().unwrap_or(value.len());
-                        let mut out = String::with_capacity(value.len() + replacement.len());
-                        out.push_str(value.get(..byte(a)).unwrap_or(""));
-                        out.push_str(&replacement);
-                        out.push_str(value.get(byte(b)..).unwrap_or(""));
-                        out
-                    }
-                    None => value.to_owned(),
-                })
+                self.replace(name, start, name_start, all, &pattern, &replacement)
             }
-            _ => Err(unsupported(&chs, op_start)),
+            _ => Err(unsupported(false, first, op_start)),
         }
     }
+
+    /// `$name` / `${name}`.
+    #[inline(never)]
+    fn plain(&mut self, name: &str, start: usize, name_start: usize, braced: bool) -> String {
+        if self.scanning() {
+            self.record(name, start, name_start, braced, None);
+            return String::new();
+        }
+        match self.lookup(name) {
+            Some(v) => v.to_owned(),
+            None if self.lexer.skip_unset_env && braced => format!("${{{name}}}"),
+            None if self.lexer.skip_unset_env => format!("${name}"),
+            None => String::new(),
+        }
+    }
+
+    /// `${name<op>word}` for `-`, `+`, `?`, `#`, `%` (with or without `:`), once `word` is expanded.
+    #[inline(never)]
+    fn modifier(&mut self, m: Modifier<'_>, word: String) -> Result<String, Fail> {
+        let Modifier {
+            name,
+            start,
+            name_start,
+            op_start,
+            colon,
+            op,
+            longest,
+        } = m;
+        if self.scanning() {
+            let operator = match op {
+                Some('-') => Operator::Default { colon },
+                Some('+') => Operator::Alternative { colon },
+                Some('?') => Operator::Required { colon },
+                Some('#') => Operator::RemovePrefix { longest },
+                Some('%') => Operator::RemoveSuffix { longest },
+                _ => return Err(unsupported(colon, op, op_start)),
+            };
+            self.record(name, start, name_start, true, Some(operator));
+            return Ok(String::new());
+        }
+        let value = self.lookup(name);
+        if value.is_none() && self.lexer.skip_unset_env {
+            let colon = if colon { ":" } else { "" };
+            return Ok(format!("${{{name}{colon}{}{word}}}", go_char(op)));
+        }
+        let empty = value.is_none_or(str::is_empty);
+        match op {
+            Some('-') => Ok(match value {
+                Some(v) if !(colon && v.is_empty()) => v.to_owned(),
+                _ => word,
+            }),
+            Some('+') => Ok(if value.is_none() || (colon && empty) {
+                String::new()
+            } else {
+                word
+            }),
+            Some('?') => {
+                let default = match value {
+                    None => "is not allowed to be unset",
+                    Some("") if colon => "is not allowed to be empty",
+                    Some(v) => return Ok(v.to_owned()),
+                };
+                let message = if word.is_empty() {
+                    default
+                } else {
+                    word.as_str()
+                };
+                Err(fail(format!("{name}: {message}"), start))
+            }
+            Some(op @ ('#' | '%')) => {
+                let value = value.unwrap_or("");
+                let (pattern, greedy) = match word.strip_prefix(op) {
+                    Some(rest) => (rest, true),
+                    None => (word.as_str(), false),
+                };
+                if op == '#' {
+                    trim_prefix(pattern, value, greedy, start)
+                } else {
+                    trim_suffix(pattern, value, greedy, start)
+                }
+            }
+            _ => Err(unsupported(colon, op, op_start)),
+        }
+    }
+
+    /// `${name/pattern/replacement}` and `${name//pattern/replacement}`, once both are expanded.
+    #[inline(never)]
+    fn replace(
+        &mut self,
+        name: &str,
+        start: usize,
+        name_start: usize,
+        all: bool,
+        pattern: &str,
+        replacement: &str,
+    ) -> Result<String, Fail> {
+        if self.scanning() {
+            self.record(
+                name,
+                start,
+                name_start,
+                true,
+                Some(Operator::Replace { all }),
+            );
+            return Ok(String::new());
+        }
+        let value = self.lookup(name);
+        if value.is_none() && self.lexer.skip_unset_env {
+            // BuildKit writes a single `/` back even for `//`.
+            return Ok(format!("${{{name}/{pattern}/{replacement}}}"));
+        }
+        let value = value.unwrap_or("");
+        let re = Pattern::compile(pattern.chars(), true).map_err(|e| {
+            fail(
+                format!("invalid pattern ({pattern}) in substitution: {e}"),
+                start,
+            )
+        })?;
+        if all {
+            return Ok(re.replace_all(value, replacement));
+        }
+        let (chars, offsets) = chars_and_offsets(value);
+        Ok(match re.find_first(&chars, false) {
+            Some((a, b)) => {
+                let byte = |i: usize| offsets.get(i).copied().unwrap_or(value.len());
+                let mut out = String::with_capacity(value.len() + replacement.len());
+                out.push_str(value.get(..byte(a)).unwrap_or(""));
+                out.push_str(replacement);
+                out.push_str(value.get(byte(b)..).unwrap_or(""));
+                out
+            }
+            None => value.to_owned(),
+        })
+    }
+}
+
+/// A parsed `${name<op>word}` before evaluation.
+struct Modifier<'w> {
+    name: &'w str,
+    /// Offset of the `$`.
+    start: usize,
+    name_start: usize,
+    /// Offset of the character after the name.
+    op_start: usize,
+    /// `:` came before the operator.
+    colon: bool,
+    /// The operator character (None at the end of the word).
+    op: Option<char>,
+    /// The operator is doubled (`##`, `%%`), by the text as written.
+    longest: bool,
+}
+
+#[cold]
+#[inline(never)]
+fn too_deep(offset: usize) -> Fail {
+    fail(
+        format!("substitutions nested too deeply (more than {MAX_DEPTH} levels)"),
+        offset,
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn unterminated(stop: char, offset: usize) -> Fail {
+    fail(
+        format!("unexpected end of statement while looking for matching {stop}"),
+        offset,
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn unterminated_quote(kind: &str, offset: usize) -> Fail {
+    fail(
+        format!("unexpected end of statement while looking for matching {kind}-quote"),
+        offset,
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn missing_brace(offset: usize) -> Fail {
+    fail("syntax error: missing '}'", offset)
+}
+
+#[cold]
+#[inline(never)]
+fn missing_slash(offset: usize) -> Fail {
+    fail("syntax error: missing '/' in ${}", offset)
+}
+
+#[cold]
+#[inline(never)]
+fn bad_substitution(offset: usize) -> Fail {
+    fail("syntax error: bad substitution", offset)
+}
+
+/// `unsupported modifier (…) in substitution`, naming the operator as BuildKit does: the character after
+/// the name, or `:` and the one after it.
+#[cold]
+#[inline(never)]
+fn unsupported(colon: bool, op: Option<char>, offset: usize) -> Fail {
+    let colon = if colon { ":" } else { "" };
+    fail(
+        format!(
+            "unsupported modifier ({colon}{}) in substitution",
+            go_char(op)
+        ),
+        offset,
+    )
 }
 
 /// `${v#p}` / `${v##p}`: drop the shortest / longest prefix of `value` that the pattern matches.

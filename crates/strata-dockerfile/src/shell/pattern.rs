@@ -184,8 +184,7 @@ impl Vm {
         };
         let base = self.pending.len();
         let mut j = state;
-        loop {
-            let Some(mark) = seen.get_mut(j) else { break };
+        while let Some(mark) = seen.get_mut(j) {
             if *mark == gen {
                 break;
             }
@@ -333,7 +332,8 @@ mod tests {
         pat.find_first(&text.chars().collect::<Vec<_>>(), anchored)
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn leftmost_first() {
         assert_eq!(first("*", true, true, "abc"), Some((0, 3)));
         assert_eq!(first("*", false, true, "abc"), Some((0, 0)));
@@ -346,7 +346,8 @@ mod tests {
         assert_eq!(first("a**b", false, false, "zzaxbxb"), Some((2, 5)));
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn escapes() {
         assert!(Pattern::compile("\\".chars(), true).is_err());
         assert!(Pattern::compile("\\x".chars(), true).is_err());
@@ -355,7 +356,8 @@ mod tests {
         assert_eq!(first("\\}", true, true, "}a"), Some((0, 1)));
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn reverse() {
         let r = |p: &str| reverse_pattern(p).into_iter().collect::<String>();
         assert_eq!(r("a\\*c"), "c\\*a");
@@ -365,11 +367,14 @@ mod tests {
         assert_eq!(r("\\\\b"), "b\\\\");
     }
 
-    #[test]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
     fn replace_all_like_go() {
         let p = |s: &str| Pattern::compile(s.chars(), true).unwrap();
         assert_eq!(p("").replace_all("ab", "-"), "-a-b-");
-        assert_eq!(p("x*").replace_all("axxb", "-"), "a-b");
+        assert_eq!(p("x*").replace_all("axxb", "-"), "a-");
+        // The empty matches right after "ab" and "cd" are not replaced again.
+        assert_eq!(p("*").replace_all("ab\ncd", "-"), "-\n-");
         assert_eq!(p("?").replace_all("ab", "<$0>"), "<a><b>");
         assert_eq!(p("?").replace_all("ab", "${0}$$$1$x$"), "a$$b$$");
         assert_eq!(p("?").replace_all("a", "${0"), "${0");
