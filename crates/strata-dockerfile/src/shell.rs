@@ -292,6 +292,7 @@ impl Lexer {
         env: &dyn Env,
     ) -> Result<Expansion, ExpandError> {
         let mut run = lex::Run::new(self, word, env);
+        run.capture = true;
         let result = run
             .stop_on(None, self.raw_escapes, None)
             .map_err(|f| wrap(word, f))?;

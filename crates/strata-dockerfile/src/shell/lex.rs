@@ -91,6 +91,8 @@ pub(super) struct Run<'w, 'e> {
     env: &'e dyn Env,
     raw_escapes: bool,
     depth: usize,
+    /// Record looked-up names in `matched` / `unmatched` (only `process_word_with_matches` needs them).
+    pub(super) capture: bool,
     pub(super) matched: BTreeSet<String>,
     pub(super) unmatched: BTreeSet<String>,
     /// `Some` in scanning mode ([`Lexer::variables`]): references are listed and nothing is evaluated.
@@ -112,6 +114,7 @@ impl<'w, 'e> Run<'w, 'e> {
             env,
             raw_escapes: lexer.raw_escapes,
             depth: 0,
+            capture: false,
             matched: BTreeSet::new(),
             unmatched: BTreeSet::new(),
             refs: None,
@@ -314,6 +317,9 @@ impl<'w, 'e> Run<'w, 'e> {
     fn lookup(&mut self, name: &str) -> Option<&'e str> {
         let env: &'e dyn Env = self.env;
         let value = env.get(name);
+        if !self.capture {
+            return value;
+        }
         let set = if value.is_some() {
             &mut self.matched
         } else {
