@@ -1,0 +1,1 @@
+//! Layer tars: deterministic writing, defensive reading, compression.

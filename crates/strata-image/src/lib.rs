@@ -1,0 +1,34 @@
+//! Images and layers: the in-memory filesystem, changesets, copy-on-write, deterministic tar and digests.
+//!
+//! Start with [`Tree`], an in-memory filesystem with everything a layer can record (files whose contents are
+//! shared or modelled, directories, symlinks, hardlinks, devices, fifos; mode, owner, mtime, xattrs). A
+//! [`Changeset`] is one layer's content per the OCI layer spec: additions and modifications with their parent
+//! directories, whiteouts and opaque markers. [`Changeset::apply`] stacks a layer on a tree and [`diff`]
+//! computes the layer between two trees the way overlayfs and Docker do. [`Overlay`] is the copy-on-write view
+//! a build step or container works in: a read-only lower tree and a writable upper whose changeset is what
+//! `docker commit` or a RUN step produces. [`layer`] writes and reads layer tars deterministically and
+//! [`digest`] computes diff_ids, ChainIDs and image IDs.
+//!
+//! This crate knows nothing about Dockerfiles, processes or the operating system: no files, clocks or threads.
+//! Times are passed in, bytes come in and go out as values and `std::io` streams, and the same code runs in the
+//! browser (wasm32) and in the CLI.
+
+mod changeset;
+mod content;
+pub mod digest;
+mod error;
+pub mod layer;
+mod overlay;
+mod resolve;
+mod tree;
+
+pub use changeset::{diff, Changeset, Entry, EntryKind};
+pub use content::{Content, ContentReader};
+pub use digest::Digest;
+pub use error::{Error, Result};
+pub use overlay::Overlay;
+pub use resolve::{normalize, MAX_SYMLINKS};
+pub use tree::{Attrs, NodeKind, Stat, Timestamp, Tree, Xattrs};
+
+#[cfg(test)]
+mod tests;
