@@ -1,0 +1,555 @@
+//! One logical line to an instruction node: keyword, `--flags`, and the per-instruction argument parser.
+//!
+//! The order is BuildKit's: trim the line, split off the keyword at the first run of ASCII blanks
+//! (`[\t\v\f\r ]+`), peel leading `--flag` words, trim what is left (`rest`), then dispatch on the
+//! lower-cased keyword:
+//!
+//! | parser                 | instructions                          |
+//! |------------------------|---------------------------------------|
+//! | whitespace-delimited   | FROM, EXPOSE                          |
+//! | one string             | MAINTAINER, USER, WORKDIR, STOPSIGNAL |
+//! | JSON or one string     | RUN, CMD, ENTRYPOINT, SHELL           |
+//! | JSON or whitespace     | ADD, COPY, VOLUME                     |
+//! | name/value triples     | ENV, LABEL                            |
+//! | words                  | ARG                                   |
+//! | type, then JSON/string | HEALTHCHECK                           |
+//! | sub-command            | ONBUILD                               |
+//! | one empty value        | anything else                         |
+//!
+//! Every value carries the byte range, in the logical line, of the text it was read from.
+
+use super::dump::{go_lower, go_quote, go_trim_space, is_go_space};
+use super::json::{parse_array, JsonOutcome};
+
+/// How many `ONBUILD` levels may nest (`ONBUILD ONBUILD … RUN`). BuildKit's parser has no limit (its
+/// instruction layer refuses `ONBUILD ONBUILD` anyway); strata stops here so that nesting cannot cost
+/// stack depth.
+pub(super) const MAX_ONBUILD_DEPTH: usize = 16;
+
+/// A value and the logical-line byte range it was read from.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Piece {
+    pub(super) text: String,
+    pub(super) start: usize,
+    pub(super) end: usize,
+}
+
+impl Piece {
+    fn new(text: impl Into<String>, start: usize, end: usize) -> Piece {
+        Piece {
+            text: text.into(),
+            start,
+            end,
+        }
+    }
+}
+
+/// An error BuildKit's parser would return, with the logical-line range it is about.
+#[derive(Debug, Clone)]
+pub(super) struct RawError {
+    pub(super) code: &'static str,
+    pub(super) message: String,
+    pub(super) start: usize,
+    pub(super) end: usize,
+}
+
+/// BuildKit's instruction `Node`, in logical-line coordinates.
+#[derive(Debug, Default)]
+pub(super) struct Node {
+    pub(super) keyword: Piece,
+    pub(super) flags: Vec<Piece>,
+    pub(super) args: Vec<Piece>,
+    pub(super) json: bool,
+    pub(super) child: Option<Box<Node>>,
+    pub(super) rest: Piece,
+    /// The range of the text this node was made from (BuildKit's `Original`).
+    pub(super) original: (usize, usize),
+}
+
+impl Node {
+    /// BuildKit's `canContainHeredoc`: RUN, COPY, ADD (or ONBUILD wrapping one), not in JSON form.
+    pub(super) fn can_contain_heredoc(&self) -> bool {
+        let mut node = self;
+        if go_lower(&node.keyword.text) == "onbuild" {
+            if let Some(child) = &node.child {
+                node = child;
+            }
+        }
+        matches!(
+            go_lower(&node.keyword.text).as_str(),
+            "run" | "copy" | "add"
+        ) && !node.json
+    }
+}
+
+/// `[\t\v\f\r ]`, BuildKit's `reWhitespace` class.
+fn is_blank(b: u8) -> bool {
+    matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// Go's `unicode.IsSpace(rune(b))` for a single byte (read as Latin-1).
+fn is_latin1_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | 0x85 | 0xA0)
+}
+
+/// The first char boundary of `s` at or after `i`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// `s` trimmed of Unicode white space, with the offset of the trimmed text (`s` starts at `off`).
+fn trim_piece(s: &str, off: usize) -> Piece {
+    let lead = s.len() - s.trim_start_matches(is_go_space).len();
+    let t = go_trim_space(s);
+    Piece::new(t, off + lead, off + lead + t.len())
+}
+
+/// BuildKit's `newNodeFromLine` for `text`, which starts at logical offset `base`. Errors are pushed to
+/// `errors`; the node is still returned (with the arguments that could be read).
+pub(super) fn parse_node(
+    text: &str,
+    base: usize,
+    escape: char,
+    depth: usize,
+    errors: &mut Vec<RawError>,
+) -> Node {
+    let trimmed = trim_piece(text, base);
+    let t = trimmed.text.as_str();
+    let t0 = trimmed.start;
+    let split = t.bytes().position(is_blank);
+    let (keyword, flags, rest) = match split {
+        None => (
+            Piece::new(t, t0, t0 + t.len()),
+            Vec::new(),
+            Piece::new("", t0 + t.len(), t0 + t.len()),
+        ),
+        Some(i) => {
+            let j = i + t
+                .as_bytes()
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&b| is_blank(b))
+                .count();
+            let raw = t.get(j..).unwrap_or_default();
+            let (rem, flags) = extract_flags(raw, t0 + j);
+            let rem = ceil_boundary(raw, rem);
+            let rest = trim_piece(raw.get(rem..).unwrap_or_default(), t0 + j + rem);
+            (
+                Piece::new(t.get(..i).unwrap_or_default(), t0, t0 + i),
+                flags,
+                rest,
+            )
+        }
+    };
+    let r = &rest;
+    let mut child = None;
+    let result = match go_lower(&keyword.text).as_str() {
+        "from" | "expose" => Ok((whitespace_delimited(&r.text, r.start), false)),
+        "maintainer" | "user" | "workdir" | "stopsignal" => {
+            Ok((one_string(&r.text, r.start), false))
+        }
+        "run" | "cmd" | "entrypoint" | "shell" => maybe_json(&r.text, r.start),
+        "add" | "copy" | "volume" => maybe_json_to_list(&r.text, r.start),
+        "env" => name_val(&r.text, r.start, "ENV", escape).map(|a| (a, false)),
+        "label" => name_val(&r.text, r.start, "LABEL", escape).map(|a| (a, false)),
+        "arg" => Ok((words(&r.text, r.start, escape), false)),
+        "healthcheck" => health(&r.text, r.start),
+        "onbuild" => {
+            if r.text.is_empty() {
+                Ok((Vec::new(), false))
+            } else if depth + 1 > MAX_ONBUILD_DEPTH {
+                Err(RawError {
+                    code: "SD0011",
+                    message: format!("ONBUILD nested more than {MAX_ONBUILD_DEPTH} levels deep"),
+                    start: r.start,
+                    end: r.end,
+                })
+            } else {
+                child = Some(Box::new(parse_node(
+                    &r.text,
+                    r.start,
+                    escape,
+                    depth + 1,
+                    errors,
+                )));
+                Ok((Vec::new(), false))
+            }
+        }
+        _ => Ok((vec![Piece::new("", r.start, r.end)], false)),
+    };
+    let (args, json) = result.unwrap_or_else(|e| {
+        errors.push(e);
+        (Vec::new(), false)
+    });
+    Node {
+        keyword,
+        flags,
+        args,
+        json,
+        child,
+        rest,
+        original: (base, base + text.len()),
+    }
+}
+
+/// BuildKit's `extractBuilderFlags` on `line` (at logical offset `off`): the leading `--flag` words, and
+/// the byte index where the rest starts.
+///
+/// Like BuildKit this walks bytes, not characters: a non-ASCII byte in a flag becomes the Latin-1
+/// character of the same value, and bytes 0x85 and 0xA0 separate words. Quotes are removed and `\`
+/// (always `\`, whatever the escape directive says) keeps the next byte. A bare `--` ends the flags.
+fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let b = line.as_bytes();
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut quote = 0u8;
+    let mut blank_ok = false;
+    let mut start = 0;
+    let mut pos = 0;
+    while pos <= b.len() {
+        let ch = b.get(pos).copied().unwrap_or(0);
+        if phase == Phase::Spaces {
+            if pos == b.len() {
+                break;
+            }
+            if is_latin1_space(ch) {
+                pos += 1;
+                continue;
+            }
+            if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
+                return (pos, words);
+            }
+            phase = Phase::Word;
+            start = pos;
+        }
+        if pos == b.len() {
+            if word != "--" && (blank_ok || !word.is_empty()) {
+                words.push(Piece::new(word, off + start, off + pos));
+            }
+            break;
+        }
+        let mut ch = ch;
+        if phase == Phase::Word {
+            if is_latin1_space(ch) {
+                phase = Phase::Spaces;
+                if word == "--" {
+                    return (pos, words);
+                }
+                if blank_ok || !word.is_empty() {
+                    words.push(Piece::new(
+                        std::mem::take(&mut word),
+                        off + start,
+                        off + pos,
+                    ));
+                }
+                word.clear();
+                blank_ok = false;
+                pos += 1;
+                continue;
+            }
+            if ch == b'\'' || ch == b'"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+                pos += 1;
+                continue;
+            }
+            if ch == b'\\' {
+                if pos + 1 == b.len() {
+                    pos += 1;
+                    continue;
+                }
+                pos += 1;
+                ch = b.get(pos).copied().unwrap_or(0);
+            }
+            word.push(char::from(ch));
+            pos += 1;
+            continue;
+        }
+        // In quotes.
+        if ch == quote {
+            phase = Phase::Word;
+            pos += 1;
+            continue;
+        }
+        if ch == b'\\' {
+            if pos + 1 == b.len() {
+                phase = Phase::Word;
+                pos += 1;
+                continue;
+            }
+            pos += 1;
+            ch = b.get(pos).copied().unwrap_or(0);
+        }
+        word.push(char::from(ch));
+        pos += 1;
+    }
+    (b.len(), words)
+}
+
+/// BuildKit's `parseStringsWhitespaceDelimited`: split on runs of `[\t\v\f\r ]`.
+fn whitespace_delimited(rest: &str, off: usize) -> Vec<Piece> {
+    if rest.is_empty() {
+        return Vec::new();
+    }
+    let b = rest.as_bytes();
+    let mut out = Vec::new();
+    let (mut beg, mut i) = (0, 0);
+    while i < b.len() {
+        if b.get(i).copied().is_some_and(is_blank) {
+            let sep = i;
+            while b.get(i).copied().is_some_and(is_blank) {
+                i += 1;
+            }
+            out.push(Piece::new(
+                rest.get(beg..sep).unwrap_or_default(),
+                off + beg,
+                off + sep,
+            ));
+            beg = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(Piece::new(
+        rest.get(beg..).unwrap_or_default(),
+        off + beg,
+        off + rest.len(),
+    ));
+    out
+}
+
+/// BuildKit's `parseString`: the whole rest as one value.
+fn one_string(rest: &str, off: usize) -> Vec<Piece> {
+    if rest.is_empty() {
+        Vec::new()
+    } else {
+        vec![Piece::new(rest, off, off + rest.len())]
+    }
+}
+
+/// BuildKit's `parseJSON` step shared by the two "maybe JSON" parsers.
+fn json(rest: &str, off: usize) -> Result<Option<Vec<Piece>>, RawError> {
+    match parse_array(rest) {
+        JsonOutcome::Strings(items) => Ok(Some(
+            items
+                .into_iter()
+                .map(|s| Piece::new(s.text, off + s.start, off + s.end))
+                .collect(),
+        )),
+        JsonOutcome::NotStrings { start, end } => Err(RawError {
+            code: "SD0003",
+            message: "when using JSON array syntax, arrays must be comprised of strings only"
+                .into(),
+            start: off + start,
+            end: off + end,
+        }),
+        JsonOutcome::Invalid => Ok(None),
+    }
+}
+
+/// BuildKit's `parseMaybeJSON`: a JSON array of strings, or the whole rest as one value.
+fn maybe_json(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
+    if rest.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    Ok(match json(rest, off)? {
+        Some(items) => (items, true),
+        None => (one_string(rest, off), false),
+    })
+}
+
+/// BuildKit's `parseMaybeJSONToList`: a JSON array of strings, or a whitespace split.
+fn maybe_json_to_list(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
+    Ok(match json(rest, off)? {
+        Some(items) => (items, true),
+        None => (whitespace_delimited(rest, off), false),
+    })
+}
+
+/// BuildKit's `parseHealthConfig`: the type word (`CMD`, `NONE`, …), then `parseMaybeJSON` on the rest.
+/// The type ends at the first byte Go's `unicode.IsSpace` accepts when read as Latin-1.
+fn health(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
+    let b = rest.as_bytes();
+    let sep = b
+        .iter()
+        .position(|&x| is_latin1_space(x))
+        .unwrap_or(b.len());
+    if sep == 0 {
+        return Ok((Vec::new(), false));
+    }
+    let next = sep
+        + b.get(sep..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&x| is_latin1_space(x))
+            .count();
+    let next = ceil_boundary(rest, next);
+    let typ = String::from_utf8_lossy(b.get(..sep).unwrap_or_default()).into_owned();
+    let (cmd, json) = maybe_json(rest.get(next..).unwrap_or_default(), off + next)?;
+    let mut args = vec![Piece::new(typ, off, off + sep)];
+    args.extend(cmd);
+    Ok((args, json))
+}
+
+/// BuildKit's `parseNameVal` for ENV and LABEL: `(key, value, separator)` triples.
+///
+/// If the first word has no `=`, this is the legacy `KEY value…` form: the key is the text up to the
+/// first blank run and the value everything after it, raw, with separator `""`. Otherwise every word
+/// must be `key=value` (split at the first `=`, quotes kept), with separator `"="`.
+fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece>, RawError> {
+    let ws = words(rest, off, escape);
+    let Some(first) = ws.first() else {
+        return Ok(Vec::new());
+    };
+    if !first.text.contains('=') {
+        let b = rest.as_bytes();
+        let Some(i) = b.iter().position(|&x| is_blank(x)) else {
+            return Err(RawError {
+                code: "SD0002",
+                message: format!("{key} must have two arguments"),
+                start: off,
+                end: off + rest.len(),
+            });
+        };
+        let j = i + b
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&x| is_blank(x))
+            .count();
+        return Ok(vec![
+            Piece::new(rest.get(..i).unwrap_or_default(), off, off + i),
+            Piece::new(rest.get(j..).unwrap_or_default(), off + j, off + rest.len()),
+            Piece::new("", off + i, off + j),
+        ]);
+    }
+    let mut out = Vec::with_capacity(ws.len() * 3);
+    for w in ws {
+        let Some(eq) = w.text.find('=') else {
+            return Err(RawError {
+                code: "SD0009",
+                message: format!(
+                    "syntax error - can't find = in {}. Must be of the form: name=value",
+                    go_quote(&w.text)
+                ),
+                start: w.start,
+                end: w.end,
+            });
+        };
+        let at = (w.start + eq).min(w.end);
+        out.push(Piece::new(
+            w.text.get(..eq).unwrap_or_default(),
+            w.start,
+            at,
+        ));
+        out.push(Piece::new(
+            w.text.get(eq + 1..).unwrap_or_default(),
+            (at + 1).min(w.end),
+            w.end,
+        ));
+        out.push(Piece::new("=", at, (at + 1).min(w.end)));
+    }
+    Ok(out)
+}
+
+/// BuildKit's `parseWords`: split on Unicode white space outside quotes, keeping quotes and escapes.
+///
+/// Outside quotes the escape token and the character after it are both kept; inside `"…"` too; inside
+/// `'…'` the escape token is an ordinary character. An escape token at the very end is dropped.
+pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let mut out = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut start = 0;
+    let mut pos = 0;
+    let at = |pos: usize| rest.get(pos..).and_then(|s| s.chars().next());
+    loop {
+        let Some(mut ch) = at(pos) else {
+            if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
+                out.push(Piece::new(word, off + start, off + pos));
+            }
+            break;
+        };
+        let mut width = ch.len_utf8();
+        if phase == Phase::Spaces {
+            if is_go_space(ch) {
+                pos += width;
+                continue;
+            }
+            phase = Phase::Word;
+            start = pos;
+        }
+        if phase == Phase::Word {
+            if is_go_space(ch) {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    out.push(Piece::new(
+                        std::mem::take(&mut word),
+                        off + start,
+                        off + pos,
+                    ));
+                }
+                word.clear();
+                blank_ok = false;
+                pos += width;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if ch == escape {
+                if pos + width == rest.len() {
+                    pos += width;
+                    continue;
+                }
+                word.push(ch);
+                pos += width;
+                ch = at(pos).unwrap_or(ch);
+                width = ch.len_utf8();
+            }
+            word.push(ch);
+            pos += width;
+            continue;
+        }
+        // In quotes.
+        if ch == quote {
+            phase = Phase::Word;
+        }
+        if ch == escape && quote != '\'' {
+            if pos + width == rest.len() {
+                phase = Phase::Word;
+                pos += width;
+                continue;
+            }
+            pos += width;
+            word.push(ch);
+            ch = at(pos).unwrap_or(ch);
+            width = ch.len_utf8();
+        }
+        word.push(ch);
+        pos += width;
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! Positions: logical-line offsets back to source offsets, and source offsets to [`Span`]s.
+//!
+//! A logical line is assembled from pieces of physical lines (continuations join them, comment and empty
+//! lines drop out), so an offset in it is mapped back through the [`Segments`] recorded while joining.
+//! [`Locator`] turns source offsets into line/column pairs in amortised constant time: columns on pure
+//! ASCII lines are a subtraction, and on other lines counting resumes from the previous answer when it
+//! can, so a 10 MB line with a million words does not cost a million scans from the line start.
+
+use crate::Span;
+
+/// Where each piece of a logical line came from in the source.
+#[derive(Debug, Default)]
+pub(super) struct Segments {
+    /// `(logical offset, source offset)` of every non-empty piece, in order.
+    segs: Vec<(usize, usize)>,
+    /// Source offset used when the logical line is empty.
+    fallback: usize,
+}
+
+impl Segments {
+    /// An empty mapping; offsets map to `fallback` until a piece is pushed.
+    pub(super) fn new(fallback: usize) -> Segments {
+        Segments {
+            segs: Vec::new(),
+            fallback,
+        }
+    }
+
+    /// Record that `len` bytes at logical offset `logical` were copied from source offset `source`.
+    pub(super) fn push(&mut self, logical: usize, source: usize, len: usize) {
+        if len > 0 {
+            self.segs.push((logical, source));
+        }
+    }
+
+    /// The source offset of logical offset `pos`.
+    pub(super) fn to_source(&self, pos: usize) -> usize {
+        let idx = self.segs.partition_point(|s| s.0 <= pos);
+        match idx.checked_sub(1).and_then(|i| self.segs.get(i)) {
+            Some(&(logical, source)) => source + (pos - logical),
+            None => self.segs.first().map_or(self.fallback, |s| s.1),
+        }
+    }
+
+    /// The source range of the logical range `start..end`.
+    pub(super) fn range(&self, start: usize, end: usize) -> (usize, usize) {
+        if end > start {
+            (self.to_source(start), self.to_source(end - 1) + 1)
+        } else {
+            let p = self.to_source(start);
+            (p, p)
+        }
+    }
+}
+
+/// Source offsets to line/column [`Span`]s, with the same numbering as [`crate::LineIndex`].
+pub(super) struct Locator<'a> {
+    text: &'a str,
+    /// Byte offset at which each line starts.
+    line_starts: Vec<usize>,
+    /// Whether each line (up to the next line start) is pure ASCII.
+    ascii: Vec<bool>,
+    /// The last non-ASCII answer: `(line index, offset, column)`.
+    cache: (usize, usize, usize),
+}
+
+impl<'a> Locator<'a> {
+    /// Index `text` in one pass.
+    pub(super) fn new(text: &'a str) -> Locator<'a> {
+        let mut line_starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b >= 0x80 {
+                line_ascii = false;
+            } else if b == b'\n' {
+                line_starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        Locator {
+            text,
+            line_starts,
+            ascii,
+            cache: (usize::MAX, 0, 0),
+        }
+    }
+
+    /// 1-based line and column of byte offset `offset` (clamped to the text).
+    fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(idx).copied().unwrap_or(0);
+        if self.ascii.get(idx).copied().unwrap_or(false) {
+            return (idx + 1, offset - start + 1);
+        }
+        let (from, base) = if self.cache.0 == idx && self.cache.1 <= offset {
+            (self.cache.1, self.cache.2)
+        } else {
+            (start, 1)
+        };
+        let bytes = self.text.as_bytes().get(from..offset).unwrap_or_default();
+        let col = base + bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        self.cache = (idx, offset, col);
+        (idx + 1, col)
+    }
+
+    /// The span of source bytes `start..end`, widened to character boundaries.
+    pub(super) fn span(&mut self, start: usize, end: usize) -> Span {
+        let mut start = start.min(self.text.len());
+        let mut end = end.clamp(start, self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        let (line, col) = self.line_col(start);
+        let (end_line, end_col) = self.line_col(end);
+        Span {
+            start,
+            end,
+            line,
+            col,
+            end_line,
+            end_col,
+        }
+    }
+}
