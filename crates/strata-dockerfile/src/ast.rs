@@ -110,3 +110,18 @@ pub struct Heredoc {
     /// The body and terminator lines.
     pub span: Span,
 }
+
+impl Heredoc {
+    /// The body as it is used: when `chomp` (`<<-`), leading tabs are removed from every line (BuildKit's
+    /// `ChompHeredocContent`); otherwise the content unchanged.
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
+        if !self.chomp {
+            return std::borrow::Cow::Borrowed(&self.content);
+        }
+        let mut out = String::with_capacity(self.content.len());
+        for line in self.content.split_inclusive('\n') {
+            out.push_str(line.trim_start_matches('\t'));
+        }
+        std::borrow::Cow::Owned(out)
+    }
+}
