@@ -1,1 +1,432 @@
-//! Layer tars: deterministic writing, defensive reading, compression.
+//! Layer tars: deterministic writing, defensive reading, compression and digests.
+//!
+//! [`write_tar`] writes a [`Changeset`] as Docker does: ustar headers, PAX records only where ustar cannot hold
+//! a value (long names and link targets, sizes from 8 GiB, ids from 2^21, times before 1970 or after 2242,
+//! xattrs), entries in the changeset's order, directory names with a trailing `/`, whiteouts and opaque
+//! markers as empty regular files. Nothing depends on the clock or the host: the same changeset always gives
+//! the same bytes, hence the same `diff_id`. Times are written in whole seconds, as Docker's writer does.
+//!
+//! [`read_layer`] reads a plain or gzip-compressed layer back into a [`Changeset`] and refuses anything that
+//! could reach outside the tree it will be applied to or that is not a well-formed layer; every error names
+//! the entry.
+
+use std::collections::HashSet;
+use std::io::{self, Read, Write};
+
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+use flate2::{Compression as GzLevel, GzBuilder};
+use tar::{EntryType, Header};
+
+use crate::changeset::{OPAQUE_MARKER, WHITEOUT_PREFIX};
+use crate::digest::HashingWriter;
+use crate::resolve::normalize;
+use crate::{Attrs, Changeset, Content, Digest, Entry, EntryKind, Error, Result, Timestamp};
+
+/// How a layer blob is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// A plain tar (`application/vnd.oci.image.layer.v1.tar`).
+    None,
+    /// Gzip (`…tar+gzip`).
+    Gzip,
+    /// Zstandard (`…tar+zstd`): recognized, not yet readable.
+    Zstd,
+}
+
+impl Compression {
+    /// Recognizes the compression from a blob's first bytes.
+    pub fn detect(blob: &[u8]) -> Compression {
+        if blob.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if blob.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+}
+
+/// The identities of a written layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerDigests {
+    /// sha256 of the uncompressed tar (`rootfs.diff_ids`).
+    pub diff_id: Digest,
+    /// sha256 of the blob as stored (the manifest's `layers[].digest`).
+    pub digest: Digest,
+    /// Byte length of the blob as stored.
+    pub size: u64,
+}
+
+const USTAR_MAX_OCTAL_11: u64 = 0o77_777_777_777;
+const USTAR_MAX_ID: u64 = 0o7_777_777;
+
+/// Writes `layer` as a tar stream to `w` and returns `w`.
+pub fn write_tar<W: Write>(layer: &Changeset, w: W) -> Result<W> {
+    let mut b = tar::Builder::new(w);
+    for e in &layer.entries {
+        append(&mut b, e).map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
+    }
+    b.into_inner().map_err(|err| Error::archive("", err.to_string()))
+}
+
+/// The uncompressed tar of `layer`.
+pub fn to_tar(layer: &Changeset) -> Result<Vec<u8>> {
+    write_tar(layer, Vec::new())
+}
+
+/// The `diff_id` of `layer`, computed while streaming (the tar is never held in memory).
+pub fn diff_id(layer: &Changeset) -> Result<Digest> {
+    let (d, _, _) = write_tar(layer, HashingWriter::new(io::sink()))?.finish();
+    Ok(d)
+}
+
+/// The layer blob with the given compression and its digests. Gzip output is deterministic (no file name,
+/// mtime 0).
+pub fn write_layer(layer: &Changeset, compression: Compression) -> Result<(Vec<u8>, LayerDigests)> {
+    match compression {
+        Compression::None => {
+            let (diff_id, size, tar) = write_tar(layer, HashingWriter::new(Vec::new()))?.finish();
+            Ok((tar, LayerDigests { diff_id, digest: diff_id, size }))
+        }
+        Compression::Gzip => {
+            let gz = GzBuilder::new().mtime(0).write(HashingWriter::new(Vec::new()), GzLevel::default());
+            let inner = write_tar(layer, HashingWriter::new(gz))?;
+            let (diff_id, _, gz) = inner.finish();
+            let blob = gz.finish().map_err(|e| Error::archive("", e.to_string()))?;
+            let (digest, size, blob) = blob.finish();
+            Ok((blob, LayerDigests { diff_id, digest, size }))
+        }
+        Compression::Zstd => Err(Error::archive("", "writing zstd layers is not supported")),
+    }
+}
+
+/// Gzip-compresses bytes deterministically.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz: GzEncoder<Vec<u8>> = GzBuilder::new().mtime(0).write(Vec::new(), GzLevel::default());
+    // Writing to a Vec cannot fail.
+    let _ = gz.write_all(bytes);
+    gz.finish().unwrap_or_default()
+}
+
+fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
+    let name = e.tar_name();
+    let mut h = Header::new_ustar();
+    let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
+    let (ty, size, link) = match &e.kind {
+        EntryKind::Dir => (EntryType::Directory, 0, None),
+        EntryKind::File(c) => (EntryType::Regular, c.len(), None),
+        EntryKind::Symlink(t) => (EntryType::Symlink, 0, Some(t.clone())),
+        EntryKind::Hardlink(t) => (EntryType::Link, 0, Some(t.trim_start_matches('/').to_string())),
+        EntryKind::CharDevice { .. } => (EntryType::Char, 0, None),
+        EntryKind::BlockDevice { .. } => (EntryType::Block, 0, None),
+        EntryKind::Fifo => (EntryType::Fifo, 0, None),
+        EntryKind::Whiteout | EntryKind::Opaque => (EntryType::Regular, 0, None),
+    };
+    h.set_entry_type(ty);
+    h.set_mode(e.attrs.mode & 0o7777);
+    for (key, value, set) in [
+        ("uid", u64::from(e.attrs.uid), Header::set_uid as fn(&mut Header, u64)),
+        ("gid", u64::from(e.attrs.gid), Header::set_gid),
+    ] {
+        if value > USTAR_MAX_ID {
+            pax.push((key.to_string(), value.to_string().into_bytes()));
+            set(&mut h, 0);
+        } else {
+            set(&mut h, value);
+        }
+    }
+    let secs = e.attrs.mtime.secs;
+    match u64::try_from(secs) {
+        Ok(s) if s <= USTAR_MAX_OCTAL_11 => h.set_mtime(s),
+        _ => {
+            pax.push(("mtime".to_string(), secs.to_string().into_bytes()));
+            h.set_mtime(0);
+        }
+    }
+    if size > USTAR_MAX_OCTAL_11 {
+        pax.push(("size".to_string(), size.to_string().into_bytes()));
+    }
+    h.set_size(size);
+    if let EntryKind::CharDevice { major, minor } | EntryKind::BlockDevice { major, minor } = e.kind {
+        h.set_device_major(major)?;
+        h.set_device_minor(minor)?;
+    }
+    if !set_ustar_name(&mut h, &name) {
+        pax.push(("path".to_string(), name.clone().into_bytes()));
+        set_field(&mut h.as_old_mut().name, &name);
+    }
+    if let Some(link) = &link {
+        if link.len() > 100 {
+            pax.push(("linkpath".to_string(), link.clone().into_bytes()));
+        }
+        set_field(&mut h.as_old_mut().linkname, link);
+    }
+    for (k, v) in &e.attrs.xattrs {
+        pax.push((format!("SCHILY.xattr.{k}"), v.clone()));
+    }
+    if !pax.is_empty() {
+        pax.sort();
+        b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
+    }
+    h.set_cksum();
+    match &e.kind {
+        EntryKind::File(c) => b.append(&h, c.reader()),
+        _ => b.append(&h, io::empty()),
+    }
+}
+
+/// Stores `name` in the ustar name field, or split at a `/` into prefix (155) and name (100) as Go's writer
+/// does; false when it does not fit (it then goes in a PAX record).
+fn set_ustar_name(h: &mut Header, name: &str) -> bool {
+    if name.len() <= 100 {
+        set_field(&mut h.as_old_mut().name, name);
+        return true;
+    }
+    if name.len() > 256 {
+        return false;
+    }
+    // The prefix excludes the separating slash; the name part must be non-empty.
+    let bytes = name.as_bytes();
+    let split = (0..bytes.len()).rev().find(|&i| bytes[i] == b'/' && i <= 155 && bytes.len() - i - 1 <= 100);
+    match (split, h.as_ustar_mut()) {
+        (Some(i), Some(u)) if i > 0 && i + 1 < bytes.len() => {
+            set_field(&mut u.prefix, &name[..i]);
+            set_field(&mut u.name, &name[i + 1..]);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Copies as much of `value` as fits into a NUL-padded header field (cut at a character boundary).
+fn set_field(field: &mut [u8], value: &str) {
+    let mut cut = field.len().min(value.len());
+    while !value.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    field.fill(0);
+    field[..cut].copy_from_slice(&value.as_bytes()[..cut]);
+}
+
+/// Limits for reading untrusted layers.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadLimits {
+    /// The most uncompressed bytes a layer may expand to (tar headers included): a gzip bomb stops here.
+    pub max_expanded: u64,
+    /// The most entries a layer may have.
+    pub max_entries: usize,
+}
+
+impl ReadLimits {
+    /// 8 GiB and a million entries: bigger than any sane layer, small enough to stop a bomb.
+    pub const DEFAULT: ReadLimits = ReadLimits { max_expanded: 8 << 30, max_entries: 1_000_000 };
+}
+
+/// Reads a layer blob (plain tar or gzip; the compression is detected) into a changeset.
+pub fn read_layer(blob: &[u8], limits: &ReadLimits) -> Result<Changeset> {
+    match Compression::detect(blob) {
+        Compression::None => read_tar(blob, limits),
+        Compression::Gzip => read_tar(MultiGzDecoder::new(blob), limits),
+        Compression::Zstd => Err(Error::archive("", "zstd-compressed layers are not supported yet")),
+    }
+}
+
+/// Counts what passes, fails past the limit, and remembers whether the stream ended.
+struct Guard<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+    eof: bool,
+}
+
+const OVER_LIMIT: &str = "strata: expanded size over the limit";
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(io::Error::other(OVER_LIMIT));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads an uncompressed tar stream into a changeset, validating every entry (see the module docs).
+pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
+    let mut archive = tar::Archive::new(Guard { inner: r, read: 0, limit: limits.max_expanded, eof: false });
+    let mut entries = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut last = String::new();
+    let io_err = |last: &str, e: io::Error, limits: &ReadLimits| {
+        if e.to_string().contains(OVER_LIMIT) {
+            Error::archive(last, format!("layer expands past the limit of {} bytes", limits.max_expanded))
+        } else {
+            Error::archive(last, format!("truncated or corrupt tar: {e}"))
+        }
+    };
+    {
+        let iter = archive.entries().map_err(|e| io_err("", e, limits))?;
+        for item in iter {
+            let mut ent = item.map_err(|e| io_err(&last, e, limits))?;
+            let raw = String::from_utf8(ent.path_bytes().into_owned())
+                .map_err(|_| Error::archive(&last, "the next entry's name is not UTF-8"))?;
+            last = raw.clone();
+            if entries.len() >= limits.max_entries {
+                return Err(Error::archive(&raw, format!("more than {} entries", limits.max_entries)));
+            }
+            if let Some(e) = read_entry(&mut ent, &raw, &mut seen, limits).map_err(|e| match e {
+                Error::Archive { .. } => e,
+                other => Error::archive(&raw, other.to_string()),
+            })? {
+                entries.push(e);
+            }
+        }
+    }
+    if archive.into_inner().eof {
+        return Err(Error::archive(&last, "truncated tar: the stream ends without the end-of-archive marker"));
+    }
+    Ok(Changeset { entries })
+}
+
+fn read_entry<R: Read>(
+    ent: &mut tar::Entry<'_, R>,
+    raw: &str,
+    seen: &mut HashSet<String>,
+    limits: &ReadLimits,
+) -> Result<Option<Entry>> {
+    let bad = |reason: &str| Error::archive(raw, reason);
+    if raw.starts_with('/') {
+        return Err(bad("absolute name"));
+    }
+    let rel = raw.trim_start_matches("./");
+    if rel.split('/').any(|c| c == "..") {
+        return Err(bad("name climbs out of the root with `..`"));
+    }
+    let path = normalize(rel).ok_or_else(|| bad("name climbs out of the root with `..`"))?;
+    if !seen.insert(path.clone()) {
+        return Err(bad("duplicate entry"));
+    }
+    let h = ent.header();
+    let ty = h.entry_type();
+    let mut attrs = Attrs::new(
+        h.mode().map_err(|_| bad("bad mode field"))?,
+        h.uid().ok().and_then(|v| u32::try_from(v).ok()).ok_or_else(|| bad("bad uid field"))?,
+        h.gid().ok().and_then(|v| u32::try_from(v).ok()).ok_or_else(|| bad("bad gid field"))?,
+        Timestamp::from_secs(h.mtime().ok().and_then(|v| i64::try_from(v).ok()).ok_or_else(|| bad("bad mtime field"))?),
+    );
+    let size = ent.size();
+    let device = (h.device_major().ok().flatten().unwrap_or(0), h.device_minor().ok().flatten().unwrap_or(0));
+    let link = ent.link_name_bytes().map(|b| String::from_utf8(b.into_owned()));
+    if let Some(pax) = ent.pax_extensions().map_err(|e| bad(&format!("bad PAX header: {e}")))? {
+        for ext in pax {
+            let ext = ext.map_err(|e| bad(&format!("bad PAX record: {e}")))?;
+            let Ok(key) = ext.key() else { continue };
+            let value = ext.value_bytes();
+            let num = || std::str::from_utf8(value).ok().map(|s| s.trim().to_string());
+            if let Some(x) = key.strip_prefix("SCHILY.xattr.") {
+                attrs.xattrs.insert(x.to_string(), value.to_vec());
+            } else if key == "uid" {
+                attrs.uid = num().and_then(|s| s.parse().ok()).ok_or_else(|| bad("bad PAX uid"))?;
+            } else if key == "gid" {
+                attrs.gid = num().and_then(|s| s.parse().ok()).ok_or_else(|| bad("bad PAX gid"))?;
+            } else if key == "mtime" {
+                attrs.mtime = num().and_then(|s| parse_pax_time(&s)).ok_or_else(|| bad("bad PAX mtime"))?;
+            }
+        }
+    }
+    let (dir, base) = match path.rsplit_once('/') {
+        Some(("", b)) => ("/", b),
+        Some((d, b)) => (d, b),
+        None => ("/", ""),
+    };
+    if let Some(target) = base.strip_prefix(WHITEOUT_PREFIX) {
+        if base == OPAQUE_MARKER {
+            return Ok(Some(Entry { path: dir.to_string(), attrs, kind: EntryKind::Opaque }));
+        }
+        if target.starts_with(WHITEOUT_PREFIX) {
+            // aufs metadata (`.wh..wh.plnk`, `.wh..wh.aufs`): not part of the filesystem; Docker skips it too.
+            return Ok(None);
+        }
+        if target.is_empty() {
+            return Err(bad("whiteout without a name"));
+        }
+        if target == "." || target == ".." {
+            return Err(bad("whiteout would delete outside its directory"));
+        }
+        return Ok(Some(Entry { path: crate::resolve::join(dir, target), attrs, kind: EntryKind::Whiteout }));
+    }
+    if path == "/" && ty != EntryType::Directory {
+        return Err(bad("the root must be a directory"));
+    }
+    let link_target = || -> Result<String> {
+        match &link {
+            Some(Ok(t)) if !t.is_empty() => Ok(t.clone()),
+            Some(Ok(_)) | None => Err(bad("link without a target")),
+            Some(Err(_)) => Err(bad("link target is not UTF-8")),
+        }
+    };
+    let kind = match ty {
+        EntryType::Regular | EntryType::Continuous => {
+            if size > limits.max_expanded {
+                return Err(bad("file larger than the expanded-size limit"));
+            }
+            let mut data = Vec::new();
+            ent.take(size).read_to_end(&mut data).map_err(|e| {
+                if e.to_string().contains(OVER_LIMIT) {
+                    Error::archive(raw, format!("layer expands past the limit of {} bytes", limits.max_expanded))
+                } else {
+                    Error::archive(raw, format!("truncated or corrupt tar: {e}"))
+                }
+            })?;
+            if (data.len() as u64) < size {
+                return Err(bad("truncated tar: the file's contents end early"));
+            }
+            EntryKind::File(Content::from_bytes(data))
+        }
+        EntryType::Directory => EntryKind::Dir,
+        EntryType::Symlink => {
+            let t = link_target()?;
+            let escapes = if t.starts_with('/') { normalize(&t).is_none() } else { normalize(&format!("{dir}/{t}")).is_none() };
+            if escapes {
+                return Err(bad(&format!("symlink to {t:?} points outside the root")));
+            }
+            EntryKind::Symlink(t)
+        }
+        EntryType::Link => {
+            let t = link_target()?;
+            let rel = t.trim_start_matches("./");
+            if t.starts_with('/') || rel.split('/').any(|c| c == "..") {
+                return Err(bad(&format!("hard link to {t:?} points outside the root")));
+            }
+            let target = normalize(rel).ok_or_else(|| bad("hard link points outside the root"))?;
+            if target == path {
+                return Err(bad("hard link to itself"));
+            }
+            EntryKind::Hardlink(target)
+        }
+        EntryType::Char => EntryKind::CharDevice { major: device.0, minor: device.1 },
+        EntryType::Block => EntryKind::BlockDevice { major: device.0, minor: device.1 },
+        EntryType::Fifo => EntryKind::Fifo,
+        other => return Err(bad(&format!("unsupported entry type {:?}", other.as_byte() as char))),
+    };
+    Ok(Some(Entry { path, attrs, kind }))
+}
+
+/// A PAX time, `secs[.fraction]` (possibly negative).
+fn parse_pax_time(s: &str) -> Option<Timestamp> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let secs: i64 = int.parse().ok()?;
+    let mut nanos = 0u32;
+    for (i, c) in frac.chars().take(9).enumerate() {
+        nanos += c.to_digit(10)? * 10u32.pow(8 - i as u32);
+    }
+    if int.starts_with('-') && nanos > 0 {
+        return Some(Timestamp { secs: secs - 1, nanos: 1_000_000_000 - nanos });
+    }
+    Some(Timestamp { secs, nanos })
+}

@@ -1,0 +1,1 @@
+//! Layer tars: round trips, determinism, and bad input.

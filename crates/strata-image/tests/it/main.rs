@@ -1,0 +1,7 @@
+//! Integration tests of strata-image: one binary, one module per area.
+
+mod alloc_count;
+mod exp_e;
+mod layer_tar;
+mod memory;
+mod support;
