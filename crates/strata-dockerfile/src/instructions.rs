@@ -31,7 +31,6 @@ pub use commands::{
     Workdir, DEFAULT_SHELL,
 };
 pub(crate) use copy::heredoc_word;
-pub(crate) use parse::INSTRUCTIONS;
 pub(crate) use rules::{code, RULES};
 
 use crate::ast::{self, Instruction};

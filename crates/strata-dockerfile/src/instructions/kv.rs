@@ -36,7 +36,7 @@ fn key_values(inst: &Instruction, name: &str) -> Result<Vec<KeyValue>> {
     if inst.args.is_empty() {
         return Err(at_least_one(inst, name));
     }
-    if inst.args.len() % 3 != 0 {
+    if !inst.args.len().is_multiple_of(3) {
         return Err(Diagnostic::error(
             code::ARGUMENT_COUNT,
             inst.rest.span,
