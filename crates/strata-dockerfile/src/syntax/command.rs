@@ -70,15 +70,12 @@ impl Node {
     /// BuildKit's `canContainHeredoc`: RUN, COPY, ADD (or ONBUILD wrapping one), not in JSON form.
     pub(super) fn can_contain_heredoc(&self) -> bool {
         let mut node = self;
-        if go_lower(&node.keyword.text) == "onbuild" {
+        if kind(&node.keyword.text) == Kind::Onbuild {
             if let Some(child) = &node.child {
                 node = child;
             }
         }
-        matches!(
-            go_lower(&node.keyword.text).as_str(),
-            "run" | "copy" | "add"
-        ) && !node.json
+        matches!(kind(&node.keyword.text), Kind::Run | Kind::Copy | Kind::Add) && !node.json
     }
 }
 
@@ -100,11 +97,57 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
-/// `s` trimmed of Unicode white space, with the offset of the trimmed text (`s` starts at `off`).
-fn trim_piece(s: &str, off: usize) -> Piece {
+/// `s` trimmed of Unicode white space, and the offset of the trimmed text (`s` starts at `off`).
+fn trim_at(s: &str, off: usize) -> (&str, usize) {
     let lead = s.len() - s.trim_start_matches(is_go_space).len();
-    let t = go_trim_space(s);
-    Piece::new(t, off + lead, off + lead + t.len())
+    (go_trim_space(s), off + lead)
+}
+
+/// The instructions the parser treats specially (BuildKit's dispatch table), by lower-cased keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    WhitespaceList,
+    OneString,
+    MaybeJson,
+    MaybeJsonList,
+    Env,
+    Label,
+    Arg,
+    Healthcheck,
+    Onbuild,
+    Run,
+    Copy,
+    Add,
+    Unknown,
+}
+
+/// The [`Kind`] of a keyword, compared as Go's `strings.ToLower` would (without allocating for ASCII).
+pub(super) fn kind(keyword: &str) -> Kind {
+    let lowered;
+    let k = if keyword.bytes().all(|b| b.is_ascii_lowercase()) {
+        keyword
+    } else if keyword.is_ascii() {
+        lowered = keyword.to_ascii_lowercase();
+        lowered.as_str()
+    } else {
+        lowered = go_lower(keyword);
+        lowered.as_str()
+    };
+    match k {
+        "from" | "expose" => Kind::WhitespaceList,
+        "maintainer" | "user" | "workdir" | "stopsignal" => Kind::OneString,
+        "cmd" | "entrypoint" | "shell" => Kind::MaybeJson,
+        "run" => Kind::Run,
+        "volume" => Kind::MaybeJsonList,
+        "copy" => Kind::Copy,
+        "add" => Kind::Add,
+        "env" => Kind::Env,
+        "label" => Kind::Label,
+        "arg" => Kind::Arg,
+        "healthcheck" => Kind::Healthcheck,
+        "onbuild" => Kind::Onbuild,
+        _ => Kind::Unknown,
+    }
 }
 
 /// BuildKit's `newNodeFromLine` for `text`, which starts at logical offset `base`. Errors are pushed to
@@ -116,9 +159,7 @@ pub(super) fn parse_node(
     depth: usize,
     errors: &mut Vec<RawError>,
 ) -> Node {
-    let trimmed = trim_piece(text, base);
-    let t = trimmed.text.as_str();
-    let t0 = trimmed.start;
+    let (t, t0) = trim_at(text, base);
     let split = t.bytes().position(is_blank);
     let (keyword, flags, rest) = match split {
         None => (
@@ -137,7 +178,8 @@ pub(super) fn parse_node(
             let raw = t.get(j..).unwrap_or_default();
             let (rem, flags) = extract_flags(raw, t0 + j);
             let rem = ceil_boundary(raw, rem);
-            let rest = trim_piece(raw.get(rem..).unwrap_or_default(), t0 + j + rem);
+            let (rest, rest_at) = trim_at(raw.get(rem..).unwrap_or_default(), t0 + j + rem);
+            let rest = Piece::new(rest, rest_at, rest_at + rest.len());
             (
                 Piece::new(t.get(..i).unwrap_or_default(), t0, t0 + i),
                 flags,
@@ -147,18 +189,16 @@ pub(super) fn parse_node(
     };
     let r = &rest;
     let mut child = None;
-    let result = match go_lower(&keyword.text).as_str() {
-        "from" | "expose" => Ok((whitespace_delimited(&r.text, r.start), false)),
-        "maintainer" | "user" | "workdir" | "stopsignal" => {
-            Ok((one_string(&r.text, r.start), false))
-        }
-        "run" | "cmd" | "entrypoint" | "shell" => maybe_json(&r.text, r.start),
-        "add" | "copy" | "volume" => maybe_json_to_list(&r.text, r.start),
-        "env" => name_val(&r.text, r.start, "ENV", escape).map(|a| (a, false)),
-        "label" => name_val(&r.text, r.start, "LABEL", escape).map(|a| (a, false)),
-        "arg" => Ok((words(&r.text, r.start, escape), false)),
-        "healthcheck" => health(&r.text, r.start),
-        "onbuild" => {
+    let result = match kind(&keyword.text) {
+        Kind::WhitespaceList => Ok((whitespace_delimited(&r.text, r.start), false)),
+        Kind::OneString => Ok((one_string(&r.text, r.start), false)),
+        Kind::MaybeJson | Kind::Run => maybe_json(&r.text, r.start),
+        Kind::MaybeJsonList | Kind::Copy | Kind::Add => maybe_json_to_list(&r.text, r.start),
+        Kind::Env => name_val(&r.text, r.start, "ENV", escape).map(|a| (a, false)),
+        Kind::Label => name_val(&r.text, r.start, "LABEL", escape).map(|a| (a, false)),
+        Kind::Arg => Ok((words(&r.text, r.start, escape), false)),
+        Kind::Healthcheck => health(&r.text, r.start),
+        Kind::Onbuild => {
             if r.text.is_empty() {
                 Ok((Vec::new(), false))
             } else if depth + 1 > MAX_ONBUILD_DEPTH {
@@ -179,7 +219,7 @@ pub(super) fn parse_node(
                 Ok((Vec::new(), false))
             }
         }
-        _ => Ok((vec![Piece::new("", r.start, r.end)], false)),
+        Kind::Unknown => Ok((vec![Piece::new("", r.start, r.end)], false)),
     };
     let (args, json) = result.unwrap_or_else(|e| {
         errors.push(e);

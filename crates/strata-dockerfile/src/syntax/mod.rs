@@ -196,6 +196,16 @@ struct Line {
     end: usize,
 }
 
+/// Where an instruction's pieces are in the source.
+struct Placement<'s> {
+    /// Logical-line offsets to source offsets.
+    segs: &'s Segments,
+    /// Source offset of the end of the instruction's last line.
+    last_end: usize,
+    /// BuildKit's `StartLine` and `EndLine`.
+    lines: (usize, usize),
+}
+
 /// The parse in progress.
 struct Parser<'a> {
     text: &'a str,
@@ -476,8 +486,19 @@ impl<'a> Parser<'a> {
             });
         }
 
-        let lines = (start_line, self.line_no);
-        let instruction = self.instruction_from(node, &logical, &segs, last_end, lines, bodies);
+        let at = Placement {
+            segs: &segs,
+            last_end,
+            lines: (start_line, self.line_no),
+        };
+        // The whole logical line is the instruction's `original`: move it unless a nested ONBUILD
+        // trigger still needs to cut its own `original` out of it.
+        let instruction = if node.child.is_some() {
+            self.instruction_from(node, &logical, None, &at, bodies)
+        } else {
+            let original = std::mem::take(&mut logical);
+            self.instruction_from(node, "", Some(original), &at, bodies)
+        };
         self.ast.instructions.push(instruction);
     }
 
@@ -490,30 +511,24 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Turn a [`Node`] into an [`Instruction`] with source spans.
+    /// Turn a [`Node`] into an [`Instruction`] with source spans. `original`, when given, is the node's
+    /// `original` text already cut out (it is then not taken from `logical`).
     fn instruction_from(
         &mut self,
         node: Node,
         logical: &str,
-        segs: &Segments,
-        last_end: usize,
-        (start_line, end_line): (usize, usize),
+        original: Option<String>,
+        at: &Placement<'_>,
         heredocs: Vec<Heredoc>,
     ) -> Instruction {
+        let (segs, last_end, (start_line, end_line)) = (at.segs, at.last_end, at.lines);
         let keyword = self.word(node.keyword, segs);
         let flags = node.flags.into_iter().map(|p| self.word(p, segs)).collect();
         let args = node.args.into_iter().map(|p| self.word(p, segs)).collect();
         let rest = self.word(node.rest, segs);
-        let onbuild = node.child.map(|child| {
-            Box::new(self.instruction_from(
-                *child,
-                logical,
-                segs,
-                last_end,
-                (start_line, end_line),
-                Vec::new(),
-            ))
-        });
+        let onbuild = node
+            .child
+            .map(|child| Box::new(self.instruction_from(*child, logical, None, at, Vec::new())));
         let (o_start, o_end) = node.original;
         let span = self
             .loc
@@ -530,7 +545,8 @@ impl<'a> Parser<'a> {
             onbuild,
             heredocs,
             rest,
-            original: logical.get(o_start..o_end).unwrap_or_default().to_string(),
+            original: original
+                .unwrap_or_else(|| logical.get(o_start..o_end).unwrap_or_default().to_string()),
             span,
             start_line,
             end_line,
