@@ -1,1 +1,173 @@
 //! Layer tars: round trips, determinism, and bad input.
+
+use strata_image::layer::{gzip, read_layer, to_tar, write_layer, Compression, ReadLimits};
+use strata_image::{Attrs, Changeset, Content, Entry, EntryKind, Error, Timestamp};
+
+fn entry(path: &str, mode: u32, kind: EntryKind) -> Entry {
+    Entry { path: path.into(), attrs: Attrs::new(mode, 0, 0, Timestamp::from_secs(1_600_000_000)), kind }
+}
+
+fn every_kind() -> Changeset {
+    let long_dir = format!("/opt/{}", "d".repeat(120));
+    let long_file = format!("{long_dir}/{}", "f".repeat(130));
+    let mut big_ids = entry("/etc/owned", 0o640, EntryKind::File("x".into()));
+    big_ids.attrs.uid = 100_000_000;
+    big_ids.attrs.gid = 3_000_000;
+    let mut old = entry("/etc/old", 0o644, EntryKind::File("".into()));
+    old.attrs.mtime = Timestamp::from_secs(-86_400);
+    let mut caps = entry("/bin/ping", 0o4755, EntryKind::File(Content::modelled(70_000, 7)));
+    caps.attrs.xattrs.insert("security.capability".into(), vec![1, 0, 0, 2, 0, 0x20, 0, 0]);
+    Changeset {
+        entries: vec![
+            entry("/bin", 0o755, EntryKind::Dir),
+            entry("/bin/x", 0o600, EntryKind::Whiteout),
+            caps,
+            entry("/bin/sh", 0o777, EntryKind::Symlink("busybox".into())),
+            entry("/bin/sh2", 0o755, EntryKind::Hardlink("/bin/ping".into())),
+            entry("/dev", 0o755, EntryKind::Dir),
+            entry("/dev/null", 0o666, EntryKind::CharDevice { major: 1, minor: 3 }),
+            entry("/dev/sda", 0o660, EntryKind::BlockDevice { major: 8, minor: 0 }),
+            entry("/dev/fifo", 0o644, EntryKind::Fifo),
+            entry("/etc", 0o755, EntryKind::Dir),
+            old,
+            big_ids,
+            entry("/opt", 0o755, EntryKind::Dir),
+            entry(&long_dir, 0o755, EntryKind::Dir),
+            entry(&long_dir, 0o755, EntryKind::Opaque),
+            entry(&long_file, 0o644, EntryKind::File("long".into())),
+            entry("/tmp", 0o1777, EntryKind::Dir),
+            entry("/tmp/link", 0o777, EntryKind::Symlink(format!("/{}", "t".repeat(150)))),
+        ],
+    }
+}
+
+#[test]
+fn every_kind_of_entry_round_trips() {
+    let cs = every_kind();
+    let tar = to_tar(&cs).unwrap();
+    assert_eq!(tar.len() % 512, 0);
+    let back = read_layer(&tar, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back.entries.len(), cs.entries.len());
+    for (a, b) in cs.entries.iter().zip(&back.entries) {
+        assert_eq!(a.tar_name(), b.tar_name());
+        assert_eq!(a.attrs, b.attrs, "{}", a.path);
+    }
+    assert_eq!(back.entries[2].kind, EntryKind::File(Content::from(Content::modelled(70_000, 7).bytes().to_vec())));
+}
+
+#[test]
+fn writing_is_deterministic_and_gzip_reads_back() {
+    let cs = every_kind();
+    let (plain, d1) = write_layer(&cs, Compression::None).unwrap();
+    let (gz, d2) = write_layer(&cs, Compression::Gzip).unwrap();
+    assert_eq!(d1.diff_id, d2.diff_id);
+    assert_eq!(d1.digest, d1.diff_id);
+    assert_ne!(d2.digest, d2.diff_id);
+    assert_eq!(d2.size, gz.len() as u64);
+    assert_eq!(write_layer(&cs, Compression::Gzip).unwrap().0, gz, "gzip output must not depend on the clock");
+    assert_eq!(strata_image::layer::diff_id(&cs).unwrap(), d1.diff_id);
+    assert_eq!(strata_image::Digest::of(&plain), d1.diff_id);
+    assert_eq!(read_layer(&gz, &ReadLimits::DEFAULT).unwrap(), read_layer(&plain, &ReadLimits::DEFAULT).unwrap());
+}
+
+/// A tar with raw names and link targets, bypassing every check a writer would make.
+fn raw_tar(entries: &[(&str, u8, &str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, ty, link, data) in entries {
+        let mut h = tar::Header::new_ustar();
+        h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+        h.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+        h.set_entry_type(tar::EntryType::new(*ty));
+        h.set_mode(0o644);
+        h.set_size(data.len() as u64);
+        h.set_mtime(0);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_cksum();
+        out.extend_from_slice(h.as_bytes());
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.resize(out.len() + 1024, 0);
+    out
+}
+
+#[track_caller]
+fn rejects(tar: &[u8], entry: &str, why: &str) {
+    match read_layer(tar, &ReadLimits::DEFAULT) {
+        Err(Error::Archive { entry: e, reason }) => {
+            assert_eq!(e, entry);
+            assert!(reason.contains(why), "{reason:?} should say {why:?}");
+        }
+        other => panic!("expected an archive error for {entry}, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_layers_are_refused_naming_the_entry() {
+    rejects(&raw_tar(&[("../etc/passwd", b'0', "", b"x")]), "../etc/passwd", "`..`");
+    rejects(&raw_tar(&[("a/../../x", b'0', "", b"x")]), "a/../../x", "`..`");
+    rejects(&raw_tar(&[("/etc/passwd", b'0', "", b"x")]), "/etc/passwd", "absolute");
+    rejects(&raw_tar(&[("a/l", b'2', "../../etc", b"")]), "a/l", "outside the root");
+    rejects(&raw_tar(&[("l", b'2', "/../x", b"")]), "l", "outside the root");
+    rejects(&raw_tar(&[("h", b'1', "../etc/shadow", b"")]), "h", "outside the root");
+    rejects(&raw_tar(&[("h", b'1', "/etc/shadow", b"")]), "h", "outside the root");
+    rejects(&raw_tar(&[("a/.wh...", b'0', "", b"")]), "a/.wh...", "outside its directory");
+    rejects(&raw_tar(&[("a/.wh.", b'0', "", b"")]), "a/.wh.", "without a name");
+    rejects(&raw_tar(&[("a", b'0', "", b"1"), ("./a", b'0', "", b"2")]), "./a", "duplicate");
+    rejects(&raw_tar(&[("s", b'Z', "", b"")]), "s", "unsupported entry type");
+    rejects(&raw_tar(&[("l", b'2', "", b"")]), "l", "without a target");
+    // Links that stay inside are fine, relative or absolute.
+    let ok = raw_tar(&[("a/b/l", b'2', "../../c", b""), ("a/m", b'2', "/etc/x", b""), ("a/h", b'1', "./a/b/l", b"")]);
+    assert_eq!(read_layer(&ok, &ReadLimits::DEFAULT).unwrap().entries.len(), 3);
+}
+
+#[test]
+fn truncated_and_corrupt_streams_are_errors_never_panics() {
+    let tar = to_tar(&every_kind()).unwrap();
+    let full = read_layer(&tar, &ReadLimits::DEFAULT).unwrap();
+    // Every cut of the stream short of the end-of-archive marker fails; none panics.
+    let end_of_data = tar.len() - 1024;
+    for cut in (0..end_of_data).step_by(97).chain([end_of_data, 512, 1]) {
+        assert!(read_layer(&tar[..cut], &ReadLimits::DEFAULT).is_err(), "cut at {cut} was accepted");
+    }
+    // The name of the entry cut in the middle is in the error.
+    let cut = 512 * 5 + 100;
+    assert!(matches!(read_layer(&tar[..cut], &ReadLimits::DEFAULT), Err(Error::Archive { entry, .. }) if !entry.is_empty()));
+    // Flipped bytes: any result but a panic.
+    for i in (0..tar.len()).step_by(13) {
+        let mut bad = tar.clone();
+        bad[i] ^= 0x5a;
+        let _ = read_layer(&bad, &ReadLimits::DEFAULT);
+    }
+    let gz = gzip(&tar);
+    for cut in (0..gz.len()).step_by(31) {
+        let res = read_layer(&gz[..cut], &ReadLimits::DEFAULT);
+        assert!(res.is_err() || res.as_ref().ok() == Some(&full), "gzip cut at {cut}");
+    }
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_limit() {
+    let zeros = vec![0u8; 4 << 20];
+    let cs = Changeset { entries: vec![entry("/zeros", 0o644, EntryKind::File(zeros.into()))] };
+    let (gz, _) = write_layer(&cs, Compression::Gzip).unwrap();
+    assert!(gz.len() < 100_000, "{} bytes compressed", gz.len());
+    let limits = ReadLimits { max_expanded: 1 << 20, ..ReadLimits::DEFAULT };
+    match read_layer(&gz, &limits) {
+        Err(Error::Archive { entry, reason }) => {
+            assert_eq!(entry, "zeros");
+            assert!(reason.contains("limit"), "{reason}");
+        }
+        other => panic!("bomb accepted: {other:?}"),
+    }
+    let limits = ReadLimits { max_entries: 0, ..ReadLimits::DEFAULT };
+    assert!(read_layer(&gz, &limits).is_err());
+}
+
+#[test]
+fn zstd_is_recognized_and_refused_clearly() {
+    let blob = [0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0];
+    assert_eq!(Compression::detect(&blob), Compression::Zstd);
+    assert!(matches!(read_layer(&blob, &ReadLimits::DEFAULT), Err(Error::Archive { reason, .. }) if reason.contains("zstd")));
+}
