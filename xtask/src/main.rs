@@ -13,12 +13,13 @@ use anyhow::{bail, Context, Result};
 mod setup;
 #[cfg(test)]
 mod tidy;
+mod web;
 
 /// The wasm-bindgen version; must equal the `wasm-bindgen` pin in the workspace `Cargo.toml`.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// Crates that must build for `wasm32-unknown-unknown` (the pure core).
-pub const WASM_CRATES: &[&str] = &["strata-dockerfile"];
+pub const WASM_CRATES: &[&str] = &["strata-dockerfile", "web"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,12 +28,13 @@ fn main() -> Result<()> {
     match cmd {
         "test" => test(rest),
         "play" => play(rest),
+        "dist" => web::dist(&root()?),
         "bench" => bench(rest),
         "fuzz" => fuzz(rest),
         "setup" => setup::all(&root()?),
         _ => {
             println!(
-                "usage: cargo xtask <command>\n\n  play    build strata and show it on the tutorials' examples\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools"
+                "usage: cargo xtask <command>\n\n  play    build the browser playground and serve it on http://127.0.0.1:8080 (--cli: the CLI on the examples)\n  dist    build the browser playground's release site into dist/\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools"
             );
             Ok(())
         }
@@ -141,6 +143,7 @@ fn test(_args: &[String]) -> Result<()> {
         c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
         run(c)
     });
+    step("playground end-to-end (headless Chromium)", &|| web::e2e(&root));
     println!("\nstrata test summary:");
     let mut failed = 0;
     for s in &steps {
@@ -157,15 +160,18 @@ fn test(_args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn play(_args: &[String]) -> Result<()> {
+fn play(args: &[String]) -> Result<()> {
     let root = root()?;
+    if args.first().map(String::as_str) != Some("--cli") {
+        return web::play(&root);
+    }
     setup::rust(&root)?;
     let mut c = cmd(&root, "cargo");
     c.args(["build", "--quiet", "-p", "strata-cli"]);
     run(c)?;
     let strata = root.join("target/debug/strata");
     let strata = strata.to_string_lossy();
-    println!("strata is built at {strata}. The browser playground is not built yet; here is what the CLI sees.\n");
+    println!("strata is built at {strata}. Here is what the CLI sees (`cargo xtask play` serves the playground).\n");
     println!("== the examples (from the tutorials people learn Docker with): {strata} example");
     let mut c = cmd(&root, &strata);
     c.arg("example");

@@ -13,6 +13,7 @@ pub fn all(root: &Path) -> Result<()> {
     rust(root)?;
     wasm_bindgen(root)?;
     chromium()?;
+    crate::web::setup(root)?;
     Ok(())
 }
 
@@ -63,7 +64,8 @@ pub fn cargo_fuzz(root: &Path) -> Result<()> {
     run(c)
 }
 
-fn version_of(bin: &Path) -> Option<String> {
+/// What `bin --version` prints, if it runs.
+pub(crate) fn version_of(bin: &Path) -> Option<String> {
     let out = Command::new(bin).arg("--version").output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

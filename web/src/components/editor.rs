@@ -1,0 +1,68 @@
+//! The Dockerfile editor: a `<textarea>` beside a gutter of line numbers with problem markers.
+//!
+//! The textarea is as tall as its text (it never scrolls vertically itself), so the gutter and the text
+//! scroll together inside one container and need no scroll syncing.
+
+use std::collections::BTreeMap;
+
+use strata_dockerfile::Severity;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+/// What [`Editor`] shows and whom it tells about edits.
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    /// The Dockerfile text.
+    pub text: String,
+    /// How many lines `text` has.
+    pub lines: usize,
+    /// The worst severity on each 1-based line with a problem.
+    pub marks: BTreeMap<usize, Severity>,
+    /// Set to the `<textarea>`.
+    pub textarea: NodeRef,
+    /// Set to the gutter; its children are the lines, in order.
+    pub gutter: NodeRef,
+    /// Called with the new text on every edit.
+    pub on_edit: Callback<String>,
+}
+
+/// The editor with its gutter.
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let oninput = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            on_edit.emit(ta.value());
+        })
+    };
+    let gutter_lines = (1..=props.lines).map(|n| {
+        let (class, title) = match props.marks.get(&n) {
+            Some(Severity::Error) => ("ln mark-error", "error on this line"),
+            Some(Severity::Warning) => ("ln mark-warning", "warning on this line"),
+            Some(Severity::Info) => ("ln mark-info", "note on this line"),
+            None => ("ln", ""),
+        };
+        html! { <div class={class} title={title}>{ n }</div> }
+    });
+    html! {
+        <div class="editor">
+            <div class="gutter" ref={props.gutter.clone()} aria-hidden="true">
+                { for gutter_lines }
+            </div>
+            <textarea
+                id="editor"
+                class="code"
+                ref={props.textarea.clone()}
+                value={props.text.clone()}
+                rows={(props.lines + 1).to_string()}
+                wrap="off"
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                aria-label="Dockerfile"
+                {oninput}
+            />
+        </div>
+    }
+}

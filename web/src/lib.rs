@@ -1,0 +1,18 @@
+//! The strata playground: a Yew app that lints a Dockerfile as it is typed and shows BuildKit's syntax tree.
+//!
+//! Start at [`components::App`], the root component: it holds the page's one [`state::State`] in a reducer
+//! and passes values and callbacks down to the components in [`components`]. What the page shows about a
+//! text is computed by the plain functions in [`analysis`] (tested natively, in Node and in Chromium).
+//!
+//! This crate runs in the browser: it knows the DOM, Yew and the core crates, and must not know Linux,
+//! files or processes (no `strata-native`, no `strata-cli`).
+
+pub mod analysis;
+pub mod components;
+pub mod examples;
+pub mod state;
+
+pub use components::App;
+
+#[cfg(test)]
+mod tests;
