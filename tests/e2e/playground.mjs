@@ -1,0 +1,149 @@
+// End-to-end test of the playground in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
+//
+// `cargo xtask test` builds the site, serves dist/ and runs this with PLAYGROUND_URL and SCREENSHOT_DIR set.
+// By hand: `cargo xtask play` in one shell, `node tests/e2e/playground.mjs` in another.
+// Prints `e2e: N passed, M failed` last and exits non-zero when a check failed.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/';
+const shots = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
+mkdirSync(shots, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+let passed = 0;
+let failed = 0;
+
+/** Run one named check; a thrown error fails it and the run goes on. */
+async function check(name, body) {
+  const t = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok    ${name} (${Date.now() - t} ms)`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL  ${name}: ${e.message.split('\n')[0]}`);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** The problem buttons as {line, text}. */
+async function problems(page) {
+  return page.$$eval('button.problem', (bs) => bs.map((b) => ({ line: Number(b.dataset.line), text: b.innerText })));
+}
+
+const TYPED = 'FROM alpine:3.20\nWORKDIR /app # x\nFORM debian\nRUN echo hi\n';
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  await check('the page renders the first example', async () => {
+    const t = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('#editor', { timeout: 15000 });
+    await page.waitForFunction(() => /\d+ instructions?/.test(document.querySelector('#summary')?.textContent ?? ''));
+    console.log(`      first render after ${Date.now() - t} ms`);
+    const text = await page.inputValue('#editor');
+    assert(text.startsWith('FROM python:2.7-slim'), `editor starts with ${JSON.stringify(text.slice(0, 30))}`);
+    const summary = await page.textContent('#summary');
+    assert(/^7 instructions, \d+ errors?, \d+ warnings?/.test(summary), `summary is ${JSON.stringify(summary)}`);
+    const dump = await page.textContent('#dump');
+    assert(dump.includes('(from "python:2.7-slim")'), `dump starts ${JSON.stringify(dump.slice(0, 60))}`);
+    await shot(page, '01-first-render');
+  });
+
+  await check('typing a Dockerfile reports problems on lines 2 and 3', async () => {
+    await page.fill('#editor', '');
+    await page.click('#editor');
+    await page.keyboard.type(TYPED, { delay: 5 });
+    await page.waitForSelector('button.problem[data-line="3"]', { timeout: 5000 });
+    const rows = await problems(page);
+    assert(rows.some((r) => r.line === 2), `no problem on line 2: ${JSON.stringify(rows)}`);
+    const line3 = rows.find((r) => r.line === 3);
+    assert(line3 && line3.text.includes('FROM'), `line 3 problem does not mention FROM: ${JSON.stringify(line3)}`);
+    assert(/^3:1\b/.test(line3.text), `line 3 problem position: ${JSON.stringify(line3.text)}`);
+    const marks = await page.$$eval('.gutter .ln', (ls) => ls.map((l) => l.className));
+    assert(/mark-/.test(marks[1]) && /mark-error/.test(marks[2]), `gutter marks: ${JSON.stringify(marks.slice(0, 4))}`);
+    assert(!/mark-/.test(marks[0]), `line 1 is marked: ${marks[0]}`);
+    const summary = await page.textContent('#summary');
+    assert(summary.startsWith('4 instructions'), `summary is ${JSON.stringify(summary)}`);
+    await shot(page, '02-problems');
+  });
+
+  await check('the syntax tree shows the inline # as part of WORKDIR', async () => {
+    const dump = await page.textContent('#dump');
+    assert(dump.includes('(workdir "/app # x")'), `dump is ${JSON.stringify(dump)}`);
+  });
+
+  await check('clicking the line-3 problem selects it in the editor', async () => {
+    await page.click('button.problem[data-line="3"]');
+    const sel = await page.evaluate(() => {
+      const ta = document.querySelector('#editor');
+      return { start: ta.selectionStart, end: ta.selectionEnd, focused: document.activeElement === ta };
+    });
+    const line3 = TYPED.indexOf('FORM');
+    assert(sel.start === line3, `selectionStart ${sel.start}, line 3 starts at ${line3}`);
+    assert(sel.end > sel.start, `empty selection ${JSON.stringify(sel)}`);
+    assert(sel.focused, 'the editor is not focused');
+    await shot(page, '03-jumped');
+  });
+
+  await check('a problem is reachable by keyboard', async () => {
+    await page.focus('button.problem[data-line="2"]');
+    await page.keyboard.press('Enter');
+    const sel = await page.evaluate(() => {
+      const ta = document.querySelector('#editor');
+      return { start: ta.selectionStart, focused: document.activeElement === ta };
+    });
+    const line2 = TYPED.indexOf('WORKDIR');
+    assert(sel.focused && sel.start >= line2 && sel.start < TYPED.indexOf('FORM'), `selection ${JSON.stringify(sel)}`);
+  });
+
+  await check('the dropdown loads another example', async () => {
+    await page.selectOption('#example', { label: 'myip.Dockerfile' });
+    await page.waitForFunction(() => document.querySelector('#editor').value.includes('RNTRYPOINT'));
+    await page.waitForSelector('button.problem[data-line="3"]', { timeout: 5000 });
+    const summary = await page.textContent('#summary');
+    assert(/^3 instructions, [1-9]\d* errors?/.test(summary), `summary is ${JSON.stringify(summary)}`);
+    await shot(page, '04-example-myip');
+  });
+
+  await check('no errors in the browser console', async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join(' | '));
+  });
+
+  await check('a phone-sized screen needs no sideways scrolling', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    await p.goto(url);
+    await p.waitForFunction(() => /\d+ instructions?/.test(document.querySelector('#summary')?.textContent ?? ''));
+    const widths = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+    await shot(p, '05-phone');
+    await phone.close();
+    assert(widths.scroll <= widths.view, `page is ${widths.scroll}px wide in a ${widths.view}px viewport`);
+  });
+} finally {
+  await browser.close();
+}
+
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
