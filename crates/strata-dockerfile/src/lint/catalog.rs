@@ -10,28 +10,27 @@ pub(crate) mod code {
     pub const SHELL_FORM_ENTRYPOINT: &str = "SD0102";
     pub const SHELL_FORM_CMD: &str = "SD0103";
     pub const INVALID_JSON: &str = "SD0104";
-    pub const JSON_TRAILING_TEXT: &str = "SD0105";
-    pub const EXEC_FORM_NO_EXPANSION: &str = "SD0106";
-    pub const CD_IN_RUN: &str = "SD0107";
-    pub const BRACE_EXPANSION: &str = "SD0108";
-    pub const RELATIVE_WORKDIR: &str = "SD0109";
-    pub const COPY_TO_FILE: &str = "SD0110";
-    pub const ADD_LOCAL_FILE: &str = "SD0111";
-    pub const ADD_ARCHIVE: &str = "SD0112";
-    pub const LEGACY_KEY_VALUE: &str = "SD0113";
-    pub const ENV_SELF_REFERENCE: &str = "SD0114";
-    pub const UNDEFINED_VAR: &str = "SD0115";
-    pub const GLOBAL_ARG_NOT_IN_STAGE: &str = "SD0116";
-    pub const ARG_AT_RUNTIME: &str = "SD0117";
-    pub const COPY_FROM_UNKNOWN: &str = "SD0118";
-    pub const UNPINNED_IMAGE: &str = "SD0119";
-    pub const RESERVED_STAGE_NAME: &str = "SD0120";
-    pub const MAINTAINER_DEPRECATED: &str = "SD0121";
-    pub const SECRET_IN_ARG_OR_ENV: &str = "SD0122";
-    pub const APT_UPDATE_ALONE: &str = "SD0123";
-    pub const INSTALL_WITHOUT_YES: &str = "SD0124";
-    pub const INVALID_CHECK_DIRECTIVE: &str = "SD0125";
-    pub const UNKNOWN_CHECK: &str = "SD0126";
+    pub const EXEC_FORM_NO_EXPANSION: &str = "SD0105";
+    pub const CD_IN_RUN: &str = "SD0106";
+    pub const BRACE_EXPANSION: &str = "SD0107";
+    pub const RELATIVE_WORKDIR: &str = "SD0108";
+    pub const COPY_TO_FILE: &str = "SD0109";
+    pub const ADD_LOCAL_FILE: &str = "SD0110";
+    pub const ADD_ARCHIVE: &str = "SD0111";
+    pub const LEGACY_KEY_VALUE: &str = "SD0112";
+    pub const ENV_SELF_REFERENCE: &str = "SD0113";
+    pub const UNDEFINED_VAR: &str = "SD0114";
+    pub const GLOBAL_ARG_NOT_IN_STAGE: &str = "SD0115";
+    pub const ARG_AT_RUNTIME: &str = "SD0116";
+    pub const COPY_FROM_UNKNOWN: &str = "SD0117";
+    pub const UNPINNED_IMAGE: &str = "SD0118";
+    pub const RESERVED_STAGE_NAME: &str = "SD0119";
+    pub const MAINTAINER_DEPRECATED: &str = "SD0120";
+    pub const SECRET_IN_ARG_OR_ENV: &str = "SD0121";
+    pub const APT_UPDATE_ALONE: &str = "SD0122";
+    pub const INSTALL_WITHOUT_YES: &str = "SD0123";
+    pub const INVALID_CHECK_DIRECTIVE: &str = "SD0124";
+    pub const UNKNOWN_CHECK: &str = "SD0125";
 }
 
 const fn rule(
@@ -108,17 +107,9 @@ pub(crate) const RULES: &[Rule] = &[
         "Exec form must be valid JSON: an array of strings in double quotes. When it is not, Docker does not \
          complain; it silently treats the line as shell form. `CMD ['echo', 'hi']` (single quotes) is run as \
          `/bin/sh -c \"['echo', 'hi']\"` and fails at run time with `[echo,: not found`; `VOLUME ['/data']` \
-         creates a volume named `['/data']`; an array without its closing `]` is one shell string. Write \
-         `CMD [\"echo\", \"hi\"]`.",
-    ),
-    rule(
-        code::JSON_TRAILING_TEXT,
-        "JsonTrailingText",
-        Warning,
-        "text after a JSON array is ignored",
-        "When the arguments start with a valid JSON array, Docker reads the array and drops whatever follows it: \
-         in `COPY [\"a.txt\", \"b.txt\"] /dest/` the destination is `b.txt`, not `/dest/`. Put every argument \
-         inside the array: `COPY [\"a.txt\", \"b.txt\", \"/dest/\"]`.",
+         creates a volume named `['/data']`; an array without its closing `]` is one shell string, and so is an array followed by more \
+         text (older BuildKit releases, such as the one in Docker 20.10, dropped that text instead). Write \
+         `CMD [\"echo\", \"hi\"]`, and put comments on their own line.",
     ),
     rule(
         code::EXEC_FORM_NO_EXPANSION,

@@ -1,5 +1,5 @@
 //! Command lines: only the last CMD/ENTRYPOINT/HEALTHCHECK counts (SD0101), shell-form ENTRYPOINT and CMD
-//! (SD0102, SD0103), JSON that is not JSON (SD0104, SD0105), variables in exec form (SD0106).
+//! (SD0102, SD0103), JSON that is not JSON (SD0104), variables in exec form (SD0105).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -75,7 +75,8 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
                 let ShellOrExec::Shell(w) = &e.cmd else {
                     continue;
                 };
-                if w.text.trim().is_empty() {
+                if w.text.trim().is_empty() || json::looks_like_array(&w.text) {
+                    // Nothing to run, or broken JSON (InvalidJsonArguments explains that).
                     continue;
                 }
                 let starts_with_exec = w.text.trim_start().starts_with("exec ");
@@ -99,7 +100,8 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
                 let ShellOrExec::Shell(w) = &c.cmd else {
                     continue;
                 };
-                if w.text.trim().is_empty() {
+                if w.text.trim().is_empty() || json::looks_like_array(&w.text) {
+                    // Nothing to run, or broken JSON (InvalidJsonArguments explains that).
                     continue;
                 }
                 let span = cx.first_line(c.span);
@@ -161,7 +163,7 @@ fn exec_form(keyword: &str, cmd: &str) -> Option<String> {
     Some(format!("{keyword} [{}]", quoted.join(", ")))
 }
 
-/// SD0106: `$VAR` in an exec-form element, when the program is not a shell running `-c`.
+/// SD0105: `$VAR` in an exec-form element, when the program is not a shell running `-c`.
 fn exec_form_variables(cx: &mut Cx, name: &str, argv: &[Word]) {
     if runs_shell(argv) {
         return;
@@ -202,7 +204,7 @@ fn runs_shell(argv: &[Word]) -> bool {
             .any(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('c'))
 }
 
-/// SD0104 and SD0105: JSON-looking arguments that are not exec form, and text after a JSON array.
+/// SD0104: JSON-looking arguments that are not exec form.
 fn json_arguments(cx: &mut Cx, inst: &Instruction) {
     let name = inst.name();
     let shell_run = matches!(name.as_str(), "RUN" | "CMD" | "ENTRYPOINT");
@@ -235,25 +237,11 @@ fn json_arguments(cx: &mut Cx, inst: &Instruction) {
     };
     let text = word.text.as_str();
     let lead = text.len() - text.trim_start().len();
-    if !text[lead..].starts_with('[') {
+    if !json::looks_like_array(text) {
         return;
     }
     match (inst.form, json::array_end(text)) {
-        (ArgForm::Json, Ok(end)) => {
-            let trailing = text[end..].trim();
-            if trailing.is_empty() || trailing.starts_with('#') {
-                return;
-            }
-            let at = end + (text[end..].len() - text[end..].trim_start().len());
-            let span = cx.part(&word, at, at + trailing.len());
-            let d = cx.report(
-                code::JSON_TRAILING_TEXT,
-                span,
-                format!("`{trailing}` after the JSON array is ignored"),
-            );
-            d.help = Some("put every argument inside the array".to_string());
-        }
-        (ArgForm::Json, Err(_)) => {}
+        (ArgForm::Json, _) => {}
         (ArgForm::Plain, result) => {
             let what = if list {
                 "so Docker splits it at spaces instead"
@@ -264,9 +252,13 @@ fn json_arguments(cx: &mut Cx, inst: &Instruction) {
                 Err(Issue::SingleQuotes) => (
                     "uses single quotes",
                     format!(
-                        "JSON strings need double quotes: {}",
+                        "JSON strings need double quotes: {name} {}",
                         text.trim().replace('\'', "\"")
                     ),
+                ),
+                Err(Issue::MissingComma) => (
+                    "has no comma between two elements",
+                    "separate the elements with commas".to_string(),
                 ),
                 Err(Issue::Unterminated) => {
                     ("has no closing `]`", "close the array with `]`".to_string())

@@ -9,6 +9,9 @@ pub(super) fn check(cx: &mut Cx) {
     for inst in &cx.ast.instructions {
         let effective = inst.onbuild.as_deref().unwrap_or(inst);
         check_one(cx, effective);
+        if cx.hash_comment.contains(&effective.span.start) {
+            cx.hash_comment.insert(inst.span.start);
+        }
     }
 }
 
@@ -43,7 +46,8 @@ fn check_one(cx: &mut Cx, inst: &Instruction) {
         return;
     }
     let rest = &inst.rest;
-    if matches!(name.as_str(), "COPY" | "ADD" | "VOLUME") && rest.text.trim_start().starts_with('[')
+    if matches!(name.as_str(), "COPY" | "ADD" | "VOLUME")
+        && super::json::looks_like_array(&rest.text)
     {
         // Broken JSON: InvalidJsonArguments explains it.
         return;
@@ -56,6 +60,7 @@ fn check_one(cx: &mut Cx, inst: &Instruction) {
         .map_or(rest.text.len(), |n| at + n);
     let end = at + rest.text[at..end].trim_end().len();
     let span = cx.part(rest, at, end);
+    cx.hash_comment.insert(inst.span.start);
     let d = cx.report(
         code::HASH_IS_NOT_COMMENT,
         span,

@@ -25,6 +25,9 @@ pub(super) struct Cx<'a> {
     by_start: BTreeMap<usize, &'a Instruction>,
     /// What the rules found.
     pub(super) out: Vec<Diagnostic>,
+    /// Start offsets of instructions whose arguments contain a `#` meant as a comment (set by the
+    /// HashIsNotComment rule, which runs first): rules about the shape of the arguments skip them.
+    pub(super) hash_comment: std::collections::BTreeSet<usize>,
 }
 
 impl<'a> Cx<'a> {
@@ -39,12 +42,18 @@ impl<'a> Cx<'a> {
             lexer: Lexer::new(escape),
             by_start: ast.instructions.iter().map(|i| (i.span.start, i)).collect(),
             out: Vec::new(),
+            hash_comment: std::collections::BTreeSet::new(),
         }
     }
 
     /// The syntax-tree instruction a command or stage was lowered from.
     pub(super) fn instruction(&self, span: Span) -> Option<&'a Instruction> {
         self.by_start.get(&span.start).copied()
+    }
+
+    /// True if the instruction at `span` has a `#` comment in its arguments.
+    pub(super) fn has_hash_comment(&self, span: Span) -> bool {
+        self.hash_comment.contains(&span.start)
     }
 
     /// Report `message` with the rule's default severity.

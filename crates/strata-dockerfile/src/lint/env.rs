@@ -1,5 +1,5 @@
-//! ENV, LABEL and ARG names and values: the legacy `key value` form (SD0113), an ENV using a variable it
-//! sets on the same line (SD0114), names that look like secrets (SD0122).
+//! ENV, LABEL and ARG names and values: the legacy `key value` form (SD0112), an ENV using a variable it
+//! sets on the same line (SD0113), names that look like secrets (SD0121).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -32,10 +32,15 @@ pub(super) fn check(cx: &mut Cx) {
     }
 }
 
-/// SD0113 (BuildKit's LegacyKeyValueFormat).
+/// SD0112 (BuildKit's LegacyKeyValueFormat).
 fn legacy(cx: &mut Cx, name: &str, pairs: &[KeyValue]) {
     for p in pairs.iter().filter(|p| p.legacy) {
-        let value = p.value.text.trim();
+        // A trailing `# comment` is part of the value; HashIsNotComment reports it, the fix drops it.
+        let raw = p.value.text.as_str();
+        let value = match raw.find(" #").or_else(|| raw.find("\t#")) {
+            Some(at) => raw[..at].trim(),
+            None => raw.trim(),
+        };
         let fixed = if !value.contains(char::is_whitespace) || is_quoted(value) {
             format!("{name} {}={value}", p.key.text)
         } else if !value.contains(['"', '\\', '$']) {
@@ -58,7 +63,7 @@ fn is_quoted(v: &str) -> bool {
         || (v.starts_with('\'') && v.ends_with('\'') && v.len() > 1)
 }
 
-/// SD0114.
+/// SD0113.
 fn self_reference(cx: &mut Cx, pairs: &[KeyValue]) {
     for (i, p) in pairs.iter().enumerate() {
         if p.legacy {
@@ -111,7 +116,7 @@ pub(super) fn looks_secret(name: &str) -> bool {
         && !parts.iter().any(|p| p == "public")
 }
 
-/// SD0122.
+/// SD0121.
 fn secret_name(cx: &mut Cx, instruction: &str, key: &str, span: crate::Span) {
     if !looks_secret(key) {
         return;

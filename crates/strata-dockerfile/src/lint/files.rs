@@ -1,5 +1,5 @@
-//! Files and directories: a relative first WORKDIR (SD0109), several sources to a non-directory destination
-//! (SD0110), ADD where COPY would do (SD0111), ADD unpacking archives (SD0112).
+//! Files and directories: a relative first WORKDIR (SD0108), several sources to a non-directory destination
+//! (SD0109), ADD where COPY would do (SD0110), ADD unpacking archives (SD0111).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -12,6 +12,7 @@ pub(super) fn check(cx: &mut Cx) {
         relative_workdir(cx, stage);
         for cmd in &stage.commands {
             match cmd {
+                Command::Copy(_) | Command::Add(_) if cx.has_hash_comment(cmd.span()) => {}
                 Command::Copy(c) => several_sources(cx, "COPY", &c.files),
                 Command::Add(a) => {
                     several_sources(cx, "ADD", &a.files);
@@ -45,7 +46,7 @@ fn workdir_inherited(cx: &Cx, stage: &Stage) -> bool {
     false
 }
 
-/// SD0109: the first WORKDIR of a stage (BuildKit's WorkdirRelativePath).
+/// SD0108: the first WORKDIR of a stage (BuildKit's WorkdirRelativePath).
 fn relative_workdir(cx: &mut Cx, stage: &Stage) {
     if workdir_inherited(cx, stage) {
         return;
@@ -75,7 +76,7 @@ fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
 
-/// SD0110.
+/// SD0109.
 fn several_sources(cx: &mut Cx, name: &str, files: &SourcesAndDest) {
     let dest = files.dest.text.as_str();
     if dest.ends_with('/') || dest.ends_with('\\') || dest.is_empty() {
@@ -116,7 +117,7 @@ fn is_remote(src: &str) -> bool {
         || s.ends_with(".git")
 }
 
-/// SD0111 and SD0112.
+/// SD0110 and SD0111.
 fn add_sources(cx: &mut Cx, span: Span, files: &SourcesAndDest, unpack: Option<bool>) {
     if !files.contents.is_empty() || files.sources.is_empty() {
         return;

@@ -11,8 +11,22 @@ pub(super) enum Issue {
     Unterminated,
     /// An element that is not a string (a number, `null`, a nested array …).
     NotString,
-    /// Something else (a missing comma, a trailing comma, a bad escape).
+    /// Two elements without a comma between them.
+    MissingComma,
+    /// Something else (a trailing comma, a bad escape).
     Malformed,
+}
+
+/// True if `s` starts (after whitespace) like a JSON array meant as exec form: `[` then `"`, `'` or `]`.
+/// `[ -f x ]` (the shell's test command) does not.
+pub(super) fn looks_like_array(s: &str) -> bool {
+    let Some(rest) = s.trim_start().strip_prefix('[') else {
+        return false;
+    };
+    matches!(
+        rest.trim_start().chars().next(),
+        None | Some('"' | '\'' | ']')
+    )
 }
 
 /// Read a JSON array of strings at the start of `s` (after leading whitespace). `Ok(end)` is the byte offset
@@ -41,6 +55,7 @@ pub(super) fn array_end(s: &str) -> Result<usize, Issue> {
             Some(b',') => i = skip_ws(b, i + 1),
             Some(b']') => return Ok(i + 1),
             Some(b'\'') => return Err(Issue::SingleQuotes),
+            Some(b'"') => return Err(Issue::MissingComma),
             Some(_) => return Err(Issue::Malformed),
         }
     }

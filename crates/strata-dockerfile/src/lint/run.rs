@@ -1,5 +1,5 @@
-//! What RUN lines do in the shell: a trailing `cd` (SD0107), brace expansion under /bin/sh (SD0108),
-//! `apt-get update` alone (SD0123), installs without `-y` (SD0124).
+//! What RUN lines do in the shell: a trailing `cd` (SD0106), brace expansion under /bin/sh (SD0107),
+//! `apt-get update` alone (SD0122), installs without `-y` (SD0123).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -131,7 +131,7 @@ fn base_sh_is_bash(cx: &Cx, stage: &Stage) -> bool {
     )
 }
 
-/// SD0107.
+/// SD0106.
 fn trailing_cd(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
     let Some(last) = cmds.last() else { return };
     let prog = last.program();
@@ -156,7 +156,7 @@ fn trailing_cd(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
     cx.report(code::CD_IN_RUN, span, msg).help = Some(help);
 }
 
-/// SD0108.
+/// SD0107.
 fn braces(cx: &mut Cx, script: &Word) {
     for range in script::brace_expansions(&script.text) {
         let braces = &script.text[range.clone()];
@@ -196,7 +196,7 @@ fn subcommand<'a>(args: &[&'a str]) -> Option<&'a str> {
     None
 }
 
-/// SD0123.
+/// SD0122.
 fn apt_update_alone(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
     let is_update = |c: &SimpleCommand| {
         apt_program(c).is_some_and(|(p, args)| {
@@ -227,7 +227,7 @@ fn apt_update_alone(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
     .help = Some("update and install in the same RUN: RUN apt-get update && apt-get install -y <packages>".to_string());
 }
 
-/// SD0124.
+/// SD0123.
 fn install_without_yes(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
     for c in cmds {
         if c.after_pipe {

@@ -1,5 +1,5 @@
-//! Stages and images: `COPY --from` naming no stage (SD0118), unpinned base images (SD0119), reserved stage
-//! names (SD0120), MAINTAINER (SD0121).
+//! Stages and images: `COPY --from` naming no stage (SD0117), unpinned base images (SD0118), reserved stage
+//! names (SD0119), MAINTAINER (SD0120).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -81,7 +81,7 @@ pub(super) fn check(cx: &mut Cx) {
     }
 }
 
-/// SD0119: FROM an image without a tag or digest, or with `:latest`.
+/// SD0118: FROM an image without a tag or digest, or with `:latest`.
 fn unpinned(cx: &mut Cx, stage: &crate::instructions::Stage, names: &[String]) {
     let base = stage.base.as_str();
     if stage.base_stage.is_some()

@@ -1,5 +1,5 @@
-//! Variables used where they are not defined: undefined or used-too-early names (SD0115), global ARGs not
-//! redeclared in the stage (SD0116), build arguments read at container run time (SD0117).
+//! Variables used where they are not defined: undefined or used-too-early names (SD0114), global ARGs not
+//! redeclared in the stage (SD0115), build arguments read at container run time (SD0116).
 //!
 //! A linter cannot see a base image's ENV, so for a stage built on an image only the mistakes that do not
 //! depend on it are reported; for `FROM scratch` and stages built on it, every undefined name is.
