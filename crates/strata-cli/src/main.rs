@@ -79,7 +79,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn read_source(file: &str) -> Result<(String, String)> {
     let mut bytes = Vec::new();
     let name = if file == "-" {
-        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
         "<stdin>".to_string()
     } else {
         bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
@@ -99,7 +101,12 @@ fn read_source(file: &str) -> Result<(String, String)> {
 fn parse(file: &str, dump: bool) -> Result<ExitCode> {
     let (name, text) = read_source(file)?;
     let parsed = strata_dockerfile::parse(&text);
-    let errors: Vec<Diagnostic> = parsed.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let errors: Vec<Diagnostic> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
     if !errors.is_empty() {
         eprint!("{}", strata_dockerfile::render(&name, &text, &errors));
         return Ok(ExitCode::from(1));
@@ -109,7 +116,11 @@ fn parse(file: &str, dump: bool) -> Result<ExitCode> {
         writeln!(out, "{}", parsed.ast.dump())?;
     } else {
         for ins in &parsed.ast.instructions {
-            writeln!(out, "{}:{}-{}: {}", name, ins.start_line, ins.end_line, ins.original)?;
+            writeln!(
+                out,
+                "{}:{}-{}: {}",
+                name, ins.start_line, ins.end_line, ins.original
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -123,7 +134,10 @@ fn lint(file: &str, format: Format) -> Result<ExitCode> {
             let rendered = strata_dockerfile::render(&name, &text, &diagnostics);
             print!("{rendered}");
             let n_err = diagnostics.iter().filter(|d| d.is_error()).count();
-            let n_warn = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            let n_warn = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             if diagnostics.is_empty() {
                 eprintln!("{name}: no problems found");
             } else {
@@ -131,7 +145,10 @@ fn lint(file: &str, format: Format) -> Result<ExitCode> {
             }
         }
         Format::Json => {
-            let items: Vec<serde_json::Value> = diagnostics.iter().map(|d| diagnostic_json(&name, d)).collect();
+            let items: Vec<serde_json::Value> = diagnostics
+                .iter()
+                .map(|d| diagnostic_json(&name, d))
+                .collect();
             println!("{}", serde_json::to_string_pretty(&items)?);
         }
     }
@@ -163,13 +180,26 @@ fn explain(code: Option<&str>) -> Result<ExitCode> {
     match code {
         None => {
             for r in strata_dockerfile::rules() {
-                println!("{}  {:<7}  {:<32}  {}", r.code, r.severity.as_str(), r.name, r.summary);
+                println!(
+                    "{}  {:<7}  {:<32}  {}",
+                    r.code,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
         Some(code) => match strata_dockerfile::rule(code) {
             Some(r) => {
-                println!("{} {} ({})\n\n{}\n\n{}", r.code, r.name, r.severity.as_str(), r.summary, r.explanation);
+                println!(
+                    "{} {} ({})\n\n{}\n\n{}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary,
+                    r.explanation
+                );
                 Ok(ExitCode::SUCCESS)
             }
             None => anyhow::bail!("unknown code {code}; `strata explain` lists them all"),

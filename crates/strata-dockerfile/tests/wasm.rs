@@ -114,3 +114,13 @@ fn buildkit_env_var_expansion() {
     assert_eq!(n, 228);
     assert!(failures.is_empty(), "{failures:#?}");
 }
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn lint_finds_the_comment_trap() {
+    let diagnostics = strata_dockerfile::lint::check("FROM busybox:1.36\nWORKDIR /app # x\n");
+    let d = diagnostics
+        .iter()
+        .find(|d| d.span.line == 2)
+        .expect("a diagnostic on line 2");
+    assert_eq!(d.span.col, 14, "{d:?}");
+}
