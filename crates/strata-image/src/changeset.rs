@@ -82,7 +82,11 @@ impl Entry {
             NodeKind::BlockDevice { major, minor } => EntryKind::BlockDevice { major, minor },
             NodeKind::Fifo => EntryKind::Fifo,
         };
-        Entry { path, attrs: st.attrs, kind }
+        Entry {
+            path,
+            attrs: st.attrs,
+            kind,
+        }
     }
 }
 
@@ -157,7 +161,11 @@ fn listing_line(e: &Entry) -> (String, String) {
         EntryKind::Symlink(t) => ("l", 0, format!("->{t} {}", Digest::of(t.as_bytes()).hex())),
         EntryKind::Hardlink(t) => {
             let rel = t.trim_start_matches('/');
-            ("h", 0, format!("->{rel} {}", Digest::of(rel.as_bytes()).hex()))
+            (
+                "h",
+                0,
+                format!("->{rel} {}", Digest::of(rel.as_bytes()).hex()),
+            )
         }
         EntryKind::CharDevice { .. } => ("c", 0, "-".to_string()),
         EntryKind::BlockDevice { .. } => ("b", 0, "-".to_string()),
@@ -165,7 +173,12 @@ fn listing_line(e: &Entry) -> (String, String) {
         EntryKind::Whiteout => ("wh", 0, format!("deletes:{}", e.path)),
         EntryKind::Opaque => ("opq", 0, format!("opaque:{}", e.path)),
     };
-    let mut line = format!("{t}\t{path}\t{:04o}\t{}:{}\t{size}\t{hash}", e.attrs.mode & 0o7777, e.attrs.uid, e.attrs.gid);
+    let mut line = format!(
+        "{t}\t{path}\t{:04o}\t{}:{}\t{size}\t{hash}",
+        e.attrs.mode & 0o7777,
+        e.attrs.uid,
+        e.attrs.gid
+    );
     if !e.attrs.xattrs.is_empty() {
         let keys: Vec<&str> = e.attrs.xattrs.keys().map(String::as_str).collect();
         let _ = write!(line, " xattrs={}", keys.join(","));
@@ -184,7 +197,8 @@ pub fn apply(tree: &mut Tree, layer: &Changeset) -> Result<()> {
     for e in layer.entries.iter().filter(|e| e.kind == EntryKind::Opaque) {
         if let Ok(st) = tree.lstat(&e.path) {
             if st.is_dir() {
-                let id = locate_dir(tree, &e.path).ok_or_else(|| bad(e, "opaque directory vanished"))?;
+                let id =
+                    locate_dir(tree, &e.path).ok_or_else(|| bad(e, "opaque directory vanished"))?;
                 tree.recreate_dir(id);
             }
         }
@@ -208,7 +222,8 @@ pub fn apply(tree: &mut Tree, layer: &Changeset) -> Result<()> {
         })?;
     }
     for e in layer.entries.iter().filter(|e| e.kind == EntryKind::Dir) {
-        tree.set_mtime(&e.path, e.attrs.mtime).map_err(|err| bad(e, &err.to_string()))?;
+        tree.set_mtime(&e.path, e.attrs.mtime)
+            .map_err(|err| bad(e, &err.to_string()))?;
     }
     Ok(())
 }
@@ -222,7 +237,9 @@ fn apply_entry(tree: &mut Tree, e: &Entry, parent: &str, parents: &Attrs) -> Res
             Err(err) => return Err(err),
         },
         EntryKind::Hardlink(target) => {
-            let st = tree.lstat(target).map_err(|_| bad("hard link target is not in the tree"))?;
+            let st = tree
+                .lstat(target)
+                .map_err(|_| bad("hard link target is not in the tree"))?;
             if st.is_dir() {
                 return Err(bad("hard link to a directory"));
             }
@@ -239,8 +256,14 @@ fn apply_entry(tree: &mut Tree, e: &Entry, parent: &str, parents: &Attrs) -> Res
                 EntryKind::Dir => NodeKind::Dir,
                 EntryKind::File(c) => NodeKind::File(c.clone()),
                 EntryKind::Symlink(t) => NodeKind::Symlink(t.clone()),
-                EntryKind::CharDevice { major, minor } => NodeKind::CharDevice { major: *major, minor: *minor },
-                EntryKind::BlockDevice { major, minor } => NodeKind::BlockDevice { major: *major, minor: *minor },
+                EntryKind::CharDevice { major, minor } => NodeKind::CharDevice {
+                    major: *major,
+                    minor: *minor,
+                },
+                EntryKind::BlockDevice { major, minor } => NodeKind::BlockDevice {
+                    major: *major,
+                    minor: *minor,
+                },
                 _ => NodeKind::Fifo,
             };
             tree.mkdir_all(parent, parents.clone())?;
@@ -275,7 +298,12 @@ fn locate_dir(tree: &Tree, path: &str) -> Option<Id> {
 /// Identities are only meaningful when `upper` was derived from a clone of `lower`; for unrelated trees every
 /// directory counts as recreated.
 pub fn diff(lower: &Tree, upper: &Tree) -> Changeset {
-    let mut d = Differ { lower, upper, out: Vec::new(), links: HashMap::new() };
+    let mut d = Differ {
+        lower,
+        upper,
+        out: Vec::new(),
+        links: HashMap::new(),
+    };
     d.dir(ROOT, ROOT, "/");
     Changeset { entries: d.out }
 }
@@ -303,18 +331,28 @@ impl Differ<'_> {
             };
             match next {
                 std::cmp::Ordering::Less => {
-                    let Some((name, _)) = lower_children.next() else { break };
+                    let Some((name, _)) = lower_children.next() else {
+                        break;
+                    };
                     let attrs = whiteout_attrs(self.upper.node(up).attrs().mtime);
-                    self.out.push(Entry { path: join(path, name), attrs, kind: EntryKind::Whiteout });
+                    self.out.push(Entry {
+                        path: join(path, name),
+                        attrs,
+                        kind: EntryKind::Whiteout,
+                    });
                     emitted = true;
                 }
                 std::cmp::Ordering::Greater => {
-                    let Some((name, u)) = upper_children.next() else { break };
+                    let Some((name, u)) = upper_children.next() else {
+                        break;
+                    };
                     self.added(u, &join(path, name), false);
                     emitted = true;
                 }
                 std::cmp::Ordering::Equal => {
-                    let (Some((name, l)), Some((_, u))) = (lower_children.next(), upper_children.next()) else {
+                    let (Some((name, l)), Some((_, u))) =
+                        (lower_children.next(), upper_children.next())
+                    else {
                         break;
                     };
                     emitted |= self.pair(l, u, &join(path, name));
@@ -333,7 +371,10 @@ impl Differ<'_> {
                 let changed = ln.attrs() != un.attrs();
                 let below = self.dir(l, u, path);
                 if changed || below {
-                    self.out.insert(at, Entry::from_stat(path.to_string(), self.upper.stat_id(u)));
+                    self.out.insert(
+                        at,
+                        Entry::from_stat(path.to_string(), self.upper.stat_id(u)),
+                    );
                 }
                 changed || below
             }
@@ -362,7 +403,11 @@ impl Differ<'_> {
         if !node.is_dir() && node.nlink() > 1 {
             if let Some(first) = self.links.get(&u) {
                 let attrs = node.attrs();
-                self.out.push(Entry { path: path.to_string(), attrs, kind: EntryKind::Hardlink(first.clone()) });
+                self.out.push(Entry {
+                    path: path.to_string(),
+                    attrs,
+                    kind: EntryKind::Hardlink(first.clone()),
+                });
                 return;
             }
             self.links.insert(u, path.to_string());
@@ -372,9 +417,17 @@ impl Differ<'_> {
         self.out.push(Entry::from_stat(path.to_string(), st));
         if node.is_dir() {
             if opaque {
-                self.out.push(Entry { path: path.to_string(), attrs: opaque_attrs(&attrs), kind: EntryKind::Opaque });
+                self.out.push(Entry {
+                    path: path.to_string(),
+                    attrs: opaque_attrs(&attrs),
+                    kind: EntryKind::Opaque,
+                });
             }
-            let children: Vec<(String, Id)> = self.upper.children(u).map(|(n, id)| (join(path, n), id)).collect();
+            let children: Vec<(String, Id)> = self
+                .upper
+                .children(u)
+                .map(|(n, id)| (join(path, n), id))
+                .collect();
             for (p, id) in children {
                 self.added(id, &p, false);
             }
@@ -384,9 +437,13 @@ impl Differ<'_> {
 
 fn same_kind(a: &Kind, b: &Kind) -> bool {
     match (a, b) {
-        (Kind::File(x), Kind::File(y)) => x.ptr_eq(y) || x == y || (x.len() == y.len() && x.bytes() == y.bytes()),
+        (Kind::File(x), Kind::File(y)) => {
+            x.ptr_eq(y) || x == y || (x.len() == y.len() && x.bytes() == y.bytes())
+        }
         (Kind::Symlink(x), Kind::Symlink(y)) => x == y,
-        (Kind::Char(a1, a2), Kind::Char(b1, b2)) | (Kind::Block(a1, a2), Kind::Block(b1, b2)) => a1 == b1 && a2 == b2,
+        (Kind::Char(a1, a2), Kind::Char(b1, b2)) | (Kind::Block(a1, a2), Kind::Block(b1, b2)) => {
+            a1 == b1 && a2 == b2
+        }
         (Kind::Fifo, Kind::Fifo) => true,
         _ => false,
     }

@@ -76,7 +76,10 @@ impl Content {
 
     /// A reader over the bytes; modelled content is generated in chunks, never all at once.
     pub fn reader(&self) -> ContentReader<'_> {
-        ContentReader { content: self, pos: 0 }
+        ContentReader {
+            content: self,
+            pos: 0,
+        }
     }
 
     /// A new content made of this one followed by `more` (what `>>` produces).
@@ -100,7 +103,9 @@ impl fmt::Debug for Content {
                 Ok(s) if b.len() <= 64 => write!(f, "Content({s:?})"),
                 _ => write!(f, "Content({} bytes)", b.len()),
             },
-            Repr::Modelled { size, seed } => write!(f, "Content(modelled {size} bytes, seed {seed})"),
+            Repr::Modelled { size, seed } => {
+                write!(f, "Content(modelled {size} bytes, seed {seed})")
+            }
         }
     }
 }

@@ -79,12 +79,20 @@ pub struct HashingWriter<W> {
 impl<W: io::Write> HashingWriter<W> {
     /// Wraps `inner`.
     pub fn new(inner: W) -> Self {
-        HashingWriter { inner, hasher: Sha256::new(), written: 0 }
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            written: 0,
+        }
     }
 
     /// The digest and byte count of everything written, and the inner writer.
     pub fn finish(self) -> (Digest, u64, W) {
-        (Digest(self.hasher.finalize().into()), self.written, self.inner)
+        (
+            Digest(self.hasher.finalize().into()),
+            self.written,
+            self.inner,
+        )
     }
 }
 
@@ -105,7 +113,10 @@ impl<W: io::Write> io::Write for HashingWriter<W> {
 /// `ChainID(L0..Ln) = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln))`. `None` for no layers.
 pub fn chain_id(diff_ids: &[Digest]) -> Option<Digest> {
     let (first, rest) = diff_ids.split_first()?;
-    Some(rest.iter().fold(*first, |acc, d| Digest::of(format!("{acc} {d}").as_bytes())))
+    Some(
+        rest.iter()
+            .fold(*first, |acc, d| Digest::of(format!("{acc} {d}").as_bytes())),
+    )
 }
 
 /// The image ID: the digest of the config JSON bytes exactly as stored.

@@ -52,11 +52,12 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn archive(entry: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Archive { entry: entry.into(), reason: reason.into() }
+        Error::Archive {
+            entry: entry.into(),
+            reason: reason.into(),
+        }
     }
 }
-
-
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -67,7 +67,8 @@ pub fn write_tar<W: Write>(layer: &Changeset, w: W) -> Result<W> {
     for e in &layer.entries {
         append(&mut b, e).map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
     }
-    b.into_inner().map_err(|err| Error::archive("", err.to_string()))
+    b.into_inner()
+        .map_err(|err| Error::archive("", err.to_string()))
 }
 
 /// The uncompressed tar of `layer`.
@@ -87,15 +88,31 @@ pub fn write_layer(layer: &Changeset, compression: Compression) -> Result<(Vec<u
     match compression {
         Compression::None => {
             let (diff_id, size, tar) = write_tar(layer, HashingWriter::new(Vec::new()))?.finish();
-            Ok((tar, LayerDigests { diff_id, digest: diff_id, size }))
+            Ok((
+                tar,
+                LayerDigests {
+                    diff_id,
+                    digest: diff_id,
+                    size,
+                },
+            ))
         }
         Compression::Gzip => {
-            let gz = GzBuilder::new().mtime(0).write(HashingWriter::new(Vec::new()), GzLevel::default());
+            let gz = GzBuilder::new()
+                .mtime(0)
+                .write(HashingWriter::new(Vec::new()), GzLevel::default());
             let inner = write_tar(layer, HashingWriter::new(gz))?;
             let (diff_id, _, gz) = inner.finish();
             let blob = gz.finish().map_err(|e| Error::archive("", e.to_string()))?;
             let (digest, size, blob) = blob.finish();
-            Ok((blob, LayerDigests { diff_id, digest, size }))
+            Ok((
+                blob,
+                LayerDigests {
+                    diff_id,
+                    digest,
+                    size,
+                },
+            ))
         }
         Compression::Zstd => Err(Error::archive("", "writing zstd layers is not supported")),
     }
@@ -103,7 +120,9 @@ pub fn write_layer(layer: &Changeset, compression: Compression) -> Result<(Vec<u
 
 /// Gzip-compresses bytes deterministically.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut gz: GzEncoder<Vec<u8>> = GzBuilder::new().mtime(0).write(Vec::new(), GzLevel::default());
+    let mut gz: GzEncoder<Vec<u8>> = GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), GzLevel::default());
     // Writing to a Vec cannot fail.
     let _ = gz.write_all(bytes);
     gz.finish().unwrap_or_default()
@@ -117,7 +136,11 @@ fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
         EntryKind::Dir => (EntryType::Directory, 0, None),
         EntryKind::File(c) => (EntryType::Regular, c.len(), None),
         EntryKind::Symlink(t) => (EntryType::Symlink, 0, Some(t.clone())),
-        EntryKind::Hardlink(t) => (EntryType::Link, 0, Some(t.trim_start_matches('/').to_string())),
+        EntryKind::Hardlink(t) => (
+            EntryType::Link,
+            0,
+            Some(t.trim_start_matches('/').to_string()),
+        ),
         EntryKind::CharDevice { .. } => (EntryType::Char, 0, None),
         EntryKind::BlockDevice { .. } => (EntryType::Block, 0, None),
         EntryKind::Fifo => (EntryType::Fifo, 0, None),
@@ -126,7 +149,11 @@ fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
     h.set_entry_type(ty);
     h.set_mode(e.attrs.mode & 0o7777);
     for (key, value, set) in [
-        ("uid", u64::from(e.attrs.uid), Header::set_uid as fn(&mut Header, u64)),
+        (
+            "uid",
+            u64::from(e.attrs.uid),
+            Header::set_uid as fn(&mut Header, u64),
+        ),
         ("gid", u64::from(e.attrs.gid), Header::set_gid),
     ] {
         if value > USTAR_MAX_ID {
@@ -148,7 +175,8 @@ fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
         pax.push(("size".to_string(), size.to_string().into_bytes()));
     }
     h.set_size(size);
-    if let EntryKind::CharDevice { major, minor } | EntryKind::BlockDevice { major, minor } = e.kind {
+    if let EntryKind::CharDevice { major, minor } | EntryKind::BlockDevice { major, minor } = e.kind
+    {
         h.set_device_major(major)?;
         h.set_device_minor(minor)?;
     }
@@ -188,7 +216,9 @@ fn set_ustar_name(h: &mut Header, name: &str) -> bool {
     }
     // The prefix excludes the separating slash; the name part must be non-empty.
     let bytes = name.as_bytes();
-    let split = (0..bytes.len()).rev().find(|&i| bytes[i] == b'/' && i <= 155 && bytes.len() - i - 1 <= 100);
+    let split = (0..bytes.len())
+        .rev()
+        .find(|&i| bytes[i] == b'/' && i <= 155 && bytes.len() - i - 1 <= 100);
     match (split, h.as_ustar_mut()) {
         (Some(i), Some(u)) if i > 0 && i + 1 < bytes.len() => {
             set_field(&mut u.prefix, &name[..i]);
@@ -220,7 +250,10 @@ pub struct ReadLimits {
 
 impl ReadLimits {
     /// 8 GiB and a million entries: bigger than any sane layer, small enough to stop a bomb.
-    pub const DEFAULT: ReadLimits = ReadLimits { max_expanded: 8 << 30, max_entries: 1_000_000 };
+    pub const DEFAULT: ReadLimits = ReadLimits {
+        max_expanded: 8 << 30,
+        max_entries: 1_000_000,
+    };
 }
 
 /// Reads a layer blob (plain tar or gzip; the compression is detected) into a changeset.
@@ -228,7 +261,10 @@ pub fn read_layer(blob: &[u8], limits: &ReadLimits) -> Result<Changeset> {
     match Compression::detect(blob) {
         Compression::None => read_tar(blob, limits),
         Compression::Gzip => read_tar(MultiGzDecoder::new(blob), limits),
-        Compression::Zstd => Err(Error::archive("", "zstd-compressed layers are not supported yet")),
+        Compression::Zstd => Err(Error::archive(
+            "",
+            "zstd-compressed layers are not supported yet",
+        )),
     }
 }
 
@@ -258,13 +294,24 @@ impl<R: Read> Read for Guard<R> {
 
 /// Reads an uncompressed tar stream into a changeset, validating every entry (see the module docs).
 pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
-    let mut archive = tar::Archive::new(Guard { inner: r, read: 0, limit: limits.max_expanded, eof: false });
+    let mut archive = tar::Archive::new(Guard {
+        inner: r,
+        read: 0,
+        limit: limits.max_expanded,
+        eof: false,
+    });
     let mut entries = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut last = String::new();
     let io_err = |last: &str, e: io::Error, limits: &ReadLimits| {
         if e.to_string().contains(OVER_LIMIT) {
-            Error::archive(last, format!("layer expands past the limit of {} bytes", limits.max_expanded))
+            Error::archive(
+                last,
+                format!(
+                    "layer expands past the limit of {} bytes",
+                    limits.max_expanded
+                ),
+            )
         } else {
             Error::archive(last, format!("truncated or corrupt tar: {e}"))
         }
@@ -277,7 +324,10 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
                 .map_err(|_| Error::archive(&last, "the next entry's name is not UTF-8"))?;
             last = raw.clone();
             if entries.len() >= limits.max_entries {
-                return Err(Error::archive(&raw, format!("more than {} entries", limits.max_entries)));
+                return Err(Error::archive(
+                    &raw,
+                    format!("more than {} entries", limits.max_entries),
+                ));
             }
             if let Some(e) = read_entry(&mut ent, &raw, &mut seen, limits).map_err(|e| match e {
                 Error::Archive { .. } => e,
@@ -288,7 +338,10 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
         }
     }
     if archive.into_inner().eof {
-        return Err(Error::archive(&last, "truncated tar: the stream ends without the end-of-archive marker"));
+        return Err(Error::archive(
+            &last,
+            "truncated tar: the stream ends without the end-of-archive marker",
+        ));
     }
     Ok(Changeset { entries })
 }
@@ -315,27 +368,56 @@ fn read_entry<R: Read>(
     let ty = h.entry_type();
     let mut attrs = Attrs::new(
         h.mode().map_err(|_| bad("bad mode field"))?,
-        h.uid().ok().and_then(|v| u32::try_from(v).ok()).ok_or_else(|| bad("bad uid field"))?,
-        h.gid().ok().and_then(|v| u32::try_from(v).ok()).ok_or_else(|| bad("bad gid field"))?,
-        Timestamp::from_secs(h.mtime().ok().and_then(|v| i64::try_from(v).ok()).ok_or_else(|| bad("bad mtime field"))?),
+        h.uid()
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| bad("bad uid field"))?,
+        h.gid()
+            .ok()
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| bad("bad gid field"))?,
+        Timestamp::from_secs(
+            h.mtime()
+                .ok()
+                .and_then(|v| i64::try_from(v).ok())
+                .ok_or_else(|| bad("bad mtime field"))?,
+        ),
     );
     let size = ent.size();
-    let device = (h.device_major().ok().flatten().unwrap_or(0), h.device_minor().ok().flatten().unwrap_or(0));
-    let link = ent.link_name_bytes().map(|b| String::from_utf8(b.into_owned()));
-    if let Some(pax) = ent.pax_extensions().map_err(|e| bad(&format!("bad PAX header: {e}")))? {
+    let device = (
+        h.device_major().ok().flatten().unwrap_or(0),
+        h.device_minor().ok().flatten().unwrap_or(0),
+    );
+    let link = ent
+        .link_name_bytes()
+        .map(|b| String::from_utf8(b.into_owned()));
+    if let Some(pax) = ent
+        .pax_extensions()
+        .map_err(|e| bad(&format!("bad PAX header: {e}")))?
+    {
         for ext in pax {
             let ext = ext.map_err(|e| bad(&format!("bad PAX record: {e}")))?;
             let Ok(key) = ext.key() else { continue };
             let value = ext.value_bytes();
-            let num = || std::str::from_utf8(value).ok().map(|s| s.trim().to_string());
+            let num = || {
+                std::str::from_utf8(value)
+                    .ok()
+                    .map(|s| s.trim().to_string())
+            };
             if let Some(x) = key.strip_prefix("SCHILY.xattr.") {
                 attrs.xattrs.insert(x.to_string(), value.to_vec());
             } else if key == "uid" {
-                attrs.uid = num().and_then(|s| s.parse().ok()).ok_or_else(|| bad("bad PAX uid"))?;
+                attrs.uid = num()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad("bad PAX uid"))?;
             } else if key == "gid" {
-                attrs.gid = num().and_then(|s| s.parse().ok()).ok_or_else(|| bad("bad PAX gid"))?;
+                attrs.gid = num()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| bad("bad PAX gid"))?;
             } else if key == "mtime" {
-                attrs.mtime = num().and_then(|s| parse_pax_time(&s)).ok_or_else(|| bad("bad PAX mtime"))?;
+                attrs.mtime = num()
+                    .and_then(|s| parse_pax_time(&s))
+                    .ok_or_else(|| bad("bad PAX mtime"))?;
             }
         }
     }
@@ -346,7 +428,11 @@ fn read_entry<R: Read>(
     };
     if let Some(target) = base.strip_prefix(WHITEOUT_PREFIX) {
         if base == OPAQUE_MARKER {
-            return Ok(Some(Entry { path: dir.to_string(), attrs, kind: EntryKind::Opaque }));
+            return Ok(Some(Entry {
+                path: dir.to_string(),
+                attrs,
+                kind: EntryKind::Opaque,
+            }));
         }
         if target.starts_with(WHITEOUT_PREFIX) {
             // aufs metadata (`.wh..wh.plnk`, `.wh..wh.aufs`): not part of the filesystem; Docker skips it too.
@@ -358,7 +444,11 @@ fn read_entry<R: Read>(
         if target == "." || target == ".." {
             return Err(bad("whiteout would delete outside its directory"));
         }
-        return Ok(Some(Entry { path: crate::resolve::join(dir, target), attrs, kind: EntryKind::Whiteout }));
+        return Ok(Some(Entry {
+            path: crate::resolve::join(dir, target),
+            attrs,
+            kind: EntryKind::Whiteout,
+        }));
     }
     if path == "/" && ty != EntryType::Directory {
         return Err(bad("the root must be a directory"));
@@ -378,7 +468,13 @@ fn read_entry<R: Read>(
             let mut data = Vec::new();
             ent.take(size).read_to_end(&mut data).map_err(|e| {
                 if e.to_string().contains(OVER_LIMIT) {
-                    Error::archive(raw, format!("layer expands past the limit of {} bytes", limits.max_expanded))
+                    Error::archive(
+                        raw,
+                        format!(
+                            "layer expands past the limit of {} bytes",
+                            limits.max_expanded
+                        ),
+                    )
                 } else {
                     Error::archive(raw, format!("truncated or corrupt tar: {e}"))
                 }
@@ -391,7 +487,11 @@ fn read_entry<R: Read>(
         EntryType::Directory => EntryKind::Dir,
         EntryType::Symlink => {
             let t = link_target()?;
-            let escapes = if t.starts_with('/') { normalize(&t).is_none() } else { normalize(&format!("{dir}/{t}")).is_none() };
+            let escapes = if t.starts_with('/') {
+                normalize(&t).is_none()
+            } else {
+                normalize(&format!("{dir}/{t}")).is_none()
+            };
             if escapes {
                 return Err(bad(&format!("symlink to {t:?} points outside the root")));
             }
@@ -409,10 +509,21 @@ fn read_entry<R: Read>(
             }
             EntryKind::Hardlink(target)
         }
-        EntryType::Char => EntryKind::CharDevice { major: device.0, minor: device.1 },
-        EntryType::Block => EntryKind::BlockDevice { major: device.0, minor: device.1 },
+        EntryType::Char => EntryKind::CharDevice {
+            major: device.0,
+            minor: device.1,
+        },
+        EntryType::Block => EntryKind::BlockDevice {
+            major: device.0,
+            minor: device.1,
+        },
         EntryType::Fifo => EntryKind::Fifo,
-        other => return Err(bad(&format!("unsupported entry type {:?}", other.as_byte() as char))),
+        other => {
+            return Err(bad(&format!(
+                "unsupported entry type {:?}",
+                other.as_byte() as char
+            )))
+        }
     };
     Ok(Some(Entry { path, attrs, kind }))
 }
@@ -426,7 +537,10 @@ fn parse_pax_time(s: &str) -> Option<Timestamp> {
         nanos += c.to_digit(10)? * 10u32.pow(8 - i as u32);
     }
     if int.starts_with('-') && nanos > 0 {
-        return Some(Timestamp { secs: secs - 1, nanos: 1_000_000_000 - nanos });
+        return Some(Timestamp {
+            secs: secs - 1,
+            nanos: 1_000_000_000 - nanos,
+        });
     }
     Some(Timestamp { secs, nanos })
 }

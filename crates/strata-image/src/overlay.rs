@@ -6,7 +6,9 @@ use std::sync::Arc;
 use crate::changeset::{opaque_attrs, whiteout_attrs};
 use crate::resolve::{join, resolve, Namespace, Resolved, Step};
 use crate::tree::{Id, Kind, ROOT};
-use crate::{Attrs, Changeset, Content, Entry, EntryKind, Error, NodeKind, Result, Stat, Timestamp, Tree};
+use crate::{
+    Attrs, Changeset, Content, Entry, EntryKind, Error, NodeKind, Result, Stat, Timestamp, Tree,
+};
 
 /// A read-only lower tree plus one writable upper, the way overlayfs stacks an image's layers under a
 /// container's layer.
@@ -47,7 +49,10 @@ impl Namespace for Overlay {
     type Dir = MDir;
 
     fn root_dir(&self) -> MDir {
-        MDir { upper: Some(ROOT), lower: Some(ROOT) }
+        MDir {
+            upper: Some(ROOT),
+            lower: Some(ROOT),
+        }
     }
 
     fn step(&self, dir: &MDir, name: &str) -> Step<MDir> {
@@ -94,8 +99,15 @@ impl Overlay {
                 return match node.kind {
                     Kind::Whiteout => None,
                     Kind::Dir(_) => {
-                        let lower = if node.is_opaque() { None } else { self.lower_dir(dir, name) };
-                        Some(Found::Dir(MDir { upper: Some(c), lower }))
+                        let lower = if node.is_opaque() {
+                            None
+                        } else {
+                            self.lower_dir(dir, name)
+                        };
+                        Some(Found::Dir(MDir {
+                            upper: Some(c),
+                            lower,
+                        }))
                     }
                     _ => Some(Found::Upper(c)),
                 };
@@ -103,21 +115,35 @@ impl Overlay {
         }
         let c = self.lower.child(dir.lower?, name)?;
         if self.lower.node(c).is_dir() {
-            Some(Found::Dir(MDir { upper: None, lower: Some(c) }))
+            Some(Found::Dir(MDir {
+                upper: None,
+                lower: Some(c),
+            }))
         } else {
             Some(Found::Lower(c))
         }
     }
 
     fn lower_dir(&self, dir: MDir, name: &str) -> Option<Id> {
-        self.lower.child(dir.lower?, name).filter(|c| self.lower.node(*c).is_dir())
+        self.lower
+            .child(dir.lower?, name)
+            .filter(|c| self.lower.node(*c).is_dir())
     }
 
     fn stat_found(&self, f: Found) -> Stat {
         match f {
-            Found::Dir(MDir { upper: Some(id), .. }) | Found::Upper(id) => self.upper.stat_id(id),
-            Found::Dir(MDir { lower: Some(id), .. }) | Found::Lower(id) => self.lower.stat_id(id),
-            Found::Dir(MDir { upper: None, lower: None }) => self.upper.stat_id(ROOT),
+            Found::Dir(MDir {
+                upper: Some(id), ..
+            })
+            | Found::Upper(id) => self.upper.stat_id(id),
+            Found::Dir(MDir {
+                lower: Some(id), ..
+            })
+            | Found::Lower(id) => self.lower.stat_id(id),
+            Found::Dir(MDir {
+                upper: None,
+                lower: None,
+            }) => self.upper.stat_id(ROOT),
         }
     }
 
@@ -145,8 +171,12 @@ impl Overlay {
             parent = match m.upper.or_else(|| self.upper.child(parent, name)) {
                 Some(id) => id,
                 None => {
-                    let attrs = m.lower.map(|l| self.lower.node(l).attrs()).unwrap_or_default();
-                    self.upper.put(parent, name, Kind::Dir(Default::default()), &attrs)
+                    let attrs = m
+                        .lower
+                        .map(|l| self.lower.node(l).attrs())
+                        .unwrap_or_default();
+                    self.upper
+                        .put(parent, name, Kind::Dir(Default::default()), &attrs)
                 }
             };
         }
@@ -156,8 +186,14 @@ impl Overlay {
     /// Makes sure the entry `name` found in the merged directory is in the upper; returns its upper inode.
     fn copy_up(&mut self, parent_up: Id, name: &str, f: Found) -> Id {
         match f {
-            Found::Upper(id) | Found::Dir(MDir { upper: Some(id), .. }) => id,
-            Found::Lower(id) | Found::Dir(MDir { lower: Some(id), .. }) => {
+            Found::Upper(id)
+            | Found::Dir(MDir {
+                upper: Some(id), ..
+            }) => id,
+            Found::Lower(id)
+            | Found::Dir(MDir {
+                lower: Some(id), ..
+            }) => {
                 if let Some(id) = self.upper.child(parent_up, name) {
                     return id;
                 }
@@ -165,7 +201,10 @@ impl Overlay {
                 let (kind, attrs) = (shallow(&node.kind), node.attrs());
                 self.upper.put(parent_up, name, kind, &attrs)
             }
-            Found::Dir(MDir { upper: None, lower: None }) => parent_up,
+            Found::Dir(MDir {
+                upper: None,
+                lower: None,
+            }) => parent_up,
         }
     }
 
@@ -206,7 +245,10 @@ impl Overlay {
         match self.stat(path)?.kind {
             NodeKind::File(c) => Ok(c),
             NodeKind::Dir => Err(Error::IsADirectory(path.to_string())),
-            _ => Err(Error::InvalidPath { path: path.to_string(), reason: "not a regular file" }),
+            _ => Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "not a regular file",
+            }),
         }
     }
 
@@ -214,18 +256,26 @@ impl Overlay {
     pub fn read_link(&self, path: &str) -> Result<String> {
         match self.lstat(path)?.kind {
             NodeKind::Symlink(t) => Ok(t),
-            _ => Err(Error::InvalidPath { path: path.to_string(), reason: "not a symbolic link" }),
+            _ => Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "not a symbolic link",
+            }),
         }
     }
 
     /// The merged directory listing at `path`, in byte order.
     pub fn read_dir(&self, path: &str) -> Result<Vec<String>> {
         let (_, f) = self.existing(path, true)?;
-        let Found::Dir(m) = f else { return Err(Error::NotADirectory(path.to_string())) };
+        let Found::Dir(m) = f else {
+            return Err(Error::NotADirectory(path.to_string()));
+        };
         let mut names: Vec<String> = Vec::new();
         if let Some(u) = m.upper {
             names.extend(
-                self.upper.children(u).filter(|(_, c)| !matches!(self.upper.node(*c).kind, Kind::Whiteout)).map(|(n, _)| n.to_string()),
+                self.upper
+                    .children(u)
+                    .filter(|(_, c)| !matches!(self.upper.node(*c).kind, Kind::Whiteout))
+                    .map(|(n, _)| n.to_string()),
             );
         }
         if let Some(l) = m.lower {
@@ -289,13 +339,25 @@ impl Overlay {
     }
 
     /// `echo x > path`; see [`Tree::write`].
-    pub fn write(&mut self, path: &str, content: Content, new_attrs: Attrs, now: Timestamp) -> Result<()> {
+    pub fn write(
+        &mut self,
+        path: &str,
+        content: Content,
+        new_attrs: Attrs,
+        now: Timestamp,
+    ) -> Result<()> {
         let full = self.prepare_write(path)?;
         self.upper.write(&full, content, new_attrs, now)
     }
 
     /// `echo x >> path`; see [`Tree::append`].
-    pub fn append(&mut self, path: &str, more: &[u8], new_attrs: Attrs, now: Timestamp) -> Result<()> {
+    pub fn append(
+        &mut self,
+        path: &str,
+        more: &[u8],
+        new_attrs: Attrs,
+        now: Timestamp,
+    ) -> Result<()> {
         let full = self.prepare_write(path)?;
         self.upper.append(&full, more, new_attrs, now)
     }
@@ -303,14 +365,28 @@ impl Overlay {
     /// For an open-for-writing: copies an existing file up, or the parents of a new one.
     fn prepare_write(&mut self, path: &str) -> Result<String> {
         let (r, f) = self.locate(path, true)?;
-        let parent = self.copy_up_chain(&r);
-        let Some(name) = &r.name else { return Err(Error::IsADirectory(path.to_string())) };
+        let Some(name) = &r.name else {
+            return Err(Error::IsADirectory(path.to_string()));
+        };
         match f {
             Some(Found::Dir(_)) => return Err(Error::IsADirectory(path.to_string())),
-            Some(f) => {
-                self.copy_up(parent, name, f);
+            Some(Found::Upper(id)) if !matches!(self.upper.node(id).kind, Kind::File(_)) => {
+                return Err(Error::InvalidPath {
+                    path: path.to_string(),
+                    reason: "not a regular file",
+                })
             }
-            None => {}
+            Some(Found::Lower(id)) if !matches!(self.lower.node(id).kind, Kind::File(_)) => {
+                return Err(Error::InvalidPath {
+                    path: path.to_string(),
+                    reason: "not a regular file",
+                })
+            }
+            _ => {}
+        }
+        let parent = self.copy_up_chain(&r);
+        if let Some(f) = f {
+            self.copy_up(parent, name, f);
         }
         Ok(r.full_path())
     }
@@ -368,14 +444,18 @@ impl Overlay {
     fn remove(&mut self, path: &str, now: Timestamp) -> Result<()> {
         let (r, _) = self.existing(path, false)?;
         let Some(name) = r.name.clone() else {
-            return Err(Error::InvalidPath { path: path.to_string(), reason: "names a directory by `/`, `.` or `..`" });
+            return Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "names a directory by `/`, `.` or `..`",
+            });
         };
         let parent = self.copy_up_chain(&r);
         if self.upper.child(parent, &name).is_some() {
             self.upper.detach(parent, &name);
         }
         if self.lower_has(*r.parent(), &name) {
-            self.upper.put(parent, &name, Kind::Whiteout, &whiteout_attrs(now));
+            self.upper
+                .put(parent, &name, Kind::Whiteout, &whiteout_attrs(now));
         }
         self.upper.node_mut(parent).set_mtime_pub(now);
         Ok(())
@@ -385,7 +465,10 @@ impl Overlay {
     pub fn link(&mut self, existing: &str, new: &str, now: Timestamp) -> Result<()> {
         let (_, f) = self.existing(existing, false)?;
         if matches!(f, Found::Dir(_)) {
-            return Err(Error::InvalidPath { path: existing.to_string(), reason: "hard link to a directory" });
+            return Err(Error::InvalidPath {
+                path: existing.to_string(),
+                reason: "hard link to a directory",
+            });
         }
         if self.exists(new) {
             return Err(Error::AlreadyExists(new.to_string()));
@@ -405,16 +488,45 @@ impl Overlay {
             }
         }
         let (rt, t) = self.locate(to, false)?;
+        let same = match (f, t) {
+            (Found::Upper(a), Some(Found::Upper(b))) | (Found::Lower(a), Some(Found::Lower(b))) => {
+                a == b
+            }
+            (Found::Dir(a), Some(Found::Dir(b))) => a.upper == b.upper && a.lower == b.lower,
+            _ => false,
+        };
+        if same {
+            // rename(2): two names of the same file, nothing to do.
+            return Ok(());
+        }
         match (f, t) {
-            (Found::Dir(_), Some(Found::Upper(_) | Found::Lower(_))) => return Err(Error::NotADirectory(to.to_string())),
-            (Found::Upper(_) | Found::Lower(_), Some(Found::Dir(_))) => return Err(Error::IsADirectory(to.to_string())),
+            (Found::Dir(_), Some(Found::Upper(_) | Found::Lower(_))) => {
+                return Err(Error::NotADirectory(to.to_string()))
+            }
+            (Found::Upper(_) | Found::Lower(_), Some(Found::Dir(_))) => {
+                return Err(Error::IsADirectory(to.to_string()))
+            }
             (_, Some(Found::Dir(_))) if !self.read_dir(to)?.is_empty() => {
                 return Err(Error::DirectoryNotEmpty(to.to_string()))
             }
             _ => {}
         }
+        if let Found::Dir(MDir {
+            upper: Some(src), ..
+        }) = f
+        {
+            if rt.chain.iter().any(|(_, d)| d.upper == Some(src)) {
+                return Err(Error::InvalidPath {
+                    path: to.to_string(),
+                    reason: "a directory cannot move into itself",
+                });
+            }
+        }
         let Some(from_name) = rf.name.clone() else {
-            return Err(Error::InvalidPath { path: from.to_string(), reason: "names a directory by `/`, `.` or `..`" });
+            return Err(Error::InvalidPath {
+                path: from.to_string(),
+                reason: "names a directory by `/`, `.` or `..`",
+            });
         };
         let src_full = self.copy_up_path(from, false)?;
         let to_parent = self.copy_up_chain(&rt);
@@ -426,9 +538,23 @@ impl Overlay {
             }
         }
         self.upper.rename(&src_full, &dst_full, now)?;
+        if let (Found::Dir(_), Some(name)) = (f, &rt.name) {
+            // A directory moved over a lower entry must not show the lower's children: opaque, as overlayfs
+            // marks it.
+            if self.lower_has(*rt.parent(), name) {
+                if let Some(id) = self.upper.child(to_parent, name) {
+                    self.upper.set_opaque(id, true);
+                }
+            }
+        }
         let from_parent = self.copy_up_chain(&rf);
         if self.lower_has(*rf.parent(), &from_name) {
-            self.upper.put(from_parent, &from_name, Kind::Whiteout, &whiteout_attrs(now));
+            self.upper.put(
+                from_parent,
+                &from_name,
+                Kind::Whiteout,
+                &whiteout_attrs(now),
+            );
         }
         Ok(())
     }
@@ -443,18 +569,34 @@ impl Overlay {
             let node = self.upper.node(id);
             let attrs = node.attrs();
             match &node.kind {
-                Kind::Whiteout => out.push(Entry { path: path.to_string(), attrs, kind: EntryKind::Whiteout }),
+                Kind::Whiteout => out.push(Entry {
+                    path: path.to_string(),
+                    attrs,
+                    kind: EntryKind::Whiteout,
+                }),
                 Kind::Dir(_) => {
                     let opaque = node.is_opaque().then(|| opaque_attrs(&attrs));
-                    out.push(Entry { path: path.to_string(), attrs, kind: EntryKind::Dir });
+                    out.push(Entry {
+                        path: path.to_string(),
+                        attrs,
+                        kind: EntryKind::Dir,
+                    });
                     if let Some(attrs) = opaque {
-                        out.push(Entry { path: path.to_string(), attrs, kind: EntryKind::Opaque });
+                        out.push(Entry {
+                            path: path.to_string(),
+                            attrs,
+                            kind: EntryKind::Opaque,
+                        });
                     }
                 }
                 _ => {
                     if node.nlink() > 1 {
                         if let Some(first) = links.get(&id) {
-                            out.push(Entry { path: path.to_string(), attrs, kind: EntryKind::Hardlink(first.clone()) });
+                            out.push(Entry {
+                                path: path.to_string(),
+                                attrs,
+                                kind: EntryKind::Hardlink(first.clone()),
+                            });
                             return;
                         }
                         links.insert(id, path.to_string());
@@ -489,5 +631,9 @@ fn entry_of(path: &str, st: Stat) -> Entry {
         NodeKind::BlockDevice { major, minor } => EntryKind::BlockDevice { major, minor },
         NodeKind::Fifo => EntryKind::Fifo,
     };
-    Entry { path: join("/", path.trim_start_matches('/')), attrs: st.attrs, kind }
+    Entry {
+        path: join("/", path.trim_start_matches('/')),
+        attrs: st.attrs,
+        kind,
+    }
 }

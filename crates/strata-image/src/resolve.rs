@@ -75,7 +75,11 @@ fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
 
 /// Resolves `path` (absolute, or relative to the root) in `ns`. Intermediate symlinks are always followed; the
 /// final one only with `follow_final` (or when the path ends in `/`).
-pub(crate) fn resolve<N: Namespace + ?Sized>(ns: &N, path: &str, follow_final: bool) -> Result<Resolved<N::Dir>> {
+pub(crate) fn resolve<N: Namespace + ?Sized>(
+    ns: &N,
+    path: &str,
+    follow_final: bool,
+) -> Result<Resolved<N::Dir>> {
     if path.is_empty() {
         return Err(Error::NotFound(String::new()));
     }

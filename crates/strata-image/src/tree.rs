@@ -49,7 +49,13 @@ pub struct Attrs {
 impl Attrs {
     /// Attributes with no extended attributes.
     pub fn new(mode: u32, uid: u32, gid: u32, mtime: Timestamp) -> Attrs {
-        Attrs { mode: mode & 0o7777, uid, gid, mtime, xattrs: Xattrs::new() }
+        Attrs {
+            mode: mode & 0o7777,
+            uid,
+            gid,
+            mtime,
+            xattrs: Xattrs::new(),
+        }
     }
 }
 
@@ -166,7 +172,11 @@ impl Node {
         self.uid = a.uid;
         self.gid = a.gid;
         self.set_mtime(a.mtime);
-        self.xattrs = if a.xattrs.is_empty() { None } else { Some(Box::new(a.xattrs.clone())) };
+        self.xattrs = if a.xattrs.is_empty() {
+            None
+        } else {
+            Some(Box::new(a.xattrs.clone()))
+        };
     }
 
     fn set_mtime(&mut self, t: Timestamp) {
@@ -183,7 +193,10 @@ impl Node {
             mode: u32::from(self.mode),
             uid: self.uid,
             gid: self.gid,
-            mtime: Timestamp { secs: self.secs, nanos: self.nanos },
+            mtime: Timestamp {
+                secs: self.secs,
+                nanos: self.nanos,
+            },
             xattrs: self.xattrs.as_deref().cloned().unwrap_or_default(),
         }
     }
@@ -193,8 +206,14 @@ impl Node {
             Kind::File(c) => NodeKind::File(c.clone()),
             Kind::Dir(_) => NodeKind::Dir,
             Kind::Symlink(t) => NodeKind::Symlink(t.to_string()),
-            Kind::Char(major, minor) => NodeKind::CharDevice { major: *major, minor: *minor },
-            Kind::Block(major, minor) => NodeKind::BlockDevice { major: *major, minor: *minor },
+            Kind::Char(major, minor) => NodeKind::CharDevice {
+                major: *major,
+                minor: *minor,
+            },
+            Kind::Block(major, minor) => NodeKind::BlockDevice {
+                major: *major,
+                minor: *minor,
+            },
             Kind::Fifo | Kind::Free => NodeKind::Fifo,
             // Overlayfs shows a whiteout as a 0/0 character device.
             Kind::Whiteout => NodeKind::CharDevice { major: 0, minor: 0 },
@@ -285,7 +304,11 @@ impl Tree {
     pub fn with_root(attrs: Attrs) -> Tree {
         let mut root = Node::new(Kind::Dir(BTreeMap::new()), &attrs, 1);
         root.nlink = 1;
-        Tree { nodes: vec![root], free: Vec::new(), next_ident: 1 }
+        Tree {
+            nodes: vec![root],
+            free: Vec::new(),
+            next_ident: 1,
+        }
     }
 
     /// Number of inodes, the root included (a file with two hardlinks counts once).
@@ -316,12 +339,18 @@ impl Tree {
             Kind::Dir(children) => Some(children),
             _ => None,
         };
-        map.into_iter().flat_map(|m| m.iter().map(|(k, v)| (&**k, *v)))
+        map.into_iter()
+            .flat_map(|m| m.iter().map(|(k, v)| (&**k, *v)))
     }
 
     pub(crate) fn stat_id(&self, id: Id) -> Stat {
         let n = self.node(id);
-        Stat { kind: n.public_kind(), attrs: n.attrs(), nlink: n.nlink, ident: n.ident }
+        Stat {
+            kind: n.public_kind(),
+            attrs: n.attrs(),
+            nlink: n.nlink,
+            ident: n.ident,
+        }
     }
 
     fn fresh_ident(&mut self) -> u32 {
@@ -399,7 +428,10 @@ impl Tree {
     /// Gives a directory a fresh identity and no children: what applying an opaque marker does.
     pub(crate) fn recreate_dir(&mut self, id: Id) {
         let ident = self.fresh_ident();
-        let old = std::mem::replace(&mut self.nodes[id as usize].kind, Kind::Dir(BTreeMap::new()));
+        let old = std::mem::replace(
+            &mut self.nodes[id as usize].kind,
+            Kind::Dir(BTreeMap::new()),
+        );
         self.nodes[id as usize].ident = ident;
         if let Kind::Dir(children) = old {
             for c in children.into_values() {
@@ -428,20 +460,27 @@ impl Tree {
         let r = resolve(self, path, follow)?;
         let id = match &r.name {
             None => Some(*r.parent()),
-            Some(n) => self.child(*r.parent(), n).filter(|id| !matches!(self.node(*id).kind, Kind::Whiteout)),
+            Some(n) => self
+                .child(*r.parent(), n)
+                .filter(|id| !matches!(self.node(*id).kind, Kind::Whiteout)),
         };
         Ok((r, id))
     }
 
     fn existing(&self, path: &str, follow: bool) -> Result<Id> {
-        self.locate(path, follow)?.1.ok_or_else(|| Error::NotFound(path.to_string()))
+        self.locate(path, follow)?
+            .1
+            .ok_or_else(|| Error::NotFound(path.to_string()))
     }
 
     /// The parent and name for creating `path`; the root cannot be created or removed.
     fn parent_of(r: &Resolved<Id>, path: &str) -> Result<(Id, String)> {
         match &r.name {
             Some(n) => Ok((*r.parent(), n.clone())),
-            None => Err(Error::InvalidPath { path: path.to_string(), reason: "names a directory by `/`, `.` or `..`" }),
+            None => Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "names a directory by `/`, `.` or `..`",
+            }),
         }
     }
 
@@ -473,7 +512,10 @@ impl Tree {
         match &self.node(id).kind {
             Kind::File(c) => Ok(c.clone()),
             Kind::Dir(_) => Err(Error::IsADirectory(path.to_string())),
-            _ => Err(Error::InvalidPath { path: path.to_string(), reason: "not a regular file" }),
+            _ => Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "not a regular file",
+            }),
         }
     }
 
@@ -482,7 +524,10 @@ impl Tree {
         let id = self.existing(path, false)?;
         match &self.node(id).kind {
             Kind::Symlink(t) => Ok(t.to_string()),
-            _ => Err(Error::InvalidPath { path: path.to_string(), reason: "not a symbolic link" }),
+            _ => Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "not a symbolic link",
+            }),
         }
     }
 
@@ -511,7 +556,10 @@ impl Tree {
     pub(crate) fn walk(&self, mut f: impl FnMut(&str, Id)) {
         let push_children = |stack: &mut Vec<(String, Id)>, dir_path: &str, dir: Id| {
             let start = stack.len();
-            stack.extend(self.children(dir).map(|(name, id)| (join(dir_path, name), id)));
+            stack.extend(
+                self.children(dir)
+                    .map(|(name, id)| (join(dir_path, name), id)),
+            );
             stack[start..].reverse();
         };
         let mut stack = Vec::new();
@@ -537,11 +585,16 @@ impl Tree {
                 self.set_node_attrs(*r.parent(), &attrs);
                 return Ok(());
             }
-            return Err(Error::InvalidPath { path: path.to_string(), reason: "cannot replace the root" });
+            return Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "cannot replace the root",
+            });
         }
         let (dir, name) = Self::parent_of(&r, path)?;
         match existing {
-            Some(id) if kind == NodeKind::Dir && self.node(id).is_dir() => self.set_node_attrs(id, &attrs),
+            Some(id) if kind == NodeKind::Dir && self.node(id).is_dir() => {
+                self.set_node_attrs(id, &attrs)
+            }
             _ => {
                 self.put(dir, &name, kind_of(kind), &attrs);
             }
@@ -592,12 +645,24 @@ impl Tree {
     /// `open(O_WRONLY|O_CREAT|O_TRUNC)` then write, as `echo x > path` does: follows a final symlink; an
     /// existing file keeps its inode, mode and owner and gets `content` and mtime `now`; a missing one is
     /// created with `new_attrs` (and the parent's mtime becomes `now`).
-    pub fn write(&mut self, path: &str, content: Content, new_attrs: Attrs, now: Timestamp) -> Result<()> {
+    pub fn write(
+        &mut self,
+        path: &str,
+        content: Content,
+        new_attrs: Attrs,
+        now: Timestamp,
+    ) -> Result<()> {
         self.write_with(path, new_attrs, now, |_| content)
     }
 
     /// `echo x >> path`: like [`Tree::write`] but keeps the existing bytes.
-    pub fn append(&mut self, path: &str, more: &[u8], new_attrs: Attrs, now: Timestamp) -> Result<()> {
+    pub fn append(
+        &mut self,
+        path: &str,
+        more: &[u8],
+        new_attrs: Attrs,
+        now: Timestamp,
+    ) -> Result<()> {
         self.write_with(path, new_attrs, now, |old| match old {
             Some(c) => c.appended(more),
             None => Content::from_bytes(more),
@@ -618,7 +683,12 @@ impl Tree {
                 match &mut node.kind {
                     Kind::File(c) => *c = f(Some(c)),
                     Kind::Dir(_) => return Err(Error::IsADirectory(path.to_string())),
-                    _ => return Err(Error::InvalidPath { path: path.to_string(), reason: "not a regular file" }),
+                    _ => {
+                        return Err(Error::InvalidPath {
+                            path: path.to_string(),
+                            reason: "not a regular file",
+                        })
+                    }
                 }
                 node.set_mtime(now);
             }
@@ -666,7 +736,9 @@ impl Tree {
     /// `setfattr -n key -v value` (follows symlinks).
     pub fn set_xattr(&mut self, path: &str, key: &str, value: &[u8]) -> Result<()> {
         self.modify(path, true, |n| {
-            n.xattrs.get_or_insert_with(Default::default).insert(key.to_string(), value.to_vec());
+            n.xattrs
+                .get_or_insert_with(Default::default)
+                .insert(key.to_string(), value.to_vec());
         })
     }
 
@@ -713,7 +785,10 @@ impl Tree {
     pub fn link(&mut self, existing: &str, new: &str, now: Timestamp) -> Result<()> {
         let id = self.existing(existing, false)?;
         if self.node(id).is_dir() {
-            return Err(Error::InvalidPath { path: existing.to_string(), reason: "hard link to a directory" });
+            return Err(Error::InvalidPath {
+                path: existing.to_string(),
+                reason: "hard link to a directory",
+            });
         }
         let (r, there) = self.locate(new, false)?;
         if there.is_some() {
@@ -735,7 +810,10 @@ impl Tree {
         let (to_dir, to_name) = Self::parent_of(&rt, to)?;
         let src_is_dir = self.node(src).is_dir();
         if src_is_dir && rt.chain.iter().any(|(_, d)| *d == src) {
-            return Err(Error::InvalidPath { path: to.to_string(), reason: "a directory cannot move into itself" });
+            return Err(Error::InvalidPath {
+                path: to.to_string(),
+                reason: "a directory cannot move into itself",
+            });
         }
         if let Some(dst) = dst {
             if dst == src {

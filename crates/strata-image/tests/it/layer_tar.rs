@@ -4,7 +4,11 @@ use strata_image::layer::{gzip, read_layer, to_tar, write_layer, Compression, Re
 use strata_image::{Attrs, Changeset, Content, Entry, EntryKind, Error, Timestamp};
 
 fn entry(path: &str, mode: u32, kind: EntryKind) -> Entry {
-    Entry { path: path.into(), attrs: Attrs::new(mode, 0, 0, Timestamp::from_secs(1_600_000_000)), kind }
+    Entry {
+        path: path.into(),
+        attrs: Attrs::new(mode, 0, 0, Timestamp::from_secs(1_600_000_000)),
+        kind,
+    }
 }
 
 fn every_kind() -> Changeset {
@@ -15,8 +19,15 @@ fn every_kind() -> Changeset {
     big_ids.attrs.gid = 3_000_000;
     let mut old = entry("/etc/old", 0o644, EntryKind::File("".into()));
     old.attrs.mtime = Timestamp::from_secs(-86_400);
-    let mut caps = entry("/bin/ping", 0o4755, EntryKind::File(Content::modelled(70_000, 7)));
-    caps.attrs.xattrs.insert("security.capability".into(), vec![1, 0, 0, 2, 0, 0x20, 0, 0]);
+    let mut caps = entry(
+        "/bin/ping",
+        0o4755,
+        EntryKind::File(Content::modelled(70_000, 7)),
+    );
+    caps.attrs.xattrs.insert(
+        "security.capability".into(),
+        vec![1, 0, 0, 2, 0, 0x20, 0, 0],
+    );
     Changeset {
         entries: vec![
             entry("/bin", 0o755, EntryKind::Dir),
@@ -25,8 +36,16 @@ fn every_kind() -> Changeset {
             entry("/bin/sh", 0o777, EntryKind::Symlink("busybox".into())),
             entry("/bin/sh2", 0o755, EntryKind::Hardlink("/bin/ping".into())),
             entry("/dev", 0o755, EntryKind::Dir),
-            entry("/dev/null", 0o666, EntryKind::CharDevice { major: 1, minor: 3 }),
-            entry("/dev/sda", 0o660, EntryKind::BlockDevice { major: 8, minor: 0 }),
+            entry(
+                "/dev/null",
+                0o666,
+                EntryKind::CharDevice { major: 1, minor: 3 },
+            ),
+            entry(
+                "/dev/sda",
+                0o660,
+                EntryKind::BlockDevice { major: 8, minor: 0 },
+            ),
             entry("/dev/fifo", 0o644, EntryKind::Fifo),
             entry("/etc", 0o755, EntryKind::Dir),
             old,
@@ -36,7 +55,11 @@ fn every_kind() -> Changeset {
             entry(&long_dir, 0o755, EntryKind::Opaque),
             entry(&long_file, 0o644, EntryKind::File("long".into())),
             entry("/tmp", 0o1777, EntryKind::Dir),
-            entry("/tmp/link", 0o777, EntryKind::Symlink(format!("/{}", "t".repeat(150)))),
+            entry(
+                "/tmp/link",
+                0o777,
+                EntryKind::Symlink(format!("/{}", "t".repeat(150))),
+            ),
         ],
     }
 }
@@ -52,7 +75,10 @@ fn every_kind_of_entry_round_trips() {
         assert_eq!(a.tar_name(), b.tar_name());
         assert_eq!(a.attrs, b.attrs, "{}", a.path);
     }
-    assert_eq!(back.entries[2].kind, EntryKind::File(Content::from(Content::modelled(70_000, 7).bytes().to_vec())));
+    assert_eq!(
+        back.entries[2].kind,
+        EntryKind::File(Content::from(Content::modelled(70_000, 7).bytes().to_vec()))
+    );
 }
 
 #[test]
@@ -64,10 +90,17 @@ fn writing_is_deterministic_and_gzip_reads_back() {
     assert_eq!(d1.digest, d1.diff_id);
     assert_ne!(d2.digest, d2.diff_id);
     assert_eq!(d2.size, gz.len() as u64);
-    assert_eq!(write_layer(&cs, Compression::Gzip).unwrap().0, gz, "gzip output must not depend on the clock");
+    assert_eq!(
+        write_layer(&cs, Compression::Gzip).unwrap().0,
+        gz,
+        "gzip output must not depend on the clock"
+    );
     assert_eq!(strata_image::layer::diff_id(&cs).unwrap(), d1.diff_id);
     assert_eq!(strata_image::Digest::of(&plain), d1.diff_id);
-    assert_eq!(read_layer(&gz, &ReadLimits::DEFAULT).unwrap(), read_layer(&plain, &ReadLimits::DEFAULT).unwrap());
+    assert_eq!(
+        read_layer(&gz, &ReadLimits::DEFAULT).unwrap(),
+        read_layer(&plain, &ReadLimits::DEFAULT).unwrap()
+    );
 }
 
 /// A tar with raw names and link targets, bypassing every check a writer would make.
@@ -105,21 +138,72 @@ fn rejects(tar: &[u8], entry: &str, why: &str) {
 
 #[test]
 fn bad_layers_are_refused_naming_the_entry() {
-    rejects(&raw_tar(&[("../etc/passwd", b'0', "", b"x")]), "../etc/passwd", "`..`");
-    rejects(&raw_tar(&[("a/../../x", b'0', "", b"x")]), "a/../../x", "`..`");
-    rejects(&raw_tar(&[("/etc/passwd", b'0', "", b"x")]), "/etc/passwd", "absolute");
-    rejects(&raw_tar(&[("a/l", b'2', "../../etc", b"")]), "a/l", "outside the root");
-    rejects(&raw_tar(&[("l", b'2', "/../x", b"")]), "l", "outside the root");
-    rejects(&raw_tar(&[("h", b'1', "../etc/shadow", b"")]), "h", "outside the root");
-    rejects(&raw_tar(&[("h", b'1', "/etc/shadow", b"")]), "h", "outside the root");
-    rejects(&raw_tar(&[("a/.wh...", b'0', "", b"")]), "a/.wh...", "outside its directory");
-    rejects(&raw_tar(&[("a/.wh.", b'0', "", b"")]), "a/.wh.", "without a name");
-    rejects(&raw_tar(&[("a", b'0', "", b"1"), ("./a", b'0', "", b"2")]), "./a", "duplicate");
-    rejects(&raw_tar(&[("s", b'Z', "", b"")]), "s", "unsupported entry type");
+    rejects(
+        &raw_tar(&[("../etc/passwd", b'0', "", b"x")]),
+        "../etc/passwd",
+        "`..`",
+    );
+    rejects(
+        &raw_tar(&[("a/../../x", b'0', "", b"x")]),
+        "a/../../x",
+        "`..`",
+    );
+    rejects(
+        &raw_tar(&[("/etc/passwd", b'0', "", b"x")]),
+        "/etc/passwd",
+        "absolute",
+    );
+    rejects(
+        &raw_tar(&[("a/l", b'2', "../../etc", b"")]),
+        "a/l",
+        "outside the root",
+    );
+    rejects(
+        &raw_tar(&[("l", b'2', "/../x", b"")]),
+        "l",
+        "outside the root",
+    );
+    rejects(
+        &raw_tar(&[("h", b'1', "../etc/shadow", b"")]),
+        "h",
+        "outside the root",
+    );
+    rejects(
+        &raw_tar(&[("h", b'1', "/etc/shadow", b"")]),
+        "h",
+        "outside the root",
+    );
+    rejects(
+        &raw_tar(&[("a/.wh...", b'0', "", b"")]),
+        "a/.wh...",
+        "outside its directory",
+    );
+    rejects(
+        &raw_tar(&[("a/.wh.", b'0', "", b"")]),
+        "a/.wh.",
+        "without a name",
+    );
+    rejects(
+        &raw_tar(&[("a", b'0', "", b"1"), ("./a", b'0', "", b"2")]),
+        "./a",
+        "duplicate",
+    );
+    rejects(
+        &raw_tar(&[("s", b'Z', "", b"")]),
+        "s",
+        "unsupported entry type",
+    );
     rejects(&raw_tar(&[("l", b'2', "", b"")]), "l", "without a target");
     // Links that stay inside are fine, relative or absolute.
-    let ok = raw_tar(&[("a/b/l", b'2', "../../c", b""), ("a/m", b'2', "/etc/x", b""), ("a/h", b'1', "./a/b/l", b"")]);
-    assert_eq!(read_layer(&ok, &ReadLimits::DEFAULT).unwrap().entries.len(), 3);
+    let ok = raw_tar(&[
+        ("a/b/l", b'2', "../../c", b""),
+        ("a/m", b'2', "/etc/x", b""),
+        ("a/h", b'1', "./a/b/l", b""),
+    ]);
+    assert_eq!(
+        read_layer(&ok, &ReadLimits::DEFAULT).unwrap().entries.len(),
+        3
+    );
 }
 
 #[test]
@@ -129,11 +213,16 @@ fn truncated_and_corrupt_streams_are_errors_never_panics() {
     // Every cut of the stream short of the end-of-archive marker fails; none panics.
     let end_of_data = tar.len() - 1024;
     for cut in (0..end_of_data).step_by(97).chain([end_of_data, 512, 1]) {
-        assert!(read_layer(&tar[..cut], &ReadLimits::DEFAULT).is_err(), "cut at {cut} was accepted");
+        assert!(
+            read_layer(&tar[..cut], &ReadLimits::DEFAULT).is_err(),
+            "cut at {cut} was accepted"
+        );
     }
     // The name of the entry cut in the middle is in the error.
     let cut = 512 * 5 + 100;
-    assert!(matches!(read_layer(&tar[..cut], &ReadLimits::DEFAULT), Err(Error::Archive { entry, .. }) if !entry.is_empty()));
+    assert!(
+        matches!(read_layer(&tar[..cut], &ReadLimits::DEFAULT), Err(Error::Archive { entry, .. }) if !entry.is_empty())
+    );
     // Flipped bytes: any result but a panic.
     for i in (0..tar.len()).step_by(13) {
         let mut bad = tar.clone();
@@ -143,17 +232,25 @@ fn truncated_and_corrupt_streams_are_errors_never_panics() {
     let gz = gzip(&tar);
     for cut in (0..gz.len()).step_by(31) {
         let res = read_layer(&gz[..cut], &ReadLimits::DEFAULT);
-        assert!(res.is_err() || res.as_ref().ok() == Some(&full), "gzip cut at {cut}");
+        assert!(
+            res.is_err() || res.as_ref().ok() == Some(&full),
+            "gzip cut at {cut}"
+        );
     }
 }
 
 #[test]
 fn a_gzip_bomb_stops_at_the_limit() {
     let zeros = vec![0u8; 4 << 20];
-    let cs = Changeset { entries: vec![entry("/zeros", 0o644, EntryKind::File(zeros.into()))] };
+    let cs = Changeset {
+        entries: vec![entry("/zeros", 0o644, EntryKind::File(zeros.into()))],
+    };
     let (gz, _) = write_layer(&cs, Compression::Gzip).unwrap();
     assert!(gz.len() < 100_000, "{} bytes compressed", gz.len());
-    let limits = ReadLimits { max_expanded: 1 << 20, ..ReadLimits::DEFAULT };
+    let limits = ReadLimits {
+        max_expanded: 1 << 20,
+        ..ReadLimits::DEFAULT
+    };
     match read_layer(&gz, &limits) {
         Err(Error::Archive { entry, reason }) => {
             assert_eq!(entry, "zeros");
@@ -161,7 +258,10 @@ fn a_gzip_bomb_stops_at_the_limit() {
         }
         other => panic!("bomb accepted: {other:?}"),
     }
-    let limits = ReadLimits { max_entries: 0, ..ReadLimits::DEFAULT };
+    let limits = ReadLimits {
+        max_entries: 0,
+        ..ReadLimits::DEFAULT
+    };
     assert!(read_layer(&gz, &limits).is_err());
 }
 
@@ -169,5 +269,7 @@ fn a_gzip_bomb_stops_at_the_limit() {
 fn zstd_is_recognized_and_refused_clearly() {
     let blob = [0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0];
     assert_eq!(Compression::detect(&blob), Compression::Zstd);
-    assert!(matches!(read_layer(&blob, &ReadLimits::DEFAULT), Err(Error::Archive { reason, .. }) if reason.contains("zstd")));
+    assert!(
+        matches!(read_layer(&blob, &ReadLimits::DEFAULT), Err(Error::Archive { reason, .. }) if reason.contains("zstd"))
+    );
 }

@@ -4,4 +4,5 @@ mod alloc_count;
 mod exp_e;
 mod layer_tar;
 mod memory;
+mod overlay;
 mod support;

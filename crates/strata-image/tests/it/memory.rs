@@ -13,7 +13,8 @@ fn tree_of(files: usize, content: &Content) -> Tree {
         t.mkdir_all(&dir, attrs(0o755, 0)).unwrap();
         for f in 0..100 {
             let path = format!("{dir}/libmodule-{f:03}.so.1");
-            t.insert(&path, attrs(0o644, 0), NodeKind::File(content.clone())).unwrap();
+            t.insert(&path, attrs(0o644, 0), NodeKind::File(content.clone()))
+                .unwrap();
         }
     }
     t
@@ -27,7 +28,13 @@ fn bytes_per_entry_of_100k_files() {
     let t = tree_of(100_000, &content);
     let used = live_bytes() - before;
     let per_entry = used as f64 / t.len() as f64;
-    println!("Tree of {} inodes: {used} bytes, {per_entry:.1} bytes per entry", t.len());
-    assert!(per_entry <= 200.0, "{per_entry:.1} bytes per entry (goal: at most 200)");
+    println!(
+        "Tree of {} inodes: {used} bytes, {per_entry:.1} bytes per entry",
+        t.len()
+    );
+    assert!(
+        per_entry <= 200.0,
+        "{per_entry:.1} bytes per entry (goal: at most 200)"
+    );
     drop(t);
 }
