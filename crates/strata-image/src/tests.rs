@@ -58,11 +58,7 @@ fn resolution_follows_links_inside_the_root() {
     ];
     for (path, want) in cases {
         let got = t.canonicalize(path);
-        assert_eq!(
-            got.as_deref().map_err(Clone::clone),
-            want.clone(),
-            "{path}"
-        );
+        assert_eq!(got.as_deref().map_err(Clone::clone), want.clone(), "{path}");
     }
 }
 
