@@ -123,30 +123,37 @@ pub(super) enum Kind {
 
 /// The [`Kind`] of a keyword, compared as Go's `strings.ToLower` would (without allocating for ASCII).
 pub(super) fn kind(keyword: &str) -> Kind {
-    let lowered;
-    let k = if keyword.bytes().all(|b| b.is_ascii_lowercase()) {
-        keyword
-    } else if keyword.is_ascii() {
-        lowered = keyword.to_ascii_lowercase();
-        lowered.as_str()
-    } else {
-        lowered = go_lower(keyword);
-        lowered.as_str()
+    const TABLE: &[(&str, Kind)] = &[
+        ("from", Kind::WhitespaceList),
+        ("expose", Kind::WhitespaceList),
+        ("maintainer", Kind::OneString),
+        ("user", Kind::OneString),
+        ("workdir", Kind::OneString),
+        ("stopsignal", Kind::OneString),
+        ("cmd", Kind::MaybeJson),
+        ("entrypoint", Kind::MaybeJson),
+        ("shell", Kind::MaybeJson),
+        ("run", Kind::Run),
+        ("volume", Kind::MaybeJsonList),
+        ("copy", Kind::Copy),
+        ("add", Kind::Add),
+        ("env", Kind::Env),
+        ("label", Kind::Label),
+        ("arg", Kind::Arg),
+        ("healthcheck", Kind::Healthcheck),
+        ("onbuild", Kind::Onbuild),
+    ];
+    let find = |k: &str| {
+        TABLE
+            .iter()
+            .find(|(name, _)| name.len() == k.len() && name.eq_ignore_ascii_case(k))
+            .map_or(Kind::Unknown, |&(_, kind)| kind)
     };
-    match k {
-        "from" | "expose" => Kind::WhitespaceList,
-        "maintainer" | "user" | "workdir" | "stopsignal" => Kind::OneString,
-        "cmd" | "entrypoint" | "shell" => Kind::MaybeJson,
-        "run" => Kind::Run,
-        "volume" => Kind::MaybeJsonList,
-        "copy" => Kind::Copy,
-        "add" => Kind::Add,
-        "env" => Kind::Env,
-        "label" => Kind::Label,
-        "arg" => Kind::Arg,
-        "healthcheck" => Kind::Healthcheck,
-        "onbuild" => Kind::Onbuild,
-        _ => Kind::Unknown,
+    if keyword.is_ascii() {
+        find(keyword)
+    } else {
+        // Non-ASCII letters can lower-case to ASCII ones (KELVIN SIGN to `k`).
+        find(&go_lower(keyword))
     }
 }
 

@@ -62,6 +62,9 @@ pub(super) struct Locator<'a> {
     ascii: Vec<bool>,
     /// The last non-ASCII answer: `(line index, offset, column)`.
     cache: (usize, usize, usize),
+    /// The line of the last answer: requests come mostly in source order, so the next answer is
+    /// usually on the same line or a few lines further.
+    hint: usize,
 }
 
 impl<'a> Locator<'a> {
@@ -85,16 +88,14 @@ impl<'a> Locator<'a> {
             line_starts,
             ascii,
             cache: (usize::MAX, 0, 0),
+            hint: 0,
         }
     }
 
     /// 1-based line and column of byte offset `offset` (clamped to the text).
     fn line_col(&mut self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let idx = self.line_of(offset);
         let start = self.line_starts.get(idx).copied().unwrap_or(0);
         if self.ascii.get(idx).copied().unwrap_or(false) {
             return (idx + 1, offset - start + 1);
@@ -108,6 +109,30 @@ impl<'a> Locator<'a> {
         let col = base + bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
         self.cache = (idx, offset, col);
         (idx + 1, col)
+    }
+
+    /// Index of the line holding `offset`: a short walk forward from the last answer, else a binary
+    /// search.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let starts = &self.line_starts;
+        let mut i = self.hint;
+        if starts.get(i).is_some_and(|&s| s <= offset) {
+            for _ in 0..16 {
+                match starts.get(i + 1) {
+                    Some(&next) if next <= offset => i += 1,
+                    _ => {
+                        self.hint = i;
+                        return i;
+                    }
+                }
+            }
+        }
+        i = match starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        self.hint = i;
+        i
     }
 
     /// The span of source bytes `start..end`, widened to character boundaries.

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use strata_dockerfile::ast::{ArgForm, Dockerfile, Instruction};
-use strata_dockerfile::{parse, Diagnostic, Parsed, Severity};
+use strata_dockerfile::{parse, Diagnostic, LineIndex, Parsed, Severity};
 
 use crate::conformance_dir;
 
@@ -851,21 +851,28 @@ fn survive(text: &str) {
         assert!(d.span.start <= d.span.end && d.span.end <= text.len());
         assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
     }
+    // Line and column numbers agree with the public LineIndex (checked on small inputs only: LineIndex
+    // counts columns from the line start each time).
+    let index = (text.len() < 4_096).then(|| LineIndex::new(text));
     let mut stack: Vec<&Instruction> = parsed.ast.instructions.iter().collect();
     while let Some(i) = stack.pop() {
-        for w in std::iter::once(&i.keyword)
+        let words = std::iter::once(&i.keyword)
             .chain(&i.flags)
             .chain(&i.args)
             .chain(std::iter::once(&i.rest))
-        {
+            .map(|w| w.span);
+        let spans = words
+            .chain(std::iter::once(i.span))
+            .chain(i.heredocs.iter().map(|h| h.span));
+        for span in spans {
+            assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
             assert!(
-                w.span.start <= w.span.end && w.span.end <= text.len(),
-                "{w:?}"
+                text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+                "{span:?}"
             );
-            assert!(
-                text.is_char_boundary(w.span.start) && text.is_char_boundary(w.span.end),
-                "{w:?}"
-            );
+            if let Some(index) = &index {
+                assert_eq!(index.span(text, span.start, span.end), span, "{text:?}");
+            }
         }
         stack.extend(i.onbuild.as_deref());
     }
