@@ -74,10 +74,9 @@ pub fn check_lowered(text: &str, parsed: &Parsed, lowered: &Lowered) -> Vec<Diag
     env::check(&mut cx);
     vars::check(&mut cx);
     stages::check(&mut cx);
-    let mut found = cx.out;
-    let config = directive::read(&parsed.ast, &mut found);
-    config.apply(&mut found);
-    all.extend(found);
+    all.extend(cx.out);
+    let config = directive::read(&parsed.ast, &mut all);
+    config.apply(&mut all);
 
     all.sort_by(|a, b| {
         (

@@ -97,7 +97,7 @@ pub(super) fn resolve(stages: &mut [Stage], diagnostics: &mut Vec<Diagnostic>) {
         let Some(name) = &stage.name else { continue };
         if let Some(line) = first_line.get(name) {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     code::DUPLICATE_STAGE_NAME,
                     stage.name_span.unwrap_or(stage.span),
                     format!(

@@ -28,6 +28,21 @@ pub(crate) mod code {
     pub const INVALID_MOUNT: &str = "SD0040";
 }
 
+const fn warning(
+    code: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    explanation: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        name,
+        severity: Severity::Warning,
+        summary,
+        explanation,
+    }
+}
+
 const fn error(
     code: &'static str,
     name: &'static str,
@@ -135,13 +150,13 @@ pub(crate) const RULES: &[Rule] = &[
          `FROM golang:1.22 AS 1st-build` and `FROM node AS web/app` are refused. Write `FROM golang:1.22 AS build` \
          and refer to it as `COPY --from=build ...`.",
     ),
-    error(
+    warning(
         code::DUPLICATE_STAGE_NAME,
         "DuplicateStageName",
         "two stages have the same name",
         "Stage names identify stages for `FROM <stage>`, `COPY --from=<stage>` and `--target`. When two stages \
-         share a name, BuildKit only warns, and every later reference silently means the last stage defined \
-         so far with that name, which is rarely what was meant; strata treats it as an error. Give each stage \
+         share a name, BuildKit still builds (its DuplicateStageName check only warns), and each reference means \
+         whichever of the two BuildKit resolves it to, which is rarely what a reader expects. Give each stage \
          its own name: `FROM node:20 AS deps` and `FROM node:20 AS build`.",
     ),
     error(

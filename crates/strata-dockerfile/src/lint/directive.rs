@@ -30,13 +30,16 @@ const BUILDKIT_NAMES: &[(&str, &[&str])] = &[
     ("MaintainerDeprecated", &[code::MAINTAINER_DEPRECATED]),
     ("SecretsUsedInArgOrEnv", &[code::SECRET_IN_ARG_OR_ENV]),
     ("ReservedStageName", &[code::RESERVED_STAGE_NAME]),
+    (
+        "DuplicateStageName",
+        &[crate::instructions::code::DUPLICATE_STAGE_NAME],
+    ),
 ];
 
 /// BuildKit checks strata does not implement: naming them is not a mistake.
 const BUILDKIT_OTHER: &[&str] = &[
     "ConsistentInstructionCasing",
     "CopyIgnoredFile",
-    "DuplicateStageName",
     "ExposeInvalidFormat",
     "ExposeProtoCasing",
     "FileConsistentCommandCasing",
@@ -166,10 +169,12 @@ fn invalid(span: Span, msg: String) -> Diagnostic {
 impl Config {
     /// Drop skipped lint diagnostics and, with `error=true`, make lint warnings errors.
     pub(super) fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        // Lint rules, and the instruction-level warnings BuildKit also treats as checks.
         let is_rule = |c: &str| {
-            RULES.iter().any(|r| r.code == c)
+            let lint = RULES.iter().any(|r| r.code == c)
                 && c != code::INVALID_CHECK_DIRECTIVE
-                && c != code::UNKNOWN_CHECK
+                && c != code::UNKNOWN_CHECK;
+            lint || BUILDKIT_NAMES.iter().any(|(_, codes)| codes.contains(&c))
         };
         diagnostics
             .retain(|d| !(is_rule(d.code) && (self.skip_all || self.skip.contains(&d.code))));

@@ -168,9 +168,10 @@ fn stage_body(cx: &mut Cx, stage: &Stage, mut scope: Scope, global: &BTreeSet<St
     for cmd in &stage.commands {
         match cmd {
             Command::Env(e) => {
-                let same_line: BTreeSet<&str> =
-                    e.pairs.iter().map(|p| p.key.text.as_str()).collect();
-                for p in &e.pairs {
+                for (i, p) in e.pairs.iter().enumerate() {
+                    // Names set earlier on the same line: EnvSelfReference explains those.
+                    let same_line: BTreeSet<&str> =
+                        e.pairs[..i].iter().map(|q| q.key.text.as_str()).collect();
                     builder_word(cx, &scope, &ctx, &p.key, &same_line);
                     builder_word(cx, &scope, &ctx, &p.value, &same_line);
                 }
@@ -251,7 +252,6 @@ fn builder_words(cmd: &Command) -> Vec<&Word> {
 fn builder_word(cx: &mut Cx, scope: &Scope, ctx: &StageCtx, w: &Word, same_line: &BTreeSet<&str>) {
     for r in refs(cx, w) {
         if same_line.contains(r.name.as_str()) && !scope.has(&r.name) {
-            // EnvSelfReference explains this one.
             continue;
         }
         undefined(cx, scope, ctx, w, &r, true);

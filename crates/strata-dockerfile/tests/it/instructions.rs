@@ -103,7 +103,6 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("FROM x AS 1st\n", "SD0029", "invalid name for build stage: \"1st\", name can't start with a number or contain symbols"),
     ("FROM x AS a/b\n", "SD0029", "invalid name for build stage: \"a/b\", name can't start with a number or contain symbols"),
     // The stage graph.
-    ("FROM x AS a\nFROM y AS A\n", "SD0030", "duplicate stage name \"a\", stage names should be unique"),
     (
         "FROM x AS app\nCOPY --from=build /a /b\nFROM y AS build\n",
         "SD0031",
@@ -156,6 +155,29 @@ fn errors_have_buildkit_messages() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn duplicate_stage_names_warn_as_buildkit_does() {
+    let l = lower(&parse("FROM x AS a\nFROM y AS A\n").ast);
+    assert_eq!(l.diagnostics.len(), 1, "{:?}", l.diagnostics);
+    let d = &l.diagnostics[0];
+    assert_eq!(
+        (d.code, d.severity),
+        ("SD0030", strata_dockerfile::Severity::Warning)
+    );
+    assert_eq!(
+        d.message,
+        "duplicate stage name \"a\", stage names should be unique"
+    );
+    assert_eq!((d.span.line, d.span.col), (2, 11));
+    assert!(!l.has_errors());
+    // The reference resolves to the last stage with the name, which is the current one here.
+    let l = lower(&parse("FROM x AS a\nFROM y AS a\nFROM z\nCOPY --from=a /x /y\n").ast);
+    let Command::Copy(c) = &l.stages[2].commands[0] else {
+        panic!()
+    };
+    assert_eq!(c.from_stage, Some(1));
 }
 
 #[test]

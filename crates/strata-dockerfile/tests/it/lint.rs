@@ -224,6 +224,11 @@ fn check_directive_problems() {
     // BuildKit's name of a check strata also has works.
     let d = lint::check("# check=skip=JSONArgsRecommended\nFROM alpine:3.20\nENTRYPOINT run me\n");
     assert!(!d.iter().any(|d| d.code == "SD0102"), "{d:?}");
+    // DuplicateStageName is a BuildKit check too, although strata finds it while lowering.
+    let dup = "FROM alpine:3.20 AS a\nFROM alpine:3.20 AS a\n";
+    assert!(lint::check(dup).iter().any(|d| d.code == "SD0030"));
+    let d = lint::check(&format!("# check=skip=DuplicateStageName\n{dup}"));
+    assert!(!d.iter().any(|d| d.code == "SD0030"), "{d:?}");
 }
 
 #[test]
