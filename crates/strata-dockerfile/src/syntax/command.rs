@@ -496,16 +496,15 @@ fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece
             });
         };
         let at = (w.start + eq).min(w.end);
-        out.push(Piece::new(
-            w.text.get(..eq).unwrap_or_default(),
-            w.start,
-            at,
-        ));
-        out.push(Piece::new(
-            w.text.get(eq + 1..).unwrap_or_default(),
-            (at + 1).min(w.end),
-            w.end,
-        ));
+        let value = w.text.get(eq + 1..).unwrap_or_default().to_string();
+        let mut key = w.text;
+        key.truncate(eq);
+        out.push(Piece {
+            text: key,
+            start: w.start,
+            end: at,
+        });
+        out.push(Piece::new(value, (at + 1).min(w.end), w.end));
         out.push(Piece::new("=", at, (at + 1).min(w.end)));
     }
     Ok(out)
@@ -522,22 +521,29 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
         Word,
         Quote,
     }
+    // Every character of a word is kept, in order, except an escape token at the very end of the
+    // text: so a word is the slice `start..kept`, copied once when it ends.
     let mut out = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
     let mut quote = '\0';
     let mut blank_ok = false;
-    let mut start = 0;
-    let mut pos = 0;
+    let (mut start, mut kept, mut pos) = (0, 0, 0);
     let at = |pos: usize| rest.get(pos..).and_then(|s| s.chars().next());
+    let piece = |start: usize, kept: usize, end: usize| {
+        Piece::new(
+            rest.get(start..kept).unwrap_or_default(),
+            off + start,
+            off + end,
+        )
+    };
     loop {
-        let Some(mut ch) = at(pos) else {
-            if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-                out.push(Piece::new(word, off + start, off + pos));
+        let Some(ch) = at(pos) else {
+            if phase != Phase::Spaces && (blank_ok || kept > start) {
+                out.push(piece(start, kept, pos));
             }
             break;
         };
-        let mut width = ch.len_utf8();
+        let width = ch.len_utf8();
         if phase == Phase::Spaces {
             if is_go_space(ch) {
                 pos += width;
@@ -545,18 +551,14 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
             }
             phase = Phase::Word;
             start = pos;
+            kept = pos;
         }
         if phase == Phase::Word {
             if is_go_space(ch) {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    out.push(Piece::new(
-                        std::mem::take(&mut word),
-                        off + start,
-                        off + pos,
-                    ));
+                if blank_ok || kept > start {
+                    out.push(piece(start, kept, pos));
                 }
-                word.clear();
                 blank_ok = false;
                 pos += width;
                 continue;
@@ -566,37 +568,24 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
                 blank_ok = true;
                 phase = Phase::Quote;
             }
-            if ch == escape {
-                if pos + width == rest.len() {
-                    pos += width;
-                    continue;
-                }
-                word.push(ch);
-                pos += width;
-                ch = at(pos).unwrap_or(ch);
-                width = ch.len_utf8();
-            }
-            word.push(ch);
-            pos += width;
-            continue;
-        }
-        // In quotes.
-        if ch == quote {
+        } else if ch == quote {
             phase = Phase::Word;
         }
-        if ch == escape && quote != '\'' {
+        let escapes = ch == escape && (phase == Phase::Word || quote != '\'');
+        if escapes {
             if pos + width == rest.len() {
+                // An escape token at the very end is dropped (and closes a quote).
                 phase = Phase::Word;
                 pos += width;
                 continue;
             }
+            // The escape token and the character after it are both kept.
             pos += width;
-            word.push(ch);
-            ch = at(pos).unwrap_or(ch);
-            width = ch.len_utf8();
+            pos += at(pos).map_or(0, char::len_utf8);
+        } else {
+            pos += width;
         }
-        word.push(ch);
-        pos += width;
+        kept = pos;
     }
     out
 }

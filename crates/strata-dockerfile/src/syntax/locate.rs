@@ -18,12 +18,10 @@ pub(super) struct Segments {
 }
 
 impl Segments {
-    /// An empty mapping; offsets map to `fallback` until a piece is pushed.
-    pub(super) fn new(fallback: usize) -> Segments {
-        Segments {
-            segs: Vec::new(),
-            fallback,
-        }
+    /// Empty the mapping; offsets map to `fallback` until a piece is pushed.
+    pub(super) fn reset(&mut self, fallback: usize) {
+        self.segs.clear();
+        self.fallback = fallback;
     }
 
     /// Record that `len` bytes at logical offset `logical` were copied from source offset `source`.

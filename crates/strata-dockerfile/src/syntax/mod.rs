@@ -219,6 +219,8 @@ struct Parser<'a> {
     ast: Dockerfile,
     diags: Vec<Diagnostic>,
     too_long_reported: bool,
+    /// Reused logical-to-source mapping.
+    segs: Segments,
 }
 
 impl<'a> Parser<'a> {
@@ -236,6 +238,7 @@ impl<'a> Parser<'a> {
             },
             diags: Vec::new(),
             too_long_reported: false,
+            segs: Segments::default(),
         }
     }
 
@@ -383,7 +386,9 @@ impl<'a> Parser<'a> {
         }
         let start_line = self.line_no;
         let mut logical = String::with_capacity(piece.len());
-        let mut segs = Segments::new(content_start);
+        // The mapping buffer is reused from one instruction to the next.
+        let mut segs = std::mem::take(&mut self.segs);
+        segs.reset(content_start);
         segs.push(0, content_start, piece.len());
         logical.push_str(piece);
         let mut last_end = first.content_end;
@@ -500,6 +505,7 @@ impl<'a> Parser<'a> {
             self.instruction_from(node, "", Some(original), &at, bodies)
         };
         self.ast.instructions.push(instruction);
+        self.segs = segs;
     }
 
     /// A [`Word`] for a logical-line piece.
