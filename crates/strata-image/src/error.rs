@@ -45,6 +45,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A JSON document of the image formats that does not parse or does not hold together.
+    #[error("bad {what}: {reason}")]
+    Format {
+        /// Which document (`image config`, `manifest`, …).
+        what: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A string that is not a valid digest (`sha256:` and 64 lowercase hex digits).
     #[error("invalid digest {0:?}")]
     InvalidDigest(String),

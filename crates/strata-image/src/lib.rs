@@ -7,7 +7,8 @@
 //! computes the layer between two trees the way overlayfs and Docker do. [`Overlay`] is the copy-on-write view
 //! a build step or container works in: a read-only lower tree and a writable upper whose changeset is what
 //! `docker commit` or a RUN step produces. [`layer`] writes and reads layer tars deterministically and
-//! [`digest`] computes diff_ids, ChainIDs and image IDs.
+//! [`digest`] computes diff_ids, ChainIDs and image IDs. [`image`] is the OCI and Docker image model (config,
+//! history, manifest, index, descriptors, media types).
 //!
 //! This crate knows nothing about Dockerfiles, processes or the operating system: no files, clocks or threads.
 //! Times are passed in, bytes come in and go out as values and `std::io` streams, and the same code runs in the
@@ -17,6 +18,7 @@ mod changeset;
 mod content;
 pub mod digest;
 mod error;
+pub mod image;
 pub mod layer;
 mod overlay;
 mod resolve;

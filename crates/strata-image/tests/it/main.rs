@@ -2,6 +2,7 @@
 
 mod alloc_count;
 mod exp_e;
+mod image_model;
 mod layer_tar;
 mod memory;
 mod overlay;
