@@ -55,6 +55,10 @@ fn check_one(cx: &mut Cx, inst: &Instruction) {
     let Some(at) = unquoted_hash(&rest.text, cx.lexer.escape) else {
         return;
     };
+    if legacy_value_starts_at(inst, at) {
+        // `ENV COLOR #fff`: the `#` starts the value, which is what was meant.
+        return;
+    }
     let end = rest.text[at..]
         .find('\n')
         .map_or(rest.text.len(), |n| at + n);
@@ -95,4 +99,16 @@ fn unquoted_hash(s: &str, escape: char) -> Option<usize> {
         prev_space = c.is_whitespace();
     }
     None
+}
+
+/// True for a legacy `ENV key value` / `LABEL key value` whose value starts with the `#` at `at` of the rest.
+fn legacy_value_starts_at(inst: &Instruction, at: usize) -> bool {
+    let [key, value, sep] = inst.args.as_slice() else {
+        return false;
+    };
+    if !sep.text.is_empty() {
+        return false;
+    }
+    let rest = &inst.rest.text;
+    rest.get(at..).is_some_and(|r| r == value.text) && rest[..at].trim() == key.text
 }

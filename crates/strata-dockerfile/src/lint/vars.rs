@@ -293,7 +293,14 @@ fn undefined(cx: &mut Cx, scope: &Scope, ctx: &StageCtx, w: &Word, r: &VarRef, b
         let d = cx.report(
             code::GLOBAL_ARG_NOT_IN_STAGE,
             span,
-            format!("`${name}` is empty here: it is {what}, and a stage must declare it again to use it"),
+            if scope.known {
+                format!("`${name}` is empty here: it is {what}, and a stage must declare it again to use it")
+            } else {
+                format!(
+                    "`${name}` is {what}, and a stage must declare it again to use it; here it is empty \
+                     unless the base image sets it"
+                )
+            },
         );
         d.help = Some(format!(
             "add `ARG {name}` (without a value) after the FROM line"
@@ -308,7 +315,7 @@ fn undefined(cx: &mut Cx, scope: &Scope, ctx: &StageCtx, w: &Word, r: &VarRef, b
         let d = cx.report(
             code::UNDEFINED_VAR,
             span,
-            format!("`${name}` is used before `{kind} {name}` on line {line}, so it is empty here"),
+            format!("`${name}` is used before `{kind} {name}` on line {line}, so it does not get that value here"),
         );
         d.help = Some(format!("move the {kind} above this line"));
         return;
