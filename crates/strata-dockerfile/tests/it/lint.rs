@@ -291,3 +291,138 @@ fn never_panics_on_odd_input() {
         let _ = lint::check(input);
     }
 }
+
+/// Every Dockerfile of the conformance corpora (and truncations of them) lints without panicking, and every
+/// diagnostic has a catalogue entry and a span inside the text.
+#[test]
+fn corpora_lint_without_panics() {
+    let root = crate::conformance_dir();
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("buildkit-parser"), root.join("buildah-bud")];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&dir) else { continue };
+        for e in rd.filter_map(Result::ok) {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.starts_with("Dockerfile") || name.starts_with("Containerfile") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 100, "corpus files found: {}", files.len());
+    for f in &files {
+        let Ok(text) = fs::read_to_string(f) else {
+            continue;
+        };
+        let mut cuts: Vec<usize> = (0..text.len())
+            .step_by(61)
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        cuts.push(text.len());
+        for cut in cuts {
+            let part = &text[..cut];
+            for d in lint::check(part) {
+                assert!(
+                    strata_dockerfile::rule(d.code).is_some(),
+                    "{}: {} not in catalogue",
+                    f.display(),
+                    d.code
+                );
+                assert!(
+                    d.span.start <= d.span.end && d.span.end <= part.len(),
+                    "{}: bad span {d:?}",
+                    f.display()
+                );
+            }
+        }
+    }
+}
+
+/// Deterministic token soup: random mixes of Dockerfile fragments never make the linter panic.
+#[test]
+fn token_soup_never_panics() {
+    const TOKENS: &[&str] = &[
+        "FROM ",
+        "RUN ",
+        "CMD ",
+        "ENTRYPOINT ",
+        "COPY ",
+        "ADD ",
+        "ENV ",
+        "ARG ",
+        "WORKDIR ",
+        "ONBUILD ",
+        "SHELL ",
+        "HEALTHCHECK ",
+        "EXPOSE ",
+        "VOLUME ",
+        "USER ",
+        "LABEL ",
+        "STOPSIGNAL ",
+        "MAINTAINER ",
+        "AS ",
+        "x",
+        "é",
+        " ",
+        "\n",
+        "\t",
+        "\\\n",
+        "#",
+        "# check=skip=all\n",
+        "$",
+        "${",
+        "}",
+        "{",
+        "{a,b}",
+        "{1..3}",
+        "[",
+        "]",
+        "\"",
+        "'",
+        ",",
+        "=",
+        "--from=",
+        "--mount=type=cache,target=/x",
+        "--chmod=",
+        "--",
+        "<<EOF\n",
+        "EOF\n",
+        "<<-'E'\n",
+        "cd ",
+        "apt-get ",
+        "install ",
+        "-y ",
+        "&&",
+        "|",
+        ";",
+        "scratch",
+        "alpine:3.20",
+        "0",
+        "-1",
+        "/",
+        ".",
+        "*",
+        "NONE",
+        "CMD",
+        "\u{feff}",
+        "\r\n",
+        "`",
+        "# escape=`\n",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..3000 {
+        let n = next() % 40;
+        let text: String = (0..n).map(|_| TOKENS[next() % TOKENS.len()]).collect();
+        for d in lint::check(&text) {
+            assert!(d.span.end <= text.len(), "bad span {d:?} in {text:?}");
+        }
+    }
+}
