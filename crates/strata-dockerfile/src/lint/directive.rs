@@ -1,5 +1,6 @@
 //! The `# check=skip=<names|all>;error=<bool>` parser directive (BuildKit's `linter.ParseLintOptions`):
-//! which lint rules to skip, and whether their warnings fail the build.
+//! which lint rules to skip, and whether their warnings fail the build (`experimental=` is accepted and
+//! ignored: strata has no experimental checks).
 
 use super::catalog::{code, RULES};
 use crate::ast::Dockerfile;
@@ -115,6 +116,8 @@ pub(super) fn read(ast: &Dockerfile, out: &mut Vec<Diagnostic>) -> Config {
                     cfg.skip.extend(codes);
                 }
             }
+            // BuildKit's experimental checks: strata has none to enable, so any value is accepted.
+            "experimental" => {}
             "error" => match parse_bool(v.trim()) {
                 Some(b) => cfg.error = b,
                 None => out.push(invalid(

@@ -426,3 +426,94 @@ fn token_soup_never_panics() {
         }
     }
 }
+
+/// `docs/lint/<Name>.md`, one page per instruction-level and lint rule, generated from the catalogue and
+/// the fixtures (the positive case as the example, its `expected` as the output, the `-ok` case as the fix).
+/// A missing page is written; `UPDATE_EXPECT=1` rewrites them; otherwise a stale page fails the test.
+#[test]
+fn lint_docs_are_current() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let docs = root.join("docs/lint");
+    let fixtures = crate::test_data_dir().join("lint");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let _ = fs::create_dir_all(&docs);
+    let mut cases: Vec<String> = fs::read_dir(&fixtures)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    cases.sort();
+    let mut stale = Vec::new();
+    let mut index = String::from("# strata's Dockerfile checks\n\nGenerated from the rule catalogue by `cargo test` \
+        (`UPDATE_EXPECT=1` rewrites). `strata explain <code>` prints the same text.\n\n| code | check | severity | what |\n|---|---|---|---|\n");
+    for rule in strata_dockerfile::rules()
+        .into_iter()
+        .filter(|r| r.code >= "SD0020")
+    {
+        let prefix = rule.code.to_lowercase();
+        let mut page = format!(
+            "# {} ({})\n\n**Severity:** {}. {}.\n\n{}\n",
+            rule.name,
+            rule.code,
+            rule.severity.as_str(),
+            capitalize(rule.summary),
+            rule.explanation
+        );
+        let read = |case: &str, file: &str| fs::read_to_string(fixtures.join(case).join(file)).ok();
+        if let Some(case) = cases
+            .iter()
+            .find(|c| c.starts_with(&prefix) && !c.ends_with("-ok"))
+        {
+            if let (Some(df), Some(out)) = (read(case, "Dockerfile"), read(case, "expected")) {
+                let _ = write!(page, "\n## Example\n\n```dockerfile\n{df}```\n\n`strata lint` reports:\n\n```text\n{out}```\n");
+            }
+        }
+        if let Some(case) = cases
+            .iter()
+            .find(|c| c.starts_with(&prefix) && c.ends_with("-ok"))
+        {
+            if let Some(df) = read(case, "Dockerfile") {
+                let _ = write!(page, "\n## Not reported\n\n```dockerfile\n{df}```\n");
+            }
+        }
+        let _ = writeln!(
+            index,
+            "| {} | [{}]({}.md) | {} | {} |",
+            rule.code,
+            rule.name,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary.replace('|', "\\|")
+        );
+        check_doc(
+            &docs.join(format!("{}.md", rule.name)),
+            &page,
+            update,
+            &mut stale,
+        );
+    }
+    check_doc(&docs.join("README.md"), &index, update, &mut stale);
+    assert!(
+        stale.is_empty(),
+        "stale docs (run with UPDATE_EXPECT=1): {stale:?}"
+    );
+}
+
+fn check_doc(path: &Path, content: &str, update: bool, stale: &mut Vec<String>) {
+    match fs::read_to_string(path) {
+        Ok(old) if old == content => {}
+        Ok(_) if !update => stale.push(path.display().to_string()),
+        _ => {
+            let _ = fs::write(path, content);
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
