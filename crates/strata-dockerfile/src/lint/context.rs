@@ -94,11 +94,25 @@ impl<'a> Cx<'a> {
         if piece.is_empty() {
             return s;
         }
-        match src.find(piece) {
-            Some(at) => self
+        if let Some(at) = src.find(piece) {
+            return self
                 .index
-                .span(self.text, s.start + at, s.start + at + piece.len()),
-            None => s,
+                .span(self.text, s.start + at, s.start + at + piece.len());
+        }
+        // Text joined from continuation lines: its characters are a subsequence of the source.
+        match (
+            align(&word.text, src, start),
+            align(&word.text, src, end.saturating_sub(1)),
+        ) {
+            (Some(a), Some(b)) => {
+                let last_len = word.text[end.saturating_sub(1)..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+                self.index
+                    .span(self.text, s.start + a, s.start + b + last_len)
+            }
+            _ => s,
         }
     }
 
@@ -126,4 +140,22 @@ impl<'a> Cx<'a> {
         }
         cur
     }
+}
+
+/// The offset in `src` of the character at byte `at` of `text`, matching `text`'s characters greedily in
+/// order against `src` (where continuation markers and comment lines were removed from `text`).
+fn align(text: &str, src: &str, at: usize) -> Option<usize> {
+    let mut src_chars = src.char_indices();
+    for (i, c) in text.char_indices() {
+        let pos = loop {
+            let (j, d) = src_chars.next()?;
+            if d == c {
+                break j;
+            }
+        };
+        if i >= at {
+            return Some(pos);
+        }
+    }
+    None
 }

@@ -58,7 +58,10 @@ fn relative_workdir(cx: &mut Cx, stage: &Stage) {
         return;
     };
     let path = w.path.text.trim();
-    if path.starts_with('/') || path.starts_with('$') || path.is_empty() {
+    let windows_abs = path.starts_with('\\')
+        || path.as_bytes().get(1) == Some(&b':')
+            && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    if path.starts_with('/') || path.starts_with('$') || path.is_empty() || windows_abs {
         return;
     }
     let d = cx.report(

@@ -283,6 +283,7 @@ fn install_without_yes(cx: &mut Cx, script: &Word, cmds: &[SimpleCommand]) {
         }
         let span = cx.part(script, c.range.start, c.range.end);
         let raw = script.text.get(c.range.clone()).unwrap_or("");
+        let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let fixed = raw.replacen(&format!(" {sub}"), &format!(" {sub} -y"), 1);
         let msg = format!(
             "`{prog} {sub}` without `-y` asks for confirmation, and the build cannot answer"
