@@ -10,7 +10,8 @@
 //!
 //! One file per family: `commands` (the types), `flags` (BuildKit's `BFlags`), `kv` (ENV, LABEL,
 //! ARG), `cmdline` (RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK), `mount` (RUN options), `copy` (COPY, ADD),
-//! `misc` (the rest), `from` (FROM and the stage graph), `rules` (the catalogue).
+//! `misc` (the rest), `values` (ports, signals, image names), `from` (FROM and the stage graph), `rules`
+//! (the catalogue).
 
 mod cmdline;
 mod commands;
@@ -23,6 +24,7 @@ mod mount;
 mod parse;
 mod rules;
 pub(crate) mod text;
+mod values;
 
 pub use commands::{
     Add, Arg, ArgDecl, Cmd, Command, Copy, Entrypoint, Env, Expander, Expose, HealthTest,

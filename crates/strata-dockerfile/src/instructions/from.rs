@@ -7,7 +7,7 @@ use super::flags::{self, Kind};
 use super::parse::{args_span, Result};
 use super::rules::code;
 use super::text::go_quote;
-use super::Stage;
+use super::{values, Stage};
 use crate::ast::{Instruction, Word};
 use crate::Diagnostic;
 
@@ -116,12 +116,23 @@ pub(super) fn resolve(stages: &mut [Stage], diagnostics: &mut Vec<Diagnostic>) {
     }
 
     let n_stages = stages.len();
+    let all_names: Vec<String> = stages.iter().filter_map(|s| s.name.clone()).collect();
+    let names: Vec<&str> = all_names.iter().map(String::as_str).collect();
     for i in 0..n_stages {
         // FROM <stage>: BuildKit matches the (expanded) base name exactly against earlier stage names.
         let base = stages[i].base.clone();
         stages[i].base_stage = stages[..i]
             .iter()
             .rposition(|s| s.name.as_deref() == Some(base.as_str()));
+        if stages[i].base_stage.is_none() {
+            let word = Word {
+                text: base,
+                span: stages[i].base_span,
+            };
+            if let Some(d) = values::check_image(&word, &names) {
+                diagnostics.push(d);
+            }
+        }
 
         let current = display_name(&stages[i]);
         let mut commands = std::mem::take(&mut stages[i].commands);

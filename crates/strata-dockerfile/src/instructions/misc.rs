@@ -1,9 +1,9 @@
 //! The single-purpose instructions: EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL, MAINTAINER and ONBUILD.
 
 use super::commands::{Command, Expose, Maintainer, OnBuild, StopSignal, User, Volume, Workdir};
-use super::flags;
 use super::parse::{at_least_one, exactly_one, Result};
 use super::rules::code;
+use super::{flags, values};
 use crate::ast::{Instruction, Word};
 use crate::Diagnostic;
 
@@ -13,6 +13,9 @@ pub(super) fn parse_expose(inst: &Instruction) -> Result<Command> {
         return Err(at_least_one(inst, "EXPOSE"));
     }
     flags::parse(&inst.flags, &[])?;
+    for port in &inst.args {
+        values::check_port(port)?;
+    }
     Ok(Command::Expose(Expose {
         ports: inst.args.clone(),
         span: inst.span,
@@ -76,6 +79,7 @@ pub(super) fn parse_workdir(inst: &Instruction) -> Result<Command> {
 /// `STOPSIGNAL signal`. BuildKit reads no flags for STOPSIGNAL, so any are ignored.
 pub(super) fn parse_stopsignal(inst: &Instruction) -> Result<Command> {
     let signal = one_arg(inst, "STOPSIGNAL")?;
+    values::check_signal(&signal)?;
     Ok(Command::StopSignal(StopSignal {
         signal,
         span: inst.span,

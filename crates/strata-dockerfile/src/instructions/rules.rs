@@ -26,6 +26,7 @@ pub(crate) mod code {
     pub const INVALID_HEALTHCHECK: &str = "SD0038";
     pub const EMPTY_VOLUME: &str = "SD0039";
     pub const INVALID_MOUNT: &str = "SD0040";
+    pub const INVALID_VALUE: &str = "SD0041";
 }
 
 const fn warning(
@@ -237,5 +238,15 @@ pub(crate) const RULES: &[Rule] = &[
         "`RUN --mount` takes comma-separated `key=value` fields: `type` (bind, cache, tmpfs, secret, ssh), \
          `target`, `source`, `from`, `id`, `sharing`, `mode`, `uid`, `gid`, `readonly`, `required`, `env`, `size`. \
          For example `RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt`.",
+    ),
+    error(
+        code::INVALID_VALUE,
+        "InvalidValue",
+        "an EXPOSE port, STOPSIGNAL signal or FROM image name is malformed",
+        "Some values are only checked when BuildKit runs the instruction, and then stop the build: EXPOSE takes \
+         ports such as `80`, `443/tcp` or `8000-8010/udp` (`EXPOSE 80 # http` fails with `invalid containerPort: \
+         #`); STOPSIGNAL takes a signal name or number such as `SIGTERM` or `15`; and image names in FROM are \
+         lower case (`FROM Ubuntu:24.04` fails with `invalid reference format`). Write `EXPOSE 80`, \
+         `STOPSIGNAL SIGQUIT`, `FROM ubuntu:24.04`.",
     ),
 ];

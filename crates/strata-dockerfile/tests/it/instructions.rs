@@ -135,6 +135,17 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("FROM scratch\nVOLUME [\"\"]\n", "SD0039", "VOLUME specified can not be an empty string"),
     ("FROM scratch\nRUN --mount=type=cash,target=/x true\n", "SD0040", "unsupported mount type \"cash\""),
     ("FROM scratch\nRUN --mount=type=cache,tagret=/x true\n", "SD0040", "unexpected key 'tagret' in 'tagret=/x'"),
+    // Values BuildKit checks at dispatch.
+    ("FROM scratch\nEXPOSE 80 # http\n", "SD0041", "invalid containerPort: #"),
+    ("FROM scratch\nEXPOSE 80/tpc\n", "SD0041", "invalid proto: tpc"),
+    ("FROM scratch\nEXPOSE 70000\n", "SD0041", "invalid containerPort: 70000"),
+    ("FROM scratch\nSTOPSIGNAL SIGTERM # x\n", "SD0041", "invalid signal: SIGTERM # x"),
+    ("FROM scratch\nSTOPSIGNAL 0\n", "SD0041", "invalid signal: 0"),
+    (
+        "FROM Ubuntu:24.04\n",
+        "SD0041",
+        "failed to parse stage name \"Ubuntu:24.04\": invalid reference format: repository name must be lowercase",
+    ),
     (
         "FROM scratch\nRUN --mount=type=bind,sharing=locked,target=/x true\n",
         "SD0040",
@@ -178,6 +189,28 @@ fn duplicate_stage_names_warn_as_buildkit_does() {
         panic!()
     };
     assert_eq!(c.from_stage, Some(1));
+}
+
+#[test]
+fn valid_values_pass() {
+    for ok in [
+        "FROM scratch\nEXPOSE 80 443/tcp 8000-8010/udp 9/SCTP $PORT 127.0.0.1:80:80\n",
+        "FROM scratch\nSTOPSIGNAL 9\n",
+        "FROM scratch\nSTOPSIGNAL sigrtmin+3\n",
+        "FROM scratch\nSTOPSIGNAL QUIT\n",
+        "FROM scratch\nSTOPSIGNAL $SIG\n",
+        "FROM localhost:5000/app:1.0\n",
+        "FROM Registry.Example.com:5000/team/app:V1\n",
+        "FROM $BASE\n",
+    ] {
+        let l = lower(&parse(ok).ast);
+        assert!(l.diagnostics.is_empty(), "{ok:?}: {:?}", l.diagnostics);
+    }
+    let l = lower(&parse("FROM alpine AS builder\nFROM Builder\n").ast);
+    assert_eq!(
+        l.diagnostics[0].help.as_deref(),
+        Some("stage names are lower case: write FROM builder")
+    );
 }
 
 #[test]
