@@ -123,37 +123,36 @@ pub(super) enum Kind {
 
 /// The [`Kind`] of a keyword, compared as Go's `strings.ToLower` would (without allocating for ASCII).
 pub(super) fn kind(keyword: &str) -> Kind {
-    const TABLE: &[(&str, Kind)] = &[
-        ("from", Kind::WhitespaceList),
-        ("expose", Kind::WhitespaceList),
-        ("maintainer", Kind::OneString),
-        ("user", Kind::OneString),
-        ("workdir", Kind::OneString),
-        ("stopsignal", Kind::OneString),
-        ("cmd", Kind::MaybeJson),
-        ("entrypoint", Kind::MaybeJson),
-        ("shell", Kind::MaybeJson),
-        ("run", Kind::Run),
-        ("volume", Kind::MaybeJsonList),
-        ("copy", Kind::Copy),
-        ("add", Kind::Add),
-        ("env", Kind::Env),
-        ("label", Kind::Label),
-        ("arg", Kind::Arg),
-        ("healthcheck", Kind::Healthcheck),
-        ("onbuild", Kind::Onbuild),
-    ];
-    let find = |k: &str| {
-        TABLE
-            .iter()
-            .find(|(name, _)| name.len() == k.len() && name.eq_ignore_ascii_case(k))
-            .map_or(Kind::Unknown, |&(_, kind)| kind)
-    };
-    if keyword.is_ascii() {
-        find(keyword)
-    } else {
+    if !keyword.is_ascii() {
         // Non-ASCII letters can lower-case to ASCII ones (KELVIN SIGN to `k`).
-        find(&go_lower(keyword))
+        let lowered = go_lower(keyword);
+        return if lowered.is_ascii() {
+            kind(&lowered)
+        } else {
+            Kind::Unknown
+        };
+    }
+    let mut buf = [0u8; 11];
+    let Some(lower) = buf.get_mut(..keyword.len()) else {
+        return Kind::Unknown;
+    };
+    for (d, s) in lower.iter_mut().zip(keyword.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*lower {
+        b"from" | b"expose" => Kind::WhitespaceList,
+        b"maintainer" | b"user" | b"workdir" | b"stopsignal" => Kind::OneString,
+        b"cmd" | b"entrypoint" | b"shell" => Kind::MaybeJson,
+        b"run" => Kind::Run,
+        b"volume" => Kind::MaybeJsonList,
+        b"copy" => Kind::Copy,
+        b"add" => Kind::Add,
+        b"env" => Kind::Env,
+        b"label" => Kind::Label,
+        b"arg" => Kind::Arg,
+        b"healthcheck" => Kind::Healthcheck,
+        b"onbuild" => Kind::Onbuild,
+        _ => Kind::Unknown,
     }
 }
 

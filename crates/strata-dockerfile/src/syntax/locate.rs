@@ -60,6 +60,9 @@ pub(super) struct Locator<'a> {
     ascii: Vec<bool>,
     /// The last non-ASCII answer: `(line index, offset, column)`.
     cache: (usize, usize, usize),
+    /// Lines that could start an instruction (not indented, not blank, not a comment): a capacity
+    /// hint for the instruction list.
+    pub(super) candidates: usize,
     /// The line of the last answer: requests come mostly in source order, so the next answer is
     /// usually on the same line or a few lines further.
     hint: usize,
@@ -71,13 +74,18 @@ impl<'a> Locator<'a> {
         let mut line_starts = vec![0];
         let mut ascii = Vec::new();
         let mut line_ascii = true;
-        for (i, &b) in text.as_bytes().iter().enumerate() {
+        let bytes = text.as_bytes();
+        let starts_instruction =
+            |b: Option<&u8>| !matches!(b, None | Some(b' ' | b'\t' | b'#' | b'\r' | b'\n'));
+        let mut candidates = usize::from(starts_instruction(bytes.first()));
+        for (i, &b) in bytes.iter().enumerate() {
             if b >= 0x80 {
                 line_ascii = false;
             } else if b == b'\n' {
                 line_starts.push(i + 1);
                 ascii.push(line_ascii);
                 line_ascii = true;
+                candidates += usize::from(starts_instruction(bytes.get(i + 1)));
             }
         }
         ascii.push(line_ascii);
@@ -86,6 +94,7 @@ impl<'a> Locator<'a> {
             line_starts,
             ascii,
             cache: (usize::MAX, 0, 0),
+            candidates,
             hint: 0,
         }
     }

@@ -225,15 +225,18 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
+        let loc = Locator::new(text);
+        let instructions = Vec::with_capacity(loc.candidates);
         Parser {
             text,
             pos: 0,
             line_no: 0,
-            loc: Locator::new(text),
+            loc,
             escape: '\\',
             directives: Directives::default(),
             ast: Dockerfile {
                 escape: '\\',
+                instructions,
                 ..Dockerfile::default()
             },
             diags: Vec::new(),
