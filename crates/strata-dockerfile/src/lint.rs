@@ -5,7 +5,7 @@
 //! `# check=skip=…;error=…` directive applied as BuildKit applies it. [`check_parsed`] does the same for a
 //! file already parsed.
 //!
-//! Rules are data: the catalogue ([`RULES`], codes SD0100 and up) gives each code a name, a severity, a
+//! Rules are data: the catalogue (codes SD0100 and up, listed by [`crate::rules`]) gives each code a name, a severity, a
 //! summary and a teaching explanation; the rule functions only find occurrences. Rules are grouped by what
 //! they look at: `comments` (a `#` in arguments), `cmdline` (CMD/ENTRYPOINT/exec form/JSON), `run` (what
 //! a RUN script does), `files` (WORKDIR, COPY, ADD), `env` (ENV/LABEL/ARG names and values), `vars`
