@@ -75,7 +75,11 @@ try {
     await page.fill('#editor', '');
     await page.click('#editor');
     await page.keyboard.type(TYPED, { delay: 5 });
-    await page.waitForSelector('button.problem[data-line="3"]', { timeout: 5000 });
+    // Analysis runs once typing pauses; wait until it describes the typed text.
+    await page.waitForFunction(
+      () => document.querySelector('#summary').dataset.analyzed === 'true'
+        && document.querySelector('#dump').textContent.includes('(from "alpine:3.20")'),
+      null, { timeout: 5000 });
     const rows = await problems(page);
     assert(rows.some((r) => r.line === 2), `no problem on line 2: ${JSON.stringify(rows)}`);
     const line3 = rows.find((r) => r.line === 3);

@@ -72,15 +72,13 @@ pub fn app() -> Html {
                         gutter={gutter}
                         on_edit={on_edit}
                     />
-                    <p class="summary" id="summary" aria-live="polite">
+                    <p class="summary" id="summary" aria-live="polite" data-analyzed={state.analyzed.to_string()}>
                         { analysis.summary.to_string() }
                         if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
                     </p>
                 </section>
-                <div class="side">
-                    <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
-                    <SyntaxTree dump={analysis.dump.clone()} />
-                </div>
+                <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                <SyntaxTree dump={analysis.dump.clone()} />
             </main>
         </div>
     }
