@@ -9,7 +9,9 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use strata_image::digest::HashingWriter;
 use strata_image::layer::write_tar;
-use strata_image::{diff, Attrs, Changeset, Content, Digest, Entry, EntryKind, NodeKind, Timestamp, Tree};
+use strata_image::{
+    diff, Attrs, Changeset, Content, Digest, Entry, EntryKind, NodeKind, Timestamp, Tree,
+};
 
 const FILE: usize = 1 << 20;
 const FILES: usize = 64;
@@ -19,9 +21,15 @@ fn layer() -> Changeset {
     let attrs = |mode| Attrs::new(mode, 0, 0, Timestamp::from_secs(1_700_000_000));
     let mut entries = Vec::new();
     for d in 0..8 {
-        entries.push(Entry { path: format!("/data/d{d}"), attrs: attrs(0o755), kind: EntryKind::Dir });
+        entries.push(Entry {
+            path: format!("/data/d{d}"),
+            attrs: attrs(0o755),
+            kind: EntryKind::Dir,
+        });
         for f in 0..FILES / 8 {
-            let bytes = Content::modelled(FILE as u64, (d * 100 + f) as u64).bytes().into_owned();
+            let bytes = Content::modelled(FILE as u64, (d * 100 + f) as u64)
+                .bytes()
+                .into_owned();
             entries.push(Entry {
                 path: format!("/data/d{d}/file-{f:03}.bin"),
                 attrs: attrs(0o644),
@@ -37,11 +45,22 @@ fn layer_write(c: &mut Criterion) {
     let total = (FILE * FILES) as u64;
     let mut g = c.benchmark_group("layer");
     g.throughput(Throughput::Bytes(total));
-    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
     g.bench_function("tar+sha256 (diff_id)", |b| {
-        b.iter(|| black_box(write_tar(&cs, HashingWriter::new(io::sink())).unwrap().finish().0))
+        b.iter(|| {
+            black_box(
+                write_tar(&cs, HashingWriter::new(io::sink()))
+                    .unwrap()
+                    .finish()
+                    .0,
+            )
+        })
     });
-    g.bench_function("tar only", |b| b.iter(|| black_box(write_tar(&cs, io::sink()).unwrap())));
+    g.bench_function("tar only", |b| {
+        b.iter(|| black_box(write_tar(&cs, io::sink()).unwrap()))
+    });
     let flat = Content::modelled(total, 1).bytes().into_owned();
     g.bench_function("sha256 only", |b| b.iter(|| black_box(Digest::of(&flat))));
     g.finish();
@@ -54,10 +73,18 @@ fn trees(n: usize) -> (Tree, Tree) {
     let mut lower = Tree::new();
     for i in 0..n {
         if i % 100 == 0 {
-            lower.mkdir_all(&format!("/usr/share/p{:05}", i / 100), a(0o755)).unwrap();
+            lower
+                .mkdir_all(&format!("/usr/share/p{:05}", i / 100), a(0o755))
+                .unwrap();
         }
         let path = format!("/usr/share/p{:05}/f{:03}", i / 100, i % 100);
-        lower.insert(&path, a(0o644), NodeKind::File(Content::modelled(4096, i as u64))).unwrap();
+        lower
+            .insert(
+                &path,
+                a(0o644),
+                NodeKind::File(Content::modelled(4096, i as u64)),
+            )
+            .unwrap();
     }
     let mut upper = lower.clone();
     let now = Timestamp::from_secs(1);
@@ -67,7 +94,9 @@ fn trees(n: usize) -> (Tree, Tree) {
             0 => upper.append(&path, b"more", a(0o644), now).unwrap(),
             1 => upper.set_mode(&path, 0o600).unwrap(),
             2 => upper.remove_file(&path, now).unwrap(),
-            _ => upper.write(&format!("{path}.new"), "new".into(), a(0o644), now).unwrap(),
+            _ => upper
+                .write(&format!("{path}.new"), "new".into(), a(0o644), now)
+                .unwrap(),
         }
     }
     (lower, upper)
@@ -75,11 +104,15 @@ fn trees(n: usize) -> (Tree, Tree) {
 
 fn tree_diff(c: &mut Criterion) {
     let mut g = c.benchmark_group("diff, 1% changed");
-    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
     for n in [25_000, 50_000, 100_000] {
         let (lower, upper) = trees(n);
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| b.iter(|| black_box(diff(&lower, &upper))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| black_box(diff(&lower, &upper)))
+        });
     }
     g.finish();
 }

@@ -21,6 +21,9 @@ use crate::{
 /// `touch`ed), their parent directories, whiteouts, an opaque marker for a removed-and-recreated directory,
 /// nothing for a file created and removed within the step, no whiteout for a directory replaced by a file.
 ///
+/// A lower file with several names is copied up under the name it is changed through; its other names keep
+/// the old contents (overlayfs without `index=on`, Docker's default).
+///
 /// The lower stack is flattened into one [`Tree`] (apply the layers with [`Changeset::apply`]) and shared
 /// behind an [`Arc`], so many containers can start from one image cheaply. Renaming a directory that exists
 /// in the lower tree fails with [`Error::CrossDevice`], as on overlayfs without `redirect_dir`.

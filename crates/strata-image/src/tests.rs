@@ -186,3 +186,100 @@ fn digests_chain_ids_and_parsing() {
         Some(Digest::of(format!("{a} {b}").as_bytes()))
     );
 }
+
+mod apply {
+    use crate::{Attrs, Changeset, Content, Entry, EntryKind, Error, NodeKind, Timestamp, Tree};
+
+    fn e(path: &str, mode: u32, kind: EntryKind) -> Entry {
+        Entry {
+            path: path.into(),
+            attrs: Attrs::new(mode, 0, 0, Timestamp::from_secs(50)),
+            kind,
+        }
+    }
+
+    fn base() -> Tree {
+        let mut t = Tree::new();
+        let a = Attrs::new(0o755, 0, 0, Timestamp::from_secs(1));
+        t.mkdir_all("/a/b/c", a.clone()).unwrap();
+        t.insert("/a/b/c/bar", a.clone(), NodeKind::File("bar".into()))
+            .unwrap();
+        t.insert("/a/f", a.clone(), NodeKind::File("f".into()))
+            .unwrap();
+        t.insert("/d", a, NodeKind::Dir).unwrap();
+        t
+    }
+
+    fn names(t: &Tree) -> Vec<String> {
+        t.entries().into_iter().map(|(p, _)| p).collect()
+    }
+
+    #[test]
+    fn the_opaque_marker_applies_first_wherever_it_is() {
+        // OCI layer.md's example: `a/b` deleted and recreated with `a/b/c/foo`, marker last.
+        let layer = Changeset {
+            entries: vec![
+                e("/a", 0o755, EntryKind::Dir),
+                e("/a/b", 0o755, EntryKind::Dir),
+                e("/a/b/c", 0o755, EntryKind::Dir),
+                e("/a/b/c/foo", 0o644, EntryKind::File("foo".into())),
+                e("/a", 0o755, EntryKind::Opaque),
+            ],
+        };
+        let mut t = base();
+        layer.apply(&mut t).unwrap();
+        assert_eq!(names(&t), ["/a", "/a/b", "/a/b/c", "/a/b/c/foo", "/d"]);
+    }
+
+    #[test]
+    fn entries_replace_or_update_as_the_spec_says() {
+        let mut t = base();
+        let before = t.lstat("/a/b").unwrap().ident;
+        let layer = Changeset {
+            entries: vec![
+                // Dir over dir: attributes only, children stay, identity stays.
+                e("/a/b", 0o700, EntryKind::Dir),
+                // File over dir: the directory and its subtree go.
+                e("/d", 0o644, EntryKind::File("now a file".into())),
+                // Whiteouts: of a directory, and of something absent (ignored).
+                e("/a/b/c", 0o600, EntryKind::Whiteout),
+                e("/nothing/here", 0o600, EntryKind::Whiteout),
+                // Missing parents are created.
+                e("/x/y/z", 0o644, EntryKind::File(Content::modelled(10, 1))),
+                e("/x/y/h", 0o644, EntryKind::Hardlink("/x/y/z".into())),
+            ],
+        };
+        layer.apply(&mut t).unwrap();
+        assert_eq!(
+            names(&t),
+            ["/a", "/a/b", "/a/f", "/d", "/x", "/x/y", "/x/y/h", "/x/y/z"]
+        );
+        let b = t.lstat("/a/b").unwrap();
+        assert_eq!((b.attrs.mode, b.ident), (0o700, before));
+        assert_eq!(t.lstat("/x/y/h").unwrap().nlink, 2);
+        // A dangling hard link is an error naming the entry.
+        let bad = Changeset {
+            entries: vec![e("/h", 0o644, EntryKind::Hardlink("/missing".into()))],
+        };
+        assert!(matches!(bad.apply(&mut t), Err(Error::Archive { entry, .. }) if entry == "h"));
+        let bad = Changeset {
+            entries: vec![e("a/../b", 0o644, EntryKind::Dir)],
+        };
+        assert!(matches!(bad.apply(&mut t), Err(Error::Archive { .. })));
+    }
+
+    #[test]
+    fn tar_names_are_dockers() {
+        let cases = [
+            (e("/a/b", 0o755, EntryKind::Dir), "a/b/"),
+            (e("/a/b", 0o600, EntryKind::Whiteout), "a/.wh.b"),
+            (e("/top", 0o600, EntryKind::Whiteout), ".wh.top"),
+            (e("/a", 0o755, EntryKind::Opaque), "a/.wh..wh..opq"),
+            (e("/", 0o755, EntryKind::Opaque), ".wh..wh..opq"),
+            (e("/a/l", 0o777, EntryKind::Symlink("x".into())), "a/l"),
+        ];
+        for (entry, name) in cases {
+            assert_eq!(entry.tar_name(), name);
+        }
+    }
+}
