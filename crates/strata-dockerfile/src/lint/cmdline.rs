@@ -173,7 +173,10 @@ fn exec_form_variables(cx: &mut Cx, name: &str, argv: &[Word]) {
         let Some(first) = refs.iter().find(|r| !r.is_special()) else {
             continue;
         };
-        let var = &w.text[first.span.clone()];
+        let var = w
+            .text
+            .get(first.span.clone())
+            .unwrap_or(first.name.as_str());
         let d = cx.report(
             code::EXEC_FORM_NO_EXPANSION,
             w.span,

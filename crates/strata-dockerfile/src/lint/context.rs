@@ -100,17 +100,16 @@ impl<'a> Cx<'a> {
                 .span(self.text, s.start + at, s.start + at + piece.len());
         }
         // Text joined from continuation lines: its characters are a subsequence of the source.
+        let Some((last, last_char)) = piece.char_indices().next_back() else {
+            return s;
+        };
         match (
             align(&word.text, src, start),
-            align(&word.text, src, end.saturating_sub(1)),
+            align(&word.text, src, start + last),
         ) {
             (Some(a), Some(b)) => {
-                let last_len = word.text[end.saturating_sub(1)..]
-                    .chars()
-                    .next()
-                    .map_or(1, char::len_utf8);
                 self.index
-                    .span(self.text, s.start + a, s.start + b + last_len)
+                    .span(self.text, s.start + a, s.start + b + last_char.len_utf8())
             }
             _ => s,
         }

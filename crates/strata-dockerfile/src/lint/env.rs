@@ -77,7 +77,12 @@ fn self_reference(cx: &mut Cx, pairs: &[KeyValue]) {
                 continue;
             }
             let span = cx.part(&p.value, r.span.start, r.span.end);
-            let var = p.value.text[r.span.clone()].to_string();
+            let var = p
+                .value
+                .text
+                .get(r.span.clone())
+                .unwrap_or(r.name.as_str())
+                .to_string();
             let d = cx.report(
                 code::ENV_SELF_REFERENCE,
                 span,
