@@ -492,6 +492,10 @@ impl<'a> Parser<'a> {
                 file_descriptor: marker.fd,
                 span,
             });
+            if !terminated {
+                // The text is used up; like BuildKit, report the first unterminated heredoc only.
+                break;
+            }
         }
 
         let at = Placement {

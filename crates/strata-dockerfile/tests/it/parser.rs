@@ -923,6 +923,12 @@ fn hostile_inputs_do_not_panic() {
     for case in &cases {
         survive(case);
     }
+    let many = parse(&format!("RUN {}", "<<A ".repeat(10_000)));
+    assert_eq!(
+        errors(&many).len(),
+        1,
+        "one unterminated heredoc is reported, not ten thousand"
+    );
     let deep = parse(&format!("{}RUN x", "ONBUILD ".repeat(10_000)));
     assert!(errors(&deep).iter().any(|d| d.code == "SD0011"));
 
