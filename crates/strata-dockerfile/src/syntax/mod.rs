@@ -22,6 +22,14 @@
 //!   but refuses `ONBUILD ONBUILD` in its next layer anyway.
 //! - The empty-continuation warning (SD0007) is reported once per instruction, at the first empty line,
 //!   with the joined line cut to 120 characters in the message.
+//! - An instruction whose arguments BuildKit refuses (SD0002, SD0003, SD0009) stays in the tree with no
+//!   arguments; its heredocs are not read.
+//!
+//! Known differences from BuildKit, all on input no real Dockerfile holds: BuildKit reads `--flags` and
+//! the HEALTHCHECK type byte by byte, so bytes 0x85 and 0xA0 inside a multi-byte character split words
+//! and can leave invalid UTF-8, which Go prints as `\xNN`; a `String` cannot hold that, so strata
+//! cuts at the next character boundary or prints U+FFFD. `Dump` treats characters assigned after
+//! Unicode 15.0 (Go 1.21 to 1.25) as unprintable.
 
 mod command;
 mod directives;
