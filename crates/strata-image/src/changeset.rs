@@ -57,11 +57,12 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The entry's name inside a layer tar, as Docker writes it: relative, directories with a trailing `/`,
-    /// whiteouts and opaque markers as their marker files.
+    /// The entry's name inside a layer tar, as Docker writes it: relative, directories with a trailing `/`
+    /// (the root as `./`), whiteouts and opaque markers as their marker files.
     pub fn tar_name(&self) -> String {
         let rel = self.path.trim_start_matches('/');
         match self.kind {
+            EntryKind::Dir if rel.is_empty() => "./".to_string(),
             EntryKind::Dir => format!("{rel}/"),
             EntryKind::Opaque if rel.is_empty() => OPAQUE_MARKER.to_string(),
             EntryKind::Opaque => format!("{rel}/{OPAQUE_MARKER}"),

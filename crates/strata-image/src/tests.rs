@@ -272,6 +272,7 @@ mod apply {
     fn tar_names_are_dockers() {
         let cases = [
             (e("/a/b", 0o755, EntryKind::Dir), "a/b/"),
+            (e("/", 0o755, EntryKind::Dir), "./"),
             (e("/a/b", 0o600, EntryKind::Whiteout), "a/.wh.b"),
             (e("/top", 0o600, EntryKind::Whiteout), ".wh.top"),
             (e("/a", 0o755, EntryKind::Opaque), "a/.wh..wh..opq"),
