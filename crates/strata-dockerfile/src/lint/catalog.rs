@@ -31,6 +31,7 @@ pub(crate) mod code {
     pub const INSTALL_WITHOUT_YES: &str = "SD0123";
     pub const INVALID_CHECK_DIRECTIVE: &str = "SD0124";
     pub const UNKNOWN_CHECK: &str = "SD0125";
+    pub const SHELL_CMD_WITH_ENTRYPOINT: &str = "SD0126";
 }
 
 const fn rule(
@@ -320,5 +321,16 @@ pub(crate) const RULES: &[Rule] = &[
         "The names in `skip=` are check names, such as `UndefinedVar` or `HashIsNotComment` (strata's codes like \
          `SD0100` work too, and so do BuildKit's names of the same checks). An unknown name is ignored, so the check \
          you meant to skip still runs; fix the spelling. `strata explain` lists every check.",
+    ),
+    rule(
+        code::SHELL_CMD_WITH_ENTRYPOINT,
+        "ShellCmdWithEntrypoint",
+        Warning,
+        "a shell-form CMD is appended to an exec-form ENTRYPOINT",
+        "With an exec-form ENTRYPOINT, CMD supplies its default arguments. A shell-form CMD is stored as \
+         `[\"/bin/sh\", \"-c\", \"...\"]`, so `ENTRYPOINT [\"python\", \"app.py\"]` with `CMD serve --debug` runs \
+         `python app.py /bin/sh -c \"serve --debug\"`: the program gets `/bin/sh` and `-c` as arguments. Write the \
+         default arguments in exec form: `CMD [\"serve\", \"--debug\"]`. (An entrypoint script that ends with \
+         `exec \"$@\"` does run the shell command, so for `*.sh` entrypoints this is only reported as info.)",
     ),
 ];

@@ -1,5 +1,6 @@
 //! Command lines: only the last CMD/ENTRYPOINT/HEALTHCHECK counts (SD0101), shell-form ENTRYPOINT and CMD
-//! (SD0102, SD0103), JSON that is not JSON (SD0104), variables in exec form (SD0105).
+//! (SD0102, SD0103), a shell-form CMD after an exec-form ENTRYPOINT (SD0126), JSON that is not JSON
+//! (SD0104), variables in exec form (SD0105).
 
 use super::catalog::code;
 use super::context::Cx;
@@ -68,6 +69,17 @@ fn last_one_wins(cx: &mut Cx, stage: &Stage) {
 fn shell_forms(cx: &mut Cx, stage: &Stage) {
     // A SHELL in a stage this one builds on counts too.
     let mut has_shell = stage_chain_has_shell(cx, stage);
+    // The ENTRYPOINT the image ends up with, when it is a non-empty exec form.
+    let entrypoint = stage.commands.iter().rev().find_map(|c| match c {
+        Command::Entrypoint(e) => Some(&e.cmd),
+        _ => None,
+    });
+    let exec_entrypoint: Option<Vec<String>> = match entrypoint {
+        Some(ShellOrExec::Exec(argv)) if !argv.is_empty() => {
+            Some(argv.iter().map(|w| w.text.clone()).collect())
+        }
+        _ => None,
+    };
     for cmd in &stage.commands {
         match cmd {
             Command::Shell(_) => has_shell = true,
@@ -96,7 +108,7 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
                         .to_string(),
                 });
             }
-            Command::Cmd(c) if !has_shell => {
+            Command::Cmd(c) => {
                 let ShellOrExec::Shell(w) = &c.cmd else {
                     continue;
                 };
@@ -105,6 +117,42 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
                     continue;
                 }
                 let span = cx.first_line(c.span);
+                if let Some(ep) = &exec_entrypoint {
+                    let shell = if has_shell {
+                        "<SHELL>".to_string()
+                    } else {
+                        "/bin/sh -c".to_string()
+                    };
+                    let d = cx.report(
+                        code::SHELL_CMD_WITH_ENTRYPOINT,
+                        span,
+                        format!(
+                            "with an exec-form ENTRYPOINT this CMD becomes its arguments: `{} {shell} \"{}\"`",
+                            ep.join(" "),
+                            w.text.trim()
+                        ),
+                    );
+                    // An entrypoint script that ends with `exec "$@"` runs the shell command fine.
+                    let script = ep
+                        .first()
+                        .is_some_and(|p| p.ends_with(".sh") || p.contains("entrypoint"));
+                    if script {
+                        d.severity = crate::Severity::Info;
+                    }
+                    let words: Vec<String> = w
+                        .text
+                        .split_whitespace()
+                        .map(|a| format!("\"{}\"", a.replace('"', "\\\"")))
+                        .collect();
+                    d.help = Some(format!(
+                        "write the arguments as JSON: CMD [{}]",
+                        words.join(", ")
+                    ));
+                    continue;
+                }
+                if has_shell {
+                    continue;
+                }
                 let suggestion = exec_form("CMD", &w.text);
                 let d = cx.report(
                     code::SHELL_FORM_CMD,
