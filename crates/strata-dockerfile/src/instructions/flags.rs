@@ -85,7 +85,10 @@ pub(crate) fn parse(flags: &[Word], specs: &[Spec]) -> Result<Flags, Diagnostic>
             if let Some(s) = suggest(name, specs.iter().map(|(n, _)| *n), true) {
                 d = d.with_help(format!("did you mean --{s}?"));
             } else if specs.is_empty() {
-                d = d.with_help("this instruction takes no flags");
+                d = d.with_help(
+                    "this instruction takes no flags: a word starting with `--` right after the keyword is read as \
+                     one (write arguments like that in exec form, [\"--port\", \"8080\"])",
+                );
             } else {
                 let known: Vec<String> = specs.iter().map(|(n, _)| format!("--{n}")).collect();
                 d = d.with_help(format!("this instruction accepts {}", known.join(", ")));
