@@ -123,7 +123,8 @@ pub(super) fn parse_healthcheck(inst: &Instruction) -> Result<Command> {
                 code::INVALID_HEALTHCHECK,
                 first.span.to(last.span),
                 "HEALTHCHECK NONE takes no arguments",
-            ));
+            )
+            .with_help("remove the words after NONE"));
         }
         return Ok(Command::Healthcheck(Healthcheck {
             test: HealthTest::None,
@@ -158,6 +159,9 @@ pub(super) fn parse_healthcheck(inst: &Instruction) -> Result<Command> {
             code::INVALID_HEALTHCHECK,
             kind.span,
             "missing command after HEALTHCHECK CMD",
+        )
+        .with_help(
+            "write the command to run, e.g. HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
         ));
     }
     let cmd = command_line(inst, rest);

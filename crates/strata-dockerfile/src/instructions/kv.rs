@@ -40,7 +40,7 @@ fn key_values(inst: &Instruction, name: &str) -> Result<Vec<KeyValue>> {
         return Err(Diagnostic::error(
             code::ARGUMENT_COUNT,
             inst.rest.span,
-            format!("Bad input to {name}, too many arguments"),
+            format!("bad input to {name}, too many arguments"),
         ));
     }
     let mut pairs = Vec::with_capacity(inst.args.len() / 3);

@@ -36,7 +36,8 @@ pub(super) fn parse_volume(inst: &Instruction) -> Result<Command> {
                 code::EMPTY_VOLUME,
                 w.span,
                 "VOLUME specified can not be an empty string",
-            ));
+            )
+            .with_help("remove the empty path"));
         }
         volumes.push(Word {
             text: v.to_string(),

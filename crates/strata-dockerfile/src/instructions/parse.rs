@@ -104,6 +104,29 @@ pub(super) fn at_least_one(inst: &Instruction, name: &str) -> Diagnostic {
         inst.keyword.span,
         format!("{name} requires at least one argument"),
     )
+    .with_help(usage(name))
+}
+
+/// How an instruction is written, for help lines.
+fn usage(name: &str) -> String {
+    let example = match name {
+        "ENV" => "ENV NAME=value",
+        "LABEL" => "LABEL key=value",
+        "ARG" => "ARG NAME or ARG NAME=default",
+        "EXPOSE" => "EXPOSE 80",
+        "VOLUME" => "VOLUME /data",
+        "ONBUILD" => "ONBUILD RUN make",
+        "HEALTHCHECK" => "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
+        "SHELL" => "SHELL [\"/bin/bash\", \"-c\"]",
+        "WORKDIR" => "WORKDIR /app",
+        "USER" => "USER app",
+        "STOPSIGNAL" => "STOPSIGNAL SIGTERM",
+        "MAINTAINER" => {
+            "LABEL org.opencontainers.image.authors=\"you@example.com\" (MAINTAINER is deprecated)"
+        }
+        _ => return format!("see `strata explain {}`", code::ARGUMENT_COUNT),
+    };
+    format!("write it as: {example}")
 }
 
 /// `<NAME> requires exactly one argument`.
@@ -113,6 +136,7 @@ pub(super) fn exactly_one(inst: &Instruction, name: &str) -> Diagnostic {
         args_span(inst),
         format!("{name} requires exactly one argument"),
     )
+    .with_help(usage(name))
 }
 
 /// True if the arguments were written as a JSON array.
