@@ -19,8 +19,10 @@ pub(super) fn check(cx: &mut Cx) {
                     let ShellOrExec::Shell(w) = &r.cmd else {
                         continue;
                     };
-                    let (script, shebang) = match (heredoc_word(w.text.trim()), r.heredocs.first())
-                    {
+                    // `RUN <<EOF`: the body is the script (`RUN <<EOF bash` hands it to another program).
+                    let only_heredoc = heredoc_word(w.text.trim())
+                        .filter(|_| !w.text.trim().contains(char::is_whitespace));
+                    let (script, shebang) = match (only_heredoc, r.heredocs.first()) {
                         (Some(_), Some(h)) => {
                             let first = h.content.lines().next().unwrap_or("");
                             let shebang = first.strip_prefix("#!").map(str::to_string);
