@@ -1,0 +1,240 @@
+//! docker-archive and OCI archive: round trips, determinism, and archives that must be refused.
+
+use std::sync::Arc;
+
+use strata_image::archive::{
+    read_archive, write_docker_archive, write_oci_archive, ArchiveImage, LayerBlob,
+};
+use strata_image::image::{to_json, ContainerConfig, History, ImageConfig, RootFs};
+use strata_image::layer::{to_tar, Compression, ReadLimits};
+use strata_image::{
+    diff, Attrs, Changeset, Content, Entry, EntryKind, Error, Overlay, Timestamp, Tree,
+};
+
+use crate::support::{attrs, busybox};
+
+/// busybox plus two RUN layers (`mkdir /sanchuang`, a file in it), with a BuildKit-style config.
+fn sample_image(compression: Compression, tags: &[&str]) -> ArchiveImage {
+    let base = busybox();
+    let mut layers = vec![diff(&Tree::new(), &base)];
+    let mut lower = Arc::new(base);
+    for step in 1..=2 {
+        let mut ov = Overlay::new(lower.clone());
+        let now = Timestamp::from_secs(1_700_000_000 + step);
+        match step {
+            1 => ov.mkdir("/sanchuang", attrs(0o755, now.secs)).unwrap(),
+            _ => ov
+                .write(
+                    "/sanchuang/f.txt",
+                    "hello\n".into(),
+                    attrs(0o644, now.secs),
+                    now,
+                )
+                .unwrap(),
+        }
+        layers.push(ov.changeset());
+        lower = Arc::new(ov.merged().unwrap());
+    }
+    let blobs: Vec<LayerBlob> = layers
+        .iter()
+        .map(|l| LayerBlob::from_changeset(l, compression).unwrap())
+        .collect();
+    let history = [
+        "ADD rootfs /",
+        "RUN /bin/sh -c mkdir /sanchuang # buildkit",
+        "RUN /bin/sh -c echo hello > /sanchuang/f.txt # buildkit",
+    ]
+    .iter()
+    .map(|c| History {
+        created_by: Some(c.to_string()),
+        ..History::default()
+    })
+    .collect();
+    let config = ImageConfig {
+        architecture: "amd64".into(),
+        os: "linux".into(),
+        config: Some(ContainerConfig {
+            cmd: Some(Some(vec!["sh".into()])),
+            ..ContainerConfig::default()
+        }),
+        rootfs: RootFs {
+            diff_ids: blobs.iter().map(|b| b.diff_id).collect(),
+            ..RootFs::default()
+        },
+        history,
+        ..ImageConfig::default()
+    };
+    ArchiveImage {
+        config: to_json(&config).into(),
+        layers: blobs,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+#[test]
+fn docker_archives_round_trip_byte_for_byte() {
+    let img = sample_image(
+        Compression::None,
+        &["strata/sample:latest", "strata/sample:v1"],
+    );
+    let tar = write_docker_archive(std::slice::from_ref(&img)).unwrap();
+    assert_eq!(
+        write_docker_archive(std::slice::from_ref(&img)).unwrap(),
+        tar,
+        "deterministic"
+    );
+    let back = read_archive(&tar, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back, vec![img.clone()]);
+    assert_eq!(
+        write_docker_archive(&back).unwrap(),
+        tar,
+        "re-saved identically"
+    );
+    // A gzip-compressed archive is read too (podman load accepts them).
+    let gz = strata_image::layer::gzip(&tar);
+    assert_eq!(read_archive(&gz, &ReadLimits::DEFAULT).unwrap(), back);
+    // Saving gzip-stored layers as a docker-archive writes them uncompressed, same diff_ids.
+    let zipped = sample_image(Compression::Gzip, &["strata/sample:latest"]);
+    let back = read_archive(
+        &write_docker_archive(std::slice::from_ref(&zipped)).unwrap(),
+        &ReadLimits::DEFAULT,
+    )
+    .unwrap();
+    assert_eq!(back[0].id(), zipped.id());
+    assert!(back[0]
+        .layers
+        .iter()
+        .zip(&zipped.layers)
+        .all(|(a, b)| a.diff_id == b.diff_id));
+}
+
+#[test]
+fn oci_archives_round_trip_with_tags_and_compressed_layers() {
+    let a = sample_image(
+        Compression::Gzip,
+        &["strata/sample:latest", "strata/sample:v1"],
+    );
+    let b = sample_image(Compression::None, &[]);
+    let tar = write_oci_archive(&[a.clone(), b.clone()]).unwrap();
+    assert_eq!(
+        write_oci_archive(&[a.clone(), b.clone()]).unwrap(),
+        tar,
+        "deterministic"
+    );
+    let back = read_archive(&tar, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back, vec![a.clone(), b]);
+    let layers = back[0].layers[2].changeset(&ReadLimits::DEFAULT).unwrap();
+    assert_eq!(
+        layers.entries.last().map(|e| e.path.as_str()),
+        Some("/sanchuang/f.txt")
+    );
+}
+
+/// An archive with exactly these members.
+fn archive_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let entries = files
+        .iter()
+        .map(|(name, bytes)| Entry {
+            path: format!("/{name}"),
+            attrs: Attrs::new(0o644, 0, 0, Timestamp::default()),
+            kind: EntryKind::File(Content::from(*bytes)),
+        })
+        .collect();
+    to_tar(&Changeset { entries }).unwrap()
+}
+
+#[track_caller]
+fn refused(archive: &[u8], member: &str, why: &str) {
+    match read_archive(archive, &ReadLimits::DEFAULT) {
+        Err(Error::Archive { entry, reason }) => {
+            assert!(
+                entry.contains(member),
+                "error names {entry:?}, expected {member:?}"
+            );
+            assert!(reason.contains(why), "{reason:?} should say {why:?}");
+        }
+        Err(other) => assert!(
+            other.to_string().contains(why),
+            "{other} should say {why:?}"
+        ),
+        Ok(_) => panic!("accepted an archive that should be refused ({why})"),
+    }
+}
+
+#[test]
+fn bad_archives_are_refused_naming_the_member() {
+    let img = sample_image(Compression::None, &["x:latest"]);
+    let config = img.config.to_vec();
+    let id = img.id().hex();
+    let layers: Vec<(String, Vec<u8>)> = img
+        .layers
+        .iter()
+        .map(|l| (format!("{}.tar", l.diff_id.hex()), l.bytes.to_vec()))
+        .collect();
+    let manifest = |layer_names: &[String]| {
+        format!(r#"[{{"Config":"{id}.json","RepoTags":["x:latest"],"Layers":{layer_names:?}}}]"#)
+            .into_bytes()
+    };
+    let names: Vec<String> = layers.iter().map(|(n, _)| n.clone()).collect();
+    let mut files: Vec<(&str, &[u8])> = layers
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let cfg_name = format!("{id}.json");
+    files.push((&cfg_name, &config));
+    let good = manifest(&names);
+    let mut with_manifest = files.clone();
+    with_manifest.push(("manifest.json", &good));
+    assert!(read_archive(&archive_of(&with_manifest), &ReadLimits::DEFAULT).is_ok());
+
+    refused(&archive_of(&files), "", "does not contain a manifest.json");
+    // A layer whose content is not what the config's diff_id says.
+    let mut swapped = files.clone();
+    swapped[1] = (names[1].as_str(), layers[2].1.as_slice());
+    swapped.push(("manifest.json", &good));
+    refused(
+        &archive_of(&swapped),
+        &names[1],
+        "is not the config's diff_id",
+    );
+    // Fewer layers than diff_ids.
+    let short = manifest(&names[..2]);
+    let mut fewer = files.clone();
+    fewer.push(("manifest.json", &short));
+    refused(&archive_of(&fewer), "", "2 layers but 3 diff_ids");
+    // A layer path that is not there, or climbs out.
+    let missing = manifest(&["nope.tar".to_string(), names[1].clone(), names[2].clone()]);
+    let mut gone = files.clone();
+    gone.push(("manifest.json", &missing));
+    refused(&archive_of(&gone), "nope.tar", "not in the archive");
+    let escape = manifest(&[
+        "../../etc/passwd".to_string(),
+        names[1].clone(),
+        names[2].clone(),
+    ]);
+    let mut out = files.clone();
+    out.push(("manifest.json", &escape));
+    refused(&archive_of(&out), "../../etc/passwd", "climbs out");
+    // OCI: a blob that does not match its digest, and an unknown layout version.
+    let oci = write_oci_archive(std::slice::from_ref(&img)).unwrap();
+    let pos = oci
+        .windows(6)
+        .position(|w| w == b"hello\n")
+        .expect("the file's bytes are in the archive");
+    let mut bad = oci.clone();
+    bad[pos] = b'j';
+    refused(&bad, "blobs/sha256/", "does not match its digest");
+    refused(
+        &archive_of(&[("oci-layout", br#"{"imageLayoutVersion":"2.0.0"}"#)]),
+        "oci-layout",
+        "imageLayoutVersion",
+    );
+    // Truncated archives.
+    let full = write_docker_archive(&[img]).unwrap();
+    for cut in [100, 600, full.len() / 2, full.len() - 1100] {
+        assert!(
+            read_archive(&full[..cut], &ReadLimits::DEFAULT).is_err(),
+            "cut at {cut}"
+        );
+    }
+}
