@@ -66,7 +66,9 @@ pub fn cmd(root: &Path, program: &str) -> Command {
 /// Run `c`, echoing it, failing on a non-zero exit.
 pub fn run(mut c: Command) -> Result<()> {
     eprintln!("$ {}", show(&c));
-    let status = c.status().with_context(|| format!("starting {}", show(&c)))?;
+    let status = c
+        .status()
+        .with_context(|| format!("starting {}", show(&c)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", show(&c));
     }
@@ -99,7 +101,11 @@ fn test(_args: &[String]) -> Result<()> {
         if let Err(e) = &result {
             eprintln!("==> {name}: FAILED: {e:#}");
         }
-        steps.push(Step { name, result, secs: t.elapsed().as_secs_f64() });
+        steps.push(Step {
+            name,
+            result,
+            secs: t.elapsed().as_secs_f64(),
+        });
     };
 
     step("fmt", &|| {
@@ -109,7 +115,14 @@ fn test(_args: &[String]) -> Result<()> {
     });
     step("clippy", &|| {
         let mut c = cmd(&root, "cargo");
-        c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+        c.args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]);
         run(c)
     });
     step("native tests", &|| {
@@ -143,7 +156,9 @@ fn test(_args: &[String]) -> Result<()> {
         c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
         run(c)
     });
-    step("playground end-to-end (headless Chromium)", &|| web::e2e(&root));
+    step("playground end-to-end (headless Chromium)", &|| {
+        web::e2e(&root)
+    });
     println!("\nstrata test summary:");
     let mut failed = 0;
     for s in &steps {
@@ -153,7 +168,11 @@ fn test(_args: &[String]) -> Result<()> {
         }
         println!("  {:<36} {:>6}  {:>6.1}s", s.name, verdict, s.secs);
     }
-    println!("xtask test: {} passed, {} failed", steps.len() - failed, failed);
+    println!(
+        "xtask test: {} passed, {} failed",
+        steps.len() - failed,
+        failed
+    );
     if failed > 0 {
         bail!("{failed} test step(s) failed");
     }
@@ -176,7 +195,10 @@ fn play(args: &[String]) -> Result<()> {
     let mut c = cmd(&root, &strata);
     c.arg("example");
     run(c)?;
-    for (name, file) in [("python-app", "examples/python-app.Dockerfile"), ("myip", "examples/myip.Dockerfile")] {
+    for (name, file) in [
+        ("python-app", "examples/python-app.Dockerfile"),
+        ("myip", "examples/myip.Dockerfile"),
+    ] {
         println!("\n== {name}: {strata} lint {file}");
         let _ = cmd(&root, &strata).args(["lint", file]).status();
         println!("\n== {name}: {strata} parse --dump {file}   (BuildKit's syntax tree)");
@@ -190,7 +212,8 @@ fn bench(args: &[String]) -> Result<()> {
     let root = root()?;
     setup::rust(&root)?;
     let mut c = cmd(&root, "cargo");
-    c.args(["bench", "-p", "strata-dockerfile", "--bench", "parse", "--"]).args(args);
+    c.args(["bench", "-p", "strata-dockerfile", "--bench", "parse", "--"])
+        .args(args);
     run(c)
 }
 
@@ -203,6 +226,14 @@ fn fuzz(args: &[String]) -> Result<()> {
     setup::cargo_fuzz(&root)?;
     let mut c = cmd(&root, "cargo");
     c.current_dir(root.join("fuzz"));
-    c.args(["+nightly", "fuzz", "run", "parse", "--", &format!("-max_total_time={secs}"), "-rss_limit_mb=4096"]);
+    c.args([
+        "+nightly",
+        "fuzz",
+        "run",
+        "parse",
+        "--",
+        &format!("-max_total_time={secs}"),
+        "-rss_limit_mb=4096",
+    ]);
     run(c)
 }

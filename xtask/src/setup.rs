@@ -48,7 +48,13 @@ pub fn chromium() -> Result<()> {
     run(update).context("apt-get update (chromium is needed for the browser tests)")?;
     let mut install = Command::new("apt-get");
     install
-        .args(["-o", "DPkg::Lock::Timeout=900", "install", "-y", "--no-install-recommends"])
+        .args([
+            "-o",
+            "DPkg::Lock::Timeout=900",
+            "install",
+            "-y",
+            "--no-install-recommends",
+        ])
         .args(["chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
@@ -67,5 +73,7 @@ pub fn cargo_fuzz(root: &Path) -> Result<()> {
 /// What `bin --version` prints, if it runs.
 pub(crate) fn version_of(bin: &Path) -> Option<String> {
     let out = Command::new(bin).arg("--version").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -36,7 +36,9 @@ pub fn rules() -> Vec<&'static Rule> {
 
 /// The catalogue entry for `code` (`SD0003`), if there is one.
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    rules().into_iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    rules()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 #[cfg(test)]

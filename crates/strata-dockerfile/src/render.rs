@@ -37,7 +37,15 @@ fn render_one(out: &mut String, file_name: &str, source: &str, index: &LineIndex
         let shown: String = text
             .trim_start_matches('\u{feff}')
             .chars()
-            .map(|c| if c == '\t' { ' ' } else if c.is_control() { '?' } else { c })
+            .map(|c| {
+                if c == '\t' {
+                    ' '
+                } else if c.is_control() {
+                    '?'
+                } else {
+                    c
+                }
+            })
             .collect();
         let bom = usize::from(text.starts_with('\u{feff}'));
         let gutter = d.span.line.to_string().len();

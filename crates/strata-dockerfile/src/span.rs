@@ -68,7 +68,11 @@ impl LineIndex {
         let start = self.line_starts[line_idx];
         let col = text
             .get(start..)
-            .map(|rest| rest.char_indices().take_while(|(i, _)| *i < offset - start).count())
+            .map(|rest| {
+                rest.char_indices()
+                    .take_while(|(i, _)| *i < offset - start)
+                    .count()
+            })
             .unwrap_or(0);
         (line_idx + 1, col + 1)
     }

@@ -9,9 +9,21 @@ fn rule_codes_are_unique_and_well_formed() {
         assert_ne!(pair[0].code, pair[1].code, "duplicate rule code");
     }
     for r in &rules {
-        assert!(r.code.len() == 6 && r.code.starts_with("SD"), "bad code {}", r.code);
-        assert!(r.code[2..].bytes().all(|b| b.is_ascii_digit()), "bad code {}", r.code);
-        assert!(!r.summary.is_empty() && !r.explanation.is_empty(), "{} lacks docs", r.code);
+        assert!(
+            r.code.len() == 6 && r.code.starts_with("SD"),
+            "bad code {}",
+            r.code
+        );
+        assert!(
+            r.code[2..].bytes().all(|b| b.is_ascii_digit()),
+            "bad code {}",
+            r.code
+        );
+        assert!(
+            !r.summary.is_empty() && !r.explanation.is_empty(),
+            "{} lacks docs",
+            r.code
+        );
     }
 }
 
@@ -35,8 +47,12 @@ fn render_points_at_the_span_with_help() {
     let text = "FROM busybox\nWORKDIR /app # x\n";
     let idx = crate::LineIndex::new(text);
     let start = text.find('#').unwrap();
-    let d = crate::Diagnostic::warning("SD0100", idx.span(text, start, start + 3), "a comment that is not one")
-        .with_help("put the comment on its own line");
+    let d = crate::Diagnostic::warning(
+        "SD0100",
+        idx.span(text, start, start + 3),
+        "a comment that is not one",
+    )
+    .with_help("put the comment on its own line");
     let out = crate::render("Dockerfile", text, &[d]);
     assert_eq!(
         out,
@@ -49,7 +65,14 @@ fn render_points_at_the_span_with_help() {
 fn render_survives_spans_past_the_text() {
     let d = crate::Diagnostic::error(
         "SD0001",
-        crate::Span { start: 99, end: 120, line: 40, col: 3, end_line: 41, end_col: 1 },
+        crate::Span {
+            start: 99,
+            end: 120,
+            line: 40,
+            col: 3,
+            end_line: 41,
+            end_col: 1,
+        },
         "out of range",
     );
     let out = crate::render("Dockerfile", "FROM a\n", &[d]);
