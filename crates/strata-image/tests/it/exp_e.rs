@@ -13,7 +13,7 @@ fn t(step: i64) -> i64 {
 }
 
 /// The filesystem effect of step `n` of experiment `e` (what the busybox shell would do).
-fn run_step(fs: &mut dyn Fs, n: i64) {
+pub fn run_step(fs: &mut dyn Fs, n: i64) {
     let now = Timestamp::from_secs(t(n));
     let dir = attrs(0o755, t(n));
     let file = attrs(0o644, t(n));

@@ -1,6 +1,7 @@
 //! Integration tests of strata-image: one binary, one module per area.
 
 mod alloc_count;
+mod analysis;
 mod archive;
 mod exp_e;
 mod image_model;
