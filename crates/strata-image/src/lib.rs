@@ -28,7 +28,7 @@ mod overlay;
 mod resolve;
 mod tree;
 
-pub use changeset::{diff, Changeset, Entry, EntryKind};
+pub use changeset::{diff, Changeset, Entry, EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
 pub use content::{Content, ContentReader};
 pub use digest::Digest;
 pub use error::{Error, Result};
