@@ -88,6 +88,8 @@ try {
     const marks = await page.$$eval('.gutter .ln', (ls) => ls.map((l) => l.className));
     assert(/mark-/.test(marks[1]) && /mark-error/.test(marks[2]), `gutter marks: ${JSON.stringify(marks.slice(0, 4))}`);
     assert(!/mark-/.test(marks[0]), `line 1 is marked: ${marks[0]}`);
+    const tip = await page.getAttribute('.gutter .ln:nth-child(3)', 'title');
+    assert(/^error SD\d{4}: .*FORM/m.test(tip ?? ''), `line 3 marker tooltip: ${JSON.stringify(tip)}`);
     const summary = await page.textContent('#summary');
     assert(summary.startsWith('4 instructions'), `summary is ${JSON.stringify(summary)}`);
     await shot(page, '02-problems');
@@ -129,6 +131,16 @@ try {
     const summary = await page.textContent('#summary');
     assert(/^3 instructions, [1-9]\d* errors?/.test(summary), `summary is ${JSON.stringify(summary)}`);
     await shot(page, '04-example-myip');
+  });
+
+  await check('an edited example can be reloaded', async () => {
+    await page.click('#editor');
+    await page.keyboard.press('End');
+    await page.keyboard.type('\nUSER nobody');
+    await page.click('button.reload');
+    const text = await page.inputValue('#editor');
+    assert(!text.includes('USER nobody') && text.includes('RNTRYPOINT'), `editor holds ${JSON.stringify(text)}`);
+    assert((await page.$('button.reload')) === null, 'the reload button is still there');
   });
 
   await check('no errors in the browser console', async () => {

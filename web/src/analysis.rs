@@ -18,8 +18,17 @@ pub struct Analysis {
     pub summary: Summary,
     /// BuildKit's `Node.Dump` of the syntax tree.
     pub dump: String,
-    /// The worst severity on each 1-based line that has a problem.
-    pub line_marks: BTreeMap<usize, Severity>,
+    /// The gutter marker of each 1-based line that has a problem.
+    pub line_marks: BTreeMap<usize, LineMark>,
+}
+
+/// The gutter marker of one line: how bad its worst problem is, and every problem's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineMark {
+    /// The worst severity of the problems starting on the line.
+    pub severity: Severity,
+    /// One line per problem, `error SD0020: unknown instruction: FORM`, for the marker's tooltip.
+    pub tooltip: String,
 }
 
 /// One problem, ready to show and to jump to.
@@ -128,12 +137,22 @@ pub fn summarize(instructions: usize, diagnostics: &[Diagnostic]) -> Summary {
     }
 }
 
-/// The worst severity on every line a diagnostic starts on.
-pub fn line_marks(diagnostics: &[Diagnostic]) -> BTreeMap<usize, Severity> {
-    let mut marks = BTreeMap::new();
+/// The marker of every line a diagnostic starts on.
+pub fn line_marks(diagnostics: &[Diagnostic]) -> BTreeMap<usize, LineMark> {
+    let mut marks: BTreeMap<usize, LineMark> = BTreeMap::new();
     for d in diagnostics {
-        let mark = marks.entry(d.span.line).or_insert(d.severity);
-        *mark = (*mark).max(d.severity);
+        let note = format!("{} {}: {}", d.severity.as_str(), d.code, d.message);
+        marks
+            .entry(d.span.line)
+            .and_modify(|m| {
+                m.severity = m.severity.max(d.severity);
+                m.tooltip.push('\n');
+                m.tooltip.push_str(&note);
+            })
+            .or_insert(LineMark {
+                severity: d.severity,
+                tooltip: note,
+            });
     }
     marks
 }

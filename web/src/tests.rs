@@ -109,8 +109,9 @@ fn counts_and_gutter_marks_keep_the_worst_severity() {
     );
     assert_eq!(summary.to_string(), "2 instructions, 1 error, 2 warnings");
     let marks = line_marks(&diags);
-    assert_eq!(marks.get(&1), Some(&Severity::Warning));
-    assert_eq!(marks.get(&2), Some(&Severity::Error));
+    assert_eq!(marks[&1].severity, Severity::Warning);
+    assert_eq!(marks[&1].tooltip, "warning SD9999: test\ninfo SD9999: test");
+    assert_eq!(marks[&2].severity, Severity::Error);
     assert_eq!(marks.len(), 2);
 }
 

@@ -166,7 +166,7 @@ fn test(_args: &[String]) -> Result<()> {
         if s.result.is_err() {
             failed += 1;
         }
-        println!("  {:<36} {:>6}  {:>6.1}s", s.name, verdict, s.secs);
+        println!("  {:<44} {:>6}  {:>6.1}s", s.name, verdict, s.secs);
     }
     println!(
         "xtask test: {} passed, {} failed",

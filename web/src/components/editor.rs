@@ -9,6 +9,8 @@ use strata_dockerfile::Severity;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::analysis::LineMark;
+
 /// What [`Editor`] shows and whom it tells about edits.
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
@@ -16,8 +18,8 @@ pub struct EditorProps {
     pub text: String,
     /// How many lines `text` has.
     pub lines: usize,
-    /// The worst severity on each 1-based line with a problem.
-    pub marks: BTreeMap<usize, Severity>,
+    /// The marker of each 1-based line with a problem.
+    pub marks: BTreeMap<usize, LineMark>,
     /// Set to the `<textarea>`.
     pub textarea: NodeRef,
     /// Set to the gutter; its children are the lines, in order.
@@ -37,13 +39,15 @@ pub fn editor(props: &EditorProps) -> Html {
         })
     };
     let gutter_lines = (1..=props.lines).map(|n| {
-        let (class, title) = match props.marks.get(&n) {
-            Some(Severity::Error) => ("ln mark-error", "error on this line"),
-            Some(Severity::Warning) => ("ln mark-warning", "warning on this line"),
-            Some(Severity::Info) => ("ln mark-info", "note on this line"),
-            None => ("ln", ""),
+        let Some(mark) = props.marks.get(&n) else {
+            return html! { <div class="ln">{ n }</div> };
         };
-        html! { <div class={class} title={title}>{ n }</div> }
+        let class = match mark.severity {
+            Severity::Error => "ln mark-error",
+            Severity::Warning => "ln mark-warning",
+            Severity::Info => "ln mark-info",
+        };
+        html! { <div class={class} title={mark.tooltip.clone()}>{ n }</div> }
     });
     html! {
         <div class="editor">

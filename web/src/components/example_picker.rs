@@ -30,6 +30,11 @@ pub fn example_picker(props: &ExamplePickerProps) -> Html {
             }
         })
     };
+    let reload = {
+        let on_load = props.on_load.clone();
+        let selected = props.selected;
+        Callback::from(move |_: MouseEvent| on_load.emit(selected))
+    };
     let options = props.examples.iter().enumerate().map(|(i, ex)| {
         html! { <option value={i.to_string()} selected={i == props.selected}>{ ex.name }</option> }
     });
@@ -37,7 +42,10 @@ pub fn example_picker(props: &ExamplePickerProps) -> Html {
         <div class="picker">
             <label for="example">{ "Example from the tutorials" }</label>
             <select id="example" {onchange}>{ for options }</select>
-            if props.edited { <span class="edited">{ "edited" }</span> }
+            if props.edited {
+                <span class="edited">{ "edited" }</span>
+                <button type="button" class="reload" onclick={reload}>{ "Reload the example" }</button>
+            }
         </div>
     }
 }

@@ -46,7 +46,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
         .count();
     html! {
         <section class="pane problems" aria-label="Problems">
-            <h2>{ "Problems" }</h2>
+            <h2>{ "Problems" }<span class="count">{ props.rows.len() }</span></h2>
             if props.rows.is_empty() {
                 <p class="none">{ "No problems found." }</p>
             } else {
