@@ -143,6 +143,30 @@ try {
     assert((await page.$('button.reload')) === null, 'the reload button is still there');
   });
 
+  await check('jumping to a problem far down scrolls the editor to it', async () => {
+    const long = ['FROM alpine:3.20', ...Array.from({ length: 70 }, (_, i) => `RUN echo ${i}`), 'FORM debian', ''].join('\n');
+    await page.fill('#editor', long);
+    await page.waitForSelector('button.problem[data-line="72"]', { timeout: 5000 });
+    await page.click('button.problem[data-line="72"]');
+    await page.waitForTimeout(100);
+    const seen = await page.evaluate(() => {
+      const box = document.querySelector('.editor-scroll').getBoundingClientRect();
+      const row = document.querySelector('.gutter .ln:nth-child(72)').getBoundingClientRect();
+      const ta = document.querySelector('#editor');
+      return {
+        inside: row.top >= box.top && row.bottom <= box.bottom,
+        start: ta.selectionStart,
+        ownScroll: ta.scrollTop,
+        fits: ta.clientHeight >= ta.scrollHeight,
+      };
+    });
+    assert(seen.start === long.indexOf('FORM'), `selectionStart ${seen.start}`);
+    // The text scrolls with the gutter, never inside the textarea on its own.
+    assert(seen.ownScroll === 0 && seen.fits, `the textarea scrolled by itself: ${JSON.stringify(seen)}`);
+    assert(seen.inside, 'line 72 is not visible in the editor');
+    await shot(page, '05-jump-far');
+  });
+
   await check('no errors in the browser console', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join(' | '));
   });
@@ -153,7 +177,7 @@ try {
     await p.goto(url);
     await p.waitForFunction(() => /\d+ instructions?/.test(document.querySelector('#summary')?.textContent ?? ''));
     const widths = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
-    await shot(p, '05-phone');
+    await shot(p, '06-phone');
     await phone.close();
     assert(widths.scroll <= widths.view, `page is ${widths.scroll}px wide in a ${widths.view}px viewport`);
   });

@@ -1,7 +1,7 @@
 //! The Dockerfile editor: a `<textarea>` beside a gutter of line numbers with problem markers.
 //!
 //! The textarea is as tall as its text (it never scrolls vertically itself), so the gutter and the text
-//! scroll together inside one container and need no scroll syncing.
+//! scroll together inside one container (`.editor-scroll`) and need no scroll syncing.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +10,9 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::analysis::LineMark;
+
+/// The editor is never shorter than this many lines.
+const MIN_ROWS: usize = 14;
 
 /// What [`Editor`] shows and whom it tells about edits.
 #[derive(Properties, PartialEq)]
@@ -50,23 +53,25 @@ pub fn editor(props: &EditorProps) -> Html {
         html! { <div class={class} title={mark.tooltip.clone()}>{ n }</div> }
     });
     html! {
-        <div class="editor">
-            <div class="gutter" ref={props.gutter.clone()} aria-hidden="true">
-                { for gutter_lines }
+        <div class="editor-scroll">
+            <div class="editor">
+                <div class="gutter" ref={props.gutter.clone()} aria-hidden="true">
+                    { for gutter_lines }
+                </div>
+                <textarea
+                    id="editor"
+                    class="code"
+                    ref={props.textarea.clone()}
+                    value={props.text.clone()}
+                    rows={(props.lines + 1).max(MIN_ROWS).to_string()}
+                    wrap="off"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    aria-label="Dockerfile"
+                    {oninput}
+                />
             </div>
-            <textarea
-                id="editor"
-                class="code"
-                ref={props.textarea.clone()}
-                value={props.text.clone()}
-                rows={(props.lines + 1).to_string()}
-                wrap="off"
-                spellcheck="false"
-                autocomplete="off"
-                autocapitalize="off"
-                aria-label="Dockerfile"
-                {oninput}
-            />
         </div>
     }
 }
