@@ -1,0 +1,691 @@
+//! The on-disk content-addressed image store.
+//!
+//! Layout under the root directory:
+//!
+//! ```text
+//! blobs/sha256/<hex>   config, OCI manifest and layer blobs, each named by the sha256 of its bytes
+//! images.json          the index: per image its ID, manifest digest, tags and layer sizes
+//! lock                 flock(2)ed: exclusively by every mutation, shared by every read
+//! ```
+//!
+//! Blobs and the index are written to a temporary file in the same directory, fsync'd, renamed over the
+//! final name and the directory fsync'd, so a crash leaves either the old or the new file. An import writes
+//! its blobs first and the index last; if anything fails, the blobs it created are removed again and the
+//! index is untouched. Removing an image deletes the blobs no remaining image references.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use strata_image::archive::{ArchiveImage, LayerBlob};
+use strata_image::image::{from_json, to_json, ImageConfig, Manifest};
+use strata_image::layer::{read_layer, Compression, ReadLimits};
+use strata_image::{Changeset, Digest, EntryKind};
+
+use crate::{Error, Result};
+
+const INDEX: &str = "images.json";
+const LOCK: &str = "lock";
+const TMP_PREFIX: &str = ".tmp-";
+const INDEX_VERSION: u32 = 1;
+
+/// `images.json`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Index {
+    version: u32,
+    images: Vec<ImageRecord>,
+}
+
+/// One image as the index records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRecord {
+    /// The image ID: the digest of the config blob.
+    pub id: Digest,
+    /// The digest of the image's OCI manifest blob.
+    pub manifest: Digest,
+    /// Its `name:tag` references; a tag names at most one image of the store.
+    pub tags: Vec<String>,
+    /// Each layer's size as Docker counts it (bytes of file contents and symlink targets), base first.
+    pub layer_sizes: Vec<u64>,
+    /// When a tag was last put on the image (RFC 3339, the caller's clock); `None` if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_tag_time: Option<String>,
+}
+
+impl ImageRecord {
+    /// The image's size: the sum of its layers' sizes.
+    pub fn size(&self) -> u64 {
+        self.layer_sizes.iter().sum()
+    }
+}
+
+/// An image read from the store.
+#[derive(Clone, Debug)]
+pub struct StoredImage {
+    /// Its index record.
+    pub record: ImageRecord,
+    /// The config blob exactly as stored (its digest is the ID).
+    pub config_json: Vec<u8>,
+    /// The parsed config.
+    pub config: ImageConfig,
+    /// The manifest: the config and layer blobs.
+    pub manifest: Manifest,
+}
+
+/// What an import did for one image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    /// The image ID.
+    pub id: Digest,
+    /// The tags it now has from the archive.
+    pub tags: Vec<String>,
+    /// Tags taken away from other images (which keep existing, untagged if it was their last): tag and the
+    /// ID of the image that had it.
+    pub retagged: Vec<(String, Digest)>,
+}
+
+/// What a removal did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Tags removed.
+    pub untagged: Vec<String>,
+    /// The image deleted, if its last reference went.
+    pub deleted: Option<Digest>,
+    /// How many blobs no longer referenced were deleted.
+    pub blobs_removed: usize,
+}
+
+/// An on-disk image store (see the module docs for the layout and the guarantees).
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    limits: ReadLimits,
+}
+
+/// How a reference matched an image.
+enum Match {
+    Tag(String),
+    Id,
+}
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// Opens the store at `root`, creating its directories if needed.
+    pub fn open(root: &Path) -> Result<Store> {
+        let blobs = root.join("blobs").join("sha256");
+        fs::create_dir_all(&blobs).map_err(Error::io(&blobs))?;
+        Ok(Store {
+            root: root.to_path_buf(),
+            limits: ReadLimits::DEFAULT,
+        })
+    }
+
+    /// The store's root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Sets the limits layers are read with on import (the expanded-size limit stops gzip bombs).
+    pub fn set_limits(&mut self, limits: ReadLimits) {
+        self.limits = limits;
+    }
+
+    fn blob_dir(&self) -> PathBuf {
+        self.root.join("blobs").join("sha256")
+    }
+
+    /// The file a blob is stored in.
+    pub fn blob_path(&self, digest: &Digest) -> PathBuf {
+        self.blob_dir().join(digest.hex())
+    }
+
+    /// Takes the store's lock; it is released when the returned file is dropped.
+    fn lock(&self, exclusive: bool) -> Result<File> {
+        let path = self.root.join(LOCK);
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(Error::io(&path))?;
+        let res = if exclusive { f.lock() } else { f.lock_shared() };
+        res.map_err(Error::io(&path))?;
+        Ok(f)
+    }
+
+    fn read_index(&self) -> Result<Index> {
+        let path = self.root.join(INDEX);
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Index {
+                    version: INDEX_VERSION,
+                    images: Vec::new(),
+                })
+            }
+            Err(e) => return Err(Error::io(&path)(e)),
+        };
+        let index: Index = serde_json::from_slice(&bytes).map_err(|e| Error::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        if index.version != INDEX_VERSION {
+            return Err(Error::Corrupt {
+                path,
+                reason: format!("unknown index version {}", index.version),
+            });
+        }
+        Ok(index)
+    }
+
+    fn write_index(&self, index: &mut Index) -> Result<()> {
+        index.images.sort_by_key(|r| r.id);
+        for img in &mut index.images {
+            img.tags.sort();
+        }
+        let mut bytes = serde_json::to_vec_pretty(&*index).map_err(|e| Error::Corrupt {
+            path: self.root.join(INDEX),
+            reason: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        write_atomic(&self.root, INDEX, &bytes)
+    }
+
+    /// Reads a blob, checking that its bytes still have its digest.
+    pub fn read_blob(&self, digest: &Digest) -> Result<Vec<u8>> {
+        let path = self.blob_path(digest);
+        let bytes = fs::read(&path).map_err(Error::io(&path))?;
+        if Digest::of(&bytes) != *digest {
+            return Err(Error::Corrupt {
+                path,
+                reason: "content does not match its digest".to_string(),
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Writes a blob unless it is there; returns its digest and whether this call created it.
+    fn write_blob(&self, bytes: &[u8]) -> Result<(Digest, bool)> {
+        let digest = Digest::of(bytes);
+        let path = self.blob_path(&digest);
+        if let Ok(meta) = fs::metadata(&path) {
+            if meta.len() == bytes.len() as u64 {
+                return Ok((digest, false));
+            }
+        }
+        write_atomic(&self.blob_dir(), &digest.hex(), bytes)?;
+        Ok((digest, true))
+    }
+
+    /// Imports images (as [`strata_image::archive::read_archive`] returns them): checks every layer (its
+    /// diff_id, and that it is a layer that can be applied safely), stores the blobs and records the images.
+    /// `now` (RFC 3339) is recorded as the time the tags were set. On error nothing changes.
+    pub fn import(&self, images: &[ArchiveImage], now: &str) -> Result<Vec<Loaded>> {
+        // Check everything before touching the disk.
+        let mut checked = Vec::new();
+        for (img_idx, img) in images.iter().enumerate() {
+            checked.push(self.check(img_idx, img)?);
+        }
+        let _lock = self.lock(true)?;
+        let mut index = self.read_index()?;
+        let mut created: Vec<PathBuf> = Vec::new();
+        let res = self.import_locked(images, &checked, now, &mut index, &mut created);
+        if res.is_err() {
+            for path in created {
+                let _ = fs::remove_file(path);
+            }
+        }
+        res
+    }
+
+    fn import_locked(
+        &self,
+        images: &[ArchiveImage],
+        checked: &[Vec<u64>],
+        now: &str,
+        index: &mut Index,
+        created: &mut Vec<PathBuf>,
+    ) -> Result<Vec<Loaded>> {
+        let mut out = Vec::new();
+        for (img, layer_sizes) in images.iter().zip(checked) {
+            let mut put = |bytes: &[u8]| -> Result<Digest> {
+                let (d, new) = self.write_blob(bytes)?;
+                if new {
+                    created.push(self.blob_path(&d));
+                }
+                Ok(d)
+            };
+            for l in &img.layers {
+                put(&l.bytes)?;
+            }
+            let id = put(&img.config)?;
+            let manifest = put(&to_json(&img.oci_manifest()))?;
+            let mut tags = Vec::new();
+            for t in &img.tags {
+                let t = normalize_reference(t)?;
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+            let mut retagged = Vec::new();
+            for other in index.images.iter_mut().filter(|r| r.id != id) {
+                other.tags.retain(|t| {
+                    let taken = tags.contains(t);
+                    if taken {
+                        retagged.push((t.clone(), other.id));
+                    }
+                    !taken
+                });
+            }
+            let pos = match index.images.iter().position(|r| r.id == id) {
+                Some(p) => p,
+                None => {
+                    index.images.push(ImageRecord {
+                        id,
+                        manifest,
+                        tags: Vec::new(),
+                        layer_sizes: layer_sizes.clone(),
+                        last_tag_time: None,
+                    });
+                    index.images.len() - 1
+                }
+            };
+            let rec = &mut index.images[pos];
+            // The same image loaded again from another archive: the blobs may be compressed differently;
+            // keep the manifest the image was first stored with.
+            for t in &tags {
+                if !rec.tags.contains(t) {
+                    rec.tags.push(t.clone());
+                }
+            }
+            if !tags.is_empty() {
+                rec.last_tag_time = Some(now.to_string());
+            }
+            out.push(Loaded { id, tags, retagged });
+        }
+        self.write_index(index)?;
+        Ok(out)
+    }
+
+    /// Checks one image to import; returns its layer sizes.
+    fn check(&self, img_idx: usize, img: &ArchiveImage) -> Result<Vec<u64>> {
+        let n = img_idx + 1;
+        let bad = |what: String| move |source| Error::BadImage { what, source };
+        let config = ImageConfig::from_json(&img.config).map_err(bad(format!("image {n}")))?;
+        config.validate().map_err(bad(format!("image {n}")))?;
+        if config.rootfs.diff_ids.len() != img.layers.len() {
+            return Err(Error::BadImage {
+                what: format!("image {n}"),
+                source: strata_image::Error::Format {
+                    what: "image",
+                    reason: format!(
+                        "{} layers but {} diff_ids in the config",
+                        img.layers.len(),
+                        config.rootfs.diff_ids.len()
+                    ),
+                },
+            });
+        }
+        let mut sizes = Vec::new();
+        for (layer_idx, (l, want)) in img.layers.iter().zip(&config.rootfs.diff_ids).enumerate() {
+            let what = format!("image {n}, layer {} ({})", layer_idx + 1, l.digest());
+            let tar = l.tar(&self.limits).map_err(bad(what.clone()))?;
+            let got = Digest::of(&tar);
+            if got != *want || got != l.diff_id {
+                return Err(Error::BadImage {
+                    what,
+                    source: strata_image::Error::Format {
+                        what: "layer",
+                        reason: format!("uncompressed digest {got} is not the diff_id {want}"),
+                    },
+                });
+            }
+            let changes = read_layer(&tar, &self.limits).map_err(bad(what))?;
+            sizes.push(layer_size(&changes));
+        }
+        Ok(sizes)
+    }
+
+    /// Every image, in the index's order (by ID).
+    pub fn images(&self) -> Result<Vec<ImageRecord>> {
+        let _lock = self.lock(false)?;
+        Ok(self.read_index()?.images)
+    }
+
+    /// The image a reference names: `name[:tag]` (a missing tag is `latest`; `busybox` also finds
+    /// `docker.io/library/busybox` and `localhost/busybox`), or a full or abbreviated image ID.
+    pub fn resolve(&self, reference: &str) -> Result<ImageRecord> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        let (pos, _) = find(&index, reference)?;
+        Ok(index.images[pos].clone())
+    }
+
+    /// An image's record, config and manifest.
+    pub fn image(&self, reference: &str) -> Result<StoredImage> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        let (pos, _) = find(&index, reference)?;
+        self.stored(&index.images[pos])
+    }
+
+    fn stored(&self, record: &ImageRecord) -> Result<StoredImage> {
+        let config_json = self.read_blob(&record.id)?;
+        let config = ImageConfig::from_json(&config_json).map_err(|e| Error::Corrupt {
+            path: self.blob_path(&record.id),
+            reason: e.to_string(),
+        })?;
+        let manifest_bytes = self.read_blob(&record.manifest)?;
+        let manifest: Manifest =
+            from_json("manifest", &manifest_bytes).map_err(|e| Error::Corrupt {
+                path: self.blob_path(&record.manifest),
+                reason: e.to_string(),
+            })?;
+        Ok(StoredImage {
+            record: record.clone(),
+            config_json,
+            config,
+            manifest,
+        })
+    }
+
+    /// An image with its layer blobs, ready to be written as an archive. Named by a tag, it carries that
+    /// tag; named by ID, none (as `docker save` does).
+    pub fn archive_image(&self, reference: &str) -> Result<ArchiveImage> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        let (pos, how) = find(&index, reference)?;
+        let img = self.stored(&index.images[pos])?;
+        let diff_ids = &img.config.rootfs.diff_ids;
+        if diff_ids.len() != img.manifest.layers.len() {
+            return Err(Error::Corrupt {
+                path: self.blob_path(&img.record.manifest),
+                reason: "the manifest's layers are not the config's diff_ids".to_string(),
+            });
+        }
+        let mut layers = Vec::new();
+        for (d, diff_id) in img.manifest.layers.iter().zip(diff_ids) {
+            let bytes = self.read_blob(&d.digest)?;
+            layers.push(LayerBlob {
+                compression: Compression::detect(&bytes),
+                bytes: bytes.into(),
+                diff_id: *diff_id,
+            });
+        }
+        Ok(ArchiveImage {
+            config: img.config_json.into(),
+            layers,
+            tags: match how {
+                Match::Tag(t) => vec![t],
+                Match::Id => Vec::new(),
+            },
+        })
+    }
+
+    /// Puts tag `target` on the image `source` names (taking it from any image that had it).
+    pub fn tag(&self, source: &str, target: &str, now: &str) -> Result<()> {
+        let target = normalize_reference(target)?;
+        let _lock = self.lock(true)?;
+        let mut index = self.read_index()?;
+        let (pos, _) = find(&index, source)?;
+        let id = index.images[pos].id;
+        for r in &mut index.images {
+            if r.id != id {
+                r.tags.retain(|t| *t != target);
+            }
+        }
+        let rec = &mut index.images[pos];
+        if !rec.tags.contains(&target) {
+            rec.tags.push(target);
+        }
+        rec.last_tag_time = Some(now.to_string());
+        self.write_index(&mut index)
+    }
+
+    /// Removes a reference as `docker rmi` does: by tag, the tag goes and the image with its last tag; by ID,
+    /// the image goes unless several tags name it. Then deletes the blobs nothing references any more.
+    pub fn remove(&self, reference: &str) -> Result<Removed> {
+        let _lock = self.lock(true)?;
+        let mut index = self.read_index()?;
+        let (pos, how) = find(&index, reference)?;
+        let mut res = Removed::default();
+        let rec = &mut index.images[pos];
+        match how {
+            Match::Tag(t) => {
+                rec.tags.retain(|x| *x != t);
+                res.untagged.push(t);
+            }
+            Match::Id if rec.tags.len() > 1 => {
+                return Err(Error::Conflict {
+                    id: short_id(&rec.id),
+                    tags: rec.tags.clone(),
+                })
+            }
+            Match::Id => res.untagged = std::mem::take(&mut rec.tags),
+        }
+        if rec.tags.is_empty() {
+            res.deleted = Some(rec.id);
+            index.images.remove(pos);
+        }
+        // Work out what stays referenced before changing anything, so that a broken manifest stops here.
+        let keep = self.referenced(&index)?;
+        self.write_index(&mut index)?;
+        res.blobs_removed = self.collect_garbage(&keep)?;
+        Ok(res)
+    }
+
+    fn referenced(&self, index: &Index) -> Result<BTreeSet<String>> {
+        let mut keep = BTreeSet::new();
+        for r in &index.images {
+            let img = self.stored(r)?;
+            keep.insert(r.id.hex());
+            keep.insert(r.manifest.hex());
+            keep.extend(img.manifest.layers.iter().map(|d| d.digest.hex()));
+        }
+        Ok(keep)
+    }
+
+    /// Deletes blobs not in `keep` and temporary files left by interrupted writes. Call with the lock held.
+    fn collect_garbage(&self, keep: &BTreeSet<String>) -> Result<usize> {
+        let dir = self.blob_dir();
+        let mut n = 0;
+        for ent in fs::read_dir(&dir).map_err(Error::io(&dir))? {
+            let ent = ent.map_err(Error::io(&dir))?;
+            let name = ent.file_name().to_string_lossy().into_owned();
+            if keep.contains(&name) {
+                continue;
+            }
+            let path = ent.path();
+            fs::remove_file(&path).map_err(Error::io(&path))?;
+            if !name.starts_with(TMP_PREFIX) {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Checks the whole store: the index parses, every blob's bytes have its digest, every image's config,
+    /// manifest and layers are there. Returns the number of blobs checked.
+    pub fn verify(&self) -> Result<usize> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        let keep = self.referenced(&index)?;
+        let mut n = 0;
+        let dir = self.blob_dir();
+        for ent in fs::read_dir(&dir).map_err(Error::io(&dir))? {
+            let ent = ent.map_err(Error::io(&dir))?;
+            let name = ent.file_name().to_string_lossy().into_owned();
+            if name.starts_with(TMP_PREFIX) {
+                continue;
+            }
+            let digest: Digest = format!("sha256:{name}")
+                .parse()
+                .map_err(|_| Error::Corrupt {
+                    path: ent.path(),
+                    reason: "not a blob name".to_string(),
+                })?;
+            self.read_blob(&digest)?;
+            n += 1;
+        }
+        for hex in keep {
+            let path = dir.join(&hex);
+            if !path.is_file() {
+                return Err(Error::Corrupt {
+                    path,
+                    reason: "a referenced blob is missing".to_string(),
+                });
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Finds the image a reference names (see [`Store::resolve`]).
+fn find(index: &Index, reference: &str) -> Result<(usize, Match)> {
+    let no_such = || Error::NoSuchImage(reference.to_string());
+    if let Ok(tag) = normalize_reference(reference) {
+        let exact = index.images.iter().position(|r| r.tags.contains(&tag));
+        if let Some(pos) = exact {
+            return Ok((pos, Match::Tag(tag)));
+        }
+        let short = familiar(&tag);
+        let mut hits = index.images.iter().enumerate().flat_map(|(pos, r)| {
+            r.tags
+                .iter()
+                .filter(|t| familiar(t) == short)
+                .map(move |t| (pos, t.clone()))
+        });
+        if let (Some((pos, t)), None) = (hits.next(), hits.next()) {
+            return Ok((pos, Match::Tag(t)));
+        }
+    }
+    let hex = reference.strip_prefix("sha256:").unwrap_or(reference);
+    if hex.is_empty() || hex.len() > 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(no_such());
+    }
+    let hex = hex.to_ascii_lowercase();
+    let hits: Vec<usize> = (0..index.images.len())
+        .filter(|&i| index.images[i].id.hex().starts_with(&hex))
+        .collect();
+    match hits[..] {
+        [] => Err(no_such()),
+        [pos] => Ok((pos, Match::Id)),
+        _ => Err(Error::Ambiguous {
+            reference: reference.to_string(),
+            candidates: hits
+                .iter()
+                .map(|&i| short_id(&index.images[i].id))
+                .collect(),
+        }),
+    }
+}
+
+/// A reference without the default registry prefixes, for matching short names.
+fn familiar(tag: &str) -> &str {
+    for prefix in ["docker.io/library/", "docker.io/", "localhost/"] {
+        if let Some(rest) = tag.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    tag
+}
+
+/// The 12-digit short form of an image ID.
+fn short_id(id: &Digest) -> String {
+    id.hex()[..12].to_string()
+}
+
+/// Checks a `name[:tag]` reference and adds `:latest` when it has no tag. Digest references
+/// (`name@sha256:…`) are refused: images in this store have no registry digests.
+pub fn normalize_reference(reference: &str) -> Result<String> {
+    let bad = |reason| Error::InvalidReference {
+        reference: reference.to_string(),
+        reason,
+    };
+    if reference.contains('@') {
+        return Err(bad("digest references are not supported"));
+    }
+    let last_slash = reference.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match reference[last_slash..].rfind(':') {
+        Some(i) => (
+            &reference[..last_slash + i],
+            &reference[last_slash + i + 1..],
+        ),
+        None => (reference, "latest"),
+    };
+    if tag.is_empty()
+        || tag.len() > 128
+        || tag.starts_with(['.', '-'])
+        || !tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    {
+        return Err(bad("a tag is up to 128 letters, digits, `_`, `.` and `-`"));
+    }
+    if name.is_empty() || name.len() > 255 {
+        return Err(bad("the name is empty or too long"));
+    }
+    for (i, component) in name.split('/').enumerate() {
+        // The first component may be a registry host (`localhost:5000`, `Registry.example`).
+        let host = i == 0 && name.contains('/') && component.contains(['.', ':']);
+        let ok = !component.is_empty()
+            && if host {
+                component
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
+            } else {
+                component
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+                    && component.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && component.ends_with(|c: char| c.is_ascii_alphanumeric())
+            };
+        if !ok {
+            return Err(bad(
+                "repository names are lowercase letters, digits and separators",
+            ));
+        }
+    }
+    Ok(format!("{name}:{tag}"))
+}
+
+/// A layer's size as Docker's overlay2 driver reports it: the bytes of regular files and symlink targets,
+/// each hard-linked file once.
+fn layer_size(layer: &Changeset) -> u64 {
+    layer
+        .entries
+        .iter()
+        .map(|e| match &e.kind {
+            EntryKind::File(c) => c.len(),
+            EntryKind::Symlink(t) => t.len() as u64,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, fsync'd, renamed, `dir` fsync'd.
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!("{TMP_PREFIX}{}-{n}", std::process::id()));
+    let res = (|| {
+        let mut f = File::create(&tmp).map_err(Error::io(&tmp))?;
+        f.write_all(bytes).map_err(Error::io(&tmp))?;
+        f.sync_all().map_err(Error::io(&tmp))?;
+        let dest = dir.join(name);
+        fs::rename(&tmp, &dest).map_err(Error::io(&dest))?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(Error::io(dir))
+    })();
+    if res.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests;
