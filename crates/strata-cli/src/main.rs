@@ -11,10 +11,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use strata_dockerfile::{Diagnostic, Severity};
 
 mod examples;
+mod human;
+mod images;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
 struct Cli {
+    /// The image store (default: $STRATA_ROOT, else $XDG_DATA_HOME/strata or ~/.local/share/strata).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -47,6 +52,8 @@ enum Command {
         /// The example's name.
         name: Option<String>,
     },
+    #[command(flatten)]
+    Images(images::Command),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,6 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint { format, file } => lint(&file, format),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Example { name } => examples::print(name.as_deref()),
+        Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }
 
