@@ -1,5 +1,7 @@
 //! The `strata` binary as users and other tools drive it (the CLI contract in GUIDE.md).
 
+mod store;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

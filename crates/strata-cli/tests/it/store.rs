@@ -1,0 +1,426 @@
+//! The image verbs without any container engine: load, save, images, inspect, history, tag, rmi over a
+//! store in a temporary directory; archives that must be refused leave the store as it was.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use strata_image::archive::{write_docker_archive, write_oci_archive, ArchiveImage, LayerBlob};
+use strata_image::image::{to_json, ContainerConfig, History, ImageConfig, RootFs};
+use strata_image::layer::{gzip, Compression};
+use strata_image::{Attrs, Changeset, Content, Digest, Entry, EntryKind, Timestamp};
+
+use crate::{stderr, stdout};
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("strata-it-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs strata with `--root root`.
+pub fn strata_at(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the strata binary runs")
+}
+
+#[track_caller]
+pub fn ok(o: Output) -> Output {
+    assert!(o.status.success(), "strata failed: {}", stderr(&o));
+    o
+}
+
+fn entry(path: &str, mode: u32, kind: EntryKind) -> Entry {
+    Entry {
+        path: path.to_string(),
+        attrs: Attrs::new(mode, 0, 0, Timestamp::from_secs(1_700_000_000)),
+        kind,
+    }
+}
+
+/// A scratch image of one layer: `/hello.txt`, `/dir/`, `/dir/note`, a symlink `/link -> hello.txt`, plus
+/// `extra` files; CMD `["cat", "/hello.txt"]`.
+pub fn sample_image(
+    hello: &str,
+    extra: &[(&str, &str)],
+    tags: &[&str],
+    c: Compression,
+) -> ArchiveImage {
+    let mut entries = vec![
+        entry("/dir", 0o755, EntryKind::Dir),
+        entry(
+            "/dir/note",
+            0o600,
+            EntryKind::File(Content::from(&b"a note\n"[..])),
+        ),
+        entry(
+            "/hello.txt",
+            0o644,
+            EntryKind::File(Content::from_bytes(hello.as_bytes().to_vec())),
+        ),
+        entry("/link", 0o777, EntryKind::Symlink("hello.txt".into())),
+    ];
+    for (p, text) in extra {
+        entries.push(entry(
+            p,
+            0o644,
+            EntryKind::File(Content::from_bytes(text.as_bytes().to_vec())),
+        ));
+    }
+    image_of(vec![Changeset { entries }], tags, c)
+}
+
+/// An image of these layers with a BuildKit-style config and history.
+pub fn image_of(layers: Vec<Changeset>, tags: &[&str], c: Compression) -> ArchiveImage {
+    let blobs: Vec<LayerBlob> = layers
+        .iter()
+        .map(|l| LayerBlob::from_changeset(l, c).unwrap())
+        .collect();
+    image_of_blobs(blobs, tags)
+}
+
+pub fn image_of_blobs(blobs: Vec<LayerBlob>, tags: &[&str]) -> ArchiveImage {
+    let history = (0..blobs.len())
+        .map(|i| History {
+            created: Some("2024-01-02T03:04:05Z".into()),
+            created_by: Some(format!("COPY layer{i} / # buildkit")),
+            comment: Some("buildkit.dockerfile.v0".into()),
+            ..History::default()
+        })
+        .chain([History {
+            created: Some("2024-01-02T03:04:06Z".into()),
+            created_by: Some("CMD [\"cat\" \"/hello.txt\"]".into()),
+            comment: Some("buildkit.dockerfile.v0".into()),
+            empty_layer: true,
+            ..History::default()
+        }])
+        .collect();
+    let config = ImageConfig {
+        created: Some("2024-01-02T03:04:06Z".into()),
+        architecture: "amd64".into(),
+        os: "linux".into(),
+        config: Some(ContainerConfig {
+            env: Some(Some(vec![
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+            ])),
+            cmd: Some(Some(vec!["cat".into(), "/hello.txt".into()])),
+            ..ContainerConfig::default()
+        }),
+        rootfs: RootFs {
+            diff_ids: blobs.iter().map(|b| b.diff_id).collect(),
+            ..RootFs::default()
+        },
+        history,
+        ..ImageConfig::default()
+    };
+    ArchiveImage {
+        config: to_json(&config).into(),
+        layers: blobs,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// The JSON of `strata inspect`.
+pub fn inspect(root: &Path, image: &str) -> serde_json::Value {
+    let out = ok(strata_at(root, &["inspect", image]));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("inspect prints JSON");
+    v[0].clone()
+}
+
+/// `(Id, RootFS.Layers)` of an image.
+pub fn identity(root: &Path, image: &str) -> (String, Vec<String>) {
+    let v = inspect(root, image);
+    let layers = v["RootFS"]["Layers"]
+        .as_array()
+        .expect("RootFS.Layers")
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    (v["Id"].as_str().unwrap().to_string(), layers)
+}
+
+/// Every blob of the store has the digest its name says, and `images.json` parses.
+#[track_caller]
+fn assert_store_verifies(root: &Path) -> usize {
+    let dir = root.join("blobs/sha256");
+    let mut n = 0;
+    for ent in std::fs::read_dir(&dir).unwrap() {
+        let ent = ent.unwrap();
+        let name = ent.file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "a temporary file was left: {name}");
+        let bytes = std::fs::read(ent.path()).unwrap();
+        assert_eq!(
+            Digest::of(&bytes).hex(),
+            name,
+            "blob {name} does not verify"
+        );
+        n += 1;
+    }
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("images.json")).unwrap()).unwrap();
+    assert!(index["images"].is_array());
+    n
+}
+
+#[test]
+fn save_then_load_into_a_fresh_store_keeps_ids_and_diff_ids() {
+    let tmp = TempDir::new("roundtrip");
+    let (a, b) = (tmp.path("a"), tmp.path("b"));
+    let img = sample_image("hello from strata\n", &[], &["demo:1"], Compression::Gzip);
+    let archive = tmp.path("in.tar");
+    std::fs::write(
+        &archive,
+        write_oci_archive(std::slice::from_ref(&img)).unwrap(),
+    )
+    .unwrap();
+    let out = ok(strata_at(&a, &["load", "-i", archive.to_str().unwrap()]));
+    assert_eq!(stdout(&out), "Loaded image: demo:1\n");
+    let want = identity(&a, "demo:1");
+    assert_eq!(want.0, img.id().to_string());
+    assert_eq!(want.1, vec![img.layers[0].diff_id.to_string()]);
+
+    for format in ["docker-archive", "oci-archive"] {
+        let saved = tmp.path(&format!("{format}.tar"));
+        ok(strata_at(
+            &a,
+            &[
+                "save",
+                "-o",
+                saved.to_str().unwrap(),
+                "--format",
+                format,
+                "demo:1",
+            ],
+        ));
+        let fresh = tmp.path(&format!("fresh-{format}"));
+        let out = ok(strata_at(&fresh, &["load", "-i", saved.to_str().unwrap()]));
+        assert_eq!(stdout(&out), "Loaded image: demo:1\n", "{format}");
+        assert_eq!(identity(&fresh, "demo:1"), want, "{format}");
+    }
+    // Gzip-compressed archive, and saving to standard output.
+    let gz = tmp.path("in.tar.gz");
+    std::fs::write(&gz, gzip(&write_docker_archive(&[img]).unwrap())).unwrap();
+    ok(strata_at(&b, &["load", "-i", gz.to_str().unwrap()]));
+    assert_eq!(identity(&b, "demo:1"), want);
+    let out = ok(strata_at(&b, &["save", "demo:1"]));
+    let again = tmp.path("again.tar");
+    std::fs::write(&again, &out.stdout).unwrap();
+    let c = tmp.path("c");
+    ok(strata_at(&c, &["load", "-i", again.to_str().unwrap()]));
+    assert_eq!(identity(&c, "demo:1"), want);
+}
+
+#[test]
+fn images_history_tag_and_rmi_read_like_docker() {
+    let tmp = TempDir::new("verbs");
+    let root = tmp.path("root");
+    let img = image_of(
+        vec![
+            sample_image("one\n", &[], &[], Compression::None).layers[0]
+                .changeset(&strata_image::layer::ReadLimits::DEFAULT)
+                .unwrap(),
+            Changeset {
+                entries: vec![entry(
+                    "/big",
+                    0o644,
+                    EntryKind::File(Content::modelled(1_234_567, 7)),
+                )],
+            },
+        ],
+        &["demo:latest"],
+        Compression::None,
+    );
+    let archive = tmp.path("in.tar");
+    std::fs::write(
+        &archive,
+        write_docker_archive(std::slice::from_ref(&img)).unwrap(),
+    )
+    .unwrap();
+    ok(strata_at(&root, &["load", "-i", archive.to_str().unwrap()]));
+    let short = &img.id().hex()[..12];
+
+    let out = stdout(&ok(strata_at(&root, &["images"])));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("REPOSITORY   TAG       IMAGE ID       CREATED "),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("demo         latest    {short}   ")),
+        "{out}"
+    );
+    assert!(lines[1].ends_with(" ago   1.23MB"), "{out}");
+
+    let out = stdout(&ok(strata_at(&root, &["history", "demo"])));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("IMAGE          CREATED "), "{out}");
+    assert!(
+        lines[1].starts_with(short) && lines[1].contains("CMD [\"cat\" \"/hello.txt\"]"),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains(" 0B ") && lines[2].contains(" 1.23MB "),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("<missing>") && lines[3].contains(" 20B "),
+        "{out}"
+    );
+    let json = stdout(&ok(strata_at(
+        &root,
+        &["history", "--no-trunc", "--format", "json", "demo"],
+    )));
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["ID"], img.id().to_string());
+    assert_eq!(first["CreatedAt"], "2024-01-02T03:04:06Z");
+    assert_eq!(first["Comment"], "buildkit.dockerfile.v0");
+
+    let v = inspect(&root, "demo");
+    assert_eq!(v["Size"], 1_234_567 + 4 + 7 + 9);
+    assert_eq!(v["Config"]["Cmd"], serde_json::json!(["cat", "/hello.txt"]));
+    assert_eq!(v["Architecture"], "amd64");
+
+    ok(strata_at(&root, &["tag", short, "other/name:v2"]));
+    assert_eq!(
+        inspect(&root, "other/name:v2")["RepoTags"],
+        serde_json::json!(["demo:latest", "other/name:v2"])
+    );
+    let by_id = strata_at(&root, &["rmi", short]);
+    assert_eq!(by_id.status.code(), Some(2));
+    assert!(
+        stderr(&by_id).contains("must be forced"),
+        "{}",
+        stderr(&by_id)
+    );
+    assert_eq!(
+        stdout(&ok(strata_at(&root, &["rmi", "demo"]))),
+        "Untagged: demo:latest\n"
+    );
+    let out = stdout(&ok(strata_at(&root, &["rmi", "other/name:v2"])));
+    assert_eq!(
+        out,
+        format!("Untagged: other/name:v2\nDeleted: {}\n", img.id())
+    );
+    assert_eq!(assert_store_verifies(&root), 0);
+    let gone = strata_at(&root, &["inspect", "demo"]);
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(stderr(&gone).contains("no such image: demo"));
+}
+
+/// A layer tar with one entry whose name is exactly `name` (the tar writer would refuse `..`).
+fn raw_layer(name: &str) -> Vec<u8> {
+    let mut h = tar::Header::new_ustar();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_mode(0o644);
+    h.set_size(4);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    let mut out = h.as_bytes().to_vec();
+    let mut data = b"evil".to_vec();
+    data.resize(512, 0);
+    out.extend(data);
+    out.extend([0u8; 1024]);
+    out
+}
+
+#[test]
+fn bad_archives_name_the_entry_and_leave_the_store_intact() {
+    let tmp = TempDir::new("bad");
+    let root = tmp.path("root");
+    let good = sample_image("keep me\n", &[], &["keep:1"], Compression::Gzip);
+    let archive = tmp.path("good.tar");
+    std::fs::write(
+        &archive,
+        write_docker_archive(std::slice::from_ref(&good)).unwrap(),
+    )
+    .unwrap();
+    ok(strata_at(&root, &["load", "-i", archive.to_str().unwrap()]));
+    let blobs_before = assert_store_verifies(&root);
+    let index_before = std::fs::read(root.join("images.json")).unwrap();
+
+    let other = sample_image(
+        "other\n",
+        &[("/more.txt", "more\n")],
+        &["keep:1"],
+        Compression::None,
+    );
+    let full = write_docker_archive(std::slice::from_ref(&other)).unwrap();
+    // A layer with `../escape` whose digests are all right.
+    let tar = raw_layer("../escape");
+    let traversal = image_of_blobs(
+        vec![LayerBlob {
+            diff_id: Digest::of(&tar),
+            bytes: Arc::from(tar),
+            compression: Compression::None,
+        }],
+        &["keep:1"],
+    );
+    // An OCI archive whose manifest names a layer digest its blob does not have.
+    let mut oci = write_oci_archive(std::slice::from_ref(&other)).unwrap();
+    let pos = oci.windows(5).position(|w| w == b"more\n").unwrap();
+    oci[pos] = b'M';
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+        (
+            "truncated",
+            full[..full.len() / 2].to_vec(),
+            "truncated".into(),
+        ),
+        ("wrong-digest", oci, "does not match its digest".into()),
+        (
+            "traversal",
+            write_docker_archive(&[traversal]).unwrap(),
+            "\"../escape\"".into(),
+        ),
+        ("not-an-archive", b"hello".to_vec(), "".into()),
+    ];
+    for (name, bytes, why) in cases {
+        let path = tmp.path(&format!("{name}.tar"));
+        std::fs::write(&path, bytes).unwrap();
+        let out = strata_at(&root, &["load", "-i", path.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(path.to_str().unwrap()) && err.contains(&why),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert_eq!(
+            std::fs::read(root.join("images.json")).unwrap(),
+            index_before,
+            "{name}"
+        );
+        assert_eq!(assert_store_verifies(&root), blobs_before, "{name}");
+        let images = stdout(&ok(strata_at(&root, &["images"])));
+        assert!(images.contains(&good.id().hex()[..12]), "{name}: {images}");
+    }
+    assert!(!tmp.0.join("escape").exists() && !root.join("escape").exists());
+    // A file that is not there is an I/O error, not a bad archive.
+    let out = strata_at(
+        &root,
+        &["load", "-i", tmp.path("nope.tar").to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.tar"), "{}", stderr(&out));
+}
