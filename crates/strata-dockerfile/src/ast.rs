@@ -3,6 +3,12 @@
 //! This layer knows nothing about what an instruction means; it records what was written and how BuildKit's
 //! parser split it. [`crate::instructions`] gives it meaning.
 
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
 use crate::Span;
 
 /// A parsed Dockerfile: parser directives and one [`Instruction`] per logical line.
@@ -35,7 +41,7 @@ pub struct Directive {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     /// The text as BuildKit's parser stores it for this position (see the field docs that use it).
-    pub text: String,
+    pub text: Text,
     /// Where it was written. For text assembled from several physical lines this covers them all;
     /// for a value produced by processing (a JSON string), it covers the source it came from.
     pub span: Span,
@@ -73,7 +79,7 @@ pub struct Instruction {
     /// removed), trimmed; what the instruction-specific parser saw.
     pub rest: Word,
     /// The logical line as BuildKit's `Node.Original` holds it.
-    pub original: String,
+    pub original: Text,
     /// From the first character of the keyword to the end of the last line (or heredoc terminator).
     pub span: Span,
     /// 1-based first physical line (BuildKit `StartLine`).
@@ -123,5 +129,171 @@ impl Heredoc {
             out.push_str(line.trim_start_matches('\t'));
         }
         std::borrow::Cow::Owned(out)
+    }
+}
+
+/// An immutable string that shares the parsed source when it is a piece of it.
+///
+/// Most words of a Dockerfile are written verbatim in the source; [`crate::parse`] keeps one shared
+/// copy of the text and lets every such word point into it, so a word costs no allocation and
+/// cloning one is cheap. Text that processing produced (a decoded JSON string, a flag without its
+/// quotes, a line joined from continuations) is held on its own.
+///
+/// It dereferences to `&str` and compares, hashes, orders and prints like one; use
+/// [`Text::as_str`], `&*text` or `.to_string()` where a `&str` or `String` is needed.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Owned(String),
+    Shared {
+        buf: Arc<str>,
+        start: usize,
+        end: usize,
+    },
+}
+
+impl Text {
+    /// `buf[start..end]`, sharing `buf` (empty if the range is not valid).
+    pub(crate) fn shared(buf: &Arc<str>, start: usize, end: usize) -> Text {
+        if start >= end {
+            return Text(Repr::Static(""));
+        }
+        Text(Repr::Shared {
+            buf: Arc::clone(buf),
+            start,
+            end,
+        })
+    }
+
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Owned(s) => s,
+            Repr::Shared { buf, start, end } => buf.get(*start..*end).unwrap_or_default(),
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text(Repr::Static(""))
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Repr::Owned(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Repr::Owned(s.to_string()))
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        match t.0 {
+            Repr::Owned(s) => s,
+            other => Text(other).as_str().to_string(),
+        }
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
     }
 }

@@ -26,7 +26,8 @@ fn command_line(inst: &Instruction, args: &[Word]) -> ShellOrExec {
                 .iter()
                 .map(|w| w.text.as_str())
                 .collect::<Vec<_>>()
-                .join(" "),
+                .join(" ")
+                .into(),
             span: first.span.to(last.span),
         }),
     }

@@ -200,10 +200,10 @@ impl ShellOrExec {
         match self {
             ShellOrExec::Shell(w) => {
                 let mut v = shell.to_vec();
-                v.push(w.text.clone());
+                v.push(w.text.to_string());
                 v
             }
-            ShellOrExec::Exec(ws) => ws.iter().map(|w| w.text.clone()).collect(),
+            ShellOrExec::Exec(ws) => ws.iter().map(|w| w.text.to_string()).collect(),
         }
     }
 }
@@ -592,7 +592,7 @@ pub struct OnBuild {
 
 fn expand_word<E>(w: &Word, expander: Expander<'_, E>) -> Result<Word, E> {
     Ok(Word {
-        text: expander(&w.text)?,
+        text: expander(&w.text)?.into(),
         span: w.span,
     })
 }

@@ -138,7 +138,7 @@ pub(crate) fn parse(flags: &[Word], specs: &[Spec]) -> Result<Flags, Diagnostic>
         out.given.push((
             spec_name,
             Word {
-                text: value,
+                text: value.into(),
                 span: word.span,
             },
         ));

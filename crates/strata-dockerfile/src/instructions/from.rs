@@ -56,15 +56,15 @@ pub(super) fn parse_from(inst: &Instruction, args: &[Word]) -> Result<Stage> {
     Ok(Stage {
         name,
         name_span,
-        base: base.text.clone(),
+        base: base.text.to_string(),
         base_span: base.span,
         base_stage: None,
         platform: fl
             .string("platform")
-            .map(|w| w.text)
+            .map(|w| String::from(w.text))
             .filter(|p| !p.is_empty()),
         commands: Vec::new(),
-        keyword: inst.keyword.text.clone(),
+        keyword: inst.keyword.text.to_string(),
         span: inst.span,
         index: 0,
     })
@@ -126,7 +126,7 @@ pub(super) fn resolve(stages: &mut [Stage], diagnostics: &mut Vec<Diagnostic>) {
             .rposition(|s| s.name.as_deref() == Some(base.as_str()));
         if stages[i].base_stage.is_none() {
             let word = Word {
-                text: base,
+                text: base.into(),
                 span: stages[i].base_span,
             };
             if let Some(d) = values::check_image(&word, &names) {

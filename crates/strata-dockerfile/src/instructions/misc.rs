@@ -40,7 +40,7 @@ pub(super) fn parse_volume(inst: &Instruction) -> Result<Command> {
             .with_help("remove the empty path"));
         }
         volumes.push(Word {
-            text: v.to_string(),
+            text: v.into(),
             span: w.span,
         });
     }

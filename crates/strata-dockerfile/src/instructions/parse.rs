@@ -5,7 +5,7 @@ use super::commands::Command;
 use super::rules::code;
 use super::text::suggest;
 use super::{cmdline, copy, from, kv, misc, Stage};
-use crate::ast::{ArgForm, Instruction, Word};
+use crate::ast::{ArgForm, Instruction, Text, Word};
 use crate::{Diagnostic, Span};
 
 /// What one instruction lowers to.
@@ -148,7 +148,7 @@ pub(super) fn is_json(inst: &Instruction) -> bool {
 pub(super) fn empty_word(inst: &Instruction) -> Word {
     let k = inst.keyword.span;
     Word {
-        text: String::new(),
+        text: Text::default(),
         span: Span {
             start: k.end,
             end: k.end,

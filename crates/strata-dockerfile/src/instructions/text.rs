@@ -118,7 +118,7 @@ pub(crate) fn split_whitespace(word: &Word) -> Vec<Word> {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
                 out.push(Word {
-                    text: text[s..i].to_string(),
+                    text: text[s..i].into(),
                     span: sub_span(word, s, i),
                 });
                 start = None;

@@ -76,7 +76,7 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
     });
     let exec_entrypoint: Option<Vec<String>> = match entrypoint {
         Some(ShellOrExec::Exec(argv)) if !argv.is_empty() => {
-            Some(argv.iter().map(|w| w.text.clone()).collect())
+            Some(argv.iter().map(|w| w.text.to_string()).collect())
         }
         _ => None,
     };
@@ -230,7 +230,7 @@ fn exec_form_variables(cx: &mut Cx, name: &str, argv: &[Word]) {
             w.span,
             format!("exec form does not expand `{var}`: the program receives it literally"),
         );
-        let shown: Vec<String> = argv.iter().map(|a| a.text.clone()).collect();
+        let shown: Vec<String> = argv.iter().map(|a| a.text.to_string()).collect();
         d.help = Some(format!(
             "use the shell form ({name} {}), or run a shell: {name} [\"sh\", \"-c\", \"{}\"]",
             shown.join(" "),
@@ -274,7 +274,7 @@ fn json_arguments(cx: &mut Cx, inst: &Instruction) {
                 if inst.form == ArgForm::Json {
                     let after = cx.text.get(first.span.start..last.span.end).unwrap_or("");
                     Word {
-                        text: after.to_string(),
+                        text: after.into(),
                         span: first.span.to(last.span),
                     }
                 } else {

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &mut Cx) {
         let bash_sh = base_sh_is_bash(cx, stage);
         for cmd in &stage.commands {
             match cmd {
-                Command::Shell(s) => shell = s.shell.first().map(|w| w.text.clone()),
+                Command::Shell(s) => shell = s.shell.first().map(|w| w.text.to_string()),
                 Command::Run(r) => {
                     let ShellOrExec::Shell(w) = &r.cmd else {
                         continue;
@@ -28,7 +28,7 @@ pub(super) fn check(cx: &mut Cx) {
                             let shebang = first.strip_prefix("#!").map(str::to_string);
                             (
                                 Word {
-                                    text: h.content.clone(),
+                                    text: h.content.clone().into(),
                                     span: h.span,
                                 },
                                 shebang,
@@ -65,7 +65,7 @@ fn inherited_shell(cx: &Cx, stage: &Stage) -> Option<String> {
     while let Some(i) = cur {
         let s = cx.lowered.stages.get(i)?;
         let last = s.commands.iter().rev().find_map(|c| match c {
-            Command::Shell(sh) => sh.shell.first().map(|w| w.text.clone()),
+            Command::Shell(sh) => sh.shell.first().map(|w| w.text.to_string()),
             _ => None,
         });
         if last.is_some() {

@@ -148,7 +148,7 @@ fn stage_body(cx: &mut Cx, stage: &Stage, mut scope: Scope, global: &BTreeSet<St
             Command::Env(e) => e
                 .pairs
                 .iter()
-                .map(|p| (p.key.text.clone(), "ENV"))
+                .map(|p| (p.key.text.to_string(), "ENV"))
                 .collect(),
             Command::Arg(a) => a.args.iter().map(|d| (d.key.clone(), "ARG")).collect(),
             _ => Vec::new(),
@@ -175,13 +175,15 @@ fn stage_body(cx: &mut Cx, stage: &Stage, mut scope: Scope, global: &BTreeSet<St
                     builder_word(cx, &scope, &ctx, &p.key, &same_line);
                     builder_word(cx, &scope, &ctx, &p.value, &same_line);
                 }
-                scope.env.extend(e.pairs.iter().map(|p| p.key.text.clone()));
+                scope
+                    .env
+                    .extend(e.pairs.iter().map(|p| p.key.text.to_string()));
             }
             Command::Arg(a) => {
                 for d in &a.args {
                     if d.value.is_some() {
                         let w = Word {
-                            text: format!("{}={}", d.key, d.value.as_deref().unwrap_or("")),
+                            text: format!("{}={}", d.key, d.value.as_deref().unwrap_or("")).into(),
                             span: d.span,
                         };
                         builder_word_from(cx, &scope, &ctx, &w, d.key.len() + 1);

@@ -26,18 +26,64 @@ use super::json::{parse_array, JsonOutcome};
 /// stack depth.
 pub(super) const MAX_ONBUILD_DEPTH: usize = 16;
 
+/// The text of a [`Piece`]: a range of the logical line when it is written there as it is, else its own.
+#[derive(Debug, Clone)]
+pub(super) enum Val {
+    /// The logical-line bytes `start..end`.
+    At(usize, usize),
+    /// Text produced by processing (quotes removed, escapes decoded).
+    Own(String),
+}
+
+impl Default for Val {
+    fn default() -> Val {
+        Val::At(0, 0)
+    }
+}
+
+impl Val {
+    /// The text, given the string `s` that starts at logical offset `off` and holds the range.
+    pub(super) fn text<'a>(&'a self, s: &'a str, off: usize) -> &'a str {
+        match self {
+            Val::At(a, b) => s
+                .get(a.saturating_sub(off)..b.saturating_sub(off))
+                .unwrap_or_default(),
+            Val::Own(t) => t,
+        }
+    }
+}
+
 /// A value and the logical-line byte range it was read from.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Piece {
-    pub(super) text: String,
+    pub(super) text: Val,
     pub(super) start: usize,
     pub(super) end: usize,
 }
 
 impl Piece {
-    fn new(text: impl Into<String>, start: usize, end: usize) -> Piece {
+    /// The logical-line text `start..end`, read from there.
+    fn span(start: usize, end: usize) -> Piece {
         Piece {
-            text: text.into(),
+            text: Val::At(start, end),
+            start,
+            end,
+        }
+    }
+
+    /// The logical-line text `from..to`, read from `start..end`.
+    fn at(from: usize, to: usize, start: usize, end: usize) -> Piece {
+        Piece {
+            text: Val::At(from, to),
+            start,
+            end,
+        }
+    }
+
+    /// Processed text read from `start..end`.
+    fn own(text: String, start: usize, end: usize) -> Piece {
+        Piece {
+            text: Val::Own(text),
             start,
             end,
         }
@@ -68,14 +114,18 @@ pub(super) struct Node {
 
 impl Node {
     /// BuildKit's `canContainHeredoc`: RUN, COPY, ADD (or ONBUILD wrapping one), not in JSON form.
-    pub(super) fn can_contain_heredoc(&self) -> bool {
+    /// `line` is the logical line.
+    pub(super) fn can_contain_heredoc(&self, line: &str) -> bool {
         let mut node = self;
-        if kind(&node.keyword.text) == Kind::Onbuild {
+        if kind(node.keyword.text.text(line, 0)) == Kind::Onbuild {
             if let Some(child) = &node.child {
                 node = child;
             }
         }
-        matches!(kind(&node.keyword.text), Kind::Run | Kind::Copy | Kind::Add) && !node.json
+        matches!(
+            kind(node.keyword.text.text(line, 0)),
+            Kind::Run | Kind::Copy | Kind::Add
+        ) && !node.json
     }
 }
 
@@ -156,22 +206,25 @@ pub(super) fn kind(keyword: &str) -> Kind {
     }
 }
 
-/// BuildKit's `newNodeFromLine` for `text`, which starts at logical offset `base`. Errors are pushed to
-/// `errors`; the node is still returned (with the arguments that could be read).
+/// BuildKit's `newNodeFromLine` for the bytes `base..end` of the logical line `line`. Errors are
+/// pushed to `errors`; the node is still returned (with the arguments that could be read).
 pub(super) fn parse_node(
-    text: &str,
+    line: &str,
     base: usize,
+    end: usize,
     escape: char,
     depth: usize,
     errors: &mut Vec<RawError>,
 ) -> Node {
+    let text = line.get(base..end).unwrap_or_default();
     let (t, t0) = trim_at(text, base);
     let split = t.bytes().position(is_blank);
-    let (keyword, flags, rest) = match split {
+    let (keyword, flags, rest, r_text) = match split {
         None => (
-            Piece::new(t, t0, t0 + t.len()),
+            Piece::span(t0, t0 + t.len()),
             Vec::new(),
-            Piece::new("", t0 + t.len(), t0 + t.len()),
+            Piece::span(t0 + t.len(), t0 + t.len()),
+            "",
         ),
         Some(i) => {
             let j = i + t
@@ -185,27 +238,27 @@ pub(super) fn parse_node(
             let (rem, flags) = extract_flags(raw, t0 + j);
             let rem = ceil_boundary(raw, rem);
             let (rest, rest_at) = trim_at(raw.get(rem..).unwrap_or_default(), t0 + j + rem);
-            let rest = Piece::new(rest, rest_at, rest_at + rest.len());
             (
-                Piece::new(t.get(..i).unwrap_or_default(), t0, t0 + i),
+                Piece::span(t0, t0 + i),
                 flags,
+                Piece::span(rest_at, rest_at + rest.len()),
                 rest,
             )
         }
     };
     let r = &rest;
     let mut child = None;
-    let result = match kind(&keyword.text) {
-        Kind::WhitespaceList => Ok((whitespace_delimited(&r.text, r.start), false)),
-        Kind::OneString => Ok((one_string(&r.text, r.start), false)),
-        Kind::MaybeJson | Kind::Run => maybe_json(&r.text, r.start),
-        Kind::MaybeJsonList | Kind::Copy | Kind::Add => maybe_json_to_list(&r.text, r.start),
-        Kind::Env => name_val(&r.text, r.start, "ENV", escape).map(|a| (a, false)),
-        Kind::Label => name_val(&r.text, r.start, "LABEL", escape).map(|a| (a, false)),
-        Kind::Arg => Ok((words(&r.text, r.start, escape), false)),
-        Kind::Healthcheck => health(&r.text, r.start),
+    let result = match kind(keyword.text.text(line, 0)) {
+        Kind::WhitespaceList => Ok((whitespace_delimited(r_text, r.start), false)),
+        Kind::OneString => Ok((one_string(r_text, r.start), false)),
+        Kind::MaybeJson | Kind::Run => maybe_json(r_text, r.start),
+        Kind::MaybeJsonList | Kind::Copy | Kind::Add => maybe_json_to_list(r_text, r.start),
+        Kind::Env => name_val(r_text, r.start, "ENV", escape).map(|a| (a, false)),
+        Kind::Label => name_val(r_text, r.start, "LABEL", escape).map(|a| (a, false)),
+        Kind::Arg => Ok((words(r_text, r.start, escape), false)),
+        Kind::Healthcheck => health(r_text, r.start),
         Kind::Onbuild => {
-            if r.text.is_empty() {
+            if r_text.is_empty() {
                 Ok((Vec::new(), false))
             } else if depth + 1 > MAX_ONBUILD_DEPTH {
                 Err(RawError {
@@ -216,8 +269,9 @@ pub(super) fn parse_node(
                 })
             } else {
                 child = Some(Box::new(parse_node(
-                    &r.text,
+                    line,
                     r.start,
+                    r.end,
                     escape,
                     depth + 1,
                     errors,
@@ -225,7 +279,7 @@ pub(super) fn parse_node(
                 Ok((Vec::new(), false))
             }
         }
-        Kind::Unknown => Ok((vec![Piece::new("", r.start, r.end)], false)),
+        Kind::Unknown => Ok((vec![Piece::at(r.start, r.start, r.start, r.end)], false)),
     };
     let (args, json) = result.unwrap_or_else(|e| {
         errors.push(e);
@@ -258,7 +312,32 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
     let b = line.as_bytes();
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
+    // While `verbatim`, the word is `line[start..pos]` (nothing removed or converted yet) and `word`
+    // is unused; the first quote, `\` or non-ASCII byte copies it into `word`.
     let mut word = String::new();
+    let mut verbatim = true;
+    let unverbatim = |word: &mut String, verbatim: &mut bool, start: usize, pos: usize| {
+        if *verbatim {
+            *verbatim = false;
+            word.clear();
+            word.push_str(line.get(start..pos).unwrap_or_default());
+        }
+    };
+    // Whether the word so far is `--`.
+    let current = |word: &String, verbatim: bool, start: usize, pos: usize| -> bool {
+        if verbatim {
+            line.get(start..pos) == Some("--")
+        } else {
+            word == "--"
+        }
+    };
+    let emit = |word: &mut String, verbatim: bool, start: usize, pos: usize| {
+        if verbatim {
+            Piece::span(off + start, off + pos)
+        } else {
+            Piece::own(std::mem::take(word), off + start, off + pos)
+        }
+    };
     let mut quote = 0u8;
     let mut blank_ok = false;
     let mut start = 0;
@@ -280,8 +359,13 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
             start = pos;
         }
         if pos == b.len() {
-            if word != "--" && (blank_ok || !word.is_empty()) {
-                words.push(Piece::new(word, off + start, off + pos));
+            let empty = if verbatim {
+                pos == start
+            } else {
+                word.is_empty()
+            };
+            if !current(&word, verbatim, start, pos) && (blank_ok || !empty) {
+                words.push(emit(&mut word, verbatim, start, pos));
             }
             break;
         }
@@ -289,20 +373,25 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
         if phase == Phase::Word {
             if is_latin1_space(ch) {
                 phase = Phase::Spaces;
-                if word == "--" {
+                if current(&word, verbatim, start, pos) {
                     return (pos, words);
                 }
-                if blank_ok || !word.is_empty() {
-                    words.push(Piece::new(
-                        std::mem::take(&mut word),
-                        off + start,
-                        off + pos,
-                    ));
+                let empty = if verbatim {
+                    pos == start
+                } else {
+                    word.is_empty()
+                };
+                if blank_ok || !empty {
+                    words.push(emit(&mut word, verbatim, start, pos));
                 }
                 word.clear();
+                verbatim = true;
                 blank_ok = false;
                 pos += 1;
                 continue;
+            }
+            if ch == b'\'' || ch == b'"' || ch == b'\\' || ch >= 0x80 {
+                unverbatim(&mut word, &mut verbatim, start, pos);
             }
             if ch == b'\'' || ch == b'"' {
                 quote = ch;
@@ -319,7 +408,9 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
                 pos += 1;
                 ch = b.get(pos).copied().unwrap_or(0);
             }
-            word.push(char::from(ch));
+            if !verbatim {
+                word.push(char::from(ch));
+            }
             pos += 1;
             continue;
         }
@@ -358,21 +449,13 @@ fn whitespace_delimited(rest: &str, off: usize) -> Vec<Piece> {
             while b.get(i).copied().is_some_and(is_blank) {
                 i += 1;
             }
-            out.push(Piece::new(
-                rest.get(beg..sep).unwrap_or_default(),
-                off + beg,
-                off + sep,
-            ));
+            out.push(Piece::span(off + beg, off + sep));
             beg = i;
         } else {
             i += 1;
         }
     }
-    out.push(Piece::new(
-        rest.get(beg..).unwrap_or_default(),
-        off + beg,
-        off + rest.len(),
-    ));
+    out.push(Piece::span(off + beg, off + rest.len()));
     out
 }
 
@@ -381,7 +464,7 @@ fn one_string(rest: &str, off: usize) -> Vec<Piece> {
     if rest.is_empty() {
         Vec::new()
     } else {
-        vec![Piece::new(rest, off, off + rest.len())]
+        vec![Piece::span(off, off + rest.len())]
     }
 }
 
@@ -391,7 +474,15 @@ fn json(rest: &str, off: usize) -> Result<Option<Vec<Piece>>, RawError> {
         JsonOutcome::Strings(items) => Ok(Some(
             items
                 .into_iter()
-                .map(|s| Piece::new(s.text, off + s.start, off + s.end))
+                .map(|s| match s.text {
+                    Some(text) => Piece::own(text, off + s.start, off + s.end),
+                    None => Piece::at(
+                        off + s.start + 1,
+                        (off + s.end).saturating_sub(1),
+                        off + s.start,
+                        off + s.end,
+                    ),
+                })
                 .collect(),
         )),
         JsonOutcome::NotStrings { start, end } => Err(RawError {
@@ -442,9 +533,17 @@ fn health(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
             .take_while(|&&x| is_latin1_space(x))
             .count();
     let next = ceil_boundary(rest, next);
-    let typ = String::from_utf8_lossy(b.get(..sep).unwrap_or_default()).into_owned();
+    let typ = match rest.get(..sep) {
+        Some(_) => Piece::span(off, off + sep),
+        None => Piece::own(
+            String::from_utf8_lossy(b.get(..sep).unwrap_or_default()).into_owned(),
+            off,
+            off + sep,
+        ),
+    };
     let (cmd, json) = maybe_json(rest.get(next..).unwrap_or_default(), off + next)?;
-    let mut args = vec![Piece::new(typ, off, off + sep)];
+    let mut args = Vec::with_capacity(cmd.len() + 1);
+    args.push(typ);
     args.extend(cmd);
     Ok((args, json))
 }
@@ -459,7 +558,7 @@ fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece
     let Some(first) = ws.first() else {
         return Ok(Vec::new());
     };
-    if !first.text.contains('=') {
+    if !first.text.text(rest, off).contains('=') {
         let b = rest.as_bytes();
         let Some(i) = b.iter().position(|&x| is_blank(x)) else {
             return Err(RawError {
@@ -476,35 +575,53 @@ fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece
             .take_while(|&&x| is_blank(x))
             .count();
         return Ok(vec![
-            Piece::new(rest.get(..i).unwrap_or_default(), off, off + i),
-            Piece::new(rest.get(j..).unwrap_or_default(), off + j, off + rest.len()),
-            Piece::new("", off + i, off + j),
+            Piece::span(off, off + i),
+            Piece::span(off + j, off + rest.len()),
+            Piece::at(off + i, off + i, off + i, off + j),
         ]);
     }
     let mut out = Vec::with_capacity(ws.len() * 3);
     for w in ws {
-        let Some(eq) = w.text.find('=') else {
+        let text = w.text.text(rest, off);
+        let Some(eq) = text.find('=') else {
             return Err(RawError {
                 code: "SD0009",
                 message: format!(
                     "syntax error - can't find = in {}. Must be of the form: name=value",
-                    go_quote(&w.text)
+                    go_quote(text)
                 ),
                 start: w.start,
                 end: w.end,
             });
         };
         let at = (w.start + eq).min(w.end);
-        let value = w.text.get(eq + 1..).unwrap_or_default().to_string();
-        let mut key = w.text;
-        key.truncate(eq);
+        let (key, value, sep) = match &w.text {
+            Val::At(a, b) => (
+                Val::At(*a, a + eq),
+                Val::At(a + eq + 1, *b),
+                Val::At(a + eq, a + eq + 1),
+            ),
+            Val::Own(t) => (
+                Val::Own(t.get(..eq).unwrap_or_default().to_string()),
+                Val::Own(t.get(eq + 1..).unwrap_or_default().to_string()),
+                Val::Own("=".to_string()),
+            ),
+        };
         out.push(Piece {
             text: key,
             start: w.start,
             end: at,
         });
-        out.push(Piece::new(value, (at + 1).min(w.end), w.end));
-        out.push(Piece::new("=", at, (at + 1).min(w.end)));
+        out.push(Piece {
+            text: value,
+            start: (at + 1).min(w.end),
+            end: w.end,
+        });
+        out.push(Piece {
+            text: sep,
+            start: at,
+            end: (at + 1).min(w.end),
+        });
     }
     Ok(out)
 }
@@ -529,11 +646,7 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
     let (mut start, mut kept, mut pos) = (0, 0, 0);
     let at = |pos: usize| rest.get(pos..).and_then(|s| s.chars().next());
     let piece = |start: usize, kept: usize, end: usize| {
-        Piece::new(
-            rest.get(start..kept).unwrap_or_default(),
-            off + start,
-            off + end,
-        )
+        Piece::at(off + start, off + kept, off + start, off + end)
     };
     loop {
         let Some(ch) = at(pos) else {

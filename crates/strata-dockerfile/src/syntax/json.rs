@@ -17,10 +17,11 @@ use super::dump::is_go_space;
 /// Go's `encoding/json` nesting limit, the top-level array included.
 const MAX_DEPTH: usize = 10_000;
 
-/// A string element of the array, decoded, with the byte range of its source token (quotes included).
+/// A string element of the array, with the byte range of its source token (quotes included).
 #[derive(Debug)]
 pub(super) struct JsonString {
-    pub(super) text: String,
+    /// The decoded text, or `None` when it is exactly what is between the quotes (no escapes).
+    pub(super) text: Option<String>,
     pub(super) start: usize,
     pub(super) end: usize,
 }
@@ -56,9 +57,17 @@ pub(super) fn parse_array(s: &str) -> JsonOutcome {
             rem = ws(rem);
             let start = off(rem);
             if rem.starts_with('"') {
-                let mut text = String::new();
-                let Ok(r) = string(rem, Some(&mut text)) else {
+                let Ok(r) = string(rem, None) else {
                     return JsonOutcome::Invalid;
+                };
+                // Only escapes make the decoded text differ from what is between the quotes.
+                let raw = rem.get(1..rem.len() - r.len() - 1).unwrap_or_default();
+                let text = if raw.contains('\\') {
+                    let mut text = String::new();
+                    let _ = string(rem, Some(&mut text));
+                    Some(text)
+                } else {
+                    None
                 };
                 items.push(JsonString {
                     text,

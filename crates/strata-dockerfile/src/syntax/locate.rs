@@ -31,6 +31,16 @@ impl Segments {
         }
     }
 
+    /// When the logical line is one piece of the source (or empty): the source offset of logical
+    /// offset 0, so that logical offset `x` is source offset `shift + x`.
+    pub(super) fn single(&self) -> Option<usize> {
+        match self.segs.as_slice() {
+            [] => Some(self.fallback),
+            [(logical, source)] => source.checked_sub(*logical),
+            _ => None,
+        }
+    }
+
     /// The source offset of logical offset `pos`.
     pub(super) fn to_source(&self, pos: usize) -> usize {
         let idx = self.segs.partition_point(|s| s.0 <= pos);

@@ -39,9 +39,11 @@ mod json;
 mod locate;
 mod printable;
 
-use crate::ast::{ArgForm, Directive, Dockerfile, Heredoc, Instruction, Word};
+use std::sync::Arc;
+
+use crate::ast::{ArgForm, Directive, Dockerfile, Heredoc, Instruction, Text, Word};
 use crate::{Diagnostic, Rule, Severity, Span};
-use command::{Node, Piece, RawError};
+use command::{Node, Piece, RawError, Val};
 use directives::{Directives, Seen};
 use dump::is_go_space;
 use locate::{Locator, Segments};
@@ -180,6 +182,14 @@ pub(crate) const RULES: &[Rule] = &[
     },
 ];
 
+/// The [`Text`] of a logical-line value.
+fn text(val: Val, at: &Placement<'_>) -> Text {
+    match val {
+        Val::At(a, b) => Text::shared(at.buf, a + at.shift, b + at.shift),
+        Val::Own(s) => Text::from(s),
+    }
+}
+
 /// Cut `s` to at most `max` characters, marking the cut.
 fn shorten(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
@@ -208,6 +218,11 @@ struct Line {
 struct Placement<'s> {
     /// Logical-line offsets to source offsets.
     segs: &'s Segments,
+    /// The buffer word texts share: the source when the logical line is one piece of it, else a
+    /// copy of the logical line.
+    buf: &'s Arc<str>,
+    /// Offset in `buf` of logical offset 0.
+    shift: usize,
     /// Source offset of the end of the instruction's last line.
     last_end: usize,
     /// BuildKit's `StartLine` and `EndLine`.
@@ -217,6 +232,8 @@ struct Placement<'s> {
 /// The parse in progress.
 struct Parser<'a> {
     text: &'a str,
+    /// The source, shared by the words that are written in it as they are.
+    shared: Arc<str>,
     /// Next unread byte.
     pos: usize,
     /// Physical lines consumed (BuildKit's `currentLine`).
@@ -229,6 +246,8 @@ struct Parser<'a> {
     too_long_reported: bool,
     /// Reused logical-to-source mapping.
     segs: Segments,
+    /// Reused logical-line buffer.
+    logical: String,
 }
 
 impl<'a> Parser<'a> {
@@ -237,6 +256,7 @@ impl<'a> Parser<'a> {
         let instructions = Vec::with_capacity(loc.candidates);
         Parser {
             text,
+            shared: Arc::from(text),
             pos: 0,
             line_no: 0,
             loc,
@@ -250,6 +270,7 @@ impl<'a> Parser<'a> {
             diags: Vec::new(),
             too_long_reported: false,
             segs: Segments::default(),
+            logical: String::new(),
         }
     }
 
@@ -396,7 +417,8 @@ impl<'a> Parser<'a> {
             return;
         }
         let start_line = self.line_no;
-        let mut logical = String::with_capacity(piece.len());
+        let mut logical = std::mem::take(&mut self.logical);
+        logical.clear();
         // The mapping buffer is reused from one instruction to the next.
         let mut segs = std::mem::take(&mut self.segs);
         segs.reset(content_start);
@@ -437,24 +459,24 @@ impl<'a> Parser<'a> {
         }
 
         let mut errors = Vec::new();
-        let node = command::parse_node(&logical, 0, self.escape, 0, &mut errors);
-        let heredocs = if errors.is_empty() && node.can_contain_heredoc() && logical.contains("<<")
-        {
-            match heredoc::markers(&logical) {
-                Ok(markers) => markers,
-                Err(e) => {
-                    errors.push(RawError {
-                        code: "SD0010",
-                        message: e.message,
-                        start: e.start,
-                        end: e.end,
-                    });
-                    Vec::new()
+        let node = command::parse_node(&logical, 0, logical.len(), self.escape, 0, &mut errors);
+        let heredocs =
+            if errors.is_empty() && node.can_contain_heredoc(&logical) && logical.contains("<<") {
+                match heredoc::markers(&logical) {
+                    Ok(markers) => markers,
+                    Err(e) => {
+                        errors.push(RawError {
+                            code: "SD0010",
+                            message: e.message,
+                            start: e.start,
+                            end: e.end,
+                        });
+                        Vec::new()
+                    }
                 }
-            }
-        } else {
-            Vec::new()
-        };
+            } else {
+                Vec::new()
+            };
         for e in errors {
             let (s, t) = segs.range(e.start, e.end);
             let span = self.loc.span(s, t);
@@ -506,50 +528,60 @@ impl<'a> Parser<'a> {
             }
         }
 
+        // Word texts point into the source when the logical line is one piece of it (no
+        // continuation), else into one shared copy of the logical line.
+        let copy;
+        let (buf, shift) = match segs.single() {
+            Some(shift) => (&self.shared, shift),
+            None => {
+                copy = Arc::<str>::from(logical.as_str());
+                (&copy, 0)
+            }
+        };
+        let buf = Arc::clone(buf);
         let at = Placement {
             segs: &segs,
+            buf: &buf,
+            shift,
             last_end,
             lines: (start_line, self.line_no),
         };
-        // The whole logical line is the instruction's `original`: move it unless a nested ONBUILD
-        // trigger still needs to cut its own `original` out of it.
-        let instruction = if node.child.is_some() {
-            self.instruction_from(node, &logical, None, &at, bodies)
-        } else {
-            let original = std::mem::take(&mut logical);
-            self.instruction_from(node, "", Some(original), &at, bodies)
-        };
+        let instruction = self.instruction_from(node, &at, bodies);
         self.ast.instructions.push(instruction);
         self.segs = segs;
+        self.logical = logical;
     }
 
     /// A [`Word`] for a logical-line piece.
-    fn word(&mut self, piece: Piece, segs: &Segments) -> Word {
-        let (s, e) = segs.range(piece.start, piece.end);
+    fn word(&mut self, piece: Piece, at: &Placement<'_>) -> Word {
+        let (s, e) = at.segs.range(piece.start, piece.end);
         Word {
-            text: piece.text,
+            text: text(piece.text, at),
             span: self.loc.span(s, e),
         }
     }
 
-    /// Turn a [`Node`] into an [`Instruction`] with source spans. `original`, when given, is the node's
-    /// `original` text already cut out (it is then not taken from `logical`).
+    /// Turn a [`Node`] into an [`Instruction`] with source spans.
     fn instruction_from(
         &mut self,
         node: Node,
-        logical: &str,
-        original: Option<String>,
         at: &Placement<'_>,
         heredocs: Vec<Heredoc>,
     ) -> Instruction {
-        let (segs, last_end, (start_line, end_line)) = (at.segs, at.last_end, at.lines);
-        let keyword = self.word(node.keyword, segs);
-        let flags = node.flags.into_iter().map(|p| self.word(p, segs)).collect();
-        let args = node.args.into_iter().map(|p| self.word(p, segs)).collect();
-        let rest = self.word(node.rest, segs);
+        let (last_end, (start_line, end_line)) = (at.last_end, at.lines);
+        let keyword = self.word(node.keyword, at);
+        let mut flags = Vec::with_capacity(node.flags.len());
+        for p in node.flags {
+            flags.push(self.word(p, at));
+        }
+        let mut args = Vec::with_capacity(node.args.len());
+        for p in node.args {
+            args.push(self.word(p, at));
+        }
+        let rest = self.word(node.rest, at);
         let onbuild = node
             .child
-            .map(|child| Box::new(self.instruction_from(*child, logical, None, at, Vec::new())));
+            .map(|child| Box::new(self.instruction_from(*child, at, Vec::new())));
         let (o_start, o_end) = node.original;
         let span = self
             .loc
@@ -566,8 +598,7 @@ impl<'a> Parser<'a> {
             onbuild,
             heredocs,
             rest,
-            original: original
-                .unwrap_or_else(|| logical.get(o_start..o_end).unwrap_or_default().to_string()),
+            original: text(Val::At(o_start, o_end), at),
             span,
             start_line,
             end_line,

@@ -533,7 +533,7 @@ fn expansion_helpers_take_an_expander() {
         (e.files.sources[0].text.as_str(), e.files.dest.text.as_str()),
         ("main.go", "/opt/1/")
     );
-    assert_eq!(e.chown.map(|w| w.text), Some("app".to_string()));
+    assert_eq!(e.chown.map(|w| w.text.to_string()), Some("app".to_string()));
 
     let Command::Env(env) = command("ENV A=$X") else {
         panic!()
