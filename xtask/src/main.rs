@@ -32,9 +32,10 @@ fn main() -> Result<()> {
         "bench" => bench(rest),
         "fuzz" => fuzz(rest),
         "setup" => setup::all(&root()?),
+        "test-engines" => test_engines(),
         _ => {
             println!(
-                "usage: cargo xtask <command>\n\n  play    build the browser playground and serve it on http://127.0.0.1:8080 (--cli: the CLI on the examples)\n  dist    build the browser playground's release site into dist/\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools"
+                "usage: cargo xtask <command>\n\n  play    build the browser playground and serve it on http://127.0.0.1:8080 (--cli: the CLI on the examples)\n  dist    build the browser playground's release site into dist/\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools\n  test-engines  install docker, podman and skopeo (../shared/oracle/setup.sh), then run the real-engine tests"
             );
             Ok(())
         }
@@ -236,4 +237,36 @@ fn fuzz(args: &[String]) -> Result<()> {
         "-rss_limit_mb=4096",
     ]);
     run(c)
+}
+
+/// The real-engine group: `../shared/oracle/setup.sh` (installs and starts docker, podman, skopeo; imports
+/// busybox), then `cargo test -p strata-cli --test engines`, ending with cargo's `test result:` line.
+fn test_engines() -> Result<()> {
+    let root = root()?;
+    let setup = root.join("../shared/oracle/setup.sh");
+    let t = Instant::now();
+    run(cmd(&root, &setup.to_string_lossy()))?;
+    let setup_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut c = cmd(&root, "cargo");
+    c.args(["test", "-p", "strata-cli", "--test", "engines"]);
+    eprintln!("$ {}", show(&c));
+    let out = c
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("starting cargo test")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    let summary = stdout
+        .lines()
+        .rfind(|l| l.starts_with("test result:"))
+        .unwrap_or("test result: none (the test binary did not run)");
+    println!(
+        "\nengines: {summary}\nengines: setup.sh {setup_secs:.1} s, tests {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    if !out.status.success() {
+        bail!("the real-engine tests failed ({})", out.status);
+    }
+    Ok(())
 }
