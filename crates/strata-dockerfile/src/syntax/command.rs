@@ -100,9 +100,11 @@ pub(super) struct RawError {
 }
 
 /// BuildKit's instruction `Node`, in logical-line coordinates.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Node {
     pub(super) keyword: Piece,
+    /// What the keyword names.
+    pub(super) kind: Kind,
     pub(super) flags: Vec<Piece>,
     pub(super) args: Vec<Piece>,
     pub(super) json: bool,
@@ -114,18 +116,14 @@ pub(super) struct Node {
 
 impl Node {
     /// BuildKit's `canContainHeredoc`: RUN, COPY, ADD (or ONBUILD wrapping one), not in JSON form.
-    /// `line` is the logical line.
-    pub(super) fn can_contain_heredoc(&self, line: &str) -> bool {
+    pub(super) fn can_contain_heredoc(&self) -> bool {
         let mut node = self;
-        if kind(node.keyword.text.text(line, 0)) == Kind::Onbuild {
+        if node.kind == Kind::Onbuild {
             if let Some(child) = &node.child {
                 node = child;
             }
         }
-        matches!(
-            kind(node.keyword.text.text(line, 0)),
-            Kind::Run | Kind::Copy | Kind::Add
-        ) && !node.json
+        matches!(node.kind, Kind::Run | Kind::Copy | Kind::Add) && !node.json
     }
 }
 
@@ -182,28 +180,38 @@ pub(super) fn kind(keyword: &str) -> Kind {
             Kind::Unknown
         };
     }
-    let mut buf = [0u8; 11];
-    let Some(lower) = buf.get_mut(..keyword.len()) else {
-        return Kind::Unknown;
+    // By length first, so that a keyword is compared with at most four names.
+    let candidates: &[(&str, Kind)] = match keyword.len() {
+        3 => &[
+            ("run", Kind::Run),
+            ("cmd", Kind::MaybeJson),
+            ("add", Kind::Add),
+            ("env", Kind::Env),
+            ("arg", Kind::Arg),
+        ],
+        4 => &[
+            ("from", Kind::WhitespaceList),
+            ("copy", Kind::Copy),
+            ("user", Kind::OneString),
+        ],
+        5 => &[("label", Kind::Label), ("shell", Kind::MaybeJson)],
+        6 => &[
+            ("expose", Kind::WhitespaceList),
+            ("volume", Kind::MaybeJsonList),
+        ],
+        7 => &[("workdir", Kind::OneString), ("onbuild", Kind::Onbuild)],
+        10 => &[
+            ("maintainer", Kind::OneString),
+            ("stopsignal", Kind::OneString),
+            ("entrypoint", Kind::MaybeJson),
+        ],
+        11 => &[("healthcheck", Kind::Healthcheck)],
+        _ => &[],
     };
-    for (d, s) in lower.iter_mut().zip(keyword.bytes()) {
-        *d = s.to_ascii_lowercase();
-    }
-    match &*lower {
-        b"from" | b"expose" => Kind::WhitespaceList,
-        b"maintainer" | b"user" | b"workdir" | b"stopsignal" => Kind::OneString,
-        b"cmd" | b"entrypoint" | b"shell" => Kind::MaybeJson,
-        b"run" => Kind::Run,
-        b"volume" => Kind::MaybeJsonList,
-        b"copy" => Kind::Copy,
-        b"add" => Kind::Add,
-        b"env" => Kind::Env,
-        b"label" => Kind::Label,
-        b"arg" => Kind::Arg,
-        b"healthcheck" => Kind::Healthcheck,
-        b"onbuild" => Kind::Onbuild,
-        _ => Kind::Unknown,
-    }
+    candidates
+        .iter()
+        .find(|(name, _)| keyword.eq_ignore_ascii_case(name))
+        .map_or(Kind::Unknown, |&(_, k)| k)
 }
 
 /// BuildKit's `newNodeFromLine` for the bytes `base..end` of the logical line `line`. Errors are
@@ -248,7 +256,8 @@ pub(super) fn parse_node(
     };
     let r = &rest;
     let mut child = None;
-    let result = match kind(keyword.text.text(line, 0)) {
+    let kind = kind(keyword.text.text(line, 0));
+    let result = match kind {
         Kind::WhitespaceList => Ok((whitespace_delimited(r_text, r.start), false)),
         Kind::OneString => Ok((one_string(r_text, r.start), false)),
         Kind::MaybeJson | Kind::Run => maybe_json(r_text, r.start),
@@ -287,6 +296,7 @@ pub(super) fn parse_node(
     });
     Node {
         keyword,
+        kind,
         flags,
         args,
         json,
@@ -644,7 +654,12 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
     let mut quote = '\0';
     let mut blank_ok = false;
     let (mut start, mut kept, mut pos) = (0, 0, 0);
-    let at = |pos: usize| rest.get(pos..).and_then(|s| s.chars().next());
+    let bytes = rest.as_bytes();
+    let at = |pos: usize| match bytes.get(pos) {
+        Some(&b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => rest.get(pos..).and_then(|s| s.chars().next()),
+        None => None,
+    };
     let piece = |start: usize, kept: usize, end: usize| {
         Piece::at(off + start, off + kept, off + start, off + end)
     };

@@ -62,51 +62,67 @@ impl Segments {
 }
 
 /// Source offsets to line/column [`Span`]s, with the same numbering as [`crate::LineIndex`].
+///
+/// Lines are indexed lazily, as far as the offsets asked about: the parser asks in source order, so
+/// the text is scanned once, one line at a time, as the parse goes.
 pub(super) struct Locator<'a> {
     text: &'a str,
-    /// Byte offset at which each line starts.
+    /// Byte offset at which each line found so far starts.
     line_starts: Vec<usize>,
-    /// Whether each line (up to the next line start) is pure ASCII.
+    /// Whether each scanned line (up to the next line start) is pure ASCII; one shorter than
+    /// `line_starts` while the last line found is not scanned yet.
     ascii: Vec<bool>,
     /// The last non-ASCII answer: `(line index, offset, column)`.
     cache: (usize, usize, usize),
-    /// Lines that could start an instruction (not indented, not blank, not a comment): a capacity
-    /// hint for the instruction list.
-    pub(super) candidates: usize,
     /// The line of the last answer: requests come mostly in source order, so the next answer is
     /// usually on the same line or a few lines further.
     hint: usize,
 }
 
 impl<'a> Locator<'a> {
-    /// Index `text` in one pass.
+    /// A locator for `text`; nothing is scanned yet.
     pub(super) fn new(text: &'a str) -> Locator<'a> {
-        let mut line_starts = vec![0];
-        let mut ascii = Vec::new();
-        let mut line_ascii = true;
-        let bytes = text.as_bytes();
-        let starts_instruction =
-            |b: Option<&u8>| !matches!(b, None | Some(b' ' | b'\t' | b'#' | b'\r' | b'\n'));
-        let mut candidates = usize::from(starts_instruction(bytes.first()));
-        for (i, &b) in bytes.iter().enumerate() {
-            if b >= 0x80 {
-                line_ascii = false;
-            } else if b == b'\n' {
-                line_starts.push(i + 1);
-                ascii.push(line_ascii);
-                line_ascii = true;
-                candidates += usize::from(starts_instruction(bytes.get(i + 1)));
-            }
-        }
-        ascii.push(line_ascii);
         Locator {
             text,
-            line_starts,
-            ascii,
+            line_starts: vec![0],
+            ascii: Vec::new(),
             cache: (usize::MAX, 0, 0),
-            candidates,
             hint: 0,
         }
+    }
+
+    /// Scan lines until the one holding `offset` is complete (its end and ASCII-ness known).
+    fn ensure(&mut self, offset: usize) {
+        let bytes = self.text.as_bytes();
+        while self.ascii.len() < self.line_starts.len() {
+            let start = self.line_starts.last().copied().unwrap_or(0);
+            if start > offset {
+                break;
+            }
+            let (newline, ascii) = scan_line(bytes.get(start..).unwrap_or_default());
+            self.ascii.push(ascii);
+            if let Some(i) = newline {
+                self.line_starts.push(start + i + 1);
+            }
+        }
+    }
+
+    /// The start offset of line `idx` (0-based) if it is known and pure ASCII.
+    pub(super) fn ascii_line(&self, idx: usize) -> Option<usize> {
+        match self.ascii.get(idx) {
+            Some(true) => self.line_starts.get(idx).copied(),
+            _ => None,
+        }
+    }
+
+    /// The offset after the line ending of the line holding `offset` (the text length on the last
+    /// line).
+    pub(super) fn line_end(&mut self, offset: usize) -> usize {
+        let idx = self.line_of(offset);
+        self.line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// 1-based line and column of byte offset `offset` (clamped to the text).
@@ -131,7 +147,14 @@ impl<'a> Locator<'a> {
     /// Index of the line holding `offset`: a short walk forward from the last answer, else a binary
     /// search.
     fn line_of(&mut self, offset: usize) -> usize {
+        self.ensure(offset);
         let starts = &self.line_starts;
+        // Most often the answer is the line of the last answer.
+        if starts.get(self.hint).is_some_and(|&s| s <= offset)
+            && starts.get(self.hint + 1).is_none_or(|&next| offset < next)
+        {
+            return self.hint;
+        }
         let mut i = self.hint;
         if starts.get(i).is_some_and(|&s| s <= offset) {
             for _ in 0..16 {
@@ -163,7 +186,15 @@ impl<'a> Locator<'a> {
             end += 1;
         }
         let (line, col) = self.line_col(start);
-        let (end_line, end_col) = self.line_col(end);
+        // An end on the same ASCII line as the start (the usual case) is a subtraction away.
+        let idx = line - 1;
+        let same_line = self.ascii.get(idx).copied().unwrap_or(false)
+            && self.line_starts.get(idx + 1).is_none_or(|&next| end < next);
+        let (end_line, end_col) = if same_line {
+            (line, col + (end - start))
+        } else {
+            self.line_col(end)
+        };
         Span {
             start,
             end,
@@ -173,4 +204,33 @@ impl<'a> Locator<'a> {
             end_col,
         }
     }
+}
+
+/// The index of the first `\n` in `bytes`, and whether the bytes before it (all of them if there is
+/// none) are ASCII. Eight bytes at a time.
+fn scan_line(bytes: &[u8]) -> (Option<usize>, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut high = 0;
+    let mut i = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let x = w ^ NEWLINES;
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            break;
+        }
+        high |= w;
+        i += 8;
+    }
+    let mut ascii = high & HIGH == 0;
+    for (j, &b) in bytes.get(i..).unwrap_or_default().iter().enumerate() {
+        if b == b'\n' {
+            return (Some(i + j), ascii);
+        }
+        ascii &= b < 0x80;
+    }
+    (None, ascii)
 }

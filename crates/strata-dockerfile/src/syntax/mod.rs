@@ -223,6 +223,9 @@ struct Placement<'s> {
     buf: &'s Arc<str>,
     /// Offset in `buf` of logical offset 0.
     shift: usize,
+    /// When the whole logical line is one piece of one pure-ASCII physical line: that line's
+    /// number and start offset, so that spans are subtractions.
+    ascii_line: Option<(usize, usize)>,
     /// Source offset of the end of the instruction's last line.
     last_end: usize,
     /// BuildKit's `StartLine` and `EndLine`.
@@ -253,7 +256,7 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
         let loc = Locator::new(text);
-        let instructions = Vec::with_capacity(loc.candidates);
+        let instructions = Vec::new();
         Parser {
             text,
             shared: Arc::from(text),
@@ -285,23 +288,20 @@ impl<'a> Parser<'a> {
             return None;
         }
         let raw_start = self.pos;
-        let rest = self.slice(raw_start, self.text.len());
-        let end = rest
-            .find('\n')
-            .map_or(self.text.len(), |i| raw_start + i + 1);
-        let start = if raw_start == 0 && rest.starts_with('\u{FEFF}') {
+        let end = self.loc.line_end(raw_start);
+        let bytes = self.text.as_bytes();
+        let start = if raw_start == 0 && self.text.starts_with('\u{FEFF}') {
             3
         } else {
             raw_start
         };
-        let content = self.slice(start, end).trim_end_matches(['\r', '\n']);
-        let content_end = start + content.len();
+        let mut content_end = end.max(start);
+        while content_end > start && matches!(bytes.get(content_end - 1), Some(b'\r' | b'\n')) {
+            content_end -= 1;
+        }
         self.pos = end;
         self.line_no += 1;
-        let without_newline = if rest
-            .get(..end - raw_start)
-            .is_some_and(|l| l.ends_with('\n'))
-        {
+        let without_newline = if bytes.get(end.wrapping_sub(1)) == Some(&b'\n') && end > raw_start {
             end - 1
         } else {
             end
@@ -460,23 +460,23 @@ impl<'a> Parser<'a> {
 
         let mut errors = Vec::new();
         let node = command::parse_node(&logical, 0, logical.len(), self.escape, 0, &mut errors);
-        let heredocs =
-            if errors.is_empty() && node.can_contain_heredoc(&logical) && logical.contains("<<") {
-                match heredoc::markers(&logical) {
-                    Ok(markers) => markers,
-                    Err(e) => {
-                        errors.push(RawError {
-                            code: "SD0010",
-                            message: e.message,
-                            start: e.start,
-                            end: e.end,
-                        });
-                        Vec::new()
-                    }
+        let heredocs = if errors.is_empty() && node.can_contain_heredoc() && logical.contains("<<")
+        {
+            match heredoc::markers(&logical) {
+                Ok(markers) => markers,
+                Err(e) => {
+                    errors.push(RawError {
+                        code: "SD0010",
+                        message: e.message,
+                        start: e.start,
+                        end: e.end,
+                    });
+                    Vec::new()
                 }
-            } else {
-                Vec::new()
-            };
+            }
+        } else {
+            Vec::new()
+        };
         for e in errors {
             let (s, t) = segs.range(e.start, e.end);
             let span = self.loc.span(s, t);
@@ -539,10 +539,21 @@ impl<'a> Parser<'a> {
             }
         };
         let buf = Arc::clone(buf);
+        let on_first_line = segs.single().is_some_and(|shift| {
+            shift >= first.start && shift + logical.len() <= first.content_end
+        });
+        let ascii_line = if on_first_line {
+            self.loc
+                .ascii_line(start_line - 1)
+                .map(|line_start| (start_line, line_start))
+        } else {
+            None
+        };
         let at = Placement {
             segs: &segs,
             buf: &buf,
             shift,
+            ascii_line,
             last_end,
             lines: (start_line, self.line_no),
         };
@@ -554,10 +565,28 @@ impl<'a> Parser<'a> {
 
     /// A [`Word`] for a logical-line piece.
     fn word(&mut self, piece: Piece, at: &Placement<'_>) -> Word {
-        let (s, e) = at.segs.range(piece.start, piece.end);
+        let span = match at.ascii_line {
+            // What `Segments::range` and `Locator::span` give on one ASCII line, without searching.
+            Some((line, line_start)) => {
+                let start = at.shift + piece.start;
+                let end = at.shift + piece.end.max(piece.start);
+                Span {
+                    start,
+                    end,
+                    line,
+                    col: start - line_start + 1,
+                    end_line: line,
+                    end_col: end - line_start + 1,
+                }
+            }
+            None => {
+                let (s, e) = at.segs.range(piece.start, piece.end);
+                self.loc.span(s, e)
+            }
+        };
         Word {
             text: text(piece.text, at),
-            span: self.loc.span(s, e),
+            span,
         }
     }
 
