@@ -180,38 +180,34 @@ pub(super) fn kind(keyword: &str) -> Kind {
             Kind::Unknown
         };
     }
-    // By length first, so that a keyword is compared with at most four names.
-    let candidates: &[(&str, Kind)] = match keyword.len() {
-        3 => &[
-            ("run", Kind::Run),
-            ("cmd", Kind::MaybeJson),
-            ("add", Kind::Add),
-            ("env", Kind::Env),
-            ("arg", Kind::Arg),
-        ],
-        4 => &[
-            ("from", Kind::WhitespaceList),
-            ("copy", Kind::Copy),
-            ("user", Kind::OneString),
-        ],
-        5 => &[("label", Kind::Label), ("shell", Kind::MaybeJson)],
-        6 => &[
-            ("expose", Kind::WhitespaceList),
-            ("volume", Kind::MaybeJsonList),
-        ],
-        7 => &[("workdir", Kind::OneString), ("onbuild", Kind::Onbuild)],
-        10 => &[
-            ("maintainer", Kind::OneString),
-            ("stopsignal", Kind::OneString),
-            ("entrypoint", Kind::MaybeJson),
-        ],
-        11 => &[("healthcheck", Kind::Healthcheck)],
+    // Length and first letter pick the one candidate (two for `add`/`arg`).
+    let first = keyword.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    let candidates: &[(&str, Kind)] = match (keyword.len(), first) {
+        (3, b'r') => &[("run", Kind::Run)],
+        (3, b'c') => &[("cmd", Kind::MaybeJson)],
+        (3, b'a') => &[("add", Kind::Add), ("arg", Kind::Arg)],
+        (3, b'e') => &[("env", Kind::Env)],
+        (4, b'f') => &[("from", Kind::WhitespaceList)],
+        (4, b'c') => &[("copy", Kind::Copy)],
+        (4, b'u') => &[("user", Kind::OneString)],
+        (5, b'l') => &[("label", Kind::Label)],
+        (5, b's') => &[("shell", Kind::MaybeJson)],
+        (6, b'e') => &[("expose", Kind::WhitespaceList)],
+        (6, b'v') => &[("volume", Kind::MaybeJsonList)],
+        (7, b'w') => &[("workdir", Kind::OneString)],
+        (7, b'o') => &[("onbuild", Kind::Onbuild)],
+        (10, b'm') => &[("maintainer", Kind::OneString)],
+        (10, b's') => &[("stopsignal", Kind::OneString)],
+        (10, b'e') => &[("entrypoint", Kind::MaybeJson)],
+        (11, b'h') => &[("healthcheck", Kind::Healthcheck)],
         _ => &[],
     };
-    candidates
-        .iter()
-        .find(|(name, _)| keyword.eq_ignore_ascii_case(name))
-        .map_or(Kind::Unknown, |&(_, k)| k)
+    for &(name, kind) in candidates {
+        if keyword.as_bytes().eq_ignore_ascii_case(name.as_bytes()) {
+            return kind;
+        }
+    }
+    Kind::Unknown
 }
 
 /// BuildKit's `newNodeFromLine` for the bytes `base..end` of the logical line `line`. Errors are
@@ -655,6 +651,9 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
     let mut blank_ok = false;
     let (mut start, mut kept, mut pos) = (0, 0, 0);
     let bytes = rest.as_bytes();
+    // The escape token is `\` or `` ` ``; anything else would only make the fast runs below stop
+    // more often.
+    let esc = u8::try_from(escape).unwrap_or(0);
     let at = |pos: usize| match bytes.get(pos) {
         Some(&b) if b < 0x80 => Some(char::from(b)),
         Some(_) => rest.get(pos..).and_then(|s| s.chars().next()),
@@ -711,6 +710,29 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
             pos += at(pos).map_or(0, char::len_utf8);
         } else {
             pos += width;
+        }
+        // A run of bytes none of the checks above would stop at is kept as it is. The runs stop at
+        // every ASCII byte that matters (and, outside quotes, at any non-ASCII one), so `pos`
+        // stays on a character boundary.
+        match phase {
+            Phase::Word => {
+                while let Some(&b) = bytes.get(pos) {
+                    if b >= 0x80 || matches!(b, b'\t'..=b'\r' | b' ' | b'\'' | b'"') || b == esc {
+                        break;
+                    }
+                    pos += 1;
+                }
+            }
+            Phase::Quote => {
+                let q = u8::try_from(quote).unwrap_or(0);
+                while let Some(&b) = bytes.get(pos) {
+                    if b == q || (b == esc && q != b'\'') {
+                        break;
+                    }
+                    pos += 1;
+                }
+            }
+            Phase::Spaces => {}
         }
         kept = pos;
     }
