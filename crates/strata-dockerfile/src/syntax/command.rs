@@ -18,7 +18,7 @@
 //!
 //! Every value carries the byte range, in the logical line, of the text it was read from.
 
-use super::dump::{go_lower, go_quote, go_trim_space, is_go_space};
+use super::dump::{go_lower, go_quote, go_trim_space, go_trim_start, is_go_space};
 use super::json::{parse_array, JsonOutcome};
 
 /// How many `ONBUILD` levels may nest (`ONBUILD ONBUILD … RUN`). BuildKit's parser has no limit (its
@@ -147,7 +147,7 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 
 /// `s` trimmed of Unicode white space, and the offset of the trimmed text (`s` starts at `off`).
 fn trim_at(s: &str, off: usize) -> (&str, usize) {
-    let lead = s.len() - s.trim_start_matches(is_go_space).len();
+    let lead = s.len() - go_trim_start(s).len();
     (go_trim_space(s), off + lead)
 }
 

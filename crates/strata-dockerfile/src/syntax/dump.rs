@@ -50,7 +50,38 @@ impl Instruction {
 
 /// Go's `strings.TrimSpace`: Unicode white space removed from both ends.
 pub(super) fn go_trim_space(s: &str) -> &str {
-    s.trim_matches(is_go_space)
+    go_trim_end(go_trim_start(s))
+}
+
+/// Whether `b` is an ASCII byte Go's `unicode.IsSpace` accepts.
+fn is_ascii_go_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `s` without leading Unicode white space; ASCII white space is skipped byte by byte.
+pub(super) fn go_trim_start(s: &str) -> &str {
+    let n = s.bytes().take_while(|&b| is_ascii_go_space(b)).count();
+    let rest = s.get(n..).unwrap_or_default();
+    if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
+        rest.trim_start_matches(is_go_space)
+    } else {
+        rest
+    }
+}
+
+/// `s` without trailing Unicode white space; ASCII white space is skipped byte by byte.
+fn go_trim_end(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .rev()
+        .take_while(|&b| is_ascii_go_space(b))
+        .count();
+    let rest = s.get(..s.len() - n).unwrap_or_default();
+    if rest.as_bytes().last().is_some_and(|&b| b >= 0x80) {
+        rest.trim_end_matches(is_go_space)
+    } else {
+        rest
+    }
 }
 
 /// Go's `unicode.IsSpace` (the Unicode `White_Space` property, which is what Rust uses too).

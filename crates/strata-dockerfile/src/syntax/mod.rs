@@ -45,7 +45,6 @@ use crate::ast::{ArgForm, Directive, Dockerfile, Heredoc, Instruction, Text, Wor
 use crate::{Diagnostic, Rule, Severity, Span};
 use command::{Node, Piece, RawError, Val};
 use directives::{Directives, Seen};
-use dump::is_go_space;
 use locate::{Locator, Segments};
 
 /// What [`parse`] returns: the tree and every diagnostic found while building it.
@@ -256,7 +255,9 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
         let loc = Locator::new(text);
-        let instructions = Vec::new();
+        // At most one instruction per line: reserve that, so the list never moves as it grows.
+        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        let instructions = Vec::with_capacity(lines);
         Parser {
             text,
             shared: Arc::from(text),
@@ -402,7 +403,7 @@ impl<'a> Parser<'a> {
     /// Read one instruction starting at physical line `first` (or skip it if it is blank or a comment).
     fn instruction(&mut self, first: Line) {
         let raw = self.slice(first.start, first.content_end);
-        let content = raw.trim_start_matches(is_go_space);
+        let content = dump::go_trim_start(raw);
         let content_start = first.content_end - content.len();
         if !self.directives.done() {
             self.directive(content, first);
@@ -432,7 +433,7 @@ impl<'a> Parser<'a> {
             };
             last_end = line.content_end;
             let content = self.slice(line.start, line.content_end);
-            let trimmed = content.trim_start_matches(is_go_space);
+            let trimmed = dump::go_trim_start(content);
             if trimmed.starts_with('#') {
                 continue;
             }
