@@ -105,8 +105,10 @@ pub(super) struct Node {
     pub(super) keyword: Piece,
     /// What the keyword names.
     pub(super) kind: Kind,
-    pub(super) flags: Vec<Piece>,
-    pub(super) args: Vec<Piece>,
+    /// Where the flags are in the pieces list given to [`parse_node`].
+    pub(super) flags: std::ops::Range<usize>,
+    /// Where the arguments are in the pieces list given to [`parse_node`].
+    pub(super) args: std::ops::Range<usize>,
     pub(super) json: bool,
     pub(super) child: Option<Box<Node>>,
     pub(super) rest: Piece,
@@ -219,14 +221,16 @@ pub(super) fn parse_node(
     escape: char,
     depth: usize,
     errors: &mut Vec<RawError>,
+    out: &mut Vec<Piece>,
 ) -> Node {
     let text = line.get(base..end).unwrap_or_default();
+    let f0 = out.len();
     let (t, t0) = trim_at(text, base);
     let split = t.bytes().position(is_blank);
     let (keyword, flags, rest, r_text) = match split {
         None => (
             Piece::span(t0, t0 + t.len()),
-            Vec::new(),
+            f0..f0,
             Piece::span(t0 + t.len(), t0 + t.len()),
             "",
         ),
@@ -239,7 +243,8 @@ pub(super) fn parse_node(
                 .take_while(|&&b| is_blank(b))
                 .count();
             let raw = t.get(j..).unwrap_or_default();
-            let (rem, flags) = extract_flags(raw, t0 + j);
+            let rem = extract_flags(raw, t0 + j, out);
+            let flags = f0..out.len();
             let rem = ceil_boundary(raw, rem);
             let (rest, rest_at) = trim_at(raw.get(rem..).unwrap_or_default(), t0 + j + rem);
             (
@@ -253,18 +258,28 @@ pub(super) fn parse_node(
     let r = &rest;
     let mut child = None;
     let kind = kind(keyword.text.text(line, 0));
+    let a0 = out.len();
     let result = match kind {
-        Kind::WhitespaceList => Ok((whitespace_delimited(r_text, r.start), false)),
-        Kind::OneString => Ok((one_string(r_text, r.start), false)),
-        Kind::MaybeJson | Kind::Run => maybe_json(r_text, r.start),
-        Kind::MaybeJsonList | Kind::Copy | Kind::Add => maybe_json_to_list(r_text, r.start),
-        Kind::Env => name_val(r_text, r.start, "ENV", escape).map(|a| (a, false)),
-        Kind::Label => name_val(r_text, r.start, "LABEL", escape).map(|a| (a, false)),
-        Kind::Arg => Ok((words(r_text, r.start, escape), false)),
-        Kind::Healthcheck => health(r_text, r.start),
+        Kind::WhitespaceList => {
+            whitespace_delimited(r_text, r.start, out);
+            Ok(false)
+        }
+        Kind::OneString => {
+            one_string(r_text, r.start, out);
+            Ok(false)
+        }
+        Kind::MaybeJson | Kind::Run => maybe_json(r_text, r.start, out),
+        Kind::MaybeJsonList | Kind::Copy | Kind::Add => maybe_json_to_list(r_text, r.start, out),
+        Kind::Env => name_val(r_text, r.start, "ENV", escape, out).map(|()| false),
+        Kind::Label => name_val(r_text, r.start, "LABEL", escape, out).map(|()| false),
+        Kind::Arg => {
+            words(r_text, r.start, escape, out);
+            Ok(false)
+        }
+        Kind::Healthcheck => health(r_text, r.start, out),
         Kind::Onbuild => {
             if r_text.is_empty() {
-                Ok((Vec::new(), false))
+                Ok(false)
             } else if depth + 1 > MAX_ONBUILD_DEPTH {
                 Err(RawError {
                     code: "SD0011",
@@ -280,16 +295,26 @@ pub(super) fn parse_node(
                     escape,
                     depth + 1,
                     errors,
+                    out,
                 )));
-                Ok((Vec::new(), false))
+                Ok(false)
             }
         }
-        Kind::Unknown => Ok((vec![Piece::at(r.start, r.start, r.start, r.end)], false)),
+        Kind::Unknown => {
+            out.push(Piece::at(r.start, r.start, r.start, r.end));
+            Ok(false)
+        }
     };
-    let (args, json) = result.unwrap_or_else(|e| {
-        errors.push(e);
-        (Vec::new(), false)
-    });
+    // An ONBUILD node has no arguments of its own (its child's pieces follow `a0`).
+    let a1 = if kind == Kind::Onbuild { a0 } else { out.len() };
+    let (args, json) = match result {
+        Ok(json) => (a0..a1, json),
+        Err(e) => {
+            errors.push(e);
+            out.truncate(a0);
+            (a0..a0, false)
+        }
+    };
     Node {
         keyword,
         kind,
@@ -308,7 +333,7 @@ pub(super) fn parse_node(
 /// Like BuildKit this walks bytes, not characters: a non-ASCII byte in a flag becomes the Latin-1
 /// character of the same value, and bytes 0x85 and 0xA0 separate words. Quotes are removed and `\`
 /// (always `\`, whatever the escape directive says) keeps the next byte. A bare `--` ends the flags.
-fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
+fn extract_flags(line: &str, off: usize, words: &mut Vec<Piece>) -> usize {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -316,7 +341,6 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
         Quote,
     }
     let b = line.as_bytes();
-    let mut words = Vec::new();
     let mut phase = Phase::Spaces;
     // While `verbatim`, the word is `line[start..pos]` (nothing removed or converted yet) and `word`
     // is unused; the first quote, `\` or non-ASCII byte copies it into `word`.
@@ -359,7 +383,7 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
                 continue;
             }
             if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
-                return (pos, words);
+                return pos;
             }
             phase = Phase::Word;
             start = pos;
@@ -380,7 +404,7 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
             if is_latin1_space(ch) {
                 phase = Phase::Spaces;
                 if current(&word, verbatim, start, pos) {
-                    return (pos, words);
+                    return pos;
                 }
                 let empty = if verbatim {
                     pos == start
@@ -438,16 +462,15 @@ fn extract_flags(line: &str, off: usize) -> (usize, Vec<Piece>) {
         word.push(char::from(ch));
         pos += 1;
     }
-    (b.len(), words)
+    b.len()
 }
 
 /// BuildKit's `parseStringsWhitespaceDelimited`: split on runs of `[\t\v\f\r ]`.
-fn whitespace_delimited(rest: &str, off: usize) -> Vec<Piece> {
+fn whitespace_delimited(rest: &str, off: usize, out: &mut Vec<Piece>) {
     if rest.is_empty() {
-        return Vec::new();
+        return;
     }
     let b = rest.as_bytes();
-    let mut out = Vec::new();
     let (mut beg, mut i) = (0, 0);
     while i < b.len() {
         if b.get(i).copied().is_some_and(is_blank) {
@@ -462,35 +485,32 @@ fn whitespace_delimited(rest: &str, off: usize) -> Vec<Piece> {
         }
     }
     out.push(Piece::span(off + beg, off + rest.len()));
-    out
 }
 
 /// BuildKit's `parseString`: the whole rest as one value.
-fn one_string(rest: &str, off: usize) -> Vec<Piece> {
-    if rest.is_empty() {
-        Vec::new()
-    } else {
-        vec![Piece::span(off, off + rest.len())]
+fn one_string(rest: &str, off: usize, out: &mut Vec<Piece>) {
+    if !rest.is_empty() {
+        out.push(Piece::span(off, off + rest.len()));
     }
 }
 
 /// BuildKit's `parseJSON` step shared by the two "maybe JSON" parsers.
-fn json(rest: &str, off: usize) -> Result<Option<Vec<Piece>>, RawError> {
+/// Pushes the strings and returns `Ok(true)` for a JSON array of strings, `Ok(false)` if `rest` is
+/// not JSON.
+fn json(rest: &str, off: usize, out: &mut Vec<Piece>) -> Result<bool, RawError> {
     match parse_array(rest) {
-        JsonOutcome::Strings(items) => Ok(Some(
-            items
-                .into_iter()
-                .map(|s| match s.text {
-                    Some(text) => Piece::own(text, off + s.start, off + s.end),
-                    None => Piece::at(
-                        off + s.start + 1,
-                        (off + s.end).saturating_sub(1),
-                        off + s.start,
-                        off + s.end,
-                    ),
-                })
-                .collect(),
-        )),
+        JsonOutcome::Strings(items) => {
+            out.extend(items.into_iter().map(|s| match s.text {
+                Some(text) => Piece::own(text, off + s.start, off + s.end),
+                None => Piece::at(
+                    off + s.start + 1,
+                    (off + s.end).saturating_sub(1),
+                    off + s.start,
+                    off + s.end,
+                ),
+            }));
+            Ok(true)
+        }
         JsonOutcome::NotStrings { start, end } => Err(RawError {
             code: "SD0003",
             message: "when using JSON array syntax, arrays must be comprised of strings only"
@@ -498,39 +518,41 @@ fn json(rest: &str, off: usize) -> Result<Option<Vec<Piece>>, RawError> {
             start: off + start,
             end: off + end,
         }),
-        JsonOutcome::Invalid => Ok(None),
+        JsonOutcome::Invalid => Ok(false),
     }
 }
 
 /// BuildKit's `parseMaybeJSON`: a JSON array of strings, or the whole rest as one value.
-fn maybe_json(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
+fn maybe_json(rest: &str, off: usize, out: &mut Vec<Piece>) -> Result<bool, RawError> {
     if rest.is_empty() {
-        return Ok((Vec::new(), false));
+        return Ok(false);
     }
-    Ok(match json(rest, off)? {
-        Some(items) => (items, true),
-        None => (one_string(rest, off), false),
-    })
+    if json(rest, off, out)? {
+        return Ok(true);
+    }
+    one_string(rest, off, out);
+    Ok(false)
 }
 
 /// BuildKit's `parseMaybeJSONToList`: a JSON array of strings, or a whitespace split.
-fn maybe_json_to_list(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
-    Ok(match json(rest, off)? {
-        Some(items) => (items, true),
-        None => (whitespace_delimited(rest, off), false),
-    })
+fn maybe_json_to_list(rest: &str, off: usize, out: &mut Vec<Piece>) -> Result<bool, RawError> {
+    if json(rest, off, out)? {
+        return Ok(true);
+    }
+    whitespace_delimited(rest, off, out);
+    Ok(false)
 }
 
 /// BuildKit's `parseHealthConfig`: the type word (`CMD`, `NONE`, …), then `parseMaybeJSON` on the rest.
 /// The type ends at the first byte Go's `unicode.IsSpace` accepts when read as Latin-1.
-fn health(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
+fn health(rest: &str, off: usize, out: &mut Vec<Piece>) -> Result<bool, RawError> {
     let b = rest.as_bytes();
     let sep = b
         .iter()
         .position(|&x| is_latin1_space(x))
         .unwrap_or(b.len());
     if sep == 0 {
-        return Ok((Vec::new(), false));
+        return Ok(false);
     }
     let next = sep
         + b.get(sep..)
@@ -547,11 +569,8 @@ fn health(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
             off + sep,
         ),
     };
-    let (cmd, json) = maybe_json(rest.get(next..).unwrap_or_default(), off + next)?;
-    let mut args = Vec::with_capacity(cmd.len() + 1);
-    args.push(typ);
-    args.extend(cmd);
-    Ok((args, json))
+    out.push(typ);
+    maybe_json(rest.get(next..).unwrap_or_default(), off + next, out)
 }
 
 /// BuildKit's `parseNameVal` for ENV and LABEL: `(key, value, separator)` triples.
@@ -559,12 +578,22 @@ fn health(rest: &str, off: usize) -> Result<(Vec<Piece>, bool), RawError> {
 /// If the first word has no `=`, this is the legacy `KEY value…` form: the key is the text up to the
 /// first blank run and the value everything after it, raw, with separator `""`. Otherwise every word
 /// must be `key=value` (split at the first `=`, quotes kept), with separator `"="`.
-fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece>, RawError> {
-    let ws = words(rest, off, escape);
-    let Some(first) = ws.first() else {
-        return Ok(Vec::new());
+fn name_val(
+    rest: &str,
+    off: usize,
+    key: &str,
+    escape: char,
+    out: &mut Vec<Piece>,
+) -> Result<(), RawError> {
+    // The words go after what `out` holds, then are replaced by the triples.
+    let w0 = out.len();
+    words(rest, off, escape, out);
+    let n = out.len() - w0;
+    let Some(first) = out.get(w0) else {
+        return Ok(());
     };
     if !first.text.text(rest, off).contains('=') {
+        out.truncate(w0);
         let b = rest.as_bytes();
         let Some(i) = b.iter().position(|&x| is_blank(x)) else {
             return Err(RawError {
@@ -580,14 +609,16 @@ fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece
             .iter()
             .take_while(|&&x| is_blank(x))
             .count();
-        return Ok(vec![
+        out.extend([
             Piece::span(off, off + i),
             Piece::span(off + j, off + rest.len()),
             Piece::at(off + i, off + i, off + i, off + j),
         ]);
+        return Ok(());
     }
-    let mut out = Vec::with_capacity(ws.len() * 3);
-    for w in ws {
+    out.reserve(n * 3);
+    for k in w0..w0 + n {
+        let w = out.get_mut(k).map(std::mem::take).unwrap_or_default();
         let text = w.text.text(rest, off);
         let Some(eq) = text.find('=') else {
             return Err(RawError {
@@ -629,14 +660,15 @@ fn name_val(rest: &str, off: usize, key: &str, escape: char) -> Result<Vec<Piece
             end: (at + 1).min(w.end),
         });
     }
-    Ok(out)
+    out.drain(w0..w0 + n);
+    Ok(())
 }
 
 /// BuildKit's `parseWords`: split on Unicode white space outside quotes, keeping quotes and escapes.
 ///
 /// Outside quotes the escape token and the character after it are both kept; inside `"…"` too; inside
 /// `'…'` the escape token is an ordinary character. An escape token at the very end is dropped.
-pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
+pub(super) fn words(rest: &str, off: usize, escape: char, out: &mut Vec<Piece>) {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -645,7 +677,6 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
     }
     // Every character of a word is kept, in order, except an escape token at the very end of the
     // text: so a word is the slice `start..kept`, copied once when it ends.
-    let mut out = Vec::new();
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;
@@ -736,5 +767,4 @@ pub(super) fn words(rest: &str, off: usize, escape: char) -> Vec<Piece> {
         }
         kept = pos;
     }
-    out
 }

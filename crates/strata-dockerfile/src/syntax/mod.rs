@@ -250,6 +250,8 @@ struct Parser<'a> {
     segs: Segments,
     /// Reused logical-line buffer.
     logical: String,
+    /// Reused flag and argument pieces of the instruction being built.
+    pieces: Vec<Piece>,
 }
 
 impl<'a> Parser<'a> {
@@ -275,6 +277,7 @@ impl<'a> Parser<'a> {
             too_long_reported: false,
             segs: Segments::default(),
             logical: String::new(),
+            pieces: Vec::new(),
         }
     }
 
@@ -460,7 +463,17 @@ impl<'a> Parser<'a> {
         }
 
         let mut errors = Vec::new();
-        let node = command::parse_node(&logical, 0, logical.len(), self.escape, 0, &mut errors);
+        let mut pieces = std::mem::take(&mut self.pieces);
+        pieces.clear();
+        let node = command::parse_node(
+            &logical,
+            0,
+            logical.len(),
+            self.escape,
+            0,
+            &mut errors,
+            &mut pieces,
+        );
         let heredocs = if errors.is_empty() && node.can_contain_heredoc() && logical.contains("<<")
         {
             match heredoc::markers(&logical) {
@@ -558,10 +571,11 @@ impl<'a> Parser<'a> {
             last_end,
             lines: (start_line, self.line_no),
         };
-        let instruction = self.instruction_from(node, &at, bodies);
+        let instruction = self.instruction_from(node, &at, bodies, &mut pieces);
         self.ast.instructions.push(instruction);
         self.segs = segs;
         self.logical = logical;
+        self.pieces = pieces;
     }
 
     /// A [`Word`] for a logical-line piece.
@@ -597,21 +611,22 @@ impl<'a> Parser<'a> {
         node: Node,
         at: &Placement<'_>,
         heredocs: Vec<Heredoc>,
+        pieces: &mut [Piece],
     ) -> Instruction {
         let (last_end, (start_line, end_line)) = (at.last_end, at.lines);
         let keyword = self.word(node.keyword, at);
         let mut flags = Vec::with_capacity(node.flags.len());
-        for p in node.flags {
-            flags.push(self.word(p, at));
+        for p in pieces.get_mut(node.flags).unwrap_or_default() {
+            flags.push(self.word(std::mem::take(p), at));
         }
         let mut args = Vec::with_capacity(node.args.len());
-        for p in node.args {
-            args.push(self.word(p, at));
+        for p in pieces.get_mut(node.args).unwrap_or_default() {
+            args.push(self.word(std::mem::take(p), at));
         }
         let rest = self.word(node.rest, at);
         let onbuild = node
             .child
-            .map(|child| Box::new(self.instruction_from(*child, at, Vec::new())));
+            .map(|child| Box::new(self.instruction_from(*child, at, Vec::new(), pieces)));
         let (o_start, o_end) = node.original;
         let span = self
             .loc
