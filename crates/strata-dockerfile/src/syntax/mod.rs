@@ -257,9 +257,7 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
         let loc = Locator::new(text);
-        // At most one instruction per line: reserve that, so the list never moves as it grows.
-        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-        let instructions = Vec::with_capacity(lines);
+        let instructions = Vec::new();
         Parser {
             text,
             shared: Arc::from(text),
