@@ -592,7 +592,7 @@ fn name_val(
     let Some(first) = out.get(w0) else {
         return Ok(());
     };
-    if !first.text.text(rest, off).contains('=') {
+    if !first.text.text(rest, off).bytes().any(|b| b == b'=') {
         out.truncate(w0);
         let b = rest.as_bytes();
         let Some(i) = b.iter().position(|&x| is_blank(x)) else {
@@ -620,7 +620,7 @@ fn name_val(
     for k in w0..w0 + n {
         let w = out.get_mut(k).map(std::mem::take).unwrap_or_default();
         let text = w.text.text(rest, off);
-        let Some(eq) = text.find('=') else {
+        let Some(eq) = text.bytes().position(|b| b == b'=') else {
             return Err(RawError {
                 code: "SD0009",
                 message: format!(

@@ -115,10 +115,17 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// The offset after the line ending of the line holding `offset` (the text length on the last
-    /// line).
-    pub(super) fn line_end(&mut self, offset: usize) -> usize {
-        let idx = self.line_of(offset);
+    /// The offset after the line ending of line `idx` (0-based; the text length on the last line).
+    pub(super) fn line_end(&mut self, idx: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        while self.ascii.len() <= idx && self.ascii.len() < self.line_starts.len() {
+            let start = self.line_starts.last().copied().unwrap_or(0);
+            let (newline, ascii) = scan_line(bytes.get(start..).unwrap_or_default());
+            self.ascii.push(ascii);
+            if let Some(i) = newline {
+                self.line_starts.push(start + i + 1);
+            }
+        }
         self.line_starts
             .get(idx + 1)
             .copied()

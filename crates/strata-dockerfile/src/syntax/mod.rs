@@ -290,7 +290,8 @@ impl<'a> Parser<'a> {
             return None;
         }
         let raw_start = self.pos;
-        let end = self.loc.line_end(raw_start);
+        // Lines are read in order: this is line `line_no` (0-based), starting at `pos`.
+        let end = self.loc.line_end(self.line_no);
         let bytes = self.text.as_bytes();
         let start = if raw_start == 0 && self.text.starts_with('\u{FEFF}') {
             3
