@@ -173,15 +173,24 @@ pub(super) enum Kind {
 
 /// The [`Kind`] of a keyword, compared as Go's `strings.ToLower` would (without allocating for ASCII).
 pub(super) fn kind(keyword: &str) -> Kind {
-    if !keyword.is_ascii() {
-        // Non-ASCII letters can lower-case to ASCII ones (KELVIN SIGN to `k`).
-        let lowered = go_lower(keyword);
-        return if lowered.is_ascii() {
-            kind(&lowered)
-        } else {
-            Kind::Unknown
-        };
+    // A non-ASCII keyword never equals an ASCII name ignoring ASCII case, so the ASCII comparison
+    // comes first and the Unicode lower-casing only when it finds nothing.
+    match ascii_kind(keyword) {
+        Kind::Unknown if !keyword.is_ascii() => {
+            // Non-ASCII letters can lower-case to ASCII ones (KELVIN SIGN to `k`).
+            let lowered = go_lower(keyword);
+            if lowered.is_ascii() {
+                ascii_kind(&lowered)
+            } else {
+                Kind::Unknown
+            }
+        }
+        k => k,
     }
+}
+
+/// [`kind`] for a keyword compared ignoring ASCII case only.
+fn ascii_kind(keyword: &str) -> Kind {
     // Length and first letter pick the one candidate (two for `add`/`arg`).
     let first = keyword.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
     let candidates: &[(&str, Kind)] = match (keyword.len(), first) {
