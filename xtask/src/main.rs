@@ -212,10 +212,17 @@ fn play(args: &[String]) -> Result<()> {
 fn bench(args: &[String]) -> Result<()> {
     let root = root()?;
     setup::rust(&root)?;
-    let mut c = cmd(&root, "cargo");
-    c.args(["bench", "-p", "strata-dockerfile", "--bench", "parse", "--"])
-        .args(args);
-    run(c)
+    for (package, bench) in [
+        ("strata-dockerfile", "parse"),
+        ("strata-image", "layer"),
+        ("strata-image", "vs_tar"),
+    ] {
+        let mut c = cmd(&root, "cargo");
+        c.args(["bench", "-p", package, "--bench", bench, "--"])
+            .args(args);
+        run(c)?;
+    }
+    Ok(())
 }
 
 fn fuzz(args: &[String]) -> Result<()> {
