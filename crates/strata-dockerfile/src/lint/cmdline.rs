@@ -171,22 +171,8 @@ fn shell_forms(cx: &mut Cx, stage: &Stage) {
 }
 
 fn stage_chain_has_shell(cx: &Cx, stage: &Stage) -> bool {
-    let mut cur = stage.base_stage;
-    let mut guard = 0;
-    while let Some(i) = cur {
-        let Some(s) = cx.lowered.stages.get(i) else {
-            break;
-        };
-        if s.commands.iter().any(|c| matches!(c, Command::Shell(_))) {
-            return true;
-        }
-        cur = s.base_stage;
-        guard += 1;
-        if guard > cx.lowered.stages.len() {
-            break;
-        }
-    }
-    false
+    cx.base_stages(stage)
+        .any(|s| s.commands.iter().any(|c| matches!(c, Command::Shell(_))))
 }
 
 /// The exec form of a simple shell command (`ENTRYPOINT ["a", "b"]`), when it has no shell syntax.

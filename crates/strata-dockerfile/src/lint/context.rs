@@ -46,6 +46,19 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The stages `stage` is built on, nearest first (`FROM a AS b` then `FROM b`: for the second, `b`'s
+    /// chain). Bounded by the number of stages, so a malformed chain cannot loop.
+    pub(super) fn base_stages(&self, stage: &Stage) -> impl Iterator<Item = &'a Stage> + 'a {
+        let stages = &self.lowered.stages;
+        let mut cur = stage.base_stage;
+        std::iter::from_fn(move || {
+            let s = stages.get(cur?)?;
+            cur = s.base_stage;
+            Some(s)
+        })
+        .take(stages.len())
+    }
+
     /// The syntax-tree instruction a command or stage was lowered from.
     pub(super) fn instruction(&self, span: Span) -> Option<&'a Instruction> {
         self.by_start.get(&span.start).copied()

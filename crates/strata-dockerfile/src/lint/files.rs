@@ -28,22 +28,8 @@ pub(super) fn check(cx: &mut Cx) {
 
 /// True if some stage this one is built on sets a WORKDIR.
 fn workdir_inherited(cx: &Cx, stage: &Stage) -> bool {
-    let mut cur = stage.base_stage;
-    let mut guard = 0;
-    while let Some(i) = cur {
-        let Some(s) = cx.lowered.stages.get(i) else {
-            break;
-        };
-        if s.commands.iter().any(|c| matches!(c, Command::Workdir(_))) {
-            return true;
-        }
-        cur = s.base_stage;
-        guard += 1;
-        if guard > cx.lowered.stages.len() {
-            break;
-        }
-    }
-    false
+    cx.base_stages(stage)
+        .any(|s| s.commands.iter().any(|c| matches!(c, Command::Workdir(_))))
 }
 
 /// SD0108: the first WORKDIR of a stage (BuildKit's WorkdirRelativePath).

@@ -60,24 +60,12 @@ pub(super) fn check(cx: &mut Cx) {
 
 /// The last SHELL of the stages this one is built on.
 fn inherited_shell(cx: &Cx, stage: &Stage) -> Option<String> {
-    let mut cur = stage.base_stage;
-    let mut guard = 0;
-    while let Some(i) = cur {
-        let s = cx.lowered.stages.get(i)?;
-        let last = s.commands.iter().rev().find_map(|c| match c {
+    cx.base_stages(stage).find_map(|s| {
+        s.commands.iter().rev().find_map(|c| match c {
             Command::Shell(sh) => sh.shell.first().map(|w| w.text.to_string()),
             _ => None,
-        });
-        if last.is_some() {
-            return last;
-        }
-        cur = s.base_stage;
-        guard += 1;
-        if guard > cx.lowered.stages.len() {
-            break;
-        }
-    }
-    None
+        })
+    })
 }
 
 fn program_name(path: &str) -> &str {
