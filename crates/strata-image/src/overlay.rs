@@ -302,21 +302,7 @@ impl Overlay {
 
     /// `mkdir -p`.
     pub fn mkdir_all(&mut self, path: &str, attrs: Attrs) -> Result<()> {
-        let mut prefix = String::new();
-        for c in path.split('/').filter(|c| !c.is_empty()) {
-            prefix.push('/');
-            prefix.push_str(c);
-            match self.stat(&prefix) {
-                Ok(st) if st.is_dir() => {}
-                Ok(_) => return Err(Error::NotADirectory(path.to_string())),
-                Err(Error::NotFound(_)) => match self.mkdir(&prefix, attrs.clone()) {
-                    Ok(()) | Err(Error::InvalidPath { .. }) => {}
-                    Err(e) => return Err(e),
-                },
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
+        crate::tree::mkdir_all_via(self, path, attrs, Overlay::stat, Overlay::mkdir)
     }
 
     /// Creates a new entry; fails if the name exists in the merged view.

@@ -610,22 +610,7 @@ impl Tree {
     /// `mkdir -p`: creates every missing directory of `path` with `attrs`; existing ones (or symlinks to
     /// directories) are left alone.
     pub fn mkdir_all(&mut self, path: &str, attrs: Attrs) -> Result<()> {
-        let mut prefix = String::new();
-        for c in path.split('/').filter(|c| !c.is_empty()) {
-            prefix.push('/');
-            prefix.push_str(c);
-            match self.stat(&prefix) {
-                Ok(st) if st.is_dir() => {}
-                Ok(_) => return Err(Error::NotADirectory(path.to_string())),
-                Err(Error::NotFound(_)) => match self.mkdir(&prefix, attrs.clone()) {
-                    // `a/..` and friends: already there.
-                    Ok(()) | Err(Error::InvalidPath { .. }) => {}
-                    Err(e) => return Err(e),
-                },
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
+        mkdir_all_via(self, path, attrs, Tree::stat, Tree::mkdir)
     }
 
     /// Creates a new inode at `path` (`open(O_EXCL)`, `mknod`, `symlink`, `mkdir`): fails if the name exists,
@@ -837,4 +822,31 @@ impl Tree {
         self.touch_dir(to_dir, now);
         Ok(())
     }
+}
+
+/// `mkdir -p` over any filesystem view with `stat` and `mkdir` (the [`Tree`] and the [`crate::Overlay`]):
+/// creates every missing directory of `path`; existing directories (or symlinks to them) are left alone.
+pub(crate) fn mkdir_all_via<F: ?Sized>(
+    fs: &mut F,
+    path: &str,
+    attrs: Attrs,
+    stat: fn(&F, &str) -> Result<Stat>,
+    mkdir: fn(&mut F, &str, Attrs) -> Result<()>,
+) -> Result<()> {
+    let mut prefix = String::new();
+    for c in path.split('/').filter(|c| !c.is_empty()) {
+        prefix.push('/');
+        prefix.push_str(c);
+        match stat(fs, &prefix) {
+            Ok(st) if st.is_dir() => {}
+            Ok(_) => return Err(Error::NotADirectory(path.to_string())),
+            Err(Error::NotFound(_)) => match mkdir(fs, &prefix, attrs.clone()) {
+                // `a/..` and friends: already there.
+                Ok(()) | Err(Error::InvalidPath { .. }) => {}
+                Err(e) => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
