@@ -19,7 +19,13 @@ mod web;
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 
 /// Crates that must build for `wasm32-unknown-unknown` (the pure core).
-pub const WASM_CRATES: &[&str] = &["strata-dockerfile", "strata-image", "web"];
+pub const WASM_CRATES: &[&str] = &[
+    "strata-dockerfile",
+    "strata-image",
+    "strata-build",
+    "strata-sim",
+    "web",
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

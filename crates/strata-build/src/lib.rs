@@ -1,0 +1,12 @@
+//! The build engine: a Dockerfile and a build context in, an image out, with BuildKit's semantics.
+//!
+//! This crate decides what every instruction does to the image config, the history and the filesystem, keeps
+//! ARG/ENV scope, copies from the context (with `.dockerignore`, see [`dockerignore`]), keys the build cache,
+//! and resolves what `docker run` would start ([`run`]). How a RUN step is executed and where bytes live are
+//! not its business: that is the `Backend` the caller passes in (the simulator in `strata-sim`, real
+//! containers in `strata-native`).
+//!
+//! It must not know the operating system, processes or clocks: time is passed in.
+
+pub mod dockerignore;
+pub mod run;

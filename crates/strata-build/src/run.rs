@@ -1,0 +1,1 @@
+//! `docker run` resolution: which argv, environment, working directory and user Docker would start.

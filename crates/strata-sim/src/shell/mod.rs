@@ -1,0 +1,1 @@
+//! The simulated busybox `ash`: words, quoting, expansion, control flow, redirections, and the applets.
