@@ -8,5 +8,7 @@
 //!
 //! It must not know the operating system, processes or clocks: time is passed in.
 
+#![warn(missing_docs)]
+
 pub mod dockerignore;
 pub mod run;

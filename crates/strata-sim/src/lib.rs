@@ -12,6 +12,8 @@
 //! This crate must not know the operating system: no files, processes, clocks or threads. Time comes in as a
 //! [`Timestamp`](strata_image::Timestamp) and nothing here sleeps.
 
+#![warn(missing_docs)]
+
 pub mod base;
 pub mod exec;
 pub mod packages;
