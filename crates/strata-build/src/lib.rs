@@ -11,4 +11,6 @@
 #![warn(missing_docs)]
 
 pub mod dockerignore;
+pub mod pattern;
 pub mod run;
+pub mod users;

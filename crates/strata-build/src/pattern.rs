@@ -1,0 +1,1 @@
+//! Go `filepath.Match` semantics for COPY/ADD source wildcards.

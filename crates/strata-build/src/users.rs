@@ -1,0 +1,1 @@
+//! `/etc/passwd` and `/etc/group` lookups for `USER`, `docker run -u` and `COPY --chown`.
