@@ -14,3 +14,20 @@ pub mod dockerignore;
 pub mod pattern;
 pub mod run;
 pub mod users;
+
+pub mod backend;
+pub mod cache;
+// Engine modules wait for users/pattern/dockerignore (being written):
+// mod copy;
+// pub mod engine;
+mod error;
+pub mod history;
+pub mod image;
+pub mod time;
+
+pub use backend::{Backend, BaseImage, Context, RunOutput, RunRequest, Store};
+pub use cache::Cache;
+// pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
+pub use error::BuildError;
+pub use history::HistoryStyle;
+pub use image::{BuiltImage, Layer};

@@ -1,0 +1,89 @@
+//! The seams where the engine meets the world: how RUN executes ([`Backend`]), where base images come from
+//! ([`Store`]) and what the build context holds ([`Context`]).
+
+use std::sync::Arc;
+
+use strata_image::image::ImageConfig;
+use strata_image::{Changeset, Overlay, Timestamp, Tree};
+
+/// What a RUN step (or an ONBUILD-triggered RUN) asks the backend to execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRequest {
+    /// The argv: the shell prepended for the shell form, as given for the exec form.
+    pub argv: Vec<String>,
+    /// `KEY=value` in order: the image's Env, then the build args in scope that ENV does not set.
+    pub env: Vec<String>,
+    /// Absolute working directory.
+    pub cwd: String,
+    /// User ID.
+    pub uid: u32,
+    /// Group ID.
+    pub gid: u32,
+    /// The container's hostname.
+    pub hostname: String,
+    /// The build's clock: files the step writes get this mtime.
+    pub now: Timestamp,
+}
+
+/// How a RUN step ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunOutput {
+    /// Exit status; anything but 0 fails the build.
+    pub exit_code: i32,
+    /// Output the step printed.
+    pub stdout: Vec<u8>,
+    /// Error output.
+    pub stderr: Vec<u8>,
+    /// Things the user must know about how the step was executed (modelled effects, unsupported commands,
+    /// limits hit), shown on the step.
+    pub notes: Vec<String>,
+    /// The runtime's own error when the process could not start (e.g. `exec: "x": permission denied`).
+    pub start_error: Option<String>,
+    /// True when a limit stopped the step: the build reports it as such.
+    pub limit_hit: bool,
+}
+
+/// Executes RUN steps. The simulator and the native container runtime both implement it; the engine does
+/// everything else the same way for both.
+///
+/// The step's filesystem is an [`Overlay`] over the image so far: a backend that runs real processes
+/// applies what its container changed to `fs`, so layers, digests and views are computed by one piece of
+/// code.
+pub trait Backend {
+    /// A short name for progress output (`sim`, `native`).
+    fn name(&self) -> &'static str;
+
+    /// Runs one command to completion in `fs`.
+    fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput;
+}
+
+/// An image a build can start `FROM`: its config and its layers, bottom first.
+#[derive(Debug, Clone)]
+pub struct BaseImage {
+    /// The reference it was found under, normalised (`busybox:latest`).
+    pub reference: String,
+    /// The image config.
+    pub config: ImageConfig,
+    /// The layers, bottom first, as changesets.
+    pub layers: Vec<Arc<Changeset>>,
+    /// True when some contents are modelled rather than real (a built-in model).
+    pub modelled: bool,
+}
+
+/// Where `FROM` and `COPY --from=<image>` find images.
+pub trait Store {
+    /// The image `reference` names, or None if there is none.
+    fn image(&self, reference: &str) -> Option<BaseImage>;
+}
+
+/// The build context: the files `COPY` and `ADD` read.
+pub trait Context {
+    /// The context as a tree rooted at the context directory.
+    fn tree(&self) -> &Tree;
+}
+
+impl Context for Tree {
+    fn tree(&self) -> &Tree {
+        self
+    }
+}

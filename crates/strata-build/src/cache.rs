@@ -1,0 +1,211 @@
+//! The build cache: a key per filesystem step, chained from its parent, and the reason a step missed.
+//!
+//! A step's key covers what BuildKit's covers: the parent step's key, the instruction as expanded, the
+//! environment and build args the step sees, the working directory and user, and for COPY/ADD a checksum of
+//! each source file's metadata and content (never its mtime, as BuildKit's tarsum excludes it). Metadata
+//! instructions (ENV, LABEL, CMD, …) are not steps of their own: they change later keys only through what
+//! later steps see.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use strata_image::image::ImageConfig;
+use strata_image::{Digest, Tree};
+
+use crate::image::Layer;
+
+/// Everything a step's result depends on, kept so a miss can say what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepInputs {
+    /// The parent step's key.
+    pub parent: Option<Digest>,
+    /// The instruction as it will run (expanded).
+    pub instruction: String,
+    /// Environment variables the step sees, `KEY=value`.
+    pub env: Vec<String>,
+    /// Build args in scope with their values.
+    pub args: Vec<(String, String)>,
+    /// Working directory and user.
+    pub cwd_user: String,
+    /// For COPY/ADD: source path to checksum.
+    pub files: BTreeMap<String, Digest>,
+}
+
+impl StepInputs {
+    /// The cache key.
+    pub fn key(&self) -> Digest {
+        let mut h: Vec<u8> = Vec::new();
+        let mut field = |tag: &str, v: &[u8]| {
+            h.extend_from_slice(tag.as_bytes());
+            h.extend_from_slice(&(v.len() as u64).to_le_bytes());
+            h.extend_from_slice(v);
+        };
+        if let Some(p) = &self.parent {
+            field("parent", p.as_bytes());
+        }
+        field("instruction", self.instruction.as_bytes());
+        for e in &self.env {
+            field("env", e.as_bytes());
+        }
+        for (k, v) in &self.args {
+            field("arg", format!("{k}={v}").as_bytes());
+        }
+        field("cwd_user", self.cwd_user.as_bytes());
+        for (p, d) in &self.files {
+            field("file", p.as_bytes());
+            field("sum", d.as_bytes());
+        }
+        Digest::of(&h)
+    }
+
+    /// Why `self` misses when `before` ran at the same position last time.
+    pub fn miss_reason(&self, before: Option<&StepInputs>, kind: &str) -> String {
+        let Some(before) = before else {
+            return "not in the cache".to_owned();
+        };
+        if self.parent != before.parent {
+            return "previous step changed".to_owned();
+        }
+        if self.instruction != before.instruction {
+            return format!("{kind} instruction changed");
+        }
+        let old: HashMap<&str, &str> = before
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        for (k, v) in &self.args {
+            if old.get(k.as_str()) != Some(&v.as_str()) {
+                return format!("ARG {k} changed");
+            }
+        }
+        if let Some(e) = self.env.iter().find(|e| !before.env.contains(e)) {
+            let k = e.split('=').next().unwrap_or(e);
+            return format!("ENV {k} changed");
+        }
+        if self.cwd_user != before.cwd_user {
+            return "WORKDIR or USER changed".to_owned();
+        }
+        let mut changed: Vec<&str> = Vec::new();
+        for (p, d) in &self.files {
+            if before.files.get(p) != Some(d) {
+                changed.push(p);
+            }
+        }
+        let removed = before
+            .files
+            .keys()
+            .filter(|p| !self.files.contains_key(*p))
+            .count();
+        match (changed.first(), changed.len(), removed) {
+            (Some(first), 1, 0) => format!("{kind}: {first} changed"),
+            (Some(first), n, r) => format!("{kind}: {first} and {} more changed", n - 1 + r),
+            (None, _, r) if r > 0 => format!("{kind}: {r} source file(s) removed"),
+            _ => "not in the cache".to_owned(),
+        }
+    }
+}
+
+/// What a cached step produced.
+#[derive(Debug, Clone)]
+pub struct CachedStep {
+    /// The layer it added.
+    pub layer: Option<Layer>,
+    /// The filesystem after it.
+    pub tree: Arc<Tree>,
+    /// What it printed.
+    pub stdout: Vec<u8>,
+    /// What it printed on stderr.
+    pub stderr: Vec<u8>,
+    /// Notes shown on the step.
+    pub notes: Vec<String>,
+}
+
+/// The cache: results by key, plus what ran at each position last time (for miss reasons). Lives as long
+/// as the caller keeps it (the page's session, the CLI's store).
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    results: HashMap<Digest, CachedStep>,
+    last: HashMap<String, StepInputs>,
+    /// Images resolved by `FROM` in earlier builds (reference to config digest), to notice a changed base.
+    bases: HashMap<String, Digest>,
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// The cached result of a key.
+    pub fn get(&self, key: &Digest) -> Option<&CachedStep> {
+        self.results.get(key)
+    }
+
+    /// Stores a result.
+    pub fn put(&mut self, key: Digest, step: CachedStep) {
+        self.results.insert(key, step);
+    }
+
+    /// What ran at `position` last time.
+    pub fn last(&self, position: &str) -> Option<&StepInputs> {
+        self.last.get(position)
+    }
+
+    /// Records what ran at `position`.
+    pub fn record(&mut self, position: String, inputs: StepInputs) {
+        self.last.insert(position, inputs);
+    }
+
+    /// Remembers the config digest `reference` resolved to; returns the previous one.
+    pub fn record_base(&mut self, reference: &str, config: &ImageConfig) -> Option<Digest> {
+        let d = Digest::of(&strata_image::image::to_json(config));
+        self.bases.insert(reference.to_owned(), d)
+    }
+
+    /// Number of cached results.
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+}
+
+/// BuildKit-style checksum of one context entry: type, mode, owner, size, link target and content, never
+/// the mtime.
+pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
+    use strata_image::NodeKind;
+    let mut h: Vec<u8> = Vec::new();
+    let a = &stat.attrs;
+    let mode = match &stat.kind {
+        NodeKind::Symlink(_) => a.mode | 0o777,
+        _ => a.mode,
+    };
+    h.extend_from_slice(format!("mode{mode}uid{}gid{}", a.uid, a.gid).as_bytes());
+    for (k, v) in &a.xattrs {
+        h.extend_from_slice(k.as_bytes());
+        h.extend_from_slice(v);
+    }
+    match &stat.kind {
+        NodeKind::File(c) => {
+            h.extend_from_slice(format!("file{}", c.len()).as_bytes());
+            h.extend_from_slice(Digest::of(&c.bytes()).as_bytes());
+        }
+        NodeKind::Dir => h.extend_from_slice(b"dir"),
+        NodeKind::Symlink(t) => {
+            h.extend_from_slice(b"symlink");
+            h.extend_from_slice(t.as_bytes());
+        }
+        NodeKind::CharDevice { major, minor } => {
+            h.extend_from_slice(format!("c{major}:{minor}").as_bytes())
+        }
+        NodeKind::BlockDevice { major, minor } => {
+            h.extend_from_slice(format!("b{major}:{minor}").as_bytes())
+        }
+        NodeKind::Fifo => h.extend_from_slice(b"fifo"),
+    }
+    Digest::of(&h)
+}

@@ -1,0 +1,414 @@
+//! COPY and ADD: finding the sources (wildcards, `.dockerignore`, `--exclude`), placing them at the
+//! destination (directories copy their contents, a trailing `/` means a directory), owners and modes, and
+//! ADD's extraction of local archives, decided by content.
+
+use std::collections::BTreeMap;
+
+use strata_image::layer::{read_layer, ReadLimits};
+use strata_image::{Attrs, Content, Digest, EntryKind, NodeKind, Overlay, Stat, Timestamp, Tree};
+
+use crate::cache::file_checksum;
+use crate::dockerignore::DockerIgnore;
+use crate::pattern;
+
+/// One COPY/ADD, with everything expanded and resolved.
+pub(crate) struct CopyOp<'a> {
+    /// Sources as written (expanded), relative to the source root.
+    pub sources: &'a [String],
+    /// Here-document sources: name and body.
+    pub contents: &'a [(String, String)],
+    /// The destination as written (expanded).
+    pub dest: &'a str,
+    /// The working directory the destination is relative to.
+    pub workdir: &'a str,
+    /// Where sources come from: the context or another stage's filesystem.
+    pub from: &'a Tree,
+    /// Paths excluded by `.dockerignore` (context only).
+    pub ignore: Option<&'a DockerIgnore>,
+    /// `--exclude` patterns.
+    pub exclude: &'a [String],
+    /// `--chown`, resolved.
+    pub chown: Option<(u32, u32)>,
+    /// `--chmod`, resolved.
+    pub chmod: Option<Chmod>,
+    /// ADD: extract local archives.
+    pub unpack: bool,
+    /// `COPY` or `ADD`, for messages.
+    pub keyword: &'static str,
+    /// The build's clock, for created directories.
+    pub now: Timestamp,
+}
+
+/// A `--chmod` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Chmod {
+    /// Octal, applied to files and directories alike.
+    Octal(u32),
+}
+
+impl Chmod {
+    /// Parses `--chmod`: octal up to 07777.
+    pub fn parse(s: &str) -> Result<Chmod, String> {
+        match u32::from_str_radix(s, 8) {
+            Ok(m) if m <= 0o7777 && !s.is_empty() => Ok(Chmod::Octal(m)),
+            _ => Err(format!("invalid chmod parameter: {s}")),
+        }
+    }
+
+    fn apply(self, _mode: u32) -> u32 {
+        match self {
+            Chmod::Octal(m) => m,
+        }
+    }
+}
+
+/// What a COPY read, for the cache key: source path to checksum.
+pub(crate) type Checksums = BTreeMap<String, Digest>;
+
+/// A source after matching: its path in the source tree (relative, no leading `/`) and what it is.
+struct Source {
+    rel: String,
+    stat: Stat,
+}
+
+/// Finds the sources of `op` and returns their checksums (for the cache key) without copying.
+pub(crate) fn checksums(op: &CopyOp<'_>) -> Result<Checksums, String> {
+    let mut sums = Checksums::new();
+    for src in find_sources(op)? {
+        sums.insert(format!("/{}", src.rel), file_checksum(&src.stat));
+        if src.stat.is_dir() {
+            for (path, st) in walk(op.from, &src.rel) {
+                if excluded(op, &path) {
+                    continue;
+                }
+                sums.insert(format!("/{path}"), file_checksum(&st));
+            }
+        }
+    }
+    for (name, body) in op.contents {
+        sums.insert(format!("<<{name}"), Digest::of(body.as_bytes()));
+    }
+    Ok(sums)
+}
+
+/// Performs `op` on `fs`.
+pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
+    let sources = find_sources(op)?;
+    let n_sources = sources.len() + op.contents.len();
+    let dest_abs = absolute(op.workdir, op.dest);
+    let dest_is_dir = op.dest.ends_with('/')
+        || op.dest.ends_with("/.")
+        || op.dest == "."
+        || fs.stat(&dest_abs).map(|s| s.is_dir()).unwrap_or(false);
+    let wildcard = op.sources.iter().any(|s| pattern::has_meta(s));
+    if n_sources > 1 && !dest_is_dir || (wildcard && sources.len() > 1 && !dest_is_dir) {
+        return Err(format!(
+            "When using {} with more than one source file, the destination must be a directory and end with a /",
+            op.keyword
+        ));
+    }
+    let owner = op.chown.unwrap_or((0, 0));
+    for src in &sources {
+        if src.stat.is_dir() {
+            mkdir_p(fs, &dest_abs, owner, op.now)?;
+            copy_dir_contents(fs, op, &src.rel, &dest_abs, owner)?;
+            continue;
+        }
+        let target = if dest_is_dir {
+            mkdir_p(fs, &dest_abs, owner, op.now)?;
+            join(&dest_abs, basename(&src.rel))
+        } else {
+            if let Some(parent) = parent_of(&dest_abs) {
+                mkdir_p(fs, parent, owner, op.now)?;
+            }
+            dest_abs.clone()
+        };
+        if op.unpack {
+            if let NodeKind::File(content) = &src.stat.kind {
+                if let Some(archive) = as_archive(content) {
+                    // ADD extracts into the destination as a directory, whatever the slash.
+                    mkdir_p(fs, &dest_abs, (0, 0), op.now)?;
+                    extract(fs, &archive, &dest_abs)?;
+                    continue;
+                }
+            }
+        }
+        place(fs, op, &target, &src.stat, owner)?;
+    }
+    for (name, body) in op.contents {
+        let target = if dest_is_dir {
+            mkdir_p(fs, &dest_abs, owner, op.now)?;
+            join(&dest_abs, name)
+        } else {
+            if let Some(parent) = parent_of(&dest_abs) {
+                mkdir_p(fs, parent, owner, op.now)?;
+            }
+            dest_abs.clone()
+        };
+        let mode = op.chmod.map(|c| c.apply(0o644)).unwrap_or(0o644);
+        let attrs = Attrs::new(mode, owner.0, owner.1, op.now);
+        put(fs, &target, attrs, NodeKind::File(Content::from(body.as_bytes())))?;
+    }
+    Ok(())
+}
+
+fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
+    let mut out = Vec::new();
+    for raw in op.sources {
+        let rel = clean_source(raw);
+        if pattern::has_meta(&rel) {
+            let mut matched = 0;
+            for (path, st) in op.from.entries() {
+                let p = path.trim_start_matches('/');
+                if p.is_empty() {
+                    continue;
+                }
+                if pattern::match_path(&rel, p).map_err(|e| format!("{e}"))? && !excluded(op, p) {
+                    matched += 1;
+                    out.push(Source {
+                        rel: p.to_owned(),
+                        stat: st,
+                    });
+                }
+            }
+            if matched == 0 {
+                return Err(format!(
+                    "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": no match"
+                ));
+            }
+            continue;
+        }
+        let path = format!("/{rel}");
+        let stat = if rel.is_empty() {
+            op.from.stat("/")
+        } else {
+            op.from.stat(&path)
+        };
+        match stat {
+            Ok(st) if rel.is_empty() || !excluded(op, &rel) => out.push(Source { rel, stat: st }),
+            _ => {
+                return Err(format!(
+                    "failed to compute cache key: \"/{rel}\" not found: not found"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn excluded(op: &CopyOp<'_>, rel: &str) -> bool {
+    if let Some(ig) = op.ignore {
+        if ig.is_excluded(rel) {
+            return true;
+        }
+    }
+    op.exclude
+        .iter()
+        .any(|p| pattern::match_path(p, rel).unwrap_or(false) || rel.starts_with(&format!("{p}/")))
+}
+
+/// Every entry below `dir` (relative), parents first.
+fn walk(tree: &Tree, dir: &str) -> Vec<(String, Stat)> {
+    let prefix = if dir.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{dir}/")
+    };
+    tree.entries()
+        .into_iter()
+        .filter(|(p, _)| p.starts_with(&prefix) && p.len() > prefix.len())
+        .map(|(p, st)| (p.trim_start_matches('/').to_owned(), st))
+        .collect()
+}
+
+fn copy_dir_contents(
+    fs: &mut Overlay,
+    op: &CopyOp<'_>,
+    src_dir: &str,
+    dest: &str,
+    owner: (u32, u32),
+) -> Result<(), String> {
+    let strip = if src_dir.is_empty() {
+        0
+    } else {
+        src_dir.len() + 1
+    };
+    for (path, st) in walk(op.from, src_dir) {
+        if excluded(op, &path) {
+            continue;
+        }
+        let rest = &path[strip..];
+        let target = join(dest, rest);
+        place(fs, op, &target, &st, owner)?;
+    }
+    Ok(())
+}
+
+/// Writes one source entry at `target`, keeping its mode (unless `--chmod`), mtime and xattrs, owned by
+/// `owner`.
+fn place(
+    fs: &mut Overlay,
+    op: &CopyOp<'_>,
+    target: &str,
+    st: &Stat,
+    owner: (u32, u32),
+) -> Result<(), String> {
+    let mut attrs = st.attrs.clone();
+    attrs.uid = owner.0;
+    attrs.gid = owner.1;
+    if let Some(c) = op.chmod {
+        if !matches!(st.kind, NodeKind::Symlink(_)) {
+            attrs.mode = c.apply(attrs.mode);
+        }
+    }
+    if st.is_dir() {
+        return match fs.lstat(target) {
+            Ok(existing) if existing.is_dir() => {
+                fs.set_mode(target, attrs.mode).map_err(|e| e.to_string())?;
+                fs.set_owner(target, attrs.uid, attrs.gid)
+                    .map_err(|e| e.to_string())?;
+                fs.set_mtime(target, attrs.mtime).map_err(|e| e.to_string())
+            }
+            Ok(_) => {
+                fs.remove_all(target, op.now).map_err(|e| e.to_string())?;
+                fs.mkdir(target, attrs).map_err(|e| e.to_string())
+            }
+            Err(_) => fs.mkdir(target, attrs).map_err(|e| e.to_string()),
+        };
+    }
+    put(fs, target, attrs, st.kind.clone())
+}
+
+/// Creates (or replaces) a non-directory entry.
+fn put(fs: &mut Overlay, target: &str, attrs: Attrs, kind: NodeKind) -> Result<(), String> {
+    if let Ok(existing) = fs.lstat(target) {
+        if existing.is_dir() {
+            return Err(format!(
+                "cannot copy to {target}: it is a directory in the image"
+            ));
+        }
+        fs.remove_file(target, attrs.mtime)
+            .map_err(|e| e.to_string())?;
+    }
+    fs.create(target, attrs, kind).map_err(|e| e.to_string())
+}
+
+fn mkdir_p(fs: &mut Overlay, dir: &str, owner: (u32, u32), now: Timestamp) -> Result<(), String> {
+    if fs.stat(dir).map(|s| s.is_dir()).unwrap_or(false) {
+        return Ok(());
+    }
+    fs.mkdir_all(dir, Attrs::new(0o755, owner.0, owner.1, now))
+        .map_err(|e| e.to_string())
+}
+
+/// The archive inside `content`, if ADD would extract it: gzip or plain tar with at least one entry.
+fn as_archive(content: &Content) -> Option<strata_image::Changeset> {
+    if content.is_empty() {
+        return None;
+    }
+    let bytes = content.bytes();
+    let cs = read_layer(&bytes, &ReadLimits::DEFAULT).ok()?;
+    (!cs.entries.is_empty()).then_some(cs)
+}
+
+/// Extracts an archive under `dest`, keeping owners, modes and mtimes from the archive.
+fn extract(fs: &mut Overlay, archive: &strata_image::Changeset, dest: &str) -> Result<(), String> {
+    for e in &archive.entries {
+        let target = join(dest, e.path.trim_start_matches('/'));
+        match &e.kind {
+            EntryKind::Dir => match fs.lstat(&target) {
+                Ok(st) if st.is_dir() => {
+                    fs.set_mode(&target, e.attrs.mode).map_err(|e| e.to_string())?;
+                    fs.set_owner(&target, e.attrs.uid, e.attrs.gid)
+                        .map_err(|e| e.to_string())?;
+                    fs.set_mtime(&target, e.attrs.mtime)
+                        .map_err(|e| e.to_string())?;
+                }
+                _ => {
+                    if let Some(parent) = parent_of(&target) {
+                        mkdir_p(fs, parent, (0, 0), e.attrs.mtime)?;
+                    }
+                    fs.mkdir(&target, e.attrs.clone()).map_err(|e| e.to_string())?
+                }
+            },
+            EntryKind::File(c) => put(fs, &target, e.attrs.clone(), NodeKind::File(c.clone()))?,
+            EntryKind::Symlink(t) => {
+                put(fs, &target, e.attrs.clone(), NodeKind::Symlink(t.clone()))?
+            }
+            EntryKind::Hardlink(first) => {
+                let existing = join(dest, first.trim_start_matches('/'));
+                fs.link(&existing, &target, e.attrs.mtime)
+                    .map_err(|e| e.to_string())?
+            }
+            EntryKind::CharDevice { major, minor } => put(
+                fs,
+                &target,
+                e.attrs.clone(),
+                NodeKind::CharDevice {
+                    major: *major,
+                    minor: *minor,
+                },
+            )?,
+            EntryKind::BlockDevice { major, minor } => put(
+                fs,
+                &target,
+                e.attrs.clone(),
+                NodeKind::BlockDevice {
+                    major: *major,
+                    minor: *minor,
+                },
+            )?,
+            EntryKind::Fifo => put(fs, &target, e.attrs.clone(), NodeKind::Fifo)?,
+            // An archive's whiteouts are files to `tar -x`; the layer reader took them as markers, and
+            // extracting them would delete nothing in the image: skip them.
+            EntryKind::Whiteout | EntryKind::Opaque => {}
+        }
+    }
+    Ok(())
+}
+
+/// A source as BuildKit cleans it: inside the context, no leading `/`, no trailing `/`, `..` clamped.
+pub(crate) fn clean_source(raw: &str) -> String {
+    clean(&format!("/{raw}")).trim_start_matches('/').to_owned()
+}
+
+/// `dest` made absolute against `workdir`, normalized (trailing `/` dropped).
+pub(crate) fn absolute(workdir: &str, dest: &str) -> String {
+    if dest.starts_with('/') {
+        clean(dest)
+    } else {
+        clean(&format!("{workdir}/{dest}"))
+    }
+}
+
+/// Lexical cleaning like Go's `path.Clean` on an absolute path: `..` stops at the root.
+pub(crate) fn clean(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir == "/" {
+        format!("/{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn basename(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+fn parent_of(p: &str) -> Option<&str> {
+    let i = p.rfind('/')?;
+    Some(if i == 0 { "/" } else { &p[..i] })
+}
