@@ -15,14 +15,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use flate2::read::MultiGzDecoder;
-
 use crate::digest::HashingWriter;
 use crate::image::{
     from_json, media_types, to_json, Annotations, ArchiveManifestItem, Descriptor, ImageConfig,
     Index, Manifest, OciLayout,
 };
-use crate::layer::{read_layer, Compression, ReadLimits};
+use crate::layer::{decompressor, read_layer, Compression, ReadLimits};
 use crate::resolve::normalize;
 use crate::{Attrs, Changeset, Content, Digest, Entry, EntryKind, Error, Result, Timestamp};
 
@@ -279,19 +277,39 @@ fn member_name(name: &str) -> Option<String> {
     Some(n.trim_start_matches('/').to_string())
 }
 
+/// The uncompressed form of a gzip or zstd blob, at most `limits.max_expanded` bytes.
 fn decompress(bytes: &[u8], limits: &ReadLimits, what: &str) -> Result<Vec<u8>> {
+    let compression = Compression::detect(bytes);
     let mut out = Vec::new();
-    MultiGzDecoder::new(bytes)
+    decompressor(bytes, compression)
         .take(limits.max_expanded.saturating_add(1))
         .read_to_end(&mut out)
-        .map_err(|e| Error::archive(what, format!("bad gzip stream: {e}")))?;
+        .map_err(|e| bad_stream(what, compression, &e))?;
     if out.len() as u64 > limits.max_expanded {
-        return Err(Error::archive(
-            what,
-            format!("expands past the limit of {} bytes", limits.max_expanded),
-        ));
+        return Err(over_limit(what, limits));
     }
     Ok(out)
+}
+
+fn bad_stream(what: &str, compression: Compression, e: &io::Error) -> Error {
+    let kind = match compression {
+        Compression::None => "tar",
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
+    };
+    let e = e.to_string();
+    if e.starts_with("bad ") {
+        Error::archive(what, e)
+    } else {
+        Error::archive(what, format!("bad {kind} stream: {e}"))
+    }
+}
+
+fn over_limit(what: &str, limits: &ReadLimits) -> Error {
+    Error::archive(
+        what,
+        format!("expands past the limit of {} bytes", limits.max_expanded),
+    )
 }
 
 /// sha256 of a blob's uncompressed form, streaming.
@@ -301,39 +319,30 @@ fn uncompressed_digest(
     what: &str,
 ) -> Result<(Digest, Compression)> {
     let compression = Compression::detect(bytes);
-    match compression {
-        Compression::None => Ok((Digest::of(bytes), compression)),
-        Compression::Gzip => {
-            let mut w = HashingWriter::new(io::sink());
-            let n = io::copy(
-                &mut MultiGzDecoder::new(bytes).take(limits.max_expanded.saturating_add(1)),
-                &mut w,
-            )
-            .map_err(|e| Error::archive(what, format!("bad gzip stream: {e}")))?;
-            if n > limits.max_expanded {
-                return Err(Error::archive(
-                    what,
-                    format!("expands past the limit of {} bytes", limits.max_expanded),
-                ));
-            }
-            Ok((w.finish().0, compression))
-        }
-        Compression::Zstd => Err(Error::archive(
-            what,
-            "zstd-compressed layers are not supported yet",
-        )),
+    if compression == Compression::None {
+        return Ok((Digest::of(bytes), compression));
     }
+    let mut w = HashingWriter::new(io::sink());
+    let n = io::copy(
+        &mut decompressor(bytes, compression).take(limits.max_expanded.saturating_add(1)),
+        &mut w,
+    )
+    .map_err(|e| bad_stream(what, compression, &e))?;
+    if n > limits.max_expanded {
+        return Err(over_limit(what, limits));
+    }
+    Ok((w.finish().0, compression))
 }
 
-/// Reads a docker-archive or an OCI archive (plain or gzip-compressed), verifying every digest.
+/// Reads a docker-archive or an OCI archive (plain, gzip- or zstd-compressed), verifying every digest.
 pub fn read_archive(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<ArchiveImage>> {
     let plain;
     let bytes = match Compression::detect(bytes) {
-        Compression::Gzip => {
+        Compression::None => bytes,
+        _ => {
             plain = decompress(bytes, limits, "archive")?;
             &plain[..]
         }
-        _ => bytes,
     };
     let members = members(bytes, limits)?;
     if members.has("oci-layout") {

@@ -6,14 +6,14 @@
 //! markers as empty regular files. Nothing depends on the clock or the host: the same changeset always gives
 //! the same bytes, hence the same `diff_id`. Times are written in whole seconds, as Docker's writer does.
 //!
-//! [`read_layer`] reads a plain or gzip-compressed layer back into a [`Changeset`] and refuses anything that
+//! [`read_layer`] reads a plain, gzip- or zstd-compressed layer back into a [`Changeset`] and refuses anything that
 //! could reach outside the tree it will be applied to or that is not a well-formed layer; every error names
 //! the entry.
 
 use std::collections::HashSet;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
-use flate2::read::MultiGzDecoder;
+use flate2::bufread::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::{Compression as GzLevel, GzBuilder};
 use tar::{EntryType, Header};
@@ -30,7 +30,7 @@ pub enum Compression {
     None,
     /// Gzip (`…tar+gzip`).
     Gzip,
-    /// Zstandard (`…tar+zstd`): recognized, not yet readable.
+    /// Zstandard (`…tar+zstd`): read, not written.
     Zstd,
 }
 
@@ -256,15 +256,21 @@ impl ReadLimits {
     };
 }
 
-/// Reads a layer blob (plain tar or gzip; the compression is detected) into a changeset.
+/// Reads a layer blob (plain tar, gzip or zstd; the compression is detected) into a changeset. The
+/// expanded-size limit applies to the decompressed stream, so a gzip or zstd bomb stops there.
 pub fn read_layer(blob: &[u8], limits: &ReadLimits) -> Result<Changeset> {
-    match Compression::detect(blob) {
-        Compression::None => read_tar(blob, limits),
-        Compression::Gzip => read_tar(MultiGzDecoder::new(blob), limits),
-        Compression::Zstd => Err(Error::archive(
-            "",
-            "zstd-compressed layers are not supported yet",
-        )),
+    read_tar(decompressor(blob, Compression::detect(blob)), limits)
+}
+
+/// A reader of what a blob compressed with `compression` holds, decompressing as it is read (plain blobs
+/// pass through). Gzip and zstd streams of several members or frames are read to the end; a corrupt or
+/// truncated stream is a read error. Nothing limits the expanded size here: count what you read (as
+/// [`read_tar`] does with [`ReadLimits::max_expanded`]).
+pub fn decompressor<'a, R: BufRead + 'a>(r: R, compression: Compression) -> Box<dyn Read + 'a> {
+    match compression {
+        Compression::None => Box::new(r),
+        Compression::Gzip => Box::new(MultiGzDecoder::new(r)),
+        Compression::Zstd => Box::new(crate::zstd::ZstdDecoder::new(r)),
     }
 }
 
@@ -337,12 +343,16 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
             }
         }
     }
-    if archive.into_inner().eof {
+    let mut rest = archive.into_inner();
+    if rest.eof {
         return Err(Error::archive(
             &last,
             "truncated tar: the stream ends without the end-of-archive marker",
         ));
     }
+    // Read what follows the end-of-archive marker (padding to the record size), so that a compressed
+    // stream is decoded to its end and a truncated or corrupt end (a bad checksum) is found.
+    io::copy(&mut rest, &mut io::sink()).map_err(|e| io_err(&last, e, limits))?;
     Ok(Changeset { entries })
 }
 

@@ -27,6 +27,7 @@ pub mod layer;
 mod overlay;
 mod resolve;
 mod tree;
+pub mod zstd;
 
 pub use changeset::{diff, Changeset, Entry, EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
 pub use content::{Content, ContentReader};

@@ -123,3 +123,23 @@ fn digests_match_known_values() {
     let big = Content::modelled(3 << 20, 9);
     assert_eq!(Digest::of(&big.bytes()), Digest::of(&big.bytes()));
 }
+
+/// The pure-Rust zstd decoder works under wasm32: a layer made by the zstd CLI reads back to its diff_id.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn zstd_layer_reads() {
+    let blob = include_bytes!("../test_data/zstd/multi.tar.zst");
+    assert_eq!(Compression::detect(blob), Compression::Zstd);
+    let cs = read_layer(blob, &ReadLimits::DEFAULT).unwrap();
+    assert!(cs.entries.iter().any(|e| e.path == "/bin/busybox"));
+    let mut tar = Vec::new();
+    std::io::Read::read_to_end(
+        &mut strata_image::layer::decompressor(&blob[..], Compression::Zstd),
+        &mut tar,
+    )
+    .unwrap();
+    assert_eq!(
+        Digest::of(&tar).to_string(),
+        "sha256:d5463439b16c39433669e2b1de20910de9139f4e51021e984fa58c96ffda0706"
+    );
+}

@@ -8,7 +8,7 @@ use strata_image::archive::{
 use strata_image::image::{to_json, ContainerConfig, History, ImageConfig, RootFs};
 use strata_image::layer::{to_tar, Compression, ReadLimits};
 use strata_image::{
-    diff, Attrs, Changeset, Content, Entry, EntryKind, Error, Overlay, Timestamp, Tree,
+    diff, Attrs, Changeset, Content, Digest, Entry, EntryKind, Error, Overlay, Timestamp, Tree,
 };
 
 use crate::support::{attrs, busybox};
@@ -236,5 +236,95 @@ fn bad_archives_are_refused_naming_the_member() {
             read_archive(&full[..cut], &ReadLimits::DEFAULT).is_err(),
             "cut at {cut}"
         );
+    }
+}
+
+/// An image of one zstd layer (`test_data/zstd/layer.tar.zst`, made by the zstd CLI).
+fn zstd_image(tags: &[&str]) -> ArchiveImage {
+    let bytes = std::fs::read(crate::support::test_data("zstd/layer.tar.zst")).unwrap();
+    let diff_id: Digest = "sha256:d5463439b16c39433669e2b1de20910de9139f4e51021e984fa58c96ffda0706"
+        .parse()
+        .unwrap();
+    let config = ImageConfig {
+        architecture: "amd64".into(),
+        os: "linux".into(),
+        rootfs: RootFs {
+            diff_ids: vec![diff_id],
+            ..RootFs::default()
+        },
+        history: vec![History {
+            created_by: Some("ADD rootfs.tar.zst /".into()),
+            ..History::default()
+        }],
+        ..ImageConfig::default()
+    };
+    ArchiveImage {
+        config: to_json(&config).into(),
+        layers: vec![LayerBlob {
+            bytes: bytes.into(),
+            compression: Compression::Zstd,
+            diff_id,
+        }],
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// OCI archives keep a zstd layer as it is, with the `tar+zstd` media type, and read it back; saved as a
+/// docker-archive the layer is written uncompressed under its diff_id, and reads back with the same diff_id.
+#[test]
+fn zstd_layers_in_oci_and_docker_archives() {
+    let img = zstd_image(&["strata/zstd:latest"]);
+    let oci = write_oci_archive(std::slice::from_ref(&img)).unwrap();
+    let manifest = img.oci_manifest();
+    assert_eq!(
+        manifest.layers[0].media_type,
+        "application/vnd.oci.image.layer.v1.tar+zstd"
+    );
+    let back = read_archive(&oci, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back, vec![img.clone()]);
+    assert_eq!(back[0].layers[0].compression, Compression::Zstd);
+    let cs = back[0].layers[0].changeset(&ReadLimits::DEFAULT).unwrap();
+    assert!(cs.entries.iter().any(|e| e.path == "/bin/busybox"));
+
+    let docker = write_docker_archive(std::slice::from_ref(&img)).unwrap();
+    let back = read_archive(&docker, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back[0].id(), img.id());
+    assert_eq!(back[0].layers[0].compression, Compression::None);
+    assert_eq!(back[0].layers[0].diff_id, img.layers[0].diff_id);
+    assert_eq!(
+        back[0].layers[0].changeset(&ReadLimits::DEFAULT).unwrap(),
+        cs
+    );
+
+    // A docker-archive whose layer member is the zstd blob itself (as a containerd-backed `docker save`
+    // writes `blobs/sha256/<digest>` members) is read too.
+    let layer_name = format!("blobs/sha256/{}", img.layers[0].digest().hex());
+    let cfg_name = format!("blobs/sha256/{}", img.id().hex());
+    let manifest_json = format!(
+        r#"[{{"Config":"{cfg_name}","RepoTags":["strata/zstd:latest"],"Layers":["{layer_name}"]}}]"#
+    );
+    let archive = archive_of(&[
+        (cfg_name.as_str(), &img.config[..]),
+        (layer_name.as_str(), &img.layers[0].bytes[..]),
+        ("manifest.json", manifest_json.as_bytes()),
+    ]);
+    let back = read_archive(&archive, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back, vec![img.clone()]);
+
+    // A zstd layer that is not what the config's diff_id says is refused, naming the member.
+    let mut other = img.clone();
+    other.layers[0].bytes = std::fs::read(crate::support::test_data("zstd/bomb.tar.zst"))
+        .unwrap()
+        .into();
+    let bad = write_oci_archive(&[other]).unwrap();
+    refused(&bad, "blobs/sha256/", "is not the config's diff_id");
+    // A zstd bomb inside an archive stops at the limit.
+    let limits = ReadLimits {
+        max_expanded: 1 << 20,
+        ..ReadLimits::DEFAULT
+    };
+    match read_archive(&bad, &limits) {
+        Err(Error::Archive { reason, .. }) => assert!(reason.contains("limit"), "{reason}"),
+        other => panic!("bomb accepted: {other:?}"),
     }
 }

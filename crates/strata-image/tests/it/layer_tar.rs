@@ -1,7 +1,11 @@
 //! Layer tars: round trips, determinism, and bad input.
 
-use strata_image::layer::{gzip, read_layer, to_tar, write_layer, Compression, ReadLimits};
-use strata_image::{Attrs, Changeset, Content, Entry, EntryKind, Error, Timestamp};
+use std::io::Read;
+
+use strata_image::layer::{
+    decompressor, gzip, read_layer, to_tar, write_layer, Compression, ReadLimits,
+};
+use strata_image::{Attrs, Changeset, Content, Digest, Entry, EntryKind, Error, Timestamp};
 
 fn entry(path: &str, mode: u32, kind: EntryKind) -> Entry {
     Entry {
@@ -265,13 +269,105 @@ fn a_gzip_bomb_stops_at_the_limit() {
     assert!(read_layer(&gz, &limits).is_err());
 }
 
+fn fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(crate::support::test_data(rel)).unwrap()
+}
+
+/// The diff_id of `test_data/foreign/gnu.tar`, which the zstd fixtures hold.
+const GNU_TAR_DIFF_ID: &str =
+    "sha256:d5463439b16c39433669e2b1de20910de9139f4e51021e984fa58c96ffda0706";
+
+/// Layers compressed by the zstd CLI: one frame with a checksum, and three frames (one skippable) as
+/// parallel compressors write them. Both read as the tar they hold.
 #[test]
-fn zstd_is_recognized_and_refused_clearly() {
-    let blob = [0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0];
-    assert_eq!(Compression::detect(&blob), Compression::Zstd);
+fn zstd_layers_from_the_zstd_cli_read_like_their_tar() {
+    let tar = fixture("foreign/gnu.tar");
+    let want = read_layer(&tar, &ReadLimits::DEFAULT).unwrap();
+    for name in ["zstd/layer.tar.zst", "zstd/multi.tar.zst"] {
+        let blob = fixture(name);
+        assert_eq!(Compression::detect(&blob), Compression::Zstd, "{name}");
+        let mut plain = Vec::new();
+        decompressor(&blob[..], Compression::Zstd)
+            .read_to_end(&mut plain)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(Digest::of(&plain).to_string(), GNU_TAR_DIFF_ID, "{name}");
+        let got = read_layer(&blob, &ReadLimits::DEFAULT).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+/// 582 bytes that expand to 16 MiB: the expanded-size limit stops the decoder, naming the entry.
+#[test]
+fn a_zstd_bomb_stops_at_the_limit() {
+    let bomb = fixture("zstd/bomb.tar.zst");
+    let limits = ReadLimits {
+        max_expanded: 1 << 20,
+        ..ReadLimits::DEFAULT
+    };
+    match read_layer(&bomb, &limits) {
+        Err(Error::Archive { entry, reason }) => {
+            assert_eq!(entry, "zeros");
+            assert!(reason.contains("limit"), "{reason}");
+        }
+        other => panic!("bomb accepted: {other:?}"),
+    }
+    // Under the default limit it is just a 16 MiB layer.
+    let cs = read_layer(&bomb, &ReadLimits::DEFAULT).unwrap();
     assert!(
-        matches!(read_layer(&blob, &ReadLimits::DEFAULT), Err(Error::Archive { reason, .. }) if reason.contains("zstd"))
+        matches!(&cs.entries[..], [e] if matches!(&e.kind, EntryKind::File(c) if c.len() == 16 << 20))
     );
+}
+
+/// Cut, flipped, checksum-damaged and not-zstd-at-all streams are clear errors that say zstd, never panics.
+#[test]
+fn corrupt_and_truncated_zstd_streams_are_clear_errors() {
+    let blob = fixture("zstd/layer.tar.zst");
+    let full = read_layer(&blob, &ReadLimits::DEFAULT).unwrap();
+    let says_zstd = |res: Result<Changeset, Error>, what: &str| match res {
+        Err(Error::Archive { reason, .. }) => {
+            assert!(
+                reason.contains("zstd"),
+                "{what}: {reason:?} should say zstd"
+            )
+        }
+        other => panic!("{what}: accepted: {other:?}"),
+    };
+    for cut in (4..blob.len()).step_by(7) {
+        says_zstd(
+            read_layer(&blob[..cut], &ReadLimits::DEFAULT),
+            &format!("cut at {cut}"),
+        );
+    }
+    // The last 4 bytes are the content checksum (xxhash64, low 32 bits).
+    let mut bad_sum = blob.clone();
+    let last = bad_sum.len() - 1;
+    bad_sum[last] ^= 0xff;
+    says_zstd(read_layer(&bad_sum, &ReadLimits::DEFAULT), "bad checksum");
+    // The magic number and nothing valid after it.
+    says_zstd(
+        read_layer(
+            &[0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff, 0xff, 0xff],
+            &ReadLimits::DEFAULT,
+        ),
+        "garbage frame header",
+    );
+    // Garbage after a complete frame.
+    let mut trailing = blob.clone();
+    trailing.extend_from_slice(b"not a frame");
+    says_zstd(
+        read_layer(&trailing, &ReadLimits::DEFAULT),
+        "trailing garbage",
+    );
+    // Flipped bytes anywhere: an error or, by luck, the same layer; never a panic.
+    for i in 0..blob.len() {
+        let mut bad = blob.clone();
+        bad[i] ^= 0x5a;
+        let res = read_layer(&bad, &ReadLimits::DEFAULT);
+        assert!(
+            res.is_err() || res.as_ref().ok() == Some(&full),
+            "flip at {i}"
+        );
+    }
 }
 
 /// Tars made by GNU tar (GNU long names) and by GNU tar in PAX format, as `setup.sh` makes the oracle's base:
