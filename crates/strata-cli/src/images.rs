@@ -28,7 +28,7 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         input: Option<PathBuf>,
     },
-    /// Save images to a docker-archive or OCI archive.
+    /// Save images to a docker-archive or OCI archive (a repository name without a tag saves all its tags).
     Save {
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
@@ -36,7 +36,7 @@ pub enum Command {
         /// Archive format.
         #[arg(long, value_enum, default_value_t = ArchiveFormat::DockerArchive)]
         format: ArchiveFormat,
-        /// The images (tags or IDs).
+        /// The images: `name:tag`, an image ID, or a repository `name` (every tag of it).
         #[arg(required = true)]
         images: Vec<String>,
     },
@@ -122,11 +122,15 @@ fn now() -> (i64, u32) {
     )
 }
 
+/// Opens the store at `--root` (or the default place).
+pub fn open_store(root: Option<&Path>) -> Result<Store> {
+    let root = root_dir(root)?;
+    Store::open(&root).with_context(|| format!("opening the store {}", root.display()))
+}
+
 /// Runs an image verb.
 pub fn run(cmd: Command, root: Option<&Path>) -> Result<ExitCode> {
-    let root = root_dir(root)?;
-    let store =
-        Store::open(&root).with_context(|| format!("opening the store {}", root.display()))?;
+    let store = open_store(root)?;
     match cmd {
         Command::Load { input } => load(&store, input.as_deref()),
         Command::Save {
@@ -207,19 +211,26 @@ fn save(
     if output.is_none() && std::io::stdout().is_terminal() {
         bail!("cowardly refusing to save to a terminal; use the -o flag or redirect");
     }
-    let mut images: Vec<ArchiveImage> = Vec::new();
+    // Like `docker save`: `NAME` is every tag of the repository, `NAME:TAG` one tag, an ID the untagged
+    // image; an image named twice is saved once with all the tags it was named by.
+    let mut picked: Vec<(strata_native::ImageRecord, Vec<String>)> = Vec::new();
     for r in refs {
-        let img = store.archive_image(r)?;
-        match images.iter_mut().find(|i| i.id() == img.id()) {
-            Some(same) => {
-                for t in img.tags {
-                    if !same.tags.contains(&t) {
-                        same.tags.push(t);
+        for (rec, tags) in store.save_set(r)? {
+            match picked.iter_mut().find(|(p, _)| p.id == rec.id) {
+                Some((_, have)) => {
+                    for t in tags {
+                        if !have.contains(&t) {
+                            have.push(t);
+                        }
                     }
                 }
+                None => picked.push((rec, tags)),
             }
-            None => images.push(img),
         }
+    }
+    let mut images: Vec<ArchiveImage> = Vec::new();
+    for (rec, tags) in picked {
+        images.push(store.archive_image_of(&rec, tags)?);
     }
     let bytes = match format {
         ArchiveFormat::DockerArchive => write_docker_archive(&images)?,

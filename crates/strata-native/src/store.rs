@@ -393,13 +393,44 @@ impl Store {
         })
     }
 
+    /// The images a `save` argument names, with the tags each is saved under, as `docker save` reads its
+    /// arguments: a repository name without a tag (`busybox`) is every tag of that repository (one entry per
+    /// image, all its tags of the repository listed); `name:tag` is that tag; an image ID is the image,
+    /// untagged. A name-only argument that no repository has falls back to an ID (prefix), as docker's does.
+    pub fn save_set(&self, reference: &str) -> Result<Vec<(ImageRecord, Vec<String>)>> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        if let Some(found) = find_repository(&index, reference) {
+            return Ok(found);
+        }
+        let (pos, how) = find(&index, reference)?;
+        let tags = match how {
+            Match::Tag(t) => vec![t],
+            Match::Id => Vec::new(),
+        };
+        Ok(vec![(index.images[pos].clone(), tags)])
+    }
+
     /// An image with its layer blobs, ready to be written as an archive. Named by a tag, it carries that
-    /// tag; named by ID, none (as `docker save` does).
+    /// tag; named by ID, none (as `docker save` does). See [`Store::save_set`] for a repository name.
     pub fn archive_image(&self, reference: &str) -> Result<ArchiveImage> {
         let _lock = self.lock(false)?;
         let index = self.read_index()?;
         let (pos, how) = find(&index, reference)?;
-        let img = self.stored(&index.images[pos])?;
+        let tags = match how {
+            Match::Tag(t) => vec![t],
+            Match::Id => Vec::new(),
+        };
+        self.archive_image_of(&index.images[pos], tags)
+    }
+
+    /// The image a record names with its layer blobs (read into memory) and the given tags.
+    pub fn archive_image_of(
+        &self,
+        record: &ImageRecord,
+        tags: Vec<String>,
+    ) -> Result<ArchiveImage> {
+        let img = self.stored(record)?;
         let diff_ids = &img.config.rootfs.diff_ids;
         if diff_ids.len() != img.manifest.layers.len() {
             return Err(Error::Corrupt {
@@ -419,10 +450,7 @@ impl Store {
         Ok(ArchiveImage {
             config: img.config_json.into(),
             layers,
-            tags: match how {
-                Match::Tag(t) => vec![t],
-                Match::Id => Vec::new(),
-            },
+            tags,
         })
     }
 
@@ -542,6 +570,46 @@ impl Store {
         }
         Ok(n)
     }
+}
+
+/// The images with tags in the repository `name` (a reference without a tag or digest), each with those
+/// tags sorted, ordered by their first tag; `None` if `name` has a tag or no tag of the store is in that
+/// repository. An exact repository match wins over a familiar one (`busybox` for
+/// `docker.io/library/busybox`), as in [`find`].
+fn find_repository(index: &Index, name: &str) -> Option<Vec<(ImageRecord, Vec<String>)>> {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    if last.contains(':') || name.contains('@') {
+        return None;
+    }
+    // `normalize_reference` adds `:latest`; the repository is what precedes it.
+    let repo = normalize_reference(name).ok()?;
+    let repo = repo.strip_suffix(":latest")?;
+    let repo_of = |t: &str| t.rsplit_once(':').map_or(t, |(r, _)| r).to_string();
+    let collect = |matches: &dyn Fn(&str) -> bool| {
+        let mut out: Vec<(ImageRecord, Vec<String>)> = index
+            .images
+            .iter()
+            .filter_map(|r| {
+                let mut tags: Vec<String> = r
+                    .tags
+                    .iter()
+                    .filter(|t| matches(&repo_of(t)))
+                    .cloned()
+                    .collect();
+                tags.sort();
+                (!tags.is_empty()).then(|| (r.clone(), tags))
+            })
+            .collect();
+        out.sort_by(|a, b| a.1[0].cmp(&b.1[0]));
+        out
+    };
+    let exact = collect(&|r| r == repo);
+    if !exact.is_empty() {
+        return Some(exact);
+    }
+    let familiar_repo = familiar(repo);
+    let loose = collect(&|r| familiar(r) == familiar_repo);
+    (!loose.is_empty()).then_some(loose)
 }
 
 /// Finds the image a reference names (see [`Store::resolve`]).

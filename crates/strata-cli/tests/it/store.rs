@@ -424,3 +424,125 @@ fn bad_archives_name_the_entry_and_leave_the_store_intact() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope.tar"), "{}", stderr(&out));
 }
+
+/// A regular member of a tar, as text.
+fn member(archive: &[u8], name: &str) -> String {
+    let mut ar = tar::Archive::new(archive);
+    for e in ar.entries().unwrap() {
+        let mut e = e.unwrap();
+        if e.path().unwrap().to_str() == Some(name) {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).unwrap();
+            return s;
+        }
+    }
+    panic!("no member {name}");
+}
+
+/// `save NAME` saves every tag of the repository, as `docker save busybox` does (checked against docker
+/// 20.10: one manifest.json item per image, `RepoTags` listing each of its tags in that repository, other
+/// repositories' tags left out); `save NAME:TAG` one tag; `save ID` the image untagged (`"RepoTags":null`).
+#[test]
+fn save_a_repository_saves_all_its_tags() {
+    let tmp = TempDir::new("save-repo");
+    let root = tmp.path("root");
+    let one = sample_image(
+        "one\n",
+        &[],
+        &["multi:a", "multi:b", "other:x"],
+        Compression::None,
+    );
+    let two = sample_image("two\n", &[], &["multi:c"], Compression::Gzip);
+    let three = sample_image("three\n", &[], &["other:latest"], Compression::None);
+    let input = tmp.path("in.tar");
+    std::fs::write(
+        &input,
+        write_docker_archive(&[one.clone(), two.clone(), three]).unwrap(),
+    )
+    .unwrap();
+    ok(strata_at(&root, &["load", "-i", input.to_str().unwrap()]));
+
+    let save = |args: &[&str]| -> Vec<u8> {
+        let out = tmp.path("out.tar");
+        let mut all = vec!["save", "-o", out.to_str().unwrap()];
+        all.extend_from_slice(args);
+        ok(strata_at(&root, &all));
+        std::fs::read(&out).unwrap()
+    };
+    let manifest = |archive: &[u8]| -> serde_json::Value {
+        serde_json::from_str(&member(archive, "manifest.json")).unwrap()
+    };
+
+    let all = save(&["multi"]);
+    let m = manifest(&all);
+    let items: Vec<(String, serde_json::Value)> = m
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["Config"].as_str().unwrap().to_string(),
+                i["RepoTags"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            (
+                format!("{}.json", one.id().hex()),
+                serde_json::json!(["multi:a", "multi:b"])
+            ),
+            (
+                format!("{}.json", two.id().hex()),
+                serde_json::json!(["multi:c"])
+            ),
+        ]
+    );
+    // The archive loads into a fresh store with all three tags.
+    let fresh = tmp.path("fresh");
+    let saved = tmp.path("all.tar");
+    std::fs::write(&saved, &all).unwrap();
+    let out = ok(strata_at(&fresh, &["load", "-i", saved.to_str().unwrap()]));
+    assert_eq!(
+        stdout(&out),
+        "Loaded image: multi:a\nLoaded image: multi:b\nLoaded image: multi:c\n"
+    );
+
+    // One tag; the same image by two tags; by ID, untagged.
+    assert_eq!(
+        manifest(&save(&["multi:b"]))[0]["RepoTags"],
+        serde_json::json!(["multi:b"])
+    );
+    assert_eq!(
+        manifest(&save(&["multi:b", "other:x"]))[0]["RepoTags"],
+        serde_json::json!(["multi:b", "other:x"])
+    );
+    let by_id = manifest(&save(&[&one.id().hex()[..12]]));
+    assert_eq!(by_id.as_array().unwrap().len(), 1);
+    assert_eq!(by_id[0]["RepoTags"], serde_json::Value::Null);
+    assert!(member(&save(&[&one.id().hex()[..12]]), "manifest.json").contains("\"RepoTags\":null"));
+
+    // The OCI form names each tag in index.json.
+    let oci = save(&["--format", "oci-archive", "multi"]);
+    let index: serde_json::Value = serde_json::from_str(&member(&oci, "index.json")).unwrap();
+    let names: Vec<&str> = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["annotations"]["io.containerd.image.name"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(names, ["multi:a", "multi:b", "multi:c"]);
+
+    // A repository with no tags here is an error, not an empty archive.
+    let out = strata_at(
+        &root,
+        &["save", "-o", tmp.path("x.tar").to_str().unwrap(), "nothing"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nothing"), "{}", stderr(&out));
+}
