@@ -11,3 +11,15 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
     });
     127
 }
+
+/// One `/var/lib/dpkg/status` stanza.
+pub(crate) fn dpkg_stanza(name: &str, version: &str, size_kb: u64, priority: &str) -> String {
+    format!(
+        "Package: {name}\nStatus: install ok installed\nPriority: {priority}\nInstalled-Size: {size_kb}\nArchitecture: amd64\nVersion: {version}\n\n"
+    )
+}
+
+/// One `/lib/apk/db/installed` stanza.
+pub(crate) fn apk_stanza(name: &str, version: &str, size_kb: u64) -> String {
+    format!("P:{name}\nV:{version}\nA:x86_64\nI:{}\n\n", size_kb * 1024)
+}
