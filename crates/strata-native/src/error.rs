@@ -50,6 +50,9 @@ pub enum Error {
         /// Why it is invalid.
         reason: &'static str,
     },
+    /// A container that does not exist, or a name already taken (docker's wording).
+    #[error("{0}")]
+    Container(String),
     /// Removing an image by ID while several tags still name it.
     #[error("unable to delete {id} (must be forced): image is referenced by {}", tags.join(", "))]
     Conflict {

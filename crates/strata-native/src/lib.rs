@@ -9,8 +9,10 @@
 //! This crate is Linux-only in spirit but compiles on any host; it never runs in the browser and must not
 //! know about it. Clocks are not read here: callers pass the time in.
 
+mod containers;
 mod error;
 mod store;
 
+pub use containers::{ContainerRecord, Containers};
 pub use error::{Error, Result};
 pub use store::{normalize_reference, ImageRecord, Loaded, Removed, Store, StoredImage};
