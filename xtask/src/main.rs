@@ -221,6 +221,7 @@ fn bench(args: &[String]) -> Result<()> {
     for (package, bench) in [
         ("strata-dockerfile", "parse"),
         ("strata-image", "layer"),
+        ("strata-image", "diff"),
         ("strata-image", "vs_tar"),
     ] {
         let mut c = cmd(&root, "cargo");
