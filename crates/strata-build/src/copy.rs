@@ -147,7 +147,12 @@ pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
         };
         let mode = op.chmod.map(|c| c.apply(0o644)).unwrap_or(0o644);
         let attrs = Attrs::new(mode, owner.0, owner.1, op.now);
-        put(fs, &target, attrs, NodeKind::File(Content::from(body.as_bytes())))?;
+        put(
+            fs,
+            &target,
+            attrs,
+            NodeKind::File(Content::from(body.as_bytes())),
+        )?;
     }
     Ok(())
 }
@@ -318,7 +323,8 @@ fn extract(fs: &mut Overlay, archive: &strata_image::Changeset, dest: &str) -> R
         match &e.kind {
             EntryKind::Dir => match fs.lstat(&target) {
                 Ok(st) if st.is_dir() => {
-                    fs.set_mode(&target, e.attrs.mode).map_err(|e| e.to_string())?;
+                    fs.set_mode(&target, e.attrs.mode)
+                        .map_err(|e| e.to_string())?;
                     fs.set_owner(&target, e.attrs.uid, e.attrs.gid)
                         .map_err(|e| e.to_string())?;
                     fs.set_mtime(&target, e.attrs.mtime)
@@ -328,7 +334,8 @@ fn extract(fs: &mut Overlay, archive: &strata_image::Changeset, dest: &str) -> R
                     if let Some(parent) = parent_of(&target) {
                         mkdir_p(fs, parent, (0, 0), e.attrs.mtime)?;
                     }
-                    fs.mkdir(&target, e.attrs.clone()).map_err(|e| e.to_string())?
+                    fs.mkdir(&target, e.attrs.clone())
+                        .map_err(|e| e.to_string())?
                 }
             },
             EntryKind::File(c) => put(fs, &target, e.attrs.clone(), NodeKind::File(c.clone()))?,

@@ -9,7 +9,9 @@ use strata_dockerfile::instructions::{
 };
 use strata_dockerfile::shell::Lexer;
 use strata_dockerfile::{Diagnostic, Span};
-use strata_image::image::{ContainerConfig, EmptyObject, Healthcheck, History, ImageConfig, RootFs};
+use strata_image::image::{
+    ContainerConfig, EmptyObject, Healthcheck, History, ImageConfig, RootFs,
+};
 use strata_image::{Attrs, Digest, NodeKind, Overlay, Timestamp, Tree};
 
 use crate::backend::{Backend, BaseImage, Context, RunRequest, Store};
@@ -98,7 +100,7 @@ pub struct BuildOutput {
 #[derive(Debug, Clone)]
 pub struct BuildFailure {
     /// What went wrong.
-    pub error: BuildError,
+    pub error: Box<BuildError>,
     /// The steps up to and including the failing one.
     pub steps: Vec<Step>,
 }
@@ -130,7 +132,7 @@ pub fn build(
             warnings,
         }),
         Err(error) => Err(BuildFailure {
-            error,
+            error: Box::new(error),
             steps: b.steps,
         }),
     }
@@ -177,7 +179,9 @@ struct State {
 
 impl State {
     fn cc(&mut self) -> &mut ContainerConfig {
-        self.config.config.get_or_insert_with(ContainerConfig::default)
+        self.config
+            .config
+            .get_or_insert_with(ContainerConfig::default)
     }
 
     fn env(&self) -> Vec<String> {
@@ -264,7 +268,13 @@ impl State {
             .collect()
     }
 
-    fn push_history(&mut self, created: &str, created_by: String, empty: bool, style: HistoryStyle) {
+    fn push_history(
+        &mut self,
+        created: &str,
+        created_by: String,
+        empty: bool,
+        style: HistoryStyle,
+    ) {
         self.config.history.push(History {
             created: Some(created.to_owned()),
             created_by: Some(created_by),
@@ -309,7 +319,9 @@ impl<'r> Builder<'_, 'r> {
                 .stages
                 .iter()
                 .rposition(|s| s.name.as_deref() == Some(t.to_lowercase().as_str()))
-                .ok_or_else(|| BuildError::new(format!("target stage \"{t}\" could not be found")))?,
+                .ok_or_else(|| {
+                    BuildError::new(format!("target stage \"{t}\" could not be found"))
+                })?,
             None => lowered.stages.len().saturating_sub(1),
         };
         let meta = self.meta_args(&lowered.meta_args)?;
@@ -645,7 +657,12 @@ impl<'r> Builder<'_, 'r> {
                 }
                 let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let body = format!("ENV {}", text.join(" "));
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, env.span);
             }
             Command::Label(label) => {
@@ -667,7 +684,12 @@ impl<'r> Builder<'_, 'r> {
                     text.push(format!("{k}={v}"));
                 }
                 let body = format!("LABEL {}", text.join(" "));
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, label.span);
             }
             Command::Arg(arg) => {
@@ -677,8 +699,8 @@ impl<'r> Builder<'_, 'r> {
                         Some(raw) => Some(self.expand(st, raw, d.span)?),
                         None => None,
                     };
-                    let inherited = lowered_meta_value(&self.meta_values(lowered), &d.key)
-                        .or_else(|| {
+                    let inherited =
+                        lowered_meta_value(&self.meta_values(lowered), &d.key).or_else(|| {
                             st.args
                                 .iter()
                                 .find(|(k, _)| k == &d.key)
@@ -695,7 +717,12 @@ impl<'r> Builder<'_, 'r> {
                     });
                 }
                 let body = format!("ARG {}", text.join(" "));
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, arg.span);
             }
             Command::Cmd(c) => {
@@ -770,7 +797,10 @@ impl<'r> Builder<'_, 'r> {
                 for w in &v.volumes {
                     let p = self.expand(st, &w.text, w.span)?;
                     if p.is_empty() {
-                        return Err(BuildError::at(w.span, "VOLUME specified can not be an empty string"));
+                        return Err(BuildError::at(
+                            w.span,
+                            "VOLUME specified can not be an empty string",
+                        ));
                     }
                     vols.push(p);
                 }
@@ -781,28 +811,48 @@ impl<'r> Builder<'_, 'r> {
                 }
                 cc.volumes = Some(Some(map));
                 let body = format!("VOLUME {}", history::go_list(&vols));
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, v.span);
             }
             Command::User(u) => {
                 let user = self.expand(st, &u.user.text, u.user.span)?;
                 st.cc().user = Some(user.clone());
                 let body = format!("USER {user}");
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, u.span);
             }
             Command::StopSignal(s) => {
                 let sig = self.expand(st, &s.signal.text, s.signal.span)?;
                 st.cc().stop_signal = Some(sig.clone());
                 let body = format!("STOPSIGNAL {sig}");
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, s.span);
             }
             Command::Maintainer(m) => {
                 let name = m.name.text.to_string();
                 st.config.author = Some(name.clone());
                 let body = format!("MAINTAINER {name}");
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, m.span);
             }
             Command::Shell(s) => {
@@ -827,7 +877,9 @@ impl<'r> Builder<'_, 'r> {
                     },
                     HealthTest::Cmd(c) => {
                         let test = match c {
-                            ShellOrExec::Shell(w) => vec!["CMD-SHELL".to_owned(), w.text.to_string()],
+                            ShellOrExec::Shell(w) => {
+                                vec!["CMD-SHELL".to_owned(), w.text.to_string()]
+                            }
                             ShellOrExec::Exec(ws) => std::iter::once("CMD".to_owned())
                                 .chain(ws.iter().map(|w| w.text.to_string()))
                                 .collect(),
@@ -839,7 +891,6 @@ impl<'r> Builder<'_, 'r> {
                             start_period: h.start_period.map(|d| d.as_nanos() as i64),
                             start_interval: h.start_interval.map(|d| d.as_nanos() as i64),
                             retries: h.retries.map(i64::from),
-                            ..Healthcheck::default()
                         }
                     }
                 };
@@ -853,14 +904,24 @@ impl<'r> Builder<'_, 'r> {
                     hc.retries.unwrap_or(0)
                 );
                 st.cc().healthcheck = Some(hc);
-                st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                st.push_history(
+                    &created,
+                    history::metadata(&body, &shell, style),
+                    true,
+                    style,
+                );
                 self.metadata_step(st, source_text, h.span);
             }
             Command::OnBuild(o) => {
                 onbuild.push(o.trigger.clone());
                 if style == HistoryStyle::Classic {
                     let body = format!("ONBUILD {}", o.trigger);
-                    st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                    st.push_history(
+                        &created,
+                        history::metadata(&body, &shell, style),
+                        true,
+                        style,
+                    );
                 }
                 self.metadata_step(st, source_text, o.span);
             }
@@ -874,7 +935,12 @@ impl<'r> Builder<'_, 'r> {
                 st.cc().working_dir = Some(dir.clone());
                 let body = format!("WORKDIR {dir}");
                 if dir == "/" {
-                    st.push_history(&created, history::metadata(&body, &shell, style), true, style);
+                    st.push_history(
+                        &created,
+                        history::metadata(&body, &shell, style),
+                        true,
+                        style,
+                    );
                     self.metadata_step(st, source_text, w.span);
                     return Ok(());
                 }
@@ -892,9 +958,13 @@ impl<'r> Builder<'_, 'r> {
                 };
                 self.fs_step(st, source_text, w.span, inputs, by, "WORKDIR", |fs, _b| {
                     if !fs.stat(&dir).map(|s| s.is_dir()).unwrap_or(false) {
-                        fs.mkdir_all(&dir, Attrs::new(0o755, uid, gid, now)).map_err(|e| {
-                            (format!("failed to create WORKDIR {dir}: {e}"), StepRun::default())
-                        })?;
+                        fs.mkdir_all(&dir, Attrs::new(0o755, uid, gid, now))
+                            .map_err(|e| {
+                                (
+                                    format!("failed to create WORKDIR {dir}: {e}"),
+                                    StepRun::default(),
+                                )
+                            })?;
                     }
                     Ok(StepRun::default())
                 })?;
@@ -904,7 +974,10 @@ impl<'r> Builder<'_, 'r> {
                 let args = st.args_in_effect();
                 let mut env = st.env();
                 for (k, v) in &args {
-                    if !env.iter().any(|e| e.split_once('=').map(|(ek, _)| ek) == Some(k)) {
+                    if !env
+                        .iter()
+                        .any(|e| e.split_once('=').map(|(ek, _)| ek) == Some(k))
+                    {
                         env.push(format!("{k}={v}"));
                     }
                 }
@@ -929,7 +1002,11 @@ impl<'r> Builder<'_, 'r> {
                     now: self.req.now,
                 };
                 let shown = format!("/bin/sh -c {}", argv.last().cloned().unwrap_or_default());
-                let shown = if r.cmd.is_shell() { shown } else { argv.join(" ") };
+                let shown = if r.cmd.is_shell() {
+                    shown
+                } else {
+                    argv.join(" ")
+                };
                 self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
                     let stubs = mount_stubs(fs, req.now);
                     // BuildKit runs in the working directory, creating it if needed.
@@ -988,7 +1065,10 @@ impl<'r> Builder<'_, 'r> {
                             let img = self.store.image(&w.text).ok_or_else(|| {
                                 BuildError::at(
                                     w.span,
-                                    format!("failed to resolve source metadata for {}: not found", w.text),
+                                    format!(
+                                        "failed to resolve source metadata for {}: not found",
+                                        w.text
+                                    ),
                                 )
                             })?;
                             self.open_base(&img)?.2
@@ -997,7 +1077,8 @@ impl<'r> Builder<'_, 'r> {
                     (None, None) => Arc::new(self.req.context.tree().clone()),
                 };
                 let is_context = c.from.is_none();
-                let sources: Vec<String> = c.files.sources.iter().map(|w| w.text.to_string()).collect();
+                let sources: Vec<String> =
+                    c.files.sources.iter().map(|w| w.text.to_string()).collect();
                 let contents: Vec<(String, String)> = c
                     .files
                     .contents
@@ -1018,7 +1099,17 @@ impl<'r> Builder<'_, 'r> {
                     .as_ref()
                     .map(|w| Chmod::parse(&w.text).map_err(|m| BuildError::at(w.span, m)))
                     .transpose()?;
-                let by = copy_history("COPY", &c.files.sources, &c.files.contents, &c.files.dest.text, c.chown.as_ref().map(|w| w.text.to_string()), c.chmod.as_ref().map(|w| w.text.to_string()), c.parents, style, &shell);
+                let by = copy_history(
+                    "COPY",
+                    &c.files.sources,
+                    &c.files.contents,
+                    &c.files.dest.text,
+                    c.chown.as_ref().map(|w| w.text.to_string()),
+                    c.chmod.as_ref().map(|w| w.text.to_string()),
+                    c.parents,
+                    style,
+                    &shell,
+                );
                 self.copy_step(
                     st,
                     source_text,
@@ -1049,7 +1140,10 @@ impl<'r> Builder<'_, 'r> {
                     a.expand(&mut f)?
                 };
                 for w in &a.files.sources {
-                    if w.text.starts_with("http://") || w.text.starts_with("https://") || w.text.starts_with("git@") {
+                    if w.text.starts_with("http://")
+                        || w.text.starts_with("https://")
+                        || w.text.starts_with("git@")
+                    {
                         return Err(BuildError::at(
                             w.span,
                             format!("ADD {}: the simulator has no network, so remote sources cannot be fetched", w.text),
@@ -1057,7 +1151,8 @@ impl<'r> Builder<'_, 'r> {
                         .with_help("put the file in the build context and ADD or COPY it from there"));
                     }
                 }
-                let sources: Vec<String> = a.files.sources.iter().map(|w| w.text.to_string()).collect();
+                let sources: Vec<String> =
+                    a.files.sources.iter().map(|w| w.text.to_string()).collect();
                 let contents: Vec<(String, String)> = a
                     .files
                     .contents
@@ -1078,7 +1173,17 @@ impl<'r> Builder<'_, 'r> {
                     .as_ref()
                     .map(|w| Chmod::parse(&w.text).map_err(|m| BuildError::at(w.span, m)))
                     .transpose()?;
-                let by = copy_history("ADD", &a.files.sources, &a.files.contents, &a.files.dest.text, a.chown.as_ref().map(|w| w.text.to_string()), a.chmod.as_ref().map(|w| w.text.to_string()), false, style, &shell);
+                let by = copy_history(
+                    "ADD",
+                    &a.files.sources,
+                    &a.files.contents,
+                    &a.files.dest.text,
+                    a.chown.as_ref().map(|w| w.text.to_string()),
+                    a.chmod.as_ref().map(|w| w.text.to_string()),
+                    false,
+                    style,
+                    &shell,
+                );
                 self.copy_step(
                     st,
                     source_text,
@@ -1168,13 +1273,23 @@ impl<'r> Builder<'_, 'r> {
             .map_err(|e| BuildError::at(span, format!("unable to find user {user}: {e}")))
     }
 
-    fn chown(&self, st: &State, spec: Option<String>, span: Span) -> Result<Option<(u32, u32)>, BuildError> {
+    fn chown(
+        &self,
+        st: &State,
+        spec: Option<String>,
+        span: Span,
+    ) -> Result<Option<(u32, u32)>, BuildError> {
         let Some(spec) = spec else { return Ok(None) };
         let passwd = read_text(&st.tree, "/etc/passwd");
         let group = read_text(&st.tree, "/etc/group");
         users::lookup_chown(&spec, passwd.as_deref(), group.as_deref())
             .map(Some)
-            .map_err(|e| BuildError::at(span, format!("unable to convert uid/gid chown string to host mapping: {e}")))
+            .map_err(|e| {
+                BuildError::at(
+                    span,
+                    format!("unable to convert uid/gid chown string to host mapping: {e}"),
+                )
+            })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1188,7 +1303,11 @@ impl<'r> Builder<'_, 'r> {
         args: CopyArgs,
     ) -> Result<(), BuildError> {
         let workdir = st.workdir();
-        let ignore = if args.is_context { self.ignore.clone() } else { None };
+        let ignore = if args.is_context {
+            self.ignore.clone()
+        } else {
+            None
+        };
         let now = self.req.now;
         let op = CopyOp {
             sources: &args.sources,
@@ -1299,7 +1418,8 @@ impl<'r> Builder<'_, 'r> {
                 match f(&mut fs, self.backend) {
                     Ok(run) => {
                         let changeset = Arc::new(fs.changeset());
-                        let layer = Layer::new(changeset.clone()).map_err(|e| BuildError::at(span, e.message))?;
+                        let layer = Layer::new(changeset.clone())
+                            .map_err(|e| BuildError::at(span, e.message))?;
                         let tree = if changeset.is_empty() {
                             st.tree.clone()
                         } else {
@@ -1356,7 +1476,6 @@ struct StepRun {
 
 /// A failed step's message and whatever it printed.
 type StepFail = (String, StepRun);
-
 
 struct CopyArgs {
     sources: Vec<String>,
@@ -1443,7 +1562,10 @@ fn needed_stages(lowered: &Lowered, target: usize) -> Vec<usize> {
 fn run_argv(r: &instructions::Run, shell: &[String]) -> Vec<String> {
     if let (ShellOrExec::Shell(w), [only]) = (&r.cmd, r.heredocs.as_slice()) {
         let cmd = w.text.trim();
-        if cmd == format!("<<{}", only.name) || cmd == format!("<<-{}", only.name) || cmd.starts_with("<<") && cmd.split_whitespace().count() == 1 {
+        if cmd == format!("<<{}", only.name)
+            || cmd == format!("<<-{}", only.name)
+            || cmd.starts_with("<<") && cmd.split_whitespace().count() == 1
+        {
             let mut v = shell.to_vec();
             v.push(only.body().into_owned());
             return v;
@@ -1483,7 +1605,11 @@ fn mount_stubs(fs: &mut Overlay, now: Timestamp) -> Vec<String> {
                 let _ = fs.mkdir("/etc", dir.clone());
             }
             if fs
-                .create(f, Attrs::new(0o644, 0, 0, now), NodeKind::File(Default::default()))
+                .create(
+                    f,
+                    Attrs::new(0o644, 0, 0, now),
+                    NodeKind::File(Default::default()),
+                )
                 .is_ok()
             {
                 created.push(f.to_owned());

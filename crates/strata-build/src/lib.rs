@@ -17,9 +17,8 @@ pub mod users;
 
 pub mod backend;
 pub mod cache;
-// Engine modules wait for users/pattern/dockerignore (being written):
-// mod copy;
-// pub mod engine;
+pub(crate) mod copy;
+pub mod engine;
 mod error;
 pub mod history;
 pub mod image;
@@ -27,7 +26,7 @@ pub mod time;
 
 pub use backend::{Backend, BaseImage, Context, RunOutput, RunRequest, Store};
 pub use cache::Cache;
-// pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
+pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
 pub use error::BuildError;
 pub use history::HistoryStyle;
 pub use image::{BuiltImage, Layer};

@@ -1,0 +1,418 @@
+//! The engine against OBSERVED.md's facts, with a tiny backend that only understands `echo TEXT > FILE`
+//! and `true` (the simulator is tested in strata-sim and against the oracle in tests/fidelity).
+
+use std::sync::Arc;
+
+use strata_build::engine::{BuildRequest, CacheStatus};
+use strata_build::{
+    build, Backend, BaseImage, BuildOutput, Cache, HistoryStyle, RunOutput, RunRequest, Store,
+};
+use strata_image::image::{ContainerConfig, ImageConfig, RootFs};
+use strata_image::{Attrs, Content, NodeKind, Overlay, Timestamp, Tree};
+
+struct EchoBackend {
+    runs: Vec<RunRequest>,
+}
+
+impl Backend for EchoBackend {
+    fn name(&self) -> &'static str {
+        "echo"
+    }
+
+    fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput {
+        self.runs.push(req.clone());
+        let script = req.argv.last().cloned().unwrap_or_default();
+        if let Some((text, path)) = script
+            .strip_prefix("echo ")
+            .and_then(|r| r.split_once(" > "))
+        {
+            let content = Content::from(format!("{text}\n").as_bytes());
+            let attrs = Attrs::new(0o644, req.uid, req.gid, req.now);
+            if fs.write(path.trim(), content, attrs, req.now).is_err() {
+                return RunOutput {
+                    exit_code: 1,
+                    ..RunOutput::default()
+                };
+            }
+        } else if let Some(code) = script.strip_prefix("exit ") {
+            return RunOutput {
+                exit_code: code.trim().parse().unwrap_or(1),
+                ..RunOutput::default()
+            };
+        }
+        RunOutput::default()
+    }
+}
+
+struct OneImage;
+
+fn base_tree() -> Tree {
+    let t0 = Timestamp::from_secs(0);
+    let mut t = Tree::new();
+    for d in ["/bin", "/etc", "/tmp", "/dev", "/proc", "/sys"] {
+        t.mkdir(d, Attrs::new(0o755, 0, 0, t0)).unwrap();
+    }
+    t.create(
+        "/etc/passwd",
+        Attrs::new(0o644, 0, 0, t0),
+        NodeKind::File(Content::from(
+            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n"
+                .as_bytes(),
+        )),
+    )
+    .unwrap();
+    t.create(
+        "/etc/group",
+        Attrs::new(0o644, 0, 0, t0),
+        NodeKind::File(Content::from("root:x:0:\nnogroup:x:65534:\n".as_bytes())),
+    )
+    .unwrap();
+    for f in ["/etc/hosts", "/etc/resolv.conf"] {
+        t.create(
+            f,
+            Attrs::new(0o644, 0, 0, t0),
+            NodeKind::File(Content::empty()),
+        )
+        .unwrap();
+    }
+    t
+}
+
+impl Store for OneImage {
+    fn image(&self, reference: &str) -> Option<BaseImage> {
+        if reference != "base" {
+            return None;
+        }
+        let layer = strata_image::diff(&Tree::new(), &base_tree());
+        let diff_id = strata_image::layer::diff_id(&layer).ok()?;
+        Some(BaseImage {
+            reference: "base:latest".to_owned(),
+            config: ImageConfig {
+                architecture: "amd64".to_owned(),
+                os: "linux".to_owned(),
+                config: Some(ContainerConfig {
+                    env: Some(Some(vec![
+                        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+                            .to_owned(),
+                    ])),
+                    cmd: Some(Some(vec!["sh".to_owned()])),
+                    ..ContainerConfig::default()
+                }),
+                rootfs: RootFs {
+                    kind: "layers".to_owned(),
+                    diff_ids: vec![diff_id],
+                },
+                ..ImageConfig::default()
+            },
+            layers: vec![Arc::new(layer)],
+            modelled: false,
+        })
+    }
+}
+
+fn context(files: &[(&str, &str, u32)]) -> Tree {
+    let mut t = Tree::new();
+    for (path, body, mode) in files {
+        t.mkdir_all(
+            path.rsplit_once('/')
+                .map(|(d, _)| d)
+                .filter(|d| !d.is_empty())
+                .unwrap_or("/"),
+            Attrs::new(0o755, 0, 0, Timestamp::from_secs(1_700_000_000)),
+        )
+        .unwrap();
+        t.create(
+            path,
+            Attrs::new(*mode, 1000, 1000, Timestamp::from_secs(1_700_000_000)),
+            NodeKind::File(Content::from(body.as_bytes())),
+        )
+        .unwrap();
+    }
+    t
+}
+
+fn run_build(df: &str, ctx: &Tree, args: &[(&str, &str)], cache: &mut Cache) -> BuildOutput {
+    let req = BuildRequest {
+        dockerfile: df,
+        context: ctx,
+        dockerignore: None,
+        build_args: args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    match build(&req, &mut backend, &OneImage, cache) {
+        Ok(out) => out,
+        Err(f) => panic!("build failed: {}", f.error.message),
+    }
+}
+
+fn history(out: &BuildOutput) -> Vec<(String, bool)> {
+    out.image
+        .config
+        .history
+        .iter()
+        .map(|h| (h.created_by.clone().unwrap_or_default(), h.empty_layer))
+        .collect()
+}
+
+fn cfg(out: &BuildOutput) -> ContainerConfig {
+    out.image.config.config.clone().unwrap_or_default()
+}
+
+#[test]
+fn three_cmds_only_the_last_counts_b3() {
+    let df = "FROM base\nCMD [\"echo\",\"first\"]\nCMD echo second\nCMD [\"sh\",\"-c\",\"cat /proc/1/cmdline | tr '\\\\0' ' '; echo\"]\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let c = cfg(&out);
+    assert_eq!(
+        c.cmd,
+        Some(Some(vec![
+            "sh".to_owned(),
+            "-c".to_owned(),
+            "cat /proc/1/cmdline | tr '\\0' ' '; echo".to_owned()
+        ]))
+    );
+    assert_eq!(c.entrypoint, None);
+    let h = history(&out);
+    assert_eq!(h[0], (r#"CMD ["echo" "first"]"#.to_owned(), true));
+    assert_eq!(
+        h[1],
+        (r#"CMD ["/bin/sh" "-c" "echo second"]"#.to_owned(), true)
+    );
+}
+
+#[test]
+fn entrypoint_resets_an_inherited_cmd_but_not_one_set_in_the_stage() {
+    let df = "FROM base\nENTRYPOINT [\"echo\",\"-n\",\"hi\"]\n";
+    let c = cfg(&run_build(df, &Tree::new(), &[], &mut Cache::new()));
+    assert_eq!(c.cmd, Some(None), "the base's CMD [sh] is reset");
+    let df = "FROM base\nCMD [\"there\"]\nENTRYPOINT echo -n hi\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let c = cfg(&out);
+    assert_eq!(c.cmd, Some(Some(vec!["there".to_owned()])));
+    assert_eq!(
+        c.entrypoint,
+        Some(Some(vec![
+            "/bin/sh".to_owned(),
+            "-c".to_owned(),
+            "echo -n hi".to_owned()
+        ]))
+    );
+    assert_eq!(
+        history(&out)[1].0,
+        r#"ENTRYPOINT ["/bin/sh" "-c" "echo -n hi"]"#
+    );
+}
+
+#[test]
+fn env_replaces_path_in_place_and_history_is_expanded() {
+    let df = "FROM base\nENV APP_HOME=/app \\\n    GREETING=\"hello world\" \\\n    PATH=/app/bin:$PATH\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    assert_eq!(
+        cfg(&out).env,
+        Some(Some(vec![
+            "PATH=/app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned(),
+            "APP_HOME=/app".to_owned(),
+            "GREETING=hello world".to_owned(),
+        ]))
+    );
+    assert_eq!(
+        history(&out)[0].0,
+        "ENV APP_HOME=/app GREETING=hello world PATH=/app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    );
+}
+
+#[test]
+fn arg_prefix_in_run_history_and_args_not_in_env() {
+    let df = "FROM base\nARG VERSION=1.0\nARG BUILD_USER\nRUN echo $VERSION > /v\n";
+    let out = run_build(
+        df,
+        &Tree::new(),
+        &[("BUILD_USER", "alice")],
+        &mut Cache::new(),
+    );
+    let h = history(&out);
+    assert_eq!(h[0], ("ARG VERSION=1.0".to_owned(), true));
+    assert_eq!(h[1], ("ARG BUILD_USER".to_owned(), true));
+    assert_eq!(
+        h[2],
+        (
+            "RUN |2 VERSION=1.0 BUILD_USER=alice /bin/sh -c echo $VERSION > /v # buildkit"
+                .to_owned(),
+            false
+        )
+    );
+    let env = cfg(&out).env.flatten().unwrap_or_default();
+    assert!(!env.iter().any(|e| e.starts_with("VERSION=")));
+    assert!(out
+        .image
+        .config
+        .history
+        .iter()
+        .all(|h| h.comment.as_deref() == Some("buildkit.dockerfile.v0")));
+}
+
+#[test]
+fn workdir_comment_is_part_of_the_path_and_makes_a_layer() {
+    let df = "FROM base\nWORKDIR /app # comment\nWORKDIR /\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let h = history(&out);
+    assert_eq!(h[0], ("WORKDIR /app # comment".to_owned(), false));
+    assert_eq!(h[1], ("WORKDIR /".to_owned(), true));
+    let layer = &out.image.layers[1];
+    assert_eq!(layer.changeset.entries.len(), 1);
+    assert_eq!(layer.changeset.entries[0].path, "/app # comment");
+    // One non-empty history entry per layer.
+    let non_empty = out
+        .image
+        .config
+        .history
+        .iter()
+        .filter(|h| !h.empty_layer)
+        .count();
+    assert_eq!(non_empty + 1, out.image.config.rootfs.diff_ids.len());
+}
+
+#[test]
+fn onbuild_has_no_history_and_triggers_run_in_the_child_stage_as_the_parent_user() {
+    let df = "FROM base AS parent\nUSER nobody\nONBUILD RUN echo onbuild-triggered > /tmp/onbuild.txt\nFROM parent\nUSER root\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let f = out
+        .image
+        .tree
+        .lstat("/tmp/onbuild.txt")
+        .expect("the trigger ran");
+    assert_eq!((f.attrs.uid, f.attrs.gid), (65534, 65534));
+    assert!(history(&out).iter().all(|(h, _)| !h.contains("ONBUILD")));
+    assert_eq!(cfg(&out).on_build, Some(None));
+}
+
+#[test]
+fn copy_dot_keeps_context_modes_and_has_no_root_entry_3c() {
+    let ctx = context(&[
+        (
+            "/Dockerfile",
+            "FROM base\nCOPY . /\nENTRYPOINT [\"/while.sh\"]\n",
+            0o644,
+        ),
+        ("/while.sh", "#!/bin/sh\n", 0o755),
+    ]);
+    let df = "FROM base\nCOPY . /\nENTRYPOINT [\"/while.sh\"]\n";
+    let out = run_build(df, &ctx, &[], &mut Cache::new());
+    let l = &out.image.layers[1].changeset;
+    let listing: Vec<(String, u32, u32)> = l
+        .entries
+        .iter()
+        .map(|e| (e.path.clone(), e.attrs.mode, e.attrs.uid))
+        .collect();
+    assert_eq!(
+        listing,
+        vec![
+            ("/Dockerfile".to_owned(), 0o644, 0),
+            ("/while.sh".to_owned(), 0o755, 0)
+        ]
+    );
+    assert_eq!(history(&out)[0].0, "COPY . / # buildkit");
+}
+
+#[test]
+fn rebuild_is_all_hits_and_a_changed_file_names_itself() {
+    let df = "FROM base\nCOPY app.py /app/\nRUN echo built > /built\nCMD [\"python\"]\n";
+    let mut cache = Cache::new();
+    let ctx = context(&[("/app.py", "print(1)\n", 0o644)]);
+    let first = run_build(df, &ctx, &[], &mut cache);
+    assert!(first
+        .steps
+        .iter()
+        .all(|s| !matches!(s.cache, CacheStatus::Hit)));
+    let again = run_build(df, &ctx, &[], &mut cache);
+    let fs_steps: Vec<&CacheStatus> = again
+        .steps
+        .iter()
+        .filter(|s| s.vertex.is_some() && s.layer.is_some())
+        .map(|s| &s.cache)
+        .collect();
+    assert_eq!(fs_steps, vec![&CacheStatus::Hit, &CacheStatus::Hit]);
+    assert_eq!(again.image.id(), first.image.id());
+    let changed = context(&[("/app.py", "print(2)\n", 0o644)]);
+    let third = run_build(df, &changed, &[], &mut cache);
+    let misses: Vec<&CacheStatus> = third
+        .steps
+        .iter()
+        .filter(|s| s.layer.is_some())
+        .map(|s| &s.cache)
+        .collect();
+    assert_eq!(
+        misses,
+        vec![
+            &CacheStatus::Miss("COPY: /app.py changed".to_owned()),
+            &CacheStatus::Miss("previous step changed".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn arg_change_misses_at_first_use() {
+    let df = "FROM base\nARG V=1\nRUN echo $V > /v\n";
+    let mut cache = Cache::new();
+    run_build(df, &Tree::new(), &[], &mut cache);
+    let out = run_build(df, &Tree::new(), &[("V", "2")], &mut cache);
+    let run = out
+        .steps
+        .iter()
+        .find(|s| s.text.starts_with("RUN"))
+        .unwrap();
+    assert_eq!(
+        run.cache,
+        CacheStatus::Miss("RUN instruction changed".to_owned())
+    );
+}
+
+#[test]
+fn a_failing_run_names_the_process_and_the_exit_code() {
+    let req = BuildRequest {
+        dockerfile: "FROM base\nRUN exit 3\n",
+        context: &Tree::new(),
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(0),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
+    assert_eq!(
+        err.error.message,
+        "process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3"
+    );
+    assert_eq!(err.error.span.map(|s| s.line), Some(2));
+}
+
+#[test]
+fn unknown_base_is_a_clear_error_on_the_from_line() {
+    let req = BuildRequest {
+        dockerfile: "FROM nope:1\n",
+        context: &Tree::new(),
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(0),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
+    assert!(
+        err.error.message.contains("nope:1"),
+        "{}",
+        err.error.message
+    );
+    assert_eq!(err.error.span.map(|s| s.line), Some(1));
+}
