@@ -497,7 +497,7 @@ fn show_user(u: &str) -> String {
 
 fn explain_user(spec: &str, ids: &UserIds) -> String {
     let who = if spec.is_empty() {
-        "No user is set, so the process runs as root".to_string()
+        "No user is set (so root, uid 0)".to_string()
     } else {
         format!("User `{spec}`")
     };
@@ -684,20 +684,27 @@ fn resolve_env(
 
     // 1. The container's env: -e values, then the image's entries no -e named.
     let mut container_env = opts.env.clone();
-    for e in &image_env {
+    container_env.extend(
+        image_env
+            .iter()
+            .filter(|e| !opts.env.iter().any(|u| env_key(u) == env_key(e)))
+            .cloned(),
+    );
+    for (i, e) in opts.env.iter().enumerate() {
         let key = env_key(e);
-        if opts.env.iter().any(|u| env_key(u) == key) {
-            why.push(format!("-e {key} overrides the image's {e}"));
-        } else {
-            container_env.push(e.clone());
+        if opts.env[i + 1..].iter().any(|later| env_key(later) == key) {
+            continue; // the last -e for a name is the one that counts
         }
-    }
-    for e in &opts.env {
-        if !e.contains('=') {
-            why.push(format!(
-                "-e {e} has no value: docker copies {e} from the shell that runs `docker run`; strata has none, so {e} is left unset (and removed if the image or Docker set it)"
-            ));
-        }
+        let image_has = image_env.iter().find(|old| env_key(old) == key);
+        let line = match (e.contains('='), image_has) {
+            (true, Some(old)) => format!("-e {e} overrides the image's {old}"),
+            (true, None) => continue,
+            (false, old) => format!(
+                "-e {e} has no value: docker would copy {e} from the shell running `docker run`; strata has no such shell, so {e} is unset{}",
+                old.map(|o| format!(" (the image's {o} is removed)")).unwrap_or_default()
+            ),
+        };
+        why.push(line);
     }
 
     // 2. Laid over Docker's defaults.
@@ -731,6 +738,13 @@ fn resolve_env(
         }
     }
     let mut env: Vec<String> = env.into_iter().flatten().collect();
+    if let Some(h) = env.iter().find(|e| env_key(e) == "HOSTNAME") {
+        if *h != format!("HOSTNAME={hostname}") {
+            why.push(format!(
+                "{h} comes from the environment (ENV or -e), not from the container's hostname {hostname}"
+            ));
+        }
+    }
     why.push(format!(
         "Environment: Docker's PATH and HOSTNAME{} first, your -e values next, then the image's ENV; a name set twice keeps its first place and its last value",
         if opts.tty { " (and TERM=xterm for -t)" } else { "" }
