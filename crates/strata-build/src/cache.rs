@@ -15,7 +15,7 @@ use strata_image::{Digest, Tree};
 use crate::image::Layer;
 
 /// Everything a step's result depends on, kept so a miss can say what changed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepInputs {
     /// The parent step's key.
     pub parent: Option<Digest>,
@@ -111,8 +111,8 @@ impl StepInputs {
 pub struct CachedStep {
     /// The layer it added.
     pub layer: Option<Layer>,
-    /// The filesystem after it.
-    pub tree: Arc<Tree>,
+    /// The filesystem after it; `None` when restored from disk (the engine re-applies the layer).
+    pub tree: Option<Arc<Tree>>,
     /// What it printed.
     pub stdout: Vec<u8>,
     /// What it printed on stderr.
@@ -163,6 +163,61 @@ impl Cache {
         self.bases.insert(reference.to_owned(), d)
     }
 
+    /// The cache as data to keep between runs (the CLI writes it beside its store). Layers are referred to
+    /// by diff_id: the caller keeps their blobs.
+    pub fn persist(&self) -> PersistedCache {
+        let mut results: Vec<PersistedStep> = self
+            .results
+            .iter()
+            .map(|(k, c)| PersistedStep {
+                key: *k,
+                diff_id: c.layer.as_ref().map(|l| l.diff_id),
+                stdout: String::from_utf8_lossy(&c.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&c.stderr).into_owned(),
+                notes: c.notes.clone(),
+            })
+            .collect();
+        results.sort_by_key(|r| r.key);
+        PersistedCache {
+            results,
+            last: self.last.clone().into_iter().collect(),
+        }
+    }
+
+    /// A cache from [`Cache::persist`]'s data; `layer` finds a layer by diff_id (a step whose layer is gone
+    /// is dropped, so it misses).
+    pub fn restore(
+        data: PersistedCache,
+        layer: &mut dyn FnMut(&Digest) -> Option<Arc<strata_image::Changeset>>,
+    ) -> Cache {
+        let mut cache = Cache::new();
+        for r in data.results {
+            let layer = match r.diff_id {
+                Some(d) => match layer(&d) {
+                    Some(cs) => Some(Layer {
+                        size: cs.content_size(),
+                        changeset: cs,
+                        diff_id: d,
+                    }),
+                    None => continue,
+                },
+                None => None,
+            };
+            cache.results.insert(
+                r.key,
+                CachedStep {
+                    layer,
+                    tree: None,
+                    stdout: r.stdout.into_bytes(),
+                    stderr: r.stderr.into_bytes(),
+                    notes: r.notes,
+                },
+            );
+        }
+        cache.last = data.last.into_iter().collect();
+        cache
+    }
+
     /// Number of cached results.
     pub fn len(&self) -> usize {
         self.results.len()
@@ -208,4 +263,28 @@ pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
         NodeKind::Fifo => h.extend_from_slice(b"fifo"),
     }
     Digest::of(&h)
+}
+
+/// [`Cache`] as data (see [`Cache::persist`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PersistedCache {
+    /// Results by key.
+    pub results: Vec<PersistedStep>,
+    /// What ran at each position last time.
+    pub last: BTreeMap<String, StepInputs>,
+}
+
+/// One cached result as data.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PersistedStep {
+    /// The step's key.
+    pub key: Digest,
+    /// Its layer's diff_id.
+    pub diff_id: Option<Digest>,
+    /// What it printed.
+    pub stdout: String,
+    /// What it printed on stderr.
+    pub stderr: String,
+    /// Its notes.
+    pub notes: Vec<String>,
 }

@@ -1401,10 +1401,19 @@ impl<'r> Builder<'_, 'r> {
             self.cache.get(&key).cloned()
         };
         let result = match hit {
-            Some(c) => {
+            Some(mut c) => {
                 step.stdout = c.stdout.clone();
                 step.stderr = c.stderr.clone();
                 step.notes = c.notes.clone();
+                if c.tree.is_none() {
+                    let mut t = (*st.tree).clone();
+                    if let Some(l) = &c.layer {
+                        l.changeset
+                            .apply(&mut t)
+                            .map_err(|e| BuildError::at(span, e.to_string()))?;
+                    }
+                    c.tree = Some(Arc::new(t));
+                }
                 c
             }
             None => {
@@ -1431,7 +1440,7 @@ impl<'r> Builder<'_, 'r> {
                         };
                         let cached = CachedStep {
                             layer: Some(layer),
-                            tree,
+                            tree: Some(tree),
                             stdout: run.stdout,
                             stderr: run.stderr,
                             notes: run.notes,
@@ -1457,7 +1466,8 @@ impl<'r> Builder<'_, 'r> {
         st.key = Some(key);
         let style = self.req.style;
         if let Some(layer) = result.layer {
-            let idx = st.push_layer(layer, result.tree);
+            let tree = result.tree.unwrap_or_else(|| st.tree.clone());
+            let idx = st.push_layer(layer, tree);
             step.layer = Some(idx);
             st.push_history(&created, created_by, false, style);
         }

@@ -416,3 +416,28 @@ fn unknown_base_is_a_clear_error_on_the_from_line() {
     );
     assert_eq!(err.error.span.map(|s| s.line), Some(1));
 }
+
+#[test]
+fn a_persisted_cache_gives_all_hits_in_a_new_process() {
+    let df = "FROM base\nCOPY app.py /app/\nRUN echo built > /built\n";
+    let ctx = context(&[("/app.py", "print(1)\n", 0o644)]);
+    let mut cache = Cache::new();
+    let first = run_build(df, &ctx, &[], &mut cache);
+    let json = serde_json::to_vec(&cache.persist()).unwrap();
+    let layers: Vec<strata_build::Layer> = first.image.layers.clone();
+    let data = serde_json::from_slice(&json).unwrap();
+    let mut restored = Cache::restore(data, &mut |d| {
+        layers
+            .iter()
+            .find(|l| &l.diff_id == d)
+            .map(|l| l.changeset.clone())
+    });
+    let again = run_build(df, &ctx, &[], &mut restored);
+    assert!(again
+        .steps
+        .iter()
+        .filter(|s| s.layer.is_some())
+        .all(|s| s.cache == CacheStatus::Hit));
+    assert_eq!(again.image.id(), first.image.id());
+    assert!(again.image.tree.lstat("/built").is_ok());
+}
