@@ -1,83 +1,220 @@
-//! Go `filepath.Match` semantics for COPY/ADD source wildcards.
+//! Go `filepath.Match` semantics for COPY/ADD source wildcards (on Linux, where `/` is the separator and `\`
+//! escapes).
 //!
-//! (Interim minimal version so the engine compiles; the full one with error cases replaces it.)
+//! - `*` matches any run of characters except `/`; `?` one character except `/`.
+//! - `[abc]`, `[a-z]`, `[^a-z]` match one character (a class can match `/`); only `^` negates, as in Go —
+//!   `[!a]` is the class of `!` and `a`, unlike a shell.
+//! - `\x` matches `x` literally, inside and outside classes.
+//! - A malformed pattern is an error ([`PatternError::BadPattern`], Go's `ErrBadPattern`) even when the name
+//!   would not have matched: an unclosed `[`, an empty class `[]`, a class or range starting with `-` or `]`,
+//!   a dangling `\`.
+//!
+//! The matching is on characters (Go's runes) and is all-or-nothing: the whole name must match.
 
-/// A malformed pattern.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("syntax error in pattern")]
-pub struct PatternError;
+/// A pattern that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    /// Go's `filepath.ErrBadPattern`.
+    #[error("syntax error in pattern")]
+    BadPattern,
+    /// A `.dockerignore` line that is only `!`.
+    #[error("illegal exclusion pattern: \"!\"")]
+    BareExclusion,
+}
 
-/// True if `s` has a wildcard character.
+/// Whether `s` has any of the characters that make it a pattern for COPY/ADD (`*`, `?`, `[`, `\`), as Go's
+/// `filepath` decides before globbing.
 pub fn has_meta(s: &str) -> bool {
     s.contains(['*', '?', '[', '\\'])
 }
 
-/// Whether `name` matches `pattern`: `*` and `?` never match `/`, `[…]` classes, `\` escapes.
+/// Whether `name` matches the shell pattern `pattern` with Go's `filepath.Match` rules (see the module doc).
 pub fn match_path(pattern: &str, name: &str) -> Result<bool, PatternError> {
-    fn go(p: &[char], n: &[char]) -> Result<bool, PatternError> {
-        match p.first() {
-            None => Ok(n.is_empty()),
-            Some('*') => {
-                for i in 0..=n.len() {
-                    if i > 0 && n[i - 1] == '/' {
-                        break;
+    let pat: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let mut p = &pat[..];
+    let mut n = &name[..];
+    'chunks: while !p.is_empty() {
+        let (star, chunk, rest) = scan_chunk(p);
+        p = rest;
+        if star && chunk.is_empty() {
+            // A trailing star matches the rest, unless that holds a separator.
+            return Ok(!n.contains(&'/'));
+        }
+        let (t, ok, err) = match_chunk(chunk, n);
+        if ok && (t.is_empty() || !p.is_empty()) {
+            n = t;
+            continue;
+        }
+        if let Some(e) = err {
+            return Err(e);
+        }
+        if star {
+            // Let the star eat one more character at a time, never a separator.
+            let mut i = 0;
+            while i < n.len() && n[i] != '/' {
+                let (t, ok, err) = match_chunk(chunk, &n[i + 1..]);
+                if ok {
+                    if p.is_empty() && !t.is_empty() {
+                        i += 1;
+                        continue;
                     }
-                    if go(&p[1..], &n[i..])? {
-                        return Ok(true);
-                    }
+                    n = t;
+                    continue 'chunks;
                 }
-                Ok(false)
+                if let Some(e) = err {
+                    return Err(e);
+                }
+                i += 1;
             }
-            Some('?') => Ok(matches!(n.first(), Some(c) if *c != '/') && go(&p[1..], &n[1..])?),
-            Some('[') => {
-                let Some(&c) = n.first() else {
-                    return Ok(false);
-                };
-                let mut i = 1;
-                let negate = matches!(p.get(1), Some('^') | Some('!'));
-                if negate {
+        }
+        // No match: still report a malformed remainder, as Go does.
+        while !p.is_empty() {
+            let (_, chunk, rest) = scan_chunk(p);
+            p = rest;
+            if let (_, _, Some(e)) = match_chunk(chunk, &[]) {
+                return Err(e);
+            }
+        }
+        return Ok(false);
+    }
+    Ok(n.is_empty())
+}
+
+/// Validates `pattern` without matching anything in particular (`filepath.Match(pattern, ".")`'s error).
+pub fn check_pattern(pattern: &str) -> Result<(), PatternError> {
+    match_path(pattern, ".").map(|_| ())
+}
+
+/// Splits off the leading stars and the chunk up to the next unescaped star outside a class.
+fn scan_chunk(mut p: &[char]) -> (bool, &[char], &[char]) {
+    let mut star = false;
+    while p.first() == Some(&'*') {
+        p = &p[1..];
+        star = true;
+    }
+    let mut in_class = false;
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => {
+                // Skip the escaped character.
+                if i + 1 < p.len() {
                     i += 1;
                 }
-                let mut hit = false;
-                let mut first = true;
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '*' if !in_class => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    (star, &p[..i], &p[i..])
+}
+
+/// Matches `chunk` (no stars) against the start of `s`: the rest of `s`, whether it matched, and a syntax
+/// error found on the way (the whole chunk is always checked).
+fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> (&'a [char], bool, Option<PatternError>) {
+    let mut failed = false;
+    while let Some(&c) = chunk.first() {
+        if !failed && s.is_empty() {
+            failed = true;
+        }
+        match c {
+            '[' => {
+                let r = if failed {
+                    None
+                } else {
+                    let r = s[0];
+                    s = &s[1..];
+                    Some(r)
+                };
+                chunk = &chunk[1..];
+                let negated = chunk.first() == Some(&'^');
+                if negated {
+                    chunk = &chunk[1..];
+                }
+                let mut matched = false;
+                let mut nrange = 0;
                 loop {
-                    match p.get(i) {
-                        None => return Err(PatternError),
-                        Some(']') if !first => break,
-                        Some(&lo) => {
-                            let lo = if lo == '\\' {
-                                i += 1;
-                                *p.get(i).ok_or(PatternError)?
-                            } else {
-                                lo
-                            };
-                            if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|c| *c != ']')
-                            {
-                                let hi = p[i + 2];
-                                if lo <= c && c <= hi {
-                                    hit = true;
-                                }
-                                i += 3;
-                            } else {
-                                if lo == c {
-                                    hit = true;
-                                }
-                                i += 1;
+                    if chunk.first() == Some(&']') && nrange > 0 {
+                        chunk = &chunk[1..];
+                        break;
+                    }
+                    let (lo, rest) = match get_esc(chunk) {
+                        Ok(v) => v,
+                        Err(e) => return (&[], false, Some(e)),
+                    };
+                    chunk = rest;
+                    let mut hi = lo;
+                    if chunk.first() == Some(&'-') {
+                        match get_esc(&chunk[1..]) {
+                            Ok((h, rest)) => {
+                                hi = h;
+                                chunk = rest;
                             }
+                            Err(e) => return (&[], false, Some(e)),
                         }
                     }
-                    first = false;
+                    if r.is_some_and(|r| lo <= r && r <= hi) {
+                        matched = true;
+                    }
+                    nrange += 1;
                 }
-                Ok(c != '/' && hit != negate && go(&p[i + 1..], &n[1..])?)
+                if matched == negated {
+                    failed = true;
+                }
             }
-            Some('\\') => {
-                let lit = p.get(1).ok_or(PatternError)?;
-                Ok(n.first() == Some(lit) && go(&p[2..], &n[1..])?)
+            '?' => {
+                if !failed {
+                    if s[0] == '/' {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
             }
-            Some(c) => Ok(n.first() == Some(c) && go(&p[1..], &n[1..])?),
+            _ => {
+                let lit = if c == '\\' {
+                    chunk = &chunk[1..];
+                    match chunk.first() {
+                        Some(&l) => l,
+                        None => return (&[], false, Some(PatternError::BadPattern)),
+                    }
+                } else {
+                    c
+                };
+                if !failed {
+                    if s[0] != lit {
+                        failed = true;
+                    }
+                    s = &s[1..];
+                }
+                chunk = &chunk[1..];
+            }
         }
     }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    if failed {
+        (&[], false, None)
+    } else {
+        (s, true, None)
+    }
+}
+
+/// One possibly escaped character of a class; it must not be `-` or `]`, and the class must go on.
+fn get_esc(chunk: &[char]) -> Result<(char, &[char]), PatternError> {
+    let mut chunk = chunk;
+    match chunk.first() {
+        None | Some('-') | Some(']') => return Err(PatternError::BadPattern),
+        Some('\\') => {
+            chunk = &chunk[1..];
+        }
+        _ => {}
+    }
+    let (&r, rest) = chunk.split_first().ok_or(PatternError::BadPattern)?;
+    if rest.is_empty() {
+        return Err(PatternError::BadPattern);
+    }
+    Ok((r, rest))
 }
