@@ -74,9 +74,10 @@ for c in "${cases[@]}"; do
   cp "$out/build.rc" "$exp/build.rc"
   if [ "$brc" != 0 ]; then
     # failing build: the error is the expectation. build.log with the volatile parts removed
-    # (step timings, transfer sizes, the temp paths), build.error = its last non-empty line.
+    # (step timings, vertex digests, transfer sizes, the temp paths), build.error = its last non-empty line.
     sed -E -e 's#/tmp/fidelity-rec\.[A-Za-z0-9]+#CASE#g' \
            -e 's/^(#[0-9]+) [0-9]+\.[0-9]+ /\1 /' \
+           -e 's/^(#[0-9]+) sha256:[0-9a-f]{64}$/\1 sha256:<vertex>/' \
            -e 's/ (DONE|CACHED|ERROR) [0-9]+\.[0-9]+s$/ \1/' \
            -e 's/^(#[0-9]+ transferring [a-z]+: )[0-9.]+k?B.*$/\1<size>/' \
            -e 's/^(#[0-9]+ .*)[0-9]+\.[0-9]+s( done)?$/\1<t>\2/' \
@@ -112,5 +113,6 @@ PYEOF
     done
   fi
   rm -rf "$tmp"
+  /usr/bin/docker rmi "$tag" > /dev/null 2>&1
 done
 exit $fail
