@@ -229,6 +229,59 @@ fn bench(args: &[String]) -> Result<()> {
             .args(args);
         run(c)?;
     }
+    setup::wasm_bindgen(&root)?;
+    layer_write_wasm_vs_native(&root)
+}
+
+/// The layer-write workload of `crates/strata-image/tests/wasm_bench.rs` (256 MiB of files → tar → sha256)
+/// natively and as wasm32 in Node, both in release mode; their `layer-write:` lines printed side by side.
+fn layer_write_wasm_vs_native(root: &Path) -> Result<()> {
+    let mut lines = Vec::new();
+    for wasm in [false, true] {
+        let mut c = cmd(root, "cargo");
+        c.args([
+            "test",
+            "--release",
+            "-p",
+            "strata-image",
+            "--test",
+            "wasm_bench",
+        ]);
+        if wasm {
+            c.args(["--target", "wasm32-unknown-unknown"]);
+        }
+        c.args(["--", "--nocapture"]);
+        eprintln!("$ {}", show(&c));
+        let out = c
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("starting {}", show(&c)))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        print!("{stdout}");
+        if !out.status.success() {
+            bail!("`{}` failed ({})", show(&c), out.status);
+        }
+        lines.extend(
+            stdout
+                .lines()
+                .filter_map(|l| l.find("layer-write:").map(|i| l[i..].to_string())),
+        );
+    }
+    println!("\nlayer write (tar + sha256 of 256 MiB of files), same workload:");
+    for l in &lines {
+        println!("  {l}");
+    }
+    let rate = |target: &str| -> Option<f64> {
+        let l = lines.iter().find(|l| l.contains(target))?;
+        let (_, rest) = l.split_once("tar+sha256 ")?;
+        rest.split_whitespace().next()?.parse().ok()
+    };
+    if let (Some(n), Some(w)) = (rate("native"), rate("wasm32")) {
+        println!(
+            "  wasm32 in Node reaches {:.2}x the native throughput",
+            w / n
+        );
+    }
     Ok(())
 }
 
