@@ -10,6 +10,8 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use strata_dockerfile::{Diagnostic, Severity};
 
+mod build;
+mod container;
 mod examples;
 mod human;
 mod images;
@@ -52,6 +54,34 @@ enum Command {
         /// The example's name.
         name: Option<String>,
     },
+    /// Build an image from a Dockerfile and a context directory.
+    Build(build::BuildArgs),
+    /// Run a command in a new container (`--dry-run`: only say what would run, and why).
+    Run(container::RunArgs),
+    /// List containers.
+    Ps {
+        /// Show all containers (the simulator's have all exited).
+        #[arg(short, long)]
+        all: bool,
+    },
+    /// Show what a container changed: `A` added, `C` changed, `D` deleted.
+    Diff {
+        /// The container (name or ID).
+        container: String,
+    },
+    /// Create an image from a container's changes.
+    Commit {
+        /// The container (name or ID).
+        container: String,
+        /// The new image's `name[:tag]`.
+        name: String,
+    },
+    /// Remove containers.
+    Rm {
+        /// The containers (names or IDs).
+        #[arg(required = true)]
+        containers: Vec<String>,
+    },
     #[command(flatten)]
     Images(images::Command),
 }
@@ -79,6 +109,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint { format, file } => lint(&file, format),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Example { name } => examples::print(name.as_deref()),
+        Command::Build(args) => build::build(args, &images::open_store(cli.root.as_deref())?),
+        Command::Run(args) => container::run(args, &images::open_store(cli.root.as_deref())?),
+        Command::Ps { all } => container::ps(&images::open_store(cli.root.as_deref())?, all),
+        Command::Diff { container } => {
+            container::diff(&images::open_store(cli.root.as_deref())?, &container)
+        }
+        Command::Commit { container, name } => {
+            container::commit(&images::open_store(cli.root.as_deref())?, &container, &name)
+        }
+        Command::Rm { containers } => {
+            container::rm(&images::open_store(cli.root.as_deref())?, &containers)
+        }
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }

@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backend;
 pub mod base;
 pub mod exec;
 pub mod packages;

@@ -1,0 +1,122 @@
+//! The simulator as a build backend: RUN steps execute in the simulated shell ([`crate::exec`]), and base
+//! images come from the built-in models ([`crate::base`]) or from images the caller loaded or built.
+
+use std::collections::BTreeMap;
+
+use strata_build::{Backend, BaseImage, RunOutput, RunRequest, Store};
+use strata_image::Overlay;
+
+use crate::exec::{self, ExecRequest, Identity, Limits, Note};
+
+/// Runs RUN steps in the simulated busybox shell, within `limits`.
+#[derive(Debug, Clone, Default)]
+pub struct SimBackend {
+    /// Bounds on every RUN step.
+    pub limits: Limits,
+}
+
+impl SimBackend {
+    /// A backend with the given limits.
+    pub fn new(limits: Limits) -> SimBackend {
+        SimBackend { limits }
+    }
+}
+
+impl Backend for SimBackend {
+    fn name(&self) -> &'static str {
+        "sim"
+    }
+
+    fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput {
+        let out = exec::exec(
+            fs,
+            &ExecRequest {
+                argv: req.argv.clone(),
+                env: req.env.clone(),
+                cwd: req.cwd.clone(),
+                identity: Identity {
+                    uid: req.uid,
+                    gid: req.gid,
+                    groups: Vec::new(),
+                },
+                stdin: Vec::new(),
+                now: req.now,
+                hostname: req.hostname.clone(),
+                limits: self.limits.clone(),
+            },
+        );
+        let limit_hit = out
+            .notes
+            .iter()
+            .any(|n| matches!(n, Note::LimitHit { .. }));
+        RunOutput {
+            exit_code: out.exit_code,
+            stdout: out.stdout,
+            stderr: out.stderr,
+            notes: out.notes.iter().map(note_text).collect(),
+            start_error: out.start_error,
+            limit_hit,
+        }
+    }
+}
+
+/// A note as one line for the step log.
+pub fn note_text(n: &Note) -> String {
+    match n {
+        Note::Modelled { command, detail } => format!("modelled: {command}: {detail}"),
+        Note::Unsupported { command, detail } => {
+            format!("not simulated: {command}: {detail}")
+        }
+        Note::LimitHit { detail, .. } => format!("limit: {detail}"),
+    }
+}
+
+/// Images by reference: those the caller added (loaded or built), then the built-in base models.
+#[derive(Debug, Clone, Default)]
+pub struct SimStore {
+    images: BTreeMap<String, BaseImage>,
+}
+
+impl SimStore {
+    /// A store with only the built-in models.
+    pub fn new() -> SimStore {
+        SimStore::default()
+    }
+
+    /// Adds (or replaces) an image under `reference`.
+    pub fn insert(&mut self, reference: &str, image: BaseImage) {
+        self.images.insert(normalize_reference(reference), image);
+    }
+}
+
+impl Store for SimStore {
+    fn image(&self, reference: &str) -> Option<BaseImage> {
+        if let Some(img) = self.images.get(&normalize_reference(reference)) {
+            return Some(img.clone());
+        }
+        crate::base::lookup(reference).map(|b| BaseImage {
+            reference: b.reference,
+            config: b.config,
+            layers: b.layers.into_iter().map(std::sync::Arc::new).collect(),
+            modelled: true,
+        })
+    }
+}
+
+/// `busybox` → `busybox:latest`; `docker.io/library/x:t` → `x:t`.
+pub fn normalize_reference(r: &str) -> String {
+    let r = r
+        .strip_prefix("docker.io/library/")
+        .or_else(|| r.strip_prefix("docker.io/"))
+        .or_else(|| r.strip_prefix("library/"))
+        .unwrap_or(r);
+    if r.contains('@') {
+        return r.to_owned();
+    }
+    let last = r.rsplit('/').next().unwrap_or(r);
+    if last.contains(':') {
+        r.to_owned()
+    } else {
+        format!("{r}:latest")
+    }
+}
