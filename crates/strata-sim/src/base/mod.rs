@@ -28,7 +28,7 @@ mod parse;
 use strata_image::image::ImageConfig;
 use strata_image::{Changeset, Tree};
 
-pub(crate) use parse::BasePkg;
+pub(crate) use parse::{fnv, BasePkg};
 
 /// A built-in base image: its config and its layers, bottom first.
 #[derive(Debug, Clone)]
@@ -152,12 +152,31 @@ pub fn lookup(reference: &str) -> Option<BaseImage> {
         .iter()
         .find(|(t, _)| *t == r || *t == bare)
         .map(|(_, v)| *v);
+    let mut layers = base_layers(model.data, 0)?;
     let parsed = parse::parse(model.name, model.data, variant)?;
+    layers.extend(parsed.layers);
     Some(BaseImage {
         reference: r,
         config: parsed.config,
-        layers: parsed.layers,
+        layers,
     })
+}
+
+/// The layers of the model a `base MODEL [VARIANT]` line names (python is built on debian's slim layer).
+fn base_layers(data: &str, depth: u32) -> Option<Vec<Changeset>> {
+    let Some(line) = data.lines().find(|l| l.starts_with("base ")) else {
+        return Some(Vec::new());
+    };
+    if depth > 4 {
+        return None;
+    }
+    let mut w = line.split_whitespace().skip(1);
+    let name = w.next()?;
+    let variant = w.next();
+    let model = MODELS.iter().find(|m| m.name == name)?;
+    let mut layers = base_layers(model.data, depth + 1)?;
+    layers.extend(parse::parse(model.name, model.data, variant)?.layers);
+    Some(layers)
 }
 
 /// The base-system packages of the model `reference` names (the `pkg` lines of its data), for the package

@@ -1,0 +1,396 @@
+//! `yum` (and `dnf`, `microdnf`, answered the same way) on the centos 7 model.
+
+use std::fmt::Write as _;
+
+use strata_image::Content;
+
+use super::catalogue::{self, Pkg};
+use super::{
+    append_text, civil, closure, err, install_files, note, out, put_dir, put_file, read_text,
+    remove, Res,
+};
+use crate::base::fnv;
+use crate::exec::Proc;
+
+const CACHE: &str = "/var/cache/yum/x86_64/7";
+/// Repository metadata yum keeps in its cache after the first run: (repo, file, size).
+const METADATA: [(&str, &str, u64); 10] = [
+    ("base", "repomd.xml", 3_736),
+    ("base", "gen/primary_db.sqlite", 31_897_600),
+    ("base", "6d0c3a488c282fe537794b5946b01e28c7f44db79097bb06826e1c0c88bad5ef-primary.sqlite.bz2", 6_144_437),
+    ("base", "mirrorlist.txt", 342),
+    ("extras", "repomd.xml", 3_010),
+    ("extras", "gen/primary_db.sqlite", 1_163_264),
+    ("extras", "mirrorlist.txt", 338),
+    ("updates", "repomd.xml", 3_009),
+    ("updates", "gen/primary_db.sqlite", 56_320_000),
+    ("updates", "mirrorlist.txt", 339),
+];
+/// RPM database files that grow with each install: (file, bytes per KiB installed).
+const RPMDB: [&str; 9] = [
+    "Packages",
+    "Basenames",
+    "Dirnames",
+    "Name",
+    "Providename",
+    "Requirename",
+    "Sha1header",
+    "Sigmd5",
+    "Installtid",
+];
+
+fn dl_mb(bytes: u64) -> String {
+    let m = bytes as f64 / 1_048_576.0;
+    if m >= 1.0 {
+        format!("{m:.0} M")
+    } else {
+        format!("{:.0} k", (bytes as f64 / 1024.0).max(1.0))
+    }
+}
+
+/// Whether a catalogue package (or a base-system one) is installed: its first file exists.
+fn is_installed(p: &Proc<'_>, pk: &Pkg) -> bool {
+    let base = crate::base::base_packages("centos");
+    if base.iter().any(|b| b.name == pk.name) {
+        return true;
+    }
+    pk.files
+        .iter()
+        .find(|f| !matches!(f.kind, catalogue::FileKind::Dir))
+        .is_some_and(|f| p.fs.lstat(&f.path).is_ok())
+}
+
+/// `vim-enhanced.x86_64 2:7.4.629-8.el7_9`, `tree.x86_64 0:1.6.0-10.el7` (the epoch always shown).
+fn full_name(pk: &Pkg) -> String {
+    if pk.version.contains(':') {
+        format!("{}.{} {}", pk.name, pk.arch, pk.version)
+    } else {
+        format!("{}.{} 0:{}", pk.name, pk.arch, pk.version)
+    }
+}
+
+fn nevra(pk: &Pkg) -> String {
+    match pk.version.split_once(':') {
+        Some((e, v)) => format!("{e}:{}-{v}.{}", pk.name, pk.arch),
+        None => format!("{}-{}.{}", pk.name, pk.version, pk.arch),
+    }
+}
+
+fn cache_metadata(p: &mut Proc<'_>, quiet: bool) -> Res<bool> {
+    let cached = p.fs.lstat(&format!("{CACHE}/base/repomd.xml")).is_ok();
+    if !cached {
+        if !quiet {
+            out(p, "Determining fastest mirrors\n * base: mirrors.aliyun.com\n * extras: mirrors.aliyun.com\n * updates: mirrors.aliyun.com\n");
+        }
+        for (repo, f, size) in METADATA {
+            let path = format!("{CACHE}/{repo}/{f}");
+            put_file(p, &path, Content::modelled(size, fnv(&["yum", &path])), 0o644)?;
+        }
+        for repo in ["base", "extras", "updates"] {
+            put_dir(p, &format!("{CACHE}/{repo}/packages"), 0o755)?;
+            put_file(p, &format!("{CACHE}/{repo}/cachecookie"), Content::empty(), 0o644)?;
+        }
+        put_file(
+            p,
+            &format!("{CACHE}/timedhosts.txt"),
+            Content::from_bytes(&b"mirrors.aliyun.com 0.0213\n"[..]),
+            0o644,
+        )?;
+    }
+    Ok(!cached)
+}
+
+pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
+    let mut op = None;
+    let mut names: Vec<String> = Vec::new();
+    let mut yes = false;
+    let mut quiet = false;
+    for a in argv.iter().skip(1) {
+        match a.as_str() {
+            "-y" | "--assumeyes" => yes = true,
+            "-q" | "--quiet" => quiet = true,
+            "-yq" | "-qy" => {
+                yes = true;
+                quiet = true;
+            }
+            s if s.starts_with('-') => {}
+            s if op.is_none() => op = Some(s.to_string()),
+            s => names.push(s.to_string()),
+        }
+    }
+    let header = if name == "yum" {
+        "Loaded plugins: fastestmirror, ovl\n"
+    } else {
+        ""
+    };
+    if !quiet {
+        out(p, header);
+    }
+    let Some(op) = op else {
+        err(p, "You need to give some command\n");
+        return Ok(1);
+    };
+    if matches!(op.as_str(), "install" | "remove" | "erase" | "update" | "upgrade" | "clean" | "makecache")
+        && p.identity.uid != 0
+    {
+        err(p, "You need to be root to perform this command.\n");
+        return Ok(1);
+    }
+    match op.as_str() {
+        "install" => install(argv, &names, yes, quiet, p),
+        "clean" => {
+            let mut removed = 0;
+            for repo in ["base", "extras", "updates"] {
+                let dir = format!("{CACHE}/{repo}");
+                for n in p.fs.read_dir(&dir).unwrap_or_default() {
+                    remove(p, &format!("{dir}/{n}"));
+                    removed += 1;
+                }
+            }
+            remove(p, &format!("{CACHE}/timedhosts.txt"));
+            if !quiet {
+                out(p, "Cleaning repos: base extras updates\nCleaning up list of fastest mirrors\n");
+            }
+            note(
+                p,
+                argv,
+                format!("removed the cached repository metadata under {CACHE} ({removed} entries); only a later layer's whiteouts hide what an earlier layer cached"),
+            );
+            Ok(0)
+        }
+        "makecache" => {
+            cache_metadata(p, quiet)?;
+            out(p, "Metadata Cache Created\n");
+            note(p, argv, format!("wrote repository metadata to {CACHE}"));
+            Ok(0)
+        }
+        "update" | "upgrade" => {
+            cache_metadata(p, quiet)?;
+            out(p, "No packages marked for update\n");
+            Ok(0)
+        }
+        "remove" | "erase" => {
+            let all = catalogue::family("rpm");
+            let mut removed = Vec::new();
+            for n in &names {
+                if let Some(pk) = catalogue::find(&all, n).filter(|pk| is_installed(p, pk)) {
+                    for f in pk.files.iter().rev() {
+                        if !matches!(f.kind, catalogue::FileKind::Dir) {
+                            remove(p, &f.path);
+                        }
+                    }
+                    removed.push(pk.name.clone());
+                } else {
+                    out(p, &format!("No Match for argument: {n}\n"));
+                }
+            }
+            if removed.is_empty() {
+                out(p, "No Packages marked for removal\n");
+                return Ok(0);
+            }
+            out(p, &format!("Removed:\n  {}\n\nComplete!\n", removed.join(" ")));
+            note(p, argv, format!("removed {}", removed.join(", ")));
+            Ok(0)
+        }
+        "list" | "info" | "search" | "repolist" | "history" => Ok(0),
+        other => {
+            err(p, &format!("No such command: {other}. Please use /usr/bin/{name} --help\n"));
+            Ok(1)
+        }
+    }
+}
+
+fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Proc<'_>) -> Res<i32> {
+    let fetched = cache_metadata(p, quiet)?;
+    let all = catalogue::family("rpm");
+    let mut wanted: Vec<Pkg> = Vec::new();
+    let mut text = String::new();
+    let mut unavailable = Vec::new();
+    for n in names {
+        match catalogue::find(&all, n) {
+            Some(pk) if is_installed(p, pk) => {
+                let _ = writeln!(
+                    text,
+                    "Package {} already installed and latest version",
+                    nevra(pk)
+                );
+            }
+            Some(pk) => wanted.push(pk.clone()),
+            None => {
+                if catalogue::is_unavailable("rpm", n) {
+                    let _ = writeln!(text, "No package {n} available.");
+                    unavailable.push(n.clone());
+                } else {
+                    wanted.push(Pkg::placeholder("rpm", n, "0-modelled"));
+                }
+            }
+        }
+    }
+    let (known, unknown): (Vec<Pkg>, Vec<Pkg>) = wanted.into_iter().partition(|w| !w.placeholder);
+    let refs: Vec<&Pkg> = known
+        .iter()
+        .filter_map(|w| all.iter().find(|a| a.name == w.name))
+        .collect();
+    let inst = |pk: &Pkg| is_installed(p, pk);
+    let mut plan: Vec<Pkg> = closure(&all, &refs, &inst).into_iter().cloned().collect();
+    plan.extend(unknown);
+    if plan.is_empty() {
+        text.push_str(if unavailable.is_empty() {
+            "Nothing to do\n"
+        } else {
+            "Error: Nothing to do\n"
+        });
+        out(p, &text);
+        if !unavailable.is_empty() {
+            note(
+                p,
+                argv,
+                format!("not in CentOS 7's base/updates/extras repositories (EPEL has them): {}", unavailable.join(", ")),
+            );
+            return Ok(1);
+        }
+        return Ok(0);
+    }
+    let requested = |pk: &Pkg| {
+        names.iter().any(|n| *n == pk.name || pk.provides.iter().any(|x| x == n))
+    };
+    text.push_str("Resolving Dependencies\n--> Running transaction check\n");
+    for pk in &plan {
+        let _ = writeln!(text, "---> Package {} will be installed", full_name(pk));
+    }
+    text.push_str("--> Finished Dependency Resolution\n\nDependencies Resolved\n\n");
+    let rule = "=".repeat(80);
+    let _ = writeln!(text, "{rule}\n {:<24} {:<8} {:<24} {:<12} {:>6}\n{rule}", "Package", "Arch", "Version", "Repository", "Size");
+    let row = |pk: &Pkg| {
+        format!(
+            " {:<24} {:<8} {:<24} {:<12} {:>6}\n",
+            pk.name,
+            pk.arch,
+            pk.version,
+            pk.repo,
+            dl_mb(pk.download())
+        )
+    };
+    text.push_str("Installing:\n");
+    for pk in plan.iter().filter(|pk| requested(pk)) {
+        text.push_str(&row(pk));
+    }
+    let deps: Vec<&Pkg> = plan.iter().filter(|pk| !requested(pk)).collect();
+    if !deps.is_empty() {
+        text.push_str("Installing for dependencies:\n");
+        for pk in &deps {
+            text.push_str(&row(pk));
+        }
+    }
+    let n_req = plan.len() - deps.len();
+    let dl: u64 = plan.iter().map(Pkg::download).sum();
+    let size: u64 = plan.iter().map(Pkg::size).sum();
+    let _ = write!(text, "\nTransaction Summary\n{rule}\nInstall  {n_req} Package");
+    if !deps.is_empty() {
+        let _ = write!(
+            text,
+            " (+{} Dependent package{})",
+            deps.len(),
+            if deps.len() == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(
+        text,
+        "\n\nTotal download size: {}\nInstalled size: {}",
+        dl_mb(dl),
+        dl_mb(size)
+    );
+    if !yes {
+        text.push_str("Is this ok [y/d/N]: ");
+        let answer = String::from_utf8_lossy(p.stdin).trim().to_ascii_lowercase();
+        if !answer.starts_with('y') {
+            text.push_str("Exiting on user command\nYour transaction was saved, rerun it with:\n yum load-transaction /tmp/yum_save_tx.2024-11-23.00-00.modelled.yumtx\n");
+            out(p, &text);
+            note(p, argv, "yum asked for confirmation and read end-of-file (no -y): nothing installed".to_string());
+            return Ok(1);
+        }
+    }
+    text.push_str("Downloading packages:\n");
+    if fetched {
+        err(p, "warning: /var/cache/yum/x86_64/7/base/packages/modelled.rpm: Header V3 RSA/SHA256 Signature, key ID f4a80eb5: NOKEY\nRetrieving key from file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n");
+    }
+    text.push_str("Running transaction check\nRunning transaction test\nTransaction test succeeded\nRunning transaction\n");
+    let total = plan.len();
+    let mut files = 0;
+    let mut bytes = 0;
+    let (y, mo, d, h, mi, s) = civil(p.now.secs);
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = months[(mo as usize).saturating_sub(1).min(11)];
+    let mut log = String::new();
+    for (i, pk) in plan.iter().enumerate() {
+        let w = install_files(p, pk, &|s| s.to_string())?;
+        files += w.files;
+        bytes += w.bytes;
+        let _ = writeln!(text, "  Installing : {:<58} {}/{total}", nevra(pk), i + 1);
+        let _ = writeln!(log, "{month} {d:02} {h:02}:{mi:02}:{s:02} Installed: {}", nevra(pk));
+        let letter = pk.name.chars().next().unwrap_or('x');
+        let ydb = format!(
+            "/var/lib/yum/yumdb/{letter}/{:016x}-{}-{}-{}",
+            fnv(&[&pk.name]),
+            pk.name,
+            pk.version.rsplit(':').next().unwrap_or(&pk.version),
+            pk.arch
+        );
+        put_file(p, &format!("{ydb}/from_repo"), Content::from_bytes(pk.repo.clone().into_bytes()), 0o644)?;
+        put_file(
+            p,
+            &format!("{ydb}/reason"),
+            Content::from_bytes(if requested(pk) { &b"user"[..] } else { &b"dep"[..] }),
+            0o644,
+        )?;
+    }
+    for (i, pk) in plan.iter().enumerate() {
+        let _ = writeln!(text, "  Verifying  : {:<58} {}/{total}", nevra(pk), i + 1);
+    }
+    let _ = y;
+    text.push_str("\nInstalled:\n");
+    for pk in plan.iter().filter(|pk| requested(pk)) {
+        let _ = writeln!(text, "  {}", full_name(pk));
+    }
+    if !deps.is_empty() {
+        text.push_str("\nDependency Installed:\n");
+        for pk in &deps {
+            let _ = writeln!(text, "  {}", full_name(pk));
+        }
+    }
+    text.push_str("\nComplete!\n");
+    if !quiet {
+        out(p, &text);
+    }
+    // The RPM database grows with every package; yum's history and log too.
+    for f in RPMDB {
+        let path = format!("/var/lib/rpm/{f}");
+        let cur = p.fs.stat(&path).map(|s| s.size()).unwrap_or(0);
+        let grow = if f == "Packages" { size / 40 + 40_960 * total as u64 } else { 4096 * total as u64 };
+        put_file(p, &path, Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])), 0o644)?;
+    }
+    for (i, f) in ["__db.001", "__db.002", "__db.003"].iter().enumerate() {
+        let size = [24_576u64, 229_376, 1_318_912][i];
+        put_file(p, &format!("/var/lib/rpm/{f}"), Content::modelled(size, fnv(&["rpmdb", f])), 0o644)?;
+    }
+    let hist = "/var/lib/yum/history/history-2024-11-23.sqlite";
+    let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
+    put_file(p, hist, Content::modelled(cur + 8_192 * total as u64, fnv(&["yumhist", &cur.to_string()])), 0o600)?;
+    append_text(p, "/var/log/yum.log", &log)?;
+    let placeholders: Vec<&str> = plan.iter().filter(|pk| pk.placeholder).map(|pk| pk.name.as_str()).collect();
+    let list: Vec<&str> = plan.iter().map(|pk| pk.name.as_str()).collect();
+    let mut detail = format!(
+        "installed {} packages from the built-in catalogue ({}): {files} files, {:.1} MB; /var/lib/rpm grew",
+        plan.len(),
+        list.join(", "),
+        bytes as f64 / 1e6
+    );
+    if fetched {
+        let _ = write!(detail, "; the repository metadata cached in {CACHE} stays in this layer unless `yum clean all` runs in the same RUN");
+    }
+    if !placeholders.is_empty() {
+        let _ = write!(detail, "; not in the catalogue, installed as placeholders: {}", placeholders.join(", "));
+    }
+    note(p, argv, detail);
+    Ok(0)
+}
