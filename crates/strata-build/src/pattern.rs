@@ -97,12 +97,8 @@ fn scan_chunk(mut p: &[char]) -> (bool, &[char], &[char]) {
     let mut i = 0;
     while i < p.len() {
         match p[i] {
-            '\\' => {
-                // Skip the escaped character.
-                if i + 1 < p.len() {
-                    i += 1;
-                }
-            }
+            // Skip the escaped character.
+            '\\' if i + 1 < p.len() => i += 1,
             '[' => in_class = true,
             ']' => in_class = false,
             '*' if !in_class => break,
@@ -115,7 +111,10 @@ fn scan_chunk(mut p: &[char]) -> (bool, &[char], &[char]) {
 
 /// Matches `chunk` (no stars) against the start of `s`: the rest of `s`, whether it matched, and a syntax
 /// error found on the way (the whole chunk is always checked).
-fn match_chunk<'a>(mut chunk: &[char], mut s: &'a [char]) -> (&'a [char], bool, Option<PatternError>) {
+fn match_chunk<'a>(
+    mut chunk: &[char],
+    mut s: &'a [char],
+) -> (&'a [char], bool, Option<PatternError>) {
     let mut failed = false;
     while let Some(&c) = chunk.first() {
         if !failed && s.is_empty() {
