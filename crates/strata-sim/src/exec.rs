@@ -189,12 +189,9 @@ pub struct Proc<'a> {
     pub budget: &'a mut Budget,
 }
 
-/// Starts `req` in `fs` and runs it to the end.
+/// Starts `req` in `fs` and runs it to the end, as runc would start the process: `argv[0]` is looked up
+/// through `PATH` (from `req.env`) when it has no `/`; a missing file, a directory or a file without an exec
+/// bit is a start error (127 / 126) in Docker's words; otherwise the file runs ([`crate::shell`]).
 pub fn exec(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
-    let _ = (fs, req);
-    ExecOutcome {
-        exit_code: 127,
-        start_error: Some("the simulated shell is not built yet".to_owned()),
-        ..ExecOutcome::default()
-    }
+    crate::shell::start(fs, req)
 }

@@ -1,0 +1,455 @@
+//! The busybox applets: each takes the shell (filesystem, cwd, identity, limits), its argv and its
+//! standard streams, and returns an exit status. Messages follow busybox's wording.
+
+pub mod fs;
+pub mod sys;
+pub mod text;
+
+use strata_image::{Error, NodeKind, Overlay, Stat};
+
+use super::interp::{Ctl, Input, Run, Shell};
+use crate::exec::Proc;
+
+/// An applet's standard streams.
+pub struct Io {
+    /// Standard input.
+    pub input: Input,
+    /// Standard output.
+    pub out: Vec<u8>,
+    /// Standard error.
+    pub err: Vec<u8>,
+    /// The applet's name (for messages).
+    pub name: String,
+}
+
+impl Io {
+    /// All of stdin (consumed).
+    pub fn stdin_all(&mut self) -> Vec<u8> {
+        let v = self.input.rest().to_vec();
+        self.input.consume_all();
+        v
+    }
+
+    /// Prints `name: msg` on stderr.
+    pub fn err(&mut self, msg: &str) {
+        self.err.extend_from_slice(self.name.as_bytes());
+        self.err.extend_from_slice(b": ");
+        self.err.extend_from_slice(msg.as_bytes());
+        self.err.push(b'\n');
+    }
+
+    /// Writes text to stdout.
+    pub fn print(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// An applet function.
+pub type Applet = fn(&mut Shell<'_>, &[String], &mut Io) -> Result<i32, Ctl>;
+
+/// Every simulated applet, by name.
+pub const NAMES: &[&str] = &[
+    "[", "[[", "adduser", "addgroup", "base64", "basename", "cat", "chgrp", "chmod", "chown", "clear", "cmp",
+    "cp", "cut", "date", "deluser", "delgroup", "df", "diff", "dirname", "du", "echo", "env", "expr", "false",
+    "find", "free", "getent", "grep", "egrep", "fgrep", "groups", "head", "hostname", "id", "install", "kill",
+    "ln", "logname", "ls", "md5sum", "mkdir", "mkfifo", "mknod", "mktemp", "mv", "nl", "nohup", "nproc",
+    "od", "printenv", "printf", "ps", "pwd", "readlink", "realpath", "rev", "rm", "rmdir", "sed", "seq",
+    "sha1sum", "sha256sum", "sleep", "sort", "stat", "sync", "tac", "tail", "tee", "test", "time", "timeout",
+    "touch", "tr", "true", "truncate", "tty", "uname", "uniq", "unlink", "uptime", "usleep", "wc", "which",
+    "whoami", "xargs", "yes",
+];
+
+/// Whether `name` is a simulated applet.
+pub fn is_applet(name: &str) -> bool {
+    NAMES.contains(&name)
+}
+
+fn lookup(name: &str) -> Option<Applet> {
+    Some(match name {
+        "echo" => text::echo,
+        "printf" => text::printf,
+        "cat" => text::cat,
+        "head" => text::head,
+        "tail" => text::tail,
+        "wc" => text::wc,
+        "grep" | "egrep" | "fgrep" => text::grep,
+        "sed" => text::sed,
+        "cut" => text::cut,
+        "tr" => text::tr,
+        "sort" => text::sort,
+        "uniq" => text::uniq,
+        "tee" => text::tee,
+        "seq" => text::seq,
+        "basename" => text::basename,
+        "dirname" => text::dirname,
+        "yes" => text::yes,
+        "md5sum" | "sha256sum" | "sha1sum" => text::digest,
+        "expr" => text::expr,
+        "rev" => text::rev,
+        "tac" => text::tac,
+        "nl" => text::nl,
+        "base64" => text::base64,
+        "od" => text::od,
+        "cmp" => text::cmp,
+        "diff" => text::diff,
+        "xargs" => sys::xargs,
+        "test" | "[" | "[[" => sys::test,
+        "true" => sys::true_,
+        "false" => sys::false_,
+        "sleep" | "usleep" | "sync" | "clear" => sys::sleep,
+        "id" | "groups" => sys::id,
+        "whoami" | "logname" => sys::whoami,
+        "env" | "printenv" => sys::env,
+        "hostname" => sys::hostname,
+        "uname" => sys::uname,
+        "date" => sys::date,
+        "nproc" => sys::nproc,
+        "which" => sys::which,
+        "adduser" => sys::adduser,
+        "addgroup" => sys::addgroup,
+        "deluser" | "delgroup" => sys::deluser,
+        "getent" => sys::getent,
+        "kill" => sys::kill,
+        "pwd" => sys::pwd,
+        "nohup" | "time" | "timeout" => sys::nohup,
+        "ps" => sys::ps,
+        "tty" => sys::tty,
+        "uptime" | "free" | "df" => sys::uptime,
+        "ls" => fs::ls,
+        "touch" => fs::touch,
+        "mkdir" => fs::mkdir,
+        "rm" => fs::rm,
+        "rmdir" => fs::rmdir,
+        "unlink" => fs::unlink,
+        "cp" => fs::cp,
+        "install" => fs::install,
+        "mv" => fs::mv,
+        "ln" => fs::ln,
+        "chmod" => fs::chmod,
+        "chown" | "chgrp" => fs::chown,
+        "stat" => fs::stat,
+        "readlink" => fs::readlink,
+        "realpath" => fs::realpath_applet,
+        "du" => fs::du,
+        "mkfifo" | "mknod" => fs::mkfifo,
+        "find" => fs::find,
+        "mktemp" => fs::mktemp,
+        "truncate" => fs::truncate,
+        _ => return None,
+    })
+}
+
+/// Runs applet `name`, writing its output to the shell's descriptors; `None` if there is no such applet.
+pub fn run_applet(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> Option<Run> {
+    let f = lookup(name)?;
+    Some(run_with(sh, name, f, argv))
+}
+
+fn run_with(sh: &mut Shell<'_>, name: &str, f: Applet, argv: &[String]) -> Run {
+    sh.step()?;
+    let mut io = Io {
+        input: sh.stdin(),
+        out: Vec::new(),
+        err: Vec::new(),
+        name: name.to_owned(),
+    };
+    let r = f(sh, argv, &mut io);
+    sh.write_fd(1, &io.out)?;
+    sh.write_fd(2, &io.err)?;
+    r
+}
+
+/// Hands a package manager command to [`crate::packages::run`].
+pub fn run_package_manager(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> Run {
+    let env = sh.env_map();
+    let cwd = sh.st.cwd.clone();
+    let identity = sh.identity.clone();
+    let input = sh.stdin();
+    let stdin = input.rest().to_vec();
+    input.consume_all();
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let umask = sh.st.umask;
+    let now = sh.now;
+    let status = {
+        let mut p = Proc {
+            fs: sh.fs,
+            env: &env,
+            cwd: &cwd,
+            identity: &identity,
+            umask,
+            now,
+            stdin: &stdin,
+            stdout: &mut out,
+            stderr: &mut err,
+            notes: &mut sh.notes,
+            budget: &mut sh.budget,
+        };
+        crate::packages::run(name, argv, &mut p)
+    };
+    sh.write_fd(1, &out)?;
+    sh.write_fd(2, &err)?;
+    if let Some(l) = sh.limit_hit {
+        return Err(Ctl::Limit(l));
+    }
+    if sh.budget.steps > sh.budget.limits.max_steps {
+        return Err(sh.limit(crate::exec::Limit::Steps));
+    }
+    if sh.budget.bytes_written > sh.budget.limits.max_bytes_written {
+        return Err(sh.limit(crate::exec::Limit::BytesWritten));
+    }
+    Ok(status)
+}
+
+/// The text of an errno for a filesystem error, as `strerror` words it.
+pub fn errno_msg(e: &Error) -> &'static str {
+    match e {
+        Error::NotFound(_) => "No such file or directory",
+        Error::NotADirectory(_) => "Not a directory",
+        Error::IsADirectory(_) => "Is a directory",
+        Error::AlreadyExists(_) => "File exists",
+        Error::DirectoryNotEmpty(_) => "Directory not empty",
+        Error::TooManyLinks(_) => "Symbolic link loop",
+        Error::CrossDevice(_) => "Invalid cross-device link",
+        _ => "Invalid argument",
+    }
+}
+
+/// The canonical path of `path` (all symlinks resolved), if it exists.
+pub fn realpath(fs: &Overlay, path: &str) -> Option<String> {
+    let mut todo: Vec<String> = path.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    todo.reverse();
+    let mut cur: Vec<String> = Vec::new();
+    let mut links = 0;
+    while let Some(c) = todo.pop() {
+        match c.as_str() {
+            "." => continue,
+            ".." => {
+                cur.pop();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+        let p = format!("/{}", cur.join("/"));
+        let st = fs.lstat(&p).ok()?;
+        if let NodeKind::Symlink(t) = st.kind {
+            links += 1;
+            if links > 40 {
+                return None;
+            }
+            cur.pop();
+            if t.starts_with('/') {
+                cur.clear();
+            }
+            let mut parts: Vec<String> = t.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+            parts.reverse();
+            todo.extend(parts);
+        }
+    }
+    Some(format!("/{}", cur.join("/")))
+}
+
+/// Parses `/etc/passwd` or `/etc/group` into rows of fields.
+pub fn db(fs: &Overlay, file: &str) -> Vec<Vec<String>> {
+    let Ok(c) = fs.read(file) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&c.bytes())
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(':').map(str::to_owned).collect())
+        .collect()
+}
+
+/// User name of `uid`.
+pub fn user_name(fs: &Overlay, uid: u32) -> Option<String> {
+    db(fs, "/etc/passwd")
+        .into_iter()
+        .find(|f| f.len() > 2 && f[2].parse::<u32>().ok() == Some(uid))
+        .map(|f| f[0].clone())
+}
+
+/// Group name of `gid`.
+pub fn group_name(fs: &Overlay, gid: u32) -> Option<String> {
+    db(fs, "/etc/group")
+        .into_iter()
+        .find(|f| f.len() > 2 && f[2].parse::<u32>().ok() == Some(gid))
+        .map(|f| f[0].clone())
+}
+
+/// `ls -l`'s mode string (`-rw-r--r--`).
+pub fn mode_string(st: &Stat) -> String {
+    let t = match st.kind {
+        NodeKind::File(_) => '-',
+        NodeKind::Dir => 'd',
+        NodeKind::Symlink(_) => 'l',
+        NodeKind::CharDevice { .. } => 'c',
+        NodeKind::BlockDevice { .. } => 'b',
+        NodeKind::Fifo => 'p',
+    };
+    let m = st.attrs.mode;
+    let mut s = String::new();
+    s.push(t);
+    let bit = |b: u32, c: char| if m & b != 0 { c } else { '-' };
+    s.push(bit(0o400, 'r'));
+    s.push(bit(0o200, 'w'));
+    s.push(match (m & 0o100 != 0, m & 0o4000 != 0) {
+        (true, true) => 's',
+        (false, true) => 'S',
+        (true, false) => 'x',
+        _ => '-',
+    });
+    s.push(bit(0o40, 'r'));
+    s.push(bit(0o20, 'w'));
+    s.push(match (m & 0o10 != 0, m & 0o2000 != 0) {
+        (true, true) => 's',
+        (false, true) => 'S',
+        (true, false) => 'x',
+        _ => '-',
+    });
+    s.push(bit(0o4, 'r'));
+    s.push(bit(0o2, 'w'));
+    s.push(match (m & 0o1 != 0, m & 0o1000 != 0) {
+        (true, true) => 't',
+        (false, true) => 'T',
+        (true, false) => 'x',
+        _ => '-',
+    });
+    s
+}
+
+/// Whether the running identity may access `st` with `want` (4 read, 2 write, 1 exec); root may always.
+pub fn may(sh: &Shell<'_>, st: &Stat, want: u32) -> bool {
+    if sh.identity.uid == 0 {
+        return want & 1 == 0 || st.is_dir() || st.attrs.mode & 0o111 != 0;
+    }
+    let m = st.attrs.mode;
+    let bits = if st.attrs.uid == sh.identity.uid {
+        (m >> 6) & 7
+    } else if st.attrs.gid == sh.identity.gid || sh.identity.groups.contains(&st.attrs.gid) {
+        (m >> 3) & 7
+    } else {
+        m & 7
+    };
+    bits & want == want
+}
+
+/// Whether a new entry may be created in (or removed from) the directory holding `path`.
+pub fn may_write_parent(sh: &Shell<'_>, path: &str) -> bool {
+    if sh.identity.uid == 0 {
+        return true;
+    }
+    let parent = parent_of(path);
+    match sh.fs.stat(&parent) {
+        Ok(st) => may(sh, &st, 3),
+        Err(_) => true,
+    }
+}
+
+/// The directory part of an absolute path.
+pub fn parent_of(path: &str) -> String {
+    let t = path.trim_end_matches('/');
+    match t.rfind('/') {
+        Some(0) | None => "/".to_owned(),
+        Some(i) => t[..i].to_owned(),
+    }
+}
+
+/// Splits argv into options (single letters, possibly bundled, with `takes` taking a value) and operands.
+/// Returns (flags in order with optional values, operands) or the bad option.
+pub fn getopt(args: &[String], takes: &str) -> Result<(Vec<(char, Option<String>)>, Vec<String>), char> {
+    let mut flags = Vec::new();
+    let mut ops = Vec::new();
+    let mut i = 0;
+    let mut only_ops = false;
+    while i < args.len() {
+        let a = &args[i];
+        if only_ops || !a.starts_with('-') || a == "-" {
+            ops.push(a.clone());
+            i += 1;
+            continue;
+        }
+        if a == "--" {
+            only_ops = true;
+            i += 1;
+            continue;
+        }
+        let cs: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < cs.len() {
+            let c = cs[k];
+            if takes.contains(c) {
+                let v = if k + 1 < cs.len() {
+                    cs[k + 1..].iter().collect()
+                } else {
+                    i += 1;
+                    match args.get(i) {
+                        Some(v) => v.clone(),
+                        None => return Err(c),
+                    }
+                };
+                flags.push((c, Some(v)));
+                break;
+            }
+            flags.push((c, None));
+            k += 1;
+        }
+        i += 1;
+    }
+    Ok((flags, ops))
+}
+
+/// Reads each operand (or stdin for none / `-`): (display name, bytes or error printed already).
+pub fn inputs(sh: &mut Shell<'_>, io: &mut Io, files: &[String], style: ErrStyle) -> Vec<(String, Option<Vec<u8>>)> {
+    let _ = sh.flush_all();
+    if files.is_empty() {
+        return vec![("-".to_owned(), Some(io.stdin_all()))];
+    }
+    let mut out = Vec::new();
+    for f in files {
+        if f == "-" {
+            out.push((f.clone(), Some(io.stdin_all())));
+            continue;
+        }
+        let p = sh.abs(f);
+        if super::interp::is_dev_null(&p) {
+            out.push((f.clone(), Some(Vec::new())));
+            continue;
+        }
+        match sh.fs.read(&p) {
+            Ok(c) => out.push((f.clone(), Some(c.bytes().into_owned()))),
+            Err(e) => {
+                let m = errno_msg(&e);
+                match style {
+                    ErrStyle::CantOpen => io.err(&format!("can't open '{f}': {m}")),
+                    ErrStyle::Plain => io.err(&format!("{f}: {m}")),
+                    ErrStyle::Read => io.err(&format!("read error: {m}")),
+                }
+                out.push((f.clone(), None));
+            }
+        }
+    }
+    out
+}
+
+/// How an applet reports an unreadable operand.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ErrStyle {
+    /// `cat: can't open 'x': No such file or directory`.
+    CantOpen,
+    /// `grep: x: No such file or directory`.
+    Plain,
+    /// `wc: read error: Is a directory`.
+    Read,
+}
+
+/// Splits bytes into lines without their newlines (a last line without newline counts).
+pub fn lines(data: &[u8]) -> Vec<String> {
+    let s = String::from_utf8_lossy(data);
+    let mut v: Vec<String> = s.split('\n').map(str::to_owned).collect();
+    if v.last().is_some_and(|l| l.is_empty()) {
+        v.pop();
+    }
+    v
+}

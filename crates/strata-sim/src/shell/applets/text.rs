@@ -1,0 +1,2305 @@
+//! Text applets: echo, printf, cat, head, tail, wc, grep, sed, cut, tr, sort, uniq, tee, seq, basename,
+//! dirname, yes, digests, expr and a few small ones.
+
+use super::{getopt, inputs, lines, ErrStyle, Io};
+use crate::shell::interp::{Ctl, Shell};
+use crate::shell::regex as re;
+
+type R = Result<i32, Ctl>;
+
+/// `echo [-neE] args…` (no escapes without `-e`).
+pub fn echo(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut nl = true;
+    let mut esc = false;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            for c in a[1..].chars() {
+                match c {
+                    'n' => nl = false,
+                    'e' => esc = true,
+                    _ => esc = false,
+                }
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    for (k, a) in argv[i..].iter().enumerate() {
+        if k > 0 {
+            out.push(b' ');
+        }
+        if esc {
+            let (b, stop) = escapes(a, true);
+            out.extend(b);
+            if stop {
+                io.out.extend(out);
+                return Ok(0);
+            }
+        } else {
+            out.extend_from_slice(a.as_bytes());
+        }
+    }
+    if nl {
+        out.push(b'\n');
+    }
+    io.out.extend(out);
+    Ok(0)
+}
+
+/// Backslash escapes (`\n`, `\t`, `\0NNN`/`\NNN`, `\xHH`, `\c`); returns the bytes and whether `\c` stopped
+/// output.
+fn escapes(s: &str, echo_style: bool) -> (Vec<u8>, bool) {
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c != '\\' || i + 1 >= cs.len() {
+            let mut b = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            i += 1;
+            continue;
+        }
+        let n = cs[i + 1];
+        i += 2;
+        match n {
+            'n' => out.push(b'\n'),
+            't' => out.push(b'\t'),
+            'r' => out.push(b'\r'),
+            'a' => out.push(7),
+            'b' => out.push(8),
+            'f' => out.push(12),
+            'v' => out.push(11),
+            'e' => out.push(27),
+            '\\' => out.push(b'\\'),
+            'c' => return (out, true),
+            'x' => {
+                let mut v = 0u32;
+                let mut k = 0;
+                while k < 2 && i < cs.len() && cs[i].is_ascii_hexdigit() {
+                    v = v * 16 + cs[i].to_digit(16).unwrap_or(0);
+                    i += 1;
+                    k += 1;
+                }
+                if k == 0 {
+                    out.extend_from_slice(b"\\x");
+                } else {
+                    out.push(v as u8);
+                }
+            }
+            '0'..='7' => {
+                let mut v = 0u32;
+                let mut k = 0;
+                let max = if echo_style && n == '0' { 3 } else { 3 };
+                let mut j = if echo_style && n == '0' { i } else { i - 1 };
+                while k < max && j < cs.len() && ('0'..='7').contains(&cs[j]) {
+                    v = v * 8 + cs[j].to_digit(8).unwrap_or(0);
+                    j += 1;
+                    k += 1;
+                }
+                i = j;
+                out.push(v as u8);
+            }
+            _ => {
+                out.push(b'\\');
+                let mut b = [0u8; 4];
+                out.extend_from_slice(n.encode_utf8(&mut b).as_bytes());
+            }
+        }
+    }
+    (out, false)
+}
+
+/// `printf FORMAT args…`.
+pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let Some(fmt) = argv.get(1) else {
+        io.err("usage: printf FORMAT [ARGUMENT...]");
+        return Ok(1);
+    };
+    let fmt: Vec<char> = fmt.chars().collect();
+    let args = &argv[2..];
+    let mut ai = 0;
+    let mut status = 0;
+    loop {
+        let start_ai = ai;
+        let mut i = 0;
+        while i < fmt.len() {
+            let c = fmt[i];
+            if c == '\\' {
+                // one escape
+                let mut j = i + 1;
+                if j < fmt.len() {
+                    if fmt[j] == 'x' {
+                        j += 1;
+                        let mut k = 0;
+                        while k < 2 && j < fmt.len() && fmt[j].is_ascii_hexdigit() {
+                            j += 1;
+                            k += 1;
+                        }
+                    } else if ('0'..='7').contains(&fmt[j]) {
+                        let mut k = 0;
+                        while k < 3 && j < fmt.len() && ('0'..='7').contains(&fmt[j]) {
+                            j += 1;
+                            k += 1;
+                        }
+                    } else {
+                        j += 1;
+                    }
+                }
+                let seg: String = fmt[i..j].iter().collect();
+                let (b, stop) = escapes(&seg, false);
+                io.out.extend(b);
+                if stop {
+                    return Ok(status);
+                }
+                i = j;
+                continue;
+            }
+            if c != '%' {
+                let mut b = [0u8; 4];
+                io.out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+                i += 1;
+                continue;
+            }
+            if fmt.get(i + 1) == Some(&'%') {
+                io.out.push(b'%');
+                i += 2;
+                continue;
+            }
+            // %[flags][width][.prec]conv
+            let mut j = i + 1;
+            let mut flags = String::new();
+            while j < fmt.len() && "-+ #0".contains(fmt[j]) {
+                flags.push(fmt[j]);
+                j += 1;
+            }
+            let mut width = String::new();
+            if fmt.get(j) == Some(&'*') {
+                width = args.get(ai).cloned().unwrap_or_default();
+                ai += 1;
+                j += 1;
+            }
+            while j < fmt.len() && fmt[j].is_ascii_digit() {
+                width.push(fmt[j]);
+                j += 1;
+            }
+            let mut prec: Option<String> = None;
+            if fmt.get(j) == Some(&'.') {
+                j += 1;
+                let mut p = String::new();
+                if fmt.get(j) == Some(&'*') {
+                    p = args.get(ai).cloned().unwrap_or_default();
+                    ai += 1;
+                    j += 1;
+                }
+                while j < fmt.len() && fmt[j].is_ascii_digit() {
+                    p.push(fmt[j]);
+                    j += 1;
+                }
+                prec = Some(p);
+            }
+            while j < fmt.len() && "hlLqjzt".contains(fmt[j]) {
+                j += 1;
+            }
+            let Some(&conv) = fmt.get(j) else {
+                let seg: String = fmt[i..].iter().collect();
+                io.out.extend_from_slice(seg.as_bytes());
+                break;
+            };
+            j += 1;
+            let arg = args.get(ai).cloned();
+            if "sbcdiouxXeEfgG".contains(conv) {
+                ai += 1;
+            }
+            let w: usize = width.trim_start_matches('-').parse().unwrap_or(0);
+            let left = flags.contains('-') || width.starts_with('-');
+            let body: String = match conv {
+                's' => {
+                    let mut s = arg.unwrap_or_default();
+                    if let Some(p) = &prec {
+                        let n: usize = p.parse().unwrap_or(0);
+                        s = s.chars().take(n).collect();
+                    }
+                    s
+                }
+                'b' => {
+                    let (b, _) = escapes(&arg.unwrap_or_default(), true);
+                    String::from_utf8_lossy(&b).into_owned()
+                }
+                'c' => arg.and_then(|a| a.chars().next()).map(String::from).unwrap_or_default(),
+                'd' | 'i' | 'o' | 'u' | 'x' | 'X' => {
+                    let a = arg.unwrap_or_default();
+                    let v = match parse_int(&a) {
+                        Some(v) => v,
+                        None => {
+                            io.err_as_sh(&format!("invalid number '{a}'"));
+                            status = 1;
+                            0
+                        }
+                    };
+                    let digits = match conv {
+                        'o' => format!("{:o}", v),
+                        'x' => format!("{:x}", v),
+                        'X' => format!("{:X}", v),
+                        'u' => format!("{}", v as u64),
+                        _ => format!("{}", v.unsigned_abs()),
+                    };
+                    let neg = v < 0 && matches!(conv, 'd' | 'i');
+                    let mut digits = digits;
+                    if let Some(p) = &prec {
+                        let n: usize = p.parse().unwrap_or(0);
+                        while digits.len() < n {
+                            digits.insert(0, '0');
+                        }
+                    }
+                    let sign = if neg {
+                        "-"
+                    } else if flags.contains('+') && matches!(conv, 'd' | 'i') {
+                        "+"
+                    } else if flags.contains(' ') && matches!(conv, 'd' | 'i') {
+                        " "
+                    } else {
+                        ""
+                    };
+                    let alt = if flags.contains('#') && v != 0 {
+                        match conv {
+                            'o' => "0",
+                            'x' => "0x",
+                            'X' => "0X",
+                            _ => "",
+                        }
+                    } else {
+                        ""
+                    };
+                    if flags.contains('0') && !left && prec.is_none() {
+                        let pre = format!("{sign}{alt}");
+                        let mut d = digits;
+                        while pre.len() + d.len() < w {
+                            d.insert(0, '0');
+                        }
+                        format!("{pre}{d}")
+                    } else {
+                        format!("{sign}{alt}{digits}")
+                    }
+                }
+                'f' | 'e' | 'E' | 'g' | 'G' => {
+                    let a = arg.unwrap_or_default();
+                    let v: f64 = a.trim().parse().unwrap_or_else(|_| {
+                        if !a.is_empty() {
+                            io.err_as_sh(&format!("invalid number '{a}'"));
+                            status = 1;
+                        }
+                        0.0
+                    });
+                    let p: usize = prec.as_deref().and_then(|p| p.parse().ok()).unwrap_or(6);
+                    let s = match conv {
+                        'f' => format!("{:.*}", p, v),
+                        'e' | 'E' => {
+                            let s = format!("{:.*e}", p, v);
+                            let s = fix_exp(&s);
+                            if conv == 'E' {
+                                s.to_uppercase()
+                            } else {
+                                s
+                            }
+                        }
+                        _ => {
+                            let s = format!("{}", v);
+                            s
+                        }
+                    };
+                    if flags.contains('0') && !left {
+                        let mut s = s;
+                        while s.len() < w {
+                            let at = usize::from(s.starts_with('-'));
+                            s.insert(at, '0');
+                        }
+                        s
+                    } else {
+                        s
+                    }
+                }
+                _ => {
+                    io.err_as_sh(&format!("%{conv}: invalid format"));
+                    return Ok(1);
+                }
+            };
+            let n = body.chars().count();
+            if n < w {
+                let pad = " ".repeat(w - n);
+                if left {
+                    io.print(&body);
+                    io.print(&pad);
+                } else {
+                    io.print(&pad);
+                    io.print(&body);
+                }
+            } else {
+                io.print(&body);
+            }
+            i = j;
+        }
+        if ai >= args.len() || ai == start_ai {
+            break;
+        }
+    }
+    Ok(status)
+}
+
+fn fix_exp(s: &str) -> String {
+    // Rust prints 1.5e2; C prints 1.500000e+02
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sign, d) = match e.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', e),
+            };
+            format!("{m}e{sign}{:0>2}", d)
+        }
+        None => s.to_owned(),
+    }
+}
+
+/// Parses a printf/test integer: decimal, `0x`, octal, `'c` for a character code.
+pub fn parse_int(a: &str) -> Option<i64> {
+    let t = a.trim();
+    if let Some(c) = t.strip_prefix('\'').or_else(|| t.strip_prefix('"')) {
+        return Some(c.chars().next().map(|c| c as i64).unwrap_or(0));
+    }
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let v = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        i64::from_str_radix(&body[1..], 8).ok()?
+    } else {
+        body.parse::<i64>().ok()?
+    };
+    Some(if neg { -v } else { v })
+}
+
+impl Io {
+    /// An error from a shell builtin applet, prefixed like ash does (`sh: …`).
+    pub fn err_as_sh(&mut self, msg: &str) {
+        if matches!(self.name.as_str(), "printf" | "echo" | "test" | "[") {
+            self.err.extend_from_slice(b"sh: ");
+        } else {
+            self.err.extend_from_slice(self.name.as_bytes());
+            self.err.extend_from_slice(b": ");
+        }
+        self.err.extend_from_slice(msg.as_bytes());
+        self.err.push(b'\n');
+    }
+}
+
+/// `cat [-n] files…`.
+pub fn cat(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let number = flags.iter().any(|f| f.0 == 'n');
+    let mut st = 0;
+    let mut n = 0;
+    for (_, data) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        match data {
+            Some(d) => {
+                if number {
+                    for l in d.split_inclusive(|&b| b == b'\n') {
+                        n += 1;
+                        io.out.extend_from_slice(format!("{n:6}\t").as_bytes());
+                        io.out.extend_from_slice(l);
+                    }
+                } else {
+                    io.out.extend(d);
+                }
+            }
+            None => st = 1,
+        }
+    }
+    Ok(st)
+}
+
+fn count_arg(flags: &[(char, Option<String>)], argv: &[String]) -> (Option<String>, Vec<String>) {
+    let _ = flags;
+    // support -NUM
+    let mut rest = Vec::new();
+    let mut num = None;
+    for a in &argv[1..] {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
+            num = Some(a[1..].to_owned());
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    (num, rest)
+}
+
+/// `head [-n N] [-c N] files…`.
+pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (num, rest) = count_arg(&[], argv);
+    let (flags, files) = match getopt(&rest, "nc") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut n: i64 = num.and_then(|n| n.parse().ok()).unwrap_or(10);
+    let mut bytes = None;
+    let mut quiet = false;
+    for (f, v) in &flags {
+        match f {
+            'n' => n = v.as_deref().and_then(|v| v.parse().ok()).unwrap_or(10),
+            'c' => bytes = v.as_deref().and_then(|v| v.parse::<i64>().ok()),
+            'q' => quiet = true,
+            _ => {}
+        }
+    }
+    let multi = files.len() > 1 && !quiet;
+    let mut st = 0;
+    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen).into_iter().enumerate() {
+        let Some(d) = data else {
+            st = 1;
+            continue;
+        };
+        if multi {
+            if k > 0 {
+                io.out.push(b'\n');
+            }
+            io.print(&format!("==> {name} <==\n"));
+        }
+        if let Some(c) = bytes {
+            let c = if c < 0 { d.len().saturating_sub(c.unsigned_abs() as usize) } else { c as usize };
+            io.out.extend_from_slice(&d[..c.min(d.len())]);
+            continue;
+        }
+        let parts: Vec<&[u8]> = d.split_inclusive(|&b| b == b'\n').collect();
+        let take = if n < 0 {
+            parts.len().saturating_sub(n.unsigned_abs() as usize)
+        } else {
+            n as usize
+        };
+        for p in parts.into_iter().take(take) {
+            io.out.extend_from_slice(p);
+        }
+    }
+    Ok(st)
+}
+
+/// `tail [-n [+]N] [-c N] files…`.
+pub fn tail(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (num, rest) = count_arg(&[], argv);
+    let (flags, files) = match getopt(&rest, "nc") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut spec = num.unwrap_or_else(|| "10".to_owned());
+    let mut bytes = false;
+    for (f, v) in &flags {
+        match f {
+            'n' => spec = v.clone().unwrap_or_default(),
+            'c' => {
+                spec = v.clone().unwrap_or_default();
+                bytes = true
+            }
+            _ => {}
+        }
+    }
+    let from_start = spec.starts_with('+');
+    let n: usize = spec.trim_start_matches(['+', '-']).parse().unwrap_or(10);
+    let multi = files.len() > 1;
+    let mut st = 0;
+    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen).into_iter().enumerate() {
+        let Some(d) = data else {
+            st = 1;
+            continue;
+        };
+        if multi {
+            if k > 0 {
+                io.out.push(b'\n');
+            }
+            io.print(&format!("==> {name} <==\n"));
+        }
+        if bytes {
+            let s = if from_start { n.saturating_sub(1) } else { d.len().saturating_sub(n) };
+            io.out.extend_from_slice(&d[s.min(d.len())..]);
+            continue;
+        }
+        let parts: Vec<&[u8]> = d.split_inclusive(|&b| b == b'\n').collect();
+        let s = if from_start {
+            n.saturating_sub(1)
+        } else {
+            parts.len().saturating_sub(n)
+        };
+        for p in parts.into_iter().skip(s) {
+            io.out.extend_from_slice(p);
+        }
+    }
+    Ok(st)
+}
+
+/// `wc [-lwcm] files…`.
+pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut which: Vec<char> = Vec::new();
+    for (f, _) in &flags {
+        let f = if *f == 'm' { 'c' } else { *f };
+        if "lwcL".contains(f) && !which.contains(&f) {
+            which.push(f);
+        }
+    }
+    let order = ['l', 'w', 'c', 'L'];
+    let cols: Vec<char> = if which.is_empty() {
+        vec!['l', 'w', 'c']
+    } else {
+        order.iter().copied().filter(|c| which.contains(c)).collect()
+    };
+    let mut totals = [0u64; 4];
+    let mut st = 0;
+    let ins = inputs(sh, io, &files, ErrStyle::CantOpen);
+    let nfiles = ins.len();
+    let single = cols.len() == 1;
+    let mut print_row = |io: &mut Io, vals: [u64; 4], name: Option<&str>| {
+        let mut s = String::new();
+        for (k, c) in cols.iter().enumerate() {
+            let v = vals[order.iter().position(|o| o == c).unwrap_or(0)];
+            if single && name.is_none() {
+                s.push_str(&v.to_string());
+            } else if single {
+                s.push_str(&v.to_string());
+            } else {
+                if k > 0 {
+                    s.push(' ');
+                }
+                s.push_str(&format!("{v:9}"));
+            }
+        }
+        if let Some(n) = name {
+            s.push(' ');
+            s.push_str(n);
+        }
+        s.push('\n');
+        io.print(&s);
+    };
+    for (name, data) in ins {
+        let Some(d) = data else {
+            st = 1;
+            continue;
+        };
+        let l = d.iter().filter(|&&b| b == b'\n').count() as u64;
+        let w = String::from_utf8_lossy(&d).split_whitespace().count() as u64;
+        let c = d.len() as u64;
+        let longest = lines(&d).iter().map(|l| l.chars().count() as u64).max().unwrap_or(0);
+        let vals = [l, w, c, longest];
+        for k in 0..3 {
+            totals[k] += vals[k];
+        }
+        totals[3] = totals[3].max(longest);
+        print_row(io, vals, if files.is_empty() { None } else { Some(&name) });
+    }
+    if nfiles > 1 {
+        print_row(io, totals, Some("total"));
+    }
+    Ok(st)
+}
+
+/// `grep [-vinclqoEFrhHw] [-e P] PATTERN files…`.
+pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, mut ops) = match getopt(&argv[1..], "efmABC") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(2);
+        }
+    };
+    let has = |c: char| flags.iter().any(|f| f.0 == c);
+    let mut ext = has('E') || argv[0].ends_with("egrep") || io.name == "egrep";
+    let fixed = has('F') || io.name == "fgrep";
+    if fixed {
+        ext = false;
+    }
+    let mut pats: Vec<String> = flags
+        .iter()
+        .filter(|f| f.0 == 'e')
+        .filter_map(|f| f.1.clone())
+        .collect();
+    for f in flags.iter().filter(|f| f.0 == 'f') {
+        if let Some(p) = &f.1 {
+            if let Ok(c) = sh.fs.read(&sh.abs(p)) {
+                pats.extend(lines(&c.bytes()));
+            }
+        }
+    }
+    if pats.is_empty() {
+        if ops.is_empty() {
+            io.err("usage: grep [-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...");
+            return Ok(2);
+        }
+        pats.push(ops.remove(0));
+    }
+    let pats: Vec<String> = pats.iter().flat_map(|p| p.split('\n').map(str::to_owned).collect::<Vec<_>>()).collect();
+    let icase = has('i') || has('y');
+    let word = has('w');
+    let whole = has('x');
+    let mut res = Vec::new();
+    for p in &pats {
+        let mut t = if fixed {
+            ::regex::escape(p)
+        } else {
+            match re::translate(p, ext) {
+                Ok(t) => t,
+                Err(e) => {
+                    io.err(&e);
+                    return Ok(2);
+                }
+            }
+        };
+        if word {
+            t = format!("\\b(?:{t})\\b");
+        }
+        if whole {
+            t = format!("^(?:{t})$");
+        }
+        match ::regex::RegexBuilder::new(&t).case_insensitive(icase).size_limit(1 << 22).build() {
+            Ok(r) => res.push(r),
+            Err(_) => {
+                io.err(&format!("bad regex '{p}'"));
+                return Ok(2);
+            }
+        }
+    }
+    let invert = has('v');
+    let count = has('c');
+    let quiet = has('q') || has('s') && false;
+    let list = has('l');
+    let list_non = has('L');
+    let number = has('n');
+    let only = has('o');
+    let recursive = has('r') || has('R');
+    let silent = has('s');
+    let maxm: Option<usize> = flags.iter().find(|f| f.0 == 'm').and_then(|f| f.1.as_deref()?.parse().ok());
+    let mut files: Vec<String> = Vec::new();
+    if recursive {
+        let roots = if ops.is_empty() { vec![".".to_owned()] } else { ops.clone() };
+        for r in roots {
+            let p = sh.abs(&r);
+            match sh.fs.stat(&p) {
+                Ok(s) if s.is_dir() => super::fs::walk_files(sh, &p, &r, &mut files),
+                _ => files.push(r),
+            }
+        }
+    } else {
+        files = ops.clone();
+    }
+    let show_name = if has('h') {
+        false
+    } else {
+        has('H') || files.len() > 1 || recursive
+    };
+    let mut any = false;
+    let mut err = false;
+    let style = if silent { ErrStyle::Plain } else { ErrStyle::Plain };
+    let ins = inputs(sh, io, &files, style);
+    if silent {
+        // drop messages for -s
+        io.err.clear();
+    }
+    for (name, data) in ins {
+        let Some(d) = data else {
+            err = true;
+            continue;
+        };
+        let disp = if name == "-" { "(standard input)".to_owned() } else { name.clone() };
+        let mut n = 0usize;
+        for (ln, line) in lines(&d).iter().enumerate() {
+            if maxm.is_some_and(|m| n >= m) {
+                break;
+            }
+            let m = res.iter().any(|r| r.is_match(line));
+            if m == invert {
+                continue;
+            }
+            n += 1;
+            any = true;
+            if quiet {
+                return Ok(0);
+            }
+            if count || list || list_non {
+                continue;
+            }
+            let prefix = {
+                let mut p = String::new();
+                if show_name {
+                    p.push_str(&disp);
+                    p.push(':');
+                }
+                if number {
+                    p.push_str(&(ln + 1).to_string());
+                    p.push(':');
+                }
+                p
+            };
+            if only && !invert {
+                for r in &res {
+                    for mt in r.find_iter(line) {
+                        if mt.as_str().is_empty() {
+                            continue;
+                        }
+                        io.print(&format!("{prefix}{}\n", mt.as_str()));
+                    }
+                }
+            } else {
+                io.print(&format!("{prefix}{line}\n"));
+            }
+        }
+        if count {
+            if show_name {
+                io.print(&format!("{disp}:{n}\n"));
+            } else {
+                io.print(&format!("{n}\n"));
+            }
+        }
+        if list && n > 0 {
+            io.print(&format!("{disp}\n"));
+        }
+        if list_non && n == 0 {
+            io.print(&format!("{disp}\n"));
+        }
+    }
+    Ok(if err && !(any && quiet) {
+        2
+    } else if any {
+        0
+    } else {
+        1
+    })
+}
+
+/// A sed address.
+#[derive(Clone)]
+enum Addr {
+    Line(usize),
+    Last,
+    Re(::regex::Regex),
+}
+
+/// A sed command.
+#[derive(Clone)]
+struct SedCmd {
+    a1: Option<Addr>,
+    a2: Option<Addr>,
+    neg: bool,
+    cmd: char,
+    // s
+    re: Option<::regex::Regex>,
+    repl: String,
+    global: bool,
+    nth: usize,
+    print: bool,
+    text: String,
+    block_end: usize,
+}
+
+fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), String> {
+    let cs: Vec<char> = script.chars().collect();
+    let mut i = 0;
+    let mut blocks: Vec<usize> = Vec::new();
+    let skip_ws = |i: &mut usize| {
+        while *i < cs.len() && (cs[*i] == ' ' || cs[*i] == '\t' || cs[*i] == ';' || cs[*i] == '\n') {
+            *i += 1;
+        }
+    };
+    let read_re = |i: &mut usize, delim: char| -> Result<String, String> {
+        let mut s = String::new();
+        while *i < cs.len() && cs[*i] != delim {
+            if cs[*i] == '\\' && *i + 1 < cs.len() {
+                if cs[*i + 1] == delim {
+                    s.push(delim);
+                } else if cs[*i + 1] == 'n' {
+                    s.push('\n');
+                } else {
+                    s.push('\\');
+                    s.push(cs[*i + 1]);
+                }
+                *i += 2;
+                continue;
+            }
+            s.push(cs[*i]);
+            *i += 1;
+        }
+        if *i >= cs.len() {
+            return Err(format!("unmatched '{delim}'"));
+        }
+        *i += 1;
+        Ok(s)
+    };
+    let compile = |p: &str, icase: bool| -> Result<::regex::Regex, String> {
+        let t = re::translate(p, ext)?;
+        ::regex::RegexBuilder::new(&t)
+            .case_insensitive(icase)
+            .size_limit(1 << 22)
+            .build()
+            .map_err(|_| format!("bad regex '{p}'"))
+    };
+    loop {
+        skip_ws(&mut i);
+        if i >= cs.len() {
+            break;
+        }
+        let mut addr = |i: &mut usize| -> Result<Option<Addr>, String> {
+            if *i < cs.len() && cs[*i].is_ascii_digit() {
+                let mut n = 0usize;
+                while *i < cs.len() && cs[*i].is_ascii_digit() {
+                    n = n.saturating_mul(10).saturating_add(cs[*i].to_digit(10).unwrap_or(0) as usize);
+                    *i += 1;
+                }
+                return Ok(Some(Addr::Line(n)));
+            }
+            if *i < cs.len() && cs[*i] == '$' {
+                *i += 1;
+                return Ok(Some(Addr::Last));
+            }
+            if *i < cs.len() && (cs[*i] == '/' || cs[*i] == '\\') {
+                let delim = if cs[*i] == '\\' {
+                    *i += 1;
+                    cs.get(*i).copied().unwrap_or('/')
+                } else {
+                    '/'
+                };
+                *i += 1;
+                let p = read_re(i, delim)?;
+                let icase = *i < cs.len() && cs[*i] == 'I';
+                if icase {
+                    *i += 1;
+                }
+                return Ok(Some(Addr::Re(compile(&p, icase)?)));
+            }
+            Ok(None)
+        };
+        let a1 = addr(&mut i)?;
+        let mut a2 = None;
+        if a1.is_some() && i < cs.len() && cs[i] == ',' {
+            i += 1;
+            a2 = addr(&mut i)?;
+        }
+        while i < cs.len() && cs[i] == ' ' {
+            i += 1;
+        }
+        let mut neg = false;
+        if i < cs.len() && cs[i] == '!' {
+            neg = true;
+            i += 1;
+            while i < cs.len() && cs[i] == ' ' {
+                i += 1;
+            }
+        }
+        let Some(&c) = cs.get(i) else {
+            return Err("missing command".to_owned());
+        };
+        i += 1;
+        let mut cmd = SedCmd {
+            a1,
+            a2,
+            neg,
+            cmd: c,
+            re: None,
+            repl: String::new(),
+            global: false,
+            nth: 1,
+            print: false,
+            text: String::new(),
+            block_end: 0,
+        };
+        match c {
+            's' | 'y' => {
+                let Some(&delim) = cs.get(i) else {
+                    return Err("unterminated `s' command".to_owned());
+                };
+                i += 1;
+                let p = read_re(&mut i, delim)?;
+                // replacement: keep backslashes for later processing
+                let mut r = String::new();
+                while i < cs.len() && cs[i] != delim {
+                    if cs[i] == '\\' && i + 1 < cs.len() {
+                        r.push('\\');
+                        r.push(cs[i + 1]);
+                        i += 2;
+                        continue;
+                    }
+                    r.push(cs[i]);
+                    i += 1;
+                }
+                if i >= cs.len() {
+                    return Err(format!("unmatched '{delim}'"));
+                }
+                i += 1;
+                if c == 'y' {
+                    cmd.text = p;
+                    cmd.repl = r.replace("\\\\", "\u{1}").replace('\\', "").replace('\u{1}', "\\");
+                } else {
+                    let mut icase = false;
+                    while i < cs.len() && !matches!(cs[i], ';' | '\n' | '}') {
+                        match cs[i] {
+                            'g' => cmd.global = true,
+                            'p' => cmd.print = true,
+                            'i' | 'I' => icase = true,
+                            d if d.is_ascii_digit() => cmd.nth = d.to_digit(10).unwrap_or(1) as usize,
+                            ' ' => {}
+                            'w' => break,
+                            o => return Err(format!("unknown option to `s' command: '{o}'")),
+                        }
+                        i += 1;
+                    }
+                    cmd.re = Some(if p.is_empty() { compile("^", false)? } else { compile(&p, icase)? });
+                    cmd.repl = r;
+                }
+            }
+            'a' | 'i' | 'c' => {
+                if i < cs.len() && cs[i] == '\\' {
+                    i += 1;
+                }
+                if i < cs.len() && cs[i] == '\n' {
+                    i += 1;
+                }
+                while i < cs.len() && cs[i] == ' ' {
+                    i += 1;
+                }
+                let mut t = String::new();
+                while i < cs.len() && cs[i] != '\n' {
+                    if cs[i] == '\\' && i + 1 < cs.len() {
+                        t.push(cs[i + 1]);
+                        i += 2;
+                        continue;
+                    }
+                    t.push(cs[i]);
+                    i += 1;
+                }
+                cmd.text = t;
+            }
+            '{' => {
+                blocks.push(cmds.len());
+            }
+            '}' => {
+                let Some(open) = blocks.pop() else {
+                    return Err("unexpected '}'".to_owned());
+                };
+                let here = cmds.len();
+                if let Some(o) = cmds.get_mut(open) {
+                    o.block_end = here;
+                }
+                continue;
+            }
+            'p' | 'd' | 'q' | 'n' | 'N' | 'P' | 'D' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l' | 'Q' => {}
+            'r' | 'w' | 'b' | 't' | ':' => {
+                while i < cs.len() && cs[i] != '\n' && cs[i] != ';' {
+                    i += 1;
+                }
+                if c != ':' && c != 'b' && c != 't' {
+                    return Err(format!("command '{c}' is not simulated"));
+                }
+                if c != ':' {
+                    return Err(format!("command '{c}' is not simulated"));
+                }
+                continue;
+            }
+            o => return Err(format!("unsupported command {o}")),
+        }
+        cmds.push(cmd);
+    }
+    if !blocks.is_empty() {
+        return Err("unmatched '{'".to_owned());
+    }
+    Ok(())
+}
+
+fn sed_repl(repl: &str, caps: &::regex::Captures<'_>) -> String {
+    let mut out = String::new();
+    let cs: Vec<char> = repl.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        match cs[i] {
+            '&' => out.push_str(caps.get(0).map(|m| m.as_str()).unwrap_or("")),
+            '\\' if i + 1 < cs.len() => {
+                let n = cs[i + 1];
+                i += 1;
+                match n {
+                    d @ '0'..='9' => {
+                        let k = d.to_digit(10).unwrap_or(0) as usize;
+                        out.push_str(caps.get(k).map(|m| m.as_str()).unwrap_or(""));
+                    }
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    o => out.push(o),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `sed [-n] [-i] [-E] [-e script] script files…`.
+pub fn sed(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, mut ops) = match getopt(&argv[1..], "ef") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let quiet = flags.iter().any(|f| f.0 == 'n');
+    let inplace = flags.iter().any(|f| f.0 == 'i');
+    let ext = flags.iter().any(|f| f.0 == 'E' || f.0 == 'r');
+    let mut scripts: Vec<String> = flags.iter().filter(|f| f.0 == 'e').filter_map(|f| f.1.clone()).collect();
+    for f in flags.iter().filter(|f| f.0 == 'f') {
+        if let Some(p) = &f.1 {
+            if let Ok(c) = sh.fs.read(&sh.abs(p)) {
+                scripts.push(String::from_utf8_lossy(&c.bytes()).into_owned());
+            }
+        }
+    }
+    if scripts.is_empty() {
+        if ops.is_empty() {
+            io.err("no script specified");
+            return Ok(1);
+        }
+        scripts.push(ops.remove(0));
+    }
+    let mut cmds = Vec::new();
+    for s in &scripts {
+        if let Err(e) = sed_parse(s, ext, &mut cmds) {
+            if e.contains("not simulated") {
+                sh.notes.push(crate::exec::Note::Unsupported {
+                    command: argv.join(" "),
+                    detail: format!("sed: {e}"),
+                });
+            }
+            io.err(&e);
+            return Ok(1);
+        }
+    }
+    let files = ops;
+    if inplace {
+        let mut st = 0;
+        for f in &files {
+            let p = sh.abs(f);
+            let data = match sh.fs.read(&p) {
+                Ok(c) => c.bytes().into_owned(),
+                Err(e) => {
+                    io.err(&format!("can't open '{f}': {}", super::errno_msg(&e)));
+                    st = 4;
+                    continue;
+                }
+            };
+            let mut out = Vec::new();
+            sed_run(&cmds, &[data], quiet, &mut out);
+            sh.budget.write(out.len() as u64).map_err(|l| sh.limit(l))?;
+            let attrs = sh.new_file_attrs();
+            let _ = sh.fs.write(&p, strata_image::Content::from_bytes(out), attrs, sh.now);
+        }
+        return Ok(st);
+    }
+    let mut st = 0;
+    let mut datas = Vec::new();
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        match d {
+            Some(d) => datas.push(d),
+            None => st = 2,
+        }
+    }
+    let mut out = Vec::new();
+    sed_run(&cmds, &datas, quiet, &mut out);
+    io.out.extend(out);
+    Ok(st)
+}
+
+fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
+    let mut all: Vec<String> = Vec::new();
+    let mut last_nl = true;
+    for d in datas {
+        all.extend(lines(d));
+        last_nl = d.is_empty() || d.ends_with(b"\n");
+    }
+    let total = all.len();
+    let mut active: Vec<bool> = vec![false; cmds.len()];
+    let mut hold = String::new();
+    let mut li = 0;
+    let emit = |out: &mut Vec<u8>, s: &str, is_last: bool| {
+        out.extend_from_slice(s.as_bytes());
+        if !is_last || last_nl {
+            out.push(b'\n');
+        }
+    };
+    'lines: while li < total {
+        let mut ps = all[li].clone();
+        li += 1;
+        let mut append: Vec<String> = Vec::new();
+        let mut ci = 0;
+        let mut deleted = false;
+        let mut quit = false;
+        while ci < cmds.len() {
+            let c = &cmds[ci];
+            let lineno = li;
+            let is_last = li == total;
+            let m1 = |a: &Addr, ps: &str| match a {
+                Addr::Line(n) => *n == lineno,
+                Addr::Last => is_last,
+                Addr::Re(r) => r.is_match(ps),
+            };
+            let mut sel = match (&c.a1, &c.a2) {
+                (None, _) => true,
+                (Some(a), None) => m1(a, &ps),
+                (Some(a), Some(b)) => {
+                    if active[ci] {
+                        let end = match b {
+                            Addr::Line(n) => lineno >= *n,
+                            _ => m1(b, &ps),
+                        };
+                        if end {
+                            active[ci] = false;
+                        }
+                        true
+                    } else if m1(a, &ps) {
+                        let end_now = matches!(b, Addr::Line(n) if *n <= lineno);
+                        active[ci] = !end_now;
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if c.neg {
+                sel = !sel;
+            }
+            if !sel {
+                if c.cmd == '{' {
+                    ci = c.block_end;
+                    continue;
+                }
+                ci += 1;
+                continue;
+            }
+            match c.cmd {
+                's' => {
+                    if let Some(r) = &c.re {
+                        let mut res = String::new();
+                        let mut last = 0;
+                        let mut k = 0;
+                        let mut did = false;
+                        for caps in r.captures_iter(&ps) {
+                            let Some(m) = caps.get(0) else { continue };
+                            k += 1;
+                            if k < c.nth || (did && !c.global) {
+                                continue;
+                            }
+                            res.push_str(&ps[last..m.start()]);
+                            res.push_str(&sed_repl(&c.repl, &caps));
+                            last = m.end();
+                            did = true;
+                            if !c.global {
+                                break;
+                            }
+                        }
+                        if did {
+                            res.push_str(&ps[last..]);
+                            ps = res;
+                            if c.print {
+                                emit(out, &ps, false);
+                            }
+                        }
+                    }
+                }
+                'y' => {
+                    let from: Vec<char> = c.text.chars().collect();
+                    let to: Vec<char> = c.repl.chars().collect();
+                    ps = ps
+                        .chars()
+                        .map(|ch| match from.iter().position(|&f| f == ch) {
+                            Some(k) => to.get(k).copied().unwrap_or(ch),
+                            None => ch,
+                        })
+                        .collect();
+                }
+                'p' => emit(out, &ps, false),
+                'P' => emit(out, ps.split('\n').next().unwrap_or(""), false),
+                'd' | 'D' => {
+                    deleted = true;
+                    break;
+                }
+                'q' => {
+                    quit = true;
+                    break;
+                }
+                'Q' => return,
+                '=' => out.extend_from_slice(format!("{lineno}\n").as_bytes()),
+                'a' => append.push(c.text.clone()),
+                'i' => emit(out, &c.text, false),
+                'c' => {
+                    if c.a2.is_none() || !active[ci] {
+                        emit(out, &c.text, false);
+                    }
+                    deleted = true;
+                    break;
+                }
+                'n' => {
+                    if !quiet {
+                        emit(out, &ps, li == total);
+                    }
+                    if li < total {
+                        ps = all[li].clone();
+                        li += 1;
+                    } else {
+                        deleted = true;
+                        break;
+                    }
+                }
+                'N' => {
+                    if li < total {
+                        ps.push('\n');
+                        ps.push_str(&all[li]);
+                        li += 1;
+                    } else {
+                        break;
+                    }
+                }
+                'h' => hold = ps.clone(),
+                'H' => {
+                    hold.push('\n');
+                    hold.push_str(&ps);
+                }
+                'g' => ps = hold.clone(),
+                'G' => {
+                    ps.push('\n');
+                    ps.push_str(&hold);
+                }
+                'x' => std::mem::swap(&mut ps, &mut hold),
+                'l' => emit(out, &format!("{}$", ps.replace('\\', "\\\\").replace('\t', "\\t")), false),
+                _ => {}
+            }
+            ci += 1;
+        }
+        if !deleted && !quiet {
+            emit(out, &ps, li == total);
+        }
+        for a in append {
+            emit(out, &a, false);
+        }
+        if quit {
+            break 'lines;
+        }
+    }
+}
+
+fn parse_list(spec: &str) -> Option<Vec<(usize, usize)>> {
+    let mut v = Vec::new();
+    for part in spec.split(',') {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (
+                if a.is_empty() { 1 } else { a.parse().ok()? },
+                if b.is_empty() { usize::MAX } else { b.parse().ok()? },
+            ),
+            None => {
+                let n = part.parse().ok()?;
+                (n, n)
+            }
+        };
+        if a == 0 {
+            return None;
+        }
+        v.push((a, b));
+    }
+    Some(v)
+}
+
+/// `cut -d D -f LIST | -c LIST | -b LIST [-s] files…`.
+pub fn cut(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "dfcb") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut delim = '\t';
+    let mut fields = None;
+    let mut chars = None;
+    let mut only = false;
+    for (f, v) in &flags {
+        match f {
+            'd' => delim = v.as_deref().and_then(|v| v.chars().next()).unwrap_or('\t'),
+            'f' => fields = v.clone(),
+            'c' | 'b' => chars = v.clone(),
+            's' => only = true,
+            _ => {}
+        }
+    }
+    let (spec, by_field) = match (fields, chars) {
+        (Some(f), _) => (f, true),
+        (None, Some(c)) => (c, false),
+        _ => {
+            io.err("expected a list of bytes, characters, or fields");
+            return Ok(1);
+        }
+    };
+    let Some(list) = parse_list(&spec) else {
+        io.err(&format!("invalid byte or field list '{spec}'"));
+        return Ok(1);
+    };
+    let sel = |i: usize| list.iter().any(|&(a, b)| a <= i && i <= b);
+    let mut st = 0;
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        let Some(d) = d else {
+            st = 1;
+            continue;
+        };
+        for line in lines(&d) {
+            if by_field {
+                if !line.contains(delim) {
+                    if !only {
+                        io.print(&format!("{line}\n"));
+                    }
+                    continue;
+                }
+                let parts: Vec<&str> = line.split(delim).collect();
+                let picked: Vec<&str> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| sel(i + 1))
+                    .map(|(_, p)| *p)
+                    .collect();
+                io.print(&picked.join(&delim.to_string()));
+                io.print("\n");
+            } else {
+                let s: String = line
+                    .chars()
+                    .enumerate()
+                    .filter(|(i, _)| sel(i + 1))
+                    .map(|(_, c)| c)
+                    .collect();
+                io.print(&s);
+                io.print("\n");
+            }
+        }
+    }
+    Ok(st)
+}
+
+fn tr_set(s: &str) -> Vec<u8> {
+    let (b, _) = escapes(s, false);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'[' && b.get(i + 1) == Some(&b':') {
+            if let Some(end) = b[i + 2..].windows(2).position(|w| w == b":]") {
+                let name = String::from_utf8_lossy(&b[i + 2..i + 2 + end]).into_owned();
+                let range: Vec<u8> = (0u8..=127)
+                    .filter(|&c| {
+                        let ch = c as char;
+                        match name.as_str() {
+                            "alpha" => ch.is_ascii_alphabetic(),
+                            "digit" => ch.is_ascii_digit(),
+                            "alnum" => ch.is_ascii_alphanumeric(),
+                            "upper" => ch.is_ascii_uppercase(),
+                            "lower" => ch.is_ascii_lowercase(),
+                            "space" => ch.is_ascii_whitespace() || c == 11,
+                            "blank" => c == b' ' || c == b'\t',
+                            "punct" => ch.is_ascii_punctuation(),
+                            "xdigit" => ch.is_ascii_hexdigit(),
+                            "cntrl" => ch.is_ascii_control(),
+                            _ => false,
+                        }
+                    })
+                    .collect();
+                out.extend(range);
+                i += 2 + end + 2;
+                continue;
+            }
+        }
+        if i + 2 < b.len() && b[i + 1] == b'-' {
+            let (lo, hi) = (b[i], b[i + 2]);
+            if lo <= hi {
+                out.extend(lo..=hi);
+            }
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// `tr [-d] [-s] [-c] SET1 [SET2]`.
+pub fn tr(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut del = false;
+    let mut squeeze = false;
+    let mut comp = false;
+    let mut sets = Vec::new();
+    for a in &argv[1..] {
+        if a.len() > 1 && a.starts_with('-') && sets.is_empty() && a[1..].chars().all(|c| "dscC".contains(c)) {
+            for c in a[1..].chars() {
+                match c {
+                    'd' => del = true,
+                    's' => squeeze = true,
+                    _ => comp = true,
+                }
+            }
+        } else {
+            sets.push(a.clone());
+        }
+    }
+    if sets.is_empty() {
+        io.err("missing operand");
+        return Ok(1);
+    }
+    let mut s1 = tr_set(&sets[0]);
+    if comp {
+        s1 = (0u8..=255).filter(|c| !s1.contains(c)).collect();
+    }
+    let s2 = sets.get(1).map(|s| tr_set(s)).unwrap_or_default();
+    let data = io.stdin_all();
+    let mut out = Vec::with_capacity(data.len());
+    let mut last: Option<u8> = None;
+    for &b in &data {
+        let mut c = b;
+        if del {
+            if s1.contains(&b) {
+                continue;
+            }
+        } else if !s2.is_empty() {
+            if let Some(k) = s1.iter().rposition(|&x| x == b) {
+                c = *s2.get(k).unwrap_or_else(|| s2.last().unwrap_or(&b));
+            }
+        }
+        if squeeze {
+            let sq = if del || s2.is_empty() { &s1 } else { &s2 };
+            if last == Some(c) && sq.contains(&c) {
+                continue;
+            }
+        }
+        last = Some(c);
+        out.push(c);
+    }
+    io.out.extend(out);
+    Ok(0)
+}
+
+fn numeric_prefix(s: &str) -> f64 {
+    let t = s.trim_start();
+    let mut end = 0;
+    for (i, c) in t.char_indices() {
+        if c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')) {
+            end = i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    t[..end].parse().unwrap_or(0.0)
+}
+
+/// `sort [-nrufb] [-k N] [-t C] files…`.
+pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "kto") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let has = |c: char| flags.iter().any(|f| f.0 == c);
+    let (num, rev, uniq, fold) = (has('n') || has('g') || has('h'), has('r'), has('u'), has('f'));
+    let key = flags.iter().find(|f| f.0 == 'k').and_then(|f| f.1.clone());
+    let sep = flags.iter().find(|f| f.0 == 't').and_then(|f| f.1.as_deref()?.chars().next());
+    let mut all = Vec::new();
+    let mut st = 0;
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        match d {
+            Some(d) => all.extend(lines(&d)),
+            None => st = 2,
+        }
+    }
+    let (kstart, kend, knum) = match &key {
+        Some(k) => {
+            let (a, b) = k.split_once(',').map(|(a, b)| (a, Some(b))).unwrap_or((k.as_str(), None));
+            let n = a.ends_with('n') || b.is_some_and(|b| b.ends_with('n'));
+            let a: usize = a.trim_end_matches(|c: char| c.is_alphabetic()).split('.').next().unwrap_or("1").parse().unwrap_or(1);
+            let b: Option<usize> = b.and_then(|b| b.trim_end_matches(|c: char| c.is_alphabetic()).split('.').next()?.parse().ok());
+            (a.max(1), b, n)
+        }
+        None => (1, None, false),
+    };
+    let keyof = |l: &str| -> String {
+        if key.is_none() {
+            return l.to_owned();
+        }
+        let fields: Vec<String> = match sep {
+            Some(c) => l.split(c).map(str::to_owned).collect(),
+            None => {
+                // fields include leading blanks
+                let mut v = Vec::new();
+                let mut cur = String::new();
+                let mut in_blank = true;
+                for ch in l.chars() {
+                    let b = ch == ' ' || ch == '\t';
+                    if b && !in_blank && !cur.is_empty() {
+                        v.push(std::mem::take(&mut cur));
+                    }
+                    in_blank = b;
+                    cur.push(ch);
+                }
+                if !cur.is_empty() {
+                    v.push(cur);
+                }
+                v
+            }
+        };
+        let end = kend.unwrap_or(fields.len()).min(fields.len());
+        if kstart > end {
+            return String::new();
+        }
+        let j = match sep {
+            Some(c) => c.to_string(),
+            None => String::new(),
+        };
+        fields[kstart - 1..end].join(&j)
+    };
+    let numeric = num || knum;
+    let cmp = |a: &String, b: &String| {
+        let (ka, kb) = (keyof(a), keyof(b));
+        let o = if numeric {
+            numeric_prefix(&ka)
+                .partial_cmp(&numeric_prefix(&kb))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        } else if fold {
+            ka.to_lowercase().cmp(&kb.to_lowercase())
+        } else {
+            ka.cmp(&kb)
+        };
+        if o == std::cmp::Ordering::Equal && !uniq {
+            a.cmp(b)
+        } else {
+            o
+        }
+    };
+    all.sort_by(|a, b| if rev { cmp(b, a) } else { cmp(a, b) });
+    if uniq {
+        all.dedup_by(|a, b| cmp(a, b) == std::cmp::Ordering::Equal);
+    }
+    for l in all {
+        io.print(&l);
+        io.print("\n");
+    }
+    Ok(st)
+}
+
+/// `uniq [-cdu] [input]`.
+pub fn uniq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "fs") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let has = |c: char| flags.iter().any(|f| f.0 == c);
+    let (count, dups, uniques, icase) = (has('c'), has('d'), has('u'), has('i'));
+    let files: Vec<String> = files.into_iter().take(1).collect();
+    let mut st = 0;
+    let mut all = Vec::new();
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        match d {
+            Some(d) => all.extend(lines(&d)),
+            None => st = 1,
+        }
+    }
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i + 1;
+        while j < all.len()
+            && (all[j] == all[i] || icase && all[j].to_lowercase() == all[i].to_lowercase())
+        {
+            j += 1;
+        }
+        let n = j - i;
+        let show = (!dups || n > 1) && (!uniques || n == 1);
+        if show {
+            if count {
+                io.print(&format!("{n:7} {}\n", all[i]));
+            } else {
+                io.print(&format!("{}\n", all[i]));
+            }
+        }
+        i = j;
+    }
+    Ok(st)
+}
+
+/// `tee [-a] files…`.
+pub fn tee(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let append = flags.iter().any(|f| f.0 == 'a');
+    let data = io.stdin_all();
+    let mut st = 0;
+    for f in &files {
+        let p = sh.abs(f);
+        if crate::shell::interp::is_dev_null(&p) {
+            continue;
+        }
+        sh.budget.write(data.len() as u64).map_err(|l| sh.limit(l))?;
+        let attrs = sh.new_file_attrs();
+        let r = if append {
+            sh.fs.append(&p, &data, attrs, sh.now)
+        } else {
+            sh.fs.write(&p, strata_image::Content::from_bytes(data.clone()), attrs, sh.now)
+        };
+        if let Err(e) = r {
+            io.err(&format!("can't open '{f}': {}", super::errno_msg(&e)));
+            st = 1;
+        }
+    }
+    io.out.extend(data);
+    Ok(st)
+}
+
+/// `seq [-s SEP] [-w] [FIRST [INC]] LAST`.
+pub fn seq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut sep = "\n".to_owned();
+    let mut width = false;
+    let mut nums = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "-s" {
+            sep = argv.get(i + 1).cloned().unwrap_or_default();
+            i += 2;
+            continue;
+        }
+        if let Some(s) = a.strip_prefix("-s") {
+            sep = s.to_owned();
+            i += 1;
+            continue;
+        }
+        if a == "-w" {
+            width = true;
+            i += 1;
+            continue;
+        }
+        nums.push(a.clone());
+        i += 1;
+    }
+    let parsed: Option<Vec<f64>> = nums.iter().map(|n| n.parse::<f64>().ok()).collect();
+    let Some(p) = parsed else {
+        let bad = nums.iter().find(|n| n.parse::<f64>().is_err()).cloned().unwrap_or_default();
+        io.err(&format!("invalid number '{bad}'"));
+        return Ok(1);
+    };
+    let (first, inc, last) = match p.len() {
+        1 => (1.0, 1.0, p[0]),
+        2 => (p[0], 1.0, p[1]),
+        3 => (p[0], p[1], p[2]),
+        _ => {
+            io.err("usage: seq [-w] [-s SEP] [FIRST [INC]] LAST");
+            return Ok(1);
+        }
+    };
+    if inc == 0.0 {
+        return Ok(0);
+    }
+    let decimals = nums
+        .iter()
+        .map(|n| n.split_once('.').map(|(_, d)| d.len()).unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    let wid = if width {
+        [first, last].iter().map(|v| format!("{:.*}", decimals, v).len()).max().unwrap_or(0)
+    } else {
+        0
+    };
+    let mut v = first;
+    let mut k = 0u64;
+    let mut out = String::new();
+    while (inc > 0.0 && v <= last + 1e-9) || (inc < 0.0 && v >= last - 1e-9) {
+        k += 1;
+        if k % 1024 == 0 {
+            sh.step()?;
+        }
+        if k > sh.budget.limits.max_loop_iterations.max(1_000_000) {
+            return Err(sh.limit(crate::exec::Limit::LoopIterations));
+        }
+        if !out.is_empty() {
+            out.push_str(&sep);
+        }
+        let s = format!("{:.*}", decimals, v);
+        if width && s.len() < wid {
+            out.push_str(&"0".repeat(wid - s.len()));
+        }
+        out.push_str(&s);
+        v = first + inc * k as f64;
+        if out.len() as u64 > sh.budget.limits.max_output * 4 {
+            return Err(sh.limit(crate::exec::Limit::Output));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    io.print(&out);
+    Ok(0)
+}
+
+/// `basename PATH [SUFFIX]`.
+pub fn basename(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let Some(p) = argv.get(1) else {
+        io.err("usage: basename FILE [SUFFIX]");
+        return Ok(1);
+    };
+    let t = p.trim_end_matches('/');
+    let mut b = if t.is_empty() && p.starts_with('/') {
+        "/".to_owned()
+    } else {
+        t.rsplit('/').next().unwrap_or(t).to_owned()
+    };
+    if let Some(suf) = argv.get(2) {
+        if b.len() > suf.len() && b.ends_with(suf.as_str()) {
+            b.truncate(b.len() - suf.len());
+        }
+    }
+    io.print(&format!("{b}\n"));
+    Ok(0)
+}
+
+/// `dirname PATH`.
+pub fn dirname(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let Some(p) = argv.get(1) else {
+        io.err("usage: dirname FILENAME");
+        return Ok(1);
+    };
+    let t = p.trim_end_matches('/');
+    let d = if t.is_empty() {
+        if p.starts_with('/') { "/".to_owned() } else { ".".to_owned() }
+    } else {
+        match t.rfind('/') {
+            None => ".".to_owned(),
+            Some(i) => {
+                let d = t[..i].trim_end_matches('/');
+                if d.is_empty() { "/".to_owned() } else { d.to_owned() }
+            }
+        }
+    };
+    io.print(&format!("{d}\n"));
+    Ok(0)
+}
+
+/// `yes [STRING]`: bounded by the output limit.
+pub fn yes(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let s = if argv.len() > 1 { argv[1..].join(" ") } else { "y".to_owned() };
+    let line = format!("{s}\n");
+    // Downstream readers (head) see only what they need; write up to the output limit.
+    let cap = (sh.budget.limits.max_output / 4).max(line.len() as u64) as usize;
+    while io.out.len() + line.len() <= cap {
+        io.out.extend_from_slice(line.as_bytes());
+    }
+    Ok(0)
+}
+
+/// `md5sum` / `sha1sum` / `sha256sum [-c] files…`.
+pub fn digest(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-') || a.as_str() == "-").cloned().collect();
+    let mut st = 0;
+    let name = io.name.clone();
+    for (n, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        let Some(d) = d else {
+            st = 1;
+            continue;
+        };
+        let h = match name.as_str() {
+            "md5sum" => md5_hex(&d),
+            "sha1sum" => sha1_hex(&d),
+            _ => strata_image::Digest::of(&d).hex(),
+        };
+        io.print(&format!("{h}  {n}\n"));
+    }
+    Ok(st)
+}
+
+/// MD5 of `data` as lowercase hex (RFC 1321).
+pub fn md5_hex(data: &[u8]) -> String {
+    let s: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6,
+        10, 15, 21, 6, 10, 15, 21,
+    ];
+    let k: Vec<u32> = (0..64)
+        .map(|i| ((i as f64 + 1.0).sin().abs() * 4294967296.0) as u32)
+        .collect();
+    let (mut a0, mut b0, mut c0, mut d0) = (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
+    let mut msg = data.to_vec();
+    let bitlen = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bitlen.to_le_bytes());
+    for chunk in msg.chunks(64) {
+        let m: Vec<u32> = chunk
+            .chunks(4)
+            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            .collect();
+        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f2 = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f2.rotate_left(s[i]));
+        }
+        a0 = a0.wrapping_add(a);
+        b0 = b0.wrapping_add(b);
+        c0 = c0.wrapping_add(c);
+        d0 = d0.wrapping_add(d);
+    }
+    let mut out = String::new();
+    for v in [a0, b0, c0, d0] {
+        for b in v.to_le_bytes() {
+            out.push_str(&format!("{b:02x}"));
+        }
+    }
+    out
+}
+
+/// SHA-1 of `data` as lowercase hex (FIPS 180-4).
+pub fn sha1_hex(data: &[u8]) -> String {
+    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+    let mut msg = data.to_vec();
+    let bitlen = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bitlen.to_be_bytes());
+    for chunk in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([chunk[4 * i], chunk[4 * i + 1], chunk[4 * i + 2], chunk[4 * i + 3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let (mut a, mut b, mut c, mut d, mut e) = (h[0], h[1], h[2], h[3], h[4]);
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i / 20 {
+                0 => ((b & c) | (!b & d), 0x5A827999),
+                1 => (b ^ c ^ d, 0x6ED9EBA1),
+                2 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
+                _ => (b ^ c ^ d, 0xCA62C1D6u32),
+            };
+            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        h[0] = h[0].wrapping_add(a);
+        h[1] = h[1].wrapping_add(b);
+        h[2] = h[2].wrapping_add(c);
+        h[3] = h[3].wrapping_add(d);
+        h[4] = h[4].wrapping_add(e);
+    }
+    h.iter().map(|v| format!("{v:08x}")).collect()
+}
+
+/// `expr` expressions.
+pub fn expr(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let toks: Vec<String> = argv[1..].to_vec();
+    if toks.is_empty() {
+        io.err("too few arguments");
+        return Ok(2);
+    }
+    let mut p = ExprP { t: &toks, i: 0, depth: 0 };
+    match p.or() {
+        Ok(v) if p.i == toks.len() => {
+            let s = v.to_string();
+            io.print(&format!("{s}\n"));
+            Ok(i32::from(v.is_null()))
+        }
+        Ok(_) => {
+            io.err("syntax error");
+            Ok(2)
+        }
+        Err(e) => {
+            io.err(&e);
+            Ok(2)
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum EV {
+    I(i64),
+    S(String),
+}
+
+impl EV {
+    fn is_null(&self) -> bool {
+        match self {
+            EV::I(n) => *n == 0,
+            EV::S(s) => s.is_empty() || s == "0",
+        }
+    }
+    fn int(&self) -> Option<i64> {
+        match self {
+            EV::I(n) => Some(*n),
+            EV::S(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+impl std::fmt::Display for EV {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EV::I(n) => write!(f, "{n}"),
+            EV::S(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+struct ExprP<'t> {
+    t: &'t [String],
+    i: usize,
+    depth: u32,
+}
+
+impl ExprP<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.t.get(self.i).map(String::as_str)
+    }
+    fn or(&mut self) -> Result<EV, String> {
+        self.depth += 1;
+        if self.depth > 100 {
+            return Err("syntax error".to_owned());
+        }
+        let mut l = self.and()?;
+        while self.peek() == Some("|") {
+            self.i += 1;
+            let r = self.and()?;
+            l = if !l.is_null() { l } else if !r.is_null() { r } else { EV::I(0) };
+        }
+        self.depth -= 1;
+        Ok(l)
+    }
+    fn and(&mut self) -> Result<EV, String> {
+        let mut l = self.cmp()?;
+        while self.peek() == Some("&") {
+            self.i += 1;
+            let r = self.cmp()?;
+            l = if !l.is_null() && !r.is_null() { l } else { EV::I(0) };
+        }
+        Ok(l)
+    }
+    fn cmp(&mut self) -> Result<EV, String> {
+        let mut l = self.add()?;
+        while let Some(op) = self.peek().filter(|o| matches!(*o, "=" | "==" | "!=" | "<" | ">" | "<=" | ">=")) {
+            let op = op.to_owned();
+            self.i += 1;
+            let r = self.add()?;
+            let o = match (l.int(), r.int()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => l.to_string().cmp(&r.to_string()),
+            };
+            use std::cmp::Ordering::*;
+            let v = match op.as_str() {
+                "=" | "==" => o == Equal,
+                "!=" => o != Equal,
+                "<" => o == Less,
+                ">" => o == Greater,
+                "<=" => o != Greater,
+                _ => o != Less,
+            };
+            l = EV::I(i64::from(v));
+        }
+        Ok(l)
+    }
+    fn add(&mut self) -> Result<EV, String> {
+        let mut l = self.mul()?;
+        while let Some(op) = self.peek().filter(|o| matches!(*o, "+" | "-")) {
+            let op = op.to_owned();
+            self.i += 1;
+            let r = self.mul()?;
+            let (Some(a), Some(b)) = (l.int(), r.int()) else {
+                return Err("non-numeric argument".to_owned());
+            };
+            l = EV::I(if op == "+" { a.wrapping_add(b) } else { a.wrapping_sub(b) });
+        }
+        Ok(l)
+    }
+    fn mul(&mut self) -> Result<EV, String> {
+        let mut l = self.colon()?;
+        while let Some(op) = self.peek().filter(|o| matches!(*o, "*" | "/" | "%")) {
+            let op = op.to_owned();
+            self.i += 1;
+            let r = self.colon()?;
+            let (Some(a), Some(b)) = (l.int(), r.int()) else {
+                return Err("non-numeric argument".to_owned());
+            };
+            if op != "*" && b == 0 {
+                return Err("division by zero".to_owned());
+            }
+            l = EV::I(match op.as_str() {
+                "*" => a.wrapping_mul(b),
+                "/" => a.wrapping_div(b),
+                _ => a.wrapping_rem(b),
+            });
+        }
+        Ok(l)
+    }
+    fn colon(&mut self) -> Result<EV, String> {
+        let mut l = self.prim()?;
+        while self.peek() == Some(":") {
+            self.i += 1;
+            let r = self.prim()?;
+            l = match_re(&l.to_string(), &r.to_string())?;
+        }
+        Ok(l)
+    }
+    fn prim(&mut self) -> Result<EV, String> {
+        let Some(t) = self.peek().map(str::to_owned) else {
+            return Err("syntax error".to_owned());
+        };
+        self.i += 1;
+        match t.as_str() {
+            "(" => {
+                let v = self.or()?;
+                if self.peek() != Some(")") {
+                    return Err("syntax error".to_owned());
+                }
+                self.i += 1;
+                Ok(v)
+            }
+            "length" => {
+                let v = self.prim()?;
+                Ok(EV::I(v.to_string().chars().count() as i64))
+            }
+            "match" => {
+                let a = self.prim()?;
+                let b = self.prim()?;
+                match_re(&a.to_string(), &b.to_string())
+            }
+            "substr" => {
+                let s = self.prim()?.to_string();
+                let p = self.prim()?.int().unwrap_or(0);
+                let n = self.prim()?.int().unwrap_or(0);
+                if p < 1 || n < 1 {
+                    return Ok(EV::S(String::new()));
+                }
+                Ok(EV::S(s.chars().skip(p as usize - 1).take(n as usize).collect()))
+            }
+            "index" => {
+                let s = self.prim()?.to_string();
+                let c = self.prim()?.to_string();
+                let pos = s.chars().position(|x| c.contains(x)).map(|p| p as i64 + 1).unwrap_or(0);
+                Ok(EV::I(pos))
+            }
+            _ => Ok(match t.parse::<i64>() {
+                Ok(n) => EV::I(n),
+                Err(_) => EV::S(t),
+            }),
+        }
+    }
+}
+
+fn match_re(s: &str, pat: &str) -> Result<EV, String> {
+    let t = re::translate(pat, false)?;
+    let r = ::regex::Regex::new(&format!("^(?:{t})")).map_err(|_| "bad regex".to_owned())?;
+    match r.captures(s) {
+        Some(c) => {
+            if c.len() > 1 {
+                Ok(EV::S(c.get(1).map(|m| m.as_str().to_owned()).unwrap_or_default()))
+            } else {
+                Ok(EV::I(c.get(0).map(|m| m.as_str().chars().count()).unwrap_or(0) as i64))
+            }
+        }
+        None => {
+            if r.captures_len() > 1 {
+                Ok(EV::S(String::new()))
+            } else {
+                Ok(EV::I(0))
+            }
+        }
+    }
+}
+
+/// `rev`.
+pub fn rev(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    for (_, d) in inputs(sh, io, &argv[1..], ErrStyle::CantOpen) {
+        for l in lines(&d.unwrap_or_default()) {
+            let r: String = l.chars().rev().collect();
+            io.print(&format!("{r}\n"));
+        }
+    }
+    Ok(0)
+}
+
+/// `tac`.
+pub fn tac(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    for (_, d) in inputs(sh, io, &argv[1..], ErrStyle::CantOpen) {
+        for l in lines(&d.unwrap_or_default()).iter().rev() {
+            io.print(&format!("{l}\n"));
+        }
+    }
+    Ok(0)
+}
+
+/// `nl`.
+pub fn nl(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut n = 0;
+    for (_, d) in inputs(sh, io, &argv[1..], ErrStyle::CantOpen) {
+        for l in lines(&d.unwrap_or_default()) {
+            if l.is_empty() {
+                io.print("       \n");
+            } else {
+                n += 1;
+                io.print(&format!("{n:6}\t{l}\n"));
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `base64 [-d]`.
+pub fn base64(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let decode = argv.iter().any(|a| a == "-d");
+    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let data: Vec<u8> = inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .flat_map(|(_, d)| d.unwrap_or_default())
+        .collect();
+    if decode {
+        let mut out = Vec::new();
+        let mut buf = 0u32;
+        let mut bits = 0;
+        for &b in &data {
+            let Some(v) = T.iter().position(|&t| t == b) else { continue };
+            buf = (buf << 6) | v as u32;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((buf >> bits) as u8);
+            }
+        }
+        io.out.extend(out);
+        return Ok(0);
+    }
+    let mut s = String::new();
+    for ch in data.chunks(3) {
+        let n = ch.len();
+        let v = (u32::from(ch[0]) << 16) | (u32::from(*ch.get(1).unwrap_or(&0)) << 8) | u32::from(*ch.get(2).unwrap_or(&0));
+        for k in 0..4 {
+            if k <= n {
+                s.push(T[((v >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && i % 76 == 0 {
+            out.push('\n');
+        }
+        out.push(c);
+    }
+    out.push('\n');
+    io.print(&out);
+    Ok(0)
+}
+
+/// `od` (only `-c` and the default octal words are approximated): reported as unsupported.
+pub fn od(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    sh.notes.push(crate::exec::Note::Unsupported {
+        command: argv.join(" "),
+        detail: "od is not simulated".to_owned(),
+    });
+    io.err("not simulated");
+    Ok(1)
+}
+
+/// `cmp a b`.
+pub fn cmp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let silent = argv.iter().any(|a| a == "-s");
+    if files.len() < 2 {
+        io.err("usage: cmp FILE1 [FILE2]");
+        return Ok(2);
+    }
+    let ins = inputs(sh, io, &files[..2], ErrStyle::CantOpen);
+    let (Some(a), Some(b)) = (ins[0].1.clone(), ins[1].1.clone()) else {
+        return Ok(2);
+    };
+    if a == b {
+        return Ok(0);
+    }
+    if !silent {
+        let pos = a.iter().zip(b.iter()).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        if pos >= a.len().min(b.len()) {
+            io.err(&format!("EOF on {}", if a.len() < b.len() { &files[0] } else { &files[1] }));
+        } else {
+            let line = a[..pos].iter().filter(|&&c| c == b'\n').count() + 1;
+            io.print(&format!("{} {} differ: char {}, line {}\n", files[0], files[1], pos + 1, line));
+        }
+    }
+    Ok(1)
+}
+
+/// `diff`: only tells whether files differ.
+pub fn diff(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    if files.len() < 2 {
+        return Ok(2);
+    }
+    let ins = inputs(sh, io, &files[..2], ErrStyle::CantOpen);
+    let (Some(a), Some(b)) = (ins[0].1.clone(), ins[1].1.clone()) else {
+        return Ok(2);
+    };
+    if a == b {
+        return Ok(0);
+    }
+    sh.notes.push(crate::exec::Note::Unsupported {
+        command: argv.join(" "),
+        detail: "diff output is not simulated (only the exit status)".to_owned(),
+    });
+    io.print(&format!("Files {} and {} differ\n", files[0], files[1]));
+    Ok(1)
+}

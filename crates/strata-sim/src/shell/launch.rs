@@ -1,0 +1,148 @@
+//! Starting an executable file found in the tree: the busybox multi-call binary, `#!` scripts, the shells,
+//! the package managers, known applets by name, and an honest failure for anything else.
+
+use super::applets;
+use super::interp::{Ctl, Shell};
+use crate::exec::Note;
+
+/// How starting a file went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Launch {
+    /// It ran and exited with this status.
+    Ran(i32),
+    /// The file (or its interpreter) does not exist.
+    NotFound,
+    /// No exec bit, or a directory.
+    Denied,
+}
+
+/// The package manager names handed to [`crate::packages::run`].
+pub const PACKAGE_MANAGERS: &[&str] = &["apk", "apt-get", "apt", "yum", "dnf", "microdnf", "pip", "pip3"];
+
+/// The last component of a path.
+pub fn basename(p: &str) -> &str {
+    let t = p.trim_end_matches('/');
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// Checks that `path` can be executed: exists, not a directory, has an exec bit.
+pub fn check(sh: &Shell<'_>, path: &str) -> Launch {
+    match sh.fs.stat(path) {
+        Err(_) => Launch::NotFound,
+        Ok(st) if st.is_dir() => Launch::Denied,
+        Ok(st) if st.attrs.mode & 0o111 == 0 => Launch::Denied,
+        Ok(_) => Launch::Ran(0),
+    }
+}
+
+/// Runs the executable file at `path` with `argv`. `from_shell`: a file with no `#!` that is not a known
+/// binary runs as a shell script (ash's fallback); from the runtime it is an exec format error.
+pub fn exec_file(sh: &mut Shell<'_>, path: &str, argv: &[String], from_shell: bool) -> Result<Launch, Ctl> {
+    exec_depth(sh, path, argv, from_shell, 0)
+}
+
+fn exec_depth(
+    sh: &mut Shell<'_>,
+    path: &str,
+    argv: &[String],
+    from_shell: bool,
+    depth: u32,
+) -> Result<Launch, Ctl> {
+    match check(sh, path) {
+        Launch::Ran(_) => {}
+        other => return Ok(other),
+    }
+    sh.step()?;
+    let real = applets::realpath(sh.fs, path).unwrap_or_else(|| path.to_owned());
+    let base = basename(&real).to_owned();
+    let called = basename(&argv[0]).to_owned();
+    if base == "busybox" {
+        let (applet, args): (String, Vec<String>) = if called == "busybox" {
+            match argv.get(1) {
+                None => {
+                    sh.write_fd(1, b"BusyBox v1.36.1 (simulated) multi-call binary.\n")?;
+                    return Ok(Launch::Ran(0));
+                }
+                Some(a) if a == "--list" => {
+                    let mut s = applets::NAMES.join("\n");
+                    s.push('\n');
+                    sh.write_fd(1, s.as_bytes())?;
+                    return Ok(Launch::Ran(0));
+                }
+                Some(a) => (basename(a).to_owned(), argv[1..].to_vec()),
+            }
+        } else {
+            (called.clone(), argv.to_vec())
+        };
+        return run_named(sh, &applet, &args, true);
+    }
+    let content = sh.fs.read(&real).map(|c| c.bytes().into_owned()).unwrap_or_default();
+    if content.starts_with(b"#!") && depth < 4 {
+        let line_end = content.iter().position(|&b| b == b'\n').unwrap_or(content.len());
+        let line = String::from_utf8_lossy(&content[2..line_end]).into_owned();
+        let line = line.trim();
+        let (interp, arg) = match line.split_once([' ', '\t']) {
+            Some((i, a)) => (i.to_owned(), Some(a.trim().to_owned())),
+            None => (line.to_owned(), None),
+        };
+        let mut nargv = vec![interp.clone()];
+        if let Some(a) = arg.filter(|a| !a.is_empty()) {
+            nargv.push(a);
+        }
+        nargv.push(path.to_owned());
+        nargv.extend(argv[1..].iter().cloned());
+        let ipath = sh.abs(&interp);
+        return exec_depth(sh, &ipath, &nargv, from_shell, depth + 1);
+    }
+    if matches!(base.as_str(), "sh" | "ash" | "dash" | "bash") {
+        let mut a = argv.to_vec();
+        if a.is_empty() {
+            a.push(base.clone());
+        }
+        let s = sh.run_sh(&a, base == "bash")?;
+        return Ok(Launch::Ran(s));
+    }
+    if applets::is_applet(&base) || PACKAGE_MANAGERS.contains(&base.as_str()) {
+        return run_named(sh, &base, argv, false);
+    }
+    let looks_text = !content.contains(&0) && !content.starts_with(b"\x7fELF");
+    if from_shell && looks_text {
+        let mut a = vec![sh.st.arg0.clone(), path.to_owned()];
+        a.extend(argv[1..].iter().cloned());
+        let s = sh.run_sh(&a, false)?;
+        return Ok(Launch::Ran(s));
+    }
+    sh.notes.push(Note::Unsupported {
+        command: argv.join(" "),
+        detail: format!("cannot simulate binary {real}"),
+    });
+    sh.errln(&format!("{called}: cannot simulate binary {real} (not a modelled command)"))?;
+    Ok(Launch::Ran(127))
+}
+
+/// Runs an applet (or package manager) by name.
+fn run_named(sh: &mut Shell<'_>, name: &str, argv: &[String], busybox: bool) -> Result<Launch, Ctl> {
+    if PACKAGE_MANAGERS.contains(&name) {
+        return Ok(Launch::Ran(applets::run_package_manager(sh, name, argv)?));
+    }
+    if matches!(name, "sh" | "ash") || (busybox && name == "bash") {
+        let s = sh.run_sh(argv, false)?;
+        return Ok(Launch::Ran(s));
+    }
+    match applets::run_applet(sh, name, argv) {
+        Some(r) => Ok(Launch::Ran(r?)),
+        None => {
+            if busybox {
+                sh.errln(&format!("{name}: applet not found"))?;
+                Ok(Launch::Ran(127))
+            } else {
+                sh.notes.push(Note::Unsupported {
+                    command: argv.join(" "),
+                    detail: format!("the applet {name} is not simulated"),
+                });
+                sh.errln(&format!("{name}: not simulated"))?;
+                Ok(Launch::Ran(127))
+            }
+        }
+    }
+}

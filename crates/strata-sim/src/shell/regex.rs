@@ -1,0 +1,217 @@
+//! POSIX basic and extended regular expressions (grep, sed, expr), translated to the `regex` crate's syntax.
+
+/// Translates a POSIX BRE (`extended == false`) or ERE to `regex` syntax.
+pub fn translate(pat: &str, extended: bool) -> Result<String, String> {
+    let cs: Vec<char> = pat.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    // whether a `*` here would be literal (start of the expression or of a group, after `^` or `|`)
+    let mut at_start = true;
+    while i < cs.len() {
+        let c = cs[i];
+        let was_start = at_start;
+        at_start = false;
+        match c {
+            '\\' => {
+                let Some(&n) = cs.get(i + 1) else {
+                    return Err("trailing backslash (\\)".to_owned());
+                };
+                i += 2;
+                if !extended {
+                    match n {
+                        '(' => {
+                            out.push('(');
+                            at_start = true;
+                            continue;
+                        }
+                        ')' => {
+                            out.push(')');
+                            continue;
+                        }
+                        '{' => {
+                            let (q, ni) = interval(&cs, i, true)?;
+                            out.push_str(&q);
+                            i = ni;
+                            continue;
+                        }
+                        '+' | '?' => {
+                            out.push(n);
+                            continue;
+                        }
+                        '|' => {
+                            out.push('|');
+                            at_start = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                match n {
+                    '1'..='9' => return Err("back-references are not supported".to_owned()),
+                    'n' => out.push_str("\\n"),
+                    't' => out.push_str("\\t"),
+                    'w' | 'W' | 's' | 'S' | 'b' | 'B' => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    '<' | '>' => out.push_str("\\b"),
+                    _ => push_lit(&mut out, n),
+                }
+            }
+            '[' => {
+                let (cls, ni) = bracket(&cs, i)?;
+                out.push_str(&cls);
+                i = ni;
+            }
+            '*' if was_start => {
+                out.push_str("\\*");
+                i += 1;
+            }
+            '*' => {
+                out.push('*');
+                i += 1;
+            }
+            '^' => {
+                out.push('^');
+                at_start = true;
+                i += 1;
+            }
+            '.' | '$' => {
+                out.push(c);
+                i += 1;
+            }
+            '(' | ')' | '|' if extended => {
+                out.push(c);
+                at_start = c != ')';
+                i += 1;
+            }
+            '+' | '?' if extended => {
+                if was_start {
+                    push_lit(&mut out, c);
+                } else {
+                    out.push(c);
+                }
+                i += 1;
+            }
+            '{' if extended && cs.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
+                let (q, ni) = interval(&cs, i + 1, false)?;
+                out.push_str(&q);
+                i = ni;
+            }
+            _ => {
+                push_lit(&mut out, c);
+                i += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn push_lit(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() || c == ' ' || !c.is_ascii() {
+        out.push(c);
+    } else {
+        out.push('\\');
+        out.push(c);
+    }
+}
+
+/// `{m,n}` after the opening brace at `i`; BRE closes with `\}`.
+fn interval(cs: &[char], mut i: usize, bre: bool) -> Result<(String, usize), String> {
+    let mut body = String::new();
+    loop {
+        match cs.get(i) {
+            None => return Err("unmatched \\{".to_owned()),
+            Some('\\') if bre && cs.get(i + 1) == Some(&'}') => {
+                i += 2;
+                break;
+            }
+            Some('}') if !bre => {
+                i += 1;
+                break;
+            }
+            Some(&c) if c.is_ascii_digit() || c == ',' => {
+                body.push(c);
+                i += 1;
+            }
+            Some(_) => return Err("invalid content of \\{\\}".to_owned()),
+        }
+    }
+    Ok((format!("{{{body}}}"), i))
+}
+
+/// A bracket expression starting at `cs[i] == '['`.
+fn bracket(cs: &[char], mut i: usize) -> Result<(String, usize), String> {
+    let mut out = String::from("[");
+    i += 1;
+    if cs.get(i) == Some(&'^') {
+        out.push('^');
+        i += 1;
+    }
+    let mut first = true;
+    loop {
+        let Some(&c) = cs.get(i) else {
+            return Err("unmatched [, [^, [:, [., or [=".to_owned());
+        };
+        if c == ']' && !first {
+            out.push(']');
+            return Ok((out, i + 1));
+        }
+        first = false;
+        if c == '[' && matches!(cs.get(i + 1), Some(':' | '.' | '=')) {
+            let kind = cs[i + 1];
+            let rest: String = cs[i + 2..].iter().collect();
+            let close = format!("{kind}]");
+            if let Some(end) = rest.find(&close) {
+                let name = &rest[..end];
+                if kind == ':' {
+                    out.push_str(&format!("[:{name}:]"));
+                } else {
+                    for ch in name.chars() {
+                        push_lit(&mut out, ch);
+                    }
+                }
+                i += 2 + name.chars().count() + 2;
+                continue;
+            }
+        }
+        if c == '-' {
+            let next_close = cs.get(i + 1) == Some(&']');
+            if out.ends_with('[') || out.ends_with('^') || next_close {
+                out.push_str("\\-");
+            } else {
+                out.push('-');
+            }
+            i += 1;
+            continue;
+        }
+        push_lit(&mut out, c);
+        i += 1;
+    }
+}
+
+/// Compiles a POSIX expression.
+pub fn compile(pat: &str, extended: bool, icase: bool) -> Result<::regex::Regex, String> {
+    let t = translate(pat, extended)?;
+    ::regex::RegexBuilder::new(&t)
+        .case_insensitive(icase)
+        .size_limit(1 << 22)
+        .build()
+        .map_err(|_| format!("bad regex '{pat}'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bre() {
+        assert_eq!(translate("a\\(b\\)*c", false).unwrap(), "a(b)*c");
+        assert_eq!(translate("a+b", false).unwrap(), "a\\+b");
+        assert_eq!(translate("a+b", true).unwrap(), "a+b");
+        assert_eq!(translate("*a", false).unwrap(), "\\*a");
+        assert_eq!(translate("[a-z]x", false).unwrap(), "[a-z]x");
+        assert_eq!(translate("x\\{2,3\\}", false).unwrap(), "x{2,3}");
+        assert!(compile("[[:digit:]]+", true, false).unwrap().is_match("a12"));
+    }
+}

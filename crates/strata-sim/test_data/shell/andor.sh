@@ -1,0 +1,6 @@
+true && echo yes
+false && echo no
+false || echo fallback
+true || echo never
+false && echo x || echo y
+! false && echo negated

@@ -1,0 +1,4 @@
+mkdir /g && cd /g && touch .hidden a b
+echo *
+echo .*
+ls -a

@@ -1,0 +1,6 @@
+nosuchcmd arg
+echo rc=$?
+/bin/nosuch
+echo rc=$?
+./rel
+echo rc=$?

@@ -1,0 +1,3 @@
+echo before
+echo ${nope:?custom message}
+echo after
