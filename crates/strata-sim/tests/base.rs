@@ -77,24 +77,25 @@ fn busybox_mnt_matches_the_oracle_listing() {
     assert_eq!(img.reference, "busybox:mnt");
     assert_eq!(img.layers.len(), 1);
     let real = include_str!("../data/oracle/busybox-mnt.listing.txt");
-    assert_eq!(
-        listing(&img.layers[0]),
-        real_listing(real, &img.layers[0])
-    );
+    assert_eq!(listing(&img.layers[0]), real_listing(real, &img.layers[0]));
     // Everything is at mtime 0, as setup.sh's tar writes it.
-    assert!(img.layers[0].entries.iter().all(|e| e.attrs.mtime.secs == 0));
+    assert!(img.layers[0]
+        .entries
+        .iter()
+        .all(|e| e.attrs.mtime.secs == 0));
 }
 
 #[test]
 fn busybox_latest_matches_the_oracle_listing() {
-    for r in ["busybox", "busybox:latest", "docker.io/library/busybox:latest"] {
+    for r in [
+        "busybox",
+        "busybox:latest",
+        "docker.io/library/busybox:latest",
+    ] {
         let img = model(r);
         assert_eq!(img.reference, "busybox:latest");
         let real = include_str!("../data/oracle/busybox-latest.listing.txt");
-        assert_eq!(
-            listing(&img.layers[0]),
-            real_listing(real, &img.layers[0])
-        );
+        assert_eq!(listing(&img.layers[0]), real_listing(real, &img.layers[0]));
     }
 }
 
@@ -194,12 +195,7 @@ fn sizes_are_close_to_the_real_images() {
             "{r}: {size:.1} MB, want about {mb}"
         );
         assert!(entries >= min_entries, "{r}: {entries} entries");
-        let h = img
-            .config
-            .history
-            .iter()
-            .filter(|h| !h.empty_layer)
-            .count();
+        let h = img.config.history.iter().filter(|h| !h.empty_layer).count();
         assert_eq!(h, img.layers.len(), "{r}: history entries with a layer");
     }
 }
@@ -211,7 +207,11 @@ fn fhs_modes() {
         let mode = |p: &str| t.lstat(p).map(|s| s.attrs.mode).unwrap_or(0);
         assert_eq!(mode("/tmp"), 0o1777, "{r} /tmp");
         // CentOS 7's /root is dr-xr-x---.
-        let root = if r.starts_with("centos") { 0o550 } else { 0o700 };
+        let root = if r.starts_with("centos") {
+            0o550
+        } else {
+            0o700
+        };
         assert_eq!(mode("/root"), root, "{r} /root");
         assert_eq!(mode("/etc"), 0o755, "{r} /etc");
         assert!(t.exists("/etc/passwd"), "{r}");
@@ -232,7 +232,11 @@ fn passwd_and_group() {
     assert!(text(&t, "/etc/group").contains("\nnobody:x:65534:\n"));
     assert!(text(&t, "/etc/os-release").contains("ID=alpine\n"));
 
-    for r in ["debian:bookworm", "debian:bookworm-slim", "python:3.12-slim"] {
+    for r in [
+        "debian:bookworm",
+        "debian:bookworm-slim",
+        "python:3.12-slim",
+    ] {
         let t = tree(&model(r));
         let p = text(&t, "/etc/passwd");
         assert!(p.starts_with("root:x:0:0:root:/root:/bin/bash\n"), "{r}");
@@ -240,14 +244,21 @@ fn passwd_and_group() {
             p.contains("\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"),
             "{r}"
         );
-        assert!(text(&t, "/etc/group").contains("\nnogroup:x:65534:\n"), "{r}");
+        assert!(
+            text(&t, "/etc/group").contains("\nnogroup:x:65534:\n"),
+            "{r}"
+        );
         assert!(text(&t, "/etc/os-release").contains("VERSION_CODENAME=bookworm"));
-        assert_eq!(t.lstat("/etc/shadow").map(|s| s.attrs.mode).ok(), Some(0o640));
+        assert_eq!(
+            t.lstat("/etc/shadow").map(|s| s.attrs.mode).ok(),
+            Some(0o640)
+        );
     }
 
     let t = tree(&model("ubuntu:22.04"));
     assert!(text(&t, "/etc/os-release").contains("VERSION_CODENAME=jammy"));
-    assert!(text(&t, "/etc/passwd").contains("\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"));
+    assert!(text(&t, "/etc/passwd")
+        .contains("\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"));
 
     let t = tree(&model("centos:7"));
     let p = text(&t, "/etc/passwd");
@@ -264,29 +275,57 @@ fn shells_and_package_managers() {
             .unwrap_or(false)
     };
     let t = tree(&model("alpine"));
-    for p in ["/bin/busybox", "/bin/sh", "/bin/ls", "/sbin/apk", "/lib/ld-musl-x86_64.so.1"] {
+    for p in [
+        "/bin/busybox",
+        "/bin/sh",
+        "/bin/ls",
+        "/sbin/apk",
+        "/lib/ld-musl-x86_64.so.1",
+    ] {
         assert!(has_exec(&t, p), "alpine {p}");
     }
     assert_eq!(t.read_link("/bin/ls").ok().as_deref(), Some("/bin/busybox"));
     for r in ["debian", "ubuntu:22.04"] {
         let t = tree(&model(r));
         for p in [
-            "/bin/bash", "/bin/dash", "/bin/sh", "/bin/ls", "/bin/cat", "/usr/bin/apt-get",
-            "/usr/bin/apt", "/usr/bin/dpkg", "/lib/x86_64-linux-gnu/libc.so.6",
+            "/bin/bash",
+            "/bin/dash",
+            "/bin/sh",
+            "/bin/ls",
+            "/bin/cat",
+            "/usr/bin/apt-get",
+            "/usr/bin/apt",
+            "/usr/bin/dpkg",
+            "/lib/x86_64-linux-gnu/libc.so.6",
         ] {
             assert!(has_exec(&t, p), "{r} {p}");
         }
-        assert_eq!(t.read_link("/usr/bin/sh").ok().as_deref(), Some("dash"), "{r}");
+        assert_eq!(
+            t.read_link("/usr/bin/sh").ok().as_deref(),
+            Some("dash"),
+            "{r}"
+        );
         // The lists are empty, so `apt-get install` without `apt-get update` fails as in reality.
         assert_eq!(t.read_dir("/var/lib/apt/lists").ok(), Some(vec![]), "{r}");
         assert!(text(&t, "/var/lib/dpkg/status").contains("Package: bash\n"));
     }
     let t = tree(&model("centos:7"));
-    for p in ["/bin/bash", "/bin/sh", "/usr/bin/ls", "/usr/bin/yum", "/usr/bin/rpm"] {
+    for p in [
+        "/bin/bash",
+        "/bin/sh",
+        "/usr/bin/ls",
+        "/usr/bin/yum",
+        "/usr/bin/rpm",
+    ] {
         assert!(has_exec(&t, p), "centos {p}");
     }
     let t = tree(&model("python:3.12-slim"));
-    for p in ["/usr/local/bin/python3", "/usr/local/bin/pip", "/usr/local/bin/pip3", "/bin/bash"] {
+    for p in [
+        "/usr/local/bin/python3",
+        "/usr/local/bin/pip",
+        "/usr/local/bin/pip3",
+        "/bin/bash",
+    ] {
         assert!(has_exec(&t, p), "python {p}");
     }
     assert!(t.exists("/usr/local/lib/python3.12/site-packages/pip"));
@@ -316,7 +355,9 @@ fn configs() {
         .flatten()
         .unwrap_or_default();
     assert_eq!(
-        labels.get("org.label-schema.schema-version").map(String::as_str),
+        labels
+            .get("org.label-schema.schema-version")
+            .map(String::as_str),
         Some("1.0")
     );
     let h = model("alpine").config.history;

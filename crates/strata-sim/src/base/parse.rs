@@ -199,7 +199,11 @@ pub(crate) fn parse(name: &str, data: &str, variant: Option<&str>) -> Option<Par
                     "f" => 0o644,
                     _ => 0o755,
                 };
-                let rest = if op == "d" { &words[1..] } else { words.get(2..)? };
+                let rest = if op == "d" {
+                    &words[1..]
+                } else {
+                    words.get(2..)?
+                };
                 let attrs = attrs_of(rest, default_mode, mtime)?;
                 let kind = if op == "d" {
                     EntryKind::Dir

@@ -6,8 +6,7 @@ use strata_image::Content;
 
 use super::catalogue::{self, Pkg};
 use super::{
-    closure, err, install_files, note, out, put_dir, put_file, put_text, read_text, remove, si,
-    Res,
+    closure, err, install_files, note, out, put_dir, put_file, put_text, read_text, remove, si, Res,
 };
 use crate::base::fnv;
 use crate::exec::Proc;
@@ -62,14 +61,22 @@ fn fetch(p: &mut Proc<'_>, no_cache: bool, quiet: bool) -> Res<u64> {
     let mut bytes = 0;
     for (repo, _, _) in INDEXES {
         if !quiet {
-            out(p, &format!("fetch {MIRROR}/{repo}/x86_64/APKINDEX.tar.gz\n"));
+            out(
+                p,
+                &format!("fetch {MIRROR}/{repo}/x86_64/APKINDEX.tar.gz\n"),
+            );
         }
     }
     if !no_cache {
         put_dir(p, CACHE, 0o755)?;
         for (_, f, size) in INDEXES {
             let path = format!("{CACHE}/{f}");
-            put_file(p, &path, Content::modelled(size, fnv(&["apk-index", f])), 0o644)?;
+            put_file(
+                p,
+                &path,
+                Content::modelled(size, fnv(&["apk-index", f])),
+                0o644,
+            )?;
             bytes += size;
         }
     }
@@ -114,10 +121,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             let detail = if no_cache {
                 "fetched the package indexes (not kept: --no-cache)".to_string()
             } else {
-                format!(
-                    "kept 2 package indexes ({}) in {CACHE}/",
-                    si(bytes)
-                )
+                format!("kept 2 package indexes ({}) in {CACHE}/", si(bytes))
             };
             note(p, argv, detail);
             Ok(0)
@@ -194,7 +198,13 @@ fn add(
     let mut files = 0;
     let mut bytes = 0;
     for (i, pk) in plan.iter().enumerate() {
-        let _ = writeln!(text, "({}/{total}) Installing {} ({})", i + 1, pk.name, pk.version);
+        let _ = writeln!(
+            text,
+            "({}/{total}) Installing {} ({})",
+            i + 1,
+            pk.name,
+            pk.version
+        );
         let w = install_files(p, pk, &|s| s.to_string())?;
         files += w.files;
         bytes += w.bytes;
@@ -205,7 +215,11 @@ fn add(
         for path in &w.paths {
             let rel = path.trim_start_matches('/');
             let (d, f) = rel.rsplit_once('/').unwrap_or(("", rel));
-            if pk.files.iter().any(|x| x.path == *path && matches!(x.kind, catalogue::FileKind::Dir)) {
+            if pk
+                .files
+                .iter()
+                .any(|x| x.path == *path && matches!(x.kind, catalogue::FileKind::Dir))
+            {
                 continue;
             }
             if d != dir {
@@ -297,7 +311,10 @@ fn del(argv: &[String], names: &[String], quiet: bool, p: &mut Proc<'_>) -> Res<
                 .map(|(_, v, _)| v.clone())
                 .unwrap_or_default();
             if !quiet {
-                out(p, &format!("({count}/{}) Purging {name} ({v})\n", names.len()));
+                out(
+                    p,
+                    &format!("({count}/{}) Purging {name} ({v})\n", names.len()),
+                );
             }
             let mut dir = "";
             for l in stanza.lines() {
@@ -316,7 +333,10 @@ fn del(argv: &[String], names: &[String], quiet: bool, p: &mut Proc<'_>) -> Res<
     }
     for n in names {
         if !gone.contains(n) {
-            err(p, &format!("WARNING: opening {n}: No such file or directory\n"));
+            err(
+                p,
+                &format!("WARNING: opening {n}: No such file or directory\n"),
+            );
         }
     }
     put_text(p, INSTALLED, &keep, 0o644)?;

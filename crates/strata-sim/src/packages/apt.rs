@@ -47,9 +47,15 @@ fn parse(argv: &[String]) -> Result<Opts, String> {
             "-q" | "--quiet" => o.quiet += 1,
             "-qq" => o.quiet += 2,
             "--no-install-recommends" => o.no_recommends = true,
-            "--install-recommends" | "--no-install-suggests" | "-f" | "--fix-broken"
-            | "--fix-missing" | "--allow-unauthenticated" | "--allow-downgrades"
-            | "--reinstall" | "--show-progress" => {}
+            "--install-recommends"
+            | "--no-install-suggests"
+            | "-f"
+            | "--fix-broken"
+            | "--fix-missing"
+            | "--allow-unauthenticated"
+            | "--allow-downgrades"
+            | "--reinstall"
+            | "--show-progress" => {}
             "--purge" => o.purge = true,
             "--auto-remove" | "--autoremove" => o.auto_remove = true,
             "-o" | "-t" | "-c" | "--option" | "--target-release" => {
@@ -132,7 +138,11 @@ fn dist(p: &Proc<'_>) -> Dist {
             codename: "bookworm",
             sources: vec![
                 ("http://deb.debian.org/debian", "bookworm", &["main"]),
-                ("http://deb.debian.org/debian", "bookworm-updates", &["main"]),
+                (
+                    "http://deb.debian.org/debian",
+                    "bookworm-updates",
+                    &["main"],
+                ),
                 (
                     "http://deb.debian.org/debian-security",
                     "bookworm-security",
@@ -197,8 +207,16 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     };
     let locks = matches!(
         op.as_str(),
-        "update" | "install" | "remove" | "purge" | "upgrade" | "dist-upgrade" | "full-upgrade"
-            | "autoremove" | "clean" | "autoclean"
+        "update"
+            | "install"
+            | "remove"
+            | "purge"
+            | "upgrade"
+            | "dist-upgrade"
+            | "full-upgrade"
+            | "autoremove"
+            | "clean"
+            | "autoclean"
     );
     if locks && p.identity.uid != 0 {
         if op == "update" || op == "clean" || op == "autoclean" {
@@ -315,7 +333,12 @@ fn update(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
     let mut bytes = 0;
     for (f, size) in &files {
         let path = format!("{LISTS}/{f}");
-        put_file(p, &path, Content::modelled(*size, fnv(&["apt-lists", &path])), 0o644)?;
+        put_file(
+            p,
+            &path,
+            Content::modelled(*size, fnv(&["apt-lists", &path])),
+            0o644,
+        )?;
         bytes += size;
     }
     note(
@@ -524,28 +547,52 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         total_files += w.files;
         total_bytes += w.bytes;
         let list: String = w.paths.iter().map(|s| format!("{s}\n")).collect();
-        put_text(p, &format!("/var/lib/dpkg/info/{}.list", pk.name), &list, 0o644)?;
+        put_text(
+            p,
+            &format!("/var/lib/dpkg/info/{}.list", pk.name),
+            &list,
+            0o644,
+        )?;
         let sums: String = w
             .paths
             .iter()
-            .filter(|s| pk.files.iter().any(|f| &f.path == *s && matches!(f.kind, catalogue::FileKind::File(_))))
-            .map(|s| format!("{:016x}{:016x}  {}\n", fnv(&[s, "a"]), fnv(&[s, "b"]), s.trim_start_matches('/')))
+            .filter(|s| {
+                pk.files
+                    .iter()
+                    .any(|f| &f.path == *s && matches!(f.kind, catalogue::FileKind::File(_)))
+            })
+            .map(|s| {
+                format!(
+                    "{:016x}{:016x}  {}\n",
+                    fnv(&[s, "a"]),
+                    fnv(&[s, "b"]),
+                    s.trim_start_matches('/')
+                )
+            })
             .collect();
-        put_text(p, &format!("/var/lib/dpkg/info/{}.md5sums", pk.name), &sums, 0o644)?;
-        status.push_str(&super::dpkg_stanza(
-            &pk.name,
-            &v,
-            pk.size_kb(),
-            "optional",
-        ));
+        put_text(
+            p,
+            &format!("/var/lib/dpkg/info/{}.md5sums", pk.name),
+            &sums,
+            0o644,
+        )?;
+        status.push_str(&super::dpkg_stanza(&pk.name, &v, pk.size_kb(), "optional"));
         let now = datetime(p);
         let _ = writeln!(log, "{now} install {}:{} <none> {v}", pk.name, pk.arch);
         let _ = writeln!(log, "{now} status installed {}:{} {v}", pk.name, pk.arch);
     }
     for pk in &plan {
-        let _ = writeln!(text, "Setting up {} ({}) ...", pk.name, pk.version_on(&d.id));
+        let _ = writeln!(
+            text,
+            "Setting up {} ({}) ...",
+            pk.name,
+            pk.version_on(&d.id)
+        );
     }
-    if plan.iter().any(|pk| pk.files.iter().any(|f| f.path.contains(".so"))) {
+    if plan
+        .iter()
+        .any(|pk| pk.files.iter().any(|f| f.path.contains(".so")))
+    {
         let libc = have
             .iter()
             .find(|(n, _)| n == "libc-bin")
@@ -576,7 +623,12 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
     let auto: String = plan
         .iter()
         .filter(|pk| !is_req(pk))
-        .map(|pk| format!("Package: {}\nArchitecture: {}\nAuto-Installed: 1\n\n", pk.name, pk.arch))
+        .map(|pk| {
+            format!(
+                "Package: {}\nArchitecture: {}\nAuto-Installed: 1\n\n",
+                pk.name, pk.arch
+            )
+        })
         .collect();
     if !auto.is_empty() {
         append_text(p, "/var/lib/apt/extended_states", &auto)?;
@@ -630,7 +682,10 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
             Some((n, v)) => gone.push((n.clone(), v.clone())),
             None => {
                 if catalogue::find(&all, raw).is_some() {
-                    out(p, &format!("Package '{raw}' is not installed, so not removed\n"));
+                    out(
+                        p,
+                        &format!("Package '{raw}' is not installed, so not removed\n"),
+                    );
                 } else {
                     err(p, &format!("E: Unable to locate package {raw}\n"));
                     return Ok(100);
@@ -715,7 +770,10 @@ mod tests {
     #[test]
     fn list_names() {
         assert_eq!(
-            list_name("http://deb.debian.org/debian", "bookworm/main/binary-amd64/Packages.lz4"),
+            list_name(
+                "http://deb.debian.org/debian",
+                "bookworm/main/binary-amd64/Packages.lz4"
+            ),
             "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
         );
     }
@@ -726,7 +784,9 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let o = parse(&a).ok().expect("parses");
+        let Ok(o) = parse(&a) else {
+            panic!("does not parse")
+        };
         assert!(o.yes && o.no_recommends);
         assert_eq!(o.op.as_deref(), Some("install"));
         assert_eq!(o.names, vec!["vim".to_string()]);

@@ -310,7 +310,8 @@ pub(crate) fn find<'a>(pkgs: &'a [Pkg], name: &str) -> Option<&'a Pkg> {
         .next()
         .unwrap_or(name);
     let n = norm(bare);
-    pkgs.iter()
-        .find(|p| norm(&p.name) == n)
-        .or_else(|| pkgs.iter().find(|p| p.provides.iter().any(|x| norm(x) == n)))
+    pkgs.iter().find(|p| norm(&p.name) == n).or_else(|| {
+        pkgs.iter()
+            .find(|p| p.provides.iter().any(|x| norm(x) == n))
+    })
 }

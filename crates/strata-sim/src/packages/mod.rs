@@ -166,12 +166,18 @@ pub(crate) fn put_file(p: &mut Proc<'_>, path: &str, content: Content, mode: u32
             mkdirs(p, parent)?;
         }
     }
-    if p.fs.lstat(path).is_ok_and(|s| !matches!(s.kind, NodeKind::File(_))) {
+    if p.fs
+        .lstat(path)
+        .is_ok_and(|s| !matches!(s.kind, NodeKind::File(_)))
+    {
         p.fs.remove_all(path, p.now)?;
     }
     let a = root_attrs(p, mode);
     p.fs.write(path, content, a, p.now)?;
-    if p.fs.stat(path).is_ok_and(|s| s.attrs.mode != mode || s.attrs.uid != 0) {
+    if p.fs
+        .stat(path)
+        .is_ok_and(|s| s.attrs.mode != mode || s.attrs.uid != 0)
+    {
         p.fs.set_mode(path, mode)?;
         p.fs.set_owner(path, 0, 0)?;
     }

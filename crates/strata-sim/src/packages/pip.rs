@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use strata_image::Content;
 
 use super::catalogue::{self, Pkg};
-use super::{abs, err, env, install_files, note, out, put_file, put_text, read_text, remove, Res};
+use super::{abs, env, err, install_files, note, out, put_file, put_text, read_text, remove, Res};
 use crate::base::fnv;
 use crate::exec::Proc;
 
@@ -22,13 +22,12 @@ struct Site {
 
 /// The python version directories under `lib` (`python3.12`), newest first.
 fn python_dirs(p: &Proc<'_>, lib: &str) -> Vec<String> {
-    let mut v: Vec<String> = p
-        .fs
-        .read_dir(lib)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|n| n.starts_with("python3."))
-        .collect();
+    let mut v: Vec<String> =
+        p.fs.read_dir(lib)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| n.starts_with("python3."))
+            .collect();
     v.sort();
     v.reverse();
     v
@@ -88,9 +87,13 @@ fn requirement(spec: &str) -> (String, Option<String>) {
         .find(|c: char| "<>=!~;[@ ".contains(c))
         .unwrap_or(spec.len());
     let name = spec[..end].trim().to_string();
-    let pinned = spec
-        .split_once("==")
-        .map(|(_, v)| v.split([',', ';', ' ']).next().unwrap_or(v).trim().to_string());
+    let pinned = spec.split_once("==").map(|(_, v)| {
+        v.split([',', ';', ' '])
+            .next()
+            .unwrap_or(v)
+            .trim()
+            .to_string()
+    });
     (name, pinned)
 }
 
@@ -104,7 +107,12 @@ fn installed_version(p: &Proc<'_>, site: &str, name: &str) -> Option<String> {
     })
 }
 
-fn read_requirements(p: &mut Proc<'_>, path: &str, depth: u32, out_specs: &mut Vec<String>) -> Result<(), String> {
+fn read_requirements(
+    p: &mut Proc<'_>,
+    path: &str,
+    depth: u32,
+    out_specs: &mut Vec<String>,
+) -> Result<(), String> {
     let full = abs(p, path);
     let Some(text) = read_text(p, &full) else {
         return Err(format!(
@@ -116,7 +124,10 @@ fn read_requirements(p: &mut Proc<'_>, path: &str, depth: u32, out_specs: &mut V
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(rest) = line.strip_prefix("-r ").or_else(|| line.strip_prefix("--requirement ")) {
+        if let Some(rest) = line
+            .strip_prefix("-r ")
+            .or_else(|| line.strip_prefix("--requirement "))
+        {
             if depth < 8 {
                 let dir = full.rsplit_once('/').map_or("/", |(d, _)| d);
                 let nested = if rest.trim().starts_with('/') {
@@ -157,10 +168,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut op = None;
     let mut specs: Vec<String> = Vec::new();
     let mut reqs: Vec<String> = Vec::new();
-    let mut no_cache = env(p, "PIP_NO_CACHE_DIR").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    let mut no_cache =
+        env(p, "PIP_NO_CACHE_DIR").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
     let mut quiet = false;
     let mut user = false;
-    let mut break_system = env(p, "PIP_BREAK_SYSTEM_PACKAGES").is_some_and(|v| v == "1" || v == "true");
+    let mut break_system =
+        env(p, "PIP_BREAK_SYSTEM_PACKAGES").is_some_and(|v| v == "1" || v == "true");
     let mut no_deps = false;
     let mut root_warning = env(p, "PIP_ROOT_USER_ACTION") != Some("ignore");
     let mut yes = false;
@@ -179,15 +192,21 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                     reqs.push(f.clone());
                 }
             }
-            "-i" | "--index-url" | "--extra-index-url" | "--trusted-host" | "-f" | "--find-links"
-            | "-c" | "--constraint" | "--root-user-action" | "--target" | "-t" | "--prefix" => {
+            "-i" | "--index-url" | "--extra-index-url" | "--trusted-host" | "-f"
+            | "--find-links" | "-c" | "--constraint" | "--root-user-action" | "--target" | "-t"
+            | "--prefix" => {
                 it.next();
             }
             "--version" | "-V" => {
-                out(p, "pip 24.2 from /usr/local/lib/python3.12/site-packages/pip (python 3.12)\n");
+                out(
+                    p,
+                    "pip 24.2 from /usr/local/lib/python3.12/site-packages/pip (python 3.12)\n",
+                );
                 return Ok(0);
             }
-            s if s.starts_with("--requirement=") => reqs.push(s["--requirement=".len()..].to_string()),
+            s if s.starts_with("--requirement=") => {
+                reqs.push(s["--requirement=".len()..].to_string())
+            }
             s if s.starts_with("-r") && s.len() > 2 => reqs.push(s[2..].to_string()),
             s if s.starts_with('-') => {}
             s if op.is_none() => op = Some(s.to_string()),
@@ -202,7 +221,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut site = match find_site(p, break_system) {
         Found::Site(s) => s,
         Found::Managed(v) => {
-            err(p, &format!("error: externally-managed-environment\n\n\u{d7} This environment is externally managed\n\u{2570}\u{2500}> To install Python packages system-wide, try apt install\n    python3-xyz, where xyz is the package you are trying to\n    install.\n\n    If you wish to install a non-Debian-packaged Python package,\n    create a virtual environment using python3 -m venv path/to/venv.\n    Then use path/to/venv/bin/python3 and path/to/venv/bin/pip. Make\n    sure you have python3-full installed.\n\nnote: If you believe this is a mistake, please contact your Python installation or OS distribution provider. You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.\nhint: See PEP 668 for the detailed specification.\n"));
+            err(p, "error: externally-managed-environment\n\n\u{d7} This environment is externally managed\n\u{2570}\u{2500}> To install Python packages system-wide, try apt install\n    python3-xyz, where xyz is the package you are trying to\n    install.\n\n    If you wish to install a non-Debian-packaged Python package,\n    create a virtual environment using python3 -m venv path/to/venv.\n    Then use path/to/venv/bin/python3 and path/to/venv/bin/pip. Make\n    sure you have python3-full installed.\n\nnote: If you believe this is a mistake, please contact your Python installation or OS distribution provider. You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.\nhint: See PEP 668 for the detailed specification.\n");
             note(p, argv, format!("python {v} belongs to the distribution (EXTERNALLY-MANAGED): pip refuses system-wide installs"));
             return Ok(1);
         }
@@ -211,21 +230,22 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             return Ok(1);
         }
     };
-    let home = env(p, "HOME").unwrap_or(if p.identity.uid == 0 { "/root" } else { "/" }).to_string();
+    let home = env(p, "HOME")
+        .unwrap_or(if p.identity.uid == 0 { "/root" } else { "/" })
+        .to_string();
     match op.as_str() {
         "install" => {}
         "list" | "freeze" => {
-            let mut names: Vec<(String, String)> = p
-                .fs
-                .read_dir(&site.dir)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|e| {
-                    let stem = e.strip_suffix(".dist-info")?;
-                    let (n, v) = stem.rsplit_once('-')?;
-                    Some((n.to_string(), v.to_string()))
-                })
-                .collect();
+            let mut names: Vec<(String, String)> =
+                p.fs.read_dir(&site.dir)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|e| {
+                        let stem = e.strip_suffix(".dist-info")?;
+                        let (n, v) = stem.rsplit_once('-')?;
+                        Some((n.to_string(), v.to_string()))
+                    })
+                    .collect();
             names.sort_by_key(|(n, _)| n.to_ascii_lowercase());
             let mut s = String::new();
             if op == "list" {
@@ -246,17 +266,23 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             for spec in &specs {
                 let (name, _) = requirement(spec);
                 let Some(v) = installed_version(p, &site.dir, &name) else {
-                    err(p, &format!("WARNING: Skipping {name} as it is not installed.\n"));
+                    err(
+                        p,
+                        &format!("WARNING: Skipping {name} as it is not installed.\n"),
+                    );
                     continue;
                 };
-                let dist = p
-                    .fs
-                    .read_dir(&site.dir)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|e| e.ends_with(".dist-info") && norm(e.rsplit_once('-').map_or("", |x| x.0)) == norm(&name))
-                    .unwrap_or_default();
-                let record = read_text(p, &format!("{}/{dist}/RECORD", site.dir)).unwrap_or_default();
+                let dist =
+                    p.fs.read_dir(&site.dir)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|e| {
+                            e.ends_with(".dist-info")
+                                && norm(e.rsplit_once('-').map_or("", |x| x.0)) == norm(&name)
+                        })
+                        .unwrap_or_default();
+                let record =
+                    read_text(p, &format!("{}/{dist}/RECORD", site.dir)).unwrap_or_default();
                 out(p, &format!("Found existing installation: {name} {v}\nUninstalling {name}-{v}:\n  Successfully uninstalled {name}-{v}\n"));
                 for l in record.lines() {
                     let f = l.split(',').next().unwrap_or("");
@@ -289,12 +315,18 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         }
     }
     if specs.is_empty() {
-        err(p, "ERROR: You must give at least one requirement to install (see \"pip help install\")\n");
+        err(
+            p,
+            "ERROR: You must give at least one requirement to install (see \"pip help install\")\n",
+        );
         return Ok(1);
     }
     if p.identity.uid != 0 || user {
         if p.identity.uid != 0 && !user {
-            out(p, "Defaulting to user installation because normal site-packages is not writeable\n");
+            out(
+                p,
+                "Defaulting to user installation because normal site-packages is not writeable\n",
+            );
         }
         site = Site {
             dir: format!("{home}/.local/lib/python{}/site-packages", site.pyver),
@@ -307,7 +339,8 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut text = String::new();
     // (package, version, requested, parent)
     let mut plan: Vec<(Pkg, String, bool)> = Vec::new();
-    let mut queue: Vec<(String, Option<String>)> = specs.iter().map(|s| (s.clone(), None)).collect();
+    let mut queue: Vec<(String, Option<String>)> =
+        specs.iter().map(|s| (s.clone(), None)).collect();
     let mut seen: Vec<String> = Vec::new();
     let mut i = 0;
     while i < queue.len() {
@@ -318,10 +351,17 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             continue;
         }
         seen.push(norm(&name));
-        let from = parent.as_ref().map(|p| format!(" (from {p})")).unwrap_or_default();
+        let from = parent
+            .as_ref()
+            .map(|p| format!(" (from {p})"))
+            .unwrap_or_default();
         if let Some(v) = installed_version(p, &site.dir, &name) {
             if pinned.as_ref().is_none_or(|pv| *pv == v) {
-                let _ = writeln!(text, "Requirement already satisfied: {spec} in {}{from} ({v})", site.dir);
+                let _ = writeln!(
+                    text,
+                    "Requirement already satisfied: {spec} in {}{from} ({v})",
+                    site.dir
+                );
                 continue;
             }
         }
@@ -336,7 +376,11 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         let version = pinned.clone().unwrap_or_else(|| pk.version.clone());
         let wheel = wheel_name(&pk, &version);
         let _ = writeln!(text, "Collecting {spec}{from}");
-        let _ = writeln!(text, "  Downloading {wheel}.metadata ({})", kb(3_000 + pk.size() % 4_000));
+        let _ = writeln!(
+            text,
+            "  Downloading {wheel}.metadata ({})",
+            kb(3_000 + pk.size() % 4_000)
+        );
         if !no_deps {
             for d in &pk.deps {
                 queue.push((d.clone(), Some(pk.display.clone())));
@@ -345,7 +389,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         plan.push((pk, version, parent.is_none()));
     }
     for (pk, v, _) in &plan {
-        let _ = writeln!(text, "Downloading {} ({})", wheel_name(pk, v), kb(pk.download()));
+        let _ = writeln!(
+            text,
+            "Downloading {} ({})",
+            wheel_name(pk, v),
+            kb(pk.download())
+        );
     }
     if plan.is_empty() {
         if !quiet {
@@ -381,8 +430,17 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         // pip compiles every module it installs.
         for (path, f) in w.paths.iter().zip(&pk.files) {
             if let catalogue::FileKind::File(c) = &f.kind {
-                let rel = path.strip_prefix(&format!("{site_dir}/")).map_or_else(|| format!("../../../bin/{}", path.rsplit('/').next().unwrap_or("")), str::to_string);
-                let _ = writeln!(record, "{rel},sha256={:016x}{:016x},{}", fnv(&[path]), fnv(&[path, "2"]), c.len());
+                let rel = path.strip_prefix(&format!("{site_dir}/")).map_or_else(
+                    || format!("../../../bin/{}", path.rsplit('/').next().unwrap_or("")),
+                    str::to_string,
+                );
+                let _ = writeln!(
+                    record,
+                    "{rel},sha256={:016x}{:016x},{}",
+                    fnv(&[path]),
+                    fnv(&[path, "2"]),
+                    c.len()
+                );
                 if let Some(stem) = path.strip_suffix(".py") {
                     let (dir, file) = stem.rsplit_once('/').unwrap_or(("", stem));
                     let pyc = format!("{dir}/__pycache__/{file}.{tag}.pyc");
@@ -390,13 +448,27 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                     put_file(p, &pyc, Content::modelled(size, fnv(&["pyc", &pyc])), 0o644)?;
                     files += 1;
                     bytes += size;
-                    let _ = writeln!(record, "{},,", pyc.strip_prefix(&format!("{site_dir}/")).unwrap_or(&pyc));
+                    let _ = writeln!(
+                        record,
+                        "{},,",
+                        pyc.strip_prefix(&format!("{site_dir}/")).unwrap_or(&pyc)
+                    );
                 }
             }
         }
-        let dist = format!("{site_dir}/{}-{version}.dist-info", pk.display.replace('-', "_"));
-        let requires: String = pk.deps.iter().map(|d| format!("Requires-Dist: {d}\n")).collect();
-        let metadata = format!("Metadata-Version: 2.1\nName: {}\nVersion: {version}\n{requires}", pk.display);
+        let dist = format!(
+            "{site_dir}/{}-{version}.dist-info",
+            pk.display.replace('-', "_")
+        );
+        let requires: String = pk
+            .deps
+            .iter()
+            .map(|d| format!("Requires-Dist: {d}\n"))
+            .collect();
+        let metadata = format!(
+            "Metadata-Version: 2.1\nName: {}\nVersion: {version}\n{requires}",
+            pk.display
+        );
         put_text(p, &format!("{dist}/METADATA"), &metadata, 0o644)?;
         put_text(p, &format!("{dist}/INSTALLER"), "pip\n", 0o644)?;
         put_text(p, &format!("{dist}/WHEEL"), "Wheel-Version: 1.0\nGenerator: bdist_wheel (0.43.0)\nRoot-Is-Purelib: true\nTag: py3-none-any\n", 0o644)?;
@@ -412,10 +484,31 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         written_all.extend(w.paths);
         written_all.push(dist);
         if !no_cache {
-            let h = format!("{:016x}{:016x}", fnv(&[&pk.name, version]), fnv(&[version, &pk.name]));
-            let path = format!("{home}/.cache/pip/http-v2/{}/{}/{}/{}/{}/{h}", &h[0..1], &h[1..2], &h[2..3], &h[3..4], &h[4..5]);
-            put_file(p, &format!("{path}.body"), Content::modelled(pk.download(), fnv(&["whl", &h])), 0o644)?;
-            put_file(p, &path, Content::modelled(1_100, fnv(&["whl-meta", &h])), 0o644)?;
+            let h = format!(
+                "{:016x}{:016x}",
+                fnv(&[&pk.name, version]),
+                fnv(&[version, &pk.name])
+            );
+            let path = format!(
+                "{home}/.cache/pip/http-v2/{}/{}/{}/{}/{}/{h}",
+                &h[0..1],
+                &h[1..2],
+                &h[2..3],
+                &h[3..4],
+                &h[4..5]
+            );
+            put_file(
+                p,
+                &format!("{path}.body"),
+                Content::modelled(pk.download(), fnv(&["whl", &h])),
+                0o644,
+            )?;
+            put_file(
+                p,
+                &path,
+                Content::modelled(1_100, fnv(&["whl-meta", &h])),
+                0o644,
+            )?;
             written_all.push(path.clone());
             written_all.push(format!("{path}.body"));
             cached += pk.download();
@@ -432,7 +525,10 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             }
         }
     }
-    let mut done: Vec<String> = plan.iter().map(|(pk, v, _)| format!("{}-{v}", pk.display)).collect();
+    let mut done: Vec<String> = plan
+        .iter()
+        .map(|(pk, v, _)| format!("{}-{v}", pk.display))
+        .collect();
     done.sort();
     let _ = writeln!(text, "Successfully installed {}", done.join(" "));
     if !quiet {
@@ -441,13 +537,31 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     if p.identity.uid == 0 && root_warning {
         err(p, "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager, possibly rendering your system unusable. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if you know what you are doing and want to suppress this warning.\n");
     }
-    let placeholders: Vec<&str> = plan.iter().filter(|(pk, _, _)| pk.placeholder).map(|(pk, _, _)| pk.display.as_str()).collect();
-    let mut detail = format!("installed {} distributions into {} ({}): {files} files, {:.1} MB", plan.len(), site.dir, names.join(", "), bytes as f64 / 1e6);
+    let placeholders: Vec<&str> = plan
+        .iter()
+        .filter(|(pk, _, _)| pk.placeholder)
+        .map(|(pk, _, _)| pk.display.as_str())
+        .collect();
+    let mut detail = format!(
+        "installed {} distributions into {} ({}): {files} files, {:.1} MB",
+        plan.len(),
+        site.dir,
+        names.join(", "),
+        bytes as f64 / 1e6
+    );
     if cached > 0 {
-        let _ = write!(detail, "; {:.1} MB of downloaded wheels stay in {home}/.cache/pip (use --no-cache-dir)", cached as f64 / 1e6);
+        let _ = write!(
+            detail,
+            "; {:.1} MB of downloaded wheels stay in {home}/.cache/pip (use --no-cache-dir)",
+            cached as f64 / 1e6
+        );
     }
     if !placeholders.is_empty() {
-        let _ = write!(detail, "; not in the catalogue, installed as placeholder dist-info: {}", placeholders.join(", "));
+        let _ = write!(
+            detail,
+            "; not in the catalogue, installed as placeholder dist-info: {}",
+            placeholders.join(", ")
+        );
     }
     note(p, argv, detail);
     Ok(0)

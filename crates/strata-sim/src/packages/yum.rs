@@ -6,8 +6,7 @@ use strata_image::Content;
 
 use super::catalogue::{self, Pkg};
 use super::{
-    append_text, civil, closure, err, install_files, note, out, put_dir, put_file, read_text,
-    remove, Res,
+    append_text, civil, closure, err, install_files, note, out, put_dir, put_file, remove, Res,
 };
 use crate::base::fnv;
 use crate::exec::Proc;
@@ -17,7 +16,11 @@ const CACHE: &str = "/var/cache/yum/x86_64/7";
 const METADATA: [(&str, &str, u64); 10] = [
     ("base", "repomd.xml", 3_736),
     ("base", "gen/primary_db.sqlite", 31_897_600),
-    ("base", "6d0c3a488c282fe537794b5946b01e28c7f44db79097bb06826e1c0c88bad5ef-primary.sqlite.bz2", 6_144_437),
+    (
+        "base",
+        "6d0c3a488c282fe537794b5946b01e28c7f44db79097bb06826e1c0c88bad5ef-primary.sqlite.bz2",
+        6_144_437,
+    ),
     ("base", "mirrorlist.txt", 342),
     ("extras", "repomd.xml", 3_010),
     ("extras", "gen/primary_db.sqlite", 1_163_264),
@@ -84,11 +87,21 @@ fn cache_metadata(p: &mut Proc<'_>, quiet: bool) -> Res<bool> {
         }
         for (repo, f, size) in METADATA {
             let path = format!("{CACHE}/{repo}/{f}");
-            put_file(p, &path, Content::modelled(size, fnv(&["yum", &path])), 0o644)?;
+            put_file(
+                p,
+                &path,
+                Content::modelled(size, fnv(&["yum", &path])),
+                0o644,
+            )?;
         }
         for repo in ["base", "extras", "updates"] {
             put_dir(p, &format!("{CACHE}/{repo}/packages"), 0o755)?;
-            put_file(p, &format!("{CACHE}/{repo}/cachecookie"), Content::empty(), 0o644)?;
+            put_file(
+                p,
+                &format!("{CACHE}/{repo}/cachecookie"),
+                Content::empty(),
+                0o644,
+            )?;
         }
         put_file(
             p,
@@ -130,8 +143,10 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         err(p, "You need to give some command\n");
         return Ok(1);
     };
-    if matches!(op.as_str(), "install" | "remove" | "erase" | "update" | "upgrade" | "clean" | "makecache")
-        && p.identity.uid != 0
+    if matches!(
+        op.as_str(),
+        "install" | "remove" | "erase" | "update" | "upgrade" | "clean" | "makecache"
+    ) && p.identity.uid != 0
     {
         err(p, "You need to be root to perform this command.\n");
         return Ok(1);
@@ -149,7 +164,10 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             }
             remove(p, &format!("{CACHE}/timedhosts.txt"));
             if !quiet {
-                out(p, "Cleaning repos: base extras updates\nCleaning up list of fastest mirrors\n");
+                out(
+                    p,
+                    "Cleaning repos: base extras updates\nCleaning up list of fastest mirrors\n",
+                );
             }
             note(
                 p,
@@ -188,25 +206,49 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                 out(p, "No Packages marked for removal\n");
                 return Ok(0);
             }
-            out(p, &format!("Removed:\n  {}\n\nComplete!\n", removed.join(" ")));
+            out(
+                p,
+                &format!("Removed:\n  {}\n\nComplete!\n", removed.join(" ")),
+            );
             note(p, argv, format!("removed {}", removed.join(", ")));
             Ok(0)
         }
         "list" | "info" | "search" | "repolist" | "history" => Ok(0),
         other => {
-            err(p, &format!("No such command: {other}. Please use /usr/bin/{name} --help\n"));
+            err(
+                p,
+                &format!("No such command: {other}. Please use /usr/bin/{name} --help\n"),
+            );
             Ok(1)
         }
     }
 }
 
-fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Proc<'_>) -> Res<i32> {
+fn install(
+    argv: &[String],
+    names: &[String],
+    yes: bool,
+    quiet: bool,
+    p: &mut Proc<'_>,
+) -> Res<i32> {
     let fetched = cache_metadata(p, quiet)?;
     let all = catalogue::family("rpm");
     let mut wanted: Vec<Pkg> = Vec::new();
     let mut text = String::new();
     let mut unavailable = Vec::new();
+    let base = crate::base::base_packages("centos");
     for n in names {
+        if let Some(b) = base.iter().find(|b| b.name == *n) {
+            let nevra = match b.version.split_once(':') {
+                Some((e, v)) => format!("{e}:{}-{v}", b.name),
+                None => format!("{}-{}", b.name, b.version),
+            };
+            let _ = writeln!(
+                text,
+                "Package {nevra}.x86_64 already installed and latest version"
+            );
+            continue;
+        }
         match catalogue::find(&all, n) {
             Some(pk) if is_installed(p, pk) => {
                 let _ = writeln!(
@@ -245,14 +287,19 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
             note(
                 p,
                 argv,
-                format!("not in CentOS 7's base/updates/extras repositories (EPEL has them): {}", unavailable.join(", ")),
+                format!(
+                    "not in CentOS 7's base/updates/extras repositories (EPEL has them): {}",
+                    unavailable.join(", ")
+                ),
             );
             return Ok(1);
         }
         return Ok(0);
     }
     let requested = |pk: &Pkg| {
-        names.iter().any(|n| *n == pk.name || pk.provides.iter().any(|x| x == n))
+        names
+            .iter()
+            .any(|n| *n == pk.name || pk.provides.iter().any(|x| x == n))
     };
     text.push_str("Resolving Dependencies\n--> Running transaction check\n");
     for pk in &plan {
@@ -260,7 +307,11 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
     }
     text.push_str("--> Finished Dependency Resolution\n\nDependencies Resolved\n\n");
     let rule = "=".repeat(80);
-    let _ = writeln!(text, "{rule}\n {:<24} {:<8} {:<24} {:<12} {:>6}\n{rule}", "Package", "Arch", "Version", "Repository", "Size");
+    let _ = writeln!(
+        text,
+        "{rule}\n {:<24} {:<8} {:<24} {:<12} {:>6}\n{rule}",
+        "Package", "Arch", "Version", "Repository", "Size"
+    );
     let row = |pk: &Pkg| {
         format!(
             " {:<24} {:<8} {:<24} {:<12} {:>6}\n",
@@ -285,7 +336,10 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
     let n_req = plan.len() - deps.len();
     let dl: u64 = plan.iter().map(Pkg::download).sum();
     let size: u64 = plan.iter().map(Pkg::size).sum();
-    let _ = write!(text, "\nTransaction Summary\n{rule}\nInstall  {n_req} Package");
+    let _ = write!(
+        text,
+        "\nTransaction Summary\n{rule}\nInstall  {n_req} Package"
+    );
     if !deps.is_empty() {
         let _ = write!(
             text,
@@ -306,7 +360,12 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
         if !answer.starts_with('y') {
             text.push_str("Exiting on user command\nYour transaction was saved, rerun it with:\n yum load-transaction /tmp/yum_save_tx.2024-11-23.00-00.modelled.yumtx\n");
             out(p, &text);
-            note(p, argv, "yum asked for confirmation and read end-of-file (no -y): nothing installed".to_string());
+            note(
+                p,
+                argv,
+                "yum asked for confirmation and read end-of-file (no -y): nothing installed"
+                    .to_string(),
+            );
             return Ok(1);
         }
     }
@@ -319,7 +378,9 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
     let mut files = 0;
     let mut bytes = 0;
     let (y, mo, d, h, mi, s) = civil(p.now.secs);
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = months[(mo as usize).saturating_sub(1).min(11)];
     let mut log = String::new();
     for (i, pk) in plan.iter().enumerate() {
@@ -327,7 +388,11 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
         files += w.files;
         bytes += w.bytes;
         let _ = writeln!(text, "  Installing : {:<58} {}/{total}", nevra(pk), i + 1);
-        let _ = writeln!(log, "{month} {d:02} {h:02}:{mi:02}:{s:02} Installed: {}", nevra(pk));
+        let _ = writeln!(
+            log,
+            "{month} {d:02} {h:02}:{mi:02}:{s:02} Installed: {}",
+            nevra(pk)
+        );
         let letter = pk.name.chars().next().unwrap_or('x');
         let ydb = format!(
             "/var/lib/yum/yumdb/{letter}/{:016x}-{}-{}-{}",
@@ -336,11 +401,20 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
             pk.version.rsplit(':').next().unwrap_or(&pk.version),
             pk.arch
         );
-        put_file(p, &format!("{ydb}/from_repo"), Content::from_bytes(pk.repo.clone().into_bytes()), 0o644)?;
+        put_file(
+            p,
+            &format!("{ydb}/from_repo"),
+            Content::from_bytes(pk.repo.clone().into_bytes()),
+            0o644,
+        )?;
         put_file(
             p,
             &format!("{ydb}/reason"),
-            Content::from_bytes(if requested(pk) { &b"user"[..] } else { &b"dep"[..] }),
+            Content::from_bytes(if requested(pk) {
+                &b"user"[..]
+            } else {
+                &b"dep"[..]
+            }),
             0o644,
         )?;
     }
@@ -366,18 +440,44 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
     for f in RPMDB {
         let path = format!("/var/lib/rpm/{f}");
         let cur = p.fs.stat(&path).map(|s| s.size()).unwrap_or(0);
-        let grow = if f == "Packages" { size / 40 + 40_960 * total as u64 } else { 4096 * total as u64 };
-        put_file(p, &path, Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])), 0o644)?;
+        let grow = if f == "Packages" {
+            size / 40 + 40_960 * total as u64
+        } else {
+            4096 * total as u64
+        };
+        put_file(
+            p,
+            &path,
+            Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])),
+            0o644,
+        )?;
     }
     for (i, f) in ["__db.001", "__db.002", "__db.003"].iter().enumerate() {
         let size = [24_576u64, 229_376, 1_318_912][i];
-        put_file(p, &format!("/var/lib/rpm/{f}"), Content::modelled(size, fnv(&["rpmdb", f])), 0o644)?;
+        put_file(
+            p,
+            &format!("/var/lib/rpm/{f}"),
+            Content::modelled(size, fnv(&["rpmdb", f])),
+            0o644,
+        )?;
     }
     let hist = "/var/lib/yum/history/history-2024-11-23.sqlite";
     let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
-    put_file(p, hist, Content::modelled(cur + 8_192 * total as u64, fnv(&["yumhist", &cur.to_string()])), 0o600)?;
+    put_file(
+        p,
+        hist,
+        Content::modelled(
+            cur + 8_192 * total as u64,
+            fnv(&["yumhist", &cur.to_string()]),
+        ),
+        0o600,
+    )?;
     append_text(p, "/var/log/yum.log", &log)?;
-    let placeholders: Vec<&str> = plan.iter().filter(|pk| pk.placeholder).map(|pk| pk.name.as_str()).collect();
+    let placeholders: Vec<&str> = plan
+        .iter()
+        .filter(|pk| pk.placeholder)
+        .map(|pk| pk.name.as_str())
+        .collect();
     let list: Vec<&str> = plan.iter().map(|pk| pk.name.as_str()).collect();
     let mut detail = format!(
         "installed {} packages from the built-in catalogue ({}): {files} files, {:.1} MB; /var/lib/rpm grew",
@@ -389,7 +489,11 @@ fn install(argv: &[String], names: &[String], yes: bool, quiet: bool, p: &mut Pr
         let _ = write!(detail, "; the repository metadata cached in {CACHE} stays in this layer unless `yum clean all` runs in the same RUN");
     }
     if !placeholders.is_empty() {
-        let _ = write!(detail, "; not in the catalogue, installed as placeholders: {}", placeholders.join(", "));
+        let _ = write!(
+            detail,
+            "; not in the catalogue, installed as placeholders: {}",
+            placeholders.join(", ")
+        );
     }
     note(p, argv, detail);
     Ok(0)

@@ -1,0 +1,504 @@
+//! The modelled package managers on the base image models: files added, databases, caches, exit codes,
+//! output and notes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use strata_image::{EntryKind, NodeKind, Overlay, Timestamp};
+use strata_sim::base;
+use strata_sim::exec::{Budget, Identity, Limit, Limits, Note, Proc};
+use strata_sim::packages;
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    notes: Vec<Note>,
+}
+
+struct Box {
+    fs: Overlay,
+    env: BTreeMap<String, String>,
+    identity: Identity,
+    stdin: Vec<u8>,
+    limits: Limits,
+    cwd: String,
+}
+
+impl Box {
+    fn new(image: &str) -> Box {
+        let img = base::lookup(image).expect("model");
+        let tree = img.tree().expect("layers apply");
+        let mut env = BTreeMap::new();
+        env.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
+        env.insert("HOME".to_string(), "/root".to_string());
+        Box {
+            fs: Overlay::new(Arc::new(tree)),
+            env,
+            identity: Identity::default(),
+            stdin: Vec::new(),
+            limits: Limits::default(),
+            cwd: "/".to_string(),
+        }
+    }
+
+    fn run(&mut self, cmd: &str) -> Out {
+        let argv: Vec<String> = cmd.split_whitespace().map(str::to_string).collect();
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let mut notes = Vec::new();
+        let mut budget = Budget::new(self.limits.clone());
+        let mut p = Proc {
+            fs: &mut self.fs,
+            env: &self.env,
+            cwd: &self.cwd,
+            identity: &self.identity,
+            umask: 0o022,
+            now: Timestamp::from_secs(1_763_900_000),
+            stdin: &self.stdin,
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            notes: &mut notes,
+            budget: &mut budget,
+        };
+        let code = packages::run(&argv[0], &argv, &mut p);
+        Out {
+            code,
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            notes,
+        }
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.fs.stat(path).is_ok()
+    }
+
+    fn executable(&self, path: &str) -> bool {
+        self.fs
+            .stat(path)
+            .map(|s| matches!(s.kind, NodeKind::File(_)) && s.attrs.mode & 0o111 == 0o111)
+            .unwrap_or(false)
+    }
+
+    fn text(&self, path: &str) -> String {
+        self.fs
+            .read(path)
+            .map(|c| String::from_utf8_lossy(&c.bytes()).into_owned())
+            .unwrap_or_default()
+    }
+
+    fn layer_paths(&self) -> Vec<String> {
+        self.fs
+            .changeset()
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.kind, EntryKind::Dir))
+            .map(|e| e.path.clone())
+            .collect()
+    }
+}
+
+fn modelled(o: &Out) -> String {
+    o.notes
+        .iter()
+        .filter_map(|n| match n {
+            Note::Modelled { detail, .. } => Some(detail.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn apt_install_needs_update_first() {
+    for image in ["debian:bookworm", "ubuntu:22.04", "debian:bookworm-slim"] {
+        let mut b = Box::new(image);
+        let o = b.run("apt-get install -y vim");
+        assert_eq!(o.code, 100, "{image}");
+        assert!(
+            o.stderr.contains("E: Unable to locate package vim\n"),
+            "{}",
+            o.stderr
+        );
+        assert!(o.stdout.starts_with("Reading package lists...\n"));
+        assert!(!b.exists("/usr/bin/vim"));
+        assert!(modelled(&o).contains("apt-get update"));
+        // Installed packages are known without lists.
+        let o = b.run("apt-get install -y bash");
+        assert_eq!(o.code, 0);
+        assert!(
+            o.stdout.contains("bash is already the newest version ("),
+            "{}",
+            o.stdout
+        );
+    }
+}
+
+#[test]
+fn apt_update_then_install_vim() {
+    let mut b = Box::new("debian:bookworm");
+    let o = b.run("apt-get update");
+    assert_eq!(o.code, 0);
+    assert!(o
+        .stdout
+        .contains("Get:1 http://deb.debian.org/debian bookworm InRelease"));
+    assert!(o.stdout.ends_with("Reading package lists...\n"));
+    assert!(b.exists(
+        "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4"
+    ));
+    assert!(modelled(&o).contains("/var/lib/apt/lists"));
+
+    let o = b.run("apt-get install -y vim");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o
+        .stdout
+        .contains("The following NEW packages will be installed:\n"));
+    assert!(o
+        .stdout
+        .contains("Setting up vim (2:9.0.1378-2+deb12u1) ..."));
+    assert!(o
+        .stdout
+        .contains("newly installed, 0 to remove and 0 not upgraded."));
+    assert!(o.stderr.contains("debconf: delaying package configuration"));
+    assert!(
+        b.executable("/usr/bin/vim"),
+        "vim resolves to an executable"
+    );
+    assert!(b.executable("/usr/bin/vim.basic"));
+    assert!(b.exists("/usr/share/vim/vim90/defaults.vim"));
+    assert!(b
+        .text("/var/lib/dpkg/status")
+        .contains("Package: vim\nStatus: install ok installed"));
+    assert!(b
+        .text("/var/lib/dpkg/info/vim.list")
+        .contains("/usr/bin/vim.basic\n"));
+    let note = modelled(&o);
+    assert!(note.contains("vim") && note.contains("files"), "{note}");
+    let st = b.fs.stat("/usr/bin/vim.basic").expect("stat");
+    assert_eq!((st.attrs.uid, st.attrs.gid), (0, 0));
+    assert_eq!(st.attrs.mtime, Timestamp::from_secs(1_763_900_000));
+
+    // Again: already installed.
+    let o = b.run("apt-get install -y vim");
+    assert_eq!(o.code, 0);
+    assert!(o
+        .stdout
+        .contains("vim is already the newest version (2:9.0.1378-2+deb12u1).\n"));
+
+    // The lists are in the layer until removed in the same step.
+    assert!(b
+        .layer_paths()
+        .iter()
+        .any(|p| p.starts_with("/var/lib/apt/lists/")));
+    let lists: Vec<String> = b.fs.read_dir("/var/lib/apt/lists").expect("lists");
+    for n in lists {
+        b.fs.remove_all(&format!("/var/lib/apt/lists/{n}"), Timestamp::default())
+            .expect("rm");
+    }
+    assert!(!b
+        .layer_paths()
+        .iter()
+        .any(|p| p.starts_with("/var/lib/apt/lists/")));
+}
+
+#[test]
+fn apt_prompts_without_yes_and_honours_no_install_recommends() {
+    let mut b = Box::new("debian:bookworm");
+    b.run("apt-get update");
+    let o = b.run("apt-get install vim");
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout
+            .ends_with("Do you want to continue? [Y/n] Abort.\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(!b.exists("/usr/bin/vim"));
+
+    let o = b.run("apt-get install -y --no-install-recommends curl");
+    assert_eq!(o.code, 0);
+    assert!(b.executable("/usr/bin/curl"));
+    assert!(!b.exists("/etc/ssl/certs/ca-certificates.crt"));
+    let o = b.run("apt-get install -y wget");
+    assert_eq!(o.code, 0);
+    assert!(
+        b.exists("/etc/ssl/certs/ca-certificates.crt"),
+        "recommends installed"
+    );
+}
+
+#[test]
+fn apt_unknown_package_is_a_labelled_placeholder() {
+    let mut b = Box::new("ubuntu:22.04");
+    b.run("apt-get update");
+    let o = b.run("apt-get install -y emacs-nonexistent");
+    assert_eq!(o.code, 0);
+    assert!(modelled(&o).contains("placeholders: emacs-nonexistent"));
+    assert!(b.executable("/usr/bin/emacs-nonexistent"));
+}
+
+#[test]
+fn apt_needs_root_and_clean_keeps_lists() {
+    let mut b = Box::new("debian:bookworm");
+    b.identity = Identity {
+        uid: 65534,
+        gid: 65534,
+        groups: vec![],
+    };
+    let o = b.run("apt-get update");
+    assert_eq!(o.code, 100);
+    assert!(o.stderr.contains("Permission denied"));
+    b.identity = Identity::default();
+    b.run("apt-get update");
+    let o = b.run("apt-get clean");
+    assert_eq!(o.code, 0);
+    assert!(b.fs.read_dir("/var/lib/apt/lists").expect("lists").len() > 3);
+    let o = b.run("apt install -y tree");
+    assert!(o
+        .stderr
+        .contains("WARNING: apt does not have a stable CLI interface"));
+    assert!(b.executable("/usr/bin/tree"));
+    let o = b.run("apt-get remove -y tree");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Removing tree (2.1.0-1) ..."));
+    assert!(!b.exists("/usr/bin/tree"));
+    assert!(!b.text("/var/lib/dpkg/status").contains("Package: tree\n"));
+}
+
+#[test]
+fn apk_add_with_and_without_cache() {
+    let mut b = Box::new("alpine:3.20");
+    let o = b.run("apk add --no-cache curl");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with(
+        "fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/main/x86_64/APKINDEX.tar.gz\n"
+    ));
+    assert!(
+        o.stdout.contains(") Installing curl (8.11.0-r2)\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("OK: "), "{}", o.stdout);
+    assert!(b.executable("/usr/bin/curl"));
+    assert!(b.fs.read_dir("/var/cache/apk").expect("cache").is_empty());
+    assert!(b.text("/etc/apk/world").contains("\ncurl\n"));
+    assert!(b
+        .text("/lib/apk/db/installed")
+        .contains("P:curl\nV:8.11.0-r2\n"));
+    assert!(!modelled(&o).contains("stay in"));
+
+    let o = b.run("apk add vim");
+    assert_eq!(o.code, 0);
+    assert!(b.executable("/usr/bin/vim"));
+    assert_eq!(b.fs.read_dir("/var/cache/apk").expect("cache").len(), 2);
+    assert!(modelled(&o).contains("/var/cache/apk"));
+
+    // Already there: nothing installed.
+    let o = b.run("apk add curl");
+    assert!(!o.stdout.contains("Installing"));
+
+    let o = b.run("apk del vim");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Purging vim"));
+    assert!(!b.exists("/usr/bin/vim"));
+    assert!(!b.text("/etc/apk/world").contains("vim"));
+}
+
+#[test]
+fn yum_install_the_mycentos_way() {
+    let mut b = Box::new("centos");
+    let o = b.run("yum -y install vim");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("Loaded plugins: fastestmirror, ovl\n"));
+    assert!(
+        o.stdout
+            .contains("Installed:\n  vim-enhanced.x86_64 2:7.4.629-8.el7_9\n"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.ends_with("Complete!\n"));
+    assert!(b.executable("/usr/bin/vim"));
+    assert!(b.exists("/var/cache/yum/x86_64/7/base/gen/primary_db.sqlite"));
+    assert!(modelled(&o).contains("yum clean all"));
+    let o = b.run("yum -y install net-tools");
+    assert_eq!(o.code, 0);
+    assert!(b.executable("/usr/sbin/ifconfig"));
+    assert!(b.executable("/usr/bin/netstat"));
+    let o = b.run("yum install -y vim");
+    assert!(
+        o.stdout.contains(
+            "Package 2:vim-enhanced-7.4.629-8.el7_9.x86_64 already installed and latest version"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("Nothing to do"));
+    // curl is in the base image.
+    let o = b.run("yum install -y curl");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Nothing to do"));
+
+    let o = b.run("yum clean all");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Cleaning repos: base extras updates"));
+    assert!(!b.exists("/var/cache/yum/x86_64/7/base/gen/primary_db.sqlite"));
+}
+
+#[test]
+fn yum_epel_only_and_prompt() {
+    let mut b = Box::new("centos:7");
+    let o = b.run("yum install -y htop");
+    assert_eq!(o.code, 1);
+    assert!(o
+        .stdout
+        .contains("No package htop available.\nError: Nothing to do\n"));
+    let o = b.run("yum install tree");
+    assert_eq!(o.code, 1);
+    assert!(o
+        .stdout
+        .contains("Is this ok [y/d/N]: Exiting on user command"));
+    assert!(!b.exists("/usr/bin/tree"));
+    b.identity.uid = 1000;
+    let o = b.run("yum install -y tree");
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("You need to be root"));
+}
+
+#[test]
+fn pip_install_flask_and_requirements() {
+    let mut b = Box::new("python:3.12-slim");
+    let o = b.run("pip install flask");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("Collecting flask\n"));
+    assert!(o.stdout.contains("Successfully installed "), "{}", o.stdout);
+    assert!(o.stdout.contains("flask-3.1.0"));
+    assert!(o.stderr.contains("WARNING: Running pip as the 'root' user"));
+    let site = "/usr/local/lib/python3.12/site-packages";
+    assert!(b.exists(&format!("{site}/flask/app.py")));
+    assert!(b.exists(&format!("{site}/flask/__pycache__/app.cpython-312.pyc")));
+    assert!(b.exists(&format!("{site}/flask-3.1.0.dist-info/METADATA")));
+    assert!(
+        b.exists(&format!("{site}/werkzeug/serving.py")),
+        "dependency installed"
+    );
+    assert!(b.executable("/usr/local/bin/flask"));
+    assert!(b.exists("/root/.cache/pip/http-v2"));
+    assert!(modelled(&o).contains(".cache/pip"));
+
+    let o = b.run("pip install flask");
+    assert!(o.stdout.contains(
+        "Requirement already satisfied: flask in /usr/local/lib/python3.12/site-packages (3.1.0)"
+    ));
+
+    b.fs.write(
+        "/app/requirements.txt",
+        "# deps\nrequests==2.32.3\ngunicorn\nnot-a-real-dist>=1\n".into(),
+        strata_image::Attrs::new(0o644, 0, 0, Timestamp::default()),
+        Timestamp::default(),
+    )
+    .or_else(|_| {
+        b.fs.mkdir_all(
+            "/app",
+            strata_image::Attrs::new(0o755, 0, 0, Timestamp::default()),
+        )?;
+        b.fs.write(
+            "/app/requirements.txt",
+            "# deps\nrequests==2.32.3\ngunicorn\nnot-a-real-dist>=1\n".into(),
+            strata_image::Attrs::new(0o644, 0, 0, Timestamp::default()),
+            Timestamp::default(),
+        )
+    })
+    .expect("write requirements");
+    b.cwd = "/app".to_string();
+    let o = b.run("pip install --no-cache-dir --trusted-host pypi.python.org -r requirements.txt");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(b.exists(&format!("{site}/requests/api.py")));
+    assert!(b.exists(&format!("{site}/certifi/cacert.pem")));
+    assert!(b.executable("/usr/local/bin/gunicorn"));
+    assert!(b.exists(&format!("{site}/not_a_real_dist-1.0.0.dist-info/METADATA")));
+    assert!(modelled(&o).contains("placeholder dist-info: not-a-real-dist"));
+}
+
+#[test]
+fn pip_refuses_a_distribution_python() {
+    let mut b = Box::new("debian:bookworm");
+    b.run("apt-get update");
+    let o = b.run("apt-get install -y python3 python3-pip");
+    assert_eq!(o.code, 0);
+    assert!(b.executable("/usr/bin/python3"));
+    assert!(
+        b.exists("/usr/bin/gcc"),
+        "python3-pip recommends build-essential"
+    );
+    let o = b.run("pip install flask");
+    assert_eq!(o.code, 1);
+    assert!(o
+        .stderr
+        .starts_with("error: externally-managed-environment"));
+    let o = b.run("pip install --break-system-packages flask");
+    assert_eq!(o.code, 0);
+    assert!(b.exists("/usr/local/lib/python3.11/dist-packages/flask/app.py"));
+}
+
+#[test]
+fn pip_as_a_user_installs_into_home() {
+    let mut b = Box::new("python:3.12-slim");
+    b.identity = Identity {
+        uid: 1000,
+        gid: 1000,
+        groups: vec![],
+    };
+    b.env.insert("HOME".to_string(), "/home/app".to_string());
+    let o = b.run("pip install redis");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("Defaulting to user installation"));
+    let p = "/home/app/.local/lib/python3.12/site-packages/redis/client.py";
+    assert_eq!(b.fs.stat(p).map(|s| s.attrs.uid).ok(), Some(1000));
+}
+
+#[test]
+fn byte_limit_stops_an_install() {
+    let mut b = Box::new("debian:bookworm");
+    b.run("apt-get update");
+    b.limits.max_bytes_written = 1_000_000;
+    let o = b.run("apt-get install -y vim");
+    assert_eq!(o.code, 137);
+    assert!(o.notes.iter().any(|n| matches!(
+        n,
+        Note::LimitHit {
+            limit: Limit::BytesWritten,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn every_catalogue_package_installs() {
+    for (image, cmd) in [
+        ("debian:bookworm", "apt-get install -y vim curl wget nginx net-tools tree python3 git make openssl ca-certificates bash tzdata iputils-ping procps less htop jq unzip sudo apache2"),
+        ("debian:bookworm", "apt-get install -y build-essential"),
+        ("debian:bookworm", "apt-get install -y default-jdk"),
+        ("debian:bookworm", "apt-get install -y nodejs npm"),
+        ("ubuntu:22.04", "apt-get install -y vim curl tzdata openjdk-17-jdk"),
+        ("alpine:3.20", "apk add vim curl wget nginx net-tools tree python3 py3-pip git make openssl ca-certificates bash tzdata iputils procps-ng less htop jq unzip sudo"),
+        ("alpine:3.20", "apk add openjdk17 nodejs npm"),
+        ("alpine:3.20", "apk add build-base"),
+        ("centos:7", "yum install -y vim net-tools tree wget python3 git make openssl iputils less unzip sudo httpd"),
+        ("centos:7", "yum install -y java-1.8.0-openjdk gcc gcc-c++"),
+        ("python:3.12-slim", "pip install flask requests numpy django gunicorn redis pandas"),
+    ] {
+        let mut b = Box::new(image);
+        if image.starts_with("debian") || image.starts_with("ubuntu") {
+            b.run("apt-get update");
+        }
+        let o = b.run(cmd);
+        assert_eq!(o.code, 0, "{image}: {}\n{}", o.stdout, o.stderr);
+        let note = modelled(&o);
+        assert!(!note.contains("placeholder"), "{image}: {note}");
+        eprintln!("{image}: {note}");
+    }
+}
