@@ -34,14 +34,10 @@ impl Shell<'_> {
         Some(self.builtin_inner(name, argv))
     }
 
-    fn builtin_err(&mut self, name: &str, msg: &str) -> Result<(), Ctl> {
-        if self.st.script {
-            let m = format!("{}: line {}: {name}: {msg}", self.st.arg0, self.line);
-            self.errln(&m)
-        } else {
-            let m = format!("{}: {name}: line {}: {msg}", self.st.arg0, 0);
-            self.errln(&m)
-        }
+    /// An error from builtin `name`: `sh: name: line N: msg` (ash's command name is the builtin).
+    pub fn builtin_err(&mut self, name: &str, msg: &str) -> Result<(), Ctl> {
+        let m = format!("{}: {name}: line {}: {msg}", self.st.arg0, self.lineno());
+        self.errln(&m)
     }
 
     fn builtin_inner(&mut self, name: &str, argv: &[String]) -> Run {
@@ -233,8 +229,7 @@ impl Shell<'_> {
                     None => 1,
                 };
                 if n > self.st.positional.len() {
-                    self.builtin_err("shift", "can't shift that many")?;
-                    return Err(Ctl::Exit(2));
+                    return Ok(1);
                 }
                 self.st.positional.drain(..n);
                 Ok(0)
@@ -330,7 +325,7 @@ impl Shell<'_> {
                             }
                         }
                     }
-                    return Ok(if st != 0 && !vv { 1 } else { st });
+                    return Ok(st);
                 }
                 match self.builtin(rest) {
                     Some(r) => r,
@@ -449,6 +444,9 @@ impl Shell<'_> {
         }
         if is_builtin(name) {
             return Some(("a shell builtin".to_owned(), None));
+        }
+        if self.st.standalone && !name.contains('/') && super::applets::is_busybox_applet(name) {
+            return Some((name.to_owned(), None));
         }
         self.find_in_path(name)
             .filter(|p| self.fs.stat(p).is_ok())

@@ -99,7 +99,7 @@ impl Shell<'_> {
     pub fn expand_string(&mut self, w: &Word) -> Result<String, Ctl> {
         let mut acc = Acc::default();
         for part in w {
-            self.expand_part(part, &mut acc, true)?;
+            self.expand_part(part, &mut acc, false)?;
         }
         let mut s = String::new();
         for (f, _) in acc.fields {
@@ -114,7 +114,7 @@ impl Shell<'_> {
     pub fn expand_pattern(&mut self, w: &Word) -> Result<Vec<PChar>, Ctl> {
         let mut acc = Acc::default();
         for part in w {
-            self.expand_part(part, &mut acc, true)?;
+            self.expand_part(part, &mut acc, false)?;
         }
         let mut out: Vec<PChar> = Vec::new();
         for (f, _) in acc.fields {
@@ -382,6 +382,11 @@ impl Shell<'_> {
                         continue;
                     };
                     let dot_ok = comp.first().is_some_and(|p| p.0 == '.');
+                    let mut names = names;
+                    if dot_ok {
+                        names.insert(0, "..".to_owned());
+                        names.insert(0, ".".to_owned());
+                    }
                     for name in names {
                         if name.starts_with('.') && !dot_ok {
                             continue;

@@ -138,8 +138,12 @@ pub struct State {
     pub umask: u32,
     /// Options.
     pub opts: Opts,
-    /// Whether errors carry `line N:` (a script file, not `-c`).
+    /// Whether the text comes from a script file (line numbers 1-based) rather than `-c` (0-based).
     pub script: bool,
+    /// ash's "command name": the script, or the `$0` given after `sh -c text`; errors then carry `line N:`.
+    pub cmdname: Option<String>,
+    /// busybox built with standalone applets: applet names run without a PATH lookup.
+    pub standalone: bool,
     /// `bash`: brace expansion on.
     pub brace: bool,
     /// Local variable frames of the running functions (saved values).
@@ -255,6 +259,8 @@ impl<'a> Shell<'a> {
                 umask: 0o022,
                 opts: Opts::default(),
                 script: false,
+                cmdname: None,
+                standalone: false,
                 brace: false,
                 locals: Vec::new(),
             },
@@ -366,10 +372,19 @@ impl<'a> Shell<'a> {
 
     /// The shell's error prefix: `sh: ` or `/script.sh: line 3: `.
     pub fn prefix(&self) -> String {
+        match &self.st.cmdname {
+            Some(c) if *c != self.st.arg0 => format!("{}: {c}: line {}: ", self.st.arg0, self.lineno()),
+            Some(_) => format!("{}: line {}: ", self.st.arg0, self.lineno()),
+            None => format!("{}: ", self.st.arg0),
+        }
+    }
+
+    /// The line number ash reports: 1-based in a script file, 0-based in a `-c` string.
+    pub fn lineno(&self) -> u32 {
         if self.st.script {
-            format!("{}: line {}: ", self.st.arg0, self.line)
+            self.line
         } else {
-            format!("{}: ", self.st.arg0)
+            self.line.saturating_sub(1)
         }
     }
 
@@ -863,8 +878,11 @@ impl<'a> Shell<'a> {
                                 }
                                 continue;
                             }
-                            let msg = super::applets::errno_msg(&e);
-                            self.shell_err(&format!("can't open '{t}': {msg}"))?;
+                            let msg = match e {
+                                strata_image::Error::NotFound(_) => "no such file",
+                                _ => super::applets::errno_msg(&e),
+                            };
+                            self.shell_err(&format!("can't open {t}: {msg}"))?;
                             return Ok(false);
                         }
                     }
@@ -913,7 +931,10 @@ impl<'a> Shell<'a> {
             _ => self.fs.write(&path, Content::empty(), attrs, self.now),
         };
         if let Err(e) = res {
-            let msg = super::applets::errno_msg(&e);
+            let msg = match e {
+                strata_image::Error::NotFound(_) => "nonexistent directory",
+                _ => super::applets::errno_msg(&e),
+            };
             self.shell_err(&format!("can't create {name}: {msg}"))?;
             return Ok(false);
         }
@@ -1057,6 +1078,10 @@ impl<'a> Shell<'a> {
     /// Runs an external command found through `PATH`.
     pub fn run_external(&mut self, argv: &[String]) -> Run {
         let name = &argv[0];
+        if self.st.standalone && !name.contains('/') && super::applets::is_busybox_applet(name) {
+            self.flush_all()?;
+            return super::launch::run_busybox_applet(self, name, argv);
+        }
         let Some(path) = self.find_in_path(name) else {
             self.shell_err(&format!("{name}: not found"))?;
             return Ok(127);
@@ -1071,6 +1096,10 @@ impl<'a> Shell<'a> {
             super::launch::Launch::Denied => {
                 self.shell_err(&format!("{name}: Permission denied"))?;
                 Ok(126)
+            }
+            super::launch::Launch::Format => {
+                self.shell_err(&format!("{name}: not found"))?;
+                Ok(127)
             }
         }
     }
@@ -1133,7 +1162,7 @@ impl<'a> Shell<'a> {
     }
 
     /// Runs the shell program `argv` (`sh -c …`, `sh script`, `sh` reading stdin) as a child process.
-    pub fn run_sh(&mut self, argv: &[String], brace: bool) -> Run {
+    pub fn run_sh(&mut self, argv: &[String], brace: bool, standalone: bool) -> Run {
         let mut i = 1;
         let mut opts = Opts::default();
         let mut command: Option<String> = None;
@@ -1222,7 +1251,13 @@ impl<'a> Shell<'a> {
         self.st.arg0 = arg0;
         self.st.opts = opts;
         self.st.script = script;
+        self.st.cmdname = if script || (c_flag && argv.get(i + 1).is_some()) {
+            Some(self.st.arg0.clone())
+        } else {
+            None
+        };
         self.st.brace = brace;
+        self.st.standalone = standalone;
         self.status = 0;
         let r = self.run_text(&text);
         self.st = saved;
@@ -1252,7 +1287,7 @@ impl<'a> Shell<'a> {
         let text = match path.as_deref().map(|p| self.fs.read(p)) {
             Some(Ok(c)) => String::from_utf8_lossy(&c.bytes()).into_owned(),
             _ => {
-                self.shell_err(&format!(".: line {}: can't open '{file}': No such file or directory", self.line))?;
+                self.builtin_err(".", &format!("can't open '{file}': No such file or directory"))?;
                 return Err(Ctl::Exit(2));
             }
         };

@@ -14,6 +14,8 @@ pub enum Launch {
     NotFound,
     /// No exec bit, or a directory.
     Denied,
+    /// Not a binary the simulator knows and no `#!` line (`exec format error`).
+    Format,
 }
 
 /// The package manager names handed to [`crate::packages::run`].
@@ -27,6 +29,9 @@ pub fn basename(p: &str) -> &str {
 
 /// Checks that `path` can be executed: exists, not a directory, has an exec bit.
 pub fn check(sh: &Shell<'_>, path: &str) -> Launch {
+    if path.is_empty() {
+        return Launch::NotFound;
+    }
     match sh.fs.stat(path) {
         Err(_) => Launch::NotFound,
         Ok(st) if st.is_dir() => Launch::Denied,
@@ -57,24 +62,7 @@ fn exec_depth(
     let base = basename(&real).to_owned();
     let called = basename(&argv[0]).to_owned();
     if base == "busybox" {
-        let (applet, args): (String, Vec<String>) = if called == "busybox" {
-            match argv.get(1) {
-                None => {
-                    sh.write_fd(1, b"BusyBox v1.36.1 (simulated) multi-call binary.\n")?;
-                    return Ok(Launch::Ran(0));
-                }
-                Some(a) if a == "--list" => {
-                    let mut s = applets::NAMES.join("\n");
-                    s.push('\n');
-                    sh.write_fd(1, s.as_bytes())?;
-                    return Ok(Launch::Ran(0));
-                }
-                Some(a) => (basename(a).to_owned(), argv[1..].to_vec()),
-            }
-        } else {
-            (called.clone(), argv.to_vec())
-        };
-        return run_named(sh, &applet, &args, true);
+        return busybox_main(sh, argv);
     }
     let content = sh.fs.read(&real).map(|c| c.bytes().into_owned()).unwrap_or_default();
     if content.starts_with(b"#!") && depth < 4 {
@@ -99,18 +87,16 @@ fn exec_depth(
         if a.is_empty() {
             a.push(base.clone());
         }
-        let s = sh.run_sh(&a, base == "bash")?;
+        let s = sh.run_sh(&a, base == "bash", false)?;
         return Ok(Launch::Ran(s));
     }
     if applets::is_applet(&base) || PACKAGE_MANAGERS.contains(&base.as_str()) {
         return run_named(sh, &base, argv, false);
     }
     let looks_text = !content.contains(&0) && !content.starts_with(b"\x7fELF");
-    if from_shell && looks_text {
-        let mut a = vec![sh.st.arg0.clone(), path.to_owned()];
-        a.extend(argv[1..].iter().cloned());
-        let s = sh.run_sh(&a, false)?;
-        return Ok(Launch::Ran(s));
+    if looks_text {
+        // execve fails with ENOEXEC; busybox ash then reports the command as not found.
+        return Ok(if from_shell { Launch::NotFound } else { Launch::Format });
     }
     sh.notes.push(Note::Unsupported {
         command: argv.join(" "),
@@ -120,19 +106,56 @@ fn exec_depth(
     Ok(Launch::Ran(127))
 }
 
+/// The busybox multi-call binary: the applet is `argv[0]`'s name, or `argv[1]` after `busybox`.
+fn busybox_main(sh: &mut Shell<'_>, argv: &[String]) -> Result<Launch, Ctl> {
+    let called = basename(&argv[0]).to_owned();
+    let (applet, args): (String, Vec<String>) = if called == "busybox" {
+        match argv.get(1) {
+            None => {
+                sh.write_fd(1, b"BusyBox v1.35.0 (simulated) multi-call binary.\n")?;
+                return Ok(Launch::Ran(0));
+            }
+            Some(a) if a == "--list" => {
+                let mut s = applets::NAMES.join("\n");
+                s.push('\n');
+                sh.write_fd(1, s.as_bytes())?;
+                return Ok(Launch::Ran(0));
+            }
+            Some(a) => (basename(a).to_owned(), argv[1..].to_vec()),
+        }
+    } else {
+        (called, argv.to_vec())
+    };
+    run_named(sh, &applet, &args, true)
+}
+
+/// Runs a busybox applet by name (ash's standalone lookup), as the multi-call binary would.
+pub fn run_busybox_applet(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> Result<i32, Ctl> {
+    if name == "busybox" {
+        return match busybox_main(sh, argv)? {
+            Launch::Ran(s) => Ok(s),
+            _ => Ok(127),
+        };
+    }
+    match run_named(sh, name, argv, true)? {
+        Launch::Ran(s) => Ok(s),
+        _ => Ok(127),
+    }
+}
+
 /// Runs an applet (or package manager) by name.
 fn run_named(sh: &mut Shell<'_>, name: &str, argv: &[String], busybox: bool) -> Result<Launch, Ctl> {
     if PACKAGE_MANAGERS.contains(&name) {
         return Ok(Launch::Ran(applets::run_package_manager(sh, name, argv)?));
     }
     if matches!(name, "sh" | "ash") || (busybox && name == "bash") {
-        let s = sh.run_sh(argv, false)?;
+        let s = sh.run_sh(argv, false, true)?;
         return Ok(Launch::Ran(s));
     }
     match applets::run_applet(sh, name, argv) {
         Some(r) => Ok(Launch::Ran(r?)),
         None => {
-            if busybox {
+            if busybox && !applets::is_busybox_applet(name) {
                 sh.errln(&format!("{name}: applet not found"))?;
                 Ok(Launch::Ran(127))
             } else {

@@ -99,7 +99,7 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
             out.start_error = Some(format!("exec: \"{name}\": permission denied"));
             return out;
         }
-        Launch::Ran(_) => {}
+        Launch::Ran(_) | Launch::Format => {}
     }
     let r = launch::exec_file(&mut sh, &path, &req.argv, false);
     let _ = sh.flush_all();
@@ -111,6 +111,10 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
         }
         Ok(Launch::Denied) => {
             out.start_error = Some(format!("exec: \"{name}\": permission denied"));
+            126
+        }
+        Ok(Launch::Format) => {
+            out.start_error = Some(format!("exec: \"{name}\": exec format error"));
             126
         }
         Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,

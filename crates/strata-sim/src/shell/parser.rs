@@ -1142,7 +1142,15 @@ fn split_assignment(w: &Word) -> Option<Word> {
     };
     let eq = first.find('=')?;
     let mut out = Vec::new();
-    let rest = &first[eq + 1..];
+    let mut rest = &first[eq + 1..];
+    if let Some(after) = rest.strip_prefix('~') {
+        let end = after.find(['/', ':']).unwrap_or(after.len());
+        let user = &after[..end];
+        if user.chars().all(|c| is_name_char(c) || c == '-' || c == '.') && (end < after.len() || w.len() == 1) {
+            out.push(WordPart::Tilde(user.to_owned()));
+            rest = &after[end..];
+        }
+    }
     if !rest.is_empty() {
         out.push(WordPart::Lit(rest.to_owned()));
     }

@@ -59,6 +59,14 @@ pub const NAMES: &[&str] = &[
     "whoami", "xargs", "yes",
 ];
 
+/// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
+const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
+
+/// Whether real busybox has an applet `name` (simulated or not).
+pub fn is_busybox_applet(name: &str) -> bool {
+    name == "busybox" || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name) || is_applet(name)
+}
+
 /// Whether `name` is a simulated applet.
 pub fn is_applet(name: &str) -> bool {
     NAMES.contains(&name)

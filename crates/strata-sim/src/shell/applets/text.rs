@@ -582,9 +582,7 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         let mut s = String::new();
         for (k, c) in cols.iter().enumerate() {
             let v = vals[order.iter().position(|o| o == c).unwrap_or(0)];
-            if single && name.is_none() {
-                s.push_str(&v.to_string());
-            } else if single {
+            if single && nfiles == 1 {
                 s.push_str(&v.to_string());
             } else {
                 if k > 0 {
