@@ -364,3 +364,41 @@ fn configs() {
     assert!(h[0].created_by.as_deref().unwrap_or("").starts_with("ADD "));
     assert_eq!(h[1].created_by.as_deref(), Some("CMD [\"/bin/sh\"]"));
 }
+
+/// The layer's entries are in the real tar's order (`tar --sort=name`: parents first, siblings in byte
+/// order), with its modes and link targets, so a written layer tar differs from the real one only in the
+/// bytes of /bin/busybox.
+#[test]
+fn busybox_entries_are_in_the_real_tar_order() {
+    let img = model("busybox:mnt");
+    let real: Vec<String> = include_str!("../data/oracle/busybox-mnt.tvf.txt")
+        .lines()
+        .filter_map(|l| {
+            let name = l
+                .split(" 0 ./")
+                .nth(1)
+                .or_else(|| l.ends_with(" 0 .").then_some(""))?;
+            let name = name.split(" -> ").next().unwrap_or(name);
+            Some(format!("/{name}"))
+        })
+        .collect();
+    let ours: Vec<&str> = img.layers[0]
+        .entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(ours.len(), real.len());
+    for (o, r) in ours.iter().zip(&real) {
+        assert_eq!(*o, r.as_str());
+    }
+}
+
+#[test]
+fn into_the_build_engine() {
+    let img = model("alpine:3.20");
+    let layers = img.layers.len();
+    let b = img.into_build();
+    assert_eq!(b.reference, "alpine:3.20");
+    assert_eq!(b.layers.len(), layers);
+    assert!(b.modelled);
+}

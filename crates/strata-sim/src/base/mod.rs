@@ -63,6 +63,17 @@ impl BaseImage {
         Ok(self)
     }
 
+    /// The same image as the build engine's [`strata_build::BaseImage`] (marked as modelled: binaries'
+    /// bytes are generated).
+    pub fn into_build(self) -> strata_build::BaseImage {
+        strata_build::BaseImage {
+            reference: self.reference,
+            config: self.config,
+            layers: self.layers.into_iter().map(std::sync::Arc::new).collect(),
+            modelled: true,
+        }
+    }
+
     /// The bytes the image's files take (the sum of the regular files' sizes of all layers).
     pub fn content_size(&self) -> u64 {
         self.layers.iter().map(Changeset::content_size).sum()
