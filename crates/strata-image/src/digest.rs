@@ -109,6 +109,38 @@ impl<W: io::Write> io::Write for HashingWriter<W> {
     }
 }
 
+/// A reader that hashes what passes through it and counts the bytes (a blob's digest while it is read).
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    read: u64,
+}
+
+impl<R: io::Read> HashingReader<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            read: 0,
+        }
+    }
+
+    /// The digest and byte count of everything read, and the inner reader.
+    pub fn finish(self) -> (Digest, u64, R) {
+        (Digest(self.hasher.finalize().into()), self.read, self.inner)
+    }
+}
+
+impl<R: io::Read> io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// ChainID of a stack of layers, bottom first: `ChainID(L0) = DiffID(L0)`,
 /// `ChainID(L0..Ln) = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln))`. `None` for no layers.
 pub fn chain_id(diff_ids: &[Digest]) -> Option<Digest> {

@@ -65,7 +65,7 @@ const USTAR_MAX_ID: u64 = 0o7_777_777;
 pub fn write_tar<W: Write>(layer: &Changeset, w: W) -> Result<W> {
     let mut b = tar::Builder::new(w);
     for e in &layer.entries {
-        append(&mut b, e).map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
+        append_entry(&mut b, e).map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
     }
     b.into_inner()
         .map_err(|err| Error::archive("", err.to_string()))
@@ -128,7 +128,84 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     gz.finish().unwrap_or_default()
 }
 
-fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
+/// Appends a regular file whose `size` bytes come from `data` to a tar being written, with the same headers
+/// [`write_tar`] writes for a file entry. `data` must give exactly `size` bytes: fewer or more is an error
+/// (the tar would be corrupt otherwise). The bytes are copied through one buffer.
+pub(crate) fn append_file<W: Write>(
+    b: &mut tar::Builder<W>,
+    path: &str,
+    attrs: &Attrs,
+    size: u64,
+    data: &mut dyn Read,
+) -> io::Result<()> {
+    let e = Entry {
+        path: path.to_string(),
+        attrs: attrs.clone(),
+        kind: EntryKind::File(Content::modelled(size, 0)),
+    };
+    append_with(
+        b,
+        &e,
+        &mut Exact {
+            inner: data,
+            left: size,
+        },
+    )
+}
+
+/// A reader that gives exactly `left` bytes of `inner` and fails if `inner` has fewer or more.
+struct Exact<'a> {
+    inner: &'a mut dyn Read,
+    left: u64,
+}
+
+impl Read for Exact<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the data is longer than its declared size",
+                )),
+            };
+        }
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the data ends {} bytes short of its declared size",
+                    self.left
+                ),
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Appends `e` (its contents, if a file, from memory) to a tar being written.
+pub(crate) fn append_entry<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
+    match &e.kind {
+        EntryKind::File(c) => append_with(b, e, &mut c.reader()),
+        _ => append_with(b, e, &mut io::empty()),
+    }
+}
+
+/// Appends `e` with its data read from `data` (the entry's size comes from `e`).
+fn append_with<W: Write>(
+    b: &mut tar::Builder<W>,
+    e: &Entry,
+    data: &mut dyn Read,
+) -> io::Result<()> {
     let name = e.tar_name();
     let mut h = Header::new_ustar();
     let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
@@ -198,10 +275,7 @@ fn append<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
         b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
     }
     h.set_cksum();
-    match &e.kind {
-        EntryKind::File(c) => b.append(&h, c.reader()),
-        _ => b.append(&h, io::empty()),
-    }
+    b.append(&h, data)
 }
 
 /// Stores `name` in the ustar name field, or split at a `/` into prefix (155) and name (100) as Go's writer
@@ -300,13 +374,71 @@ impl<R: Read> Read for Guard<R> {
 
 /// Reads an uncompressed tar stream into a changeset, validating every entry (see the module docs).
 pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
+    let mut entries = Vec::new();
+    walk_tar(r, limits, true, |e| entries.push(e))?;
+    Ok(Changeset { entries })
+}
+
+/// What [`scan_layer`] found in a layer blob.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerSummary {
+    /// How the blob is compressed.
+    pub compression: Compression,
+    /// sha256 of the uncompressed tar (the layer's `diff_id`).
+    pub diff_id: Digest,
+    /// Length of the uncompressed tar.
+    pub tar_size: u64,
+    /// How many entries the layer has (whiteouts and opaque markers included).
+    pub entries: usize,
+    /// The layer's size as Docker's overlay2 driver reports it: the bytes of regular files and symlink
+    /// targets (hard links count nothing).
+    pub size: u64,
+}
+
+/// Checks a layer blob (plain, gzip or zstd) as [`read_layer`] does, entry by entry, without keeping file
+/// contents: it reads the blob once, holding one buffer and the entries' names, and returns its `diff_id` and
+/// sizes. This is how a layer far larger than memory is verified before it is stored.
+pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerSummary> {
+    let head = blob
+        .fill_buf()
+        .map_err(|e| Error::archive("", format!("reading the layer: {e}")))?;
+    let compression = Compression::detect(head);
+    let mut hashing = crate::digest::HashingReader::new(decompressor(blob, compression));
+    let mut entries = 0;
+    let mut size = 0u64;
+    walk_tar(&mut hashing, limits, false, |e| {
+        entries += 1;
+        size += match &e.kind {
+            EntryKind::File(c) => c.len(),
+            EntryKind::Symlink(t) => t.len() as u64,
+            _ => 0,
+        };
+    })?;
+    let (diff_id, tar_size, _) = hashing.finish();
+    Ok(LayerSummary {
+        compression,
+        diff_id,
+        tar_size,
+        entries,
+        size,
+    })
+}
+
+/// Reads a tar stream entry by entry, validating each, handing each to `each`. With `keep` false, file
+/// contents are read past, not kept: a file's entry has modelled content of its size.
+fn walk_tar<R: Read>(
+    r: R,
+    limits: &ReadLimits,
+    keep: bool,
+    mut each: impl FnMut(Entry),
+) -> Result<()> {
     let mut archive = tar::Archive::new(Guard {
         inner: r,
         read: 0,
         limit: limits.max_expanded,
         eof: false,
     });
-    let mut entries = Vec::new();
+    let mut count = 0usize;
     let mut seen: HashSet<String> = HashSet::new();
     let mut last = String::new();
     let io_err = |last: &str, e: io::Error, limits: &ReadLimits| {
@@ -329,17 +461,20 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
             let raw = String::from_utf8(ent.path_bytes().into_owned())
                 .map_err(|_| Error::archive(&last, "the next entry's name is not UTF-8"))?;
             last = raw.clone();
-            if entries.len() >= limits.max_entries {
+            if count >= limits.max_entries {
                 return Err(Error::archive(
                     &raw,
                     format!("more than {} entries", limits.max_entries),
                 ));
             }
-            if let Some(e) = read_entry(&mut ent, &raw, &mut seen, limits).map_err(|e| match e {
-                Error::Archive { .. } => e,
-                other => Error::archive(&raw, other.to_string()),
-            })? {
-                entries.push(e);
+            if let Some(e) =
+                read_entry(&mut ent, &raw, &mut seen, limits, keep).map_err(|e| match e {
+                    Error::Archive { .. } => e,
+                    other => Error::archive(&raw, other.to_string()),
+                })?
+            {
+                count += 1;
+                each(e);
             }
         }
     }
@@ -353,7 +488,7 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
     // Read what follows the end-of-archive marker (padding to the record size), so that a compressed
     // stream is decoded to its end and a truncated or corrupt end (a bad checksum) is found.
     io::copy(&mut rest, &mut io::sink()).map_err(|e| io_err(&last, e, limits))?;
-    Ok(Changeset { entries })
+    Ok(())
 }
 
 fn read_entry<R: Read>(
@@ -361,6 +496,7 @@ fn read_entry<R: Read>(
     raw: &str,
     seen: &mut HashSet<String>,
     limits: &ReadLimits,
+    keep: bool,
 ) -> Result<Option<Entry>> {
     let bad = |reason: &str| Error::archive(raw, reason);
     if raw.starts_with('/') {
@@ -476,7 +612,12 @@ fn read_entry<R: Read>(
                 return Err(bad("file larger than the expanded-size limit"));
             }
             let mut data = Vec::new();
-            ent.take(size).read_to_end(&mut data).map_err(|e| {
+            let read = if keep {
+                ent.take(size).read_to_end(&mut data).map(|n| n as u64)
+            } else {
+                io::copy(&mut ent.take(size), &mut io::sink())
+            };
+            let read = read.map_err(|e| {
                 if e.to_string().contains(OVER_LIMIT) {
                     Error::archive(
                         raw,
@@ -489,10 +630,14 @@ fn read_entry<R: Read>(
                     Error::archive(raw, format!("truncated or corrupt tar: {e}"))
                 }
             })?;
-            if (data.len() as u64) < size {
+            if read < size {
                 return Err(bad("truncated tar: the file's contents end early"));
             }
-            EntryKind::File(Content::from_bytes(data))
+            if keep {
+                EntryKind::File(Content::from_bytes(data))
+            } else {
+                EntryKind::File(Content::modelled(size, 0))
+            }
         }
         EntryType::Directory => EntryKind::Dir,
         EntryType::Symlink => {
