@@ -265,6 +265,7 @@ fn translate(pattern: &str) -> String {
 #[derive(Clone, Debug)]
 struct Regex {
     alts: Vec<Vec<Node>>,
+    program: Vec<Inst>,
 }
 
 #[derive(Clone, Debug)]
@@ -285,9 +286,6 @@ enum Node {
     },
 }
 
-/// The most steps one match may take before it gives up (and reports no match).
-const STEP_BUDGET: u32 = 200_000;
-
 impl Regex {
     fn parse(re: &str) -> Result<Regex, PatternError> {
         let chars: Vec<char> = re.chars().collect();
@@ -296,14 +294,14 @@ impl Regex {
         if pos != chars.len() {
             return Err(PatternError::BadPattern); // an unmatched `)`
         }
-        Ok(r)
+        let program = compile(&r)?;
+        Ok(Regex { program, ..r })
     }
 
     /// Go's `MatchString`: a match anywhere (the anchors come from the pattern).
     fn is_match(&self, s: &str) -> bool {
         let s: Vec<char> = s.chars().collect();
-        let mut steps = 0;
-        (0..=s.len()).any(|start| match_alts(self, &s, start, &mut steps, &mut |_, _| true))
+        run(&self.program, &s)
     }
 }
 
@@ -361,7 +359,10 @@ fn parse_alt(c: &[char], pos: &mut usize) -> Result<Regex, PatternError> {
         };
         seq.push(atom);
     }
-    Ok(Regex { alts })
+    Ok(Regex {
+        alts,
+        program: Vec::new(),
+    })
 }
 
 fn repeat(seq: &mut Vec<Node>, min: u32, max: Option<u32>) -> Result<(), PatternError> {
@@ -488,63 +489,169 @@ fn parse_class(c: &[char], pos: &mut usize) -> Result<Node, PatternError> {
     Ok(Node::Class { negated, ranges })
 }
 
-type Cont<'k> = dyn FnMut(usize, &mut u32) -> bool + 'k;
-
-fn match_alts(r: &Regex, s: &[char], i: usize, steps: &mut u32, k: &mut Cont) -> bool {
-    r.alts.iter().any(|seq| match_seq(seq, s, i, steps, k))
+/// One instruction of the compiled program (a Thompson NFA, run as a set of states: no recursion on the
+/// input and no exponential blow-up, whatever the pattern).
+#[derive(Clone, Debug)]
+enum Inst {
+    Char(char),
+    Any,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+    Start,
+    End,
+    Split(usize, usize),
+    Jmp(usize),
+    Match,
 }
 
-fn match_seq(nodes: &[Node], s: &[char], i: usize, steps: &mut u32, k: &mut Cont) -> bool {
-    *steps += 1;
-    if *steps > STEP_BUDGET {
-        return false;
-    }
-    let Some((first, rest)) = nodes.split_first() else {
-        return k(i, steps);
-    };
-    match_node(first, s, i, steps, &mut |j, st: &mut u32| {
-        match_seq(rest, s, j, st, k)
-    })
+/// The largest program a pattern may compile to (`{n,m}` copies its operand).
+const MAX_PROGRAM: usize = 20_000;
+
+fn compile(r: &Regex) -> Result<Vec<Inst>, PatternError> {
+    let mut prog = Vec::new();
+    emit_alts(r, &mut prog)?;
+    prog.push(Inst::Match);
+    Ok(prog)
 }
 
-fn match_node(node: &Node, s: &[char], i: usize, steps: &mut u32, k: &mut Cont) -> bool {
-    match node {
-        Node::Char(c) => s.get(i) == Some(c) && k(i + 1, steps),
-        Node::Any => s.get(i).is_some_and(|&c| c != '\n') && k(i + 1, steps),
-        Node::Class { negated, ranges } => {
-            s.get(i)
-                .is_some_and(|&c| ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated)
-                && k(i + 1, steps)
+fn emit_alts(r: &Regex, prog: &mut Vec<Inst>) -> Result<(), PatternError> {
+    let mut jumps = Vec::new();
+    for (i, seq) in r.alts.iter().enumerate() {
+        let last = i + 1 == r.alts.len();
+        let split = prog.len();
+        if !last {
+            prog.push(Inst::Split(split + 1, 0));
         }
-        Node::Start => i == 0 && k(i, steps),
-        Node::End => i == s.len() && k(i, steps),
-        Node::Group(r) => match_alts(r, s, i, steps, k),
-        Node::Repeat { node, min, max } => match_repeat(node, *min, *max, 0, s, i, steps, k),
+        for node in seq {
+            emit(node, prog)?;
+        }
+        if !last {
+            jumps.push(prog.len());
+            prog.push(Inst::Jmp(0));
+            let next = prog.len();
+            prog[split] = Inst::Split(split + 1, next);
+        }
+    }
+    let end = prog.len();
+    for j in jumps {
+        prog[j] = Inst::Jmp(end);
+    }
+    Ok(())
+}
+
+fn emit(node: &Node, prog: &mut Vec<Inst>) -> Result<(), PatternError> {
+    if prog.len() > MAX_PROGRAM {
+        return Err(PatternError::BadPattern);
+    }
+    match node {
+        Node::Char(c) => prog.push(Inst::Char(*c)),
+        Node::Any => prog.push(Inst::Any),
+        Node::Class { negated, ranges } => prog.push(Inst::Class {
+            negated: *negated,
+            ranges: ranges.clone(),
+        }),
+        Node::Start => prog.push(Inst::Start),
+        Node::End => prog.push(Inst::End),
+        Node::Group(r) => emit_alts(r, prog)?,
+        Node::Repeat { node, min, max } => {
+            for _ in 0..*min {
+                emit(node, prog)?;
+            }
+            match max {
+                None => {
+                    let split = prog.len();
+                    prog.push(Inst::Split(split + 1, 0));
+                    emit(node, prog)?;
+                    prog.push(Inst::Jmp(split));
+                    let out = prog.len();
+                    prog[split] = Inst::Split(split + 1, out);
+                }
+                Some(max) => {
+                    let mut splits = Vec::new();
+                    for _ in *min..*max {
+                        splits.push(prog.len());
+                        prog.push(Inst::Split(0, 0));
+                        emit(node, prog)?;
+                    }
+                    let out = prog.len();
+                    for sp in splits {
+                        prog[sp] = Inst::Split(sp + 1, out);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `pc` and everything reachable from it without reading a character to `set`.
+fn add_state(
+    prog: &[Inst],
+    set: &mut Vec<usize>,
+    seen: &mut [bool],
+    pc: usize,
+    at: usize,
+    len: usize,
+) {
+    let mut stack = vec![pc];
+    while let Some(pc) = stack.pop() {
+        if seen[pc] {
+            continue;
+        }
+        seen[pc] = true;
+        match &prog[pc] {
+            Inst::Jmp(t) => stack.push(*t),
+            Inst::Split(a, b) => {
+                stack.push(*b);
+                stack.push(*a);
+            }
+            Inst::Start => {
+                if at == 0 {
+                    stack.push(pc + 1);
+                }
+            }
+            Inst::End => {
+                if at == len {
+                    stack.push(pc + 1);
+                }
+            }
+            _ => set.push(pc),
+        }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn match_repeat(
-    node: &Node,
-    min: u32,
-    max: Option<u32>,
-    count: u32,
-    s: &[char],
-    i: usize,
-    steps: &mut u32,
-    k: &mut Cont,
-) -> bool {
-    *steps += 1;
-    if *steps > STEP_BUDGET {
-        return false;
+/// Go's `MatchString` (a match anywhere; the anchors come from the pattern).
+fn run(prog: &[Inst], s: &[char]) -> bool {
+    let mut current = Vec::new();
+    let mut seen = vec![false; prog.len()];
+    for at in 0..=s.len() {
+        // A new attempt may start at every position.
+        add_state(prog, &mut current, &mut seen, 0, at, s.len());
+        if current.iter().any(|&pc| matches!(prog[pc], Inst::Match)) {
+            return true;
+        }
+        let Some(&c) = s.get(at) else {
+            break;
+        };
+        let mut next = Vec::new();
+        let mut next_seen = vec![false; prog.len()];
+        for &pc in &current {
+            let step = match &prog[pc] {
+                Inst::Char(x) => *x == c,
+                Inst::Any => c != '\n',
+                Inst::Class { negated, ranges } => {
+                    ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
+                }
+                _ => false,
+            };
+            if step {
+                add_state(prog, &mut next, &mut next_seen, pc + 1, at + 1, s.len());
+            }
+        }
+        current = next;
+        seen = next_seen;
     }
-    // Greedy: one more first (never an empty one, which could loop), then stop here.
-    if max.is_none_or(|m| count < m)
-        && match_node(node, s, i, steps, &mut |j, st: &mut u32| {
-            j > i && match_repeat(node, min, max, count + 1, s, j, st, k)
-        })
-    {
-        return true;
-    }
-    count >= min && k(i, steps)
+    false
 }
