@@ -242,6 +242,23 @@ fn apt_unknown_package_is_a_labelled_placeholder() {
 }
 
 #[test]
+fn ubuntu_tzdata_asks_unless_noninteractive() {
+    let mut b = Box::new("ubuntu:22.04");
+    b.run("apt-get update");
+    let o = b.run("apt-get install -y tzdata");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Geographic area: "));
+    assert!(modelled(&o).contains("DEBIAN_FRONTEND=noninteractive"));
+    let mut b = Box::new("ubuntu:22.04");
+    b.env
+        .insert("DEBIAN_FRONTEND".to_string(), "noninteractive".to_string());
+    b.run("apt-get update");
+    let o = b.run("apt-get install -y tzdata");
+    assert!(!o.stdout.contains("Geographic area: "));
+    assert!(b.exists("/usr/share/zoneinfo/zone.tab"));
+}
+
+#[test]
 fn apt_needs_root_and_clean_keeps_lists() {
     let mut b = Box::new("debian:bookworm");
     b.identity = Identity {

@@ -12,6 +12,9 @@ use super::{
 use crate::base::fnv;
 use crate::exec::Proc;
 
+/// What tzdata's debconf question prints on a terminal-less install (ubuntu).
+const TZDATA_PROMPT: &str = "debconf: unable to initialize frontend: Dialog\ndebconf: (TERM is not set, so the dialog frontend is not usable.)\ndebconf: falling back to frontend: Readline\nConfiguring tzdata\n------------------\n\nPlease select the geographic area in which you live. Subsequent configuration\nquestions will narrow this down by presenting a list of cities, representing\nthe time zones in which they are located.\n\n  1. Africa      4. Australia  7. Atlantic  10. Pacific  13. Etc\n  2. America     5. Arctic     8. Europe    11. SystemV\n  3. Antarctica  6. Asia       9. Indian    12. US\nGeographic area: \n";
+
 const STATUS: &str = "/var/lib/dpkg/status";
 const LISTS: &str = "/var/lib/apt/lists";
 
@@ -581,6 +584,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         let _ = writeln!(log, "{now} install {}:{} <none> {v}", pk.name, pk.arch);
         let _ = writeln!(log, "{now} status installed {}:{} {v}", pk.name, pk.arch);
     }
+    let mut tz_prompt = false;
     for pk in &plan {
         let _ = writeln!(
             text,
@@ -588,6 +592,13 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
             pk.name,
             pk.version_on(&d.id)
         );
+        if pk.name == "tzdata"
+            && d.id == "ubuntu"
+            && super::env(p, "DEBIAN_FRONTEND") != Some("noninteractive")
+        {
+            tz_prompt = true;
+            text.push_str(TZDATA_PROMPT);
+        }
     }
     if plan
         .iter()
@@ -632,6 +643,12 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         .collect();
     if !auto.is_empty() {
         append_text(p, "/var/lib/apt/extended_states", &auto)?;
+    }
+    if tz_prompt {
+        p.notes.push(crate::exec::Note::Modelled {
+            command: argv.join(" "),
+            detail: "tzdata asked for a time zone on the terminal: in a real `docker build` this step waits for an answer that never comes; set DEBIAN_FRONTEND=noninteractive (ARG or ENV) before installing it. Modelled as if Etc/UTC had been chosen".to_string(),
+        });
     }
     let placeholders: Vec<&str> = plan
         .iter()

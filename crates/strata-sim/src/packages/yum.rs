@@ -371,7 +371,23 @@ fn install(
     }
     text.push_str("Downloading packages:\n");
     if fetched {
-        err(p, "warning: /var/cache/yum/x86_64/7/base/packages/modelled.rpm: Header V3 RSA/SHA256 Signature, key ID f4a80eb5: NOKEY\nRetrieving key from file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n");
+        // The first install imports the CentOS signing key, as the real first `yum install` does.
+        if let Some(first) = plan.first() {
+            let v = first.version.rsplit(':').next().unwrap_or(&first.version);
+            err(
+                p,
+                &format!(
+                    "warning: {CACHE}/{}/packages/{}-{v}.{}.rpm: Header V3 RSA/SHA256 Signature, key ID f4a80eb5: NOKEY\n",
+                    first.repo, first.name, first.arch
+                ),
+            );
+            let _ = writeln!(
+                text,
+                "Public key for {}-{v}.{}.rpm is not installed",
+                first.name, first.arch
+            );
+        }
+        text.push_str("Retrieving key from file:///etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\nImporting GPG key 0xF4A80EB5:\n Userid     : \"CentOS-7 Key (CentOS 7 Official Signing Key) <security@centos.org>\"\n Fingerprint: 6341 ab27 53d7 8a78 a7c2 7bb1 24c6 a8a7 f4a8 0eb5\n Package    : centos-release-7-9.2009.0.el7.centos.x86_64 (@CentOS)\n From       : /etc/pki/rpm-gpg/RPM-GPG-KEY-CentOS-7\n");
     }
     text.push_str("Running transaction check\nRunning transaction test\nTransaction test succeeded\nRunning transaction\n");
     let total = plan.len();
