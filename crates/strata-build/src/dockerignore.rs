@@ -586,21 +586,22 @@ fn emit(node: &Node, prog: &mut Vec<Inst>) -> Result<(), PatternError> {
     Ok(())
 }
 
-/// Adds `pc` and everything reachable from it without reading a character to `set`.
+/// Adds `pc` and everything reachable from it without reading a character to `set`; `seen[pc] == stamp`
+/// marks the states already in it.
 fn add_state(
     prog: &[Inst],
     set: &mut Vec<usize>,
-    seen: &mut [bool],
+    seen: &mut [usize],
+    stamp: usize,
     pc: usize,
-    at: usize,
-    len: usize,
+    (at, len): (usize, usize),
 ) {
     let mut stack = vec![pc];
     while let Some(pc) = stack.pop() {
-        if seen[pc] {
+        if seen[pc] == stamp {
             continue;
         }
-        seen[pc] = true;
+        seen[pc] = stamp;
         match &prog[pc] {
             Inst::Jmp(t) => stack.push(*t),
             Inst::Split(a, b) => {
@@ -624,19 +625,21 @@ fn add_state(
 
 /// Go's `MatchString` (a match anywhere; the anchors come from the pattern).
 fn run(prog: &[Inst], s: &[char]) -> bool {
+    let len = s.len();
     let mut current = Vec::new();
-    let mut seen = vec![false; prog.len()];
-    for at in 0..=s.len() {
+    let mut next = Vec::new();
+    // seen[pc] == at + 1 when pc is already in the set for position `at`.
+    let mut seen = vec![0usize; prog.len()];
+    for at in 0..=len {
         // A new attempt may start at every position.
-        add_state(prog, &mut current, &mut seen, 0, at, s.len());
+        add_state(prog, &mut current, &mut seen, at + 1, 0, (at, len));
         if current.iter().any(|&pc| matches!(prog[pc], Inst::Match)) {
             return true;
         }
         let Some(&c) = s.get(at) else {
             break;
         };
-        let mut next = Vec::new();
-        let mut next_seen = vec![false; prog.len()];
+        next.clear();
         for &pc in &current {
             let step = match &prog[pc] {
                 Inst::Char(x) => *x == c,
@@ -647,11 +650,10 @@ fn run(prog: &[Inst], s: &[char]) -> bool {
                 _ => false,
             };
             if step {
-                add_state(prog, &mut next, &mut next_seen, pc + 1, at + 1, s.len());
+                add_state(prog, &mut next, &mut seen, at + 2, pc + 1, (at + 1, len));
             }
         }
-        current = next;
-        seen = next_seen;
+        std::mem::swap(&mut current, &mut next);
     }
     false
 }

@@ -159,10 +159,10 @@ fn matching_rules() {
     assert!(ig.is_excluded("vv") && !ig.is_excluded("v"));
     assert!(DockerIgnore::parse("(a\n").is_err());
     // Long paths and heavy patterns: no recursion on the path, no blow-up.
-    let long = format!("{}/x.o", "d/".repeat(3000));
+    let long = format!("{}x.o", format!("{}/", "d".repeat(99)).repeat(40)); // 4003 characters
     let ig = DockerIgnore::parse("**/**/**/**/*.o\n(a+)+b\n").unwrap();
     assert!(ig.is_excluded(&long));
-    assert!(!ig.is_excluded(&"a".repeat(5000)));
+    assert!(!ig.is_excluded(&"a".repeat(4000)));
     assert!(DockerIgnore::parse("(a{1000}){1000}\n").is_err());
     assert!(DockerIgnore::parse("+a\n").is_err());
 }
