@@ -112,6 +112,9 @@ pub struct UserIds {
     /// The supplementary groups as the kernel reports them (`getgroups`, `Groups:` in `/proc/self/status`):
     /// sorted, without duplicates. Docker always includes the primary gid.
     pub groups: Vec<u32>,
+    /// The supplementary groups a BuildKit `RUN` step gets for the same `USER` (Docker 20.10): only the groups
+    /// whose member list names the user, sorted; not the primary gid; none when the spec names a group.
+    pub build_groups: Vec<u32>,
     /// The passwd entry's name when the user was found there.
     pub name: Option<String>,
     /// The home directory runc puts in `HOME` when the environment has none: the passwd entry's (which may be
@@ -155,7 +158,7 @@ pub fn lookup_user(
             (n, 0, None)
         }
     };
-    let mut member_of = Vec::new();
+    let mut member_of: Vec<i64> = Vec::new();
     if !group_arg.is_empty() || name.as_deref().is_some_and(|n| !n.is_empty()) {
         if group_arg.is_empty() {
             let me = name.as_deref().unwrap_or("");
@@ -186,6 +189,7 @@ pub fn lookup_user(
         .iter()
         .find(|u| u.uid == uid)
         .map_or_else(|| "/".to_string(), |u| u.home.clone());
+    let build_groups: BTreeSet<u32> = member_of.iter().map(|&g| to_u32(g)).collect();
     let mut set = BTreeSet::new();
     for wanted in std::iter::once(gid).chain(member_of) {
         let text = wanted.to_string();
@@ -198,6 +202,7 @@ pub fn lookup_user(
         uid: to_u32(uid),
         gid: to_u32(gid),
         groups: set.into_iter().map(to_u32).collect(),
+        build_groups: build_groups.into_iter().collect(),
         name,
         home,
     })

@@ -119,3 +119,31 @@ fn chown_edge_cases() {
     );
     assert_eq!(lookup_chown("", None, None), Ok((0, 0)));
 }
+
+#[test]
+fn build_time_groups_match_buildkit_run() {
+    let (passwd, group) = (read("passwd"), read("group"));
+    let text = read("build_user.txt");
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let ids = lookup_user(f[0], Some(&passwd), Some(&group)).unwrap();
+        assert_eq!(ids.uid.to_string(), f[1], "{line}");
+        assert_eq!(ids.gid.to_string(), f[2], "{line}");
+        if f[3] != "-" {
+            let groups: Vec<String> = ids.build_groups.iter().map(u32::to_string).collect();
+            assert_eq!(groups.join(" "), f[3], "{line}");
+        }
+        if f[4] != "-" {
+            assert_eq!(ids.home, f[4], "{line}");
+        }
+        n += 1;
+    }
+    assert_eq!(n, 5);
+    assert_eq!(
+        lookup_user("nosuch", Some(&passwd), Some(&group))
+            .unwrap_err()
+            .to_string(),
+        "unable to find user nosuch: no matching entries in passwd file"
+    );
+}
