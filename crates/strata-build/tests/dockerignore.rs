@@ -249,5 +249,5 @@ fn copy_wildcards_match_buildkit() {
         assert_eq!(got.join(" "), want, "COPY {pattern}");
         n += 1;
     }
-    assert_eq!(n, 12);
+    assert_eq!(n, 13);
 }
