@@ -89,6 +89,14 @@ D = {
 '83-copy-ignores-user': 'COPY under USER nobody is 0:0; WORKDIR creates dirs owned by the USER; RUN output owned by nobody',
 '84-from-arg-build-arg-override': '`--build-arg BASE=busybox:latest` for `FROM ${BASE}`: other base (0.txt kept), RUN layer artifacts /dev /etc /proc /sys',
 '85-run-no-change-and-inherited-cmd': 'RUN with no changes still makes (empty) layers; inherited `CMD ["sh"]`',
+'86-copy-exclude-flag': '`COPY --exclude=*.md` — **20.10 fails** (`Unknown flag: exclude`)',
+'87-copy-parents-flag': '`COPY --parents` — **20.10 fails** (`Unknown flag: parents`)',
+'88-lowercase-instructions': 'seed 000 writes `run …`: instructions are case-insensitive (`from`, `run`, `Cmd`)',
+'89-copy-symlinks-in-context': 'symlinks in the context: kept by `COPY . /all/`, followed when named as the source (file and dir)',
+'90-arg-predefined-platform': 'predefined ARGs TARGETPLATFORM/TARGETOS/TARGETARCH/BUILDPLATFORM: empty until declared, then in the `|N` prefix',
+'91-expose-range-stopsignal-number': '`EXPOSE 8000-8002 7000-7001/udp` ranges; numeric `STOPSIGNAL 9`',
+'92-workdir-relative-first': 'first WORKDIR relative → `/rel`; `WORKDIR $UNSET/after-unset` → `/after-unset`',
+'93-dockerfile-specific-dockerignore': '`Dockerfile.dockerignore` beside the Dockerfile overrides `context/.dockerignore`',
 }
 rows=[]
 index={}
@@ -123,6 +131,7 @@ for c in cases:
     if os.path.exists(os.path.join(d,'target')): opts.append('--target')
     if os.path.exists(os.path.join(d,'modes')): opts.append('modes')
     if os.path.exists(os.path.join(d,'context','.dockerignore')): opts.append('.dockerignore')
+    if os.path.exists(os.path.join(d,'Dockerfile.dockerignore')): opts.append('Dockerfile.dockerignore')
     rc=open(os.path.join(d,'expected','build.rc')).read().strip()
     nruns=len([f for f in os.listdir(os.path.join(d,'expected')) if f.startswith('run-')])
     res='**fails**' if rc!='0' else f'ok, {nruns} run{"s" if nruns!=1 else ""}'
@@ -137,7 +146,7 @@ is `busybox:mnt` except 01 (`scratch`) and 84 (`busybox:latest` through `--build
 |---|---|---|---|
 '''
 ok=sum(1 for r in rows if 'ok,' in r)
-for o in ('--build-arg','--target','modes','.dockerignore'):
+for o in ('--build-arg','--target','modes','.dockerignore','Dockerfile.dockerignore'):
     index[o]=[r.split('`')[1][:2] for r in rows if o in r.split(' | ')[2]]
 idx='\n'.join(f'| {k} | {" ".join(v)} |' for k,v in sorted(index.items()))
 print(hdr+'\n'.join(rows)+f'\n\n{len(rows)} cases: {ok} build, {len(rows)-ok} are expected build failures.\n'

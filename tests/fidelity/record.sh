@@ -45,6 +45,8 @@ for c in "${cases[@]}"; do
   fi
   find "$tmp/ctx" -exec touch -h -d "@$MTIME" {} +
   cp "$c/Dockerfile" "$tmp/Dockerfile"
+  # a Dockerfile-specific ignore file lives beside the Dockerfile (outside the context)
+  [ -f "$c/Dockerfile.dockerignore" ] && cp "$c/Dockerfile.dockerignore" "$tmp/Dockerfile.dockerignore"
   # --- build options: build-args (K=V per line) and target (one stage name)
   opts=()
   if [ -f "$c/build-args" ]; then
