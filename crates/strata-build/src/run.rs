@@ -448,8 +448,30 @@ pub fn resolve(
     opts: &RunOptions,
     files: &dyn ImageFiles,
 ) -> Result<Resolved, RunError> {
+    resolve_explained(config, opts, files).0
+}
+
+/// [`resolve`], plus the explanation lines gathered up to the point of failure when it fails (why "No command
+/// specified": which ENTRYPOINT and CMD were there and what removed them).
+pub fn resolve_explained(
+    config: &ContainerConfig,
+    opts: &RunOptions,
+    files: &dyn ImageFiles,
+) -> (Result<Resolved, RunError>, Vec<String>) {
     let mut why = Vec::new();
-    let (argv, rule) = resolve_argv(config, opts, &mut why)?;
+    match resolve_into(config, opts, files, &mut why) {
+        Ok(r) => (Ok(r), why),
+        Err(e) => (Err(e), why),
+    }
+}
+
+fn resolve_into(
+    config: &ContainerConfig,
+    opts: &RunOptions,
+    files: &dyn ImageFiles,
+    why: &mut Vec<String>,
+) -> Result<Resolved, RunError> {
+    let (argv, rule) = resolve_argv(config, opts, why)?;
 
     // User first: HOME depends on it.
     let image_user = config.user.clone().unwrap_or_default();
@@ -468,8 +490,8 @@ pub fn resolve(
     let ids = users::lookup_user(&spec, passwd.as_deref(), group.as_deref())?;
     why.push(explain_user(&spec, &ids));
 
-    let env = resolve_env(config, opts, &ids, &mut why)?;
-    let workdir = resolve_workdir(config, opts, &mut why)?;
+    let env = resolve_env(config, opts, &ids, why)?;
+    let workdir = resolve_workdir(config, opts, why)?;
     Ok(Resolved {
         argv,
         env,
@@ -479,7 +501,7 @@ pub fn resolve(
         gid: ids.gid,
         groups: ids.groups,
         rule,
-        explanation: why,
+        explanation: why.clone(),
     })
 }
 

@@ -149,6 +149,17 @@ fn b1_explains_each_decision() {
         r#"--entrypoint echo replaces the image's ENTRYPOINT and drops its CMD ["there"]"#
     )));
 
+    let parsed = parse_run_line("docker run --entrypoint '' IMG").unwrap();
+    let (res, why) = strata_build::run::resolve_explained(&img.config, &parsed.options, &img);
+    assert!(res.is_err());
+    assert!(
+        why.iter().any(|l| l.contains(r#"drops its CMD ["there"]"#)),
+        "{why:?}"
+    );
+    assert!(
+        why.iter().any(|l| l.contains("No command specified")),
+        "{why:?}"
+    );
     let e = run(&img, "docker run --entrypoint '' IMG").unwrap_err();
     assert_eq!(e, RunError::NoCommand);
     assert_eq!(
