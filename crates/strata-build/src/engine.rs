@@ -155,7 +155,7 @@ struct Builder<'a, 'r> {
 #[derive(Clone)]
 struct StageResult {
     image: BuiltImage,
-    args: Vec<(String, Option<String>)>,
+    run_env: Vec<(String, String)>,
     key: Option<Digest>,
     onbuild: Vec<String>,
 }
@@ -168,8 +168,12 @@ struct State {
     tree: Arc<Tree>,
     /// Cache key of the filesystem so far.
     key: Option<Digest>,
-    /// Build args declared in the stage, in declaration order, with their values (None: unset).
-    args: Vec<(String, Option<String>)>,
+    /// Build args declared in the stage, in declaration order; a redeclared one appears twice (as in
+    /// BuildKit's `|N` history prefix).
+    args: Vec<String>,
+    /// The environment RUN steps see and words are expanded against: the image's Env, then ENV and ARG
+    /// values in the order they were first set (BuildKit's LLB state env). A child stage inherits it.
+    run_env: Vec<(String, String)>,
     cmd_set: bool,
     vertex: usize,
     vertex_total: usize,
@@ -192,7 +196,15 @@ impl State {
             .unwrap_or_default()
     }
 
+    fn set_run_env(&mut self, key: &str, value: &str) {
+        match self.run_env.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value.to_owned(),
+            None => self.run_env.push((key.to_owned(), value.to_owned())),
+        }
+    }
+
     fn set_env(&mut self, key: &str, value: &str) {
+        self.set_run_env(key, value);
         let mut env = self.env();
         let item = format!("{key}={value}");
         match env
@@ -231,39 +243,24 @@ impl State {
             .unwrap_or_default()
     }
 
-    /// Variables for builder-side expansion: build args with values, overridden by ENV.
+    /// Variables for builder-side expansion and for RUN.
     fn expansion_env(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .args
-            .iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
-            .collect();
-        for e in self.env() {
-            match e.split_once('=') {
-                Some((k, v)) => out.push((k.to_owned(), v.to_owned())),
-                None => out.push((e.clone(), String::new())),
-            }
-        }
-        out
+        self.run_env.clone()
     }
 
-    /// Build args with values, in declaration order, with ENV overriding the value (BuildKit's
-    /// `runCommandString`).
+    /// The declared build args with their current values (ENV overriding), in declaration order: BuildKit's
+    /// `runCommandString` prefix.
     fn args_in_effect(&self) -> Vec<(String, String)> {
-        let env = self.env();
         self.args
             .iter()
-            .filter_map(|(k, v)| {
-                let from_env = env.iter().find_map(|e| {
-                    e.split_once('=')
-                        .filter(|(ek, _)| ek == k)
-                        .map(|(_, ev)| ev.to_owned())
-                });
-                match (from_env, v) {
-                    (Some(e), _) => Some((k.clone(), e)),
-                    (None, Some(v)) => Some((k.clone(), v.clone())),
-                    (None, None) => None,
-                }
+            .map(|k| {
+                let v = self
+                    .run_env
+                    .iter()
+                    .find(|(ek, _)| ek == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (k.clone(), v)
             })
             .collect()
     }
@@ -417,7 +414,7 @@ impl<'r> Builder<'_, 'r> {
                 .iter()
                 .rposition(|s| s.name.as_deref() == Some(base_name.to_lowercase().as_str()))
         });
-        let (config, layers, tree, key, args, onbuild, from_text) = match base_stage {
+        let (config, layers, tree, key, inherited_env, onbuild, from_text) = match base_stage {
             Some(i) => {
                 let r = self
                     .done
@@ -434,7 +431,7 @@ impl<'r> Builder<'_, 'r> {
                     r.image.layers.clone(),
                     r.image.tree.clone(),
                     r.key,
-                    r.args.clone(),
+                    r.run_env.clone(),
                     onbuild,
                     format!("FROM {}", stage.base),
                 )
@@ -482,12 +479,20 @@ impl<'r> Builder<'_, 'r> {
             layers,
             tree,
             key,
-            args,
+            args: Vec::new(),
+            run_env: Vec::new(),
             cmd_set: false,
             vertex: 1,
             vertex_total,
             position: 0,
         };
+        for e in st.env() {
+            let (k, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
+            st.set_run_env(k, v);
+        }
+        for (k, v) in inherited_env {
+            st.set_run_env(&k, &v);
+        }
         // Every stage gets PATH if its image has none.
         if !st.env().iter().any(|e| e.starts_with("PATH=")) {
             let (k, v) = DEFAULT_PATH.split_once('=').unwrap_or(("PATH", ""));
@@ -544,6 +549,9 @@ impl<'r> Builder<'_, 'r> {
         if !own_onbuild.is_empty() {
             st.cc().on_build = Some(Some(own_onbuild.clone()));
         }
+        let cc = st.config.config.take().unwrap_or_default();
+        st.config.config = Some(buildkit_shape(cc));
+        st.config.extra = Default::default();
         let image = BuiltImage {
             config: st.config,
             layers: st.layers,
@@ -551,7 +559,7 @@ impl<'r> Builder<'_, 'r> {
         };
         Ok(StageResult {
             image,
-            args: st.args,
+            run_env: st.run_env,
             key: st.key,
             onbuild: own_onbuild,
         })
@@ -701,18 +709,23 @@ impl<'r> Builder<'_, 'r> {
                     };
                     let inherited =
                         lowered_meta_value(&self.meta_values(lowered), &d.key).or_else(|| {
-                            st.args
+                            st.run_env
                                 .iter()
                                 .find(|(k, _)| k == &d.key)
-                                .and_then(|(_, v)| v.clone())
+                                .map(|(_, v)| v.clone())
                         });
                     let value = self.build_arg(&d.key).or(default.clone()).or(inherited);
-                    match st.args.iter_mut().find(|(k, _)| k == &d.key) {
-                        Some(slot) => slot.1 = value,
-                        None => st.args.push((d.key.clone(), value)),
+                    // ENV always overrides an ARG of the same name.
+                    let set_by_env = st
+                        .env()
+                        .iter()
+                        .any(|e| e.split_once('=').map(|(k, _)| k) == Some(d.key.as_str()));
+                    if let (Some(v), false) = (&value, set_by_env) {
+                        st.set_run_env(&d.key, v);
                     }
-                    text.push(match &d.value {
-                        Some(raw) => format!("{}={}", d.key, raw),
+                    st.args.push(d.key.clone());
+                    text.push(match &default {
+                        Some(v) => format!("{}={}", d.key, v),
                         None => d.key.clone(),
                     });
                 }
@@ -972,15 +985,7 @@ impl<'r> Builder<'_, 'r> {
             Command::Run(r) => {
                 let argv = run_argv(r, &shell);
                 let args = st.args_in_effect();
-                let mut env = st.env();
-                for (k, v) in &args {
-                    if !env
-                        .iter()
-                        .any(|e| e.split_once('=').map(|(ek, _)| ek) == Some(k))
-                    {
-                        env.push(format!("{k}={v}"));
-                    }
-                }
+                let env: Vec<String> = st.run_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let cwd = st.workdir();
                 let (uid, gid) = self.ids_for_user(st, r.span)?;
                 let by = history::run(&argv, &args, style);
@@ -1526,8 +1531,43 @@ fn scratch_config() -> ImageConfig {
             kind: "layers".to_owned(),
             diff_ids: Vec::new(),
         },
-        config: Some(ContainerConfig::default()),
+        // BuildKit's empty image: WORKDIR `/` and the default PATH.
+        config: Some(ContainerConfig {
+            working_dir: Some("/".to_owned()),
+            env: Some(Some(vec![DEFAULT_PATH.to_owned()])),
+            ..ContainerConfig::default()
+        }),
         ..ImageConfig::default()
+    }
+}
+
+/// The config as BuildKit writes it: only the OCI fields plus Docker's Healthcheck, OnBuild and Shell,
+/// empty ones omitted, `ArgsEscaped` only when true, and `OnBuild` always present (`null` when none). Keys a
+/// legacy or imported base config carries (`Hostname`, `AttachStdin`, `Image`, …) are dropped.
+fn buildkit_shape(cc: ContainerConfig) -> ContainerConfig {
+    fn list(v: Option<Option<Vec<String>>>) -> Option<Option<Vec<String>>> {
+        v.flatten().filter(|l| !l.is_empty()).map(Some)
+    }
+    fn map<T>(
+        v: Option<Option<std::collections::BTreeMap<String, T>>>,
+    ) -> Option<Option<std::collections::BTreeMap<String, T>>> {
+        v.flatten().filter(|m| !m.is_empty()).map(Some)
+    }
+    ContainerConfig {
+        user: cc.user.filter(|s| !s.is_empty()),
+        exposed_ports: map(cc.exposed_ports),
+        env: list(cc.env),
+        entrypoint: list(cc.entrypoint),
+        cmd: list(cc.cmd),
+        volumes: map(cc.volumes),
+        working_dir: cc.working_dir.filter(|s| !s.is_empty()),
+        labels: map(cc.labels),
+        stop_signal: cc.stop_signal.filter(|s| !s.is_empty()),
+        args_escaped: cc.args_escaped.filter(|b| *b),
+        healthcheck: cc.healthcheck,
+        on_build: Some(cc.on_build.flatten().filter(|v| !v.is_empty())),
+        shell: list(cc.shell),
+        extra: Default::default(),
     }
 }
 
