@@ -55,7 +55,12 @@ fn base_tree() -> Tree {
     for name in applets.split_whitespace() {
         let p = format!("/bin/{name}");
         if !t.exists(&p) {
-            t.create(&p, Attrs::new(0o777, 0, 0, now), NodeKind::Symlink("/bin/busybox".into())).unwrap();
+            t.create(
+                &p,
+                Attrs::new(0o777, 0, 0, now),
+                NodeKind::Symlink("/bin/busybox".into()),
+            )
+            .unwrap();
         }
     }
     let tree_txt = std::fs::read_to_string(dir.join("tree.txt")).unwrap();
@@ -71,8 +76,16 @@ fn base_tree() -> Tree {
         let a = Attrs::new(mode, 0, 0, now);
         match kind {
             "d" => t.mkdir(path, a).unwrap(),
-            "f" => t.create(path, a, NodeKind::File(Content::from_bytes(unescape(content)))).unwrap(),
-            "c" => t.create(path, a, NodeKind::CharDevice { major: 1, minor: 3 }).unwrap(),
+            "f" => t
+                .create(
+                    path,
+                    a,
+                    NodeKind::File(Content::from_bytes(unescape(content))),
+                )
+                .unwrap(),
+            "c" => t
+                .create(path, a, NodeKind::CharDevice { major: 1, minor: 3 })
+                .unwrap(),
             _ => panic!("bad tree.txt line {line}"),
         }
     }
@@ -104,22 +117,39 @@ fn run_case(script: &str) -> ExecOutcome {
     let setup = std::fs::read_to_string(data_dir().join("setup.sh")).unwrap();
     let mut fs = Overlay::new(Arc::new(base_tree()));
     let s = exec(&mut fs, &request(&setup));
-    assert_eq!(s.exit_code, 0, "setup failed: {}", String::from_utf8_lossy(&s.stderr));
+    assert_eq!(
+        s.exit_code,
+        0,
+        "setup failed: {}",
+        String::from_utf8_lossy(&s.stderr)
+    );
     let merged = fs.merged().unwrap();
     let mut fs = Overlay::new(Arc::new(merged));
     exec(&mut fs, &request(script))
 }
 
 fn normalize(b: &[u8]) -> Vec<u8> {
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if i + 12 <= b.len() && months.iter().any(|m| &b[i..i + 3] == m.as_bytes()) && b[i + 3] == b' ' {
+        if i + 12 <= b.len()
+            && months.iter().any(|m| &b[i..i + 3] == m.as_bytes())
+            && b[i + 3] == b' '
+        {
             let r = &b[i + 4..i + 12];
-            let day = (r[0] == b' ' || r[0].is_ascii_digit()) && r[1].is_ascii_digit() && r[2] == b' ';
-            let hm = r[3].is_ascii_digit() && r[4].is_ascii_digit() && r[5] == b':' && r[6].is_ascii_digit() && r[7].is_ascii_digit();
-            let yr = i + 13 <= b.len() && r[3] == b' ' && b[i + 8..i + 12].iter().all(u8::is_ascii_digit);
+            let day =
+                (r[0] == b' ' || r[0].is_ascii_digit()) && r[1].is_ascii_digit() && r[2] == b' ';
+            let hm = r[3].is_ascii_digit()
+                && r[4].is_ascii_digit()
+                && r[5] == b':'
+                && r[6].is_ascii_digit()
+                && r[7].is_ascii_digit();
+            let yr = i + 13 <= b.len()
+                && r[3] == b' '
+                && b[i + 8..i + 12].iter().all(u8::is_ascii_digit);
             if day && hm {
                 out.extend_from_slice(b"<DATE>");
                 i += 12;
@@ -146,15 +176,31 @@ struct Expected {
 fn parse_out(b: &[u8]) -> Expected {
     let line_end = |from: usize| from + b[from..].iter().position(|&c| c == b'\n').unwrap();
     let e1 = line_end(0);
-    let exit: i32 = std::str::from_utf8(&b[5..e1]).unwrap().trim().parse().unwrap();
+    let exit: i32 = std::str::from_utf8(&b[5..e1])
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let e2 = line_end(e1 + 1);
-    let n: usize = std::str::from_utf8(&b[e1 + 1 + 7..e2]).unwrap().trim().parse().unwrap();
+    let n: usize = std::str::from_utf8(&b[e1 + 1 + 7..e2])
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let stdout = b[e2 + 1..e2 + 1 + n].to_vec();
     let s = e2 + 1 + n + 1;
     let e3 = line_end(s);
-    let m: usize = std::str::from_utf8(&b[s + 7..e3]).unwrap().trim().parse().unwrap();
+    let m: usize = std::str::from_utf8(&b[s + 7..e3])
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let stderr = b[e3 + 1..e3 + 1 + m].to_vec();
-    Expected { exit, stdout, stderr }
+    Expected {
+        exit,
+        stdout,
+        stderr,
+    }
 }
 
 #[test]
@@ -203,6 +249,12 @@ fn differential_corpus() {
         }
     }
     eprintln!("{report}");
-    eprintln!("differential: {pass}/{} cases identical to busybox", names.len());
-    assert!(failures.is_empty(), "cases differing from busybox: {failures:?}");
+    eprintln!(
+        "differential: {pass}/{} cases identical to busybox",
+        names.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "cases differing from busybox: {failures:?}"
+    );
 }

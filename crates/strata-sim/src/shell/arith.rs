@@ -16,13 +16,13 @@ enum Tok {
 }
 
 const OPS: &[&str] = &[
-    "<<=", ">>=", "**", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "&=",
-    "|=", "^=", "++", "--", "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "!", "~", "?", ":", "=", "(",
-    ")",
+    "<<=", ">>=", "**", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=", "*=", "/=",
+    "%=", "&=", "|=", "^=", "++", "--", "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "!", "~",
+    "?", ":", "=", "(", ")",
 ];
 
 fn parse_num(s: &str) -> Result<i64, String> {
-    let bad = || format!("arithmetic syntax error");
+    let bad = || "arithmetic syntax error".to_owned();
     if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         return i64::from_str_radix(h, 16).map_err(|_| bad());
     }
@@ -154,9 +154,10 @@ impl Ev<'_> {
     }
 
     fn assign_inner(&mut self) -> Result<i64, String> {
-        if let (Some(Tok::Name(n)), Some(Tok::Op(op))) =
-            (self.toks.get(self.pos).cloned(), self.toks.get(self.pos + 1).cloned())
-        {
+        if let (Some(Tok::Name(n)), Some(Tok::Op(op))) = (
+            self.toks.get(self.pos).cloned(),
+            self.toks.get(self.pos + 1).cloned(),
+        ) {
             if matches!(
                 op,
                 "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "|=" | "^="
@@ -199,10 +200,7 @@ impl Ev<'_> {
 
     fn binary(&mut self, min: u8) -> Result<i64, String> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some(Tok::Op(op)) = self.peek().cloned() else {
-                break;
-            };
+        while let Some(Tok::Op(op)) = self.peek().cloned() {
             let Some(p) = binprec(op) else { break };
             if p < min {
                 break;

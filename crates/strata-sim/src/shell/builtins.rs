@@ -8,8 +8,20 @@ use super::parser::is_name;
 pub fn is_special(name: &str) -> bool {
     matches!(
         name,
-        ":" | "." | "break" | "continue" | "eval" | "exec" | "exit" | "export" | "readonly" | "return"
-            | "set" | "shift" | "trap" | "unset" | "source"
+        ":" | "."
+            | "break"
+            | "continue"
+            | "eval"
+            | "exec"
+            | "exit"
+            | "export"
+            | "readonly"
+            | "return"
+            | "set"
+            | "shift"
+            | "trap"
+            | "unset"
+            | "source"
     )
 }
 
@@ -18,9 +30,30 @@ pub fn is_builtin(name: &str) -> bool {
     is_special(name)
         || matches!(
             name,
-            "true" | "false" | "echo" | "printf" | "test" | "[" | "cd" | "pwd" | "local" | "command"
-                | "type" | "umask" | "wait" | "read" | "hash" | "alias" | "unalias" | "kill" | "let"
-                | "ulimit" | "times" | "jobs" | "getopts" | "chdir"
+            "true"
+                | "false"
+                | "echo"
+                | "printf"
+                | "test"
+                | "["
+                | "cd"
+                | "pwd"
+                | "local"
+                | "command"
+                | "type"
+                | "umask"
+                | "wait"
+                | "read"
+                | "hash"
+                | "alias"
+                | "unalias"
+                | "kill"
+                | "let"
+                | "ulimit"
+                | "times"
+                | "jobs"
+                | "getopts"
+                | "chdir"
         )
 }
 
@@ -50,15 +83,21 @@ impl Shell<'_> {
             }
             "cd" | "chdir" => {
                 let mut a: Vec<&String> = args.iter().collect();
-                while a.first().is_some_and(|x| x.as_str() == "-P" || x.as_str() == "-L") {
+                while a
+                    .first()
+                    .is_some_and(|x| x.as_str() == "-P" || x.as_str() == "-L")
+                {
                     a.remove(0);
                 }
                 let target = match a.first() {
                     None => self.get_var("HOME").unwrap_or("/").to_owned(),
-                    Some(d) if d.as_str() == "-" => self.get_var("OLDPWD").unwrap_or("/").to_owned(),
+                    Some(d) if d.as_str() == "-" => {
+                        self.get_var("OLDPWD").unwrap_or("/").to_owned()
+                    }
                     Some(d) => d.to_string(),
                 };
-                let path = strata_image::normalize(&self.abs(&target)).unwrap_or_else(|| "/".to_owned());
+                let path =
+                    strata_image::normalize(&self.abs(&target)).unwrap_or_else(|| "/".to_owned());
                 match self.fs.stat(&path) {
                     Ok(st) if st.is_dir() => {
                         let old = self.st.cwd.clone();
@@ -93,7 +132,10 @@ impl Shell<'_> {
                     let mut out = String::new();
                     for (k, v) in &self.st.vars {
                         if (ro && v.readonly) || (!ro && v.exported) {
-                            out.push_str(&format!("{name} {k}='{}'\n", v.value.replace('\'', "'\"'\"'")));
+                            out.push_str(&format!(
+                                "{name} {k}='{}'\n",
+                                v.value.replace('\'', "'\"'\"'")
+                            ));
                         }
                     }
                     self.write_fd(1, out.as_bytes())?;
@@ -105,7 +147,7 @@ impl Shell<'_> {
                         None => (a.as_str(), None),
                     };
                     if !is_name(k) {
-                        self.builtin_err(name, &format!("bad variable name"))?;
+                        self.builtin_err(name, "bad variable name")?;
                         return Err(Ctl::Exit(2));
                     }
                     let e = self.st.vars.entry(k.to_owned()).or_default();
@@ -256,7 +298,11 @@ impl Shell<'_> {
                 Err(Ctl::Return(n))
             }
             "break" | "continue" => {
-                let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .unwrap_or(1)
+                    .max(1);
                 if self.loops == 0 {
                     return Ok(0);
                 }
@@ -310,7 +356,9 @@ impl Shell<'_> {
                             Some((kind, path)) => {
                                 let line = if vv {
                                     format!("{n} is {kind}\n")
-                                } else if kind.contains('/') || kind.starts_with("a ") && path.is_some() {
+                                } else if kind.contains('/')
+                                    || kind.starts_with("a ") && path.is_some()
+                                {
                                     format!("{}\n", path.unwrap_or_default())
                                 } else {
                                     format!("{n}\n")
@@ -399,7 +447,9 @@ impl Shell<'_> {
             "let" => {
                 let mut last = 0;
                 for a in args {
-                    let w = vec![super::ast::WordPart::Arith(vec![super::ast::WordPart::Quoted(a.clone())])];
+                    let w = vec![super::ast::WordPart::Arith(vec![
+                        super::ast::WordPart::Quoted(a.clone()),
+                    ])];
                     let v = self.expand_string(&w)?;
                     last = v.parse::<i64>().unwrap_or(0);
                 }
@@ -431,8 +481,21 @@ impl Shell<'_> {
     pub fn describe(&self, name: &str) -> Option<(String, Option<String>)> {
         if matches!(
             name,
-            "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "case" | "esac" | "while" | "until"
-                | "for" | "in" | "{" | "}" | "!"
+            "if" | "then"
+                | "else"
+                | "elif"
+                | "fi"
+                | "do"
+                | "done"
+                | "case"
+                | "esac"
+                | "while"
+                | "until"
+                | "for"
+                | "in"
+                | "{"
+                | "}"
+                | "!"
         ) {
             return Some(("a shell keyword".to_owned(), None));
         }
@@ -538,11 +601,12 @@ impl Shell<'_> {
                         k += 1;
                     }
                 }
-                while s.last().is_some_and(|&c| is_ws(c)) && !(s.len() >= 2 && s[s.len() - 2] == '\u{1}') {
+                while s.last().is_some_and(|&c| is_ws(c))
+                    && !(s.len() >= 2 && s[s.len() - 2] == '\u{1}')
+                {
                     s.pop();
                 }
                 fields.push(s.into_iter().filter(|&c| c != '\u{1}').collect());
-                i = chars.len();
                 break;
             }
             let mut f = String::new();
@@ -586,8 +650,14 @@ impl Shell<'_> {
         } else {
             self.st.positional.clone()
         };
-        let optind: usize = self.get_var("OPTIND").and_then(|v| v.parse().ok()).unwrap_or(1);
-        let sub: usize = self.get_var("_OPTSUB").and_then(|v| v.parse().ok()).unwrap_or(1);
+        let optind: usize = self
+            .get_var("OPTIND")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let sub: usize = self
+            .get_var("_OPTSUB")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
         let Some(arg) = list.get(optind.wrapping_sub(1)) else {
             let _ = self.set_var(var, "?");
             return Ok(1);

@@ -224,10 +224,18 @@ impl Shell<'_> {
             }
             "@" | "*" => {
                 let sep = match self.get_var("IFS") {
-                    Some(ifs) => ifs.chars().next().map(|c| c.to_string()).unwrap_or_default(),
+                    Some(ifs) => ifs
+                        .chars()
+                        .next()
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
                     None => " ".to_owned(),
                 };
-                Some(self.st.positional.join(if name == "@" { " " } else { &sep }))
+                Some(
+                    self.st
+                        .positional
+                        .join(if name == "@" { " " } else { &sep }),
+                )
             }
             "0" => Some(self.st.arg0.clone()),
             n if n.chars().all(|c| c.is_ascii_digit()) => {
@@ -505,8 +513,16 @@ fn brace_expand(w: &Word) -> Option<Vec<Word>> {
                     }
                 } else if a.chars().count() == 1 && b.chars().count() == 1 {
                     let (x, y) = (a.chars().next()? as u32, b.chars().next()? as u32);
-                    let r: Vec<u32> = if x <= y { (x..=y).collect() } else { (y..=x).rev().collect() };
-                    alts = r.into_iter().filter_map(char::from_u32).map(|c| c.to_string()).collect();
+                    let r: Vec<u32> = if x <= y {
+                        (x..=y).collect()
+                    } else {
+                        (y..=x).rev().collect()
+                    };
+                    alts = r
+                        .into_iter()
+                        .filter_map(char::from_u32)
+                        .map(|c| c.to_string())
+                        .collect();
                 }
             } else {
                 let mut d = 0;

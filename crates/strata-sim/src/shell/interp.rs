@@ -218,7 +218,13 @@ impl<'a> Shell<'a> {
                 },
             );
         }
-        for (k, v) in [("IFS", " \t\n"), ("PS1", "# "), ("PS2", "> "), ("PS4", "+ "), ("OPTIND", "1")] {
+        for (k, v) in [
+            ("IFS", " \t\n"),
+            ("PS1", "# "),
+            ("PS2", "> "),
+            ("PS4", "+ "),
+            ("OPTIND", "1"),
+        ] {
             vars.entry(k.to_owned()).or_insert(Var {
                 value: v.to_owned(),
                 exported: false,
@@ -353,7 +359,8 @@ impl<'a> Shell<'a> {
                 sink.buf.extend_from_slice(bytes);
             }
             Dest::Capture | Dest::File(_) => {
-                if sink.buf.len() as u64 + bytes.len() as u64 > self.budget.limits.max_output.max(1 << 20) * 8
+                if sink.buf.len() as u64 + bytes.len() as u64
+                    > self.budget.limits.max_output.max(1 << 20) * 8
                 {
                     return Err(self.limit(Limit::Output));
                 }
@@ -373,7 +380,9 @@ impl<'a> Shell<'a> {
     /// The shell's error prefix: `sh: ` or `/script.sh: line 3: `.
     pub fn prefix(&self) -> String {
         match &self.st.cmdname {
-            Some(c) if *c != self.st.arg0 => format!("{}: {c}: line {}: ", self.st.arg0, self.lineno()),
+            Some(c) if *c != self.st.arg0 => {
+                format!("{}: {c}: line {}: ", self.st.arg0, self.lineno())
+            }
             Some(_) => format!("{}: line {}: ", self.st.arg0, self.lineno()),
             None => format!("{}: ", self.st.arg0),
         }
@@ -408,7 +417,10 @@ impl<'a> Shell<'a> {
                     "more than {} bytes written",
                     self.budget.limits.max_bytes_written
                 ),
-                Limit::Output => format!("more than {} bytes of output", self.budget.limits.max_output),
+                Limit::Output => format!(
+                    "more than {} bytes of output",
+                    self.budget.limits.max_output
+                ),
                 Limit::Depth => format!("nesting deeper than {}", self.budget.limits.max_depth),
             };
             self.notes.push(Note::LimitHit { limit: l, detail });
@@ -500,6 +512,38 @@ impl<'a> Shell<'a> {
         Ok(status)
     }
 
+    /// Runs the script on stdin one complete command at a time; what a command reads is not parsed.
+    fn run_stdin_script(&mut self) -> Run {
+        let inp = self.stdin();
+        let mut status = 0;
+        let mut line_base = 0;
+        loop {
+            let start = inp.pos.get();
+            let text = String::from_utf8_lossy(inp.rest()).into_owned();
+            if text.is_empty() {
+                return Ok(status);
+            }
+            let mut p = Parser::new(&text);
+            match p.next_command() {
+                Ok(Some(cmd)) => {
+                    inp.pos.set(start + p.consumed_bytes().min(text.len()));
+                    line_base += p.line().saturating_sub(1);
+                    let _ = line_base;
+                    status = self.run_cmd(&cmd)?;
+                }
+                Ok(None) => {
+                    inp.consume_all();
+                    return Ok(status);
+                }
+                Err(e) => {
+                    inp.consume_all();
+                    self.shell_err(&e)?;
+                    return Err(Ctl::Exit(2));
+                }
+            }
+        }
+    }
+
     /// Runs a command and checks `set -e`.
     pub fn run_cmd(&mut self, cmd: &Command) -> Run {
         let st = self.run_inner(cmd)?;
@@ -584,7 +628,9 @@ impl<'a> Shell<'a> {
                 let s = r?;
                 Ok(if *bang { i32::from(s == 0) } else { s })
             }
-            Command::Subshell(body, redirs) => self.with_redirs(redirs, |sh| sh.subshell(|sh| sh.run_cmd(body))),
+            Command::Subshell(body, redirs) => {
+                self.with_redirs(redirs, |sh| sh.subshell(|sh| sh.run_cmd(body)))
+            }
             Command::Group(body, redirs) => self.with_redirs(redirs, |sh| sh.run_cmd(body)),
             Command::If {
                 branches,
@@ -1106,7 +1152,11 @@ impl<'a> Shell<'a> {
 
     /// Runs `argv` as a command (functions excluded) with its output captured: for `xargs`, `find -exec`,
     /// `env cmd`. Returns the status, stdout and stderr.
-    pub fn run_captured(&mut self, argv: &[String], stdin: Vec<u8>) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
+    pub fn run_captured(
+        &mut self,
+        argv: &[String],
+        stdin: Vec<u8>,
+    ) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
         let saved_fds = self.fds.clone();
         let base = self.sinks.len();
         self.sinks.push(Sink {
@@ -1220,11 +1270,10 @@ impl<'a> Shell<'a> {
                 }
             }
         } else {
-            let inp = self.stdin();
-            let t = String::from_utf8_lossy(inp.rest()).into_owned();
-            inp.consume_all();
-            (t, argv[0].clone(), Vec::new(), false)
+            // The script is stdin itself: read command by command, so commands see the rest.
+            (String::new(), argv[0].clone(), Vec::new(), false)
         };
+        let from_stdin = !c_flag && argv.get(i).is_none();
         let _ = command;
         self.enter()?;
         let saved = self.st.clone();
@@ -1259,7 +1308,11 @@ impl<'a> Shell<'a> {
         self.st.brace = brace;
         self.st.standalone = standalone;
         self.status = 0;
-        let r = self.run_text(&text);
+        let r = if from_stdin {
+            self.run_stdin_script()
+        } else {
+            self.run_text(&text)
+        };
         self.st = saved;
         self.loops = saved_loops;
         self.errexit_off = saved_errexit;
@@ -1287,7 +1340,10 @@ impl<'a> Shell<'a> {
         let text = match path.as_deref().map(|p| self.fs.read(p)) {
             Some(Ok(c)) => String::from_utf8_lossy(&c.bytes()).into_owned(),
             _ => {
-                self.builtin_err(".", &format!("can't open '{file}': No such file or directory"))?;
+                self.builtin_err(
+                    ".",
+                    &format!("can't open '{file}': No such file or directory"),
+                )?;
                 return Err(Ctl::Exit(2));
             }
         };

@@ -19,7 +19,9 @@ pub enum Launch {
 }
 
 /// The package manager names handed to [`crate::packages::run`].
-pub const PACKAGE_MANAGERS: &[&str] = &["apk", "apt-get", "apt", "yum", "dnf", "microdnf", "pip", "pip3"];
+pub const PACKAGE_MANAGERS: &[&str] = &[
+    "apk", "apt-get", "apt", "yum", "dnf", "microdnf", "pip", "pip3",
+];
 
 /// The last component of a path.
 pub fn basename(p: &str) -> &str {
@@ -42,7 +44,12 @@ pub fn check(sh: &Shell<'_>, path: &str) -> Launch {
 
 /// Runs the executable file at `path` with `argv`. `from_shell`: a file with no `#!` that is not a known
 /// binary runs as a shell script (ash's fallback); from the runtime it is an exec format error.
-pub fn exec_file(sh: &mut Shell<'_>, path: &str, argv: &[String], from_shell: bool) -> Result<Launch, Ctl> {
+pub fn exec_file(
+    sh: &mut Shell<'_>,
+    path: &str,
+    argv: &[String],
+    from_shell: bool,
+) -> Result<Launch, Ctl> {
     exec_depth(sh, path, argv, from_shell, 0)
 }
 
@@ -64,9 +71,16 @@ fn exec_depth(
     if base == "busybox" {
         return busybox_main(sh, argv);
     }
-    let content = sh.fs.read(&real).map(|c| c.bytes().into_owned()).unwrap_or_default();
+    let content = sh
+        .fs
+        .read(&real)
+        .map(|c| c.bytes().into_owned())
+        .unwrap_or_default();
     if content.starts_with(b"#!") && depth < 4 {
-        let line_end = content.iter().position(|&b| b == b'\n').unwrap_or(content.len());
+        let line_end = content
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(content.len());
         let line = String::from_utf8_lossy(&content[2..line_end]).into_owned();
         let line = line.trim();
         let (interp, arg) = match line.split_once([' ', '\t']) {
@@ -96,13 +110,19 @@ fn exec_depth(
     let looks_text = !content.contains(&0) && !content.starts_with(b"\x7fELF");
     if looks_text {
         // execve fails with ENOEXEC; busybox ash then reports the command as not found.
-        return Ok(if from_shell { Launch::NotFound } else { Launch::Format });
+        return Ok(if from_shell {
+            Launch::NotFound
+        } else {
+            Launch::Format
+        });
     }
     sh.notes.push(Note::Unsupported {
         command: argv.join(" "),
         detail: format!("cannot simulate binary {real}"),
     });
-    sh.errln(&format!("{called}: cannot simulate binary {real} (not a modelled command)"))?;
+    sh.errln(&format!(
+        "{called}: cannot simulate binary {real} (not a modelled command)"
+    ))?;
     Ok(Launch::Ran(127))
 }
 
@@ -144,7 +164,12 @@ pub fn run_busybox_applet(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> Re
 }
 
 /// Runs an applet (or package manager) by name.
-fn run_named(sh: &mut Shell<'_>, name: &str, argv: &[String], busybox: bool) -> Result<Launch, Ctl> {
+fn run_named(
+    sh: &mut Shell<'_>,
+    name: &str,
+    argv: &[String],
+    busybox: bool,
+) -> Result<Launch, Ctl> {
     if PACKAGE_MANAGERS.contains(&name) {
         return Ok(Launch::Ran(applets::run_package_manager(sh, name, argv)?));
     }

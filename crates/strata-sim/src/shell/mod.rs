@@ -68,7 +68,9 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
             Some(p) => p,
             None => {
                 out.exit_code = 127;
-                out.start_error = Some(format!("exec: \"{name}\": executable file not found in $PATH"));
+                out.start_error = Some(format!(
+                    "exec: \"{name}\": executable file not found in $PATH"
+                ));
                 return out;
             }
         }
@@ -91,7 +93,9 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
     match launch::check(&sh, &path) {
         Launch::NotFound => {
             out.exit_code = 127;
-            out.start_error = Some(format!("exec: \"{name}\": stat {name}: no such file or directory"));
+            out.start_error = Some(format!(
+                "exec: \"{name}\": stat {name}: no such file or directory"
+            ));
             return out;
         }
         Launch::Denied => {

@@ -9,11 +9,11 @@ use std::rc::Rc;
 use super::ast::{Command, Param, ParamOp, Redir, RedirOp, Word, WordPart};
 
 /// Nesting bound: deeper input is a syntax error, never a stack overflow.
-const MAX_NESTING: u32 = 100;
+const MAX_NESTING: u32 = 40;
 
 const RESERVED: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{",
-    "}", "!",
+    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for",
+    "in", "{", "}", "!",
 ];
 
 /// A here-document waiting for its body (read after the next newline).
@@ -45,7 +45,10 @@ pub struct Parser {
 type PResult<T> = Result<T, String>;
 
 fn is_meta(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')')
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
+    )
 }
 
 fn is_name_start(c: char) -> bool {
@@ -84,6 +87,14 @@ impl Parser {
         }
     }
 
+    /// Bytes of the text consumed so far.
+    pub fn consumed_bytes(&self) -> usize {
+        self.src[..self.pos.min(self.src.len())]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum()
+    }
+
     /// The current line number (1-based).
     pub fn line(&self) -> u32 {
         self.line
@@ -98,14 +109,9 @@ impl Parser {
     }
 
     fn starts_with(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.src.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| self.src.get(self.pos + k) == Some(&c))
     }
 
     /// Skips blanks, line continuations and a comment.
@@ -134,8 +140,8 @@ impl Parser {
     fn peek_op(&mut self) -> Option<&'static str> {
         self.blanks();
         const OPS: &[&str] = &[
-            "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "|", "&", ";", "<", ">", "(",
-            ")", "\n",
+            "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "|", "&", ";", "<", ">",
+            "(", ")", "\n",
         ];
         OPS.iter().copied().find(|op| self.starts_with(op))
     }
@@ -224,7 +230,10 @@ impl Parser {
         if t.is_empty() {
             format!("syntax error: unexpected end of file (expecting \"{what}\")")
         } else {
-            format!("syntax error: unexpected {} (expecting \"{what}\")", describe(&t))
+            format!(
+                "syntax error: unexpected {} (expecting \"{what}\")",
+                describe(&t)
+            )
         }
     }
 
@@ -280,7 +289,10 @@ impl Parser {
                 break;
             }
         }
-        if matches!(self.peek_op(), Some(";" | ";;" | "&" | "|" | "&&" | "||" | ")")) {
+        if matches!(
+            self.peek_op(),
+            Some(";" | ";;" | "&" | "|" | "&&" | "||" | ")")
+        ) {
             return Err(self.unexpected());
         }
         if matches!(
@@ -473,7 +485,7 @@ impl Parser {
                     self.blanks();
                     let var = match self.word(Mode::Plain)? {
                         Some((_, raw)) if is_name(&raw) => raw,
-                        Some((_, raw)) => return Err(format!("syntax error: bad for loop variable")).map_err(|e: String| if raw.is_empty() { e } else { e }),
+                        Some(_) => return Err("syntax error: bad for loop variable".to_owned()),
                         None => return Err(self.unexpected()),
                     };
                     let mut words = None;
@@ -542,7 +554,8 @@ impl Parser {
                             return Err(self.expecting(")"));
                         }
                         self.linebreak();
-                        let body = if self.peek_op() == Some(";;") || self.peek_reserved() == Some("esac")
+                        let body = if self.peek_op() == Some(";;")
+                            || self.peek_reserved() == Some("esac")
                         {
                             Command::List(Vec::new())
                         } else {
@@ -724,8 +737,7 @@ impl Parser {
                 self.pos = j;
             }
         }
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             match mode {
                 Mode::Plain if is_meta(c) => break,
                 Mode::Brace { .. } if c == '}' => break,
@@ -739,7 +751,9 @@ impl Parser {
                     let mut s = String::new();
                     loop {
                         match self.peek() {
-                            None => return Err("syntax error: unterminated quoted string".to_owned()),
+                            None => {
+                                return Err("syntax error: unterminated quoted string".to_owned())
+                            }
                             Some('\'') => {
                                 self.pos += 1;
                                 break;
@@ -1146,7 +1160,11 @@ fn split_assignment(w: &Word) -> Option<Word> {
     if let Some(after) = rest.strip_prefix('~') {
         let end = after.find(['/', ':']).unwrap_or(after.len());
         let user = &after[..end];
-        if user.chars().all(|c| is_name_char(c) || c == '-' || c == '.') && (end < after.len() || w.len() == 1) {
+        if user
+            .chars()
+            .all(|c| is_name_char(c) || c == '-' || c == '.')
+            && (end < after.len() || w.len() == 1)
+        {
             out.push(WordPart::Tilde(user.to_owned()));
             rest = &after[end..];
         }

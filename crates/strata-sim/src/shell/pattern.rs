@@ -60,7 +60,10 @@ fn bracket(pat: &[PChar], i: usize, c: char) -> Option<(bool, usize)> {
                 continue;
             }
         }
-        if j + 2 < pat.len() && pat[j + 1].0 == '-' && !pat[j + 1].1 && !(pat[j + 2].0 == ']' && !pat[j + 2].1)
+        if j + 2 < pat.len()
+            && pat[j + 1].0 == '-'
+            && !pat[j + 1].1
+            && (pat[j + 2].0 != ']' || pat[j + 2].1)
         {
             let hi = pat[j + 2].0;
             if pc <= c && c <= hi {

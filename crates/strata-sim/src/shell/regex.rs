@@ -212,6 +212,8 @@ mod tests {
         assert_eq!(translate("*a", false).unwrap(), "\\*a");
         assert_eq!(translate("[a-z]x", false).unwrap(), "[a-z]x");
         assert_eq!(translate("x\\{2,3\\}", false).unwrap(), "x{2,3}");
-        assert!(compile("[[:digit:]]+", true, false).unwrap().is_match("a12"));
+        assert!(compile("[[:digit:]]+", true, false)
+            .unwrap()
+            .is_match("a12"));
     }
 }

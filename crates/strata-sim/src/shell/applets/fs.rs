@@ -4,7 +4,9 @@
 use strata_image::{Attrs, Content, NodeKind, Stat, Timestamp};
 
 use super::sys::ls_time;
-use super::{errno_msg, getopt, group_name, may_write_parent, mode_string, parent_of, user_name, Io};
+use super::{
+    errno_msg, getopt, group_name, may_write_parent, mode_string, parent_of, user_name, Io,
+};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::pattern;
 
@@ -161,8 +163,10 @@ pub fn ls(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 continue;
             }
         };
-        let follow = !o.long && !o.dir && !o.classify || matches!(lst.kind, NodeKind::Symlink(_)) && !o.long && !o.dir;
-        let s = if follow || (!o.dir && matches!(lst.kind, NodeKind::Symlink(_)) && op.ends_with('/')) {
+        let follow = !o.long && !o.dir;
+        let s = if follow
+            || (!o.dir && matches!(lst.kind, NodeKind::Symlink(_)) && op.ends_with('/'))
+        {
             sh.fs.stat(&p).unwrap_or(lst)
         } else {
             lst
@@ -234,7 +238,11 @@ pub fn ls(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         for (n, p, s) in &ents {
             io.print(&entry_line(sh, n, p, s, &o));
             if o.recursive && s.is_dir() && n != "." && n != ".." {
-                let d = if disp.ends_with('/') { format!("{disp}{n}") } else { format!("{disp}/{n}") };
+                let d = if disp.ends_with('/') {
+                    format!("{disp}{n}")
+                } else {
+                    format!("{disp}/{n}")
+                };
                 subdirs.push((d, p.clone()));
             }
         }
@@ -277,9 +285,18 @@ fn entry_line(sh: &Shell<'_>, name: &str, path: &str, s: &Stat, o: &LsOpts) -> S
     if o.long {
         line.push_str(&mode_string(s));
         line.push_str(&format!(" {:4} ", nlink(sh, path, s)));
-        let user = if o.numeric { None } else { user_name(sh.fs, s.attrs.uid) }.unwrap_or_else(|| s.attrs.uid.to_string());
-        let group =
-            if o.numeric { None } else { group_name(sh.fs, s.attrs.gid) }.unwrap_or_else(|| s.attrs.gid.to_string());
+        let user = if o.numeric {
+            None
+        } else {
+            user_name(sh.fs, s.attrs.uid)
+        }
+        .unwrap_or_else(|| s.attrs.uid.to_string());
+        let group = if o.numeric {
+            None
+        } else {
+            group_name(sh.fs, s.attrs.gid)
+        }
+        .unwrap_or_else(|| s.attrs.gid.to_string());
         if !o.no_owner {
             line.push_str(&format!("{:<8} ", trunc8(&user)));
         }
@@ -333,8 +350,14 @@ fn parse_date(s: &str) -> Option<i64> {
     }
     let s = s.trim();
     let (d, t) = s.split_once([' ', 'T']).unwrap_or((s, "00:00:00"));
-    let dp: Vec<i64> = d.split('-').map(|x| x.parse().ok()).collect::<Option<Vec<_>>>()?;
-    let tp: Vec<i64> = t.split(':').map(|x| x.parse().ok()).collect::<Option<Vec<_>>>()?;
+    let dp: Vec<i64> = d
+        .split('-')
+        .map(|x| x.parse().ok())
+        .collect::<Option<Vec<_>>>()?;
+    let tp: Vec<i64> = t
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<Vec<_>>>()?;
     if dp.len() != 3 {
         return None;
     }
@@ -346,7 +369,12 @@ fn parse_date(s: &str) -> Option<i64> {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146097 + doe - 719468;
-    Some(days * 86400 + tp.first().copied().unwrap_or(0) * 3600 + tp.get(1).copied().unwrap_or(0) * 60 + tp.get(2).copied().unwrap_or(0))
+    Some(
+        days * 86400
+            + tp.first().copied().unwrap_or(0) * 3600
+            + tp.get(1).copied().unwrap_or(0) * 60
+            + tp.get(2).copied().unwrap_or(0),
+    )
 }
 
 /// `touch [-c] [-d DATE] [-r REF] FILE…`.
@@ -483,8 +511,7 @@ pub fn parse_mode(spec: &str, old: u32, is_dir: bool, umask: u32) -> Option<u32>
                 '+' => mode |= eff,
                 '-' => mode &= !eff,
                 _ => {
-                    let clear = who & 0o7777 & !(if masked { 0 } else { 0 });
-                    mode = (mode & !(clear & 0o777 | (who & 0o7000))) | eff;
+                    mode = (mode & !who) | eff;
                 }
             }
         }
@@ -570,7 +597,10 @@ pub fn mkdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if let Some(m) = mode {
             a.mode = m;
         }
-        if !may_write_parent(sh, &norm) && sh.fs.stat(&parent_of(&norm)).is_ok() && !sh.fs.exists(&norm) {
+        if !may_write_parent(sh, &norm)
+            && sh.fs.stat(&parent_of(&norm)).is_ok()
+            && !sh.fs.exists(&norm)
+        {
             io.err(&format!("can't create directory '{d}': Permission denied"));
             st = 1;
             continue;
@@ -603,7 +633,7 @@ pub fn rm(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         let p = sh.abs(f);
         let b = base(f);
         if b == "." || b == ".." {
-            io.err(&format!("can't remove '.' or '..'"));
+            io.err("can't remove '.' or '..'");
             st = 1;
             continue;
         }
@@ -701,7 +731,15 @@ struct CpOpts {
     deref_all: bool,
 }
 
-fn copy_one(sh: &mut Shell<'_>, io: &mut Io, src: &str, dst: &str, disp: &str, o: &CpOpts, depth: u32) -> Result<bool, Ctl> {
+fn copy_one(
+    sh: &mut Shell<'_>,
+    io: &mut Io,
+    src: &str,
+    dst: &str,
+    disp: &str,
+    o: &CpOpts,
+    depth: u32,
+) -> Result<bool, Ctl> {
     sh.step()?;
     if depth > 256 {
         io.err(&format!("{disp}: too deeply nested"));
@@ -722,7 +760,12 @@ fn copy_one(sh: &mut Shell<'_>, io: &mut Io, src: &str, dst: &str, disp: &str, o
     let mut attrs = if o.preserve {
         s.attrs.clone()
     } else {
-        Attrs::new(s.attrs.mode & !sh.st.umask, sh.identity.uid, sh.identity.gid, sh.now)
+        Attrs::new(
+            s.attrs.mode & !sh.st.umask,
+            sh.identity.uid,
+            sh.identity.gid,
+            sh.now,
+        )
     };
     match &s.kind {
         NodeKind::Dir => {
@@ -741,7 +784,10 @@ fn copy_one(sh: &mut Shell<'_>, io: &mut Io, src: &str, dst: &str, disp: &str, o
                     let mut a = attrs.clone();
                     a.mode |= 0o700;
                     if let Err(e) = sh.fs.mkdir(dst, a) {
-                        io.err(&format!("can't create directory '{dst}': {}", errno_msg(&e)));
+                        io.err(&format!(
+                            "can't create directory '{dst}': {}",
+                            errno_msg(&e)
+                        ));
                         return Ok(false);
                     }
                 }
@@ -755,7 +801,15 @@ fn copy_one(sh: &mut Shell<'_>, io: &mut Io, src: &str, dst: &str, disp: &str, o
             let names = sh.fs.read_dir(src).unwrap_or_default();
             let mut ok = true;
             for n in names {
-                let r = copy_one(sh, io, &join(src, &n), &join(dst, &n), &join(disp, &n), o, depth + 1)?;
+                let r = copy_one(
+                    sh,
+                    io,
+                    &join(src, &n),
+                    &join(dst, &n),
+                    &join(disp, &n),
+                    o,
+                    depth + 1,
+                )?;
                 ok &= r;
             }
             let _ = sh.fs.set_mode(dst, attrs.mode);
@@ -827,7 +881,11 @@ fn cp_like(sh: &mut Shell<'_>, io: &mut Io, ops: &[String], o: &CpOpts) -> R {
     let mut st = 0;
     for s in srcs {
         let sp = sh.abs(s);
-        let target = if dst_is_dir { join(&dpath, &base(s)) } else { dpath.clone() };
+        let target = if dst_is_dir {
+            join(&dpath, &base(s))
+        } else {
+            dpath.clone()
+        };
         if !copy_one(sh, io, &sp, &target, s, o, 0)? {
             st = 1;
         }
@@ -858,7 +916,12 @@ pub fn install(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         Ok(x) => x,
         Err(c) => return bad_opt(io, c),
     };
-    let mode = flags.iter().find(|f| f.0 == 'm').and_then(|f| f.1.as_deref()).and_then(|m| parse_mode(m, 0o755, false, 0)).unwrap_or(0o755);
+    let mode = flags
+        .iter()
+        .find(|f| f.0 == 'm')
+        .and_then(|f| f.1.as_deref())
+        .and_then(|m| parse_mode(m, 0o755, false, 0))
+        .unwrap_or(0o755);
     if flags.iter().any(|f| f.0 == 'd') {
         for d in &ops {
             let p = sh.abs(d);
@@ -868,7 +931,13 @@ pub fn install(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         return Ok(0);
     }
-    let o = CpOpts { rec: false, preserve: false, no_deref: false, no_clobber: false, deref_all: false };
+    let o = CpOpts {
+        rec: false,
+        preserve: false,
+        no_deref: false,
+        no_clobber: false,
+        deref_all: false,
+    };
     let r = cp_like(sh, io, &ops, &o)?;
     if r == 0 {
         if let Some(d) = ops.last() {
@@ -913,7 +982,11 @@ pub fn mv(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             st = 1;
             continue;
         }
-        let target = if dst_is_dir { join(&dpath, &base(s)) } else { dpath.clone() };
+        let target = if dst_is_dir {
+            join(&dpath, &base(s))
+        } else {
+            dpath.clone()
+        };
         if no_clobber && sh.fs.lstat(&target).is_ok() {
             continue;
         }
@@ -921,7 +994,13 @@ pub fn mv(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             Ok(()) => {}
             Err(strata_image::Error::CrossDevice(_)) => {
                 // like mv across filesystems: copy everything, then remove the source
-                let o = CpOpts { rec: true, preserve: true, no_deref: true, no_clobber: false, deref_all: false };
+                let o = CpOpts {
+                    rec: true,
+                    preserve: true,
+                    no_deref: true,
+                    no_clobber: false,
+                    deref_all: false,
+                };
                 if sh.fs.lstat(&target).is_ok_and(|t| t.is_dir()) {
                     let _ = sh.fs.remove_all(&target, sh.now);
                 }
@@ -970,8 +1049,16 @@ pub fn ln(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let mut st = 0;
     for t in &targets {
-        let link = if dest_dir { join(&dpath, &base(t)) } else { dpath.clone() };
-        let disp = if dest_dir { join(&dest, &base(t)) } else { dest.clone() };
+        let link = if dest_dir {
+            join(&dpath, &base(t))
+        } else {
+            dpath.clone()
+        };
+        let disp = if dest_dir {
+            join(&dest, &base(t))
+        } else {
+            dest.clone()
+        };
         if sh.fs.lstat(&link).is_ok() {
             if force {
                 let _ = sh.fs.remove_file(&link, sh.now);
@@ -1014,7 +1101,11 @@ pub fn walk_files(sh: &Shell<'_>, path: &str, disp: &str, out: &mut Vec<String>)
     let mut all = Vec::new();
     walk(sh, path, &mut all, 0);
     for p in all {
-        if sh.fs.lstat(&p).is_ok_and(|s| matches!(s.kind, NodeKind::File(_))) {
+        if sh
+            .fs
+            .lstat(&p)
+            .is_ok_and(|s| matches!(s.kind, NodeKind::File(_)))
+        {
             let rel = p.strip_prefix(path).unwrap_or(&p);
             out.push(format!("{}{}", disp.trim_end_matches('/'), rel));
         }
@@ -1050,7 +1141,13 @@ pub fn chmod(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         for q in paths {
             sh.step()?;
-            if rec && q != p && sh.fs.lstat(&q).is_ok_and(|s| matches!(s.kind, NodeKind::Symlink(_))) {
+            if rec
+                && q != p
+                && sh
+                    .fs
+                    .lstat(&q)
+                    .is_ok_and(|s| matches!(s.kind, NodeKind::Symlink(_)))
+            {
                 continue;
             }
             let s = match sh.fs.stat(&q) {
@@ -1081,14 +1178,23 @@ pub fn chmod(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// Resolves a user name or number.
 fn uid_of(sh: &Shell<'_>, u: &str) -> Option<(u32, Option<u32>)> {
-    if let Some(r) = super::db(sh.fs, "/etc/passwd").into_iter().find(|r| r.first().map(String::as_str) == Some(u)) {
-        return Some((r.get(2)?.parse().ok()?, r.get(3).and_then(|g| g.parse().ok())));
+    if let Some(r) = super::db(sh.fs, "/etc/passwd")
+        .into_iter()
+        .find(|r| r.first().map(String::as_str) == Some(u))
+    {
+        return Some((
+            r.get(2)?.parse().ok()?,
+            r.get(3).and_then(|g| g.parse().ok()),
+        ));
     }
     u.parse().ok().map(|n| (n, None))
 }
 
 fn gid_of(sh: &Shell<'_>, g: &str) -> Option<u32> {
-    if let Some(r) = super::db(sh.fs, "/etc/group").into_iter().find(|r| r.first().map(String::as_str) == Some(g)) {
+    if let Some(r) = super::db(sh.fs, "/etc/group")
+        .into_iter()
+        .find(|r| r.first().map(String::as_str) == Some(g))
+    {
         return r.get(2)?.parse().ok();
     }
     g.parse().ok()
@@ -1114,10 +1220,7 @@ pub fn chown(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         (None, Some(spec.clone()))
     } else {
         match spec.split_once([':', '.']) {
-            Some((u, g)) => (
-                (!u.is_empty()).then(|| u.to_owned()),
-                Some(g.to_owned()),
-            ),
+            Some((u, g)) => ((!u.is_empty()).then(|| u.to_owned()), Some(g.to_owned())),
             None => (Some(spec.clone()), None),
         }
     };
@@ -1198,7 +1301,10 @@ fn file_type(s: &Stat) -> &'static str {
 
 fn stat_time(t: Timestamp) -> String {
     let (y, mo, d, h, mi, s, _, _) = super::sys::tm(t.secs);
-    format!("{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:09} +0000", t.nanos)
+    format!(
+        "{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{:09} +0000",
+        t.nanos
+    )
 }
 
 /// `stat [-L] [-c FORMAT] FILE…`.
@@ -1213,7 +1319,11 @@ pub fn stat(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for f in &ops {
         let p = sh.abs(f);
-        let s = if follow { sh.fs.stat(&p) } else { sh.fs.lstat(&p) };
+        let s = if follow {
+            sh.fs.stat(&p)
+        } else {
+            sh.fs.lstat(&p)
+        };
         let s = match s {
             Ok(s) => s,
             Err(e) => {
@@ -1305,7 +1415,10 @@ pub fn stat(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                     "  Size: {size:<10}\tBlocks: {blocks:<10} IO Block: 4096   {}\n",
                     file_type(&s)
                 ));
-                io.print(&format!("Device: fe00h/65024d\tInode: {:<11} Links: {nl}\n", s.ident));
+                io.print(&format!(
+                    "Device: fe00h/65024d\tInode: {:<11} Links: {nl}\n",
+                    s.ident
+                ));
                 io.print(&format!(
                     "Access: ({:04o}/{})  Uid: ({:5}/{:>8})   Gid: ({:5}/{:>8})\n",
                     s.attrs.mode,
@@ -1376,25 +1489,42 @@ pub fn realpath_applet(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(st)
 }
 
-fn du_size(sh: &mut Shell<'_>, io: &mut Io, path: &str, disp: &str, o: (bool, bool, bool), depth: u32) -> Result<u64, Ctl> {
+fn du_size(
+    sh: &mut Shell<'_>,
+    io: &mut Io,
+    path: &str,
+    disp: &str,
+    o: (bool, bool, bool),
+    depth: u32,
+) -> Result<u64, Ctl> {
     let (summary, all, hum) = o;
     sh.step()?;
-    let Ok(s) = sh.fs.lstat(path) else { return Ok(0) };
+    let Ok(s) = sh.fs.lstat(path) else {
+        return Ok(0);
+    };
     let mut total = blocks_k(&s);
     if s.is_dir() && depth < 256 {
         for n in sh.fs.read_dir(path).unwrap_or_default() {
             total += du_size(sh, io, &join(path, &n), &join(disp, &n), o, depth + 1)?;
         }
-        if !summary || depth == 0 {
-            if !summary || depth == 0 {
-                let v = if hum { human(total as f64) } else { total.to_string() };
+        {
+            {
+                let v = if hum {
+                    human(total as f64)
+                } else {
+                    total.to_string()
+                };
                 if !summary || depth == 0 {
                     io.print(&format!("{v}\t{disp}\n"));
                 }
             }
         }
     } else if depth == 0 || (all && !summary) {
-        let v = if hum { human(total as f64) } else { total.to_string() };
+        let v = if hum {
+            human(total as f64)
+        } else {
+            total.to_string()
+        };
         io.print(&format!("{v}\t{disp}\n"));
     }
     Ok(total)
@@ -1423,7 +1553,11 @@ pub fn du(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         grand += du_size(sh, io, &p, f, (has('s'), has('a'), has('h')), 0)?;
     }
     if has('c') {
-        let v = if has('h') { human(grand as f64) } else { grand.to_string() };
+        let v = if has('h') {
+            human(grand as f64)
+        } else {
+            grand.to_string()
+        };
         io.print(&format!("{v}\ttotal\n"));
     }
     Ok(st)
@@ -1476,7 +1610,11 @@ pub fn mktemp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         .find(|a| !a.starts_with('-'))
         .cloned()
         .unwrap_or_else(|| "/tmp/tmp.XXXXXX".to_owned());
-    let tmpl = if tmpl.contains('/') { tmpl } else { format!("/tmp/{tmpl}") };
+    let tmpl = if tmpl.contains('/') {
+        tmpl
+    } else {
+        format!("/tmp/{tmpl}")
+    };
     let xs = tmpl.chars().rev().take_while(|&c| c == 'X').count();
     let stem = &tmpl[..tmpl.len() - xs];
     const CH: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -1484,7 +1622,9 @@ pub fn mktemp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     for _ in 0..100 {
         let mut name = stem.to_owned();
         for _ in 0..xs {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             name.push(CH[(seed >> 33) as usize % CH.len()] as char);
         }
         let p = sh.abs(&name);
@@ -1492,9 +1632,17 @@ pub fn mktemp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             continue;
         }
         let r = if dir {
-            sh.fs.mkdir(&p, Attrs::new(0o700, sh.identity.uid, sh.identity.gid, sh.now))
+            sh.fs.mkdir(
+                &p,
+                Attrs::new(0o700, sh.identity.uid, sh.identity.gid, sh.now),
+            )
         } else {
-            sh.fs.write(&p, Content::empty(), Attrs::new(0o600, sh.identity.uid, sh.identity.gid, sh.now), sh.now)
+            sh.fs.write(
+                &p,
+                Content::empty(),
+                Attrs::new(0o600, sh.identity.uid, sh.identity.gid, sh.now),
+                sh.now,
+            )
         };
         return match r {
             Ok(()) => {
@@ -1502,7 +1650,7 @@ pub fn mktemp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 Ok(0)
             }
             Err(e) => {
-                io.err(&format!("{}", errno_msg(&e)));
+                io.err(errno_msg(&e));
                 Ok(1)
             }
         };
@@ -1516,15 +1664,25 @@ pub fn truncate(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         Ok(x) => x,
         Err(c) => return bad_opt(io, c),
     };
-    let Some(size) = flags.iter().find(|f| f.0 == 's').and_then(|f| f.1.as_deref()?.parse::<u64>().ok()) else {
+    let Some(size) = flags
+        .iter()
+        .find(|f| f.0 == 's')
+        .and_then(|f| f.1.as_deref()?.parse::<u64>().ok())
+    else {
         io.err("usage: truncate -s SIZE FILE...");
         return Ok(1);
     };
     for f in &ops {
         let p = sh.abs(f);
-        let mut data = sh.fs.read(&p).map(|c| c.bytes().into_owned()).unwrap_or_default();
+        let mut data = sh
+            .fs
+            .read(&p)
+            .map(|c| c.bytes().into_owned())
+            .unwrap_or_default();
         data.resize(usize::try_from(size).unwrap_or(0).min(1 << 30), 0);
-        sh.budget.write(data.len() as u64).map_err(|l| sh.limit(l))?;
+        sh.budget
+            .write(data.len() as u64)
+            .map_err(|l| sh.limit(l))?;
         let a = sh.new_file_attrs();
         let _ = sh.fs.write(&p, Content::from_bytes(data), a, sh.now);
     }
@@ -1595,7 +1753,10 @@ impl FParse<'_> {
     }
     fn arg(&mut self, what: &str) -> Result<String, String> {
         self.i += 1;
-        self.a.get(self.i).cloned().ok_or_else(|| format!("{what}: requires an argument"))
+        self.a
+            .get(self.i)
+            .cloned()
+            .ok_or_else(|| format!("{what}: requires an argument"))
     }
     fn prim(&mut self, sh: &Shell<'_>) -> Result<FExpr, String> {
         let Some(t) = self.a.get(self.i).cloned() else {
@@ -1630,11 +1791,18 @@ impl FParse<'_> {
                     Some(c @ ('-' | '/')) => (c, &p[1..]),
                     _ => ('=', p.as_str()),
                 };
-                FExpr::Perm(parse_mode(m, 0, false, 0).ok_or_else(|| format!("invalid mode '{p}'"))?, kind)
+                FExpr::Perm(
+                    parse_mode(m, 0, false, 0).ok_or_else(|| format!("invalid mode '{p}'"))?,
+                    kind,
+                )
             }
             "-user" => {
                 let u = self.arg(&t)?;
-                FExpr::User(uid_of(sh, &u).map(|x| x.0).ok_or_else(|| format!("unknown user '{u}'"))?)
+                FExpr::User(
+                    uid_of(sh, &u)
+                        .map(|x| x.0)
+                        .ok_or_else(|| format!("unknown user '{u}'"))?,
+                )
             }
             "-group" => {
                 let g = self.arg(&t)?;
@@ -1646,8 +1814,15 @@ impl FParse<'_> {
                     Some(c @ ('+' | '-')) => (if c == '+' { 1 } else { -1 }, &s[1..]),
                     _ => (0, s.as_str()),
                 };
-                let unit = body.chars().last().filter(|c| c.is_alphabetic()).unwrap_or('b');
-                let n: u64 = body.trim_end_matches(|c: char| c.is_alphabetic()).parse().map_err(|_| format!("invalid argument '{s}' to '-size'"))?;
+                let unit = body
+                    .chars()
+                    .last()
+                    .filter(|c| c.is_alphabetic())
+                    .unwrap_or('b');
+                let n: u64 = body
+                    .trim_end_matches(|c: char| c.is_alphabetic())
+                    .parse()
+                    .map_err(|_| format!("invalid argument '{s}' to '-size'"))?;
                 FExpr::Size(sign, unit, n)
             }
             "-print" => {
@@ -1707,13 +1882,23 @@ struct FCtx {
     prune: bool,
 }
 
-fn feval(sh: &mut Shell<'_>, e: &FExpr, disp: &str, path: &str, s: &Stat, cx: &mut FCtx) -> Result<bool, Ctl> {
+fn feval(
+    sh: &mut Shell<'_>,
+    e: &FExpr,
+    disp: &str,
+    path: &str,
+    s: &Stat,
+    cx: &mut FCtx,
+) -> Result<bool, Ctl> {
     Ok(match e {
         FExpr::True => true,
         FExpr::Name(p, icase) => {
             let b = base(disp);
             if *icase {
-                let lp: Vec<pattern::PChar> = p.iter().map(|(c, q)| (c.to_ascii_lowercase(), *q)).collect();
+                let lp: Vec<pattern::PChar> = p
+                    .iter()
+                    .map(|(c, q)| (c.to_ascii_lowercase(), *q))
+                    .collect();
                 pattern::matches(&lp, &b.to_lowercase().chars().collect::<Vec<_>>())
             } else {
                 pattern::matches(p, &b.chars().collect::<Vec<_>>())
@@ -1764,9 +1949,14 @@ fn feval(sh: &mut Shell<'_>, e: &FExpr, disp: &str, path: &str, s: &Stat, cx: &m
             true
         }
         FExpr::Delete => {
-            let r = if s.is_dir() { sh.fs.remove_dir(path, sh.now) } else { sh.fs.remove_file(path, sh.now) };
+            let r = if s.is_dir() {
+                sh.fs.remove_dir(path, sh.now)
+            } else {
+                sh.fs.remove_file(path, sh.now)
+            };
             if let Err(e) = r {
-                cx.err.extend_from_slice(format!("find: {disp}: {}\n", errno_msg(&e)).as_bytes());
+                cx.err
+                    .extend_from_slice(format!("find: {disp}: {}\n", errno_msg(&e)).as_bytes());
                 cx.status = 1;
                 false
             } else {
@@ -1825,20 +2015,38 @@ pub fn find(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut depth_first = false;
     for (i, a) in expr_args.iter().enumerate() {
         match a.as_str() {
-            "-maxdepth" => maxdepth = expr_args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(u32::MAX),
-            "-mindepth" => mindepth = expr_args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(0),
+            "-maxdepth" => {
+                maxdepth = expr_args
+                    .get(i + 1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(u32::MAX)
+            }
+            "-mindepth" => {
+                mindepth = expr_args
+                    .get(i + 1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+            }
             "-depth" | "-delete" => depth_first = true,
             _ => {}
         }
     }
-    let mut p = FParse { a: expr_args, i: 0, has_action: false, depth: 0 };
+    let mut p = FParse {
+        a: expr_args,
+        i: 0,
+        has_action: false,
+        depth: 0,
+    };
     let expr = if expr_args.is_empty() {
         FExpr::True
     } else {
         match p.or(sh) {
             Ok(e) if p.i >= expr_args.len() => e,
             Ok(_) => {
-                io.err(&format!("unrecognized: {}", expr_args.get(p.i).cloned().unwrap_or_default()));
+                io.err(&format!(
+                    "unrecognized: {}",
+                    expr_args.get(p.i).cloned().unwrap_or_default()
+                ));
                 return Ok(1);
             }
             Err(e) => {
@@ -1847,9 +2055,19 @@ pub fn find(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             }
         }
     };
-    let expr = if p.has_action { expr } else { FExpr::And(Box::new(expr), Box::new(FExpr::Print(false))) };
+    let expr = if p.has_action {
+        expr
+    } else {
+        FExpr::And(Box::new(expr), Box::new(FExpr::Print(false)))
+    };
     let _ = sh.flush_all();
-    let mut cx = FCtx { out: Vec::new(), err: Vec::new(), status: 0, pending: Vec::new(), prune: false };
+    let mut cx = FCtx {
+        out: Vec::new(),
+        err: Vec::new(),
+        status: 0,
+        pending: Vec::new(),
+        prune: false,
+    };
     for r in &roots {
         let rp = sh.abs(r);
         if sh.fs.lstat(&rp).is_err() {
@@ -1862,13 +2080,17 @@ pub fn find(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         let mut count = 0u64;
         while let Some((disp, path, depth, expanded)) = stack.pop() {
             count += 1;
-            if count % 64 == 0 {
+            if count.is_multiple_of(64) {
                 sh.step()?;
             }
             if count > 1_000_000 {
                 break;
             }
-            let s = if follow || depth == 0 { sh.fs.stat(&path).or_else(|_| sh.fs.lstat(&path)) } else { sh.fs.lstat(&path) };
+            let s = if follow || depth == 0 {
+                sh.fs.stat(&path).or_else(|_| sh.fs.lstat(&path))
+            } else {
+                sh.fs.lstat(&path)
+            };
             let Ok(s) = s else { continue };
             if depth_first && s.is_dir() && !expanded && depth < maxdepth {
                 stack.push((disp.clone(), path.clone(), depth, true));

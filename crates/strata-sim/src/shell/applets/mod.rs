@@ -49,14 +49,94 @@ pub type Applet = fn(&mut Shell<'_>, &[String], &mut Io) -> Result<i32, Ctl>;
 
 /// Every simulated applet, by name.
 pub const NAMES: &[&str] = &[
-    "[", "[[", "adduser", "addgroup", "base64", "basename", "cat", "chgrp", "chmod", "chown", "clear", "cmp",
-    "cp", "cut", "date", "deluser", "delgroup", "df", "diff", "dirname", "du", "echo", "env", "expr", "false",
-    "find", "free", "getent", "grep", "egrep", "fgrep", "groups", "head", "hostname", "id", "install", "kill",
-    "ln", "logname", "ls", "md5sum", "mkdir", "mkfifo", "mknod", "mktemp", "mv", "nl", "nohup", "nproc",
-    "od", "printenv", "printf", "ps", "pwd", "readlink", "realpath", "rev", "rm", "rmdir", "sed", "seq",
-    "sha1sum", "sha256sum", "sleep", "sort", "stat", "sync", "tac", "tail", "tee", "test", "time", "timeout",
-    "touch", "tr", "true", "truncate", "tty", "uname", "uniq", "unlink", "uptime", "usleep", "wc", "which",
-    "whoami", "xargs", "yes",
+    "[",
+    "[[",
+    "adduser",
+    "addgroup",
+    "base64",
+    "basename",
+    "cat",
+    "chgrp",
+    "chmod",
+    "chown",
+    "clear",
+    "cmp",
+    "cp",
+    "cut",
+    "date",
+    "deluser",
+    "delgroup",
+    "df",
+    "diff",
+    "dirname",
+    "du",
+    "echo",
+    "env",
+    "expr",
+    "false",
+    "find",
+    "free",
+    "getent",
+    "grep",
+    "egrep",
+    "fgrep",
+    "groups",
+    "head",
+    "hostname",
+    "id",
+    "install",
+    "kill",
+    "ln",
+    "logname",
+    "ls",
+    "md5sum",
+    "mkdir",
+    "mkfifo",
+    "mknod",
+    "mktemp",
+    "mv",
+    "nl",
+    "nohup",
+    "nproc",
+    "od",
+    "printenv",
+    "printf",
+    "ps",
+    "pwd",
+    "readlink",
+    "realpath",
+    "rev",
+    "rm",
+    "rmdir",
+    "sed",
+    "seq",
+    "sha1sum",
+    "sha256sum",
+    "sleep",
+    "sort",
+    "stat",
+    "sync",
+    "tac",
+    "tail",
+    "tee",
+    "test",
+    "time",
+    "timeout",
+    "touch",
+    "tr",
+    "true",
+    "truncate",
+    "tty",
+    "uname",
+    "uniq",
+    "unlink",
+    "uptime",
+    "usleep",
+    "wc",
+    "which",
+    "whoami",
+    "xargs",
+    "yes",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -225,7 +305,11 @@ pub fn errno_msg(e: &Error) -> &'static str {
 
 /// The canonical path of `path` (all symlinks resolved), if it exists.
 pub fn realpath(fs: &Overlay, path: &str) -> Option<String> {
-    let mut todo: Vec<String> = path.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    let mut todo: Vec<String> = path
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
     todo.reverse();
     let mut cur: Vec<String> = Vec::new();
     let mut links = 0;
@@ -250,7 +334,11 @@ pub fn realpath(fs: &Overlay, path: &str) -> Option<String> {
             if t.starts_with('/') {
                 cur.clear();
             }
-            let mut parts: Vec<String> = t.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+            let mut parts: Vec<String> = t
+                .split('/')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect();
             parts.reverse();
             todo.extend(parts);
         }
@@ -364,9 +452,12 @@ pub fn parent_of(path: &str) -> String {
     }
 }
 
+/// Parsed options: each letter with its value, in order.
+pub type Flags = Vec<(char, Option<String>)>;
+
 /// Splits argv into options (single letters, possibly bundled, with `takes` taking a value) and operands.
 /// Returns (flags in order with optional values, operands) or the bad option.
-pub fn getopt(args: &[String], takes: &str) -> Result<(Vec<(char, Option<String>)>, Vec<String>), char> {
+pub fn getopt(args: &[String], takes: &str) -> Result<(Flags, Vec<String>), char> {
     let mut flags = Vec::new();
     let mut ops = Vec::new();
     let mut i = 0;
@@ -409,7 +500,12 @@ pub fn getopt(args: &[String], takes: &str) -> Result<(Vec<(char, Option<String>
 }
 
 /// Reads each operand (or stdin for none / `-`): (display name, bytes or error printed already).
-pub fn inputs(sh: &mut Shell<'_>, io: &mut Io, files: &[String], style: ErrStyle) -> Vec<(String, Option<Vec<u8>>)> {
+pub fn inputs(
+    sh: &mut Shell<'_>,
+    io: &mut Io,
+    files: &[String],
+    style: ErrStyle,
+) -> Vec<(String, Option<Vec<u8>>)> {
     let _ = sh.flush_all();
     if files.is_empty() {
         return vec![("-".to_owned(), Some(io.stdin_all()))];

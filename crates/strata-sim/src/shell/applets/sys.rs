@@ -46,7 +46,12 @@ pub fn test(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         args.pop();
     }
     let _ = sh.flush_all();
-    let mut t = Test { sh, a: &args, i: 0, depth: 0 };
+    let mut t = Test {
+        sh,
+        a: &args,
+        i: 0,
+        depth: 0,
+    };
     let r = t.or();
     match r {
         Ok(v) if t.i == args.len() => Ok(i32::from(!v)),
@@ -127,7 +132,19 @@ impl Test<'_, '_, '_> {
             let op = self.a[self.i + 1].clone();
             let bin = matches!(
                 op.as_str(),
-                "=" | "==" | "!=" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef" | "<" | ">"
+                "=" | "=="
+                    | "!="
+                    | "-eq"
+                    | "-ne"
+                    | "-lt"
+                    | "-le"
+                    | "-gt"
+                    | "-ge"
+                    | "-nt"
+                    | "-ot"
+                    | "-ef"
+                    | "<"
+                    | ">"
             );
             if bin {
                 let rhs = self.a[self.i + 2].clone();
@@ -147,7 +164,11 @@ impl Test<'_, '_, '_> {
         }
         if rem >= 2 {
             let op = self.a[self.i + 1].clone();
-            if matches!(op.as_str(), "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "=" | "!=") && rem == 2 {
+            if matches!(
+                op.as_str(),
+                "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "=" | "!="
+            ) && rem == 2
+            {
                 return Err(format!("{op}: argument expected"));
             }
         }
@@ -193,18 +214,37 @@ impl Test<'_, '_, '_> {
         use strata_image::NodeKind;
         let path = self.sh.abs(arg);
         let dev_null = crate::shell::interp::is_dev_null(&path);
-        let st = if arg.is_empty() { None } else { self.sh.fs.stat(&path).ok() };
-        let lst = if arg.is_empty() { None } else { self.sh.fs.lstat(&path).ok() };
+        let st = if arg.is_empty() {
+            None
+        } else {
+            self.sh.fs.stat(&path).ok()
+        };
+        let lst = if arg.is_empty() {
+            None
+        } else {
+            self.sh.fs.lstat(&path).ok()
+        };
         Ok(match op {
             "-z" => arg.is_empty(),
             "-n" => !arg.is_empty(),
             "-e" => st.is_some() || dev_null,
-            "-f" => st.as_ref().is_some_and(|s| matches!(s.kind, NodeKind::File(_))),
+            "-f" => st
+                .as_ref()
+                .is_some_and(|s| matches!(s.kind, NodeKind::File(_))),
             "-d" => st.as_ref().is_some_and(|s| s.is_dir()),
-            "-L" | "-h" => lst.as_ref().is_some_and(|s| matches!(s.kind, NodeKind::Symlink(_))),
+            "-L" | "-h" => lst
+                .as_ref()
+                .is_some_and(|s| matches!(s.kind, NodeKind::Symlink(_))),
             "-p" => st.as_ref().is_some_and(|s| s.kind == NodeKind::Fifo),
-            "-c" => dev_null || st.as_ref().is_some_and(|s| matches!(s.kind, NodeKind::CharDevice { .. })),
-            "-b" => st.as_ref().is_some_and(|s| matches!(s.kind, NodeKind::BlockDevice { .. })),
+            "-c" => {
+                dev_null
+                    || st
+                        .as_ref()
+                        .is_some_and(|s| matches!(s.kind, NodeKind::CharDevice { .. }))
+            }
+            "-b" => st
+                .as_ref()
+                .is_some_and(|s| matches!(s.kind, NodeKind::BlockDevice { .. })),
             "-S" => false,
             "-s" => st.as_ref().is_some_and(|s| s.size() > 0 || s.is_dir()),
             "-r" => dev_null || st.as_ref().is_some_and(|s| super::may(self.sh, s, 4)),
@@ -213,8 +253,12 @@ impl Test<'_, '_, '_> {
             "-u" => st.as_ref().is_some_and(|s| s.attrs.mode & 0o4000 != 0),
             "-g" => st.as_ref().is_some_and(|s| s.attrs.mode & 0o2000 != 0),
             "-k" => st.as_ref().is_some_and(|s| s.attrs.mode & 0o1000 != 0),
-            "-O" => st.as_ref().is_some_and(|s| s.attrs.uid == self.sh.identity.uid),
-            "-G" => st.as_ref().is_some_and(|s| s.attrs.gid == self.sh.identity.gid),
+            "-O" => st
+                .as_ref()
+                .is_some_and(|s| s.attrs.uid == self.sh.identity.uid),
+            "-G" => st
+                .as_ref()
+                .is_some_and(|s| s.attrs.gid == self.sh.identity.gid),
             "-t" => false,
             _ => return Err(format!("{op}: unknown operand")),
         })
@@ -266,20 +310,38 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         return Ok(0);
     }
     if has('u') {
-        let s = if name { uname(sh.fs, uid).unwrap_or_else(|| uid.to_string()) } else { uid.to_string() };
+        let s = if name {
+            uname(sh.fs, uid).unwrap_or_else(|| uid.to_string())
+        } else {
+            uid.to_string()
+        };
         io.print(&format!("{s}\n"));
         return Ok(0);
     }
     if has('g') {
-        let s = if name { gname(sh.fs, gid).unwrap_or_else(|| gid.to_string()) } else { gid.to_string() };
+        let s = if name {
+            gname(sh.fs, gid).unwrap_or_else(|| gid.to_string())
+        } else {
+            gid.to_string()
+        };
         io.print(&format!("{s}\n"));
         return Ok(0);
     }
     if has('G') {
-        let gs: Vec<String> = if groups.is_empty() { vec![gid] } else { groups.clone() }
-            .iter()
-            .map(|g| if name { gname(sh.fs, *g).unwrap_or_else(|| g.to_string()) } else { g.to_string() })
-            .collect();
+        let gs: Vec<String> = if groups.is_empty() {
+            vec![gid]
+        } else {
+            groups.clone()
+        }
+        .iter()
+        .map(|g| {
+            if name {
+                gname(sh.fs, *g).unwrap_or_else(|| g.to_string())
+            } else {
+                g.to_string()
+            }
+        })
+        .collect();
         io.print(&format!("{}\n", gs.join(" ")));
         return Ok(0);
     }
@@ -293,7 +355,10 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         fmt_id(gid, gname(sh.fs, gid))
     );
     if !groups.is_empty() {
-        let gs: Vec<String> = groups.iter().map(|g| fmt_id(*g, gname(sh.fs, *g))).collect();
+        let gs: Vec<String> = groups
+            .iter()
+            .map(|g| fmt_id(*g, gname(sh.fs, *g)))
+            .collect();
         s.push_str(&format!(" groups={}", gs.join(",")));
     }
     io.print(&format!("{s}\n"));
@@ -385,7 +450,9 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     for v in sh.st.vars.values_mut() {
         v.exported = false;
     }
-    sh.st.vars.retain(|k, _| vars.contains_key(k) || !saved.get(k).is_some_and(|v| v.exported));
+    sh.st
+        .vars
+        .retain(|k, _| vars.contains_key(k) || !saved.get(k).is_some_and(|v| v.exported));
     for (k, v) in &vars {
         let e = sh.st.vars.entry(k.clone()).or_default();
         e.value = v.clone();
@@ -403,7 +470,11 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 impl Shell<'_> {
     /// Runs `argv` as an external command only (no builtins or functions), output captured.
-    pub fn run_captured_external(&mut self, argv: &[String], stdin: Vec<u8>) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
+    pub fn run_captured_external(
+        &mut self,
+        argv: &[String],
+        stdin: Vec<u8>,
+    ) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
         // Builtins like echo/printf/test exist as applets too; that is what `env echo` runs.
         self.run_captured(argv, stdin)
     }
@@ -415,7 +486,11 @@ pub fn hostname(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("sethostname: Operation not permitted");
         return Ok(1);
     }
-    let h = if sh.hostname.is_empty() { "localhost".to_owned() } else { sh.hostname.clone() };
+    let h = if sh.hostname.is_empty() {
+        "localhost".to_owned()
+    } else {
+        sh.hostname.clone()
+    };
     io.print(&format!("{h}\n"));
     Ok(0)
 }
@@ -423,7 +498,11 @@ pub fn hostname(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 /// `uname [-asnrvmo]`.
 pub fn uname(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let (flags, _) = getopt(&argv[1..], "").unwrap_or_default();
-    let host = if sh.hostname.is_empty() { "localhost".to_owned() } else { sh.hostname.clone() };
+    let host = if sh.hostname.is_empty() {
+        "localhost".to_owned()
+    } else {
+        sh.hostname.clone()
+    };
     let fields = [
         ('s', "Linux".to_owned()),
         ('n', host),
@@ -473,10 +552,21 @@ pub fn tm(secs: i64) -> (i64, u32, u32, u32, u32, u32, u32, u32) {
         era * 146097 + doe - 719468
     };
     let yday = (days - jan1) as u32;
-    (y, m, d, (rem / 3600) as u32, ((rem % 3600) / 60) as u32, (rem % 60) as u32, wd, yday)
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        ((rem % 3600) / 60) as u32,
+        (rem % 60) as u32,
+        wd,
+        yday,
+    )
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Formats a time with strftime-style `%` directives (UTC).
@@ -505,12 +595,30 @@ pub fn strftime(fmt: &str, secs: i64) -> String {
             'S' => format!("{s:02}"),
             'p' => (if h < 12 { "AM" } else { "PM" }).to_owned(),
             'a' => DAYS[wd as usize % 7].to_owned(),
-            'A' => ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][wd as usize % 7]
+            'A' => [
+                "Sunday",
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+            ][wd as usize % 7]
                 .to_owned(),
             'b' | 'h' => MONTHS[(mo as usize + 11) % 12].to_owned(),
             'B' => [
-                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ][(mo as usize + 11) % 12]
                 .to_owned(),
             'j' => format!("{:03}", yd + 1),
@@ -526,7 +634,11 @@ pub fn strftime(fmt: &str, secs: i64) -> String {
             'T' => format!("{h:02}:{mi:02}:{s:02}"),
             'D' => format!("{mo:02}/{d:02}/{:02}", y.rem_euclid(100)),
             'R' => format!("{h:02}:{mi:02}"),
-            'c' => format!("{} {} {d:2} {h:02}:{mi:02}:{s:02} {y}", DAYS[wd as usize % 7], MONTHS[(mo as usize + 11) % 12]),
+            'c' => format!(
+                "{} {} {d:2} {h:02}:{mi:02}:{s:02} {y}",
+                DAYS[wd as usize % 7],
+                MONTHS[(mo as usize + 11) % 12]
+            ),
             o => format!("%{o}"),
         };
         out.push_str(&piece);
@@ -579,7 +691,11 @@ pub fn nproc(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
 pub fn which(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for n in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        match sh.find_in_path(n).filter(|p| sh.fs.stat(p).is_ok_and(|s| s.attrs.mode & 0o111 != 0 && !s.is_dir())) {
+        match sh.find_in_path(n).filter(|p| {
+            sh.fs
+                .stat(p)
+                .is_ok_and(|s| s.attrs.mode & 0o111 != 0 && !s.is_dir())
+        }) {
             Some(p) => io.print(&format!("{p}\n")),
             None => st = 1,
         }
@@ -589,13 +705,21 @@ pub fn which(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// Appends a line to a file of the tree (creating it 0644 root when missing).
 fn append_line(sh: &mut Shell<'_>, path: &str, line: &str) {
-    let mut data = sh.fs.read(path).map(|c| c.bytes().into_owned()).unwrap_or_default();
+    let mut data = sh
+        .fs
+        .read(path)
+        .map(|c| c.bytes().into_owned())
+        .unwrap_or_default();
     if !data.is_empty() && !data.ends_with(b"\n") {
         data.push(b'\n');
     }
     data.extend_from_slice(line.as_bytes());
     data.push(b'\n');
-    let mode = if path.ends_with("shadow") { 0o640 } else { 0o644 };
+    let mode = if path.ends_with("shadow") {
+        0o640
+    } else {
+        0o644
+    };
     let attrs = strata_image::Attrs::new(mode, 0, 0, sh.now);
     let _ = sh.budget.write(data.len() as u64);
     let _ = sh.fs.write(path, Content::from_bytes(data), attrs, sh.now);
@@ -611,19 +735,27 @@ fn rewrite_lines(sh: &mut Shell<'_>, path: &str, f: impl Fn(&str) -> Option<Stri
         }
     }
     let attrs = strata_image::Attrs::new(0o644, 0, 0, sh.now);
-    let _ = sh.fs.write(path, Content::from_bytes(out.into_bytes()), attrs, sh.now);
+    let _ = sh
+        .fs
+        .write(path, Content::from_bytes(out.into_bytes()), attrs, sh.now);
 }
 
 fn add_member(sh: &mut Shell<'_>, group: &str, user: &str) -> bool {
     let groups = db(sh.fs, "/etc/group");
-    if !groups.iter().any(|g| g.first().map(String::as_str) == Some(group)) {
+    if !groups
+        .iter()
+        .any(|g| g.first().map(String::as_str) == Some(group))
+    {
         return false;
     }
     let (g, u) = (group.to_owned(), user.to_owned());
     rewrite_lines(sh, "/etc/group", move |l| {
         let f: Vec<&str> = l.split(':').collect();
         if f.first() == Some(&g.as_str()) && f.len() >= 3 {
-            let mut members: Vec<&str> = f.get(3).map(|m| m.split(',').filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+            let mut members: Vec<&str> = f
+                .get(3)
+                .map(|m| m.split(',').filter(|x| !x.is_empty()).collect())
+                .unwrap_or_default();
             if !members.contains(&u.as_str()) {
                 members.push(&u);
             }
@@ -678,7 +810,10 @@ pub fn addgroup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err(&format!("group '{name}' in use"));
         return Ok(1);
     }
-    let used: Vec<u32> = groups.iter().filter_map(|g| g.get(2)?.parse().ok()).collect();
+    let used: Vec<u32> = groups
+        .iter()
+        .filter_map(|g| g.get(2)?.parse().ok())
+        .collect();
     let system = flags.iter().any(|f| f.0 == 'S');
     let gid = match flags.iter().find(|f| f.0 == 'g').and_then(|f| f.1.clone()) {
         Some(g) => match g.parse::<u32>() {
@@ -735,7 +870,10 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         return Ok(1);
     }
     let system = has('S');
-    let used: Vec<u32> = users.iter().filter_map(|u| u.get(2)?.parse().ok()).collect();
+    let used: Vec<u32> = users
+        .iter()
+        .filter_map(|u| u.get(2)?.parse().ok())
+        .collect();
     let uid = match val('u') {
         Some(u) => match u.parse::<u32>() {
             Ok(u) if !used.contains(&u) => u,
@@ -761,31 +899,52 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             }
         },
         None if system => {
-            match groups.iter().find(|r| r.first().map(String::as_str) == Some("nogroup")) {
-                Some(r) => r.get(2).and_then(|x| x.parse::<u32>().ok()).unwrap_or(65534),
+            match groups
+                .iter()
+                .find(|r| r.first().map(String::as_str) == Some("nogroup"))
+            {
+                Some(r) => r
+                    .get(2)
+                    .and_then(|x| x.parse::<u32>().ok())
+                    .unwrap_or(65534),
                 None => 65534,
             }
         }
         None => {
-            let gused: Vec<u32> = groups.iter().filter_map(|g| g.get(2)?.parse().ok()).collect();
+            let gused: Vec<u32> = groups
+                .iter()
+                .filter_map(|g| g.get(2)?.parse().ok())
+                .collect();
             let gid = free_id(&gused, 1000, 60000, Some(uid));
             append_line(sh, "/etc/group", &format!("{name}:x:{gid}:"));
             gid
         }
     };
     let home = val('h').unwrap_or_else(|| format!("/home/{name}"));
-    let shell = val('s').unwrap_or_else(|| if system { "/sbin/nologin".to_owned() } else { "/bin/sh".to_owned() });
+    let shell = val('s').unwrap_or_else(|| {
+        if system {
+            "/sbin/nologin".to_owned()
+        } else {
+            "/bin/sh".to_owned()
+        }
+    });
     let gecos = val('g').unwrap_or_else(|| "Linux User,,,".to_owned());
-    append_line(sh, "/etc/passwd", &format!("{name}:x:{uid}:{gid}:{gecos}:{home}:{shell}"));
+    append_line(
+        sh,
+        "/etc/passwd",
+        &format!("{name}:x:{uid}:{gid}:{gecos}:{home}:{shell}"),
+    );
     let days = sh.now.secs.div_euclid(86400);
-    if sh.fs.exists("/etc/shadow") || true {
-        append_line(sh, "/etc/shadow", &format!("{name}:!:{days}:0:99999:7:::"));
-    }
+    append_line(sh, "/etc/shadow", &format!("{name}:!:{days}:0:99999:7:::"));
     if !has('H') && !system || (system && val('h').is_some() && !has('H')) {
         if !sh.fs.exists(&home) {
             let parent = super::parent_of(&home);
-            let _ = sh.fs.mkdir_all(&parent, strata_image::Attrs::new(0o755, 0, 0, sh.now));
-            let _ = sh.fs.mkdir(&home, strata_image::Attrs::new(0o755, uid, gid, sh.now));
+            let _ = sh
+                .fs
+                .mkdir_all(&parent, strata_image::Attrs::new(0o755, 0, 0, sh.now));
+            let _ = sh
+                .fs
+                .mkdir(&home, strata_image::Attrs::new(0o755, uid, gid, sh.now));
         } else {
             let _ = sh.fs.set_owner(&home, uid, gid);
         }
@@ -803,12 +962,20 @@ pub fn deluser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("usage: deluser USER");
         return Ok(1);
     };
-    let file = if io.name == "delgroup" { "/etc/group" } else { "/etc/passwd" };
+    let file = if io.name == "delgroup" {
+        "/etc/group"
+    } else {
+        "/etc/passwd"
+    };
     let n = name.clone();
-    rewrite_lines(sh, file, move |l| (l.split(':').next() != Some(n.as_str())).then(|| l.to_owned()));
+    rewrite_lines(sh, file, move |l| {
+        (l.split(':').next() != Some(n.as_str())).then(|| l.to_owned())
+    });
     if io.name == "deluser" {
         let n = name.clone();
-        rewrite_lines(sh, "/etc/shadow", move |l| (l.split(':').next() != Some(n.as_str())).then(|| l.to_owned()));
+        rewrite_lines(sh, "/etc/shadow", move |l| {
+            (l.split(':').next() != Some(n.as_str())).then(|| l.to_owned())
+        });
     }
     Ok(0)
 }
@@ -823,7 +990,11 @@ pub fn getent(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let rows = db(sh.fs, file);
     let mut found = false;
     for r in rows {
-        if argv.len() < 3 || argv[2..].iter().any(|k| r.first() == Some(k) || r.get(2) == Some(k)) {
+        if argv.len() < 3
+            || argv[2..]
+                .iter()
+                .any(|k| r.first() == Some(k) || r.get(2) == Some(k))
+        {
             io.print(&format!("{}\n", r.join(":")));
             found = true;
         }
@@ -866,7 +1037,8 @@ pub fn nohup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     io.out.extend(out);
     io.err.extend(err);
     if io.name == "time" {
-        io.err.extend_from_slice(b"real\t0m 0.00s\nuser\t0m 0.00s\nsys\t0m 0.00s\n");
+        io.err
+            .extend_from_slice(b"real\t0m 0.00s\nuser\t0m 0.00s\nsys\t0m 0.00s\n");
     }
     Ok(st)
 }
@@ -887,7 +1059,10 @@ pub fn tty(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
 pub fn uptime(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     sh.notes.push(crate::exec::Note::Unsupported {
         command: argv.join(" "),
-        detail: format!("{} reports host facts the simulator does not model", io.name),
+        detail: format!(
+            "{} reports host facts the simulator does not model",
+            io.name
+        ),
     });
     io.err("not simulated");
     Ok(1)
@@ -921,13 +1096,23 @@ pub fn xargs(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         i += 1;
     }
-    let cmd: Vec<String> = if i < argv.len() { argv[i..].to_vec() } else { vec!["echo".to_owned()] };
+    let cmd: Vec<String> = if i < argv.len() {
+        argv[i..].to_vec()
+    } else {
+        vec!["echo".to_owned()]
+    };
     let data = io.stdin_all();
     let text = String::from_utf8_lossy(&data).into_owned();
     let items: Vec<String> = if zero {
-        text.split('\0').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        text.split('\0')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     } else if repl.is_some() {
-        text.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect()
+        text.lines()
+            .map(str::to_owned)
+            .filter(|l| !l.is_empty())
+            .collect()
     } else {
         split_xargs(&text)
     };
@@ -953,7 +1138,8 @@ pub fn xargs(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for b in batches {
         if trace {
-            io.err.extend_from_slice(format!("{}\n", b.join(" ")).as_bytes());
+            io.err
+                .extend_from_slice(format!("{}\n", b.join(" ")).as_bytes());
         }
         let (s, out, err) = sh.run_captured(&b, Vec::new())?;
         io.out.extend(out);

@@ -14,7 +14,8 @@ pub fn echo(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut i = 1;
     while i < argv.len() {
         let a = &argv[i];
-        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'))
+        {
             for c in a[1..].chars() {
                 match c {
                     'n' => nl = false,
@@ -94,7 +95,7 @@ fn escapes(s: &str, echo_style: bool) -> (Vec<u8>, bool) {
             '0'..='7' => {
                 let mut v = 0u32;
                 let mut k = 0;
-                let max = if echo_style && n == '0' { 3 } else { 3 };
+                let max = 3;
                 let mut j = if echo_style && n == '0' { i } else { i - 1 };
                 while k < max && j < cs.len() && ('0'..='7').contains(&cs[j]) {
                     v = v * 8 + cs[j].to_digit(8).unwrap_or(0);
@@ -230,7 +231,10 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                     let (b, _) = escapes(&arg.unwrap_or_default(), true);
                     String::from_utf8_lossy(&b).into_owned()
                 }
-                'c' => arg.and_then(|a| a.chars().next()).map(String::from).unwrap_or_default(),
+                'c' => arg
+                    .and_then(|a| a.chars().next())
+                    .map(String::from)
+                    .unwrap_or_default(),
                 'd' | 'i' | 'o' | 'u' | 'x' | 'X' => {
                     let a = arg.unwrap_or_default();
                     let v = match parse_int(&a) {
@@ -467,7 +471,10 @@ pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let multi = files.len() > 1 && !quiet;
     let mut st = 0;
-    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen).into_iter().enumerate() {
+    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .enumerate()
+    {
         let Some(d) = data else {
             st = 1;
             continue;
@@ -479,7 +486,11 @@ pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             io.print(&format!("==> {name} <==\n"));
         }
         if let Some(c) = bytes {
-            let c = if c < 0 { d.len().saturating_sub(c.unsigned_abs() as usize) } else { c as usize };
+            let c = if c < 0 {
+                d.len().saturating_sub(c.unsigned_abs() as usize)
+            } else {
+                c as usize
+            };
             io.out.extend_from_slice(&d[..c.min(d.len())]);
             continue;
         }
@@ -522,7 +533,10 @@ pub fn tail(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let n: usize = spec.trim_start_matches(['+', '-']).parse().unwrap_or(10);
     let multi = files.len() > 1;
     let mut st = 0;
-    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen).into_iter().enumerate() {
+    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .enumerate()
+    {
         let Some(d) = data else {
             st = 1;
             continue;
@@ -534,7 +548,11 @@ pub fn tail(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             io.print(&format!("==> {name} <==\n"));
         }
         if bytes {
-            let s = if from_start { n.saturating_sub(1) } else { d.len().saturating_sub(n) };
+            let s = if from_start {
+                n.saturating_sub(1)
+            } else {
+                d.len().saturating_sub(n)
+            };
             io.out.extend_from_slice(&d[s.min(d.len())..]);
             continue;
         }
@@ -571,14 +589,18 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let cols: Vec<char> = if which.is_empty() {
         vec!['l', 'w', 'c']
     } else {
-        order.iter().copied().filter(|c| which.contains(c)).collect()
+        order
+            .iter()
+            .copied()
+            .filter(|c| which.contains(c))
+            .collect()
     };
     let mut totals = [0u64; 4];
     let mut st = 0;
     let ins = inputs(sh, io, &files, ErrStyle::CantOpen);
     let nfiles = ins.len();
     let single = cols.len() == 1;
-    let mut print_row = |io: &mut Io, vals: [u64; 4], name: Option<&str>| {
+    let print_row = |io: &mut Io, vals: [u64; 4], name: Option<&str>| {
         let mut s = String::new();
         for (k, c) in cols.iter().enumerate() {
             let v = vals[order.iter().position(|o| o == c).unwrap_or(0)];
@@ -606,7 +628,11 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         let l = d.iter().filter(|&&b| b == b'\n').count() as u64;
         let w = String::from_utf8_lossy(&d).split_whitespace().count() as u64;
         let c = d.len() as u64;
-        let longest = lines(&d).iter().map(|l| l.chars().count() as u64).max().unwrap_or(0);
+        let longest = lines(&d)
+            .iter()
+            .map(|l| l.chars().count() as u64)
+            .max()
+            .unwrap_or(0);
         let vals = [l, w, c, longest];
         for k in 0..3 {
             totals[k] += vals[k];
@@ -654,7 +680,10 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         pats.push(ops.remove(0));
     }
-    let pats: Vec<String> = pats.iter().flat_map(|p| p.split('\n').map(str::to_owned).collect::<Vec<_>>()).collect();
+    let pats: Vec<String> = pats
+        .iter()
+        .flat_map(|p| p.split('\n').map(str::to_owned).collect::<Vec<_>>())
+        .collect();
     let icase = has('i') || has('y');
     let word = has('w');
     let whole = has('x');
@@ -677,7 +706,11 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if whole {
             t = format!("^(?:{t})$");
         }
-        match ::regex::RegexBuilder::new(&t).case_insensitive(icase).size_limit(1 << 22).build() {
+        match ::regex::RegexBuilder::new(&t)
+            .case_insensitive(icase)
+            .size_limit(1 << 22)
+            .build()
+        {
             Ok(r) => res.push(r),
             Err(_) => {
                 io.err(&format!("bad regex '{p}'"));
@@ -687,17 +720,24 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let invert = has('v');
     let count = has('c');
-    let quiet = has('q') || has('s') && false;
+    let quiet = has('q');
     let list = has('l');
     let list_non = has('L');
     let number = has('n');
     let only = has('o');
     let recursive = has('r') || has('R');
     let silent = has('s');
-    let maxm: Option<usize> = flags.iter().find(|f| f.0 == 'm').and_then(|f| f.1.as_deref()?.parse().ok());
+    let maxm: Option<usize> = flags
+        .iter()
+        .find(|f| f.0 == 'm')
+        .and_then(|f| f.1.as_deref()?.parse().ok());
     let mut files: Vec<String> = Vec::new();
     if recursive {
-        let roots = if ops.is_empty() { vec![".".to_owned()] } else { ops.clone() };
+        let roots = if ops.is_empty() {
+            vec![".".to_owned()]
+        } else {
+            ops.clone()
+        };
         for r in roots {
             let p = sh.abs(&r);
             match sh.fs.stat(&p) {
@@ -715,7 +755,7 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let mut any = false;
     let mut err = false;
-    let style = if silent { ErrStyle::Plain } else { ErrStyle::Plain };
+    let style = ErrStyle::Plain;
     let ins = inputs(sh, io, &files, style);
     if silent {
         // drop messages for -s
@@ -726,7 +766,11 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             err = true;
             continue;
         };
-        let disp = if name == "-" { "(standard input)".to_owned() } else { name.clone() };
+        let disp = if name == "-" {
+            "(standard input)".to_owned()
+        } else {
+            name.clone()
+        };
         let mut n = 0usize;
         for (ln, line) in lines(&d).iter().enumerate() {
             if maxm.is_some_and(|m| n >= m) {
@@ -822,7 +866,8 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
     let mut i = 0;
     let mut blocks: Vec<usize> = Vec::new();
     let skip_ws = |i: &mut usize| {
-        while *i < cs.len() && (cs[*i] == ' ' || cs[*i] == '\t' || cs[*i] == ';' || cs[*i] == '\n') {
+        while *i < cs.len() && (cs[*i] == ' ' || cs[*i] == '\t' || cs[*i] == ';' || cs[*i] == '\n')
+        {
             *i += 1;
         }
     };
@@ -863,11 +908,13 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
         if i >= cs.len() {
             break;
         }
-        let mut addr = |i: &mut usize| -> Result<Option<Addr>, String> {
+        let addr = |i: &mut usize| -> Result<Option<Addr>, String> {
             if *i < cs.len() && cs[*i].is_ascii_digit() {
                 let mut n = 0usize;
                 while *i < cs.len() && cs[*i].is_ascii_digit() {
-                    n = n.saturating_mul(10).saturating_add(cs[*i].to_digit(10).unwrap_or(0) as usize);
+                    n = n
+                        .saturating_mul(10)
+                        .saturating_add(cs[*i].to_digit(10).unwrap_or(0) as usize);
                     *i += 1;
                 }
                 return Ok(Some(Addr::Line(n)));
@@ -952,7 +999,10 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
                 i += 1;
                 if c == 'y' {
                     cmd.text = p;
-                    cmd.repl = r.replace("\\\\", "\u{1}").replace('\\', "").replace('\u{1}', "\\");
+                    cmd.repl = r
+                        .replace("\\\\", "\u{1}")
+                        .replace('\\', "")
+                        .replace('\u{1}', "\\");
                 } else {
                     let mut icase = false;
                     while i < cs.len() && !matches!(cs[i], ';' | '\n' | '}') {
@@ -960,14 +1010,20 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
                             'g' => cmd.global = true,
                             'p' => cmd.print = true,
                             'i' | 'I' => icase = true,
-                            d if d.is_ascii_digit() => cmd.nth = d.to_digit(10).unwrap_or(1) as usize,
+                            d if d.is_ascii_digit() => {
+                                cmd.nth = d.to_digit(10).unwrap_or(1) as usize
+                            }
                             ' ' => {}
                             'w' => break,
                             o => return Err(format!("unknown option to `s' command: '{o}'")),
                         }
                         i += 1;
                     }
-                    cmd.re = Some(if p.is_empty() { compile("^", false)? } else { compile(&p, icase)? });
+                    cmd.re = Some(if p.is_empty() {
+                        compile("^", false)?
+                    } else {
+                        compile(&p, icase)?
+                    });
                     cmd.repl = r;
                 }
             }
@@ -1006,7 +1062,8 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
                 }
                 continue;
             }
-            'p' | 'd' | 'q' | 'n' | 'N' | 'P' | 'D' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l' | 'Q' => {}
+            'p' | 'd' | 'q' | 'n' | 'N' | 'P' | 'D' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l'
+            | 'Q' => {}
             'r' | 'w' | 'b' | 't' | ':' => {
                 while i < cs.len() && cs[i] != '\n' && cs[i] != ';' {
                     i += 1;
@@ -1068,7 +1125,11 @@ pub fn sed(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let quiet = flags.iter().any(|f| f.0 == 'n');
     let inplace = flags.iter().any(|f| f.0 == 'i');
     let ext = flags.iter().any(|f| f.0 == 'E' || f.0 == 'r');
-    let mut scripts: Vec<String> = flags.iter().filter(|f| f.0 == 'e').filter_map(|f| f.1.clone()).collect();
+    let mut scripts: Vec<String> = flags
+        .iter()
+        .filter(|f| f.0 == 'e')
+        .filter_map(|f| f.1.clone())
+        .collect();
     for f in flags.iter().filter(|f| f.0 == 'f') {
         if let Some(p) = &f.1 {
             if let Ok(c) = sh.fs.read(&sh.abs(p)) {
@@ -1113,7 +1174,9 @@ pub fn sed(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             sed_run(&cmds, &[data], quiet, &mut out);
             sh.budget.write(out.len() as u64).map_err(|l| sh.limit(l))?;
             let attrs = sh.new_file_attrs();
-            let _ = sh.fs.write(&p, strata_image::Content::from_bytes(out), attrs, sh.now);
+            let _ = sh
+                .fs
+                .write(&p, strata_image::Content::from_bytes(out), attrs, sh.now);
         }
         return Ok(st);
     }
@@ -1291,7 +1354,11 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
                     ps.push_str(&hold);
                 }
                 'x' => std::mem::swap(&mut ps, &mut hold),
-                'l' => emit(out, &format!("{}$", ps.replace('\\', "\\\\").replace('\t', "\\t")), false),
+                'l' => emit(
+                    out,
+                    &format!("{}$", ps.replace('\\', "\\\\").replace('\t', "\\t")),
+                    false,
+                ),
                 _ => {}
             }
             ci += 1;
@@ -1314,7 +1381,11 @@ fn parse_list(spec: &str) -> Option<Vec<(usize, usize)>> {
         let (a, b) = match part.split_once('-') {
             Some((a, b)) => (
                 if a.is_empty() { 1 } else { a.parse().ok()? },
-                if b.is_empty() { usize::MAX } else { b.parse().ok()? },
+                if b.is_empty() {
+                    usize::MAX
+                } else {
+                    b.parse().ok()?
+                },
             ),
             None => {
                 let n = part.parse().ok()?;
@@ -1454,7 +1525,11 @@ pub fn tr(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut comp = false;
     let mut sets = Vec::new();
     for a in &argv[1..] {
-        if a.len() > 1 && a.starts_with('-') && sets.is_empty() && a[1..].chars().all(|c| "dscC".contains(c)) {
+        if a.len() > 1
+            && a.starts_with('-')
+            && sets.is_empty()
+            && a[1..].chars().all(|c| "dscC".contains(c))
+        {
             for c in a[1..].chars() {
                 match c {
                     'd' => del = true,
@@ -1525,9 +1600,17 @@ pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
     };
     let has = |c: char| flags.iter().any(|f| f.0 == c);
-    let (num, rev, uniq, fold) = (has('n') || has('g') || has('h'), has('r'), has('u'), has('f'));
+    let (num, rev, uniq, fold) = (
+        has('n') || has('g') || has('h'),
+        has('r'),
+        has('u'),
+        has('f'),
+    );
     let key = flags.iter().find(|f| f.0 == 'k').and_then(|f| f.1.clone());
-    let sep = flags.iter().find(|f| f.0 == 't').and_then(|f| f.1.as_deref()?.chars().next());
+    let sep = flags
+        .iter()
+        .find(|f| f.0 == 't')
+        .and_then(|f| f.1.as_deref()?.chars().next());
     let mut all = Vec::new();
     let mut st = 0;
     for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
@@ -1538,10 +1621,25 @@ pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let (kstart, kend, knum) = match &key {
         Some(k) => {
-            let (a, b) = k.split_once(',').map(|(a, b)| (a, Some(b))).unwrap_or((k.as_str(), None));
+            let (a, b) = k
+                .split_once(',')
+                .map(|(a, b)| (a, Some(b)))
+                .unwrap_or((k.as_str(), None));
             let n = a.ends_with('n') || b.is_some_and(|b| b.ends_with('n'));
-            let a: usize = a.trim_end_matches(|c: char| c.is_alphabetic()).split('.').next().unwrap_or("1").parse().unwrap_or(1);
-            let b: Option<usize> = b.and_then(|b| b.trim_end_matches(|c: char| c.is_alphabetic()).split('.').next()?.parse().ok());
+            let a: usize = a
+                .trim_end_matches(|c: char| c.is_alphabetic())
+                .split('.')
+                .next()
+                .unwrap_or("1")
+                .parse()
+                .unwrap_or(1);
+            let b: Option<usize> = b.and_then(|b| {
+                b.trim_end_matches(|c: char| c.is_alphabetic())
+                    .split('.')
+                    .next()?
+                    .parse()
+                    .ok()
+            });
             (a.max(1), b, n)
         }
         None => (1, None, false),
@@ -1669,12 +1767,19 @@ pub fn tee(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if crate::shell::interp::is_dev_null(&p) {
             continue;
         }
-        sh.budget.write(data.len() as u64).map_err(|l| sh.limit(l))?;
+        sh.budget
+            .write(data.len() as u64)
+            .map_err(|l| sh.limit(l))?;
         let attrs = sh.new_file_attrs();
         let r = if append {
             sh.fs.append(&p, &data, attrs, sh.now)
         } else {
-            sh.fs.write(&p, strata_image::Content::from_bytes(data.clone()), attrs, sh.now)
+            sh.fs.write(
+                &p,
+                strata_image::Content::from_bytes(data.clone()),
+                attrs,
+                sh.now,
+            )
         };
         if let Err(e) = r {
             io.err(&format!("can't open '{f}': {}", super::errno_msg(&e)));
@@ -1713,7 +1818,11 @@ pub fn seq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let parsed: Option<Vec<f64>> = nums.iter().map(|n| n.parse::<f64>().ok()).collect();
     let Some(p) = parsed else {
-        let bad = nums.iter().find(|n| n.parse::<f64>().is_err()).cloned().unwrap_or_default();
+        let bad = nums
+            .iter()
+            .find(|n| n.parse::<f64>().is_err())
+            .cloned()
+            .unwrap_or_default();
         io.err(&format!("invalid number '{bad}'"));
         return Ok(1);
     };
@@ -1735,7 +1844,11 @@ pub fn seq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         .max()
         .unwrap_or(0);
     let wid = if width {
-        [first, last].iter().map(|v| format!("{:.*}", decimals, v).len()).max().unwrap_or(0)
+        [first, last]
+            .iter()
+            .map(|v| format!("{:.*}", decimals, v).len())
+            .max()
+            .unwrap_or(0)
     } else {
         0
     };
@@ -1744,7 +1857,7 @@ pub fn seq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut out = String::new();
     while (inc > 0.0 && v <= last + 1e-9) || (inc < 0.0 && v >= last - 1e-9) {
         k += 1;
-        if k % 1024 == 0 {
+        if k.is_multiple_of(1024) {
             sh.step()?;
         }
         if k > sh.budget.limits.max_loop_iterations.max(1_000_000) {
@@ -1799,13 +1912,21 @@ pub fn dirname(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let t = p.trim_end_matches('/');
     let d = if t.is_empty() {
-        if p.starts_with('/') { "/".to_owned() } else { ".".to_owned() }
+        if p.starts_with('/') {
+            "/".to_owned()
+        } else {
+            ".".to_owned()
+        }
     } else {
         match t.rfind('/') {
             None => ".".to_owned(),
             Some(i) => {
                 let d = t[..i].trim_end_matches('/');
-                if d.is_empty() { "/".to_owned() } else { d.to_owned() }
+                if d.is_empty() {
+                    "/".to_owned()
+                } else {
+                    d.to_owned()
+                }
             }
         }
     };
@@ -1815,7 +1936,11 @@ pub fn dirname(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `yes [STRING]`: bounded by the output limit.
 pub fn yes(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let s = if argv.len() > 1 { argv[1..].join(" ") } else { "y".to_owned() };
+    let s = if argv.len() > 1 {
+        argv[1..].join(" ")
+    } else {
+        "y".to_owned()
+    };
     let line = format!("{s}\n");
     // Downstream readers (head) see only what they need; write up to the output limit.
     let cap = (sh.budget.limits.max_output / 4).max(line.len() as u64) as usize;
@@ -1827,7 +1952,11 @@ pub fn yes(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `md5sum` / `sha1sum` / `sha256sum [-c] files…`.
 pub fn digest(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-') || a.as_str() == "-").cloned().collect();
+    let files: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.as_str() == "-")
+        .cloned()
+        .collect();
     let mut st = 0;
     let name = io.name.clone();
     for (n, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
@@ -1848,14 +1977,15 @@ pub fn digest(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 /// MD5 of `data` as lowercase hex (RFC 1321).
 pub fn md5_hex(data: &[u8]) -> String {
     let s: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6,
-        10, 15, 21, 6, 10, 15, 21,
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
     ];
     let k: Vec<u32> = (0..64)
         .map(|i| ((i as f64 + 1.0).sin().abs() * 4294967296.0) as u32)
         .collect();
-    let (mut a0, mut b0, mut c0, mut d0) = (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
+    let (mut a0, mut b0, mut c0, mut d0) =
+        (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
     let mut msg = data.to_vec();
     let bitlen = (data.len() as u64).wrapping_mul(8);
     msg.push(0x80);
@@ -1909,7 +2039,12 @@ pub fn sha1_hex(data: &[u8]) -> String {
     for chunk in msg.chunks(64) {
         let mut w = [0u32; 80];
         for i in 0..16 {
-            w[i] = u32::from_be_bytes([chunk[4 * i], chunk[4 * i + 1], chunk[4 * i + 2], chunk[4 * i + 3]]);
+            w[i] = u32::from_be_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ]);
         }
         for i in 16..80 {
             w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
@@ -1922,7 +2057,12 @@ pub fn sha1_hex(data: &[u8]) -> String {
                 2 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
                 _ => (b ^ c ^ d, 0xCA62C1D6u32),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -1945,7 +2085,11 @@ pub fn expr(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("too few arguments");
         return Ok(2);
     }
-    let mut p = ExprP { t: &toks, i: 0, depth: 0 };
+    let mut p = ExprP {
+        t: &toks,
+        i: 0,
+        depth: 0,
+    };
     match p.or() {
         Ok(v) if p.i == toks.len() => {
             let s = v.to_string();
@@ -2012,7 +2156,13 @@ impl ExprP<'_> {
         while self.peek() == Some("|") {
             self.i += 1;
             let r = self.and()?;
-            l = if !l.is_null() { l } else if !r.is_null() { r } else { EV::I(0) };
+            l = if !l.is_null() {
+                l
+            } else if !r.is_null() {
+                r
+            } else {
+                EV::I(0)
+            };
         }
         self.depth -= 1;
         Ok(l)
@@ -2022,13 +2172,20 @@ impl ExprP<'_> {
         while self.peek() == Some("&") {
             self.i += 1;
             let r = self.cmp()?;
-            l = if !l.is_null() && !r.is_null() { l } else { EV::I(0) };
+            l = if !l.is_null() && !r.is_null() {
+                l
+            } else {
+                EV::I(0)
+            };
         }
         Ok(l)
     }
     fn cmp(&mut self) -> Result<EV, String> {
         let mut l = self.add()?;
-        while let Some(op) = self.peek().filter(|o| matches!(*o, "=" | "==" | "!=" | "<" | ">" | "<=" | ">=")) {
+        while let Some(op) = self
+            .peek()
+            .filter(|o| matches!(*o, "=" | "==" | "!=" | "<" | ">" | "<=" | ">="))
+        {
             let op = op.to_owned();
             self.i += 1;
             let r = self.add()?;
@@ -2058,7 +2215,11 @@ impl ExprP<'_> {
             let (Some(a), Some(b)) = (l.int(), r.int()) else {
                 return Err("non-numeric argument".to_owned());
             };
-            l = EV::I(if op == "+" { a.wrapping_add(b) } else { a.wrapping_sub(b) });
+            l = EV::I(if op == "+" {
+                a.wrapping_add(b)
+            } else {
+                a.wrapping_sub(b)
+            });
         }
         Ok(l)
     }
@@ -2121,12 +2282,18 @@ impl ExprP<'_> {
                 if p < 1 || n < 1 {
                     return Ok(EV::S(String::new()));
                 }
-                Ok(EV::S(s.chars().skip(p as usize - 1).take(n as usize).collect()))
+                Ok(EV::S(
+                    s.chars().skip(p as usize - 1).take(n as usize).collect(),
+                ))
             }
             "index" => {
                 let s = self.prim()?.to_string();
                 let c = self.prim()?.to_string();
-                let pos = s.chars().position(|x| c.contains(x)).map(|p| p as i64 + 1).unwrap_or(0);
+                let pos = s
+                    .chars()
+                    .position(|x| c.contains(x))
+                    .map(|p| p as i64 + 1)
+                    .unwrap_or(0);
                 Ok(EV::I(pos))
             }
             _ => Ok(match t.parse::<i64>() {
@@ -2143,9 +2310,13 @@ fn match_re(s: &str, pat: &str) -> Result<EV, String> {
     match r.captures(s) {
         Some(c) => {
             if c.len() > 1 {
-                Ok(EV::S(c.get(1).map(|m| m.as_str().to_owned()).unwrap_or_default()))
+                Ok(EV::S(
+                    c.get(1).map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                ))
             } else {
-                Ok(EV::I(c.get(0).map(|m| m.as_str().chars().count()).unwrap_or(0) as i64))
+                Ok(EV::I(
+                    c.get(0).map(|m| m.as_str().chars().count()).unwrap_or(0) as i64,
+                ))
             }
         }
         None => {
@@ -2199,7 +2370,11 @@ pub fn nl(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 pub fn base64(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let decode = argv.iter().any(|a| a == "-d");
-    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let files: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     let data: Vec<u8> = inputs(sh, io, &files, ErrStyle::CantOpen)
         .into_iter()
         .flat_map(|(_, d)| d.unwrap_or_default())
@@ -2209,7 +2384,9 @@ pub fn base64(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         let mut buf = 0u32;
         let mut bits = 0;
         for &b in &data {
-            let Some(v) = T.iter().position(|&t| t == b) else { continue };
+            let Some(v) = T.iter().position(|&t| t == b) else {
+                continue;
+            };
             buf = (buf << 6) | v as u32;
             bits += 6;
             if bits >= 8 {
@@ -2223,7 +2400,9 @@ pub fn base64(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut s = String::new();
     for ch in data.chunks(3) {
         let n = ch.len();
-        let v = (u32::from(ch[0]) << 16) | (u32::from(*ch.get(1).unwrap_or(&0)) << 8) | u32::from(*ch.get(2).unwrap_or(&0));
+        let v = (u32::from(ch[0]) << 16)
+            | (u32::from(*ch.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*ch.get(2).unwrap_or(&0));
         for k in 0..4 {
             if k <= n {
                 s.push(T[((v >> (18 - 6 * k)) & 63) as usize] as char);
@@ -2256,7 +2435,11 @@ pub fn od(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `cmp a b`.
 pub fn cmp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let files: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     let silent = argv.iter().any(|a| a == "-s");
     if files.len() < 2 {
         io.err("usage: cmp FILE1 [FILE2]");
@@ -2270,12 +2453,29 @@ pub fn cmp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         return Ok(0);
     }
     if !silent {
-        let pos = a.iter().zip(b.iter()).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        let pos = a
+            .iter()
+            .zip(b.iter())
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
         if pos >= a.len().min(b.len()) {
-            io.err(&format!("EOF on {}", if a.len() < b.len() { &files[0] } else { &files[1] }));
+            io.err(&format!(
+                "EOF on {}",
+                if a.len() < b.len() {
+                    &files[0]
+                } else {
+                    &files[1]
+                }
+            ));
         } else {
             let line = a[..pos].iter().filter(|&&c| c == b'\n').count() + 1;
-            io.print(&format!("{} {} differ: char {}, line {}\n", files[0], files[1], pos + 1, line));
+            io.print(&format!(
+                "{} {} differ: char {}, line {}\n",
+                files[0],
+                files[1],
+                pos + 1,
+                line
+            ));
         }
     }
     Ok(1)
@@ -2283,7 +2483,11 @@ pub fn cmp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `diff`: only tells whether files differ.
 pub fn diff(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let files: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let files: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     if files.len() < 2 {
         return Ok(2);
     }

@@ -1,0 +1,357 @@
+//! How `exec()` starts processes (runc's errors, `#!`, busybox, unknown binaries), limits, identities and the
+//! applets busybox-static cannot record (adduser/addgroup are not in that build).
+
+use std::sync::Arc;
+
+use strata_image::{Attrs, Content, NodeKind, Overlay, Timestamp, Tree};
+use strata_sim::exec::{exec, ExecOutcome, ExecRequest, Identity, Limit, Limits, Note};
+
+const NOW: i64 = 1_795_000_000;
+
+fn now() -> Timestamp {
+    Timestamp::from_secs(NOW)
+}
+
+fn file(t: &mut Tree, path: &str, mode: u32, content: &[u8]) {
+    t.create(
+        path,
+        Attrs::new(mode, 0, 0, now()),
+        NodeKind::File(Content::from_bytes(content.to_vec())),
+    )
+    .unwrap();
+}
+
+/// A busybox-like tree: /bin/busybox, a few applet links, passwd/group, /tmp.
+fn busybox_tree() -> Tree {
+    let mut t = Tree::with_root(Attrs::new(0o755, 0, 0, now()));
+    for d in ["/bin", "/etc", "/home", "/root", "/usr", "/usr/bin"] {
+        t.mkdir(d, Attrs::new(0o755, 0, 0, now())).unwrap();
+    }
+    t.mkdir("/tmp", Attrs::new(0o1777, 0, 0, now())).unwrap();
+    file(&mut t, "/bin/busybox", 0o755, b"\x7fELF");
+    for a in [
+        "sh", "ls", "cat", "echo", "id", "touch", "adduser", "addgroup", "yes", "head", "stat",
+    ] {
+        t.create(
+            &format!("/bin/{a}"),
+            Attrs::new(0o777, 0, 0, now()),
+            NodeKind::Symlink("busybox".into()),
+        )
+        .unwrap();
+    }
+    file(
+        &mut t,
+        "/etc/passwd",
+        0o644,
+        b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
+    );
+    file(
+        &mut t,
+        "/etc/group",
+        0o644,
+        b"root:x:0:\nnogroup:x:65534:\n",
+    );
+    file(&mut t, "/etc/shadow", 0o640, b"root:*:19000:0:99999:7:::\n");
+    t
+}
+
+fn req(argv: &[&str]) -> ExecRequest {
+    ExecRequest {
+        argv: argv.iter().map(|s| s.to_string()).collect(),
+        env: vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()],
+        cwd: "/".into(),
+        identity: Identity {
+            uid: 0,
+            gid: 0,
+            groups: vec![0],
+        },
+        stdin: Vec::new(),
+        now: now(),
+        hostname: "abc123".into(),
+        limits: Limits::default(),
+    }
+}
+
+fn sh(fs: &mut Overlay, script: &str) -> ExecOutcome {
+    exec(fs, &req(&["/bin/sh", "-c", script]))
+}
+
+fn out(o: &ExecOutcome) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn overlay(t: Tree) -> Overlay {
+    Overlay::new(Arc::new(t))
+}
+
+#[test]
+fn not_in_path_is_a_start_error() {
+    let mut fs = overlay(busybox_tree());
+    let o = exec(&mut fs, &req(&["nosuch"]));
+    assert_eq!(o.exit_code, 127);
+    assert_eq!(
+        o.start_error.as_deref(),
+        Some("exec: \"nosuch\": executable file not found in $PATH")
+    );
+}
+
+#[test]
+fn while_sh_needs_the_exec_bit() {
+    let script =
+        b"#!/bin/sh\ni=1\nwhile [ $i -le 3 ]; do\n  echo \"sanchuang $i\"\n  i=$((i+1))\ndone\n";
+    let mut t = busybox_tree();
+    file(&mut t, "/while.sh", 0o644, script);
+    let mut fs = overlay(t.clone());
+    let o = exec(&mut fs, &req(&["/while.sh"]));
+    assert_eq!(o.exit_code, 126);
+    assert_eq!(
+        o.start_error.as_deref(),
+        Some("exec: \"/while.sh\": permission denied")
+    );
+    // --entrypoint sh IMG /while.sh works
+    let o = exec(&mut fs, &req(&["sh", "/while.sh"]));
+    assert_eq!(out(&o), "sanchuang 1\nsanchuang 2\nsanchuang 3\n");
+    let mut t2 = t;
+    t2.set_mode("/while.sh", 0o755).unwrap();
+    let mut fs = overlay(t2);
+    let o = exec(&mut fs, &req(&["/while.sh", "arg1"]));
+    assert_eq!(
+        (o.exit_code, out(&o).as_str()),
+        (0, "sanchuang 1\nsanchuang 2\nsanchuang 3\n")
+    );
+}
+
+#[test]
+fn a_directory_is_permission_denied() {
+    let mut fs = overlay(busybox_tree());
+    let o = exec(&mut fs, &req(&["/tmp"]));
+    assert_eq!(o.exit_code, 126);
+    assert_eq!(
+        o.start_error.as_deref(),
+        Some("exec: \"/tmp\": permission denied")
+    );
+}
+
+#[test]
+fn endless_loop_hits_a_limit_quickly() {
+    let mut fs = overlay(busybox_tree());
+    let o = sh(&mut fs, "while true; do :; done");
+    assert_eq!(o.exit_code, 137);
+    assert!(
+        o.notes.iter().any(|n| matches!(n, Note::LimitHit { .. })),
+        "{:?}",
+        o.notes
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("limit"));
+    let mut r = req(&["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); done"]);
+    r.limits.max_loop_iterations = 1000;
+    let o = exec(&mut fs, &r);
+    assert_eq!(o.exit_code, 137);
+    assert!(o.notes.iter().any(|n| matches!(
+        n,
+        Note::LimitHit {
+            limit: Limit::LoopIterations,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn runaway_recursion_and_output_are_bounded() {
+    let mut fs = overlay(busybox_tree());
+    let o = sh(&mut fs, "f() { f; }; f");
+    assert_eq!(o.exit_code, 137);
+    let o = sh(&mut fs, "yes | head -n 3");
+    assert_eq!(out(&o), "y\ny\ny\n");
+    let mut r = req(&[
+        "/bin/sh",
+        "-c",
+        "while :; do echo xxxxxxxxxxxxxxxxxxxxxx; done",
+    ]);
+    r.limits.max_output = 1000;
+    let o = exec(&mut fs, &r);
+    assert_eq!(o.exit_code, 137);
+}
+
+#[test]
+fn deeply_nested_input_does_not_overflow() {
+    let deep =
+        |open: &str, close: &str, n: usize| format!("{}echo x{}", open.repeat(n), close.repeat(n));
+    let scripts = vec![
+        deep("(", ")", 5000),
+        deep("{ ", "; }", 5000),
+        deep("$(", ")", 5000),
+        deep("if true; then ", "; fi", 5000),
+        format!("echo $(({}1{}))", "(".repeat(5000), ")".repeat(5000)),
+        format!("[ {} x {} ]", "\\( ".repeat(5000), " \\)".repeat(5000)),
+    ];
+    // A small stack, like a browser's.
+    let h = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            let mut fs = overlay(busybox_tree());
+            for s in scripts {
+                let o = sh(&mut fs, &s);
+                assert_ne!(o.exit_code, 0, "{}", &s[..20]);
+            }
+            let o = sh(&mut fs, &deep("(", ")", 10));
+            assert_eq!(out(&o), "x\n");
+        })
+        .unwrap();
+    h.join().unwrap();
+}
+
+#[test]
+fn buildkit_identity_and_ownership() {
+    let mut fs = overlay(busybox_tree());
+    let mut r = req(&[
+        "/bin/sh",
+        "-c",
+        "id; touch /tmp/mine; mkdir /tmp/d; echo x > /tmp/f",
+    ]);
+    r.identity = Identity {
+        uid: 65534,
+        gid: 65534,
+        groups: vec![],
+    };
+    let o = exec(&mut fs, &r);
+    assert_eq!(out(&o), "uid=65534(nobody) gid=65534(nogroup)\n");
+    let st = fs.stat("/tmp/mine").unwrap();
+    assert_eq!(
+        (st.attrs.uid, st.attrs.gid, st.attrs.mode),
+        (65534, 65534, 0o644)
+    );
+    assert_eq!(fs.stat("/tmp/d").unwrap().attrs.mode, 0o755);
+    assert_eq!(fs.stat("/tmp/f").unwrap().attrs.mtime, now());
+    // nobody cannot write into root's directories
+    let mut r = req(&["/bin/sh", "-c", "touch /etc/x; mkdir /root/y"]);
+    r.identity = Identity {
+        uid: 65534,
+        gid: 65534,
+        groups: vec![],
+    };
+    let o = exec(&mut fs, &r);
+    assert_ne!(o.exit_code, 0);
+    assert!(!fs.exists("/etc/x"));
+    let o = sh(&mut fs, "id");
+    assert_eq!(out(&o), "uid=0(root) gid=0(root) groups=0(root)\n");
+}
+
+#[test]
+fn unknown_binaries_fail_visibly() {
+    let mut t = busybox_tree();
+    file(&mut t, "/usr/bin/node", 0o755, b"\x7fELF\x02\x01\x01\0\0\0");
+    let mut fs = overlay(t);
+    let o = sh(&mut fs, "node --version; echo rc=$?");
+    assert!(out(&o).contains("rc=127"));
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| matches!(n, Note::Unsupported { .. })));
+    let o = exec(&mut fs, &req(&["node"]));
+    assert_eq!(o.exit_code, 127);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot simulate"));
+}
+
+#[test]
+fn debian_like_tree_runs_applets_by_name_and_bash_braces() {
+    let mut t = Tree::with_root(Attrs::new(0o755, 0, 0, now()));
+    for d in ["/bin", "/tmp", "/etc"] {
+        t.mkdir(d, Attrs::new(0o755, 0, 0, now())).unwrap();
+    }
+    t.create(
+        "/bin/ls",
+        Attrs::new(0o755, 0, 0, now()),
+        NodeKind::File(Content::modelled(140_000, 7)),
+    )
+    .unwrap();
+    t.create(
+        "/bin/dash",
+        Attrs::new(0o755, 0, 0, now()),
+        NodeKind::File(Content::modelled(120_000, 8)),
+    )
+    .unwrap();
+    t.create(
+        "/bin/bash",
+        Attrs::new(0o755, 0, 0, now()),
+        NodeKind::File(Content::modelled(1_200_000, 9)),
+    )
+    .unwrap();
+    t.create(
+        "/bin/sh",
+        Attrs::new(0o777, 0, 0, now()),
+        NodeKind::Symlink("dash".into()),
+    )
+    .unwrap();
+    let mut fs = overlay(t);
+    let o = sh(&mut fs, "ls /; cat /etc/nothing");
+    assert_eq!(out(&o), "bin\netc\ntmp\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "/bin/sh: cat: not found\n"
+    );
+    assert_eq!(o.exit_code, 127);
+    let o = exec(&mut fs, &req(&["/bin/sh", "-c", "echo f{1..3}"]));
+    assert_eq!(out(&o), "f{1..3}\n");
+    let o = exec(&mut fs, &req(&["/bin/bash", "-c", "echo f{1..3} a{b,c}"]));
+    assert_eq!(out(&o), "f1 f2 f3 ab ac\n");
+}
+
+#[test]
+fn adduser_and_addgroup_edit_the_databases() {
+    let mut fs = overlay(busybox_tree());
+    let o = sh(
+        &mut fs,
+        "addgroup -g 2000 devs && adduser -D -u 1500 -G devs -s /bin/sh -h /home/al al && adduser -D bob && \
+         addgroup -S svc && adduser bob devs && id al && id bob && ls -ld /home/al /home/bob",
+    );
+    assert_eq!(o.exit_code, 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let passwd = String::from_utf8_lossy(&fs.read("/etc/passwd").unwrap().bytes()).into_owned();
+    assert!(
+        passwd.contains("al:x:1500:2000:Linux User,,,:/home/al:/bin/sh\n"),
+        "{passwd}"
+    );
+    assert!(
+        passwd.contains("bob:x:1000:1000:Linux User,,,:/home/bob:/bin/sh\n"),
+        "{passwd}"
+    );
+    let group = String::from_utf8_lossy(&fs.read("/etc/group").unwrap().bytes()).into_owned();
+    assert!(group.contains("devs:x:2000:bob\n"), "{group}");
+    assert!(group.contains("bob:x:1000:\n"), "{group}");
+    assert!(group.contains("svc:x:100:\n"), "{group}");
+    let shadow = String::from_utf8_lossy(&fs.read("/etc/shadow").unwrap().bytes()).into_owned();
+    assert!(
+        shadow.contains(&format!("bob:!:{}:0:99999:7:::\n", NOW / 86400)),
+        "{shadow}"
+    );
+    let text = out(&o);
+    assert!(
+        text.contains("uid=1500(al) gid=2000(devs) groups=2000(devs)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("uid=1000(bob) gid=1000(bob) groups=1000(bob),2000(devs)\n"),
+        "{text}"
+    );
+    assert!(text.contains("drwxr-xr-x    2 al       devs"), "{text}");
+    let o = sh(&mut fs, "adduser -D bob");
+    assert_eq!(o.exit_code, 1);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "adduser: user 'bob' in use\n"
+    );
+}
+
+#[test]
+fn stdin_env_and_hostname() {
+    let mut fs = overlay(busybox_tree());
+    let mut r = req(&["/bin/sh"]);
+    r.stdin = b"echo from stdin; echo $HOSTNAME_X; cat\nline for cat\n".to_vec();
+    let o = exec(&mut fs, &r);
+    assert_eq!(o.exit_code, 0);
+    assert!(out(&o).starts_with("from stdin\n"));
+    let mut r = req(&["cat"]);
+    r.stdin = b"piped".to_vec();
+    let o = exec(&mut fs, &r);
+    assert_eq!(out(&o), "piped");
+}
