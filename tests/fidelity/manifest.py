@@ -97,6 +97,10 @@ D = {
 '91-expose-range-stopsignal-number': '`EXPOSE 8000-8002 7000-7001/udp` ranges; numeric `STOPSIGNAL 9`',
 '92-workdir-relative-first': 'first WORKDIR relative → `/rel`; `WORKDIR $UNSET/after-unset` → `/after-unset`',
 '93-dockerfile-specific-dockerignore': '`Dockerfile.dockerignore` beside the Dockerfile overrides `context/.dockerignore`',
+'94-shell-applets-text': 'RUN text applets: sort (-u -k -n -r), uniq -c, head, tail, wc, grep (-n -c -v), sed (s///g, -n p, d, groups), cut, tr (-d -s), printf formats, echo -n/-e/backslash, seq, basename, dirname',
+'95-shell-applets-files': 'RUN file applets: cp -r, mv, ln/ln -s (hardlink `h` entry), mkfifo (`p` entry), chmod symbolic, chown (-R), rm -r, rmdir, tee, find -name/-type, xargs, readlink (-f), which, umask, mkdir -m; stat of all',
+'96-shell-syntax': 'ash syntax: functions/return, for/continue, while, until, case patterns, && ||, subshell, backticks, arithmetic, ${#v} ${v%..} ${v##..} ${u:-d} ${u-x}, set --, "$@", quoting, { }, redirections, globbing',
+'97-shell-env-export': 'export vs plain vars, env -u, unset, HOME/PWD/SHLVL in RUN, whoami, id -un at build and at run',
 }
 rows=[]
 index={}
