@@ -33,8 +33,6 @@ pub(crate) struct CopyOp<'a> {
     pub chmod: Option<Chmod>,
     /// ADD: extract local archives.
     pub unpack: bool,
-    /// `COPY` or `ADD`, for messages.
-    pub keyword: &'static str,
     /// The build's clock, for created directories.
     pub now: Timestamp,
 }
@@ -68,6 +66,8 @@ pub(crate) type Checksums = BTreeMap<String, Digest>;
 /// A source after matching: its path in the source tree (relative, no leading `/`) and what it is.
 struct Source {
     rel: String,
+    /// Where its contents are: `rel` with symlinks resolved (a source path is followed, as BuildKit does).
+    real: String,
     stat: Stat,
 }
 
@@ -77,7 +77,7 @@ pub(crate) fn checksums(op: &CopyOp<'_>) -> Result<Checksums, String> {
     for src in find_sources(op)? {
         sums.insert(format!("/{}", src.rel), file_checksum(&src.stat));
         if src.stat.is_dir() {
-            for (path, st) in walk(op.from, &src.rel) {
+            for (path, st) in walk(op.from, &src.real) {
                 if excluded(op, &path) {
                     continue;
                 }
@@ -107,7 +107,7 @@ pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
     for src in &sources {
         if src.stat.is_dir() {
             mkdir_p(fs, &dest_abs, owner, op.now)?;
-            copy_dir_contents(fs, op, &src.rel, &dest_abs, owner)?;
+            copy_dir_contents(fs, op, &src.real, &dest_abs, owner)?;
             continue;
         }
         let target = if dest_is_dir {
@@ -166,8 +166,10 @@ fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
                 }
                 if pattern::match_path(&rel, p).map_err(|e| format!("{e}"))? && !excluded(op, p) {
                     matched += 1;
+                    let real = real_path(op.from, p);
                     out.push(Source {
                         rel: p.to_owned(),
+                        real,
                         stat: st,
                     });
                 }
@@ -186,7 +188,14 @@ fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
             op.from.stat(&path)
         };
         match stat {
-            Ok(st) if rel.is_empty() || !excluded(op, &rel) => out.push(Source { rel, stat: st }),
+            Ok(st) if rel.is_empty() || !excluded(op, &rel) => {
+                let real = real_path(op.from, &rel);
+                out.push(Source {
+                    rel,
+                    real,
+                    stat: st,
+                })
+            }
             _ => {
                 return Err(format!(
                     "failed to compute cache key: \"/{rel}\" not found: not found"
@@ -195,6 +204,16 @@ fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
         }
     }
     Ok(out)
+}
+
+/// `rel` with its symlinks resolved inside the tree, relative again.
+fn real_path(tree: &Tree, rel: &str) -> String {
+    if rel.is_empty() {
+        return String::new();
+    }
+    tree.canonicalize(&format!("/{rel}"))
+        .map(|p| p.trim_start_matches('/').to_owned())
+        .unwrap_or_else(|_| rel.to_owned())
 }
 
 fn excluded(op: &CopyOp<'_>, rel: &str) -> bool {

@@ -782,7 +782,8 @@ impl<'r> Builder<'_, 'r> {
                 }
                 let mut normalized = Vec::new();
                 for p in &ports {
-                    normalized.push(normalize_port(p).map_err(|m| BuildError::at(ex.span, m))?);
+                    let n = normalize_port(p).map_err(|m| BuildError::at(ex.span, m))?;
+                    normalized.extend(expand_port_range(&n));
                 }
                 let cc = st.cc();
                 let mut map = cc.exposed_ports.clone().flatten().unwrap_or_default();
@@ -987,7 +988,12 @@ impl<'r> Builder<'_, 'r> {
                 let args = st.args_in_effect();
                 let env: Vec<String> = st.run_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let cwd = st.workdir();
-                let (uid, gid) = self.ids_for_user(st, r.span)?;
+                let (uid, gid, home) = self.user_ids(st, r.span)?;
+                // BuildKit's executor adds HOME from the user's passwd entry when the env has none.
+                let mut env = env;
+                if !env.iter().any(|e| e.starts_with("HOME=")) {
+                    env.push(format!("HOME={home}"));
+                }
                 let by = history::run(&argv, &args, style);
                 let inputs = StepInputs {
                     parent: st.key,
@@ -1267,14 +1273,18 @@ impl<'r> Builder<'_, 'r> {
 
     /// The uid/gid a RUN or WORKDIR runs as: USER resolved in the image's /etc/passwd and /etc/group.
     fn ids_for_user(&self, st: &State, span: Span) -> Result<(u32, u32), BuildError> {
+        self.user_ids(st, span).map(|(uid, gid, _)| (uid, gid))
+    }
+
+    /// USER resolved in the image's /etc/passwd and /etc/group: uid, gid and home (`/` when the user has
+    /// no entry, `/root` for root by default).
+    fn user_ids(&self, st: &State, span: Span) -> Result<(u32, u32, String), BuildError> {
         let user = st.user();
-        if user.is_empty() {
-            return Ok((0, 0));
-        }
         let passwd = read_text(&st.tree, "/etc/passwd");
         let group = read_text(&st.tree, "/etc/group");
-        users::lookup_user(&user, passwd.as_deref(), group.as_deref())
-            .map(|u| (u.uid, u.gid))
+        let spec = if user.is_empty() { "0" } else { user.as_str() };
+        users::lookup_user(spec, passwd.as_deref(), group.as_deref())
+            .map(|u| (u.uid, u.gid, u.home))
             .map_err(|e| BuildError::at(span, format!("unable to find user {user}: {e}")))
     }
 
@@ -1325,7 +1335,6 @@ impl<'r> Builder<'_, 'r> {
             chown: args.chown,
             chmod: args.chmod,
             unpack: args.unpack,
-            keyword,
             now,
         };
         let files = match copy::checksums(&op) {
@@ -1698,6 +1707,20 @@ fn normalize_port(p: &str) -> Result<String, String> {
         return Err(format!("Invalid proto: {proto}"));
     }
     Ok(format!("{port}/{proto}"))
+}
+
+/// `8000-8002/tcp` → `8000/tcp 8001/tcp 8002/tcp` (the config lists every port of a range; at most 65536).
+fn expand_port_range(p: &str) -> Vec<String> {
+    let (ports, proto) = p.split_once('/').unwrap_or((p, "tcp"));
+    match ports.split_once('-') {
+        Some((a, b)) => match (a.parse::<u32>(), b.parse::<u32>()) {
+            (Ok(a), Ok(b)) if a <= b && b <= 65535 => {
+                (a..=b).map(|n| format!("{n}/{proto}")).collect()
+            }
+            _ => vec![p.to_owned()],
+        },
+        None => vec![p.to_owned()],
+    }
 }
 
 /// Go's `time.Duration` `String()`: `30s`, `1m30s`, `0s`, `1.5s`.
