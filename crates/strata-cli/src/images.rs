@@ -4,7 +4,7 @@
 //! `docker load`'s messages. The clock is read here and passed into the store.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,10 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use strata_image::archive::{read_archive, write_docker_archive, write_oci_archive, ArchiveImage};
 use strata_image::image::{Annotations, ContainerConfig, EmptyObject, Healthcheck};
-use strata_image::layer::ReadLimits;
-use strata_native::{Store, StoredImage};
+use strata_native::{SaveFormat, Store, StoredImage};
 
 use crate::human;
 
@@ -155,28 +153,20 @@ pub fn run(cmd: Command, root: Option<&Path>) -> Result<ExitCode> {
 }
 
 fn load(store: &Store, input: Option<&Path>) -> Result<ExitCode> {
-    let (name, bytes) = match input {
-        Some(p) => (
-            p.display().to_string(),
-            std::fs::read(p).with_context(|| format!("reading {}", p.display()))?,
-        ),
-        None => {
-            let mut b = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut b)
-                .context("reading standard input")?;
-            ("<stdin>".to_string(), b)
-        }
-    };
-    let images = match read_archive(&bytes, &ReadLimits::DEFAULT) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("strata: error: {name}: {e}");
-            return Ok(ExitCode::from(1));
-        }
-    };
     let (s, n) = now();
-    let loaded = match store.import(&images, &human::format_rfc3339(s, n)) {
+    let now = human::format_rfc3339(s, n);
+    // The archive streams into the store: nothing holds a whole image in memory.
+    let (name, res) = match input {
+        Some(p) => {
+            let f = std::fs::File::open(p).with_context(|| format!("reading {}", p.display()))?;
+            (p.display().to_string(), store.load(f, &now))
+        }
+        None => (
+            "<stdin>".to_string(),
+            store.load(std::io::stdin().lock(), &now),
+        ),
+    };
+    let loaded = match res {
         Ok(l) => l,
         Err(e) if e.is_bad_input() => {
             eprintln!("strata: error: {name}: {e}");
@@ -228,14 +218,11 @@ fn save(
             }
         }
     }
-    let mut images: Vec<ArchiveImage> = Vec::new();
-    for (rec, tags) in picked {
-        images.push(store.archive_image_of(&rec, tags)?);
-    }
-    let bytes = match format {
-        ArchiveFormat::DockerArchive => write_docker_archive(&images)?,
-        ArchiveFormat::OciArchive => write_oci_archive(&images)?,
+    let format = match format {
+        ArchiveFormat::DockerArchive => SaveFormat::DockerArchive,
+        ArchiveFormat::OciArchive => SaveFormat::OciArchive,
     };
+    // The archive streams from the store's blob files to the output through one buffer.
     match output {
         Some(path) => {
             let dir = path
@@ -246,19 +233,27 @@ fn save(
                 .file_name()
                 .map_or_else(|| "archive".into(), |f| f.to_string_lossy().into_owned());
             let tmp = dir.join(format!(".{file_name}.strata-tmp-{}", std::process::id()));
-            let res = std::fs::write(&tmp, &bytes)
-                .and_then(|()| std::fs::rename(&tmp, path))
-                .with_context(|| format!("writing {}", path.display()));
+            let res = (|| -> Result<()> {
+                let f = std::fs::File::create(&tmp)
+                    .with_context(|| format!("writing {}", tmp.display()))?;
+                let w = store.save(&picked, format, BufWriter::with_capacity(128 << 10, f))?;
+                let f = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("writing {}", path.display()))?;
+                f.sync_all()
+                    .with_context(|| format!("writing {}", path.display()))?;
+                std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+            })();
             if res.is_err() {
                 let _ = std::fs::remove_file(&tmp);
             }
             res?;
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)
-                .and_then(|()| out.flush())
-                .context("writing standard output")?;
+            let out = std::io::stdout().lock();
+            let mut w = store.save(&picked, format, BufWriter::with_capacity(128 << 10, out))?;
+            w.flush().context("writing standard output")?;
         }
     }
     Ok(ExitCode::SUCCESS)

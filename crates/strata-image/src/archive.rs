@@ -975,12 +975,21 @@ pub fn check_image(
     for (i, (l, want)) in image.layers.iter().zip(diff_ids).enumerate() {
         let name = format!("layer {} ({})", i + 1, l.digest);
         let s = scan_blob(blobs, &l.digest, limits, &name)?;
-        if s.diff_id != *want || s.diff_id != l.diff_id {
+        if s.diff_id != *want {
             return Err(Error::archive(
                 name,
                 format!(
                     "uncompressed digest {} is not the config's diff_id {want}",
                     s.diff_id
+                ),
+            ));
+        }
+        if s.diff_id != l.diff_id {
+            return Err(Error::archive(
+                name,
+                format!(
+                    "uncompressed digest {} is not the diff_id {} the layer came with",
+                    s.diff_id, l.diff_id
                 ),
             ));
         }

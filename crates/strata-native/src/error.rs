@@ -31,6 +31,9 @@ pub enum Error {
         /// What the image crate found.
         source: strata_image::Error,
     },
+    /// An archive being loaded is not acceptable (what [`strata_image::archive::read_archive_from`] found).
+    #[error("{0}")]
+    BadArchive(strata_image::Error),
     /// No image has this name, tag or ID prefix.
     #[error("no such image: {0}")]
     NoSuchImage(String),
@@ -72,7 +75,7 @@ impl Error {
     /// Whether the error is about the input (an image that cannot be imported) rather than the store, the
     /// host or the request.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::BadImage { .. })
+        matches!(self, Error::BadImage { .. } | Error::BadArchive(_))
     }
 }
 

@@ -15,4 +15,6 @@ mod store;
 
 pub use containers::{ContainerRecord, Containers};
 pub use error::{Error, Result};
-pub use store::{normalize_reference, ImageRecord, Loaded, Removed, Store, StoredImage};
+pub use store::{
+    normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
+};

@@ -12,18 +12,27 @@
 //! final name and the directory fsync'd, so a crash leaves either the old or the new file. An import writes
 //! its blobs first and the index last; if anything fails, the blobs it created are removed again and the
 //! index is untouched. Removing an image deletes the blobs no remaining image references.
+//!
+//! Loading and saving stream: [`Store::load`] reads an archive once, writing each member to a staging
+//! directory (`tmp/import-…`, hashed while written, fsync'd), checks the images from there one blob at a
+//! time, then renames the blobs it needs into `blobs/sha256/` under the lock; [`Store::save`] writes an
+//! archive reading each blob from its file. Memory stays at a few buffers whatever the image's size.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
-use strata_image::archive::{ArchiveImage, LayerBlob};
+use strata_image::archive::{
+    check_image, read_archive_from, write_docker_archive_to, write_oci_archive_to, ArchiveImage,
+    BlobSink, BlobSource, ImageRef, LayerBlob, LayerRef,
+};
+use strata_image::digest::HashingWriter;
 use strata_image::image::{from_json, to_json, ImageConfig, Manifest};
-use strata_image::layer::{read_layer, Compression, ReadLimits};
-use strata_image::{Changeset, Digest, EntryKind};
+use strata_image::layer::{Compression, ReadLimits};
+use strata_image::Digest;
 
 use crate::{Error, Result};
 
@@ -221,19 +230,84 @@ impl Store {
         Ok((digest, true))
     }
 
-    /// Imports images (as [`strata_image::archive::read_archive`] returns them): checks every layer (its
-    /// diff_id, and that it is a layer that can be applied safely), stores the blobs and records the images.
-    /// `now` (RFC 3339) is recorded as the time the tags were set. On error nothing changes.
+    /// Imports images held in memory (a commit, a build, or what
+    /// [`strata_image::archive::read_archive`] returns): checks every layer (its diff_id, and that it is a
+    /// layer that can be applied safely), stores the blobs and records the images. `now` (RFC 3339) is
+    /// recorded as the time the tags were set. On error nothing changes.
     pub fn import(&self, images: &[ArchiveImage], now: &str) -> Result<Vec<Loaded>> {
-        // Check everything before touching the disk.
+        let mut staging = Staging::new(&self.root)?;
         let mut checked = Vec::new();
         for (img_idx, img) in images.iter().enumerate() {
-            checked.push(self.check(img_idx, img)?);
+            let mut layers = Vec::new();
+            for l in &img.layers {
+                let (digest, size) = staging.put(&mut &l.bytes[..]).map_err(|e| {
+                    staging
+                        .take_error()
+                        .unwrap_or_else(|| Error::io(&staging.dir)(e))
+                })?;
+                layers.push(LayerRef {
+                    digest,
+                    size,
+                    compression: l.compression,
+                    diff_id: l.diff_id,
+                });
+            }
+            let image = ImageRef {
+                config: img.config.clone(),
+                layers,
+                tags: img.tags.clone(),
+            };
+            let sizes = check_image(&image, &staging, &self.limits).map_err(|source| {
+                let n = img_idx + 1;
+                staging.take_error().unwrap_or(match source {
+                    // `layer 2 (sha256:…)`: name it as part of the image.
+                    strata_image::Error::Archive { entry, reason }
+                        if entry.starts_with("layer ") =>
+                    {
+                        Error::BadImage {
+                            what: format!("image {n}, {entry}"),
+                            source: strata_image::Error::Format {
+                                what: "layer",
+                                reason,
+                            },
+                        }
+                    }
+                    source => Error::BadImage {
+                        what: format!("image {n}"),
+                        source,
+                    },
+                })
+            })?;
+            checked.push((image, sizes.iter().map(|s| s.size).collect()));
         }
+        self.commit(&staging, &checked, now)
+    }
+
+    /// Loads a docker-archive or OCI archive (plain, gzip or zstd) read from `archive`, streaming: see the
+    /// module docs. The checks are those of [`strata_image::archive::read_archive_from`]; a bad archive is
+    /// [`Error::BadArchive`]. On error nothing changes.
+    pub fn load(&self, archive: impl Read, now: &str) -> Result<Vec<Loaded>> {
+        let mut staging = Staging::new(&self.root)?;
+        let read = read_archive_from(archive, &self.limits, &mut staging)
+            .map_err(|e| staging.take_error().unwrap_or(Error::BadArchive(e)))?;
+        let checked: Vec<(ImageRef, Vec<u64>)> = read
+            .into_iter()
+            .map(|r| (r.image, r.layers.iter().map(|s| s.size).collect()))
+            .collect();
+        self.commit(&staging, &checked, now)
+    }
+
+    /// Moves checked images' blobs from `staging` into the store and records the images, under the lock.
+    fn commit(
+        &self,
+        staging: &Staging,
+        images: &[(ImageRef, Vec<u64>)],
+        now: &str,
+    ) -> Result<Vec<Loaded>> {
         let _lock = self.lock(true)?;
         let mut index = self.read_index()?;
         let mut created: Vec<PathBuf> = Vec::new();
-        let res = self.import_locked(images, &checked, now, &mut index, &mut created);
+        let res = self.commit_locked(staging, images, now, &mut index, &mut created);
         if res.is_err() {
             for path in created {
                 let _ = fs::remove_file(path);
@@ -242,16 +316,21 @@ impl Store {
         res
     }
 
-    fn import_locked(
+    fn commit_locked(
         &self,
-        images: &[ArchiveImage],
-        checked: &[Vec<u64>],
+        staging: &Staging,
+        images: &[(ImageRef, Vec<u64>)],
         now: &str,
         index: &mut Index,
         created: &mut Vec<PathBuf>,
     ) -> Result<Vec<Loaded>> {
         let mut out = Vec::new();
-        for (img, layer_sizes) in images.iter().zip(checked) {
+        for (img, layer_sizes) in images {
+            for l in &img.layers {
+                if self.adopt(staging, &l.digest, l.size)? {
+                    created.push(self.blob_path(&l.digest));
+                }
+            }
             let mut put = |bytes: &[u8]| -> Result<Digest> {
                 let (d, new) = self.write_blob(bytes)?;
                 if new {
@@ -259,9 +338,6 @@ impl Store {
                 }
                 Ok(d)
             };
-            for l in &img.layers {
-                put(&l.bytes)?;
-            }
             let id = put(&img.config)?;
             let manifest = put(&to_json(&img.oci_manifest()))?;
             let mut tags = Vec::new();
@@ -307,47 +383,26 @@ impl Store {
             }
             out.push(Loaded { id, tags, retagged });
         }
+        let dir = self.blob_dir();
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(Error::io(&dir))?;
         self.write_index(index)?;
         Ok(out)
     }
 
-    /// Checks one image to import; returns its layer sizes.
-    fn check(&self, img_idx: usize, img: &ArchiveImage) -> Result<Vec<u64>> {
-        let n = img_idx + 1;
-        let bad = |what: String| move |source| Error::BadImage { what, source };
-        let config = ImageConfig::from_json(&img.config).map_err(bad(format!("image {n}")))?;
-        config.validate().map_err(bad(format!("image {n}")))?;
-        if config.rootfs.diff_ids.len() != img.layers.len() {
-            return Err(Error::BadImage {
-                what: format!("image {n}"),
-                source: strata_image::Error::Format {
-                    what: "image",
-                    reason: format!(
-                        "{} layers but {} diff_ids in the config",
-                        img.layers.len(),
-                        config.rootfs.diff_ids.len()
-                    ),
-                },
-            });
+    /// Moves a staged blob into the store unless the store has it; true if this call created it.
+    fn adopt(&self, staging: &Staging, digest: &Digest, size: u64) -> Result<bool> {
+        let dest = self.blob_path(digest);
+        if fs::metadata(&dest).is_ok_and(|m| m.len() == size) {
+            return Ok(false);
         }
-        let mut sizes = Vec::new();
-        for (layer_idx, (l, want)) in img.layers.iter().zip(&config.rootfs.diff_ids).enumerate() {
-            let what = format!("image {n}, layer {} ({})", layer_idx + 1, l.digest());
-            let tar = l.tar(&self.limits).map_err(bad(what.clone()))?;
-            let got = Digest::of(&tar);
-            if got != *want || got != l.diff_id {
-                return Err(Error::BadImage {
-                    what,
-                    source: strata_image::Error::Format {
-                        what: "layer",
-                        reason: format!("uncompressed digest {got} is not the diff_id {want}"),
-                    },
-                });
-            }
-            let changes = read_layer(&tar, &self.limits).map_err(bad(what))?;
-            sizes.push(layer_size(&changes));
-        }
-        Ok(sizes)
+        let src = staging.path(digest).ok_or_else(|| Error::Corrupt {
+            path: staging.dir.clone(),
+            reason: format!("blob {digest} was not staged"),
+        })?;
+        fs::rename(&src, &dest).map_err(Error::io(&dest))?;
+        Ok(true)
     }
 
     /// Every image, in the index's order (by ID).
@@ -451,6 +506,60 @@ impl Store {
             config: img.config_json.into(),
             layers,
             tags,
+        })
+    }
+
+    /// The image a record names as blob references, with the given tags (for [`Store::save`]).
+    fn image_ref(&self, record: &ImageRecord, tags: Vec<String>) -> Result<ImageRef> {
+        let img = self.stored(record)?;
+        let diff_ids = &img.config.rootfs.diff_ids;
+        if diff_ids.len() != img.manifest.layers.len() {
+            return Err(Error::Corrupt {
+                path: self.blob_path(&img.record.manifest),
+                reason: "the manifest's layers are not the config's diff_ids".to_string(),
+            });
+        }
+        let mut layers = Vec::new();
+        for (d, diff_id) in img.manifest.layers.iter().zip(diff_ids) {
+            let path = self.blob_path(&d.digest);
+            let mut head = [0u8; 4];
+            let mut f = File::open(&path).map_err(Error::io(&path))?;
+            let n = read_up_to(&mut f, &mut head).map_err(Error::io(&path))?;
+            layers.push(LayerRef {
+                digest: d.digest,
+                size: d.size,
+                compression: Compression::detect(&head[..n]),
+                diff_id: *diff_id,
+            });
+        }
+        Ok(ImageRef {
+            config: img.config_json.into(),
+            layers,
+            tags,
+        })
+    }
+
+    /// Writes the images (records as [`Store::save_set`] gives them, with the tags to save them under) as an
+    /// archive to `out`, streaming each blob from its file and checking its digest as it goes; holds the
+    /// store's shared lock meanwhile, so no removal takes a blob away mid-way.
+    pub fn save<W: Write>(
+        &self,
+        images: &[(ImageRecord, Vec<String>)],
+        format: SaveFormat,
+        out: W,
+    ) -> Result<W> {
+        let _lock = self.lock(false)?;
+        let refs = images
+            .iter()
+            .map(|(rec, tags)| self.image_ref(rec, tags.clone()))
+            .collect::<Result<Vec<_>>>()?;
+        let res = match format {
+            SaveFormat::DockerArchive => write_docker_archive_to(&refs, self, &self.limits, out),
+            SaveFormat::OciArchive => write_oci_archive_to(&refs, self, out),
+        };
+        res.map_err(|source| Error::BadImage {
+            what: "saving".to_string(),
+            source,
         })
     }
 
@@ -721,20 +830,6 @@ pub fn normalize_reference(reference: &str) -> Result<String> {
     Ok(format!("{name}:{tag}"))
 }
 
-/// A layer's size as Docker's overlay2 driver reports it: the bytes of regular files and symlink targets,
-/// each hard-linked file once.
-fn layer_size(layer: &Changeset) -> u64 {
-    layer
-        .entries
-        .iter()
-        .map(|e| match &e.kind {
-            EntryKind::File(c) => c.len(),
-            EntryKind::Symlink(t) => t.len() as u64,
-            _ => 0,
-        })
-        .sum()
-}
-
 /// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, fsync'd, renamed, `dir` fsync'd.
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -753,6 +848,144 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     res
+}
+
+/// Reads into `buf` until it is full or the reader ends; returns how many bytes were read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The archive formats [`Store::save`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveFormat {
+    /// `docker save`'s format.
+    DockerArchive,
+    /// An OCI image layout in a tar.
+    OciArchive,
+}
+
+impl BlobSource for Store {
+    fn open(&self, digest: &Digest) -> io::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(File::open(self.blob_path(digest))?))
+    }
+}
+
+/// Where an import puts blobs before they are checked: a directory of its own under `tmp/`, each blob a file
+/// named by its digest (written to a temporary name, hashed on the way, fsync'd, renamed). Removed with
+/// everything in it when dropped; blobs the import keeps have been renamed into the store by then.
+struct Staging {
+    dir: PathBuf,
+    blobs: HashMap<Digest, PathBuf>,
+    parts: u64,
+    /// The first error writing to the disk (as opposed to reading the archive): reported as itself, not as
+    /// a bad archive.
+    error: Option<Error>,
+}
+
+/// The copy buffer of [`Staging::put`].
+const COPY_BUFFER: usize = 128 << 10;
+
+impl Staging {
+    fn new(root: &Path) -> Result<Staging> {
+        let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = root
+            .join("tmp")
+            .join(format!("import-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+        Ok(Staging {
+            dir,
+            blobs: HashMap::new(),
+            parts: 0,
+            error: None,
+        })
+    }
+
+    fn path(&self, digest: &Digest) -> Option<PathBuf> {
+        self.blobs.get(digest).cloned()
+    }
+
+    fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    fn put_inner(&mut self, data: &mut dyn Read) -> io::Result<(Digest, u64)> {
+        self.parts += 1;
+        let part = self.dir.join(format!("part-{}", self.parts));
+        let disk = |e: io::Error, path: &Path, error: &mut Option<Error>| {
+            let kind = e.kind();
+            let text = e.to_string();
+            error.get_or_insert(Error::Io {
+                path: path.to_path_buf(),
+                source: e,
+            });
+            io::Error::new(kind, text)
+        };
+        let file = File::create(&part).map_err(|e| disk(e, &part, &mut self.error))?;
+        let mut w = HashingWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
+        let mut buf = vec![0u8; COPY_BUFFER];
+        loop {
+            let n = match data.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = fs::remove_file(&part);
+                    return Err(e);
+                }
+            };
+            w.write_all(&buf[..n])
+                .map_err(|e| disk(e, &part, &mut self.error))?;
+        }
+        let (digest, size, w) = w.finish();
+        let file = w
+            .into_inner()
+            .map_err(|e| disk(e.into_error(), &part, &mut self.error))?;
+        file.sync_all()
+            .map_err(|e| disk(e, &part, &mut self.error))?;
+        let dest = self.dir.join(digest.hex());
+        fs::rename(&part, &dest).map_err(|e| disk(e, &dest, &mut self.error))?;
+        self.blobs.insert(digest, dest);
+        Ok((digest, size))
+    }
+}
+
+impl BlobSource for Staging {
+    fn open(&self, digest: &Digest) -> io::Result<Box<dyn Read + '_>> {
+        let path = self.path(digest).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("blob {digest} was not staged"),
+            )
+        })?;
+        Ok(Box::new(BufReader::new(File::open(path)?)))
+    }
+}
+
+impl BlobSink for Staging {
+    fn put(&mut self, data: &mut dyn Read) -> io::Result<(Digest, u64)> {
+        let res = self.put_inner(data);
+        if res.is_err() {
+            let part = self.dir.join(format!("part-{}", self.parts));
+            let _ = fs::remove_file(part);
+        }
+        res
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
 }
 
 #[cfg(test)]
