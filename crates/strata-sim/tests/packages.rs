@@ -326,6 +326,33 @@ fn apk_add_with_and_without_cache() {
 }
 
 #[test]
+fn apk_virtual_build_deps_are_removed_with_their_dependencies() {
+    let mut b = Box::new("alpine:3.20");
+    let o = b.run("apk add --no-cache --virtual .build-deps gcc make");
+    assert_eq!(o.code, 0);
+    assert!(o
+        .stdout
+        .contains("Installing .build-deps (20241123.000000)"));
+    assert!(b.executable("/usr/bin/gcc"));
+    assert!(b.text("/etc/apk/world").contains(".build-deps\n"));
+    assert!(!b.text("/etc/apk/world").contains("gcc"));
+    let o = b.run("apk add --no-cache curl");
+    assert_eq!(o.code, 0);
+    let o = b.run("apk del .build-deps");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("Purging gcc"), "{}", o.stdout);
+    assert!(o.stdout.contains("Purging binutils"), "{}", o.stdout);
+    assert!(!b.exists("/usr/bin/gcc"));
+    assert!(!b.exists("/usr/bin/make"));
+    assert!(b.executable("/usr/bin/curl"), "curl is still wanted");
+    assert!(
+        b.exists("/lib/ld-musl-x86_64.so.1"),
+        "the base system stays"
+    );
+    assert!(b.text("/lib/apk/db/installed").contains("P:musl\n"));
+}
+
+#[test]
 fn yum_install_the_mycentos_way() {
     let mut b = Box::new("centos");
     let o = b.run("yum -y install vim");
@@ -438,6 +465,26 @@ fn pip_install_flask_and_requirements() {
     assert!(b.executable("/usr/local/bin/gunicorn"));
     assert!(b.exists(&format!("{site}/not_a_real_dist-1.0.0.dist-info/METADATA")));
     assert!(modelled(&o).contains("placeholder dist-info: not-a-real-dist"));
+}
+
+#[test]
+fn pip_install_a_local_project() {
+    let mut b = Box::new("python:3.12-slim");
+    let a = strata_image::Attrs::new(0o755, 0, 0, Timestamp::default());
+    b.fs.mkdir_all("/src", a.clone()).expect("mkdir");
+    b.fs.write(
+        "/src/pyproject.toml",
+        "[project]\nname = \"hello-app\"\nversion = \"1.2.0\"\n".into(),
+        a,
+        Timestamp::default(),
+    )
+    .expect("write");
+    b.cwd = "/src".to_string();
+    let o = b.run("pip install .");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("Processing /src\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("Successfully installed hello-app-1.2.0"));
+    assert!(b.exists("/usr/local/lib/python3.12/site-packages/hello_app-1.2.0.dist-info/METADATA"));
 }
 
 #[test]

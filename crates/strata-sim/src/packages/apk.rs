@@ -210,6 +210,14 @@ fn add(
         bytes += w.bytes;
         let mut stanza = super::apk_stanza(&pk.name, &pk.version, pk.size_kb());
         stanza.truncate(stanza.len() - 1);
+        let deps: Vec<&str> = pk
+            .deps
+            .iter()
+            .filter_map(|d| catalogue::find(&all, d).map(|x| x.name.as_str()))
+            .collect();
+        if !deps.is_empty() {
+            let _ = writeln!(stanza, "D:{}", deps.join(" "));
+        }
         // The file list, grouped by directory as apk records it (F: directory, R: file in it).
         let mut dir = String::new();
         for path in &w.paths {
@@ -233,7 +241,15 @@ fn add(
     }
     if let Some(v) = &virtual_name {
         let _ = writeln!(text, "({total}/{total}) Installing {v} (20241123.000000)");
-        db.push_str(&super::apk_stanza(v, "20241123.000000", 0));
+        let mut stanza = super::apk_stanza(v, "20241123.000000", 0);
+        stanza.truncate(stanza.len() - 1);
+        let deps: Vec<&str> = names
+            .iter()
+            .map(|n| n.split(['=', '<', '>', '~']).next().unwrap_or(n))
+            .collect();
+        let _ = writeln!(stanza, "D:{}", deps.join(" "));
+        stanza.push('\n');
+        db.push_str(&stanza);
     }
     if !plan.is_empty() {
         let _ = writeln!(text, "Executing busybox-1.36.1-r29.trigger");
@@ -291,68 +307,117 @@ fn add(
     Ok(0)
 }
 
-fn del(argv: &[String], names: &[String], quiet: bool, p: &mut Proc<'_>) -> Res<i32> {
-    let have = installed(p);
-    let text = read_text(p, INSTALLED).unwrap_or_default();
-    let mut keep = String::new();
-    let mut n_removed = 0;
-    let mut gone = Vec::new();
-    let mut count = 0;
-    for stanza in text.split("\n\n").filter(|s| !s.trim().is_empty()) {
-        let name = stanza
-            .lines()
-            .find_map(|l| l.strip_prefix("P:"))
-            .unwrap_or("");
-        if names.iter().any(|n| n == name) {
-            count += 1;
-            let v = have
-                .iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, v, _)| v.clone())
-                .unwrap_or_default();
-            if !quiet {
-                out(
-                    p,
-                    &format!("({count}/{}) Purging {name} ({v})\n", names.len()),
-                );
-            }
+/// One stanza of the installed database: name, version, dependencies (`D:`), files, and whether the
+/// model installed it (base-system stanzas have no file list and are never orphans).
+struct Stanza {
+    text: String,
+    name: String,
+    version: String,
+    deps: Vec<String>,
+    files: Vec<String>,
+    ours: bool,
+}
+
+fn stanzas(text: &str) -> Vec<Stanza> {
+    text.split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            let mut st = Stanza {
+                text: format!("{}\n\n", s.trim_end()),
+                name: String::new(),
+                version: String::new(),
+                deps: Vec::new(),
+                files: Vec::new(),
+                ours: false,
+            };
             let mut dir = "";
-            for l in stanza.lines() {
-                if let Some(d) = l.strip_prefix("F:") {
+            for l in s.lines() {
+                if let Some(x) = l.strip_prefix("P:") {
+                    st.name = x.to_string();
+                } else if let Some(x) = l.strip_prefix("V:") {
+                    st.version = x.to_string();
+                } else if let Some(x) = l.strip_prefix("D:") {
+                    st.deps = x.split_whitespace().map(str::to_string).collect();
+                    st.ours = true;
+                } else if let Some(d) = l.strip_prefix("F:") {
                     dir = d;
+                    st.ours = true;
                 } else if let Some(f) = l.strip_prefix("R:") {
-                    remove(p, &format!("/{dir}/{f}"));
-                    n_removed += 1;
+                    st.files.push(format!("/{dir}/{f}"));
+                    st.ours = true;
                 }
             }
-            gone.push(name.to_string());
-        } else {
-            keep.push_str(stanza.trim_end());
-            keep.push_str("\n\n");
-        }
-    }
+            st
+        })
+        .collect()
+}
+
+fn del(argv: &[String], names: &[String], quiet: bool, p: &mut Proc<'_>) -> Res<i32> {
+    let all = stanzas(&read_text(p, INSTALLED).unwrap_or_default());
+    let world: Vec<String> = read_text(p, WORLD)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .filter(|l| !names.contains(l))
+        .collect();
     for n in names {
-        if !gone.contains(n) {
+        if !all.iter().any(|s| s.name == *n) {
             err(
                 p,
                 &format!("WARNING: opening {n}: No such file or directory\n"),
             );
         }
     }
-    put_text(p, INSTALLED, &keep, 0o644)?;
-    let world: String = read_text(p, WORLD)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !names.iter().any(|n| n == l))
-        .map(|l| format!("{l}\n"))
+    // What stays: everything reachable from the remaining world, and the base system.
+    let mut keep: Vec<&str> = Vec::new();
+    let mut stack: Vec<&str> = world.iter().map(String::as_str).collect();
+    while let Some(n) = stack.pop() {
+        if keep.contains(&n) {
+            continue;
+        }
+        keep.push(n);
+        if let Some(st) = all.iter().find(|s| s.name == n) {
+            stack.extend(st.deps.iter().map(String::as_str));
+        }
+    }
+    let purge: Vec<&Stanza> = all
+        .iter()
+        .filter(|s| names.contains(&s.name) || (s.ours && !keep.contains(&s.name.as_str())))
         .collect();
-    put_text(p, WORLD, &world, 0o644)?;
+    let mut text = String::new();
+    let mut n_removed = 0;
+    for (i, st) in purge.iter().enumerate() {
+        let _ = writeln!(
+            text,
+            "({}/{}) Purging {} ({})",
+            i + 1,
+            purge.len(),
+            st.name,
+            st.version
+        );
+        for f in &st.files {
+            remove(p, f);
+            n_removed += 1;
+        }
+    }
+    if !quiet {
+        out(p, &text);
+    }
+    let db: String = all
+        .iter()
+        .filter(|s| !purge.iter().any(|x| x.name == s.name))
+        .map(|s| s.text.as_str())
+        .collect();
+    put_text(p, INSTALLED, &db, 0o644)?;
+    let w: String = world.iter().map(|l| format!("{l}\n")).collect();
+    put_text(p, WORLD, &w, 0o644)?;
     ok_line(p);
+    let gone: Vec<&str> = purge.iter().map(|s| s.name.as_str()).collect();
     note(
         p,
         argv,
         format!(
-            "removed {} ({n_removed} files); files of earlier layers are only hidden by whiteouts",
+            "removed {} ({n_removed} files); files of earlier layers are only hidden by whiteouts, so this saves space only in the RUN that installed them",
             gone.join(", ")
         ),
     );

@@ -147,6 +147,43 @@ fn read_requirements(
     Ok(())
 }
 
+/// The name and version a local project declares (`name = "app"` in pyproject.toml or `name="app"` in
+/// setup.py), else the directory's name and 0.0.0.
+fn local_project(p: &Proc<'_>, dir: &str) -> (String, Option<String>) {
+    let dir = dir.trim_end_matches("/.").trim_end_matches('/');
+    let mut name = None;
+    let mut version = None;
+    for f in ["pyproject.toml", "setup.cfg", "setup.py"] {
+        let text = read_text(p, &format!("{dir}/{f}")).unwrap_or_default();
+        for l in text.lines() {
+            let l = l.trim();
+            let value = |key: &str| {
+                let rest = l.strip_prefix(key)?.trim_start();
+                let rest = rest.strip_prefix('=')?.trim();
+                let v = rest
+                    .trim_end_matches(',')
+                    .trim_matches(|c| c == '"' || c == '\'');
+                (!v.is_empty()).then(|| v.to_string())
+            };
+            if name.is_none() {
+                name = value("name");
+            }
+            if version.is_none() {
+                version = value("version");
+            }
+        }
+    }
+    let base = dir
+        .rsplit('/')
+        .next()
+        .filter(|b| !b.is_empty())
+        .unwrap_or("project");
+    (
+        name.unwrap_or_else(|| base.to_string()),
+        Some(version.unwrap_or_else(|| "0.0.0".to_string())),
+    )
+}
+
 fn wheel_name(pk: &Pkg, version: &str) -> String {
     let n = pk.display.replace('-', "_").to_ascii_lowercase();
     if pk.arch.starts_with("cp") {
@@ -346,7 +383,17 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     while i < queue.len() {
         let (spec, parent) = queue[i].clone();
         i += 1;
-        let (name, pinned) = requirement(&spec);
+        // A local project (`pip install .`, `-e .`, `/src/app`): named by its pyproject.toml or setup.py.
+        let local = spec.starts_with('.') || spec.starts_with('/') || spec.starts_with("file:");
+        let (name, pinned) = if local {
+            let dir = abs(p, spec.trim_start_matches("file://"));
+            let dir = dir.trim_end_matches("/.").trim_end_matches('/').to_string();
+            let dir = if dir.is_empty() { "/".to_string() } else { dir };
+            let _ = writeln!(text, "Processing {dir}");
+            local_project(p, &dir)
+        } else {
+            requirement(&spec)
+        };
         if name.is_empty() || seen.contains(&norm(&name)) {
             continue;
         }
@@ -365,8 +412,14 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                 continue;
             }
         }
-        let pk = match catalogue::find(&all, &name) {
+        let pk = match catalogue::find(&all, &name).filter(|_| !local) {
             Some(pk) => pk.clone(),
+            None if local => {
+                let mut pk = Pkg::placeholder("pip", &name, "0.0.0");
+                pk.display = name.clone();
+                pk.repo = "local".to_string();
+                pk
+            }
             None => {
                 let mut pk = Pkg::placeholder("pip", &name, "1.0.0");
                 pk.display = name.clone();
@@ -375,12 +428,16 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         };
         let version = pinned.clone().unwrap_or_else(|| pk.version.clone());
         let wheel = wheel_name(&pk, &version);
-        let _ = writeln!(text, "Collecting {spec}{from}");
-        let _ = writeln!(
-            text,
-            "  Downloading {wheel}.metadata ({})",
-            kb(3_000 + pk.size() % 4_000)
-        );
+        if local {
+            let _ = writeln!(text, "  Installing build dependencies: started\n  Installing build dependencies: finished with status 'done'\n  Getting requirements to build wheel: started\n  Getting requirements to build wheel: finished with status 'done'\n  Preparing metadata (pyproject.toml): started\n  Preparing metadata (pyproject.toml): finished with status 'done'");
+        } else {
+            let _ = writeln!(text, "Collecting {spec}{from}");
+            let _ = writeln!(
+                text,
+                "  Downloading {wheel}.metadata ({})",
+                kb(3_000 + pk.size() % 4_000)
+            );
+        }
         if !no_deps {
             for d in &pk.deps {
                 queue.push((d.clone(), Some(pk.display.clone())));
@@ -388,13 +445,29 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         }
         plan.push((pk, version, parent.is_none()));
     }
-    for (pk, v, _) in &plan {
+    for (pk, v, _) in plan.iter().filter(|(pk, _, _)| pk.repo != "local") {
         let _ = writeln!(
             text,
             "Downloading {} ({})",
             wheel_name(pk, v),
             kb(pk.download())
         );
+    }
+    let built: Vec<&str> = plan
+        .iter()
+        .filter(|(pk, _, _)| pk.repo == "local")
+        .map(|(pk, _, _)| pk.display.as_str())
+        .collect();
+    if !built.is_empty() {
+        let _ = writeln!(
+            text,
+            "Building wheels for collected packages: {}",
+            built.join(", ")
+        );
+        for b in &built {
+            let _ = writeln!(text, "  Building wheel for {b} (pyproject.toml): started\n  Building wheel for {b} (pyproject.toml): finished with status 'done'");
+        }
+        let _ = writeln!(text, "Successfully built {}", built.join(" "));
     }
     if plan.is_empty() {
         if !quiet {
