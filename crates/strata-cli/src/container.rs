@@ -13,9 +13,9 @@ use strata_build::{BaseImage, Store as _};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
-use strata_image::{Attrs, Changeset, Content, Digest, EntryKind, NodeKind, Overlay, Tree};
+use strata_image::{Changeset, Digest, EntryKind, Overlay, Tree};
 use strata_native::{ContainerRecord, Containers};
-use strata_sim::backend::SimStore;
+use strata_sim::backend::{container_rootfs, SimStore};
 use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
 
 use crate::build::{now, BackendKind, DiskStore};
@@ -99,7 +99,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(125));
     };
-    let mut tree = flatten(&img)?;
+    let tree = flatten(&img)?;
     let config = img.config.config.clone().unwrap_or_default();
     let env: Vec<String> = args
         .env
@@ -159,13 +159,13 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    // Docker's init layer: /.dockerenv, and the mount points for /etc/hosts, hostname, resolv.conf.
-    let t0 = strata_image::Timestamp::from_secs(0);
-    let _ = tree.insert(
-        "/.dockerenv",
-        Attrs::new(0o755, 0, 0, t0),
-        NodeKind::File(Content::empty()),
-    );
+    let volumes: Vec<String> = config
+        .volumes
+        .clone()
+        .flatten()
+        .map(|v| v.into_keys().collect())
+        .unwrap_or_default();
+    let tree = container_rootfs(&tree, &volumes, &resolved.argv, &resolved.env, &id[..12]);
     let mut fs = Overlay::new(Arc::new(tree));
     let out = exec(
         &mut fs,

@@ -45,10 +45,7 @@ impl Backend for SimBackend {
                 limits: self.limits.clone(),
             },
         );
-        let limit_hit = out
-            .notes
-            .iter()
-            .any(|n| matches!(n, Note::LimitHit { .. }));
+        let limit_hit = out.notes.iter().any(|n| matches!(n, Note::LimitHit { .. }));
         RunOutput {
             exit_code: out.exit_code,
             stdout: out.stdout,
@@ -119,4 +116,58 @@ pub fn normalize_reference(r: &str) -> String {
     } else {
         format!("{r}:latest")
     }
+}
+
+/// The filesystem a container starts with: the image's tree plus what Docker's runtime adds outside the
+/// container layer — `/.dockerenv`, the VOLUME mount points, `/etc/hostname`, and `/proc/1/cmdline` and
+/// `/proc/1/environ` of the process being started (so `cat /proc/1/cmdline` shows the resolved argv, as the
+/// tutorials use it). None of this is in the container's changeset, as none of it is in Docker's.
+pub fn container_rootfs(
+    image: &strata_image::Tree,
+    volumes: &[String],
+    argv: &[String],
+    env: &[String],
+    hostname: &str,
+) -> strata_image::Tree {
+    use strata_image::{Attrs, Content, NodeKind, Timestamp};
+    let t0 = Timestamp::from_secs(0);
+    let mut tree = image.clone();
+    let dir = Attrs::new(0o755, 0, 0, t0);
+    let _ = tree.insert(
+        "/.dockerenv",
+        Attrs::new(0o755, 0, 0, t0),
+        NodeKind::File(Content::empty()),
+    );
+    for v in volumes {
+        if !tree.exists(v) {
+            let _ = tree.mkdir_all(v, dir.clone());
+        }
+    }
+    let nul_joined = |items: &[String]| {
+        let mut b = Vec::new();
+        for i in items {
+            b.extend_from_slice(i.as_bytes());
+            b.push(0);
+        }
+        b
+    };
+    if !tree.exists("/etc") {
+        let _ = tree.mkdir("/etc", dir.clone());
+    }
+    let _ = tree.remove_file("/etc/hostname", t0);
+    let _ = tree.insert(
+        "/etc/hostname",
+        Attrs::new(0o644, 0, 0, t0),
+        NodeKind::File(Content::from(format!("{hostname}\n").into_bytes())),
+    );
+    let _ = tree.remove_all("/proc", t0);
+    let _ = tree.mkdir_all("/proc/1", Attrs::new(0o555, 0, 0, t0));
+    for (name, bytes) in [("cmdline", nul_joined(argv)), ("environ", nul_joined(env))] {
+        let _ = tree.insert(
+            &format!("/proc/1/{name}"),
+            Attrs::new(0o444, 0, 0, t0),
+            NodeKind::File(Content::from(bytes)),
+        );
+    }
+    tree
 }

@@ -1,0 +1,631 @@
+//! The acceptance test of the simulator: every case in `tests/fidelity/cases` (a Dockerfile, a context, the
+//! `docker run` lines to try) built with the simulator and compared with what real Docker BuildKit produced
+//! (recorded by `tests/fidelity/record.sh` through `../shared/oracle/oracle.sh`).
+//!
+//! Compared: whether the build succeeds; the config fields a Dockerfile sets; history (`created_by`,
+//! `empty_layer`, comment) after the base image's entries; every layer's normalized listing (type, path,
+//! mode, owner, size, sha256); and for each run line the resolved argv, the exit code, stdout and stderr.
+//! Deliberate normalizations: `created` times are not compared; EXPOSE and HEALTHCHECK history entries are
+//! compared by keyword only (Docker 20.10 writes Go's map/struct dump, current BuildKit a list,
+//! SEMANTICS.md §3.9) and COPY/ADD entries without `--chown=`/`--chmod=` (current BuildKit records them,
+//! 20.10 did not); the base image's own layer is not compared (its binary is modelled).
+//!
+//! A case that differs must be listed in `tests/fidelity/known-differences.txt` with the aspect and the
+//! reason; the test fails on an unlisted difference and on a listed one that no longer differs, so the list
+//! is always the truth. `FIDELITY_REPORT=1` prints every difference in full.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+use strata_build::engine::BuildRequest;
+use strata_build::run::{parse_run_line, resolve, ImageFiles};
+use strata_build::{build, Cache, HistoryStyle};
+use strata_image::{Attrs, Changeset, Content, EntryKind, NodeKind, Overlay, Timestamp, Tree};
+use strata_sim::backend::{container_rootfs, SimBackend, SimStore};
+use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
+
+/// Every context file and directory gets this mtime (record.sh does the same).
+const MTIME: i64 = 1_700_000_000;
+
+fn fidelity_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fidelity")
+}
+
+fn read_context(case: &Path) -> Tree {
+    let t0 = Timestamp::from_secs(MTIME);
+    let mut tree = Tree::with_root(Attrs::new(0o755, 0, 0, t0));
+    let root = case.join("context");
+    let mut todo = vec![(root.clone(), String::new())];
+    while let Some((dir, rel)) = todo.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = rd.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            let ft = e.file_type().expect("file type");
+            if ft.is_dir() {
+                let r = format!("{rel}/{name}");
+                tree.insert(&r, Attrs::new(0o755, 0, 0, t0), NodeKind::Dir)
+                    .expect("dir");
+                todo.push((path, r));
+            } else if ft.is_symlink() {
+                let target = std::fs::read_link(&path).expect("link");
+                tree.insert(
+                    &format!("{rel}/{name}"),
+                    Attrs::new(0o777, 0, 0, t0),
+                    NodeKind::Symlink(target.to_string_lossy().into_owned()),
+                )
+                .expect("symlink");
+            } else {
+                let mut bytes = std::fs::read(&path).expect("read");
+                let mut name = name;
+                if let Some(stem) = name.strip_suffix(".b64") {
+                    bytes = base64_decode(&bytes);
+                    name = stem.to_owned();
+                }
+                tree.insert(
+                    &format!("{rel}/{name}"),
+                    Attrs::new(0o644, 0, 0, t0),
+                    NodeKind::File(Content::from(bytes)),
+                )
+                .expect("file");
+            }
+        }
+    }
+    if let Ok(modes) = std::fs::read_to_string(case.join("modes")) {
+        for line in modes.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (mode, path) = line.split_once(char::is_whitespace).expect("modes line");
+            let mode = u32::from_str_radix(mode, 8).expect("octal mode");
+            tree.set_mode(&format!("/{}", path.trim()), mode)
+                .expect("modes: path exists");
+        }
+    }
+    tree
+}
+
+fn base64_decode(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in input {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn lines_of(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|s| {
+            s.lines()
+                .map(str::to_owned)
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A layer in imgdump.py's normalized form, sorted by path.
+fn listing(cs: &Changeset) -> Vec<String> {
+    let sha = |b: &[u8]| strata_image::Digest::of(b).hex();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in &cs.entries {
+        let a = &e.attrs;
+        let owner = format!("{}:{}", a.uid, a.gid);
+        let xattrs = if a.xattrs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " xattrs={}",
+                a.xattrs.keys().cloned().collect::<Vec<_>>().join(",")
+            )
+        };
+        let mode = format!("{:04o}", a.mode);
+        let (t, path, size, h) = match &e.kind {
+            EntryKind::Dir => ("d", e.path.clone(), 0, "-".to_owned()),
+            EntryKind::File(c) => ("f", e.path.clone(), c.len(), sha(&c.bytes())),
+            EntryKind::Symlink(t) => (
+                "l",
+                e.path.clone(),
+                0,
+                format!("->{t} {}", sha(t.as_bytes())),
+            ),
+            EntryKind::Hardlink(t) => {
+                let t = t.trim_start_matches('/');
+                (
+                    "h",
+                    e.path.clone(),
+                    0,
+                    format!("->{t} {}", sha(t.as_bytes())),
+                )
+            }
+            EntryKind::Whiteout => {
+                let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", &e.path));
+                (
+                    "wh",
+                    format!("{dir}/.wh.{name}"),
+                    0,
+                    format!("deletes:{}", e.path),
+                )
+            }
+            EntryKind::Opaque => {
+                let p = if e.path == "/" {
+                    String::new()
+                } else {
+                    e.path.clone()
+                };
+                (
+                    "opq",
+                    format!("{p}/.wh..wh..opq"),
+                    0,
+                    format!("opaque:{}", e.path),
+                )
+            }
+            EntryKind::CharDevice { .. } => ("c", e.path.clone(), 0, "-".to_owned()),
+            EntryKind::BlockDevice { .. } => ("b", e.path.clone(), 0, "-".to_owned()),
+            EntryKind::Fifo => ("p", e.path.clone(), 0, "-".to_owned()),
+        };
+        out.push((
+            path.clone(),
+            format!("{t}\t{path}\t{mode}\t{owner}\t{size}\t{h}{xattrs}"),
+        ));
+    }
+    out.sort();
+    out.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The config fields a Dockerfile can set.
+fn config_fields(v: &Value) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    if let Some(c) = v.get("config").and_then(Value::as_object) {
+        for (k, val) in c {
+            out.insert(format!("config.{k}"), val.clone());
+        }
+    }
+    for k in ["author", "architecture", "os"] {
+        if let Some(val) = v.get(k) {
+            out.insert(k.to_owned(), val.clone());
+        }
+    }
+    out
+}
+
+/// History entries after the base image's, as comparable strings.
+fn history_of(v: &Value) -> Vec<String> {
+    let Some(h) = v.get("history").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    h.iter()
+        .skip_while(|e| e.get("comment").and_then(Value::as_str) != Some("buildkit.dockerfile.v0"))
+        .map(|e| {
+            let by = e.get("created_by").and_then(Value::as_str).unwrap_or("");
+            let by = match by.split_whitespace().next() {
+                Some(k @ ("EXPOSE" | "HEALTHCHECK")) => format!("{k} …"),
+                // Current BuildKit records --chown/--chmod in COPY/ADD entries, 20.10 did not.
+                Some("COPY" | "ADD") => by
+                    .split(' ')
+                    .filter(|w| !w.starts_with("--chown=") && !w.starts_with("--chmod="))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => by.to_owned(),
+            };
+            format!(
+                "{by} | empty_layer={} | {}",
+                e.get("empty_layer")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                e.get("comment").and_then(Value::as_str).unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+/// What a recorded run produced.
+struct RecordedRun {
+    runset: String,
+    exit: i32,
+    path_args: Option<Vec<String>>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn parse_run(text: &str) -> RecordedRun {
+    let mut runset = String::new();
+    let mut exit = 0;
+    let mut path_args = None;
+    let mut stdout = Vec::new();
+    let mut stderr = String::new();
+    let mut section = "";
+    for line in text.split_inclusive('\n') {
+        let l = line.trim_end_matches('\n');
+        match l {
+            "--- stdout" => section = "stdout",
+            "--- stdout (escaped)" => section = "escaped",
+            "--- stderr" => section = "stderr",
+            _ if section.is_empty() => {
+                if let Some(r) = l.strip_prefix("runset: ") {
+                    runset = r.to_owned();
+                } else if l == "runset:" {
+                    runset.clear();
+                } else if let Some(e) = l.strip_prefix("exit: ") {
+                    exit = e.trim().parse().unwrap_or(-1);
+                } else if let Some(r) = l.strip_prefix("resolved: ") {
+                    path_args = parse_resolved(r);
+                }
+            }
+            _ if section == "escaped" && (l.starts_with("b'") || l.starts_with("b\"")) => {
+                stdout = py_bytes(l);
+            }
+            _ if section == "stderr" => stderr.push_str(line),
+            _ => {}
+        }
+    }
+    RecordedRun {
+        runset,
+        exit,
+        path_args,
+        stdout,
+        stderr,
+    }
+}
+
+/// `Path="echo" Args=["-n","hi"] …` → the argv.
+fn parse_resolved(r: &str) -> Option<Vec<String>> {
+    let rest = r.strip_prefix("Path=")?;
+    let (path, rest): (String, &str) = {
+        let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+        let p = de.next()?.ok()?;
+        let off = de.byte_offset();
+        (p, &rest[off..])
+    };
+    let rest = rest.trim_start().strip_prefix("Args=")?;
+    let mut de = serde_json::Deserializer::from_str(rest).into_iter::<Vec<String>>();
+    let args = de.next()?.ok()?;
+    let mut v = vec![path];
+    v.extend(args);
+    Some(v)
+}
+
+/// Python's `repr` of bytes back to bytes.
+fn py_bytes(s: &str) -> Vec<u8> {
+    let q = s.as_bytes()[1];
+    let body = &s.as_bytes()[2..s.len().saturating_sub(1)];
+    let _ = q;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' && i + 1 < body.len() {
+            let c = body[i + 1];
+            i += 2;
+            match c {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'\\' => out.push(b'\\'),
+                b'\'' => out.push(b'\''),
+                b'"' => out.push(b'"'),
+                b'x' => {
+                    let h = std::str::from_utf8(&body[i..i + 2]).unwrap_or("00");
+                    out.push(u8::from_str_radix(h, 16).unwrap_or(0));
+                    i += 2;
+                }
+                other => {
+                    out.push(b'\\');
+                    out.push(other);
+                }
+            }
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+struct TreeFiles<'a>(&'a Tree);
+
+impl ImageFiles for TreeFiles<'_> {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.0.read(path).ok().map(|c| c.bytes().into_owned())
+    }
+}
+
+/// Compares one case; returns its differences as (aspect, detail).
+fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
+    let mut diffs: Vec<(String, String)> = Vec::new();
+    let exp = case.join("expected");
+    let dockerfile = std::fs::read_to_string(case.join("Dockerfile")).expect("Dockerfile");
+    let ctx = read_context(case);
+    // `Dockerfile.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
+    let ignore = std::fs::read_to_string(case.join("Dockerfile.dockerignore"))
+        .ok()
+        .or_else(|| {
+            ctx.read("/.dockerignore")
+                .ok()
+                .map(|c| String::from_utf8_lossy(&c.bytes()).into_owned())
+        });
+    let build_args: Vec<(String, String)> = lines_of(&case.join("build-args"))
+        .iter()
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect();
+    let target = lines_of(&case.join("target")).into_iter().next();
+    let req = BuildRequest {
+        dockerfile: &dockerfile,
+        context: &ctx,
+        dockerignore: ignore.as_deref(),
+        build_args,
+        target,
+        no_cache: true,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let rc: i32 = std::fs::read_to_string(exp.join("build.rc"))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(-1);
+    let mut backend = SimBackend::default();
+    let result = build(&req, &mut backend, store, &mut Cache::new());
+    let out = match (result, rc) {
+        (Err(_), r) if r != 0 => return diffs,
+        (Err(f), _) => {
+            diffs.push(("build".into(), format!("sim failed: {}", f.error.message)));
+            return diffs;
+        }
+        (Ok(_), r) if r != 0 => {
+            diffs.push(("build".into(), "sim succeeded, docker failed".into()));
+            return diffs;
+        }
+        (Ok(o), _) => o,
+    };
+    // Config.
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(exp.join("config.json")).expect("config.json"))
+            .expect("config json");
+    let ours: Value = serde_json::from_slice(&out.image.config_json()).expect("our config is json");
+    let (e, o) = (config_fields(&expected), config_fields(&ours));
+    let keys: BTreeSet<&String> = e.keys().chain(o.keys()).collect();
+    for k in keys {
+        if e.get(k) != o.get(k) {
+            diffs.push((
+                "config".into(),
+                format!("{k}: docker {:?} sim {:?}", e.get(k), o.get(k)),
+            ));
+        }
+    }
+    // History after the base image's entries.
+    let (eh, oh) = (history_of(&expected), history_of(&ours));
+    if eh != oh {
+        let mut d = String::new();
+        for i in 0..eh.len().max(oh.len()) {
+            let (a, b) = (eh.get(i), oh.get(i));
+            if a != b {
+                let _ = writeln!(d, "  #{i}: docker {a:?}\n       sim    {b:?}");
+            }
+        }
+        diffs.push(("history".into(), d));
+    }
+    // Layers (the base image's layer is not recorded: its binary is modelled).
+    let n_layers = out.image.layers.len();
+    let expected_layers = expected
+        .pointer("/rootfs/diff_ids")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if n_layers != expected_layers {
+        diffs.push((
+            "layers".into(),
+            format!("docker {expected_layers} layers, sim {n_layers}"),
+        ));
+    }
+    // The base image's layer (history entry 0 not written by BuildKit) holds a modelled binary: skipped.
+    let first = usize::from(
+        expected
+            .pointer("/history/0/comment")
+            .and_then(Value::as_str)
+            != Some("buildkit.dockerfile.v0"),
+    );
+    for i in first..expected_layers.min(n_layers) {
+        let Ok(text) = std::fs::read_to_string(exp.join(format!("layers/{i}.txt"))) else {
+            continue;
+        };
+        let want: Vec<String> = text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let got = listing(&out.image.layers[i].changeset);
+        if want != got {
+            let w: BTreeSet<&String> = want.iter().collect();
+            let g: BTreeSet<&String> = got.iter().collect();
+            let mut d = String::new();
+            for l in w.difference(&g) {
+                let _ = writeln!(d, "  - {l}");
+            }
+            for l in g.difference(&w) {
+                let _ = writeln!(d, "  + {l}");
+            }
+            diffs.push((format!("layer {i}"), d));
+        }
+    }
+    // Runs.
+    let mut k = 1;
+    while let Ok(text) = std::fs::read_to_string(exp.join(format!("run-{k}.txt"))) {
+        let rec = parse_run(&text);
+        if let Some(d) = check_run(&out.image, &rec) {
+            diffs.push((format!("run {k}"), d));
+        }
+        k += 1;
+    }
+    diffs
+}
+
+fn check_run(image: &strata_build::BuiltImage, rec: &RecordedRun) -> Option<String> {
+    let line = if rec.runset.split_whitespace().any(|w| w == "IMAGE") {
+        format!("docker run {}", rec.runset)
+    } else {
+        format!("docker run IMAGE {}", rec.runset)
+    };
+    let parsed = match parse_run_line(&line) {
+        Ok(p) => p,
+        Err(e) => return Some(format!("cannot parse {line:?}: {e}")),
+    };
+    let config = image.config.config.clone().unwrap_or_default();
+    let resolved = match resolve(&config, &parsed.options, &TreeFiles(&image.tree)) {
+        Ok(r) => r,
+        Err(e) => {
+            return (rec.exit != 125)
+                .then(|| format!("sim refused ({e}), docker exit {}", rec.exit))
+        }
+    };
+    let volumes: Vec<String> = config
+        .volumes
+        .clone()
+        .flatten()
+        .map(|v| v.into_keys().collect())
+        .unwrap_or_default();
+    let tree = container_rootfs(
+        &image.tree,
+        &volumes,
+        &resolved.argv,
+        &resolved.env,
+        "0123456789ab",
+    );
+    let mut d = String::new();
+    if let Some(want) = &rec.path_args {
+        if want != &resolved.argv {
+            let _ = writeln!(d, "  argv: docker {want:?} sim {:?}", resolved.argv);
+        }
+    }
+    let mut fs = Overlay::new(Arc::new(tree));
+    let out = exec(
+        &mut fs,
+        &ExecRequest {
+            argv: resolved.argv.clone(),
+            env: resolved.env.clone(),
+            cwd: resolved.workdir.clone(),
+            identity: Identity {
+                uid: resolved.uid,
+                gid: resolved.gid,
+                groups: resolved.groups.clone(),
+            },
+            stdin: Vec::new(),
+            now: Timestamp::from_secs(1_800_000_000),
+            hostname: "0123456789ab".to_owned(),
+            limits: Limits::default(),
+        },
+    );
+    if out.exit_code != rec.exit {
+        let _ = writeln!(d, "  exit: docker {} sim {}", rec.exit, out.exit_code);
+    }
+    if out.stdout != rec.stdout {
+        let _ = writeln!(
+            d,
+            "  stdout: docker {:?}\n          sim    {:?}",
+            String::from_utf8_lossy(&rec.stdout),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let sim_err = match &out.start_error {
+        Some(e) => format!(
+            "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {e}: unknown.\n"
+        ),
+        None => String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    if sim_err.trim_end() != rec.stderr.trim_end() {
+        let _ = writeln!(
+            d,
+            "  stderr: docker {:?}\n          sim    {:?}",
+            rec.stderr.trim_end(),
+            sim_err.trim_end()
+        );
+    }
+    (!d.is_empty()).then_some(d)
+}
+
+#[test]
+fn fidelity_cases_match_docker_buildkit() {
+    let dir = fidelity_dir();
+    let cases_dir = dir.join("cases");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&cases_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", cases_dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("expected/build.rc").exists())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "only {} recorded cases", cases.len());
+    // case → aspect → reason
+    let mut known: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for l in lines_of(&dir.join("known-differences.txt")) {
+        let mut parts = l.splitn(3, '\t');
+        let (Some(c), Some(a), Some(r)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("known-differences.txt: bad line {l:?} (want CASE<TAB>ASPECT<TAB>REASON)");
+        };
+        known
+            .entry(c.to_owned())
+            .or_default()
+            .insert(a.to_owned(), r.to_owned());
+    }
+    let report = std::env::var_os("FIDELITY_REPORT").is_some();
+    let store = SimStore::new();
+    let mut identical = 0;
+    let mut problems = String::new();
+    for case in &cases {
+        let name = case
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let diffs = check_case(case, &store);
+        if diffs.is_empty() {
+            identical += 1;
+        }
+        let listed = known.remove(&name).unwrap_or_default();
+        let found: BTreeSet<&str> = diffs.iter().map(|(a, _)| a.as_str()).collect();
+        for (aspect, detail) in &diffs {
+            if report || !listed.contains_key(aspect) {
+                let _ = writeln!(problems, "{name}: {aspect}:\n{detail}");
+            }
+        }
+        for aspect in listed.keys() {
+            if !found.contains(aspect.as_str()) {
+                let _ = writeln!(
+                    problems,
+                    "{name}: {aspect} is listed in known-differences.txt but now matches Docker: remove the line"
+                );
+            }
+        }
+    }
+    for name in known.keys() {
+        let _ = writeln!(
+            problems,
+            "known-differences.txt names {name}, which is not a recorded case"
+        );
+    }
+    eprintln!(
+        "fidelity: {identical}/{} cases identical to Docker",
+        cases.len()
+    );
+    assert!(problems.is_empty(), "\n{problems}");
+}
