@@ -287,6 +287,23 @@ fn apt_needs_root_and_clean_keeps_lists() {
 }
 
 #[test]
+fn apt_purge_auto_remove_takes_the_dependencies() {
+    let mut b = Box::new("debian:bookworm");
+    b.run("apt-get update");
+    b.run("apt-get install -y --no-install-recommends gcc curl");
+    assert!(b.executable("/usr/lib/gcc/x86_64-linux-gnu/12/cc1"));
+    let o = b.run("apt-get purge -y --auto-remove gcc");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("Removing cpp-12 "), "{}", o.stdout);
+    assert!(!b.exists("/usr/lib/gcc/x86_64-linux-gnu/12/cc1"));
+    assert!(b.executable("/usr/bin/curl"));
+    assert!(
+        b.exists("/usr/lib/x86_64-linux-gnu/libcurl.so.4.8.0"),
+        "curl's deps stay"
+    );
+}
+
+#[test]
 fn apk_add_with_and_without_cache() {
     let mut b = Box::new("alpine:3.20");
     let o = b.run("apk add --no-cache curl");

@@ -233,11 +233,18 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         "update" => update(argv, &o, p),
         "install" => install(argv, &o, p),
         "remove" | "purge" => remove_pkgs(argv, &o, op == "purge" || o.purge, p),
-        "upgrade" | "dist-upgrade" | "full-upgrade" | "autoremove" => {
+        "autoremove" => remove_pkgs(
+            argv,
+            &Opts {
+                auto_remove: true,
+                ..o
+            },
+            o.purge,
+            p,
+        ),
+        "upgrade" | "dist-upgrade" | "full-upgrade" => {
             reading(p, &o);
-            if op != "autoremove" {
-                out(p, "Calculating upgrade...\n");
-            }
+            out(p, "Calculating upgrade...\n");
             out(
                 p,
                 "0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n",
@@ -689,6 +696,54 @@ fn wrap(names: &[&str]) -> String {
     s
 }
 
+/// Packages apt installed automatically (`Auto-Installed: 1` in extended_states) that nothing else still
+/// installed depends on or recommends, once `gone` is removed: what `--auto-remove` also removes.
+fn orphans(
+    p: &Proc<'_>,
+    have: &[(String, String)],
+    gone: &[(String, String)],
+) -> Vec<(String, String)> {
+    let states = read_text(p, "/var/lib/apt/extended_states").unwrap_or_default();
+    let mut auto: Vec<String> = Vec::new();
+    for stanza in states.split("\n\n") {
+        let name = stanza.lines().find_map(|l| l.strip_prefix("Package: "));
+        if let (Some(n), true) = (name, stanza.contains("Auto-Installed: 1")) {
+            auto.push(n.trim().to_string());
+        }
+    }
+    let all = catalogue::family("deb");
+    let staying: Vec<&str> = have
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !gone.iter().any(|(g, _)| g == n))
+        .collect();
+    // Everything reachable from the manually installed packages that stay.
+    let mut keep: Vec<String> = Vec::new();
+    let mut stack: Vec<String> = staying
+        .iter()
+        .filter(|n| !auto.iter().any(|a| a == *n))
+        .map(|n| n.to_string())
+        .collect();
+    while let Some(n) = stack.pop() {
+        if keep.contains(&n) {
+            continue;
+        }
+        if let Some(pk) = all.iter().find(|pk| pk.name == n) {
+            for d in pk.deps.iter().chain(&pk.recommends) {
+                if let Some(dp) = catalogue::find(&all, d) {
+                    stack.push(dp.name.clone());
+                }
+            }
+        }
+        keep.push(n);
+    }
+    have.iter()
+        .filter(|(n, _)| staying.contains(&n.as_str()))
+        .filter(|(n, _)| auto.contains(n) && !keep.contains(n))
+        .cloned()
+        .collect()
+}
+
 fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<i32> {
     reading(p, o);
     let have = installed(p);
@@ -707,6 +762,13 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
                     err(p, &format!("E: Unable to locate package {raw}\n"));
                     return Ok(100);
                 }
+            }
+        }
+    }
+    if o.auto_remove {
+        for (n, v) in orphans(p, &have, &gone) {
+            if !gone.iter().any(|(g, _)| *g == n) {
+                gone.push((n, v));
             }
         }
     }

@@ -504,6 +504,7 @@ fn install(
     if fetched {
         let _ = write!(detail, "; the repository metadata cached in {CACHE} stays in this layer unless `yum clean all` runs in the same RUN");
     }
+    let _ = write!(detail, "; as CentOS 7 answered until its end of life in 2024 (the real mirrorlist.centos.org no longer does, and this step now fails with `Could not resolve host: mirrorlist.centos.org`)");
     if !placeholders.is_empty() {
         let _ = write!(
             detail,
