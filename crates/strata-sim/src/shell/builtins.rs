@@ -435,11 +435,40 @@ impl Shell<'_> {
                 }
             }
             "trap" => {
-                if args.len() >= 2 && args[0] != "-" && !args[0].is_empty() {
-                    self.notes.push(crate::exec::Note::Unsupported {
-                        command: format!("trap {}", args.join(" ")),
-                        detail: "traps are accepted but never run in the simulator".to_owned(),
-                    });
+                if args.is_empty() {
+                    let mut out = String::new();
+                    for (k, v) in &self.st.traps {
+                        out.push_str(&format!("trap -- '{v}' {k}\n"));
+                    }
+                    self.write_fd(1, out.as_bytes())?;
+                    return Ok(0);
+                }
+                let (action, conds) = if args.len() == 1 || args[0] == "-" {
+                    (None, if args[0] == "-" { &args[1..] } else { args })
+                } else {
+                    (Some(args[0].clone()), &args[1..])
+                };
+                for c in conds {
+                    let c = match c.trim_start_matches("SIG") {
+                        "0" | "EXIT" => "EXIT".to_owned(),
+                        other => other.to_owned(),
+                    };
+                    match &action {
+                        Some(a) if !a.is_empty() => {
+                            if c != "EXIT" {
+                                self.notes.push(crate::exec::Note::Unsupported {
+                                    command: format!("trap {}", args.join(" ")),
+                                    detail: format!(
+                                        "no signals arrive in the simulator: the {c} trap never runs"
+                                    ),
+                                });
+                            }
+                            self.st.traps.insert(c, a.clone());
+                        }
+                        _ => {
+                            self.st.traps.remove(&c);
+                        }
+                    }
                 }
                 Ok(0)
             }

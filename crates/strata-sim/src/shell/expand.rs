@@ -208,6 +208,9 @@ impl Shell<'_> {
             "!" => None,
             "-" => {
                 let mut s = String::new();
+                if self.st.flags_cs.0 {
+                    s.push('c');
+                }
                 if self.st.opts.errexit {
                     s.push('e');
                 }
@@ -219,6 +222,9 @@ impl Shell<'_> {
                 }
                 if self.st.opts.xtrace {
                     s.push('x');
+                }
+                if self.st.flags_cs.1 {
+                    s.push('s');
                 }
                 Some(s)
             }

@@ -146,6 +146,10 @@ pub struct State {
     pub standalone: bool,
     /// `bash`: brace expansion on.
     pub brace: bool,
+    /// `trap` actions by condition (only `EXIT` is ever run).
+    pub traps: BTreeMap<String, String>,
+    /// The shell was started with `-c` / reads stdin (`$-` shows `c` / `s`).
+    pub flags_cs: (bool, bool),
     /// Local variable frames of the running functions (saved values).
     pub locals: Vec<Vec<(String, Option<Var>)>>,
 }
@@ -266,6 +270,8 @@ impl<'a> Shell<'a> {
                 opts: Opts::default(),
                 script: false,
                 cmdname: None,
+                traps: BTreeMap::new(),
+                flags_cs: (false, false),
                 standalone: false,
                 brace: false,
                 locals: Vec::new(),
@@ -782,6 +788,7 @@ impl<'a> Shell<'a> {
         let saved_loops = self.loops;
         let saved_errexit = self.errexit_off;
         self.loops = 0;
+        self.st.traps.clear();
         let r = f(self);
         self.st = saved;
         self.loops = saved_loops;
@@ -1182,6 +1189,46 @@ impl<'a> Shell<'a> {
         Ok((s, out, err))
     }
 
+    /// Runs the executable at `path` with `argv`, output captured (`env CMD`, like execve).
+    pub fn run_file_captured(
+        &mut self,
+        path: &str,
+        argv: &[String],
+        stdin: Vec<u8>,
+    ) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
+        let saved_fds = self.fds.clone();
+        let base = self.sinks.len();
+        for _ in 0..2 {
+            self.sinks.push(Sink {
+                buf: Vec::new(),
+                dest: Dest::Capture,
+            });
+        }
+        self.fds[0] = Fd::In(Input::new(stdin));
+        self.fds[1] = Fd::Out(base);
+        self.fds[2] = Fd::Out(base + 1);
+        let name = argv[0].clone();
+        let r = self.subshell(|sh| match super::launch::exec_file(sh, path, argv, true)? {
+            super::launch::Launch::Ran(s) => Ok(s),
+            super::launch::Launch::Denied => {
+                sh.errln(&format!("env: can't execute '{name}': Permission denied"))?;
+                Ok(126)
+            }
+            _ => {
+                sh.errln(&format!(
+                    "env: can't execute '{name}': No such file or directory"
+                ))?;
+                Ok(127)
+            }
+        });
+        let err = std::mem::take(&mut self.sinks[base + 1].buf);
+        let out = std::mem::take(&mut self.sinks[base].buf);
+        self.sinks.truncate(base);
+        self.fds = saved_fds;
+        let s = r?;
+        Ok((s, out, err))
+    }
+
     /// Runs commands with stdout captured (command substitution): returns the output.
     pub fn capture(&mut self, cmds: &[Command]) -> Result<String, Ctl> {
         let saved1 = self.fds[1].clone();
@@ -1296,6 +1343,18 @@ impl<'a> Shell<'a> {
         }
         self.st.funcs.clear();
         self.st.locals.clear();
+        self.st.traps.clear();
+        self.st.flags_cs = (c_flag, from_stdin);
+        if !self.st.vars.contains_key("PATH") {
+            self.st.vars.insert(
+                "PATH".to_owned(),
+                Var {
+                    value: "/sbin:/usr/sbin:/bin:/usr/bin".to_owned(),
+                    exported: false,
+                    readonly: false,
+                },
+            );
+        }
         self.st.positional = positional;
         self.st.arg0 = arg0;
         self.st.opts = opts;
@@ -1308,11 +1367,25 @@ impl<'a> Shell<'a> {
         self.st.brace = brace;
         self.st.standalone = standalone;
         self.status = 0;
-        let r = if from_stdin {
+        let mut r = if from_stdin {
             self.run_stdin_script()
         } else {
             self.run_text(&text)
         };
+        if let Some(action) = self.st.traps.remove("EXIT") {
+            let code = match r {
+                Ok(s) | Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => Some(s),
+                _ => None,
+            };
+            if let Some(code) = code {
+                self.status = code;
+                r = match self.run_text(&action) {
+                    Err(Ctl::Exit(s)) => Ok(s),
+                    Err(Ctl::Limit(l)) => Err(Ctl::Limit(l)),
+                    _ => Ok(code),
+                };
+            }
+        }
         self.st = saved;
         self.loops = saved_loops;
         self.errexit_off = saved_errexit;

@@ -474,6 +474,9 @@ pub fn parse_mode(spec: &str, old: u32, is_dir: bool, umask: u32) -> Option<u32>
             if !"+-=".contains(op) {
                 return None;
             }
+            if op == '=' {
+                mode &= !who;
+            }
             i += 1;
             let mut bits = 0u32;
             while i < cs.len() && !"+-=".contains(cs[i]) {
@@ -482,7 +485,7 @@ pub fn parse_mode(spec: &str, old: u32, is_dir: bool, umask: u32) -> Option<u32>
                     'w' => 0o222,
                     'x' => 0o111,
                     'X' => {
-                        if is_dir || old & 0o111 != 0 {
+                        if is_dir || mode & 0o111 != 0 {
                             0o111
                         } else {
                             0
@@ -511,7 +514,7 @@ pub fn parse_mode(spec: &str, old: u32, is_dir: bool, umask: u32) -> Option<u32>
                 '+' => mode |= eff,
                 '-' => mode &= !eff,
                 _ => {
-                    mode = (mode & !who) | eff;
+                    mode |= eff;
                 }
             }
         }
@@ -564,7 +567,11 @@ pub fn mkdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 match sh.fs.stat(&cur) {
                     Ok(s) if s.is_dir() => continue,
                     Ok(_) => {
-                        io.err(&format!("can't create directory '{d}': File exists"));
+                        if k + 1 < comps.len() {
+                            io.err(&format!("can't create directory '{cur}/': Not a directory"));
+                        } else {
+                            io.err(&format!("can't create directory '{d}': File exists"));
+                        }
                         failed = true;
                         break;
                     }
@@ -688,10 +695,18 @@ pub fn rmdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for d in &ops {
         let mut cur = d.trim_end_matches('/').to_owned();
+        if cur.is_empty() {
+            cur = "/".to_owned();
+        }
         loop {
             let p = sh.abs(&cur);
-            if let Err(e) = sh.fs.remove_dir(&p, sh.now) {
-                io.err(&format!("'{cur}': {}", errno_msg(&e)));
+            let r = if strata_image::normalize(&p).as_deref() == Some("/") {
+                Err("Device or resource busy")
+            } else {
+                sh.fs.remove_dir(&p, sh.now).map_err(|e| errno_msg(&e))
+            };
+            if let Err(m) = r {
+                io.err(&format!("'{cur}': {m}"));
                 st = 1;
                 break;
             }
@@ -699,8 +714,9 @@ pub fn rmdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 break;
             }
             match cur.rfind('/') {
-                Some(i) if i > 0 => cur.truncate(i),
-                _ => break,
+                Some(0) => cur.truncate(1),
+                Some(i) => cur.truncate(i),
+                None => break,
             }
         }
     }
@@ -1076,8 +1092,13 @@ pub fn ln(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             sh.fs.link(&tp, &link, sh.now)
         };
         if let Err(e) = r {
-            let what = if sym { disp.clone() } else { t.clone() };
-            io.err(&format!("{what}: {}", errno_msg(&e)));
+            let msg = match &e {
+                strata_image::Error::InvalidPath { reason, .. } if reason.contains("directory") => {
+                    format!("{disp}: Operation not permitted")
+                }
+                _ => format!("{}: {}", if sym { &disp } else { t }, errno_msg(&e)),
+            };
+            io.err(&msg);
             st = 1;
         }
     }

@@ -111,7 +111,7 @@ impl Test<'_, '_, '_> {
     fn int(&self, s: &str) -> Result<i64, String> {
         s.trim()
             .parse::<i64>()
-            .map_err(|_| format!("invalid number '{s}'"))
+            .map_err(|_| format!("{s}: bad number"))
     }
     fn prim(&mut self) -> Result<bool, String> {
         let rem = self.a.len() - self.i;
@@ -460,24 +460,41 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let cmd = argv[i..].to_vec();
     let stdin = io.stdin_all();
-    let r = sh.run_captured_external(&cmd, stdin);
+    let found = if cmd[0].contains('/') {
+        Some(sh.abs(&cmd[0]))
+    } else {
+        let path = vars
+            .get("PATH")
+            .cloned()
+            .unwrap_or_else(|| "/bin:/usr/bin".to_owned());
+        path.split(':')
+            .map(|d| {
+                sh.abs(&format!(
+                    "{}/{}",
+                    if d.is_empty() { "." } else { d },
+                    cmd[0]
+                ))
+            })
+            .find(|p| {
+                sh.fs
+                    .stat(p)
+                    .is_ok_and(|s| !s.is_dir() && s.attrs.mode & 0o111 != 0)
+            })
+    };
+    let Some(path) = found.filter(|p| sh.fs.stat(p).is_ok()) else {
+        sh.st.vars = saved;
+        io.err(&format!(
+            "can't execute '{}': No such file or directory",
+            cmd[0]
+        ));
+        return Ok(127);
+    };
+    let r = sh.run_file_captured(&path, &cmd, stdin);
     sh.st.vars = saved;
     let (st, out, err) = r?;
     io.out.extend(out);
     io.err.extend(err);
     Ok(st)
-}
-
-impl Shell<'_> {
-    /// Runs `argv` as an external command only (no builtins or functions), output captured.
-    pub fn run_captured_external(
-        &mut self,
-        argv: &[String],
-        stdin: Vec<u8>,
-    ) -> Result<(i32, Vec<u8>, Vec<u8>), Ctl> {
-        // Builtins like echo/printf/test exist as applets too; that is what `env echo` runs.
-        self.run_captured(argv, stdin)
-    }
 }
 
 /// `hostname`.
@@ -1114,7 +1131,13 @@ pub fn xargs(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             .filter(|l| !l.is_empty())
             .collect()
     } else {
-        split_xargs(&text)
+        match split_xargs(&text) {
+            Ok(v) => v,
+            Err(q) => {
+                io.err(&format!("unmatched {q} quote"));
+                return Ok(1);
+            }
+        }
     };
     if items.is_empty() && (no_empty || repl.is_some()) {
         return Ok(0);
@@ -1138,12 +1161,11 @@ pub fn xargs(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for b in batches {
         if trace {
-            io.err
-                .extend_from_slice(format!("{}\n", b.join(" ")).as_bytes());
+            sh.write_fd(2, format!("{}\n", b.join(" ")).as_bytes())?;
         }
         let (s, out, err) = sh.run_captured(&b, Vec::new())?;
-        io.out.extend(out);
-        io.err.extend(err);
+        sh.write_fd(1, &out)?;
+        sh.write_fd(2, &err)?;
         if s == 127 || s == 126 {
             return Ok(s);
         }
@@ -1154,7 +1176,7 @@ pub fn xargs(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(st)
 }
 
-fn split_xargs(text: &str) -> Vec<String> {
+fn split_xargs(text: &str) -> Result<Vec<String>, &'static str> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut have = false;
@@ -1193,10 +1215,13 @@ fn split_xargs(text: &str) -> Vec<String> {
             },
         }
     }
+    if let Some(qc) = q {
+        return Err(if qc == '\'' { "single" } else { "double" });
+    }
     if have {
         out.push(cur);
     }
-    out
+    Ok(out)
 }
 
 /// A timestamp as `ls -l` prints it: `Nov 22 22:22`, or `Nov 22  2020` when not within six months of now.

@@ -438,12 +438,18 @@ fn count_arg(flags: &[(char, Option<String>)], argv: &[String]) -> (Option<Strin
     // support -NUM
     let mut rest = Vec::new();
     let mut num = None;
+    let mut prev_takes = false;
     for a in &argv[1..] {
-        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
+        if !prev_takes
+            && a.len() > 1
+            && a.starts_with('-')
+            && a[1..].chars().all(|c| c.is_ascii_digit())
+        {
             num = Some(a[1..].to_owned());
         } else {
             rest.push(a.clone());
         }
+        prev_takes = a == "-n" || a == "-c";
     }
     (num, rest)
 }
@@ -597,7 +603,7 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let mut totals = [0u64; 4];
     let mut st = 0;
-    let ins = inputs(sh, io, &files, ErrStyle::CantOpen);
+    let ins = inputs(sh, io, &files, ErrStyle::Plain);
     let nfiles = ins.len();
     let single = cols.len() == 1;
     let print_row = |io: &mut Io, vals: [u64; 4], name: Option<&str>| {
@@ -1923,7 +1929,7 @@ pub fn dirname(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             Some(i) => {
                 let d = t[..i].trim_end_matches('/');
                 if d.is_empty() {
-                    "/".to_owned()
+                    t[..=i].to_owned()
                 } else {
                     d.to_owned()
                 }

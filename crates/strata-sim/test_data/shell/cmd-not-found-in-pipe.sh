@@ -1,0 +1,4 @@
+nosuch | echo piped
+echo rc=$?
+echo x | nosuch2
+echo rc=$?

@@ -1,0 +1,5 @@
+echo 'tab\there'
+echo -e 'oct\0101'
+echo -e 'hex\x41'
+echo -e 'stop\cnever'
+echo -e '\\backslash'

@@ -1,0 +1,5 @@
+cat <<EOF
+\$HOME is $HOME
+\`literal\`
+back\\slash
+EOF

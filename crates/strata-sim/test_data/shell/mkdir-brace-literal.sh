@@ -1,0 +1,4 @@
+mkdir -p /a/{b,c}
+ls /a
+touch /tmp/x{1,2}
+ls /tmp

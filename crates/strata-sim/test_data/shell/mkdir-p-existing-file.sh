@@ -1,0 +1,4 @@
+touch /tmp/f
+mkdir -p /tmp/f/sub; echo rc=$?
+mkdir -p /tmp/f; echo rc=$?
+mkdir /tmp; echo rc=$?

@@ -1,0 +1,5 @@
+cd /data
+set -f
+echo *
+set +f
+echo *.txt

@@ -1,0 +1,3 @@
+uname
+uname -s
+uname -m

@@ -1,0 +1,5 @@
+cat <<EOF | sh
+echo from piped sh
+x=3; echo \$x
+EOF
+echo 'echo second' | sh -s

@@ -1,0 +1,6 @@
+cd /data/sub
+echo $PWD
+cd ..
+echo $PWD $OLDPWD
+cd /
+pwd

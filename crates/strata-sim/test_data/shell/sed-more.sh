@@ -1,0 +1,8 @@
+printf 'one\ntwo\nthree\n' | sed -n '$p'
+printf 'one\ntwo\nthree\n' | sed '2q'
+printf 'a.b\n' | sed 's/\./-/'
+printf 'path/to/x\n' | sed 's|/|:|g'
+printf 'x\n' | sed 's/x/a\nb/'
+printf 'aaa\n' | sed 's/a*/X/'
+printf 'abc\n' | sed 'y/abc/xyz/'
+printf 'k=v\n' | sed -e '/^k/s/v/V/'

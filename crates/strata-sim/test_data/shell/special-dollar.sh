@@ -1,0 +1,4 @@
+echo $$ | grep -c .
+echo "$-"
+set -e; echo "$-"
+echo $#

@@ -1,0 +1,4 @@
+whoami
+id -G
+id -Gn
+id root
