@@ -304,6 +304,28 @@ fn apt_purge_auto_remove_takes_the_dependencies() {
 }
 
 #[test]
+fn names_that_cannot_be_packages_are_not_found() {
+    let mut b = Box::new("debian:bookworm");
+    b.run("apt-get update");
+    for bad in ["../../etc", "@x"] {
+        let o = b.run(&format!("apt-get install -y x {bad}"));
+        assert_eq!(o.code, 100, "{bad}");
+    }
+    assert!(b.executable("/usr/bin/ls"));
+    let mut b = Box::new("alpine");
+    let o = b.run("apk add ../x");
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("(no such package)"));
+    let mut b = Box::new("centos");
+    let o = b.run("yum install -y /etc");
+    assert_eq!(o.code, 1);
+    let mut b = Box::new("python");
+    let o = b.run("pip install ~x");
+    assert_eq!(o.code, 1);
+    assert!(b.exists("/usr/local/bin/python3"));
+}
+
+#[test]
 fn apk_add_with_and_without_cache() {
     let mut b = Box::new("alpine:3.20");
     let o = b.run("apk add --no-cache curl");

@@ -171,6 +171,18 @@ fn add(
     let have = installed(p);
     let is_installed = |pk: &Pkg| have.iter().any(|(n, _, _)| *n == pk.name);
     let mut wanted: Vec<Pkg> = Vec::new();
+    let bad: Vec<&String> = names
+        .iter()
+        .filter(|raw| !catalogue::valid_name(raw.split(['=', '<', '>', '~']).next().unwrap_or(raw)))
+        .collect();
+    if !bad.is_empty() {
+        let mut e = String::from("ERROR: unable to select packages:\n");
+        for b in bad {
+            let _ = writeln!(e, "  {b} (no such package):\n    required by: world[{b}]");
+        }
+        err(p, &e);
+        return Ok(1);
+    }
     for raw in names {
         let name = raw.split(['=', '<', '>', '~']).next().unwrap_or(raw);
         if have.iter().any(|(n, _, _)| n == name) {

@@ -392,7 +392,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
             already.push((n.clone(), v.clone()));
             continue;
         }
-        if !lists {
+        if !lists || !catalogue::valid_name(&name) {
             missing.push(name);
             continue;
         }

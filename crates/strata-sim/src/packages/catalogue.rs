@@ -292,6 +292,19 @@ pub(crate) fn family(family: &str) -> Vec<Pkg> {
     out
 }
 
+/// Whether `name` could be a package name at all (letters, digits, `.+_-`, starting with a letter or
+/// digit): anything else is "not found", never a placeholder written into the tree.
+pub(crate) fn valid_name(name: &str) -> bool {
+    name.len() <= 128
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".+_-".contains(c))
+}
+
 /// Whether `name` is listed as unavailable in `family`'s repositories (an `unavailable FAMILY NAME…` line:
 /// e.g. htop and jq are only in EPEL for CentOS 7).
 pub(crate) fn is_unavailable(family: &str, name: &str) -> bool {

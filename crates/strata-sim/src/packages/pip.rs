@@ -394,7 +394,11 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         } else {
             requirement(&spec)
         };
-        if name.is_empty() || seen.contains(&norm(&name)) {
+        if !catalogue::valid_name(&name) {
+            err(p, &format!("ERROR: Invalid requirement: '{spec}'\n"));
+            return Ok(1);
+        }
+        if seen.contains(&norm(&name)) {
             continue;
         }
         seen.push(norm(&name));

@@ -259,7 +259,7 @@ fn install(
             }
             Some(pk) => wanted.push(pk.clone()),
             None => {
-                if catalogue::is_unavailable("rpm", n) {
+                if catalogue::is_unavailable("rpm", n) || !catalogue::valid_name(n) {
                     let _ = writeln!(text, "No package {n} available.");
                     unavailable.push(n.clone());
                 } else {
