@@ -577,14 +577,11 @@ impl<'r> Builder<'_, 'r> {
             cs.apply(&mut tree).map_err(|e| {
                 BuildError::new(format!("applying layer {i} of {}: {e}", img.reference))
             })?;
-            let diff_id = img
-                .config
-                .rootfs
-                .diff_ids
-                .get(i)
-                .copied()
-                .map(Ok)
-                .unwrap_or_else(|| Layer::new(cs.clone()).map(|l| l.diff_id))?;
+            let recorded = img.config.rootfs.diff_ids.get(i).copied();
+            let diff_id = match recorded {
+                Some(d) if img.config.rootfs.diff_ids.len() == img.layers.len() => d,
+                _ => Layer::new(cs.clone())?.diff_id,
+            };
             layers.push(Layer {
                 changeset: cs.clone(),
                 diff_id,
@@ -592,6 +589,9 @@ impl<'r> Builder<'_, 'r> {
             });
         }
         let mut config = img.config.clone();
+        // A model or loaded image whose config does not list its layers gets them listed.
+        config.rootfs.diff_ids = layers.iter().map(|l: &Layer| l.diff_id).collect();
+        config.rootfs.kind = "layers".to_owned();
         let onbuild = config
             .config
             .as_ref()
