@@ -199,6 +199,8 @@ fn table_cells_are_named() {
         (r.rule.entrypoint, r.rule.cmd),
         (EntrypointColumn::None, CmdRow::Exec)
     );
+    let r = run(&image("custom-shell"), "IMG").unwrap();
+    assert_eq!((r.rule.entrypoint, r.rule.cmd), (EntrypointColumn::Shell, CmdRow::Exec));
     let r = run(&image("no-command"), "--entrypoint '' IMG x").unwrap();
     assert_eq!(
         (r.rule.entrypoint, r.rule.cmd),
