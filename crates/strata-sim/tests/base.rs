@@ -164,6 +164,7 @@ fn aliases() {
         ("centos:7", "centos:7"),
         ("python:3", "python:3"),
         ("python:3.12-slim", "python:3.12-slim"),
+        ("python:2.7-slim", "python:2.7-slim"),
     ] {
         assert_eq!(model(r).reference, canon);
     }
@@ -182,6 +183,7 @@ fn sizes_are_close_to_the_real_images() {
         ("ubuntu:22.04", 77.9, 250),
         ("centos:7", 204.0, 250),
         ("python:3.12-slim", 125.0, 300),
+        ("python:2.7-slim", 148.0, 300),
     ] {
         let img = model(r);
         let size = img.content_size() as f64 / 1e6;

@@ -605,3 +605,22 @@ fn every_catalogue_package_installs() {
         eprintln!("{image}: {note}");
     }
 }
+
+#[test]
+fn the_tutorials_python_2_7_app() {
+    let mut b = Box::new("python:2.7-slim");
+    let a = strata_image::Attrs::new(0o755, 0, 0, Timestamp::default());
+    b.fs.mkdir_all("/app", a.clone()).expect("mkdir");
+    b.fs.write(
+        "/app/requirements.txt",
+        "Flask\nRedis\n".into(),
+        a,
+        Timestamp::default(),
+    )
+    .expect("write");
+    b.cwd = "/app".to_string();
+    let o = b.run("pip install --trusted-host pypi.python.org -r requirements.txt");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(b.exists("/usr/local/lib/python2.7/site-packages/flask/app.py"));
+    assert!(b.exists("/usr/local/lib/python2.7/site-packages/redis/client.py"));
+}

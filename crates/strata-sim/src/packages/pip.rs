@@ -26,7 +26,7 @@ fn python_dirs(p: &Proc<'_>, lib: &str) -> Vec<String> {
         p.fs.read_dir(lib)
             .unwrap_or_default()
             .into_iter()
-            .filter(|n| n.starts_with("python3."))
+            .filter(|n| n.starts_with("python3.") || n.starts_with("python2."))
             .collect();
     v.sort();
     v.reverse();
@@ -520,7 +520,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                 );
                 if let Some(stem) = path.strip_suffix(".py") {
                     let (dir, file) = stem.rsplit_once('/').unwrap_or(("", stem));
-                    let pyc = format!("{dir}/__pycache__/{file}.{tag}.pyc");
+                    // Python 2 writes the .pyc beside the module.
+                    let pyc = if site.pyver.starts_with("2.") {
+                        format!("{stem}.pyc")
+                    } else {
+                        format!("{dir}/__pycache__/{file}.{tag}.pyc")
+                    };
                     let size = c.len() * 9 / 10 + 200;
                     put_file(p, &pyc, Content::modelled(size, fnv(&["pyc", &pyc])), 0o644)?;
                     files += 1;
@@ -610,6 +615,11 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let _ = writeln!(text, "Successfully installed {}", done.join(" "));
     if !quiet {
         out(p, &text);
+    }
+    if site.pyver.starts_with("2.") {
+        // pip 20 on python 2: its own warning instead of the root-user one (which came with pip 21.1).
+        root_warning = false;
+        err(p, "DEPRECATION: Python 2.7 reached the end of its life on January 1st, 2020. Please upgrade your Python as Python 2.7 is no longer maintained. pip 21.0 will drop support for Python 2.7 in January 2021. More details about Python 2 support in pip can be found at https://pip.pypa.io/en/latest/development/release-process/#python-2-support\n");
     }
     if p.identity.uid == 0 && root_warning {
         err(p, "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager, possibly rendering your system unusable. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if you know what you are doing and want to suppress this warning.\n");
