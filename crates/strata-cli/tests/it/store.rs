@@ -546,3 +546,126 @@ fn save_a_repository_saves_all_its_tags() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("nothing"), "{}", stderr(&out));
 }
+
+/// Blobs that are files (to write a big archive without holding it).
+struct FileBlobs(Vec<(Digest, PathBuf)>);
+
+impl strata_image::archive::BlobSource for FileBlobs {
+    fn open(&self, digest: &Digest) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        let path = self
+            .0
+            .iter()
+            .find(|(d, _)| d == digest)
+            .map(|(_, p)| p)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))?;
+        Ok(Box::new(std::fs::File::open(path)?))
+    }
+}
+
+/// Runs strata and samples its peak resident memory (VmHWM) until it exits; returns the output and the
+/// peak in bytes (the last sample: VmHWM only grows).
+fn strata_peak_rss(root: &Path, args: &[&str]) -> (Output, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the strata binary runs");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kib * 1024);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    (child.wait_with_output().unwrap(), peak)
+}
+
+/// `strata load -i` and `strata save -o` of a ~200 MB image stream: the strata process's peak RSS stays a
+/// small fraction of the image (the archive is generated here, streaming, into a temp dir).
+#[test]
+fn load_and_save_of_a_200_mb_image_stream() {
+    if !Path::new("/proc/self/status").exists() {
+        return;
+    }
+    use strata_image::archive::{write_docker_archive_to, ImageRef, LayerRef};
+    use strata_image::digest::HashingWriter;
+    use strata_image::layer::{write_tar, ReadLimits};
+    const FILE: u64 = 4 << 20;
+    const FILES: u64 = 50;
+    const IMAGE: u64 = FILE * FILES;
+    let tmp = TempDir::new("big");
+    // One 4 MiB buffer shared by 50 files: 200 MiB of file data, 4 MiB held.
+    let shared = Content::from_bytes(Content::modelled(FILE, 9).bytes().into_owned());
+    let mut entries = vec![entry("/big", 0o755, EntryKind::Dir)];
+    for i in 0..FILES {
+        entries.push(entry(
+            &format!("/big/f{i:03}"),
+            0o644,
+            EntryKind::File(shared.clone()),
+        ));
+    }
+    let layer_path = tmp.path("layer.tar");
+    let w = HashingWriter::new(std::io::BufWriter::new(
+        std::fs::File::create(&layer_path).unwrap(),
+    ));
+    let (diff_id, size, _) = write_tar(&Changeset { entries }, w).unwrap().finish();
+    let template = image_of_blobs(Vec::new(), &["big:1"]);
+    let mut config = ImageConfig::from_json(&template.config).unwrap();
+    config.rootfs.diff_ids = vec![diff_id];
+    config.history.insert(
+        0,
+        History {
+            created_by: Some("COPY big /big # buildkit".into()),
+            ..History::default()
+        },
+    );
+    let image = ImageRef {
+        config: to_json(&config).into(),
+        layers: vec![LayerRef {
+            digest: diff_id,
+            size,
+            compression: Compression::None,
+            diff_id,
+        }],
+        tags: vec!["big:1".into()],
+    };
+    let archive = tmp.path("big.tar");
+    write_docker_archive_to(
+        &[image],
+        &FileBlobs(vec![(diff_id, layer_path.clone())]),
+        &ReadLimits::DEFAULT,
+        std::io::BufWriter::new(std::fs::File::create(&archive).unwrap()),
+    )
+    .unwrap()
+    .into_inner()
+    .unwrap();
+    std::fs::remove_file(&layer_path).unwrap();
+
+    let root = tmp.path("root");
+    let (out, load_peak) = strata_peak_rss(&root, &["load", "-i", archive.to_str().unwrap()]);
+    let out = ok(out);
+    assert_eq!(stdout(&out), "Loaded image: big:1\n");
+    let saved = tmp.path("saved.tar");
+    let (out, save_peak) = strata_peak_rss(&root, &["save", "-o", saved.to_str().unwrap(), "big"]);
+    ok(out);
+    eprintln!("strata's peak RSS: {load_peak} B loading, {save_peak} B saving a {IMAGE} B image");
+    assert!(load_peak > 0 && save_peak > 0, "VmHWM was sampled");
+    assert!(load_peak < IMAGE / 4, "load: peak RSS {load_peak} B");
+    assert!(save_peak < IMAGE / 4, "save: peak RSS {save_peak} B");
+    assert_eq!(
+        std::fs::metadata(&saved).unwrap().len(),
+        std::fs::metadata(&archive).unwrap().len()
+    );
+    assert_eq!(identity(&root, "big:1").1, vec![diff_id.to_string()]);
+}
