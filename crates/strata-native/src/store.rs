@@ -6,6 +6,7 @@
 //! blobs/sha256/<hex>   config, OCI manifest and layer blobs, each named by the sha256 of its bytes
 //! images.json          the index: per image its ID, manifest digest, tags and layer sizes
 //! lock                 flock(2)ed: exclusively by every mutation, shared by every read
+//! tmp/import-<pid>-<n>/ an import's staged blobs (removed when it ends; by the next removal if it died)
 //! ```
 //!
 //! Blobs and the index are written to a temporary file in the same directory, fsync'd, renamed over the
@@ -642,7 +643,31 @@ impl Store {
                 n += 1;
             }
         }
+        self.remove_stale_staging();
         Ok(n)
+    }
+
+    /// Removes the staging directories of imports whose process is gone (killed mid-load); best effort.
+    fn remove_stale_staging(&self) {
+        // Without /proc no process can be told gone: leave them.
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let Ok(dir) = fs::read_dir(self.root.join("tmp")) else {
+            return;
+        };
+        for ent in dir.flatten() {
+            let name = ent.file_name().to_string_lossy().into_owned();
+            let pid = name
+                .strip_prefix("import-")
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok());
+            if let Some(pid) = pid {
+                if !Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = fs::remove_dir_all(ent.path());
+                }
+            }
+        }
     }
 
     /// Checks the whole store: the index parses, every blob's bytes have its digest, every image's config,

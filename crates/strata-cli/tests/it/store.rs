@@ -425,18 +425,23 @@ fn bad_archives_name_the_entry_and_leave_the_store_intact() {
     assert!(stderr(&out).contains("nope.tar"), "{}", stderr(&out));
 }
 
-/// A regular member of a tar, as text.
-fn member(archive: &[u8], name: &str) -> String {
+/// A regular member of a tar.
+fn member_bytes(archive: &[u8], name: &str) -> Vec<u8> {
     let mut ar = tar::Archive::new(archive);
     for e in ar.entries().unwrap() {
         let mut e = e.unwrap();
         if e.path().unwrap().to_str() == Some(name) {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut e, &mut s).unwrap();
-            return s;
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut e, &mut v).unwrap();
+            return v;
         }
     }
     panic!("no member {name}");
+}
+
+/// A regular member of a tar, as text.
+fn member(archive: &[u8], name: &str) -> String {
+    String::from_utf8(member_bytes(archive, name)).unwrap()
 }
 
 /// `save NAME` saves every tag of the repository, as `docker save busybox` does (checked against docker
@@ -668,4 +673,85 @@ fn load_and_save_of_a_200_mb_image_stream() {
         std::fs::metadata(&archive).unwrap().len()
     );
     assert_eq!(identity(&root, "big:1").1, vec![diff_id.to_string()]);
+}
+
+/// An OCI archive whose layer is zstd (`application/vnd.oci.image.layer.v1.tar+zstd`, made by the zstd CLI)
+/// loads; saved as an OCI archive the layer stays zstd, as a docker-archive it is written as a plain tar
+/// under its diff_id; both load into a fresh store as the same image.
+#[test]
+fn zstd_layers_load_and_save() {
+    let tmp = TempDir::new("zstd");
+    let root = tmp.path("root");
+    let blob = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../strata-image/test_data/zstd/layer.tar.zst"),
+    )
+    .unwrap();
+    let diff_id: Digest = "sha256:d5463439b16c39433669e2b1de20910de9139f4e51021e984fa58c96ffda0706"
+        .parse()
+        .unwrap();
+    let img = image_of_blobs(
+        vec![LayerBlob {
+            bytes: blob.into(),
+            compression: Compression::Zstd,
+            diff_id,
+        }],
+        &["zst:1"],
+    );
+    let input = tmp.path("in.tar");
+    std::fs::write(
+        &input,
+        write_oci_archive(std::slice::from_ref(&img)).unwrap(),
+    )
+    .unwrap();
+    ok(strata_at(&root, &["load", "-i", input.to_str().unwrap()]));
+    assert_eq!(
+        identity(&root, "zst:1"),
+        (img.id().to_string(), vec![diff_id.to_string()])
+    );
+    let oci = tmp.path("out-oci.tar");
+    ok(strata_at(
+        &root,
+        &[
+            "save",
+            "-o",
+            oci.to_str().unwrap(),
+            "--format",
+            "oci-archive",
+            "zst:1",
+        ],
+    ));
+    let bytes = std::fs::read(&oci).unwrap();
+    let manifest_digest = serde_json::from_str::<serde_json::Value>(&member(&bytes, "index.json"))
+        .unwrap()["manifests"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let manifest: serde_json::Value = serde_json::from_str(&member(
+        &bytes,
+        &format!("blobs/sha256/{}", &manifest_digest["sha256:".len()..]),
+    ))
+    .unwrap();
+    assert_eq!(
+        manifest["layers"][0]["mediaType"],
+        "application/vnd.oci.image.layer.v1.tar+zstd"
+    );
+    let docker = tmp.path("out-docker.tar");
+    ok(strata_at(
+        &root,
+        &["save", "-o", docker.to_str().unwrap(), "zst:1"],
+    ));
+    let layer = member_bytes(
+        &std::fs::read(&docker).unwrap(),
+        &format!("{}.tar", diff_id.hex()),
+    );
+    assert_eq!(Digest::of(&layer), diff_id);
+    for (name, path) in [("oci", &oci), ("docker", &docker)] {
+        let fresh = tmp.path(&format!("fresh-{name}"));
+        ok(strata_at(&fresh, &["load", "-i", path.to_str().unwrap()]));
+        assert_eq!(
+            identity(&fresh, "zst:1"),
+            identity(&root, "zst:1"),
+            "{name}"
+        );
+    }
 }
