@@ -404,3 +404,14 @@ fn into_the_build_engine() {
     assert_eq!(b.layers.len(), layers);
     assert!(b.modelled);
 }
+
+/// A RUN layer of a model (python's) has no entry for `/`, as real RUN layer tars have none; the rootfs
+/// layer has `./`.
+#[test]
+fn only_the_rootfs_layer_lists_the_root() {
+    let img = model("python:3.12-slim");
+    assert!(img.layers[0].entries.iter().any(|e| e.path == "/"));
+    for l in &img.layers[1..] {
+        assert!(l.entries.iter().all(|e| e.path != "/"));
+    }
+}

@@ -20,8 +20,8 @@
 //! | `gen PATH KIND` | a file generated from the `pkg` lines: `dpkg` status or `apk` installed database |
 //! | `pkg NAME VERSION SIZE_KB` | a package of the base system, for `gen` |
 //!
-//! Directories missing above an entry are added (0755, 0:0, the current mtime), and each layer's entries are
-//! ordered as a tar walk writes them: parents first, siblings in byte order.
+//! Directories missing above an entry are added (0755, 0:0, the current mtime; `/` only when listed), and
+//! each layer's entries are ordered as a tar walk writes them: parents first, siblings in byte order.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -138,7 +138,8 @@ fn key(path: &str) -> Vec<String> {
 impl Layer {
     fn add(&mut self, e: Entry, mtime: Timestamp) {
         let k = key(&e.path);
-        for i in 0..k.len() {
+        // The root is only in a layer when the data lists it (a rootfs tar has `./`, a RUN layer does not).
+        for i in 1..k.len() {
             let pk = k[..i].to_vec();
             self.entries.entry(pk.clone()).or_insert_with(|| Entry {
                 path: format!("/{}", pk.join("/")),

@@ -25,15 +25,15 @@ use strata_image::{Attrs, Content, NodeKind};
 
 use crate::exec::{Limit, Note, Proc};
 
-/// Runs the package manager `name` (`apk`, `apt-get`, `apt`, `yum`, `dnf`, `microdnf`, `pip`, `pip3`)
-/// with `argv` (`argv[0]` is the name it was called by) and returns its exit status.
+/// Runs the package manager `name` (`apk`, `apt-get`, `apt`, `yum`, `dnf`, `microdnf`, `pip`, `pip3`,
+/// `pip3.12`, …) with `argv` (`argv[0]` is the name it was called by) and returns its exit status.
 pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
     let base = name.rsplit('/').next().unwrap_or(name);
     let res = match base {
         "apk" => apk::run(argv, p),
         "apt-get" | "apt" => apt::run(base, argv, p),
         "yum" | "dnf" | "microdnf" => yum::run(base, argv, p),
-        "pip" | "pip3" => pip::run(argv, p),
+        n if is_pip(n) => pip::run(argv, p),
         _ => {
             p.notes.push(Note::Unsupported {
                 command: argv.join(" "),
@@ -59,6 +59,12 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
             1
         }
     }
+}
+
+/// `pip`, `pip3`, `pip3.12`, `pip2.7`: the names pip installs itself under.
+fn is_pip(name: &str) -> bool {
+    name.strip_prefix("pip")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// Why a modelled run stopped early.
