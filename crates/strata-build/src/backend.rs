@@ -19,6 +19,9 @@ pub struct RunRequest {
     pub uid: u32,
     /// Group ID.
     pub gid: u32,
+    /// Supplementary groups: under BuildKit, the groups that list the user as a member (not its primary
+    /// group), so `id` in a RUN step shows no `groups=` for most users.
+    pub groups: Vec<u32>,
     /// The container's hostname.
     pub hostname: String,
     /// The build's clock: files the step writes get this mtime.

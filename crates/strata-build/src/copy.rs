@@ -95,6 +95,9 @@ pub(crate) fn checksums(op: &CopyOp<'_>) -> Result<Checksums, String> {
 pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
     let sources = find_sources(op)?;
     let n_sources = sources.len() + op.contents.len();
+    if n_sources == 0 {
+        return Ok(());
+    }
     let dest_abs = absolute(op.workdir, op.dest);
     let dest_is_dir = op.dest.ends_with('/')
         || op.dest.ends_with("/.")
@@ -174,11 +177,8 @@ fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
                     });
                 }
             }
-            if matched == 0 {
-                return Err(format!(
-                    "failed to compute cache key: failed to calculate checksum of ref: \"/{rel}\": no match"
-                ));
-            }
+            // A wildcard that matches nothing copies nothing (Docker 20.10 and BuildKit alike).
+            let _ = matched;
             continue;
         }
         let path = format!("/{rel}");

@@ -988,7 +988,7 @@ impl<'r> Builder<'_, 'r> {
                 let args = st.args_in_effect();
                 let env: Vec<String> = st.run_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let cwd = st.workdir();
-                let (uid, gid, home) = self.user_ids(st, r.span)?;
+                let (uid, gid, home, groups) = self.user_ids(st, r.span)?;
                 // BuildKit's executor adds HOME from the user's passwd entry when the env has none.
                 let mut env = env;
                 if !env.iter().any(|e| e.starts_with("HOME=")) {
@@ -1009,6 +1009,7 @@ impl<'r> Builder<'_, 'r> {
                     cwd: cwd.clone(),
                     uid,
                     gid,
+                    groups,
                     hostname: BUILD_HOSTNAME.to_owned(),
                     now: self.req.now,
                 };
@@ -1273,19 +1274,19 @@ impl<'r> Builder<'_, 'r> {
 
     /// The uid/gid a RUN or WORKDIR runs as: USER resolved in the image's /etc/passwd and /etc/group.
     fn ids_for_user(&self, st: &State, span: Span) -> Result<(u32, u32), BuildError> {
-        self.user_ids(st, span).map(|(uid, gid, _)| (uid, gid))
+        self.user_ids(st, span).map(|(uid, gid, _, _)| (uid, gid))
     }
 
     /// USER resolved in the image's /etc/passwd and /etc/group: uid, gid and home (`/` when the user has
     /// no entry, `/root` for root by default).
-    fn user_ids(&self, st: &State, span: Span) -> Result<(u32, u32, String), BuildError> {
+    fn user_ids(&self, st: &State, span: Span) -> Result<(u32, u32, String, Vec<u32>), BuildError> {
         let user = st.user();
         let passwd = read_text(&st.tree, "/etc/passwd");
         let group = read_text(&st.tree, "/etc/group");
         let spec = if user.is_empty() { "0" } else { user.as_str() };
         users::lookup_user(spec, passwd.as_deref(), group.as_deref())
-            .map(|u| (u.uid, u.gid, u.home))
-            .map_err(|e| BuildError::at(span, format!("unable to find user {user}: {e}")))
+            .map(|u| (u.uid, u.gid, u.home, u.build_groups))
+            .map_err(|e| BuildError::at(span, e.to_string()))
     }
 
     fn chown(

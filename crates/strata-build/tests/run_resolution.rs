@@ -200,7 +200,10 @@ fn table_cells_are_named() {
         (EntrypointColumn::None, CmdRow::Exec)
     );
     let r = run(&image("custom-shell"), "IMG").unwrap();
-    assert_eq!((r.rule.entrypoint, r.rule.cmd), (EntrypointColumn::Shell, CmdRow::Exec));
+    assert_eq!(
+        (r.rule.entrypoint, r.rule.cmd),
+        (EntrypointColumn::Shell, CmdRow::Exec)
+    );
     let r = run(&image("no-command"), "--entrypoint '' IMG x").unwrap();
     assert_eq!(
         (r.rule.entrypoint, r.rule.cmd),

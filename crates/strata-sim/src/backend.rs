@@ -37,7 +37,7 @@ impl Backend for SimBackend {
                 identity: Identity {
                     uid: req.uid,
                     gid: req.gid,
-                    groups: Vec::new(),
+                    groups: req.groups.clone(),
                 },
                 stdin: Vec::new(),
                 now: req.now,
@@ -91,7 +91,15 @@ impl Store for SimStore {
         if let Some(img) = self.images.get(&normalize_reference(reference)) {
             return Some(img.clone());
         }
-        crate::base::lookup(reference).map(|b| BaseImage {
+        // A model stands for every tag of its image: `busybox:1.36` is the busybox model, named as asked.
+        let found = crate::base::lookup(reference).or_else(|| {
+            let (name, _) = reference.rsplit_once(':')?;
+            crate::base::lookup(name).map(|mut b| {
+                b.reference = normalize_reference(reference);
+                b
+            })
+        });
+        found.map(|b| BaseImage {
             reference: b.reference,
             config: b.config,
             layers: b.layers.into_iter().map(std::sync::Arc::new).collect(),
