@@ -439,6 +439,18 @@ fn yum_epel_only_and_prompt() {
     assert!(o
         .stdout
         .contains("No package htop available.\nError: Nothing to do\n"));
+    assert!(modelled(&o).contains("epel-release"));
+    let o = b.run("yum install -y epel-release");
+    assert_eq!(o.code, 0);
+    let o = b.run("yum install -y htop nginx");
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(b.executable("/usr/bin/htop"));
+    assert!(b.executable("/usr/sbin/nginx"));
+    assert!(b.exists("/var/cache/yum/x86_64/7/epel/gen/primary_db.sqlite"));
+    let o = b.run("yum clean all");
+    assert!(o
+        .stdout
+        .contains("Cleaning repos: base epel extras updates"));
     let o = b.run("yum install tree");
     assert_eq!(o.code, 1);
     assert!(o
