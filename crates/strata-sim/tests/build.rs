@@ -1,0 +1,141 @@
+//! Whole builds with the simulator: the tutorials' examples, hostile Dockerfiles stopped by the limits
+//! with a clear error on the step, and the cache across rebuilds.
+
+use strata_build::engine::{BuildRequest, CacheStatus};
+use strata_build::{build, BuildFailure, BuildOutput, Cache, HistoryStyle};
+use strata_image::{Timestamp, Tree};
+use strata_sim::backend::{SimBackend, SimStore};
+use strata_sim::exec::Limits;
+
+fn try_build(df: &str, limits: Limits) -> Result<BuildOutput, BuildFailure> {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    build(
+        &req,
+        &mut SimBackend::new(limits),
+        &SimStore::new(),
+        &mut Cache::new(),
+    )
+}
+
+fn small_limits() -> Limits {
+    Limits {
+        max_steps: 200_000,
+        max_loop_iterations: 10_000,
+        max_bytes_written: 16 << 20,
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn an_endless_loop_stops_at_a_limit_with_an_error_on_its_step() {
+    let err = try_build(
+        "FROM busybox\nRUN echo start\nRUN while true; do :; done\n",
+        small_limits(),
+    )
+    .expect_err("the loop must be stopped");
+    assert_eq!(err.error.span.map(|s| s.line), Some(3));
+    assert!(
+        err.error.message.contains("limits"),
+        "{}",
+        err.error.message
+    );
+    let last = err.steps.last().expect("the failing step is reported");
+    assert!(last.text.starts_with("RUN while true"));
+    assert!(
+        last.notes.iter().any(|n| n.starts_with("limit:")),
+        "{:?}",
+        last.notes
+    );
+}
+
+#[test]
+fn a_huge_write_stops_at_the_byte_limit() {
+    let err = try_build(
+        "FROM busybox\nRUN echo 0123456789abcdef > /f; while true; do cat /f /f > /g; mv /g /f; done\n",
+        small_limits(),
+    )
+    .expect_err("the write must be stopped");
+    assert_eq!(err.error.span.map(|s| s.line), Some(2));
+    assert!(
+        err.error.message.contains("limits"),
+        "{}",
+        err.error.message
+    );
+}
+
+#[test]
+fn ten_thousand_run_lines_build_and_end() {
+    let mut df = String::from("FROM busybox\n");
+    for i in 0..10_000 {
+        df.push_str(&format!("RUN echo {i}\n"));
+    }
+    let out = try_build(&df, small_limits()).expect("10,000 RUN lines build");
+    assert_eq!(out.image.layers.len(), 1 + 10_000);
+}
+
+#[test]
+fn brace_expansion_is_literal_in_busybox_ash_exp_a() {
+    let out = try_build(
+        "FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\nRUN rm -rf /sanchuang/f1.txt\nCMD [\"/bin/sh\"]\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    assert_eq!(
+        out.image.tree.read_dir("/sanchuang").expect("dir"),
+        vec!["f{1..10}.txt".to_owned()]
+    );
+    // The no-op rm still gets a layer under BuildKit; on this minimal base it holds only `/etc`, touched by
+    // the hosts/resolv.conf mount points (OBSERVED.md §3a).
+    assert_eq!(out.image.layers.len(), 4);
+    let paths: Vec<&str> = out.image.layers[3]
+        .changeset
+        .entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(paths, vec!["/etc"]);
+    let first: Vec<&str> = out.image.layers[1]
+        .changeset
+        .entries
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(first, vec!["/dev", "/etc", "/proc", "/sanchuang", "/sys"]);
+}
+
+#[test]
+fn mycentos_installs_modelled_packages_and_says_so() {
+    let df = "FROM centos\nMAINTAINER learner<learner@example.com>\nENV MYPATH /usr/local\nWORKDIR $MYPATH\nRUN yum -y install vim\nRUN yum -y install net-tools\nEXPOSE 80\nCMD echo $MYPATH\nCMD /bin/bash\n";
+    let out = try_build(df, Limits::default()).expect("mycentos builds");
+    let yum: Vec<_> = out
+        .steps
+        .iter()
+        .filter(|s| s.text.starts_with("RUN yum"))
+        .collect();
+    assert_eq!(yum.len(), 2);
+    for s in &yum {
+        assert!(
+            s.notes.iter().any(|n| n.starts_with("modelled:")),
+            "{:?}",
+            s.notes
+        );
+        assert!(matches!(s.cache, CacheStatus::Miss(_)));
+    }
+    assert!(out.image.tree.exists("/usr/bin/vim"), "vim installed");
+    let cfg = out.image.config.config.clone().unwrap_or_default();
+    assert_eq!(cfg.working_dir.as_deref(), Some("/usr/local"));
+    assert_eq!(
+        out.image.config.author.as_deref(),
+        Some("learner<learner@example.com>")
+    );
+}
