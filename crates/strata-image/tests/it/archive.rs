@@ -328,3 +328,64 @@ fn zstd_layers_in_oci_and_docker_archives() {
         other => panic!("bomb accepted: {other:?}"),
     }
 }
+
+/// Blobs that lie: every blob reads as the bytes of `with` (a store whose files were damaged).
+struct Swapped {
+    with: Vec<u8>,
+}
+
+impl strata_image::archive::BlobSource for Swapped {
+    fn open(&self, _: &Digest) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(&self.with[..]))
+    }
+}
+
+/// The streaming writers check every blob as they copy it: a blob whose bytes are not its digest, or shorter
+/// or longer than its descriptor says, is an error naming the member, not a silently wrong archive.
+#[test]
+fn streaming_writers_refuse_blobs_that_are_not_what_they_should_be() {
+    use strata_image::archive::{
+        write_docker_archive_to, write_oci_archive_to, ImageRef, LayerRef,
+    };
+    let img = sample_image(Compression::None, &["x:1"]);
+    let refs = vec![ImageRef {
+        config: img.config.clone(),
+        layers: img
+            .layers
+            .iter()
+            .map(|l| LayerRef {
+                digest: l.digest(),
+                size: l.bytes.len() as u64,
+                compression: l.compression,
+                diff_id: l.diff_id,
+            })
+            .collect(),
+        tags: img.tags.clone(),
+    }];
+    let first = &img.layers[0];
+    let names: Vec<String> = img
+        .layers
+        .iter()
+        .map(|l| format!("blobs/sha256/{}", l.digest().hex()))
+        .collect();
+    // Same length, other bytes.
+    let mut same_len = first.bytes.to_vec();
+    let last = same_len.len() - 1;
+    same_len[last - 600] ^= 1;
+    // Shorter and longer.
+    let short = first.bytes[..first.bytes.len() - 1].to_vec();
+    let mut long = first.bytes.to_vec();
+    long.push(0);
+    for (what, with) in [("flipped", same_len), ("short", short), ("long", long)] {
+        let blobs = Swapped { with };
+        match write_oci_archive_to(&refs, &blobs, Vec::new()) {
+            Err(Error::Archive { entry, .. }) => assert!(names.contains(&entry), "{what}: {entry}"),
+            other => panic!("{what}: {other:?}"),
+        }
+        let docker = write_docker_archive_to(&refs, &blobs, &ReadLimits::DEFAULT, Vec::new());
+        assert!(
+            matches!(&docker, Err(Error::Archive { entry, .. }) if entry.ends_with(".tar")),
+            "{what}: {docker:?}"
+        );
+    }
+}
