@@ -10,7 +10,7 @@
 //!
 //! Reading checks what the loaders check and more: every blob's digest and size, that each layer's
 //! uncompressed sha256 is its `diff_id`, as many layers as diff_ids, and every layer entry as
-//! [`read_layer`](crate::layer::read_layer) does; an error names the archive member.
+//! [`read_layer`] does; an error names the archive member.
 //!
 //! Both directions stream. [`read_archive_from`] reads an archive from any `std::io::Read` once, handing
 //! each member to a [`BlobSink`] (the on-disk store writes them to temporary files; [`MemoryBlobs`] keeps

@@ -6,9 +6,12 @@
 //! markers as empty regular files. Nothing depends on the clock or the host: the same changeset always gives
 //! the same bytes, hence the same `diff_id`. Times are written in whole seconds, as Docker's writer does.
 //!
-//! [`read_layer`] reads a plain, gzip- or zstd-compressed layer back into a [`Changeset`] and refuses anything that
-//! could reach outside the tree it will be applied to or that is not a well-formed layer; every error names
-//! the entry.
+//! [`read_layer`] reads a plain, gzip- or zstd-compressed layer back into a [`Changeset`] and refuses anything
+//! that could reach outside the tree it will be applied to or that is not a well-formed layer; every error
+//! names the entry. [`scan_layer`] makes the same checks on a stream without keeping file contents (for layers
+//! larger than memory) and returns the `diff_id` and sizes. zstd is decoded by the pure-Rust [`crate::zstd`]
+//! decoder (reading only; layers are written plain or gzip). The expanded-size limit of [`ReadLimits`] applies
+//! to the decompressed stream whatever the compression, so a gzip or zstd bomb stops there.
 
 use std::collections::HashSet;
 use std::io::{self, BufRead, Read, Write};
