@@ -1,0 +1,181 @@
+//! `strata build`, `run`, `ps`, `diff`, `commit`, `rm` with the simulator, through the binary.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::store::{strata_at, TempDir};
+use crate::{stderr, stdout};
+
+fn context(dir: &TempDir) -> std::path::PathBuf {
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox\nCOPY while.sh /\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\nENTRYPOINT [\"/while.sh\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ctx.join("while.sh"),
+        "#!/bin/sh\ni=1\nwhile [ $i -le 3 ]; do echo sanchuang $i; i=$((i+1)); done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(ctx.join("while.sh"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    ctx
+}
+
+#[test]
+fn build_then_rebuild_is_all_cached_and_a_change_names_the_file() {
+    let dir = TempDir::new("build-cache");
+    let root = dir.path("store");
+    let ctx = context(&dir);
+    let ctx_s = ctx.to_str().unwrap();
+    let first = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let log = stderr(&first);
+    assert!(log.contains("#1 [1/4] FROM busybox:latest"), "{log}");
+    assert!(log.contains("[3/4] RUN mkdir /sanchuang"), "{log}");
+    assert!(stdout(&first).starts_with("sha256:"));
+
+    let again = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let log = stderr(&again);
+    assert_eq!(log.matches("CACHED").count(), 3, "{log}");
+
+    std::fs::write(ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
+    let third = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let log = stderr(&third);
+    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+    assert!(log.contains("cache miss: previous step changed"), "{log}");
+
+    let classic = strata_at(
+        &root,
+        &[
+            "build",
+            "--history-style",
+            "classic",
+            "-t",
+            "demo:classic",
+            ctx_s,
+        ],
+    );
+    let log = stderr(&classic);
+    assert!(log.contains("Step 1/5 : FROM busybox"), "{log}");
+    assert!(log.contains("Successfully tagged demo:classic"), "{log}");
+    let hist = strata_at(&root, &["history", "--no-trunc", "demo:classic"]);
+    assert!(
+        stdout(&hist).contains("/bin/sh -c #(nop)  ENTRYPOINT [\"/while.sh\"]"),
+        "{}",
+        stdout(&hist)
+    );
+}
+
+#[test]
+fn run_resolves_like_docker_and_the_exec_bit_matters() {
+    let dir = TempDir::new("run");
+    let root = dir.path("store");
+    let ctx = context(&dir);
+    let b = strata_at(&root, &["build", "-t", "demo", ctx.to_str().unwrap()]);
+    assert!(b.status.success(), "{}", stderr(&b));
+
+    // Without the exec bit: Docker's runtime error and exit 126.
+    let r = strata_at(&root, &["run", "--rm", "demo"]);
+    assert_eq!(r.status.code(), Some(126));
+    assert!(
+        stderr(&r).contains("exec: \"/while.sh\": permission denied"),
+        "{}",
+        stderr(&r)
+    );
+    // `--entrypoint sh IMAGE /while.sh` works.
+    let r = strata_at(
+        &root,
+        &["run", "--rm", "--entrypoint", "sh", "demo", "/while.sh"],
+    );
+    assert_eq!(stdout(&r), "sanchuang 1\nsanchuang 2\nsanchuang 3\n");
+    // The dry run is the contract's JSON.
+    let r = strata_at(
+        &root,
+        &[
+            "run",
+            "--dry-run",
+            "--format",
+            "json",
+            "--entrypoint",
+            "echo",
+            "demo",
+            "x",
+            "y",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    assert_eq!(v["argv"], serde_json::json!(["echo", "x", "y"]));
+    assert_eq!(v["workdir"], "/");
+    assert!(v["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == "HOME=/root"));
+    // --entrypoint '' and no CMD: Docker's refusal.
+    let r = strata_at(&root, &["run", "--rm", "--entrypoint", "", "demo"]);
+    assert_eq!(r.status.code(), Some(125));
+    assert!(
+        stderr(&r).contains("No command specified"),
+        "{}",
+        stderr(&r)
+    );
+}
+
+#[test]
+fn a_container_keeps_its_layer_for_diff_and_commit() {
+    let dir = TempDir::new("container");
+    let root = dir.path("store");
+    let ctx = context(&dir);
+    let b = strata_at(&root, &["build", "-t", "demo", ctx.to_str().unwrap()]);
+    assert!(b.status.success(), "{}", stderr(&b));
+    let r = strata_at(
+        &root,
+        &[
+            "run",
+            "--name",
+            "c1",
+            "--entrypoint",
+            "sh",
+            "demo",
+            "-c",
+            "echo hi > /x; rm /sanchuang/f{1..10}.txt; chmod 755 /while.sh",
+        ],
+    );
+    assert!(r.status.success(), "{}", stderr(&r));
+    let d = strata_at(&root, &["diff", "c1"]);
+    assert_eq!(
+        stdout(&d),
+        "C /sanchuang\nD /sanchuang/f{1..10}.txt\nC /while.sh\nA /x\n"
+    );
+    let ps = strata_at(&root, &["ps", "-a"]);
+    assert!(stdout(&ps).contains("c1"), "{}", stdout(&ps));
+    let c = strata_at(&root, &["commit", "c1", "demo:fixed"]);
+    assert!(c.status.success(), "{}", stderr(&c));
+    // The committed image has the exec bit: the entrypoint now runs.
+    let r = strata_at(&root, &["run", "--rm", "demo:fixed"]);
+    assert_eq!(
+        stdout(&r),
+        "sanchuang 1\nsanchuang 2\nsanchuang 3\n",
+        "{}",
+        stderr(&r)
+    );
+    let rm = strata_at(&root, &["rm", "c1"]);
+    assert!(rm.status.success());
+    let ps = strata_at(&root, &["ps", "-a"]);
+    assert!(!stdout(&ps).contains("c1"));
+}
+
+#[test]
+fn a_build_error_points_at_the_line() {
+    let dir = TempDir::new("build-error");
+    let root = dir.path("store");
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox\nCOPY missing.txt /\n").unwrap();
+    let r = strata_at(&root, &["build", ctx.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    let e = stderr(&r);
+    assert!(e.contains("Dockerfile:2:1: error:"), "{e}");
+    assert!(e.contains("\"/missing.txt\" not found"), "{e}");
+}
