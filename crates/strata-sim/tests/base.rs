@@ -415,3 +415,22 @@ fn only_the_rootfs_layer_lists_the_root() {
         assert!(l.entries.iter().all(|e| e.path != "/"));
     }
 }
+
+/// Configuration files the data gives only a size for are readable text saying so, of the real size; the
+/// small ones that matter are real.
+#[test]
+fn configuration_files_read_as_text() {
+    let t = tree(&model("alpine"));
+    let services = text(&t, "/etc/services");
+    assert!(services.starts_with("# /etc/services: modelled by strata"));
+    assert_eq!(services.len(), 12813);
+    assert!(text(&t, "/etc/issue").starts_with("Welcome to Alpine Linux 3.20\n"));
+    let t = tree(&model("centos:7"));
+    assert!(text(&t, "/etc/hosts").starts_with("127.0.0.1   localhost"));
+    let t = tree(&model("debian"));
+    assert_eq!(text(&t, "/etc/issue"), "Debian GNU/Linux 12 \\n \\l\n\n");
+    assert!(t
+        .read("/usr/lib/x86_64-linux-gnu/libc.so.6")
+        .expect("libc")
+        .is_modelled());
+}

@@ -30,7 +30,7 @@ mod parse;
 use strata_image::image::ImageConfig;
 use strata_image::{Changeset, Tree};
 
-pub(crate) use parse::{fnv, BasePkg};
+pub(crate) use parse::{fnv, modelled_file, BasePkg};
 
 /// A built-in base image: its config and its layers, bottom first.
 #[derive(Debug, Clone)]

@@ -246,6 +246,8 @@ pub(crate) fn family(family: &str) -> Vec<Pkg> {
                     Content::from_bytes(blocks.get(b).cloned().unwrap_or_default().into_bytes())
                 } else if *spec == "=" {
                     Content::empty()
+                } else if op == "f" {
+                    crate::base::modelled_file(&p.family, path, spec.parse().unwrap_or(0))
                 } else {
                     Content::modelled(spec.parse().unwrap_or(0), seed(path))
                 };
@@ -275,7 +277,12 @@ pub(crate) fn family(family: &str) -> Vec<Pkg> {
                         continue;
                     };
                     let path = format!("{}/{n}", dir.trim_end_matches('/'));
-                    let c = Content::modelled(size.parse().unwrap_or(0), seed(&path));
+                    let size = size.parse().unwrap_or(0);
+                    let c = if op == "F" {
+                        crate::base::modelled_file(&p.family, &path, size)
+                    } else {
+                        Content::modelled(size, seed(&path))
+                    };
                     p.files.push(PkgFile {
                         path,
                         mode: if op == "X" { 0o755 } else { 0o644 },
