@@ -1012,8 +1012,11 @@ impl<'a> Shell<'a> {
             values.push((n.clone(), v));
         }
         if self.st.opts.xtrace {
-            let mut parts: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
-            parts.extend(argv.iter().cloned());
+            let mut parts: Vec<String> = values
+                .iter()
+                .map(|(n, v)| format!("{n}={}", trace_quote(v)))
+                .collect();
+            parts.extend(argv.iter().map(|a| trace_quote(a)));
             let ps4 = self.get_var("PS4").unwrap_or("+ ").to_owned();
             let line = format!("{ps4}{}", parts.join(" "));
             self.errln(&line)?;
@@ -1345,6 +1348,21 @@ impl<'a> Shell<'a> {
         self.st.locals.clear();
         self.st.traps.clear();
         self.st.flags_cs = (c_flag, from_stdin);
+        let shlvl = self
+            .st
+            .vars
+            .get("SHLVL")
+            .and_then(|v| v.value.trim().parse::<i64>().ok())
+            .unwrap_or(0)
+            + 1;
+        self.st.vars.insert(
+            "SHLVL".to_owned(),
+            Var {
+                value: shlvl.to_string(),
+                exported: true,
+                readonly: false,
+            },
+        );
         if !self.st.vars.contains_key("PATH") {
             self.st.vars.insert(
                 "PATH".to_owned(),
@@ -1468,6 +1486,18 @@ impl<'a> Shell<'a> {
     /// Whether `name` is a valid variable name.
     pub fn valid_name(name: &str) -> bool {
         is_name(name)
+    }
+}
+
+/// A word as `set -x` shows it: single-quoted when it holds anything but plain characters.
+pub fn trace_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,^".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 

@@ -110,16 +110,21 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
     let code = match r {
         Ok(Launch::Ran(s)) => s,
         Ok(Launch::NotFound) => {
-            out.start_error = Some(format!("exec: \"{name}\": no such file or directory"));
-            127
+            // runc started the process; its execve failed (e.g. a missing `#!` interpreter).
+            sh.sinks[1]
+                .buf
+                .extend_from_slice(format!("exec {name}: no such file or directory\n").as_bytes());
+            1
         }
         Ok(Launch::Denied) => {
             out.start_error = Some(format!("exec: \"{name}\": permission denied"));
             126
         }
         Ok(Launch::Format) => {
-            out.start_error = Some(format!("exec: \"{name}\": exec format error"));
-            126
+            sh.sinks[1]
+                .buf
+                .extend_from_slice(format!("exec {name}: exec format error\n").as_bytes());
+            1
         }
         Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,
         Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => 0,

@@ -4,9 +4,7 @@
 use strata_image::{Attrs, Content, NodeKind, Stat, Timestamp};
 
 use super::sys::ls_time;
-use super::{
-    errno_msg, getopt, group_name, may_write_parent, mode_string, parent_of, user_name, Io,
-};
+use super::{errno_msg, getopt, may_write_parent, mode_string, parent_of, Io};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::pattern;
 
@@ -288,13 +286,13 @@ fn entry_line(sh: &Shell<'_>, name: &str, path: &str, s: &Stat, o: &LsOpts) -> S
         let user = if o.numeric {
             None
         } else {
-            user_name(sh.fs, s.attrs.uid)
+            super::user_name_as(sh, s.attrs.uid)
         }
         .unwrap_or_else(|| s.attrs.uid.to_string());
         let group = if o.numeric {
             None
         } else {
-            group_name(sh.fs, s.attrs.gid)
+            super::group_name_as(sh, s.attrs.gid)
         }
         .unwrap_or_else(|| s.attrs.gid.to_string());
         if !o.no_owner {
@@ -1353,8 +1351,8 @@ pub fn stat(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 continue;
             }
         };
-        let uname = user_name(sh.fs, s.attrs.uid).unwrap_or_else(|| "UNKNOWN".to_owned());
-        let gname = group_name(sh.fs, s.attrs.gid).unwrap_or_else(|| "UNKNOWN".to_owned());
+        let uname = super::user_name_as(sh, s.attrs.uid).unwrap_or_else(|| "UNKNOWN".to_owned());
+        let gname = super::group_name_as(sh, s.attrs.gid).unwrap_or_else(|| "UNKNOWN".to_owned());
         let nl = nlink(sh, &p, &s);
         let size = shown_size(&s);
         let blocks = blocks_k(&s) * 2;
@@ -1396,7 +1394,7 @@ pub fn stat(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                         'n' => f.clone(),
                         'N' => match &s.kind {
                             NodeKind::Symlink(t) => format!("'{f}' -> '{t}'"),
-                            _ => format!("'{f}'"),
+                            _ => f.clone(),
                         },
                         's' => size.to_string(),
                         'a' => format!("{:o}", s.attrs.mode),

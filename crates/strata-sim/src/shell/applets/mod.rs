@@ -351,6 +351,34 @@ pub fn db(fs: &Overlay, file: &str) -> Vec<Vec<String>> {
     let Ok(c) = fs.read(file) else {
         return Vec::new();
     };
+    parse_db(&c)
+}
+
+/// [`db`] as the running identity sees it: nothing when it may not read the file.
+pub fn db_as(sh: &Shell<'_>, file: &str) -> Vec<Vec<String>> {
+    match sh.fs.stat(file) {
+        Ok(st) if may(sh, &st, 4) => db(sh.fs, file),
+        _ => Vec::new(),
+    }
+}
+
+/// User name of `uid`, if the running identity can read /etc/passwd.
+pub fn user_name_as(sh: &Shell<'_>, uid: u32) -> Option<String> {
+    db_as(sh, "/etc/passwd")
+        .into_iter()
+        .find(|f| f.len() > 2 && f[2].parse::<u32>().ok() == Some(uid))
+        .map(|f| f[0].clone())
+}
+
+/// Group name of `gid`, if the running identity can read /etc/group.
+pub fn group_name_as(sh: &Shell<'_>, gid: u32) -> Option<String> {
+    db_as(sh, "/etc/group")
+        .into_iter()
+        .find(|f| f.len() > 2 && f[2].parse::<u32>().ok() == Some(gid))
+        .map(|f| f[0].clone())
+}
+
+fn parse_db(c: &strata_image::Content) -> Vec<Vec<String>> {
     String::from_utf8_lossy(&c.bytes())
         .lines()
         .filter(|l| !l.trim().is_empty())

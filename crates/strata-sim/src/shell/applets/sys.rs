@@ -2,7 +2,7 @@
 
 use strata_image::{Content, Timestamp};
 
-use super::{db, getopt, group_name, lines, user_name, Io};
+use super::{db, getopt, lines, Io};
 use crate::shell::interp::{Ctl, Shell};
 
 type R = Result<i32, Ctl>;
@@ -299,19 +299,19 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         None => (sh.identity.uid, sh.identity.gid, sh.identity.groups.clone()),
     };
     let name = has('n');
-    let uname = |fs: &strata_image::Overlay, u: u32| user_name(fs, u);
-    let gname = |fs: &strata_image::Overlay, g: u32| group_name(fs, g);
+    let uname = |sh: &Shell<'_>, u: u32| super::user_name_as(sh, u);
+    let gname = |sh: &Shell<'_>, g: u32| super::group_name_as(sh, g);
     if io.name == "groups" {
         let gs: Vec<String> = groups
             .iter()
-            .map(|g| gname(sh.fs, *g).unwrap_or_else(|| g.to_string()))
+            .map(|g| gname(sh, *g).unwrap_or_else(|| g.to_string()))
             .collect();
         io.print(&format!("{}\n", gs.join(" ")));
         return Ok(0);
     }
     if has('u') {
         let s = if name {
-            uname(sh.fs, uid).unwrap_or_else(|| uid.to_string())
+            uname(sh, uid).unwrap_or_else(|| uid.to_string())
         } else {
             uid.to_string()
         };
@@ -320,7 +320,7 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     if has('g') {
         let s = if name {
-            gname(sh.fs, gid).unwrap_or_else(|| gid.to_string())
+            gname(sh, gid).unwrap_or_else(|| gid.to_string())
         } else {
             gid.to_string()
         };
@@ -336,7 +336,7 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         .iter()
         .map(|g| {
             if name {
-                gname(sh.fs, *g).unwrap_or_else(|| g.to_string())
+                gname(sh, *g).unwrap_or_else(|| g.to_string())
             } else {
                 g.to_string()
             }
@@ -351,14 +351,11 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let mut s = format!(
         "uid={} gid={}",
-        fmt_id(uid, uname(sh.fs, uid)),
-        fmt_id(gid, gname(sh.fs, gid))
+        fmt_id(uid, uname(sh, uid)),
+        fmt_id(gid, gname(sh, gid))
     );
     if !groups.is_empty() {
-        let gs: Vec<String> = groups
-            .iter()
-            .map(|g| fmt_id(*g, gname(sh.fs, *g)))
-            .collect();
+        let gs: Vec<String> = groups.iter().map(|g| fmt_id(*g, gname(sh, *g))).collect();
         s.push_str(&format!(" groups={}", gs.join(",")));
     }
     io.print(&format!("{s}\n"));
@@ -367,7 +364,7 @@ pub fn id(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `whoami`.
 pub fn whoami(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
-    match user_name(sh.fs, sh.identity.uid) {
+    match super::user_name_as(sh, sh.identity.uid) {
         Some(n) => {
             io.print(&format!("{n}\n"));
             Ok(0)
