@@ -221,6 +221,12 @@ fn apt_prompts_without_yes_and_honours_no_install_recommends() {
 
     let o = b.run("apt-get install -y --no-install-recommends curl");
     assert_eq!(o.code, 0);
+    assert!(
+        o.stdout
+            .contains("Recommended packages:\n  ca-certificates"),
+        "{}",
+        o.stdout
+    );
     assert!(b.executable("/usr/bin/curl"));
     assert!(!b.exists("/etc/ssl/certs/ca-certificates.crt"));
     let o = b.run("apt-get install -y wget");

@@ -472,6 +472,28 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         text.push_str("The following additional packages will be installed:\n");
         text.push_str(&wrap(&extra));
     }
+    if o.no_recommends {
+        // What --no-install-recommends left out, as apt lists it.
+        let mut skipped: Vec<&str> = Vec::new();
+        for pk in &plan {
+            for r in &pk.recommends {
+                if let Some(rp) = catalogue::find(&all, r) {
+                    let n = rp.name.as_str();
+                    if !is_installed(rp)
+                        && !plan.iter().any(|x| x.name == n)
+                        && !skipped.contains(&n)
+                    {
+                        skipped.push(n);
+                    }
+                }
+            }
+        }
+        skipped.sort_unstable();
+        if !skipped.is_empty() {
+            text.push_str("Recommended packages:\n");
+            text.push_str(&wrap(&skipped));
+        }
+    }
     text.push_str("The following NEW packages will be installed:\n");
     text.push_str(&wrap(&new));
     let dl: u64 = plan.iter().map(Pkg::download).sum();
