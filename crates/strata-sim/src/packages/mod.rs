@@ -11,6 +11,20 @@
 //! image-size lessons show in the layers. Output lines follow the real tools, abbreviated. Every run that
 //! changes something pushes a [`Note::Modelled`] naming what was added or removed.
 //!
+//! The catalogue: for apt (debian bookworm, ubuntu jammy versions) vim, curl, wget, nginx, apache2,
+//! net-tools, tree, python3 (+ python3-pip, python3-dev), git, gcc, g++, make, build-essential, openssl,
+//! ca-certificates, bash, tzdata, iputils-ping, procps, less, htop, jq, unzip, sudo, openjdk-17 (default-jdk,
+//! default-jre), nodejs, npm and their dependencies, with Recommends (installed unless
+//! `--no-install-recommends`); for apk (alpine 3.20) the same set under alpine's names (iputils, procps-ng,
+//! py3-pip, openjdk17, build-base); for yum (centos 7) vim (vim-enhanced), net-tools, tree, wget, python3,
+//! git, gcc, gcc-c++, make, openssl, iputils, less, unzip, sudo, java-1.8.0-openjdk, httpd, and after
+//! `epel-release` EPEL's nginx, htop, jq, nodejs, npm (before it: `No package htop available.`); for pip
+//! flask, requests, numpy, django, gunicorn, redis, pandas and their dependencies.
+//!
+//! Known simplifications: on ubuntu the files are debian's (python3.11 paths, libnode108) under jammy's
+//! version strings; pip installs the catalogue's versions whatever the python (also on 2.7); `dnf` and
+//! `microdnf` answer as yum; `apt-get upgrade` finds nothing to upgrade.
+//!
 //! Names the catalogue does not have are installed as a labelled placeholder (a README and, outside pip, an
 //! executable named after the package), except where the real tool would fail first: `apt-get install`
 //! before any `apt-get update` fails with `E: Unable to locate package`, as on a fresh debian or ubuntu image.
