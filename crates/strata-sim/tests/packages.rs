@@ -545,6 +545,25 @@ fn pip_install_a_local_project() {
 }
 
 #[test]
+fn pip_upgrades_itself() {
+    let mut b = Box::new("python:3.12-slim");
+    let o = b.run("pip install --upgrade pip");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Found existing installation: pip 24.2"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("Successfully installed pip-24.3.1"));
+    let site = "/usr/local/lib/python3.12/site-packages";
+    assert!(!b.exists(&format!("{site}/pip-24.2.dist-info")));
+    assert!(b.exists(&format!("{site}/pip-24.3.1.dist-info/METADATA")));
+    assert!(b.exists(&format!("{site}/pip/__init__.py")));
+    let o = b.run("pip install pip");
+    assert!(o.stdout.contains("Requirement already satisfied: pip in"));
+}
+
+#[test]
 fn pip_refuses_a_distribution_python() {
     let mut b = Box::new("debian:bookworm");
     b.run("apt-get update");

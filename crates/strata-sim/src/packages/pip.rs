@@ -214,6 +214,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut no_deps = false;
     let mut root_warning = env(p, "PIP_ROOT_USER_ACTION") != Some("ignore");
     let mut yes = false;
+    let mut upgrade = false;
     let mut it = argv.iter().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -223,6 +224,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             "--break-system-packages" => break_system = true,
             "--no-deps" => no_deps = true,
             "-y" | "--yes" => yes = true,
+            "-U" | "--upgrade" => upgrade = true,
             "--root-user-action=ignore" => root_warning = false,
             "-r" | "--requirement" => {
                 if let Some(f) = it.next() {
@@ -376,6 +378,8 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut text = String::new();
     // (package, version, requested, parent)
     let mut plan: Vec<(Pkg, String, bool)> = Vec::new();
+    // Installed distributions an --upgrade (or a different pin) replaces: (normalised name, old version).
+    let mut replaced: Vec<(String, String)> = Vec::new();
     let mut queue: Vec<(String, Option<String>)> =
         specs.iter().map(|s| (s.clone(), None)).collect();
     let mut seen: Vec<String> = Vec::new();
@@ -407,7 +411,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             .map(|p| format!(" (from {p})"))
             .unwrap_or_default();
         if let Some(v) = installed_version(p, &site.dir, &name) {
-            if pinned.as_ref().is_none_or(|pv| *pv == v) {
+            let newer = catalogue::find(&all, &name)
+                .filter(|pk| upgrade && pinned.is_none() && pk.version != v)
+                .is_some();
+            if newer {
+                replaced.push((norm(&name), v.clone()));
+            } else if pinned.as_ref().is_none_or(|pv| *pv == v) {
                 let _ = writeln!(
                     text,
                     "Requirement already satisfied: {spec} in {}{from} ({v})",
@@ -500,6 +509,36 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                 s.to_string()
             }
         };
+        let old = replaced
+            .iter()
+            .find(|(n, _)| *n == norm(&pk.name))
+            .map(|(_, v)| v.clone())
+            .or_else(|| installed_version(p, &site_dir, &pk.name).filter(|v| v != version));
+        if let Some(old) = old {
+            // pip uninstalls the old distribution first: its dist-info and its top-level packages.
+            let d = &pk.display;
+            let _ = writeln!(text, "  Attempting uninstall: {d}\n    Found existing installation: {d} {old}\n    Uninstalling {d}-{old}:\n      Successfully uninstalled {d}-{old}");
+            for e in p.fs.read_dir(&site_dir).unwrap_or_default() {
+                let is_old = e
+                    .strip_suffix(".dist-info")
+                    .and_then(|st| st.rsplit_once('-'))
+                    .is_some_and(|(n, _)| norm(n) == norm(&pk.name));
+                if is_old {
+                    remove(p, &format!("{site_dir}/{e}"));
+                }
+            }
+            let tops: Vec<String> = pk
+                .files
+                .iter()
+                .filter_map(|f| f.path.strip_prefix("@site/"))
+                .filter_map(|r| r.split('/').next())
+                .filter(|t| !t.ends_with(".py"))
+                .map(str::to_string)
+                .collect();
+            for t in tops {
+                remove(p, &format!("{site_dir}/{t}"));
+            }
+        }
         let w = install_files(p, pk, &map)?;
         files += w.files;
         bytes += w.bytes;
