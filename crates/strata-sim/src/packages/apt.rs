@@ -551,7 +551,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
     if o.quiet == 0 {
         out(p, &format!("Fetched {} in 1s ({}/s)\n", si(dl), si(dl)));
     }
-    let files_before = 6000 + have.len() * 40;
+    let files_before = 2600 + have.len() * 40;
     let mut log = String::new();
     let mut text = String::new();
     let mut status = read_text(p, STATUS).unwrap_or_default();
