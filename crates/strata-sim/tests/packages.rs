@@ -661,3 +661,91 @@ fn the_tutorials_python_2_7_app() {
     assert!(b.exists("/usr/local/lib/python2.7/site-packages/flask/app.py"));
     assert!(b.exists("/usr/local/lib/python2.7/site-packages/redis/client.py"));
 }
+
+/// Odd command lines never panic and always answer with an exit status.
+#[test]
+fn odd_command_lines_do_not_panic() {
+    let odd: &[&str] = &[
+        "",
+        "-",
+        "--",
+        "-y",
+        "install",
+        "install -y",
+        "install -y ''",
+        "install -y ü",
+        "install -y a=",
+        "install -y =1",
+        "install -y -o",
+        "install --virtual",
+        "add --virtual",
+        "add -t",
+        "del",
+        "del nothing-here",
+        "remove -y",
+        "purge -y --auto-remove",
+        "autoremove -y",
+        "clean all",
+        "install -r",
+        "install -r /nonexistent",
+        "install -r /etc",
+        "install .",
+        "install /",
+        "install flask==",
+        "install ==1.0",
+        "install flask[",
+        "uninstall -y",
+        "uninstall -y flask",
+        "list",
+        "freeze",
+        "update --no-cache",
+        "upgrade",
+        "cache clean",
+        "info",
+        "-qqy install tree",
+    ];
+    for image in [
+        "debian",
+        "ubuntu:22.04",
+        "alpine",
+        "centos",
+        "python",
+        "busybox",
+    ] {
+        for mgr in [
+            "apt-get", "apt", "apk", "yum", "dnf", "pip", "pip3", "pip3.12",
+        ] {
+            let mut b = Box::new(image);
+            for args in odd {
+                let argv: Vec<String> = std::iter::once(mgr.to_string())
+                    .chain(
+                        args.split(' ')
+                            .filter(|a| !a.is_empty())
+                            .map(|a| a.trim_matches('\'').to_string()),
+                    )
+                    .collect();
+                let mut stdout = Vec::new();
+                let mut stderr = Vec::new();
+                let mut notes = Vec::new();
+                let mut budget = Budget::new(Limits::default());
+                let mut p = Proc {
+                    fs: &mut b.fs,
+                    env: &b.env,
+                    cwd: "/",
+                    identity: &b.identity,
+                    umask: 0o022,
+                    now: Timestamp::from_secs(0),
+                    stdin: &[],
+                    stdout: &mut stdout,
+                    stderr: &mut stderr,
+                    notes: &mut notes,
+                    budget: &mut budget,
+                };
+                let code = packages::run(mgr, &argv, &mut p);
+                assert!((0..=255).contains(&code), "{image} {mgr} {args}: {code}");
+            }
+            // The base system is intact whatever was asked.
+            assert!(b.exists("/bin/sh"), "{image} {mgr}");
+        }
+    }
+}
