@@ -180,7 +180,7 @@ impl Shell<'_> {
                         }
                     } else {
                         self.builtin_err("local", "not in a function")?;
-                        return Ok(2);
+                        return Err(Ctl::Exit(2));
                     }
                     if let Some(v) = v {
                         if let Err(e) = self.set_var(k, v) {
@@ -729,7 +729,7 @@ impl Shell<'_> {
             }
             _ => {
                 let _ = self.set_var(var, "?");
-                self.errln(&format!("{}: illegal option -- {c}", self.st.arg0))?;
+                self.errln(&format!("Illegal option -{c}"))?;
             }
         }
         let _ = self.set_var("OPTIND", &next_ind.to_string());

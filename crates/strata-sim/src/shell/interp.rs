@@ -1009,6 +1009,13 @@ impl<'a> Shell<'a> {
         let mut values = Vec::new();
         for (n, w) in assigns {
             let v = self.expand_string(w)?;
+            if argv.is_empty() {
+                // `a=1 b=$a`: each assignment is visible to the next.
+                if let Err(e) = self.set_var(n, &v) {
+                    self.shell_err(&e)?;
+                    return Err(Ctl::Exit(2));
+                }
+            }
             values.push((n.clone(), v));
         }
         if self.st.opts.xtrace {

@@ -69,8 +69,8 @@ def run_case(case: str) -> None:
             setup = f.read()
         inner = (
             'mount --bind /dev/null "$R/dev/null" && '
-            'chroot "$R" /bin/sh -c "$SETUP" >/dev/null 2>&1 && '
-            'cd "$R" && exec chroot "$R" /bin/sh -c "$SCRIPT"'
+            'env -u SETUP -u SCRIPT -u R chroot "$R" /bin/sh -c "$SETUP" >/dev/null 2>&1 && '
+            'cd "$R" && exec env -u SETUP -u SCRIPT -u R chroot "$R" /bin/sh -c "$SCRIPT"'
         )
         env = dict(ENV, R=root, SETUP=setup, SCRIPT=script)
         p = subprocess.run(["unshare", "-rm", "/bin/sh", "-c", inner], env=env, capture_output=True,

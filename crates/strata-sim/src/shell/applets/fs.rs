@@ -307,7 +307,7 @@ fn entry_line(sh: &Shell<'_>, name: &str, path: &str, s: &Stat, o: &LsOpts) -> S
             }
             _ => {
                 if o.human {
-                    line.push_str(&format!("{:>9} ", human_bytes(shown_size(s))));
+                    line.push_str(&format!("{:>7} ", human_bytes(shown_size(s))));
                 } else {
                     line.push_str(&format!("{:9} ", shown_size(s)));
                 }
@@ -526,6 +526,7 @@ pub fn mkdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         Ok(x) => x,
         Err(c) => return bad_opt(io, c),
     };
+    let verbose = flags.iter().any(|f| f.0 == 'v');
     let parents = flags.iter().any(|f| f.0 == 'p');
     let mode = match flags.iter().find(|f| f.0 == 'm').and_then(|f| f.1.clone()) {
         Some(m) => match parse_mode(&m, 0o777, true, 0) {
@@ -590,6 +591,13 @@ pub fn mkdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                             failed = true;
                             break;
                         }
+                        if verbose {
+                            if k + 1 < comps.len() {
+                                io.print(&format!("created directory: '{cur}/'\n"));
+                            } else {
+                                io.print(&format!("created directory: '{d}'\n"));
+                            }
+                        }
                     }
                 }
             }
@@ -613,6 +621,8 @@ pub fn mkdir(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if let Err(e) = sh.fs.mkdir(&norm, a) {
             io.err(&format!("can't create directory '{d}': {}", errno_msg(&e)));
             st = 1;
+        } else if verbose {
+            io.print(&format!("created directory: '{d}'\n"));
         }
     }
     Ok(st)
@@ -657,6 +667,13 @@ pub fn rm(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             st = 1;
             continue;
         }
+        if verbose {
+            let mut lines = Vec::new();
+            rm_listing(sh, &p, f, &mut lines, 0);
+            for l in lines {
+                io.print(&l);
+            }
+        }
         if s.is_dir() {
             if !rec {
                 io.err(&format!("'{f}' is a directory"));
@@ -676,11 +693,21 @@ pub fn rm(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             io.err(&format!("can't remove '{f}': {}", errno_msg(&e)));
             st = 1;
         }
-        if verbose {
-            io.print(&format!("removed '{f}'\n"));
-        }
     }
     Ok(st)
+}
+
+/// What `rm -v` prints for `path` (children first).
+fn rm_listing(sh: &Shell<'_>, path: &str, disp: &str, out: &mut Vec<String>, depth: u32) {
+    let is_dir = sh.fs.lstat(path).is_ok_and(|s| s.is_dir());
+    if is_dir && depth < 256 {
+        for n in sh.fs.read_dir(path).unwrap_or_default() {
+            rm_listing(sh, &join(path, &n), &join(disp, &n), out, depth + 1);
+        }
+        out.push(format!("removed directory: '{disp}'\n"));
+    } else {
+        out.push(format!("removed '{disp}'\n"));
+    }
 }
 
 /// `rmdir [-p] DIR…`.
@@ -738,6 +765,7 @@ pub fn unlink(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 }
 
 struct CpOpts {
+    verbose: bool,
     rec: bool,
     preserve: bool,
     no_deref: bool,
@@ -902,6 +930,13 @@ fn cp_like(sh: &mut Shell<'_>, io: &mut Io, ops: &[String], o: &CpOpts) -> R {
         };
         if !copy_one(sh, io, &sp, &target, s, o, 0)? {
             st = 1;
+        } else if o.verbose {
+            let shown = if dst_is_dir {
+                join(dst, &base(s))
+            } else {
+                dst.clone()
+            };
+            io.print(&format!("'{s}' -> '{shown}'\n"));
         }
     }
     Ok(st)
@@ -915,6 +950,7 @@ pub fn cp(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let has = |c: char| flags.iter().any(|f| f.0 == c);
     let o = CpOpts {
+        verbose: has('v'),
         rec: has('r') || has('R') || has('a'),
         preserve: has('p') || has('a'),
         no_deref: has('P') || has('d') || has('a') || has('r') || has('R'),
@@ -946,6 +982,7 @@ pub fn install(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         return Ok(0);
     }
     let o = CpOpts {
+        verbose: false,
         rec: false,
         preserve: false,
         no_deref: false,
@@ -973,6 +1010,7 @@ pub fn mv(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         Ok(x) => x,
         Err(c) => return bad_opt(io, c),
     };
+    let verbose = flags.iter().any(|f| f.0 == 'v');
     let no_clobber = flags.iter().any(|f| f.0 == 'n');
     if ops.len() < 2 {
         io.err("missing file operand");
@@ -1004,11 +1042,20 @@ pub fn mv(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if no_clobber && sh.fs.lstat(&target).is_ok() {
             continue;
         }
+        if verbose {
+            let shown = if dst_is_dir {
+                join(dst, &base(s))
+            } else {
+                dst.clone()
+            };
+            io.print(&format!("'{s}' -> '{shown}'\n"));
+        }
         match sh.fs.rename(&sp, &target, sh.now) {
             Ok(()) => {}
             Err(strata_image::Error::CrossDevice(_)) => {
                 // like mv across filesystems: copy everything, then remove the source
                 let o = CpOpts {
+                    verbose: false,
                     rec: true,
                     preserve: true,
                     no_deref: true,
@@ -1955,7 +2002,11 @@ fn feval(
                 'w' => 2,
                 _ => 512,
             };
-            let v = s.size().div_ceil(unit_b);
+            let v = if unit_b == 1 {
+                s.size()
+            } else {
+                s.size() / unit_b
+            };
             match sign {
                 1 => v > *n,
                 -1 => v < *n,

@@ -20,6 +20,10 @@ pub struct Io {
     pub err: Vec<u8>,
     /// The applet's name (for messages).
     pub name: String,
+    /// An operand could not be read (set by [`inputs`]).
+    pub failed: bool,
+    /// Output already ordered with error messages: (is stderr, bytes), written before `out`/`err`.
+    pub seq: Vec<(bool, Vec<u8>)>,
 }
 
 impl Io {
@@ -30,12 +34,22 @@ impl Io {
         v
     }
 
-    /// Prints `name: msg` on stderr.
+    /// Prints `name: msg` on stderr (after what stdout has so far, as a terminal would show it).
     pub fn err(&mut self, msg: &str) {
-        self.err.extend_from_slice(self.name.as_bytes());
-        self.err.extend_from_slice(b": ");
-        self.err.extend_from_slice(msg.as_bytes());
-        self.err.push(b'\n');
+        if !self.err.is_empty() {
+            let err = std::mem::take(&mut self.err);
+            self.seq.push((true, err));
+        }
+        if !self.out.is_empty() {
+            let out = std::mem::take(&mut self.out);
+            self.seq.push((false, out));
+        }
+        let mut line = Vec::with_capacity(self.name.len() + msg.len() + 3);
+        line.extend_from_slice(self.name.as_bytes());
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(msg.as_bytes());
+        line.push(b'\n');
+        self.seq.push((true, line));
     }
 
     /// Writes text to stdout.
@@ -240,8 +254,13 @@ fn run_with(sh: &mut Shell<'_>, name: &str, f: Applet, argv: &[String]) -> Run {
         out: Vec::new(),
         err: Vec::new(),
         name: name.to_owned(),
+        failed: false,
+        seq: Vec::new(),
     };
     let r = f(sh, argv, &mut io);
+    for (is_err, bytes) in std::mem::take(&mut io.seq) {
+        sh.write_fd(if is_err { 2 } else { 1 }, &bytes)?;
+    }
     sh.write_fd(1, &io.out)?;
     sh.write_fd(2, &io.err)?;
     r
@@ -549,13 +568,36 @@ pub fn inputs(
             out.push((f.clone(), Some(Vec::new())));
             continue;
         }
+        if sh.fs.stat(&p).is_ok_and(|s| s.is_dir()) {
+            // open(2) works on a directory; read(2) fails.
+            io.failed = true;
+            match style {
+                ErrStyle::CantOpen => {
+                    io.err("read error: Is a directory");
+                    out.push((f.clone(), None));
+                }
+                ErrStyle::Plain | ErrStyle::Read => {
+                    io.err(&format!("{f}: Is a directory"));
+                    out.push((f.clone(), None));
+                }
+                ErrStyle::Counted => {
+                    io.err(&format!("{f}: Is a directory"));
+                    out.push((f.clone(), Some(Vec::new())));
+                }
+                ErrStyle::Silent => out.push((f.clone(), Some(Vec::new()))),
+            }
+            continue;
+        }
         match sh.fs.read(&p) {
             Ok(c) => out.push((f.clone(), Some(c.bytes().into_owned()))),
             Err(e) => {
+                io.failed = true;
                 let m = errno_msg(&e);
                 match style {
                     ErrStyle::CantOpen => io.err(&format!("can't open '{f}': {m}")),
-                    ErrStyle::Plain => io.err(&format!("{f}: {m}")),
+                    ErrStyle::Plain | ErrStyle::Counted | ErrStyle::Silent => {
+                        io.err(&format!("{f}: {m}"))
+                    }
                     ErrStyle::Read => io.err(&format!("read error: {m}")),
                 }
                 out.push((f.clone(), None));
@@ -574,6 +616,10 @@ pub enum ErrStyle {
     Plain,
     /// `wc: read error: Is a directory`.
     Read,
+    /// Like `Plain`, but a directory still counts as empty input (`wc`).
+    Counted,
+    /// Like `Plain`, but directories are skipped without a word (`grep`).
+    Silent,
 }
 
 /// Splits bytes into lines without their newlines (a last line without newline counts).

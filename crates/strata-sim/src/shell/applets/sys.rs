@@ -198,8 +198,6 @@ impl Test<'_, '_, '_> {
                             a < b
                         }
                     }
-                    (Ok(_), Err(_)) => op == "-nt",
-                    (Err(_), Ok(_)) => op == "-ot",
                     _ => false,
                 }
             }

@@ -477,7 +477,7 @@ pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     let multi = files.len() > 1 && !quiet;
     let mut st = 0;
-    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::CantOpen)
+    for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::Plain)
         .into_iter()
         .enumerate()
     {
@@ -603,7 +603,7 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let mut totals = [0u64; 4];
     let mut st = 0;
-    let ins = inputs(sh, io, &files, ErrStyle::Plain);
+    let ins = inputs(sh, io, &files, ErrStyle::Counted);
     let nfiles = ins.len();
     let single = cols.len() == 1;
     let print_row = |io: &mut Io, vals: [u64; 4], name: Option<&str>| {
@@ -648,6 +648,9 @@ pub fn wc(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     if nfiles > 1 {
         print_row(io, totals, Some("total"));
+    }
+    if io.failed {
+        st = 1;
     }
     Ok(st)
 }
@@ -761,11 +764,12 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     };
     let mut any = false;
     let mut err = false;
-    let style = ErrStyle::Plain;
+    let style = ErrStyle::Silent;
     let ins = inputs(sh, io, &files, style);
     if silent {
         // drop messages for -s
         io.err.clear();
+        io.seq.retain(|(is_err, _)| !is_err);
     }
     for (name, data) in ins {
         let Some(d) = data else {

@@ -1,0 +1,3 @@
+basename abc.txt abc.txt
+basename .txt .txt
+basename /x/a.b.c .c

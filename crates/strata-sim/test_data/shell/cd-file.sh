@@ -1,0 +1,2 @@
+cd /data/words.txt; echo rc=$?
+cd /data/nope/x; echo rc=$?

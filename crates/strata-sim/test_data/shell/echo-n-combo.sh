@@ -1,0 +1,4 @@
+echo -n a; echo -n b; echo
+echo -en 'x\ty\n'
+echo -ne
+echo -

@@ -1,0 +1,4 @@
+echo 'a|b;c&d'
+echo "<>" '()' '{}'
+echo a\;b
+echo '$HOME' "\$HOME" \$HOME

@@ -1,0 +1,4 @@
+cd /data && echo [[:lower:]]*.txt
+echo /data/*/
+echo /data/sub/*/*
+echo /da*/w*

@@ -1,0 +1,3 @@
+readonly X=1
+X=2; echo rc=$?
+echo still

@@ -1,0 +1,5 @@
+printf 'a\nb\nc\n' | sed '2a after-b'
+printf 'a\nb\nc\n' | sed '2i before-b'
+printf 'a\nb\nc\n' | sed '2c changed'
+printf 'a\nb\n' | sed -n 'p;p'
+printf 'x y\n' | sed 's/\(x\) \(y\)/\2-\1/;s/-/+/'

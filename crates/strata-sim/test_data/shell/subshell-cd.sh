@@ -1,0 +1,3 @@
+(cd /data && pwd)
+pwd
+x=$(cd /tmp; pwd); echo $x

@@ -1,0 +1,2 @@
+wc -L /data/words.txt
+printf 'a\nbbbb\n' | wc -L
