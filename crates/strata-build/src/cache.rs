@@ -129,6 +129,8 @@ pub struct Cache {
     last: HashMap<String, StepInputs>,
     /// Images resolved by `FROM` in earlier builds (reference to config digest), to notice a changed base.
     bases: HashMap<String, Digest>,
+    /// Base images already flattened, by the digest of their config (which lists their diff_ids).
+    flattened: HashMap<Digest, (Vec<Layer>, Arc<Tree>)>,
 }
 
 impl Cache {
@@ -216,6 +218,16 @@ impl Cache {
         }
         cache.last = data.last.into_iter().collect();
         cache
+    }
+
+    /// A base image flattened by an earlier build.
+    pub fn flattened(&self, config: &Digest) -> Option<(Vec<Layer>, Arc<Tree>)> {
+        self.flattened.get(config).cloned()
+    }
+
+    /// Remembers a flattened base image.
+    pub fn put_flattened(&mut self, config: Digest, layers: Vec<Layer>, tree: Arc<Tree>) {
+        self.flattened.insert(config, (layers, tree));
     }
 
     /// Number of cached results.

