@@ -355,3 +355,37 @@ fn stdin_env_and_hostname() {
     let o = exec(&mut fs, &r);
     assert_eq!(out(&o), "piped");
 }
+
+#[test]
+fn garbage_never_panics() {
+    // A deterministic stream of shell-ish fragments; every run must end with a status, never a panic.
+    const PIECES: &[&str] = &[
+        "echo", " ", "$", "{", "}", "(", ")", "((", "))", "'", "\"", "\\", "`", ";", "&&", "||",
+        "|", "<", ">", ">>", "<<", "EOF", "\n", "if", "then", "fi", "for", "in", "do", "done",
+        "case", "esac", ";;", "x", "=", "*", "?", "[", "]", "#", "!", "-", "%", ":", "1", "0",
+        "$((", "${", "#", "##", "%%", ":-", "ls", "cat", "sed", "s/a/b/", "grep", "a*", "\t",
+        "2>&1", "&", "~", "@", "printf", "%s", "%d", "test", "-f", "read", "while", "until",
+        "function", "()", "exec", "eval", "set", "-e", "shift", "trap", "\u{e9}", "\0",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut fs = overlay(busybox_tree());
+    for _ in 0..1500 {
+        let mut s = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let n = (seed % 24) as usize + 1;
+        for _ in 0..n {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            s.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+        }
+        let mut r = req(&["/bin/sh", "-c", &s]);
+        r.limits.max_steps = 2000;
+        r.limits.max_loop_iterations = 200;
+        r.limits.max_output = 1 << 16;
+        let o = exec(&mut fs, &r);
+        assert!(o.exit_code >= 0, "{s:?}");
+    }
+}
