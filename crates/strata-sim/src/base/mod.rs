@@ -159,6 +159,24 @@ fn normalize(reference: &str) -> Option<String> {
 /// `python:3.12-slim`, …), or `None`. `scratch` is not an image and gives `None`.
 pub fn lookup(reference: &str) -> Option<BaseImage> {
     let r = normalize(reference)?;
+    // Parsed models are kept: a rebuild asks for the same base again and a clone is cheaper than a parse.
+    static PARSED: std::sync::Mutex<Vec<(String, BaseImage)>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(cache) = PARSED.lock() {
+        if let Some((_, img)) = cache.iter().find(|(k, _)| *k == r) {
+            return Some(img.clone());
+        }
+    }
+    let img = parse_model(r)?;
+    if let Ok(mut cache) = PARSED.lock() {
+        if cache.len() < 16 {
+            cache.push((img.reference.clone(), img.clone()));
+        }
+    }
+    Some(img)
+}
+
+/// Parses the model a normalised reference names.
+fn parse_model(r: String) -> Option<BaseImage> {
     let (repo, _) = r.split_once(':')?;
     let bare = r.strip_suffix(":latest").unwrap_or(&r);
     // A repository can have several models (python 3.12 and 2.7): the one whose tags name the reference.
