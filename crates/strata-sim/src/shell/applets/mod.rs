@@ -1,6 +1,7 @@
 //! The busybox applets: each takes the shell (filesystem, cwd, identity, limits), its argv and its
 //! standard streams, and returns an exit status. Messages follow busybox's wording.
 
+pub mod awk;
 pub mod fs;
 pub mod sys;
 pub mod text;
@@ -66,6 +67,7 @@ pub const NAMES: &[&str] = &[
     "[",
     "[[",
     "adduser",
+    "awk",
     "addgroup",
     "base64",
     "basename",
@@ -169,6 +171,7 @@ pub fn is_applet(name: &str) -> bool {
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
         "echo" => text::echo,
+        "awk" => awk::awk,
         "printf" => text::printf,
         "cat" => text::cat,
         "head" => text::head,

@@ -1,0 +1,2176 @@
+//! A compact `awk`: patterns and actions, BEGIN/END, ranges, fields, arrays, user functions, the common
+//! builtins (length, substr, index, split, sub, gsub, match, sprintf, tolower, toupper, int, …), `print` and
+//! `printf` with `>`/`>>` redirection. `getline` and pipes are reported as not simulated.
+
+use std::collections::HashMap;
+
+use super::{inputs, ErrStyle, Io};
+use crate::shell::interp::{Ctl, Shell};
+use crate::shell::regex as re;
+
+type R = Result<i32, Ctl>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(f64),
+    Str(String),
+    Re(String),
+    Name(String),
+    Func(String),
+    Op(&'static str),
+    Nl,
+    Eof,
+}
+
+const OPS: &[&str] = &[
+    "&&", "||", "==", "!=", "<=", ">=", "!~", "++", "--", "+=", "-=", "*=", "/=", "%=", "^=", ">>",
+    "{", "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "|", "?",
+    ":", "~", "$", "=",
+];
+
+fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    let cs: Vec<char> = src.chars().collect();
+    let mut out: Vec<Tok> = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c == '\\' && cs.get(i + 1) == Some(&'\n') {
+            i += 2;
+            continue;
+        }
+        if c == ' ' || c == '\t' || c == '\r' {
+            i += 1;
+            continue;
+        }
+        if c == '\n' {
+            out.push(Tok::Nl);
+            i += 1;
+            continue;
+        }
+        if c == '#' {
+            while i < cs.len() && cs[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c.is_ascii_digit() || (c == '.' && cs.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+            let st = i;
+            while i < cs.len() && (cs[i].is_ascii_alphanumeric() || cs[i] == '.') {
+                if (cs[i] == 'e' || cs[i] == 'E') && matches!(cs.get(i + 1), Some('+' | '-')) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            let t: String = cs[st..i].iter().collect();
+            let v = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                i64::from_str_radix(h, 16).map(|v| v as f64).unwrap_or(0.0)
+            } else {
+                t.parse::<f64>().unwrap_or(0.0)
+            };
+            out.push(Tok::Num(v));
+            continue;
+        }
+        if c == '_' || c.is_ascii_alphabetic() {
+            let st = i;
+            while i < cs.len() && (cs[i] == '_' || cs[i].is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            let name: String = cs[st..i].iter().collect();
+            const KEYWORDS: &[&str] = &[
+                "BEGIN", "END", "function", "func", "if", "else", "while", "for", "do", "break",
+                "continue", "next", "exit", "return", "delete", "getline", "print", "printf", "in",
+            ];
+            if cs.get(i) == Some(&'(') && !KEYWORDS.contains(&name.as_str()) {
+                out.push(Tok::Func(name));
+            } else {
+                out.push(Tok::Name(name));
+            }
+            continue;
+        }
+        if c == '"' {
+            i += 1;
+            let mut s = String::new();
+            loop {
+                let Some(&d) = cs.get(i) else {
+                    return Err("unterminated string".to_owned());
+                };
+                i += 1;
+                match d {
+                    '"' => break,
+                    '\\' => {
+                        let Some(&e) = cs.get(i) else { break };
+                        i += 1;
+                        match e {
+                            'n' => s.push('\n'),
+                            't' => s.push('\t'),
+                            'r' => s.push('\r'),
+                            '\\' => s.push('\\'),
+                            '"' => s.push('"'),
+                            '/' => s.push('/'),
+                            'a' => s.push('\u{7}'),
+                            'b' => s.push('\u{8}'),
+                            o => {
+                                s.push('\\');
+                                s.push(o);
+                            }
+                        }
+                    }
+                    d => s.push(d),
+                }
+            }
+            out.push(Tok::Str(s));
+            continue;
+        }
+        if c == '/' {
+            // a regex where an operand may start
+            let operand_pos = !matches!(
+                out.last(),
+                Some(
+                    Tok::Num(_)
+                        | Tok::Str(_)
+                        | Tok::Name(_)
+                        | Tok::Re(_)
+                        | Tok::Op(")" | "]" | "$")
+                )
+            );
+            if operand_pos {
+                i += 1;
+                let mut s = String::new();
+                let mut in_br = false;
+                loop {
+                    let Some(&d) = cs.get(i) else {
+                        return Err("unterminated regexp".to_owned());
+                    };
+                    i += 1;
+                    if d == '\\' {
+                        if let Some(&e) = cs.get(i) {
+                            i += 1;
+                            if e == '/' {
+                                s.push('/');
+                            } else {
+                                s.push('\\');
+                                s.push(e);
+                            }
+                        }
+                        continue;
+                    }
+                    if d == '[' {
+                        in_br = true;
+                    } else if d == ']' {
+                        in_br = false;
+                    } else if d == '/' && !in_br {
+                        break;
+                    }
+                    s.push(d);
+                }
+                out.push(Tok::Re(s));
+                continue;
+            }
+        }
+        let rest: String = cs[i..cs.len().min(i + 2)].iter().collect();
+        match OPS.iter().find(|op| rest.starts_with(**op)) {
+            Some(op) => {
+                out.push(Tok::Op(op));
+                i += op.chars().count();
+            }
+            None => return Err(format!("unexpected character '{c}'")),
+        }
+    }
+    out.push(Tok::Eof);
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
+enum E {
+    Num(f64),
+    Str(String),
+    Re(String),
+    Var(String),
+    Field(Box<E>),
+    Index(String, Vec<E>),
+    In(Vec<E>, String),
+    Assign(&'static str, Box<E>, Box<E>),
+    Cond(Box<E>, Box<E>, Box<E>),
+    And(Box<E>, Box<E>),
+    Or(Box<E>, Box<E>),
+    Not(Box<E>),
+    Neg(Box<E>),
+    Bin(&'static str, Box<E>, Box<E>),
+    Match(bool, Box<E>, Box<E>),
+    Concat(Box<E>, Box<E>),
+    Incr(bool, i8, Box<E>),
+    Call(String, Vec<E>),
+    Group(Box<E>),
+}
+
+#[derive(Debug, Clone)]
+enum S {
+    Expr(E),
+    Print(Vec<E>, Option<(bool, E)>),
+    Printf(Vec<E>, Option<(bool, E)>),
+    If(E, Box<S>, Option<Box<S>>),
+    While(E, Box<S>),
+    Do(Box<S>, E),
+    For(Option<Box<S>>, Option<E>, Option<Box<S>>, Box<S>),
+    ForIn(String, String, Box<S>),
+    Block(Vec<S>),
+    Next,
+    Exit(Option<E>),
+    Return(Option<E>),
+    Break,
+    Continue,
+    Delete(String, Option<Vec<E>>),
+    Nop,
+}
+
+enum Pat {
+    Begin,
+    End,
+    All,
+    Expr(E),
+    Range(E, E),
+}
+
+struct Func {
+    params: Vec<String>,
+    body: S,
+}
+
+/// Pattern-action items and the functions.
+type Program = (Vec<(Pat, Option<S>)>, HashMap<String, Func>);
+
+struct P {
+    t: Vec<Tok>,
+    i: usize,
+    depth: u32,
+}
+
+type PR<T> = Result<T, String>;
+
+impl P {
+    fn peek(&self) -> &Tok {
+        self.t.get(self.i).unwrap_or(&Tok::Eof)
+    }
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Tok::Op(o) if *o == op)
+    }
+    fn eat(&mut self, op: &str) -> bool {
+        if self.is_op(op) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, op: &str) -> PR<()> {
+        if self.eat(op) {
+            Ok(())
+        } else {
+            Err(format!(
+                "syntax error: expected '{op}' near {:?}",
+                self.peek()
+            ))
+        }
+    }
+    fn nls(&mut self) {
+        while matches!(self.peek(), Tok::Nl) || self.is_op(";") {
+            self.i += 1;
+        }
+    }
+    fn opt_nl(&mut self) {
+        while matches!(self.peek(), Tok::Nl) {
+            self.i += 1;
+        }
+    }
+
+    fn program(&mut self) -> PR<Program> {
+        let mut items = Vec::new();
+        let mut funcs = HashMap::new();
+        self.nls();
+        while !matches!(self.peek(), Tok::Eof) {
+            if let Tok::Name(n) = self.peek().clone() {
+                if n == "function" || n == "func" {
+                    self.i += 1;
+                    let name = match self.peek().clone() {
+                        Tok::Func(f) | Tok::Name(f) => f,
+                        _ => return Err("syntax error: function name".to_owned()),
+                    };
+                    self.i += 1;
+                    self.expect("(")?;
+                    let mut params = Vec::new();
+                    while let Tok::Name(p) = self.peek().clone() {
+                        params.push(p);
+                        self.i += 1;
+                        if !self.eat(",") {
+                            break;
+                        }
+                        self.opt_nl();
+                    }
+                    self.expect(")")?;
+                    self.opt_nl();
+                    let body = self.block()?;
+                    funcs.insert(name, Func { params, body });
+                    self.nls();
+                    continue;
+                }
+            }
+            let pat = match self.peek().clone() {
+                Tok::Name(n) if n == "BEGIN" => {
+                    self.i += 1;
+                    Pat::Begin
+                }
+                Tok::Name(n) if n == "END" => {
+                    self.i += 1;
+                    Pat::End
+                }
+                Tok::Op("{") => Pat::All,
+                _ => {
+                    let a = self.expr()?;
+                    if self.eat(",") {
+                        self.opt_nl();
+                        let b = self.expr()?;
+                        Pat::Range(a, b)
+                    } else {
+                        Pat::Expr(a)
+                    }
+                }
+            };
+            let action = if self.is_op("{") {
+                Some(self.block()?)
+            } else {
+                None
+            };
+            items.push((pat, action));
+            self.nls();
+        }
+        Ok((items, funcs))
+    }
+
+    fn block(&mut self) -> PR<S> {
+        self.expect("{")?;
+        let mut v = Vec::new();
+        self.nls();
+        while !self.is_op("}") {
+            if matches!(self.peek(), Tok::Eof) {
+                return Err("syntax error: missing '}'".to_owned());
+            }
+            v.push(self.stmt()?);
+            self.nls();
+        }
+        self.i += 1;
+        Ok(S::Block(v))
+    }
+
+    fn simple_or_block(&mut self) -> PR<S> {
+        self.opt_nl();
+        if self.eat(";") {
+            return Ok(S::Nop);
+        }
+        self.stmt()
+    }
+
+    fn stmt(&mut self) -> PR<S> {
+        self.depth += 1;
+        if self.depth > 100 {
+            return Err("nested too deeply".to_owned());
+        }
+        let r = self.stmt_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn redirect(&mut self) -> PR<Option<(bool, E)>> {
+        if self.eat(">") {
+            return Ok(Some((false, self.concat(true)?)));
+        }
+        if self.eat(">>") {
+            return Ok(Some((true, self.concat(true)?)));
+        }
+        if self.is_op("|") {
+            return Err("output pipes are not simulated".to_owned());
+        }
+        Ok(None)
+    }
+
+    fn stmt_inner(&mut self) -> PR<S> {
+        if self.is_op("{") {
+            return self.block();
+        }
+        let t = self.peek().clone();
+        if let Tok::Name(n) = &t {
+            match n.as_str() {
+                "if" => {
+                    self.i += 1;
+                    self.expect("(")?;
+                    let c = self.expr()?;
+                    self.expect(")")?;
+                    let a = self.simple_or_block()?;
+                    let save = self.i;
+                    self.nls();
+                    if matches!(self.peek(), Tok::Name(e) if e == "else") {
+                        self.i += 1;
+                        let b = self.simple_or_block()?;
+                        return Ok(S::If(c, Box::new(a), Some(Box::new(b))));
+                    }
+                    self.i = save;
+                    return Ok(S::If(c, Box::new(a), None));
+                }
+                "while" => {
+                    self.i += 1;
+                    self.expect("(")?;
+                    let c = self.expr()?;
+                    self.expect(")")?;
+                    if self.eat(";") {
+                        return Ok(S::While(c, Box::new(S::Nop)));
+                    }
+                    let b = self.simple_or_block()?;
+                    return Ok(S::While(c, Box::new(b)));
+                }
+                "do" => {
+                    self.i += 1;
+                    let b = self.simple_or_block()?;
+                    self.nls();
+                    if !matches!(self.peek(), Tok::Name(w) if w == "while") {
+                        return Err("syntax error: expected while".to_owned());
+                    }
+                    self.i += 1;
+                    self.expect("(")?;
+                    let c = self.expr()?;
+                    self.expect(")")?;
+                    return Ok(S::Do(Box::new(b), c));
+                }
+                "for" => {
+                    self.i += 1;
+                    self.expect("(")?;
+                    if let (
+                        Tok::Name(k),
+                        Some(Tok::Name(inw)),
+                        Some(Tok::Name(arr)),
+                        Some(Tok::Op(")")),
+                    ) = (
+                        self.peek().clone(),
+                        self.t.get(self.i + 1).cloned(),
+                        self.t.get(self.i + 2).cloned(),
+                        self.t.get(self.i + 3).cloned(),
+                    ) {
+                        if inw == "in" {
+                            self.i += 4;
+                            let b = self.simple_or_block()?;
+                            return Ok(S::ForIn(k, arr, Box::new(b)));
+                        }
+                    }
+                    let init = if self.is_op(";") {
+                        None
+                    } else {
+                        Some(Box::new(S::Expr(self.expr()?)))
+                    };
+                    self.expect(";")?;
+                    self.opt_nl();
+                    let cond = if self.is_op(";") {
+                        None
+                    } else {
+                        Some(self.expr()?)
+                    };
+                    self.expect(";")?;
+                    self.opt_nl();
+                    let step = if self.is_op(")") {
+                        None
+                    } else {
+                        Some(Box::new(S::Expr(self.expr()?)))
+                    };
+                    self.expect(")")?;
+                    if self.eat(";") {
+                        return Ok(S::For(init, cond, step, Box::new(S::Nop)));
+                    }
+                    let b = self.simple_or_block()?;
+                    return Ok(S::For(init, cond, step, Box::new(b)));
+                }
+                "next" => {
+                    self.i += 1;
+                    return Ok(S::Next);
+                }
+                "break" => {
+                    self.i += 1;
+                    return Ok(S::Break);
+                }
+                "continue" => {
+                    self.i += 1;
+                    return Ok(S::Continue);
+                }
+                "exit" | "return" => {
+                    self.i += 1;
+                    let e = if matches!(self.peek(), Tok::Nl | Tok::Eof)
+                        || self.is_op(";")
+                        || self.is_op("}")
+                    {
+                        None
+                    } else {
+                        Some(self.expr()?)
+                    };
+                    return Ok(if n == "exit" {
+                        S::Exit(e)
+                    } else {
+                        S::Return(e)
+                    });
+                }
+                "delete" => {
+                    self.i += 1;
+                    let Tok::Name(a) = self.peek().clone() else {
+                        return Err("syntax error: delete".to_owned());
+                    };
+                    self.i += 1;
+                    if self.eat("[") {
+                        let idx = self.expr_list()?;
+                        self.expect("]")?;
+                        return Ok(S::Delete(a, Some(idx)));
+                    }
+                    return Ok(S::Delete(a, None));
+                }
+                "getline" => return Err("getline is not simulated".to_owned()),
+                "print" | "printf" => {
+                    self.i += 1;
+                    let mut args = Vec::new();
+                    if !(matches!(self.peek(), Tok::Nl | Tok::Eof)
+                        || self.is_op(";")
+                        || self.is_op("}")
+                        || self.is_op(">")
+                        || self.is_op(">>")
+                        || self.is_op("|"))
+                    {
+                        let parenthesized = self.is_op("(");
+                        let save = self.i;
+                        if parenthesized {
+                            self.i += 1;
+                            let list = self.expr_list()?;
+                            if self.eat(")")
+                                && (matches!(self.peek(), Tok::Nl | Tok::Eof)
+                                    || self.is_op(";")
+                                    || self.is_op("}")
+                                    || self.is_op(">")
+                                    || self.is_op(">>"))
+                            {
+                                args = list;
+                            } else {
+                                self.i = save;
+                                args = self.print_list()?;
+                            }
+                        } else {
+                            args = self.print_list()?;
+                        }
+                    }
+                    let red = self.redirect()?;
+                    return Ok(if n == "print" {
+                        S::Print(args, red)
+                    } else {
+                        S::Printf(args, red)
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(S::Expr(self.expr()?))
+    }
+
+    fn print_list(&mut self) -> PR<Vec<E>> {
+        let mut v = vec![self.ternary(true)?];
+        while self.eat(",") {
+            self.opt_nl();
+            v.push(self.ternary(true)?);
+        }
+        Ok(v)
+    }
+
+    fn expr_list(&mut self) -> PR<Vec<E>> {
+        let mut v = vec![self.expr()?];
+        while self.eat(",") {
+            self.opt_nl();
+            v.push(self.expr()?);
+        }
+        Ok(v)
+    }
+
+    fn expr(&mut self) -> PR<E> {
+        self.depth += 1;
+        if self.depth > 200 {
+            return Err("nested too deeply".to_owned());
+        }
+        let r = self.ternary(false);
+        self.depth -= 1;
+        r
+    }
+
+    fn ternary(&mut self, no_gt: bool) -> PR<E> {
+        let c = self.or(no_gt)?;
+        if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=")) = self.peek().clone() {
+            if matches!(c, E::Var(_) | E::Field(_) | E::Index(..)) {
+                self.i += 1;
+                self.opt_nl();
+                let rhs = self.ternary(no_gt)?;
+                return Ok(E::Assign(op, Box::new(c), Box::new(rhs)));
+            }
+        }
+        if self.eat("?") {
+            self.opt_nl();
+            let a = self.ternary(no_gt)?;
+            self.opt_nl();
+            self.expect(":")?;
+            self.opt_nl();
+            let b = self.ternary(no_gt)?;
+            return Ok(E::Cond(Box::new(c), Box::new(a), Box::new(b)));
+        }
+        Ok(c)
+    }
+
+    fn or(&mut self, no_gt: bool) -> PR<E> {
+        let mut l = self.and(no_gt)?;
+        while self.eat("||") {
+            self.opt_nl();
+            let r = self.and(no_gt)?;
+            l = E::Or(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn and(&mut self, no_gt: bool) -> PR<E> {
+        let mut l = self.in_(no_gt)?;
+        while self.eat("&&") {
+            self.opt_nl();
+            let r = self.in_(no_gt)?;
+            l = E::And(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+
+    fn in_(&mut self, no_gt: bool) -> PR<E> {
+        let mut l = self.matching(no_gt)?;
+        while matches!(self.peek(), Tok::Name(n) if n == "in") {
+            self.i += 1;
+            let Tok::Name(a) = self.peek().clone() else {
+                return Err("syntax error: in".to_owned());
+            };
+            self.i += 1;
+            let keys = match l {
+                E::Group(g) => vec![*g],
+                other => vec![other],
+            };
+            l = E::In(keys, a);
+        }
+        Ok(l)
+    }
+
+    fn matching(&mut self, no_gt: bool) -> PR<E> {
+        let mut l = self.cmp(no_gt)?;
+        loop {
+            let neg = if self.eat("~") {
+                false
+            } else if self.eat("!~") {
+                true
+            } else {
+                return Ok(l);
+            };
+            let r = self.cmp(no_gt)?;
+            l = E::Match(neg, Box::new(l), Box::new(r));
+        }
+    }
+
+    fn cmp(&mut self, no_gt: bool) -> PR<E> {
+        let l = self.concat(no_gt)?;
+        for op in ["<", "<=", "!=", "==", ">", ">="] {
+            if no_gt && op == ">" {
+                continue;
+            }
+            if self.is_op(op) {
+                self.i += 1;
+                let r = self.concat(no_gt)?;
+                return Ok(E::Bin(op, Box::new(l), Box::new(r)));
+            }
+        }
+        Ok(l)
+    }
+
+    fn starts_operand(&self) -> bool {
+        match self.peek() {
+            Tok::Num(_) | Tok::Str(_) | Tok::Re(_) | Tok::Func(_) => true,
+            Tok::Name(n) => n != "in" && n != "getline",
+            Tok::Op(o) => matches!(*o, "$" | "(" | "!" | "-" | "+" | "++" | "--"),
+            _ => false,
+        }
+    }
+
+    fn concat(&mut self, no_gt: bool) -> PR<E> {
+        let mut l = self.additive()?;
+        while self.starts_operand() && !self.is_op("-") && !self.is_op("+") && !self.is_op("!") {
+            let r = self.additive()?;
+            l = E::Concat(Box::new(l), Box::new(r));
+        }
+        let _ = no_gt;
+        Ok(l)
+    }
+
+    fn additive(&mut self) -> PR<E> {
+        let mut l = self.mul()?;
+        loop {
+            let op = if self.is_op("+") {
+                "+"
+            } else if self.is_op("-") {
+                "-"
+            } else {
+                return Ok(l);
+            };
+            self.i += 1;
+            let r = self.mul()?;
+            l = E::Bin(op, Box::new(l), Box::new(r));
+        }
+    }
+
+    fn mul(&mut self) -> PR<E> {
+        let mut l = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Op(o @ ("*" | "/" | "%")) => *o,
+                _ => return Ok(l),
+            };
+            self.i += 1;
+            let r = self.unary()?;
+            l = E::Bin(op, Box::new(l), Box::new(r));
+        }
+    }
+
+    fn unary(&mut self) -> PR<E> {
+        if self.eat("!") {
+            return Ok(E::Not(Box::new(self.unary()?)));
+        }
+        if self.eat("-") {
+            return Ok(E::Neg(Box::new(self.unary()?)));
+        }
+        if self.eat("+") {
+            return Ok(E::Bin("+", Box::new(E::Num(0.0)), Box::new(self.unary()?)));
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> PR<E> {
+        let b = self.postfix()?;
+        if self.eat("^") {
+            let e = self.unary()?;
+            return Ok(E::Bin("^", Box::new(b), Box::new(e)));
+        }
+        Ok(b)
+    }
+
+    fn postfix(&mut self) -> PR<E> {
+        if self.is_op("++") || self.is_op("--") {
+            let d = if self.is_op("++") { 1 } else { -1 };
+            self.i += 1;
+            let e = self.postfix()?;
+            return Ok(E::Incr(true, d, Box::new(e)));
+        }
+        let e = self.primary()?;
+        if matches!(e, E::Var(_) | E::Field(_) | E::Index(..)) {
+            if self.eat("++") {
+                return Ok(E::Incr(false, 1, Box::new(e)));
+            }
+            if self.eat("--") {
+                return Ok(E::Incr(false, -1, Box::new(e)));
+            }
+        }
+        Ok(e)
+    }
+
+    fn primary(&mut self) -> PR<E> {
+        self.depth += 1;
+        if self.depth > 200 {
+            return Err("nested too deeply".to_owned());
+        }
+        let t = self.peek().clone();
+        self.i += 1;
+        let r = match t {
+            Tok::Num(n) => Ok(E::Num(n)),
+            Tok::Str(s) => Ok(E::Str(s)),
+            Tok::Re(r) => Ok(E::Re(r)),
+            Tok::Op("$") => {
+                let e = self.postfix_operand()?;
+                Ok(E::Field(Box::new(e)))
+            }
+            Tok::Op("(") => {
+                let e = self.expr()?;
+                if self.eat(",") {
+                    let mut keys = vec![e];
+                    keys.extend(self.expr_list()?);
+                    self.expect(")")?;
+                    if !matches!(self.peek(), Tok::Name(n) if n == "in") {
+                        return Err("syntax error: (a, b) without in".to_owned());
+                    }
+                    self.i += 1;
+                    let Tok::Name(a) = self.peek().clone() else {
+                        return Err("syntax error: in".to_owned());
+                    };
+                    self.i += 1;
+                    return Ok(E::In(keys, a));
+                }
+                self.expect(")")?;
+                Ok(E::Group(Box::new(e)))
+            }
+            Tok::Func(f) => {
+                self.expect("(")?;
+                let mut args = Vec::new();
+                self.opt_nl();
+                if !self.is_op(")") {
+                    args = self.expr_list()?;
+                }
+                self.opt_nl();
+                self.expect(")")?;
+                Ok(E::Call(f, args))
+            }
+            Tok::Name(n) => {
+                if n == "length" {
+                    return Ok(E::Call(n, Vec::new()));
+                }
+                if self.eat("[") {
+                    let idx = self.expr_list()?;
+                    self.expect("]")?;
+                    Ok(E::Index(n, idx))
+                } else {
+                    Ok(E::Var(n))
+                }
+            }
+            other => Err(format!("syntax error: unexpected {other:?}")),
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn postfix_operand(&mut self) -> PR<E> {
+        if self.is_op("++") || self.is_op("--") || self.is_op("-") {
+            return self.unary();
+        }
+        self.primary()
+    }
+}
+
+#[derive(Clone, Debug)]
+enum V {
+    N(f64),
+    S(String),
+    /// Input text that may be numeric (fields, split elements).
+    SN(String),
+    U,
+}
+
+fn looks_numeric(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.parse::<f64>().is_ok() && !t.contains(['i', 'n', 'I', 'N'])
+}
+
+fn str_num(s: &str) -> f64 {
+    let t = s.trim_start();
+    let mut end = 0;
+    let b = t.as_bytes();
+    let mut seen_digit = false;
+    let mut seen_dot = false;
+    let mut seen_e = false;
+    while end < b.len() {
+        let c = b[end];
+        if c.is_ascii_digit() {
+            seen_digit = true;
+        } else if (c == b'+' || c == b'-')
+            && (end == 0 || (seen_e && matches!(b[end - 1], b'e' | b'E')))
+        {
+        } else if c == b'.' && !seen_dot && !seen_e {
+            seen_dot = true;
+        } else if (c == b'e' || c == b'E') && seen_digit && !seen_e {
+            seen_e = true;
+        } else {
+            break;
+        }
+        end += 1;
+    }
+    let mut s = &t[..end];
+    while !s.is_empty() && s.parse::<f64>().is_err() {
+        s = &s[..s.len() - 1];
+    }
+    s.parse().unwrap_or(0.0)
+}
+
+/// `%.6g`.
+fn fmt_g(v: f64, prec: usize) -> String {
+    if v == 0.0 {
+        return "0".to_owned();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "nan".to_owned()
+        } else if v > 0.0 {
+            "inf".to_owned()
+        } else {
+            "-inf".to_owned()
+        };
+    }
+    let p = prec.max(1);
+    let exp = v.abs().log10().floor() as i32;
+    if exp < -4 || exp >= p as i32 {
+        let s = format!("{:.*e}", p - 1, v);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let m = if m.contains('.') {
+            m.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            m
+        };
+        let ev: i32 = e.parse().unwrap_or(0);
+        format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs())
+    } else {
+        let decimals = (p as i32 - 1 - exp).max(0) as usize;
+        let s = format!("{:.*}", decimals, v);
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        } else {
+            s
+        }
+    }
+}
+
+fn num_to_str(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e16 {
+        format!("{}", v as i64)
+    } else {
+        fmt_g(v, 6)
+    }
+}
+
+impl V {
+    fn num(&self) -> f64 {
+        match self {
+            V::N(n) => *n,
+            V::S(s) | V::SN(s) => str_num(s),
+            V::U => 0.0,
+        }
+    }
+    fn str(&self) -> String {
+        match self {
+            V::N(n) => num_to_str(*n),
+            V::S(s) | V::SN(s) => s.clone(),
+            V::U => String::new(),
+        }
+    }
+    fn truth(&self) -> bool {
+        match self {
+            V::N(n) => *n != 0.0,
+            V::S(s) => !s.is_empty(),
+            V::SN(s) => {
+                if looks_numeric(s) {
+                    str_num(s) != 0.0
+                } else {
+                    !s.is_empty()
+                }
+            }
+            V::U => false,
+        }
+    }
+    fn is_numeric(&self) -> bool {
+        match self {
+            V::N(_) | V::U => true,
+            V::SN(s) => looks_numeric(s),
+            V::S(_) => false,
+        }
+    }
+}
+
+enum Flow {
+    Next,
+    Exit,
+    Return(V),
+    Break,
+    Continue,
+}
+
+struct Run<'s, 'a, 'i> {
+    sh: &'s mut Shell<'a>,
+    io: &'i mut Io,
+    vars: HashMap<String, V>,
+    arrays: HashMap<String, HashMap<String, V>>,
+    fields: Vec<String>,
+    record: String,
+    funcs: &'i HashMap<String, Func>,
+    locals: Vec<HashMap<String, V>>,
+    local_arrays: Vec<HashMap<String, HashMap<String, V>>>,
+    files: HashMap<String, ()>,
+    exit_code: i32,
+    steps: u64,
+    depth: u32,
+    rand: u64,
+    pending_exit: bool,
+}
+
+type ER = Result<V, Ctl>;
+
+impl Run<'_, '_, '_> {
+    fn get(&self, n: &str) -> V {
+        for l in self.locals.iter().rev().take(1) {
+            if let Some(v) = l.get(n) {
+                return v.clone();
+            }
+        }
+        match n {
+            "NF" => V::N(self.fields.len() as f64),
+            _ => self.vars.get(n).cloned().unwrap_or(V::U),
+        }
+    }
+
+    fn set(&mut self, n: &str, v: V) {
+        if let Some(l) = self.locals.last_mut() {
+            if l.contains_key(n) {
+                l.insert(n.to_owned(), v);
+                return;
+            }
+        }
+        if n == "NF" {
+            let k = v.num().max(0.0) as usize;
+            self.fields.resize(k, String::new());
+            self.rebuild();
+            return;
+        }
+        self.vars.insert(n.to_owned(), v);
+    }
+
+    fn array(&mut self, n: &str) -> &mut HashMap<String, V> {
+        if self.local_arrays.last().is_some_and(|l| l.contains_key(n)) {
+            if let Some(l) = self.local_arrays.last_mut() {
+                if let Some(a) = l.get_mut(n) {
+                    return a;
+                }
+            }
+        }
+        self.arrays.entry(n.to_owned()).or_default()
+    }
+
+    fn ofs(&self) -> String {
+        self.vars
+            .get("OFS")
+            .map(V::str)
+            .unwrap_or_else(|| " ".to_owned())
+    }
+
+    fn rebuild(&mut self) {
+        self.record = self.fields.join(&self.ofs());
+    }
+
+    fn split_record(&mut self) {
+        let fs = self
+            .vars
+            .get("FS")
+            .map(V::str)
+            .unwrap_or_else(|| " ".to_owned());
+        self.fields = split_fs(&self.record, &fs);
+    }
+
+    fn field(&self, i: usize) -> V {
+        if i == 0 {
+            return V::SN(self.record.clone());
+        }
+        self.fields
+            .get(i - 1)
+            .map(|s| V::SN(s.clone()))
+            .unwrap_or(V::U)
+    }
+
+    fn set_field(&mut self, i: usize, v: String) {
+        if i == 0 {
+            self.record = v;
+            self.split_record();
+            return;
+        }
+        if i > 100_000 {
+            return;
+        }
+        if self.fields.len() < i {
+            self.fields.resize(i, String::new());
+        }
+        self.fields[i - 1] = v;
+        self.rebuild();
+    }
+
+    fn key(&mut self, idx: &[E]) -> Result<String, Ctl> {
+        let sep = self
+            .vars
+            .get("SUBSEP")
+            .map(V::str)
+            .unwrap_or_else(|| "\u{1c}".to_owned());
+        let mut parts = Vec::new();
+        for e in idx {
+            parts.push(self.eval(e)?.str());
+        }
+        Ok(parts.join(&sep))
+    }
+
+    fn regex(&mut self, e: &E) -> Result<Option<::regex::Regex>, Ctl> {
+        let src = match e {
+            E::Re(r) => r.clone(),
+            other => self.eval(other)?.str(),
+        };
+        match re::translate(&src, true)
+            .ok()
+            .and_then(|t| ::regex::Regex::new(&t).ok())
+        {
+            Some(r) => Ok(Some(r)),
+            None => {
+                self.io.err(&format!("bad regex '{src}'"));
+                Ok(None)
+            }
+        }
+    }
+
+    fn assign(&mut self, target: &E, v: V) -> Result<(), Ctl> {
+        match target {
+            E::Var(n) => self.set(n, v),
+            E::Field(i) => {
+                let k = self.eval(i)?.num().max(0.0) as usize;
+                self.set_field(k, v.str());
+            }
+            E::Index(a, idx) => {
+                let k = self.key(idx)?;
+                self.array(a).insert(k, v);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn eval(&mut self, e: &E) -> ER {
+        self.steps += 1;
+        if self.steps.is_multiple_of(4096) {
+            self.sh.step()?;
+        }
+        Ok(match e {
+            E::Num(n) => V::N(*n),
+            E::Str(s) => V::S(s.clone()),
+            E::Re(_) => {
+                let r = self.regex(e)?;
+                V::N(f64::from(u8::from(
+                    r.is_some_and(|r| r.is_match(&self.record)),
+                )))
+            }
+            E::Var(n) => self.get(n),
+            E::Group(g) => self.eval(g)?,
+            E::Field(i) => {
+                let k = self.eval(i)?.num().max(0.0) as usize;
+                self.field(k)
+            }
+            E::Index(a, idx) => {
+                let k = self.key(idx)?;
+                self.array(a).entry(k).or_insert(V::U).clone()
+            }
+            E::In(idx, a) => {
+                let k = self.key(idx)?;
+                V::N(f64::from(u8::from(self.array(a).contains_key(&k))))
+            }
+            E::Assign(op, t, rhs) => {
+                let r = self.eval(rhs)?;
+                let v = if *op == "=" {
+                    r
+                } else {
+                    let cur = self.eval(t)?.num();
+                    let b = r.num();
+                    V::N(arith(&op[..1], cur, b))
+                };
+                self.assign(t, v.clone())?;
+                v
+            }
+            E::Cond(c, a, b) => {
+                if self.eval(c)?.truth() {
+                    self.eval(a)?
+                } else {
+                    self.eval(b)?
+                }
+            }
+            E::And(a, b) => V::N(f64::from(u8::from(
+                self.eval(a)?.truth() && self.eval(b)?.truth(),
+            ))),
+            E::Or(a, b) => V::N(f64::from(u8::from(
+                self.eval(a)?.truth() || self.eval(b)?.truth(),
+            ))),
+            E::Not(a) => V::N(f64::from(u8::from(!self.eval(a)?.truth()))),
+            E::Neg(a) => V::N(-self.eval(a)?.num()),
+            E::Bin(op, a, b) => {
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                match *op {
+                    "<" | "<=" | "==" | "!=" | ">" | ">=" => {
+                        let o = if x.is_numeric() && y.is_numeric() {
+                            x.num()
+                                .partial_cmp(&y.num())
+                                .unwrap_or(std::cmp::Ordering::Equal)
+                        } else {
+                            x.str().cmp(&y.str())
+                        };
+                        use std::cmp::Ordering::*;
+                        let t = match *op {
+                            "<" => o == Less,
+                            "<=" => o != Greater,
+                            "==" => o == Equal,
+                            "!=" => o != Equal,
+                            ">" => o == Greater,
+                            _ => o != Less,
+                        };
+                        V::N(f64::from(u8::from(t)))
+                    }
+                    _ => {
+                        if matches!(*op, "/" | "%") && y.num() == 0.0 {
+                            self.io.err("division by zero");
+                            return Err(Ctl::Exit(2));
+                        }
+                        V::N(arith(op, x.num(), y.num()))
+                    }
+                }
+            }
+            E::Match(neg, s, r) => {
+                let text = self.eval(s)?.str();
+                let m = self.regex(r)?.is_some_and(|r| r.is_match(&text));
+                V::N(f64::from(u8::from(m != *neg)))
+            }
+            E::Concat(a, b) => {
+                let mut s = self.eval(a)?.str();
+                s.push_str(&self.eval(b)?.str());
+                if s.len() > 64 << 20 {
+                    return Err(self.sh.limit(crate::exec::Limit::Output));
+                }
+                V::S(s)
+            }
+            E::Incr(pre, d, t) => {
+                let cur = self.eval(t)?.num();
+                let nv = cur + f64::from(*d);
+                self.assign(t, V::N(nv))?;
+                V::N(if *pre { nv } else { cur })
+            }
+            E::Call(f, args) => self.call(f, args)?,
+        })
+    }
+
+    fn call(&mut self, f: &str, args: &[E]) -> ER {
+        let arg = |me: &mut Self, i: usize| -> ER {
+            match args.get(i) {
+                Some(e) => me.eval(e),
+                None => Ok(V::U),
+            }
+        };
+        Ok(match f {
+            "length" => match args.first() {
+                None => V::N(self.record.chars().count() as f64),
+                Some(E::Var(n)) if self.arrays.contains_key(n) => V::N(self.arrays[n].len() as f64),
+                Some(_) => V::N(arg(self, 0)?.str().chars().count() as f64),
+            },
+            "substr" => {
+                let s: Vec<char> = arg(self, 0)?.str().chars().collect();
+                let m = arg(self, 1)?.num().round();
+                let n = if args.len() > 2 {
+                    arg(self, 2)?.num().round()
+                } else {
+                    f64::INFINITY
+                };
+                let start = m.max(1.0);
+                let end = (m + n).min(s.len() as f64 + 1.0);
+                if end <= start {
+                    V::S(String::new())
+                } else {
+                    V::S(s[(start as usize - 1)..(end as usize - 1)].iter().collect())
+                }
+            }
+            "index" => {
+                let s = arg(self, 0)?.str();
+                let t = arg(self, 1)?.str();
+                V::N(s.find(&t).map(|b| s[..b].chars().count() + 1).unwrap_or(0) as f64)
+            }
+            "split" => {
+                let s = arg(self, 0)?.str();
+                let Some(E::Var(a)) = args.get(1) else {
+                    return Ok(V::N(0.0));
+                };
+                let fs = if args.len() > 2 {
+                    match &args[2] {
+                        E::Re(r) => r.clone(),
+                        e => self.eval(e)?.str(),
+                    }
+                } else {
+                    self.vars
+                        .get("FS")
+                        .map(V::str)
+                        .unwrap_or_else(|| " ".to_owned())
+                };
+                let parts = split_fs(&s, &fs);
+                let arr = self.array(a);
+                arr.clear();
+                for (i, p) in parts.iter().enumerate() {
+                    arr.insert((i + 1).to_string(), V::SN(p.clone()));
+                }
+                V::N(parts.len() as f64)
+            }
+            "sub" | "gsub" => {
+                let Some(r) = (match args.first() {
+                    Some(e) => self.regex(e)?,
+                    None => None,
+                }) else {
+                    return Ok(V::N(0.0));
+                };
+                let repl = arg(self, 1)?.str();
+                let target = args
+                    .get(2)
+                    .cloned()
+                    .unwrap_or(E::Field(Box::new(E::Num(0.0))));
+                let text = self.eval(&target)?.str();
+                let mut out = String::new();
+                let mut last = 0;
+                let mut n = 0;
+                for m in r.find_iter(&text) {
+                    out.push_str(&text[last..m.start()]);
+                    let mut cs = repl.chars().peekable();
+                    while let Some(c) = cs.next() {
+                        match c {
+                            '\\' if matches!(cs.peek(), Some('&') | Some('\\')) => {
+                                out.push(cs.next().unwrap_or('\\'));
+                            }
+                            '&' => out.push_str(m.as_str()),
+                            c => out.push(c),
+                        }
+                    }
+                    last = m.end();
+                    n += 1;
+                    if f == "sub" {
+                        break;
+                    }
+                }
+                if n > 0 {
+                    out.push_str(&text[last..]);
+                    self.assign(&target, V::S(out))?;
+                }
+                V::N(n as f64)
+            }
+            "match" => {
+                let s = arg(self, 0)?.str();
+                let r = match args.get(1) {
+                    Some(e) => self.regex(e)?,
+                    None => None,
+                };
+                let (start, len) = match r.and_then(|r| r.find(&s)) {
+                    Some(m) => (
+                        s[..m.start()].chars().count() as f64 + 1.0,
+                        m.as_str().chars().count() as f64,
+                    ),
+                    None => (0.0, -1.0),
+                };
+                self.vars.insert("RSTART".to_owned(), V::N(start));
+                self.vars.insert("RLENGTH".to_owned(), V::N(len));
+                V::N(start)
+            }
+            "sprintf" => {
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.eval(a)?);
+                }
+                V::S(format(&vals))
+            }
+            "tolower" => V::S(arg(self, 0)?.str().to_lowercase()),
+            "toupper" => V::S(arg(self, 0)?.str().to_uppercase()),
+            "int" => V::N(arg(self, 0)?.num().trunc()),
+            "sqrt" => V::N(arg(self, 0)?.num().sqrt()),
+            "exp" => V::N(arg(self, 0)?.num().exp()),
+            "log" => V::N(arg(self, 0)?.num().ln()),
+            "sin" => V::N(arg(self, 0)?.num().sin()),
+            "cos" => V::N(arg(self, 0)?.num().cos()),
+            "atan2" => {
+                let y = arg(self, 0)?.num();
+                V::N(y.atan2(arg(self, 1)?.num()))
+            }
+            "rand" => {
+                self.rand = self
+                    .rand
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                V::N((self.rand >> 11) as f64 / (1u64 << 53) as f64)
+            }
+            "srand" => {
+                let old = self.rand;
+                self.rand = arg(self, 0)?.num() as u64;
+                V::N(old as f64)
+            }
+            "close" | "fflush" => V::N(0.0),
+            "system" => {
+                let cmd = arg(self, 0)?.str();
+                let out = std::mem::take(&mut self.io.out);
+                self.sh.write_fd(1, &out)?;
+                let (st, o, e) = self
+                    .sh
+                    .run_captured(&["sh".to_owned(), "-c".to_owned(), cmd], Vec::new())?;
+                self.sh.write_fd(1, &o)?;
+                self.sh.write_fd(2, &e)?;
+                V::N(f64::from(st))
+            }
+            name => {
+                let Some(func) = self.funcs.get(name) else {
+                    self.io.err(&format!("function '{name}' is not defined"));
+                    return Err(Ctl::Exit(2));
+                };
+                self.depth += 1;
+                if self.depth > 200 {
+                    return Err(self.sh.limit(crate::exec::Limit::Depth));
+                }
+                let mut frame = HashMap::new();
+                let mut aframe = HashMap::new();
+                for (i, p) in func.params.iter().enumerate() {
+                    match args.get(i) {
+                        Some(E::Var(n)) if self.arrays.contains_key(n) => {
+                            // arrays are passed by reference: alias by name
+                            let a = self.arrays.get(n).cloned().unwrap_or_default();
+                            aframe.insert(p.clone(), a);
+                        }
+                        Some(e) => {
+                            let v = self.eval(e)?;
+                            frame.insert(p.clone(), v);
+                        }
+                        None => {
+                            frame.insert(p.clone(), V::U);
+                        }
+                    }
+                }
+                self.locals.push(frame);
+                self.local_arrays.push(aframe);
+                let body = func.body.clone();
+                let r = self.exec(&body);
+                self.locals.pop();
+                self.local_arrays.pop();
+                self.depth -= 1;
+                match r? {
+                    Some(Flow::Return(v)) => v,
+                    Some(Flow::Exit) => {
+                        self.pending_exit = true;
+                        V::U
+                    }
+                    _ => V::U,
+                }
+            }
+        })
+    }
+
+    fn out_to(&mut self, red: &Option<(bool, E)>, text: String) -> Result<(), Ctl> {
+        match red {
+            None => {
+                self.io.out.extend_from_slice(text.as_bytes());
+                if self.io.out.len() as u64 > self.sh.budget.limits.max_output {
+                    return Err(self.sh.limit(crate::exec::Limit::Output));
+                }
+            }
+            Some((append, e)) => {
+                let name = self.eval(e)?.str();
+                if name == "/dev/stdout" || name == "-" {
+                    self.io.out.extend_from_slice(text.as_bytes());
+                    return Ok(());
+                }
+                if name == "/dev/stderr" {
+                    self.io.err.extend_from_slice(text.as_bytes());
+                    return Ok(());
+                }
+                let p = self.sh.abs(&name);
+                if crate::shell::interp::is_dev_null(&p) {
+                    return Ok(());
+                }
+                self.sh
+                    .budget
+                    .write(text.len() as u64)
+                    .map_err(|l| self.sh.limit(l))?;
+                let attrs = self.sh.new_file_attrs();
+                let first = !self.files.contains_key(&name);
+                self.files.insert(name.clone(), ());
+                let r = if first && !append {
+                    self.sh.fs.write(
+                        &p,
+                        strata_image::Content::from_bytes(text.into_bytes()),
+                        attrs,
+                        self.sh.now,
+                    )
+                } else {
+                    self.sh.fs.append(&p, text.as_bytes(), attrs, self.sh.now)
+                };
+                if let Err(e) = r {
+                    self.io
+                        .err(&format!("can't open '{name}': {}", super::errno_msg(&e)));
+                    return Err(Ctl::Exit(2));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn exec(&mut self, s: &S) -> Result<Option<Flow>, Ctl> {
+        if self.pending_exit {
+            return Ok(Some(Flow::Exit));
+        }
+        match s {
+            S::Nop => {}
+            S::Expr(e) => {
+                self.eval(e)?;
+            }
+            S::Print(args, red) => {
+                let text = if args.is_empty() {
+                    self.record.clone()
+                } else {
+                    let mut parts = Vec::new();
+                    for a in args {
+                        let v = self.eval(a)?;
+                        parts.push(match v {
+                            V::N(n) if n != n.trunc() => {
+                                let ofmt = self
+                                    .vars
+                                    .get("OFMT")
+                                    .map(V::str)
+                                    .unwrap_or_else(|| "%.6g".to_owned());
+                                if ofmt == "%.6g" {
+                                    fmt_g(n, 6)
+                                } else {
+                                    format(&[V::S(ofmt), V::N(n)])
+                                }
+                            }
+                            v => v.str(),
+                        });
+                    }
+                    parts.join(&self.ofs())
+                };
+                let ors = self
+                    .vars
+                    .get("ORS")
+                    .map(V::str)
+                    .unwrap_or_else(|| "\n".to_owned());
+                self.out_to(red, format!("{text}{ors}"))?;
+            }
+            S::Printf(args, red) => {
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.eval(a)?);
+                }
+                let text = format(&vals);
+                self.out_to(red, text)?;
+            }
+            S::If(c, a, b) => {
+                if self.eval(c)?.truth() {
+                    return self.exec(a);
+                } else if let Some(b) = b {
+                    return self.exec(b);
+                }
+            }
+            S::While(c, b) => {
+                let mut n = 0u64;
+                while self.eval(c)?.truth() {
+                    n += 1;
+                    if n > self.sh.budget.limits.max_loop_iterations {
+                        return Err(self.sh.limit(crate::exec::Limit::LoopIterations));
+                    }
+                    match self.exec(b)? {
+                        Some(Flow::Break) => break,
+                        Some(Flow::Continue) | None => {}
+                        other => return Ok(other),
+                    }
+                }
+            }
+            S::Do(b, c) => {
+                let mut n = 0u64;
+                loop {
+                    n += 1;
+                    if n > self.sh.budget.limits.max_loop_iterations {
+                        return Err(self.sh.limit(crate::exec::Limit::LoopIterations));
+                    }
+                    match self.exec(b)? {
+                        Some(Flow::Break) => break,
+                        Some(Flow::Continue) | None => {}
+                        other => return Ok(other),
+                    }
+                    if !self.eval(c)?.truth() {
+                        break;
+                    }
+                }
+            }
+            S::For(init, cond, step, body) => {
+                if let Some(i) = init {
+                    self.exec(i)?;
+                }
+                let mut n = 0u64;
+                loop {
+                    if let Some(c) = cond {
+                        if !self.eval(c)?.truth() {
+                            break;
+                        }
+                    }
+                    n += 1;
+                    if n > self.sh.budget.limits.max_loop_iterations {
+                        return Err(self.sh.limit(crate::exec::Limit::LoopIterations));
+                    }
+                    match self.exec(body)? {
+                        Some(Flow::Break) => break,
+                        Some(Flow::Continue) | None => {}
+                        other => return Ok(other),
+                    }
+                    if let Some(st) = step {
+                        self.exec(st)?;
+                    }
+                }
+            }
+            S::ForIn(k, a, body) => {
+                let mut keys: Vec<String> = self.array(a).keys().cloned().collect();
+                keys.sort_by(|x, y| match (x.parse::<f64>(), y.parse::<f64>()) {
+                    (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
+                    _ => x.cmp(y),
+                });
+                for key in keys {
+                    self.set(k, V::SN(key));
+                    match self.exec(body)? {
+                        Some(Flow::Break) => break,
+                        Some(Flow::Continue) | None => {}
+                        other => return Ok(other),
+                    }
+                }
+            }
+            S::Block(v) => {
+                for st in v {
+                    if let Some(f) = self.exec(st)? {
+                        return Ok(Some(f));
+                    }
+                }
+            }
+            S::Next => return Ok(Some(Flow::Next)),
+            S::Break => return Ok(Some(Flow::Break)),
+            S::Continue => return Ok(Some(Flow::Continue)),
+            S::Exit(e) => {
+                if let Some(e) = e {
+                    self.exit_code = self.eval(e)?.num() as i32;
+                }
+                self.pending_exit = true;
+                return Ok(Some(Flow::Exit));
+            }
+            S::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e)?,
+                    None => V::U,
+                };
+                return Ok(Some(Flow::Return(v)));
+            }
+            S::Delete(a, idx) => match idx {
+                Some(idx) => {
+                    let k = self.key(idx)?;
+                    self.array(a).remove(&k);
+                }
+                None => self.array(a).clear(),
+            },
+        }
+        Ok(None)
+    }
+}
+
+fn arith(op: &str, a: f64, b: f64) -> f64 {
+    match op {
+        "+" => a + b,
+        "-" => a - b,
+        "*" => a * b,
+        "/" => {
+            if b == 0.0 {
+                0.0
+            } else {
+                a / b
+            }
+        }
+        "%" => {
+            if b == 0.0 {
+                0.0
+            } else {
+                a % b
+            }
+        }
+        "^" => a.powf(b),
+        _ => 0.0,
+    }
+}
+
+fn split_fs(s: &str, fs: &str) -> Vec<String> {
+    if fs == " " {
+        return s.split_whitespace().map(str::to_owned).collect();
+    }
+    if s.is_empty() {
+        return Vec::new();
+    }
+    if fs.chars().count() == 1 && fs != "\\" {
+        let c = fs.chars().next().unwrap_or(' ');
+        return s.split(c).map(str::to_owned).collect();
+    }
+    match re::translate(fs, true)
+        .ok()
+        .and_then(|t| ::regex::Regex::new(&t).ok())
+    {
+        Some(r) => r.split(s).map(str::to_owned).collect(),
+        None => vec![s.to_owned()],
+    }
+}
+
+/// awk's printf formatting.
+fn format(vals: &[V]) -> String {
+    let Some(fmt) = vals.first() else {
+        return String::new();
+    };
+    let fmt: Vec<char> = fmt.str().chars().collect();
+    let mut out = String::new();
+    let mut ai = 1;
+    let mut i = 0;
+    while i < fmt.len() {
+        let c = fmt[i];
+        if c != '%' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if fmt.get(i + 1) == Some(&'%') {
+            out.push('%');
+            i += 2;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut flags = String::new();
+        while j < fmt.len() && "-+ #0".contains(fmt[j]) {
+            flags.push(fmt[j]);
+            j += 1;
+        }
+        let mut width = String::new();
+        if fmt.get(j) == Some(&'*') {
+            width = vals
+                .get(ai)
+                .map(|v| (v.num() as i64).to_string())
+                .unwrap_or_default();
+            ai += 1;
+            j += 1;
+        }
+        while j < fmt.len() && fmt[j].is_ascii_digit() {
+            width.push(fmt[j]);
+            j += 1;
+        }
+        let mut prec: Option<usize> = None;
+        if fmt.get(j) == Some(&'.') {
+            j += 1;
+            let mut p = String::new();
+            while j < fmt.len() && fmt[j].is_ascii_digit() {
+                p.push(fmt[j]);
+                j += 1;
+            }
+            prec = Some(p.parse().unwrap_or(0));
+        }
+        let Some(&conv) = fmt.get(j) else {
+            out.extend(&fmt[i..]);
+            break;
+        };
+        j += 1;
+        let v = vals.get(ai).cloned().unwrap_or(V::U);
+        ai += 1;
+        let left = flags.contains('-') || width.starts_with('-');
+        let w: usize = width.trim_start_matches('-').parse().unwrap_or(0);
+        let zero = flags.contains('0') && !left;
+        let body = match conv {
+            'd' | 'i' => {
+                let n = v.num().trunc() as i64;
+                let mut s = n.unsigned_abs().to_string();
+                if let Some(p) = prec {
+                    while s.len() < p {
+                        s.insert(0, '0');
+                    }
+                }
+                let sign = if n < 0 {
+                    "-"
+                } else if flags.contains('+') {
+                    "+"
+                } else if flags.contains(' ') {
+                    " "
+                } else {
+                    ""
+                };
+                if zero && prec.is_none() {
+                    while s.len() + sign.len() < w {
+                        s.insert(0, '0');
+                    }
+                }
+                format!("{sign}{s}")
+            }
+            'o' => format!("{:o}", v.num() as i64),
+            'x' => format!("{:x}", v.num() as i64),
+            'X' => format!("{:X}", v.num() as i64),
+            'u' => format!("{}", v.num() as u64),
+            'c' => match v {
+                V::N(n) => char::from_u32(n as u32)
+                    .map(String::from)
+                    .unwrap_or_default(),
+                other => other
+                    .str()
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default(),
+            },
+            's' => {
+                let s = v.str();
+                match prec {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                }
+            }
+            'f' | 'F' => {
+                let mut s = format!("{:.*}", prec.unwrap_or(6), v.num());
+                if zero {
+                    while s.len() < w {
+                        let at = usize::from(s.starts_with('-'));
+                        s.insert(at, '0');
+                    }
+                }
+                s
+            }
+            'e' | 'E' => {
+                let s = format!("{:.*e}", prec.unwrap_or(6), v.num());
+                let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+                let ev: i32 = e.parse().unwrap_or(0);
+                let r = format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs());
+                if conv == 'E' {
+                    r.to_uppercase()
+                } else {
+                    r
+                }
+            }
+            'g' | 'G' => fmt_g(v.num(), prec.unwrap_or(6)),
+            _ => {
+                out.extend(&fmt[i..j]);
+                i = j;
+                continue;
+            }
+        };
+        let n = body.chars().count();
+        if n < w {
+            let pad = " ".repeat(w - n);
+            if left {
+                out.push_str(&body);
+                out.push_str(&pad);
+            } else {
+                out.push_str(&pad);
+                out.push_str(&body);
+            }
+        } else {
+            out.push_str(&body);
+        }
+        i = j;
+    }
+    out
+}
+
+fn unescape_assign(v: &str) -> String {
+    let mut out = String::new();
+    let mut cs = v.chars();
+    while let Some(c) = cs.next() {
+        if c == '\\' {
+            match cs.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('\\') => out.push('\\'),
+                Some(o) => {
+                    out.push('\\');
+                    out.push(o);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `awk [-F FS] [-v VAR=VAL] [-f FILE | 'PROGRAM'] [FILE…]`.
+pub fn awk(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut i = 1;
+    let mut fs: Option<String> = None;
+    let mut assigns: Vec<(String, String)> = Vec::new();
+    let mut prog: Option<String> = None;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if let Some(f) = a.strip_prefix("-F") {
+            let v = if f.is_empty() {
+                i += 1;
+                argv.get(i).cloned().unwrap_or_default()
+            } else {
+                f.to_owned()
+            };
+            fs = Some(if v == "t" || v == "\\t" {
+                "\t".to_owned()
+            } else {
+                unescape_assign(&v)
+            });
+        } else if let Some(v) = a.strip_prefix("-v") {
+            let v = if v.is_empty() {
+                i += 1;
+                argv.get(i).cloned().unwrap_or_default()
+            } else {
+                v.to_owned()
+            };
+            if let Some((k, val)) = v.split_once('=') {
+                assigns.push((k.to_owned(), unescape_assign(val)));
+            }
+        } else if a == "-f" {
+            i += 1;
+            let f = argv.get(i).cloned().unwrap_or_default();
+            match sh.fs.read(&sh.abs(&f)) {
+                Ok(c) => prog = Some(String::from_utf8_lossy(&c.bytes()).into_owned()),
+                Err(e) => {
+                    io.err(&format!("can't open '{f}': {}", super::errno_msg(&e)));
+                    return Ok(2);
+                }
+            }
+        } else if a.starts_with('-') && a.len() > 1 {
+            io.err(&format!("invalid option -- '{}'", &a[1..]));
+            return Ok(1);
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if prog.is_none() {
+        match argv.get(i) {
+            Some(p) => {
+                prog = Some(p.clone());
+                i += 1;
+            }
+            None => {
+                io.err("usage: awk [OPTIONS] [AWK_PROGRAM] [FILE]...");
+                return Ok(1);
+            }
+        }
+    }
+    let operands: Vec<String> = argv[i..].to_vec();
+    let toks = match lex(prog.as_deref().unwrap_or("")) {
+        Ok(t) => t,
+        Err(e) => {
+            io.err(&format!("cmd. line:1: {e}"));
+            return Ok(2);
+        }
+    };
+    let mut p = P {
+        t: toks,
+        i: 0,
+        depth: 0,
+    };
+    let (items, funcs) = match p.program() {
+        Ok(x) => x,
+        Err(e) => {
+            if e.contains("not simulated") {
+                sh.notes.push(crate::exec::Note::Unsupported {
+                    command: argv.join(" "),
+                    detail: format!("awk: {e}"),
+                });
+            }
+            io.err(&format!("cmd. line:1: {e}"));
+            return Ok(2);
+        }
+    };
+    let mut vars = HashMap::new();
+    for (k, v) in [
+        ("FS", " "),
+        ("OFS", " "),
+        ("ORS", "\n"),
+        ("RS", "\n"),
+        ("SUBSEP", "\u{1c}"),
+        ("OFMT", "%.6g"),
+    ] {
+        vars.insert(k.to_owned(), V::S(v.to_owned()));
+    }
+    if let Some(f) = fs {
+        vars.insert("FS".to_owned(), V::S(f));
+    }
+    for (k, v) in assigns {
+        vars.insert(k, V::SN(v));
+    }
+    let mut arrays: HashMap<String, HashMap<String, V>> = HashMap::new();
+    let env: HashMap<String, V> = sh
+        .env_map()
+        .into_iter()
+        .map(|(k, v)| (k, V::SN(v)))
+        .collect();
+    arrays.insert("ENVIRON".to_owned(), env);
+    let mut argv_arr = HashMap::new();
+    argv_arr.insert("0".to_owned(), V::S("awk".to_owned()));
+    for (k, o) in operands.iter().enumerate() {
+        argv_arr.insert((k + 1).to_string(), V::S(o.clone()));
+    }
+    arrays.insert("ARGV".to_owned(), argv_arr);
+    vars.insert("ARGC".to_owned(), V::N((operands.len() + 1) as f64));
+    vars.insert("NR".to_owned(), V::N(0.0));
+    let mut run = Run {
+        sh,
+        io,
+        vars,
+        arrays,
+        fields: Vec::new(),
+        record: String::new(),
+        funcs: &funcs,
+        locals: Vec::new(),
+        local_arrays: Vec::new(),
+        files: HashMap::new(),
+        exit_code: 0,
+        steps: 0,
+        depth: 0,
+        rand: 0,
+        pending_exit: false,
+    };
+    run.main(&items, &operands)
+}
+
+impl Run<'_, '_, '_> {
+    fn main(&mut self, items: &[(Pat, Option<S>)], operands: &[String]) -> R {
+        let mut in_range = vec![false; items.len()];
+        for (pat, act) in items {
+            if matches!(pat, Pat::Begin) {
+                if let Some(a) = act {
+                    self.exec(a)?;
+                }
+                if self.pending_exit {
+                    return self.finish(items, true);
+                }
+            }
+        }
+        let has_main = items.iter().any(|(p, _)| !matches!(p, Pat::Begin));
+        if !has_main {
+            return Ok(self.exit_code);
+        }
+        // files and var=value operands, in order
+        let mut sources: Vec<Option<String>> = Vec::new();
+        for o in operands {
+            if let Some((k, v)) = o.split_once('=') {
+                if crate::shell::parser::is_name(k) {
+                    sources.push(Some(format!("\u{0}{k}={v}")));
+                    continue;
+                }
+            }
+            sources.push(Some(o.clone()));
+        }
+        if !sources
+            .iter()
+            .any(|s| s.as_deref().is_some_and(|s| !s.starts_with('\u{0}')))
+        {
+            sources.push(None);
+        }
+        let mut nr = 0f64;
+        'files: for src in sources {
+            let (name, data) = match src {
+                Some(s) if s.starts_with('\u{0}') => {
+                    if let Some((k, v)) = s[1..].split_once('=') {
+                        self.vars.insert(k.to_owned(), V::SN(unescape_assign(v)));
+                    }
+                    continue;
+                }
+                Some(f) => {
+                    let mut got =
+                        inputs(self.sh, self.io, std::slice::from_ref(&f), ErrStyle::Plain);
+                    match got.pop().and_then(|(_, d)| d) {
+                        Some(d) => (f, d),
+                        None => {
+                            self.exit_code = 1;
+                            continue;
+                        }
+                    }
+                }
+                None => ("".to_owned(), self.io.stdin_all()),
+            };
+            self.vars.insert("FILENAME".to_owned(), V::S(name));
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let rs = self
+                .vars
+                .get("RS")
+                .map(V::str)
+                .unwrap_or_else(|| "\n".to_owned());
+            let records: Vec<String> = if rs.is_empty() {
+                text.split("\n\n")
+                    .map(|r| r.trim_matches('\n').to_owned())
+                    .filter(|r| !r.is_empty())
+                    .collect()
+            } else {
+                let sep = rs.chars().next().unwrap_or('\n');
+                let mut v: Vec<String> = text.split(sep).map(str::to_owned).collect();
+                if v.last().is_some_and(|l| l.is_empty()) {
+                    v.pop();
+                }
+                v
+            };
+            let mut fnr = 0f64;
+            for rec in records {
+                nr += 1.0;
+                fnr += 1.0;
+                self.vars.insert("NR".to_owned(), V::N(nr));
+                self.vars.insert("FNR".to_owned(), V::N(fnr));
+                self.record = rec;
+                self.split_record();
+                self.sh.step()?;
+                for (k, (pat, act)) in items.iter().enumerate() {
+                    let hit = match pat {
+                        Pat::Begin | Pat::End => false,
+                        Pat::All => true,
+                        Pat::Expr(e) => self.eval(e)?.truth(),
+                        Pat::Range(a, b) => {
+                            if in_range[k] {
+                                if self.eval(b)?.truth() {
+                                    in_range[k] = false;
+                                }
+                                true
+                            } else if self.eval(a)?.truth() {
+                                in_range[k] = !self.eval(b)?.truth();
+                                true
+                            } else {
+                                false
+                            }
+                        }
+                    };
+                    if !hit {
+                        continue;
+                    }
+                    let flow = match act {
+                        Some(a) => self.exec(a)?,
+                        None => {
+                            let line = format!(
+                                "{}{}",
+                                self.record,
+                                self.vars
+                                    .get("ORS")
+                                    .map(V::str)
+                                    .unwrap_or_else(|| "\n".to_owned())
+                            );
+                            self.out_to(&None, line)?;
+                            None
+                        }
+                    };
+                    match flow {
+                        Some(Flow::Next) => break,
+                        Some(Flow::Exit) => break 'files,
+                        _ => {}
+                    }
+                    if self.pending_exit {
+                        break 'files;
+                    }
+                }
+            }
+        }
+        self.finish(items, false)
+    }
+
+    fn finish(&mut self, items: &[(Pat, Option<S>)], from_begin: bool) -> R {
+        let _ = from_begin;
+        self.pending_exit = false;
+        for (pat, act) in items {
+            if matches!(pat, Pat::End) {
+                if let Some(a) = act {
+                    self.exec(a)?;
+                    if self.pending_exit {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(self.exit_code)
+    }
+}

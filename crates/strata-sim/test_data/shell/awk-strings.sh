@@ -1,0 +1,6 @@
+echo 'Hello World' | awk '{print toupper($1), tolower($2), length($0)}'
+echo 'abcdef' | awk '{print substr($0,2,3), substr($0,4), index($0,"cd")}'
+echo 'a-b-c' | awk '{n=split($0,p,"-"); print n, p[1], p[3]}'
+echo 'foo bar foo' | awk '{gsub(/foo/,"X"); print}'
+echo 'foo bar foo' | awk '{sub(/foo/,"[&]"); print}'
+echo 'xxabcxx' | awk '{print match($0,/abc/), RSTART, RLENGTH}'
