@@ -389,3 +389,64 @@ fn garbage_never_panics() {
         assert!(o.exit_code >= 0, "{s:?}");
     }
 }
+
+#[test]
+fn useradd_and_groupadd_on_a_debian_like_tree() {
+    let mut t = Tree::with_root(Attrs::new(0o755, 0, 0, now()));
+    for d in ["/bin", "/usr", "/usr/sbin", "/etc", "/etc/skel", "/home"] {
+        t.mkdir(d, Attrs::new(0o755, 0, 0, now())).unwrap();
+    }
+    for b in [
+        "/bin/dash",
+        "/bin/cat",
+        "/usr/sbin/useradd",
+        "/usr/sbin/groupadd",
+        "/bin/ls",
+    ] {
+        t.create(
+            b,
+            Attrs::new(0o755, 0, 0, now()),
+            NodeKind::File(Content::modelled(50_000, 3)),
+        )
+        .unwrap();
+    }
+    t.create(
+        "/bin/sh",
+        Attrs::new(0o777, 0, 0, now()),
+        NodeKind::Symlink("dash".into()),
+    )
+    .unwrap();
+    file(
+        &mut t,
+        "/etc/passwd",
+        0o644,
+        b"root:x:0:0:root:/root:/bin/bash\n",
+    );
+    file(&mut t, "/etc/group", 0o644, b"root:x:0:\n");
+    file(&mut t, "/etc/shadow", 0o640, b"root:*:19000:0:99999:7:::\n");
+    file(&mut t, "/etc/skel/.bashrc", 0o644, b"# bashrc\n");
+    let mut fs = overlay(t);
+    let o = sh(
+        &mut fs,
+        "groupadd -r app && useradd -r -g app app && useradd -m -s /bin/bash -G app dev && ls -la /home/dev",
+    );
+    assert_eq!(o.exit_code, 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let passwd = String::from_utf8_lossy(&fs.read("/etc/passwd").unwrap().bytes()).into_owned();
+    assert!(
+        passwd.contains("app:x:999:999::/home/app:/bin/sh\n"),
+        "{passwd}"
+    );
+    assert!(
+        passwd.contains("dev:x:1000:1000::/home/dev:/bin/bash\n"),
+        "{passwd}"
+    );
+    let group = String::from_utf8_lossy(&fs.read("/etc/group").unwrap().bytes()).into_owned();
+    assert!(
+        group.contains("app:x:999:dev\n") && group.contains("dev:x:1000:\n"),
+        "{group}"
+    );
+    assert!(out(&o).contains(".bashrc"), "{}", out(&o));
+    assert!(!fs.exists("/home/app"));
+    let o = sh(&mut fs, "useradd dev; echo rc=$?");
+    assert_eq!(out(&o), "rc=9\n");
+}

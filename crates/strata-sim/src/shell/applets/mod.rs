@@ -160,12 +160,17 @@ const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
 
 /// Whether real busybox has an applet `name` (simulated or not).
 pub fn is_busybox_applet(name: &str) -> bool {
-    name == "busybox" || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name) || is_applet(name)
+    name == "busybox"
+        || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name)
+        || (is_applet(name) && !SHADOW_TOOLS.contains(&name))
 }
+
+/// Commands of other distributions' user tools (shadow-utils), simulated when the image has them.
+pub const SHADOW_TOOLS: &[&str] = &["useradd", "groupadd"];
 
 /// Whether `name` is a simulated applet.
 pub fn is_applet(name: &str) -> bool {
-    NAMES.contains(&name)
+    NAMES.contains(&name) || SHADOW_TOOLS.contains(&name)
 }
 
 fn lookup(name: &str) -> Option<Applet> {
@@ -213,6 +218,8 @@ fn lookup(name: &str) -> Option<Applet> {
         "adduser" => sys::adduser,
         "addgroup" => sys::addgroup,
         "deluser" | "delgroup" => sys::deluser,
+        "useradd" => sys::useradd,
+        "groupadd" => sys::groupadd,
         "getent" => sys::getent,
         "kill" => sys::kill,
         "pwd" => sys::pwd,

@@ -968,6 +968,193 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(0)
 }
 
+/// shadow-utils `groupadd [-g GID] [-r] [-f] GROUP` (Debian, CentOS images).
+pub fn groupadd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    if sh.identity.uid != 0 {
+        io.err("Permission denied.");
+        return Ok(10);
+    }
+    let (flags, ops) = match getopt(&argv[1..], "gK") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(2);
+        }
+    };
+    let Some(name) = ops.first() else {
+        io.err("Usage: groupadd [options] GROUP");
+        return Ok(2);
+    };
+    let groups = db(sh.fs, "/etc/group");
+    if groups.iter().any(|g| g.first() == Some(name)) {
+        if flags.iter().any(|f| f.0 == 'f') {
+            return Ok(0);
+        }
+        io.err(&format!("group '{name}' already exists"));
+        return Ok(9);
+    }
+    let used: Vec<u32> = groups
+        .iter()
+        .filter_map(|g| g.get(2)?.parse().ok())
+        .collect();
+    let gid = match flags.iter().find(|f| f.0 == 'g').and_then(|f| f.1.clone()) {
+        Some(g) => match g.parse::<u32>() {
+            Ok(g) if !used.contains(&g) => g,
+            Ok(_) => {
+                io.err(&format!("GID '{g}' already exists"));
+                return Ok(4);
+            }
+            Err(_) => {
+                io.err(&format!("invalid group ID '{g}'"));
+                return Ok(3);
+            }
+        },
+        None if flags.iter().any(|f| f.0 == 'r') => {
+            (100..1000).rev().find(|g| !used.contains(g)).unwrap_or(999)
+        }
+        None => free_id(&used, 1000, 60000, None),
+    };
+    append_line(sh, "/etc/group", &format!("{name}:x:{gid}:"));
+    if sh.fs.exists("/etc/gshadow") {
+        append_line(sh, "/etc/gshadow", &format!("{name}:!::"));
+    }
+    Ok(0)
+}
+
+/// shadow-utils `useradd [-m|-M] [-r] [-u UID] [-g GROUP] [-G G1,G2] [-s SHELL] [-d HOME] [-c COMMENT] [-N|-U]
+/// USER` (Debian, CentOS images).
+pub fn useradd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    if sh.identity.uid != 0 {
+        io.err("Permission denied.");
+        return Ok(1);
+    }
+    let (flags, ops) = match getopt(&argv[1..], "ugGsdcekKp") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(2);
+        }
+    };
+    let val = |c: char| flags.iter().find(|f| f.0 == c).and_then(|f| f.1.clone());
+    let has = |c: char| flags.iter().any(|f| f.0 == c);
+    let Some(name) = ops.first().cloned() else {
+        io.err("Usage: useradd [options] LOGIN");
+        return Ok(2);
+    };
+    let users = db(sh.fs, "/etc/passwd");
+    if users.iter().any(|u| u.first() == Some(&name)) {
+        io.err(&format!("user '{name}' already exists"));
+        return Ok(9);
+    }
+    let system = has('r');
+    let used: Vec<u32> = users
+        .iter()
+        .filter_map(|u| u.get(2)?.parse().ok())
+        .collect();
+    let uid = match val('u') {
+        Some(u) => match u.parse::<u32>() {
+            Ok(u) if !used.contains(&u) || has('o') => u,
+            Ok(_) => {
+                io.err(&format!("UID {u} is not unique"));
+                return Ok(4);
+            }
+            Err(_) => {
+                io.err(&format!("invalid user ID '{u}'"));
+                return Ok(3);
+            }
+        },
+        None if system => (100..1000).rev().find(|u| !used.contains(u)).unwrap_or(999),
+        None => free_id(&used, 1000, 60000, None),
+    };
+    let groups = db(sh.fs, "/etc/group");
+    let gid = match val('g') {
+        Some(g) => {
+            let found = groups
+                .iter()
+                .find(|r| r.first() == Some(&g) || r.get(2) == Some(&g))
+                .and_then(|r| r.get(2)?.parse::<u32>().ok());
+            match found {
+                Some(n) => n,
+                None => {
+                    io.err(&format!("group '{g}' does not exist"));
+                    return Ok(6);
+                }
+            }
+        }
+        None if has('N') => 100,
+        None => {
+            if groups.iter().any(|g| g.first() == Some(&name)) {
+                io.err(&format!(
+                    "group {name} exists - if you want to add this user to that group, use -g."
+                ));
+                return Ok(9);
+            }
+            let gused: Vec<u32> = groups
+                .iter()
+                .filter_map(|g| g.get(2)?.parse().ok())
+                .collect();
+            let gid = if gused.contains(&uid) {
+                if system {
+                    (100..1000)
+                        .rev()
+                        .find(|g| !gused.contains(g))
+                        .unwrap_or(999)
+                } else {
+                    free_id(&gused, 1000, 60000, None)
+                }
+            } else {
+                uid
+            };
+            append_line(sh, "/etc/group", &format!("{name}:x:{gid}:"));
+            if sh.fs.exists("/etc/gshadow") {
+                append_line(sh, "/etc/gshadow", &format!("{name}:!::"));
+            }
+            gid
+        }
+    };
+    if let Some(list) = val('G') {
+        for g in list.split(',').filter(|g| !g.is_empty()) {
+            if !add_member(sh, g, &name) {
+                io.err(&format!("group '{g}' does not exist"));
+                return Ok(6);
+            }
+        }
+    }
+    let home = val('d').unwrap_or_else(|| format!("/home/{name}"));
+    let shell = val('s').unwrap_or_else(|| "/bin/sh".to_owned());
+    let gecos = val('c').unwrap_or_default();
+    append_line(
+        sh,
+        "/etc/passwd",
+        &format!("{name}:x:{uid}:{gid}:{gecos}:{home}:{shell}"),
+    );
+    let days = sh.now.secs.div_euclid(86400);
+    append_line(sh, "/etc/shadow", &format!("{name}:!:{days}:0:99999:7:::"));
+    if has('m') && !has('M') {
+        let parent = super::parent_of(&home);
+        let _ = sh
+            .fs
+            .mkdir_all(&parent, strata_image::Attrs::new(0o755, 0, 0, sh.now));
+        if !sh.fs.exists(&home) {
+            let _ = sh
+                .fs
+                .mkdir(&home, strata_image::Attrs::new(0o755, uid, gid, sh.now));
+            // /etc/skel's files are copied in
+            if let Ok(names) = sh.fs.read_dir("/etc/skel") {
+                for n in names {
+                    let src = format!("/etc/skel/{n}");
+                    if let Ok(c) = sh.fs.read(&src) {
+                        let mode = sh.fs.stat(&src).map(|s| s.attrs.mode).unwrap_or(0o644);
+                        let a = strata_image::Attrs::new(mode, uid, gid, sh.now);
+                        let _ = sh.fs.write(&format!("{home}/{n}"), c, a, sh.now);
+                    }
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
 /// `deluser USER` / `delgroup GROUP`.
 pub fn deluser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let Some(name) = argv.get(1).cloned() else {
