@@ -332,6 +332,31 @@ fn names_that_cannot_be_packages_are_not_found() {
 }
 
 #[test]
+fn dpkg_and_rpm_queries_read_the_databases() {
+    let mut b = Box::new("debian:bookworm");
+    let o = b.run("dpkg -l bash");
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("ii  bash "), "{}", o.stdout);
+    assert_eq!(b.run("dpkg -s tree").code, 1);
+    b.run("apt-get update");
+    b.run("apt-get install -y tree");
+    let o = b.run("dpkg -L tree");
+    assert!(o.stdout.contains("/usr/bin/tree\n"));
+    assert!(b.run("dpkg -l lib*").stdout.contains("ii  libc6 "));
+
+    let mut b = Box::new("centos:7");
+    assert!(b
+        .run("rpm -qa")
+        .stdout
+        .contains("bash-4.2.46-34.el7.x86_64\n"));
+    let o = b.run("rpm -q tree");
+    assert_eq!(o.code, 1);
+    assert_eq!(o.stdout, "package tree is not installed\n");
+    b.run("yum install -y tree");
+    assert_eq!(b.run("rpm -q tree").stdout, "tree-1.6.0-10.el7.x86_64\n");
+}
+
+#[test]
 fn apk_add_with_and_without_cache() {
     let mut b = Box::new("alpine:3.20");
     let o = b.run("apk add --no-cache curl");

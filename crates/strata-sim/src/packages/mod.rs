@@ -33,6 +33,7 @@ mod apk;
 mod apt;
 mod catalogue;
 mod pip;
+mod query;
 mod yum;
 
 use strata_image::{Attrs, Content, NodeKind};
@@ -40,7 +41,8 @@ use strata_image::{Attrs, Content, NodeKind};
 use crate::exec::{Limit, Note, Proc};
 
 /// Runs the package manager `name` (`apk`, `apt-get`, `apt`, `yum`, `dnf`, `microdnf`, `pip`, `pip3`,
-/// `pip3.12`, …) with `argv` (`argv[0]` is the name it was called by) and returns its exit status.
+/// `pip3.12`, …; and the database queries `dpkg`, `dpkg-query`, `rpm`) with `argv` (`argv[0]` is the name
+/// it was called by) and returns its exit status.
 pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
     let base = name.rsplit('/').next().unwrap_or(name);
     let res = match base {
@@ -48,6 +50,8 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
         "apt-get" | "apt" => apt::run(base, argv, p),
         "yum" | "dnf" | "microdnf" => yum::run(base, argv, p),
         n if is_pip(n) => pip::run(argv, p),
+        "dpkg" | "dpkg-query" => query::dpkg(argv, p),
+        "rpm" => query::rpm(argv, p),
         _ => {
             p.notes.push(Note::Unsupported {
                 command: argv.join(" "),
