@@ -412,6 +412,11 @@ fn bad_archives_name_the_entry_and_leave_the_store_intact() {
             "{name}"
         );
         assert_eq!(assert_store_verifies(&root), blobs_before, "{name}");
+        // The streaming load's staging directory is gone too.
+        let staged: Vec<_> = std::fs::read_dir(root.join("tmp"))
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(staged.is_empty(), "{name}: staging left behind: {staged:?}");
         let images = stdout(&ok(strata_at(&root, &["images"])));
         assert!(images.contains(&good.id().hex()[..12]), "{name}: {images}");
     }
