@@ -63,6 +63,12 @@ impl Shell<'_> {
     }
 
     fn expand_word_nb(&mut self, w: &Word) -> Result<Vec<String>, Ctl> {
+        // Fast path: plain text without glob characters.
+        if let [WordPart::Lit(s)] = &w[..] {
+            if !s.contains(['*', '?', '[']) {
+                return Ok(vec![s.clone()]);
+            }
+        }
         // "$@" alone with no parameters: no field at all.
         if let [WordPart::Double(inner)] = &w[..] {
             if let [WordPart::Param(p)] = &inner[..] {
