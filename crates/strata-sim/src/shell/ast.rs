@@ -48,6 +48,12 @@ pub enum ParamOp {
     RemoveSmallestSuffix,
     /// `${x%%p}`.
     RemoveLargestSuffix,
+    /// `${x/p/r}` (ash's bash compatibility).
+    ReplaceFirst,
+    /// `${x//p/r}`.
+    ReplaceAll,
+    /// `${x:offset}` / `${x:offset:length}` (`arg` is the offset, `arg2` the length).
+    Substring,
 }
 
 /// A parameter expansion.
@@ -61,6 +67,8 @@ pub struct Param {
     pub colon: bool,
     /// The word after the operator.
     pub arg: Word,
+    /// The second word: the replacement of `${x/p/r}`, the length of `${x:o:l}` (empty when absent).
+    pub arg2: Option<Word>,
 }
 
 /// A redirection operator.
@@ -78,6 +86,8 @@ pub enum RedirOp {
     DupOut,
     /// `<&`.
     DupIn,
+    /// `&>` / `&>>`: stdout and stderr to the file (ash's bash compatibility); `true` appends.
+    OutErr(bool),
     /// `<<` / `<<-`: the body, filled in once the parser has read it.
     HereDoc(Rc<RefCell<Word>>),
 }

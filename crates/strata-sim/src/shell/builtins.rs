@@ -36,6 +36,7 @@ pub fn is_builtin(name: &str) -> bool {
                 | "printf"
                 | "test"
                 | "["
+                | "[["
                 | "cd"
                 | "pwd"
                 | "local"
@@ -78,7 +79,7 @@ impl Shell<'_> {
         match name {
             ":" | "true" => Ok(0),
             "false" => Ok(1),
-            "echo" | "printf" | "test" | "[" | "kill" => {
+            "echo" | "printf" | "test" | "[" | "[[" | "kill" => {
                 applets::run_applet(self, name, argv).unwrap_or(Ok(127))
             }
             "cd" | "chdir" => {

@@ -322,6 +322,74 @@ impl Shell<'_> {
                     Err(Ctl::Exit(2))
                 }
             }
+            ParamOp::ReplaceFirst | ParamOp::ReplaceAll => {
+                let v: Vec<char> = val.unwrap_or_default().chars().collect();
+                let pat = self.expand_pattern(&p.arg)?;
+                let repl = match &p.arg2 {
+                    Some(w) => self.expand_string(w)?,
+                    None => String::new(),
+                };
+                if pat.is_empty() {
+                    return Ok(v.iter().collect());
+                }
+                let mut out = String::new();
+                let mut i = 0;
+                let mut done = false;
+                while i < v.len() {
+                    if !done {
+                        if let Some(j) = (i + 1..=v.len())
+                            .rev()
+                            .find(|&j| pattern::matches(&pat, &v[i..j]))
+                        {
+                            out.push_str(&repl);
+                            i = j;
+                            if p.op == ParamOp::ReplaceFirst {
+                                done = true;
+                            }
+                            continue;
+                        }
+                    }
+                    out.push(v[i]);
+                    i += 1;
+                }
+                Ok(out)
+            }
+            ParamOp::Substring => {
+                let v: Vec<char> = val.unwrap_or_default().chars().collect();
+                let n = v.len() as i64;
+                let off_text = self.expand_string(&p.arg)?;
+                let off = match arith::eval(&off_text, &mut ShellVars(self)) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        self.shell_err(&e)?;
+                        return Err(Ctl::Exit(2));
+                    }
+                };
+                let start = if off < 0 {
+                    (n + off).max(0)
+                } else {
+                    off.min(n)
+                };
+                let end = match &p.arg2 {
+                    None => n,
+                    Some(w) => {
+                        let t = self.expand_string(w)?;
+                        let len = match arith::eval(&t, &mut ShellVars(self)) {
+                            Ok(l) => l,
+                            Err(e) => {
+                                self.shell_err(&e)?;
+                                return Err(Ctl::Exit(2));
+                            }
+                        };
+                        if len < 0 {
+                            (n + len).max(start)
+                        } else {
+                            (start + len).min(n)
+                        }
+                    }
+                };
+                Ok(v[start as usize..end.max(start) as usize].iter().collect())
+            }
             ParamOp::RemoveSmallestPrefix
             | ParamOp::RemoveLargestPrefix
             | ParamOp::RemoveSmallestSuffix

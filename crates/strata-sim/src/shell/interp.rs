@@ -940,6 +940,13 @@ impl<'a> Shell<'a> {
                         }
                     }
                 }
+                RedirOp::OutErr(append) => {
+                    let t = self.expand_string(&r.target)?;
+                    if !self.open_out(1, &t, *append)? {
+                        return Ok(false);
+                    }
+                    self.fds[2] = self.fds[1].clone();
+                }
                 RedirOp::Out | RedirOp::Append => {
                     let t = self.expand_string(&r.target)?;
                     if !self.open_out(fd, &t, matches!(r.op, RedirOp::Append))? {

@@ -140,8 +140,8 @@ impl Parser {
     fn peek_op(&mut self) -> Option<&'static str> {
         self.blanks();
         const OPS: &[&str] = &[
-            "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "|", "&", ";", "<", ">",
-            "(", ")", "\n",
+            "&>>", "&>", "&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", "|", "&",
+            ";", "<", ">", "(", ")", "\n",
         ];
         OPS.iter().copied().find(|op| self.starts_with(op))
     }
@@ -434,6 +434,24 @@ impl Parser {
     }
 
     fn command_inner(&mut self) -> PResult<Command> {
+        self.blanks();
+        if self.starts_with("function") && self.peek_at(8).is_some_and(|c| c == ' ' || c == '\t') {
+            self.pos += 8;
+            self.blanks();
+            let name = match self.word(Mode::Plain)? {
+                Some((_, raw)) if !raw.is_empty() => raw,
+                _ => return Err(self.unexpected()),
+            };
+            if self.eat_op("(") && !self.eat_op(")") {
+                return Err(self.expecting(")"));
+            }
+            self.linebreak();
+            let body = self.command()?;
+            return Ok(Command::FuncDef {
+                name,
+                body: Rc::new(body),
+            });
+        }
         if let Some(r) = self.peek_reserved() {
             match r {
                 "if" => {
@@ -676,6 +694,7 @@ impl Parser {
         }
         let op = match self.peek_op() {
             Some(op @ ("<<-" | "<<" | ">>" | "<&" | ">&" | "<>" | ">|" | "<" | ">")) => op,
+            Some(op @ ("&>" | "&>>")) if fd.is_none() => op,
             _ => {
                 self.pos = start;
                 return Ok(None);
@@ -702,6 +721,8 @@ impl Parser {
                 RedirOp::HereDoc(body)
             }
             ">>" => RedirOp::Append,
+            "&>" => RedirOp::OutErr(false),
+            "&>>" => RedirOp::OutErr(true),
             "<&" => RedirOp::DupIn,
             ">&" => RedirOp::DupOut,
             "<>" => RedirOp::ReadWrite,
@@ -745,6 +766,78 @@ impl Parser {
             }
             let in_dq = matches!(mode, Mode::Brace { in_dq: true });
             match c {
+                '$' if !in_dq && self.peek_at(1) == Some('\'') => {
+                    flush(&mut lit, &mut parts);
+                    self.pos += 2;
+                    let mut s = String::new();
+                    loop {
+                        match self.peek() {
+                            None => {
+                                return Err("syntax error: unterminated quoted string".to_owned())
+                            }
+                            Some('\'') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            Some('\\') => {
+                                let n = self.peek_at(1).unwrap_or('\\');
+                                self.pos += 2;
+                                match n {
+                                    'n' => s.push('\n'),
+                                    't' => s.push('\t'),
+                                    'r' => s.push('\r'),
+                                    'a' => s.push('\u{7}'),
+                                    'b' => s.push('\u{8}'),
+                                    'e' | 'E' => s.push('\u{1b}'),
+                                    'f' => s.push('\u{c}'),
+                                    'v' => s.push('\u{b}'),
+                                    '\\' | '\'' | '"' | '?' => s.push(n),
+                                    'x' => {
+                                        let mut v = 0u32;
+                                        let mut k = 0;
+                                        while k < 2
+                                            && self.peek().is_some_and(|c| c.is_ascii_hexdigit())
+                                        {
+                                            v = v * 16
+                                                + self
+                                                    .peek()
+                                                    .and_then(|c| c.to_digit(16))
+                                                    .unwrap_or(0);
+                                            self.pos += 1;
+                                            k += 1;
+                                        }
+                                        s.push(char::from_u32(v).unwrap_or('?'));
+                                    }
+                                    '0'..='7' => {
+                                        let mut v = n.to_digit(8).unwrap_or(0);
+                                        let mut k = 1;
+                                        while k < 3
+                                            && self.peek().is_some_and(|c| ('0'..='7').contains(&c))
+                                        {
+                                            v = v * 8
+                                                + self
+                                                    .peek()
+                                                    .and_then(|c| c.to_digit(8))
+                                                    .unwrap_or(0);
+                                            self.pos += 1;
+                                            k += 1;
+                                        }
+                                        s.push(char::from_u32(v).unwrap_or('?'));
+                                    }
+                                    o => {
+                                        s.push('\\');
+                                        s.push(o);
+                                    }
+                                }
+                            }
+                            Some(ch) => {
+                                s.push(ch);
+                                self.pos += 1;
+                            }
+                        }
+                    }
+                    parts.push(WordPart::Quoted(s));
+                }
                 '\'' if !in_dq => {
                     flush(&mut lit, &mut parts);
                     self.pos += 1;
@@ -1075,6 +1168,57 @@ impl Parser {
                 op: ParamOp::Length,
                 colon: false,
                 arg: Vec::new(),
+                arg2: None,
+            })));
+        }
+        if self.peek() == Some('/') {
+            self.pos += 1;
+            let all = self.peek() == Some('/');
+            if all {
+                self.pos += 1;
+            }
+            let pat = self.word_until(&['/', '}'], false)?;
+            let repl = if self.peek() == Some('/') {
+                self.pos += 1;
+                Some(self.word_until(&['}'], in_dq)?)
+            } else {
+                None
+            };
+            if self.peek() != Some('}') {
+                return Err("syntax error: missing '}'".to_owned());
+            }
+            self.pos += 1;
+            return Ok(WordPart::Param(Box::new(Param {
+                name,
+                op: if all {
+                    ParamOp::ReplaceAll
+                } else {
+                    ParamOp::ReplaceFirst
+                },
+                colon: false,
+                arg: pat,
+                arg2: Some(repl.unwrap_or_default()),
+            })));
+        }
+        if self.peek() == Some(':') && !matches!(self.peek_at(1), Some('-' | '=' | '?' | '+')) {
+            self.pos += 1;
+            let off = self.word_until(&[':', '}'], true)?;
+            let len = if self.peek() == Some(':') {
+                self.pos += 1;
+                Some(self.word_until(&['}'], true)?)
+            } else {
+                None
+            };
+            if self.peek() != Some('}') {
+                return Err("syntax error: missing '}'".to_owned());
+            }
+            self.pos += 1;
+            return Ok(WordPart::Param(Box::new(Param {
+                name,
+                op: ParamOp::Substring,
+                colon: true,
+                arg: off,
+                arg2: len,
             })));
         }
         let mut colon = false;
@@ -1132,7 +1276,88 @@ impl Parser {
             op,
             colon,
             arg,
+            arg2: None,
         })))
+    }
+}
+
+impl Parser {
+    /// The pieces of a `${…}` operand up to one of `ends` (quotes, `$` and backslashes work inside).
+    fn word_until(&mut self, ends: &[char], quoted: bool) -> PResult<Word> {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        while let Some(c) = self.peek() {
+            if ends.contains(&c) {
+                break;
+            }
+            match c {
+                '\\' => {
+                    if let Some(n) = self.peek_at(1) {
+                        if !lit.is_empty() {
+                            parts.push(WordPart::Lit(std::mem::take(&mut lit)));
+                        }
+                        parts.push(WordPart::Quoted(n.to_string()));
+                        self.pos += 2;
+                    } else {
+                        lit.push(c);
+                        self.pos += 1;
+                    }
+                }
+                '$' | '`' | '\'' | '"' => {
+                    if !lit.is_empty() {
+                        parts.push(WordPart::Lit(std::mem::take(&mut lit)));
+                    }
+                    let part = match c {
+                        '$' => self.dollar(quoted)?,
+                        '`' => self.backtick(quoted)?,
+                        '"' => {
+                            self.pos += 1;
+                            WordPart::Double(self.dq_parts(Some('"'), false)?)
+                        }
+                        _ => {
+                            self.pos += 1;
+                            let mut s = String::new();
+                            loop {
+                                match self.peek() {
+                                    None => {
+                                        return Err(
+                                            "syntax error: unterminated quoted string".to_owned()
+                                        )
+                                    }
+                                    Some('\'') => {
+                                        self.pos += 1;
+                                        break;
+                                    }
+                                    Some(ch) => {
+                                        s.push(ch);
+                                        self.pos += 1;
+                                    }
+                                }
+                            }
+                            WordPart::Quoted(s)
+                        }
+                    };
+                    parts.push(part);
+                }
+                _ => {
+                    lit.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        if !lit.is_empty() {
+            parts.push(WordPart::Lit(lit));
+        }
+        if quoted {
+            parts = parts
+                .into_iter()
+                .map(|p| match p {
+                    WordPart::Lit(s) => WordPart::Quoted(s),
+                    other => other,
+                })
+                .collect();
+        }
+        Ok(parts)
     }
 }
 
@@ -1146,6 +1371,7 @@ fn plain_param(name: String) -> WordPart {
         op: ParamOp::Plain,
         colon: false,
         arg: Vec::new(),
+        arg2: None,
     }))
 }
 

@@ -46,11 +46,13 @@ pub fn test(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         args.pop();
     }
     let _ = sh.flush_all();
+    let double = io.name == "[[";
     let mut t = Test {
         sh,
         a: &args,
         i: 0,
         depth: 0,
+        double,
     };
     let r = t.or();
     match r {
@@ -72,6 +74,8 @@ struct Test<'s, 'a, 'b> {
     a: &'b [String],
     i: usize,
     depth: u32,
+    /// `[[ … ]]`: `==` matches a pattern.
+    double: bool,
 }
 
 impl Test<'_, '_, '_> {
@@ -177,6 +181,13 @@ impl Test<'_, '_, '_> {
     }
     fn binary(&mut self, l: &str, op: &str, r: &str) -> Result<bool, String> {
         Ok(match op {
+            "=" | "==" | "!=" if self.double => {
+                let m = crate::shell::pattern::matches(
+                    &crate::shell::pattern::from_str(r),
+                    &l.chars().collect::<Vec<_>>(),
+                );
+                m == (op != "!=")
+            }
             "=" | "==" => l == r,
             "!=" => l != r,
             "<" => l < r,
