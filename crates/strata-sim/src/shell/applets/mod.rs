@@ -4,6 +4,7 @@
 pub mod awk;
 pub mod fs;
 pub mod sys;
+pub mod tar;
 pub mod text;
 
 use strata_image::{Error, NodeKind, Overlay, Stat};
@@ -134,6 +135,7 @@ pub const NAMES: &[&str] = &[
     "sync",
     "tac",
     "tail",
+    "tar",
     "tee",
     "test",
     "time",
@@ -176,6 +178,7 @@ pub fn is_applet(name: &str) -> bool {
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
         "echo" => text::echo,
+        "tar" => tar::tar,
         "awk" => awk::awk,
         "printf" => text::printf,
         "cat" => text::cat,
