@@ -237,6 +237,7 @@ impl Shell<'_> {
                                     "xtrace" => self.st.opts.xtrace = on,
                                     "nounset" => self.st.opts.nounset = on,
                                     "noglob" => self.st.opts.noglob = on,
+                                    "pipefail" => self.st.opts.pipefail = on,
                                     _ => {}
                                 }
                             }

@@ -51,6 +51,8 @@ pub struct Opts {
     pub nounset: bool,
     /// `-f`.
     pub noglob: bool,
+    /// `-o pipefail`.
+    pub pipefail: bool,
 }
 
 /// Readable input (a here-document, a file, a pipe), shared by the commands that read it in turn.
@@ -826,7 +828,11 @@ impl<'a> Shell<'a> {
             };
             let r = self.subshell(|sh| sh.run_cmd(c));
             match r {
-                Ok(s) => status = s,
+                Ok(s) => {
+                    if !self.st.opts.pipefail || s != 0 {
+                        status = s;
+                    }
+                }
                 Err(e) => {
                     result = Err(e);
                 }
@@ -1289,8 +1295,24 @@ impl<'a> Shell<'a> {
             }
             if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 {
                 let on = a.starts_with('-');
+                let mut takes_o = 0;
                 for ch in a[1..].chars() {
                     match ch {
+                        'o' => {
+                            takes_o += 1;
+                            match argv.get(i + takes_o).map(String::as_str) {
+                                Some("errexit") => opts.errexit = on,
+                                Some("xtrace") => opts.xtrace = on,
+                                Some("nounset") => opts.nounset = on,
+                                Some("noglob") => opts.noglob = on,
+                                Some("pipefail") => opts.pipefail = on,
+                                Some(_) => {}
+                                None => {
+                                    self.errln(&format!("{}: -o requires an argument", argv[0]))?;
+                                    return Ok(2);
+                                }
+                            }
+                        }
                         'c' => c_flag = true,
                         'e' => opts.errexit = on,
                         'x' => opts.xtrace = on,
@@ -1303,7 +1325,7 @@ impl<'a> Shell<'a> {
                         }
                     }
                 }
-                i += 1;
+                i += 1 + takes_o;
                 continue;
             }
             break;
