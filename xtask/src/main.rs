@@ -223,6 +223,7 @@ fn bench(args: &[String]) -> Result<()> {
         ("strata-image", "layer"),
         ("strata-image", "diff"),
         ("strata-image", "vs_tar"),
+        ("strata-sim", "build"),
     ] {
         let mut c = cmd(&root, "cargo");
         c.args(["bench", "-p", package, "--bench", bench, "--"])

@@ -71,29 +71,49 @@ struct Source {
     stat: Stat,
 }
 
-/// Finds the sources of `op` and returns their checksums (for the cache key) without copying.
-pub(crate) fn checksums(op: &CopyOp<'_>) -> Result<Checksums, String> {
+/// A COPY's sources, found once: used for the cache key and, on a miss, for the copy itself.
+pub(crate) struct Prepared {
+    sources: Vec<Source>,
+    /// For each source, the entries below it when it is a directory (relative paths, exclusions applied).
+    below: Vec<Vec<(String, Stat)>>,
+    /// Source path to checksum, for the cache key.
+    pub sums: Checksums,
+}
+
+/// Finds the sources of `op` and checksums them (for the cache key) without copying.
+pub(crate) fn prepare(op: &CopyOp<'_>) -> Result<Prepared, String> {
+    let mut all: Option<Vec<(String, Stat)>> = None;
+    let sources = find_sources(op, &mut all)?;
     let mut sums = Checksums::new();
-    for src in find_sources(op)? {
+    let mut below = Vec::with_capacity(sources.len());
+    for src in &sources {
         sums.insert(format!("/{}", src.rel), file_checksum(&src.stat));
+        let mut inside = Vec::new();
         if src.stat.is_dir() {
-            for (path, st) in walk(op.from, &src.real) {
+            let entries = all.get_or_insert_with(|| op.from.entries());
+            for (path, st) in walk(entries, &src.real) {
                 if excluded(op, &path) {
                     continue;
                 }
                 sums.insert(format!("/{path}"), file_checksum(&st));
+                inside.push((path, st));
             }
         }
+        below.push(inside);
     }
     for (name, body) in op.contents {
         sums.insert(format!("<<{name}"), Digest::of(body.as_bytes()));
     }
-    Ok(sums)
+    Ok(Prepared {
+        sources,
+        below,
+        sums,
+    })
 }
 
 /// Performs `op` on `fs`.
-pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
-    let sources = find_sources(op)?;
+pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>, prepared: &Prepared) -> Result<(), String> {
+    let sources = &prepared.sources;
     let n_sources = sources.len() + op.contents.len();
     if n_sources == 0 {
         return Ok(());
@@ -107,10 +127,10 @@ pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
     // wins when it is a file); only the classic builder refuses (tests/fidelity case 74).
     let _ = n_sources;
     let owner = op.chown.unwrap_or((0, 0));
-    for src in &sources {
+    for (src, inside) in sources.iter().zip(&prepared.below) {
         if src.stat.is_dir() {
             mkdir_p(fs, &dest_abs, owner, op.now)?;
-            copy_dir_contents(fs, op, &src.real, &dest_abs, owner)?;
+            copy_dir_contents(fs, op, inside, &src.real, &dest_abs, owner)?;
             continue;
         }
         let target = if dest_is_dir {
@@ -156,13 +176,18 @@ pub(crate) fn copy(fs: &mut Overlay, op: &CopyOp<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn find_sources(op: &CopyOp<'_>) -> Result<Vec<Source>, String> {
+fn find_sources(
+    op: &CopyOp<'_>,
+    all: &mut Option<Vec<(String, Stat)>>,
+) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     for raw in op.sources {
         let rel = clean_source(raw);
         if pattern::has_meta(&rel) {
             let mut matched = 0;
-            for (path, st) in op.from.entries() {
+            let entries = all.get_or_insert_with(|| op.from.entries());
+            for (path, st) in entries.iter() {
+                let st = st.clone();
                 let p = path.trim_start_matches('/');
                 if p.is_empty() {
                     continue;
@@ -227,23 +252,24 @@ fn excluded(op: &CopyOp<'_>, rel: &str) -> bool {
         .any(|p| pattern::match_path(p, rel).unwrap_or(false) || rel.starts_with(&format!("{p}/")))
 }
 
-/// Every entry below `dir` (relative), parents first.
-fn walk(tree: &Tree, dir: &str) -> Vec<(String, Stat)> {
+/// Every entry below `dir` (relative) among `entries` (a tree's, parents first).
+fn walk(entries: &[(String, Stat)], dir: &str) -> Vec<(String, Stat)> {
     let prefix = if dir.is_empty() {
         "/".to_owned()
     } else {
         format!("/{dir}/")
     };
-    tree.entries()
-        .into_iter()
+    entries
+        .iter()
         .filter(|(p, _)| p.starts_with(&prefix) && p.len() > prefix.len())
-        .map(|(p, st)| (p.trim_start_matches('/').to_owned(), st))
+        .map(|(p, st)| (p[1..].to_owned(), st.clone()))
         .collect()
 }
 
 fn copy_dir_contents(
     fs: &mut Overlay,
     op: &CopyOp<'_>,
+    inside: &[(String, Stat)],
     src_dir: &str,
     dest: &str,
     owner: (u32, u32),
@@ -253,13 +279,10 @@ fn copy_dir_contents(
     } else {
         src_dir.len() + 1
     };
-    for (path, st) in walk(op.from, src_dir) {
-        if excluded(op, &path) {
-            continue;
-        }
+    for (path, st) in inside {
         let rest = &path[strip..];
         let target = join(dest, rest);
-        place(fs, op, &target, &st, owner)?;
+        place(fs, op, &target, st, owner)?;
     }
     Ok(())
 }
@@ -301,15 +324,18 @@ fn place(
 
 /// Creates (or replaces) a non-directory entry.
 fn put(fs: &mut Overlay, target: &str, attrs: Attrs, kind: NodeKind) -> Result<(), String> {
-    if let Ok(existing) = fs.lstat(target) {
-        if existing.is_dir() {
-            return Err(format!(
-                "cannot copy to {target}: it is a directory in the image"
-            ));
-        }
-        fs.remove_file(target, attrs.mtime)
-            .map_err(|e| e.to_string())?;
+    // Most targets are new: try that first (one path walk), replace only when the name exists.
+    match fs.create(target, attrs.clone(), kind.clone()) {
+        Err(strata_image::Error::AlreadyExists(_)) => {}
+        other => return other.map_err(|e| e.to_string()),
     }
+    if fs.lstat(target).map(|s| s.is_dir()).unwrap_or(false) {
+        return Err(format!(
+            "cannot copy to {target}: it is a directory in the image"
+        ));
+    }
+    fs.remove_file(target, attrs.mtime)
+        .map_err(|e| e.to_string())?;
     fs.create(target, attrs, kind).map_err(|e| e.to_string())
 }
 

@@ -1093,9 +1093,9 @@ impl Builder<'_, '_> {
                     c.expand(&mut f)?
                 };
                 let from_tree = match (&c.from, c.from_stage) {
-                    (_, Some(i)) => self.stage_tree(i, c.span)?,
+                    (_, Some(i)) => Some(self.stage_tree(i, c.span)?),
                     (Some(w), None) => match w.text.parse::<usize>() {
-                        Ok(i) => self.stage_tree(i, c.span)?,
+                        Ok(i) => Some(self.stage_tree(i, c.span)?),
                         Err(_) => {
                             let img = self.store.image(&w.text).ok_or_else(|| {
                                 BuildError::at(
@@ -1106,10 +1106,10 @@ impl Builder<'_, '_> {
                                     ),
                                 )
                             })?;
-                            self.open_base(&img)?.2
+                            Some(self.open_base(&img)?.2)
                         }
                     },
-                    (None, None) => Arc::new(self.req.context.tree().clone()),
+                    (None, None) => None,
                 };
                 let is_context = c.from.is_none();
                 let sources: Vec<String> =
@@ -1229,7 +1229,7 @@ impl Builder<'_, '_> {
                         sources,
                         contents,
                         dest: a.files.dest.text.to_string(),
-                        from: Arc::new(self.req.context.tree().clone()),
+                        from: None,
                         is_context: true,
                         exclude,
                         chown,
@@ -1342,6 +1342,8 @@ impl Builder<'_, '_> {
         args: CopyArgs,
     ) -> Result<(), BuildError> {
         let workdir = st.workdir();
+        let req = self.req;
+        let context = req.context.tree();
         let ignore = if args.is_context {
             self.ignore.clone()
         } else {
@@ -1353,7 +1355,7 @@ impl Builder<'_, '_> {
             contents: &args.contents,
             dest: &args.dest,
             workdir: &workdir,
-            from: &args.from,
+            from: args.from.as_deref().unwrap_or(context),
             ignore: ignore.as_ref(),
             exclude: &args.exclude,
             chown: args.chown,
@@ -1361,8 +1363,8 @@ impl Builder<'_, '_> {
             unpack: args.unpack,
             now,
         };
-        let files = match copy::checksums(&op) {
-            Ok(f) => f,
+        let mut prepared = match copy::prepare(&op) {
+            Ok(p) => p,
             Err(m) => {
                 self.fail_step(st, text, span, m.clone());
                 return Err(BuildError::at(span, m));
@@ -1372,11 +1374,11 @@ impl Builder<'_, '_> {
             parent: st.key,
             instruction: format!("{by} {:?} {:?}", args.chown, args.chmod),
             cwd_user: workdir.clone(),
-            files,
+            files: std::mem::take(&mut prepared.sums),
             ..StepInputs::default()
         };
         self.fs_step(st, text, span, inputs, by, keyword, |fs, _b| {
-            copy::copy(fs, &op).map_err(|m| (m, StepRun::default()))?;
+            copy::copy(fs, &op, &prepared).map_err(|m| (m, StepRun::default()))?;
             Ok(StepRun::default())
         })
     }
@@ -1529,7 +1531,8 @@ struct CopyArgs {
     sources: Vec<String>,
     contents: Vec<(String, String)>,
     dest: String,
-    from: Arc<Tree>,
+    /// Another stage's or image's filesystem; `None` for the build context.
+    from: Option<Arc<Tree>>,
     is_context: bool,
     exclude: Vec<String>,
     chown: Option<(u32, u32)>,

@@ -96,7 +96,10 @@ impl Containers {
     /// The container with this name, ID or unique ID prefix.
     pub fn find(&self, reference: &str) -> Result<ContainerRecord> {
         let all = self.list()?;
-        if let Some(c) = all.iter().find(|c| c.name == reference || c.id == reference) {
+        if let Some(c) = all
+            .iter()
+            .find(|c| c.name == reference || c.id == reference)
+        {
             return Ok(c.clone());
         }
         let matches: Vec<&ContainerRecord> = all
@@ -105,9 +108,7 @@ impl Containers {
             .collect();
         match matches.as_slice() {
             [one] => Ok((*one).clone()),
-            _ => Err(Error::Container(format!(
-                "No such container: {reference}"
-            ))),
+            _ => Err(Error::Container(format!("No such container: {reference}"))),
         }
     }
 

@@ -196,6 +196,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     // Side by side with Docker BuildKit, same Dockerfiles and contexts, in this run.
+    if std::env::var_os("STRATA_BENCH_NO_DOCKER").is_some() {
+        return;
+    }
     if !docker_available() {
         eprintln!(
             "vs docker: skipped (no dockerd with busybox:mnt; run ../shared/oracle/setup.sh)"
