@@ -450,3 +450,41 @@ fn useradd_and_groupadd_on_a_debian_like_tree() {
     let o = sh(&mut fs, "useradd dev; echo rc=$?");
     assert_eq!(out(&o), "rc=9\n");
 }
+
+#[test]
+fn su_usermod_chpasswd() {
+    let mut t = busybox_tree();
+    for a in ["su", "chpasswd", "whoami", "addgroup"] {
+        let p = format!("/bin/{a}");
+        if !t.exists(&p) {
+            t.create(
+                &p,
+                Attrs::new(0o777, 0, 0, now()),
+                NodeKind::Symlink("busybox".into()),
+            )
+            .unwrap();
+        }
+    }
+    t.create("/usr/sbin", Attrs::new(0o755, 0, 0, now()), NodeKind::Dir)
+        .unwrap();
+    t.create(
+        "/usr/sbin/usermod",
+        Attrs::new(0o755, 0, 0, now()),
+        NodeKind::File(Content::modelled(9000, 1)),
+    )
+    .unwrap();
+    let mut fs = overlay(t);
+    let o = sh(
+        &mut fs,
+        "adduser -D app && su app -c 'id -u; whoami; touch /tmp/by-app; echo $HOME' && \
+         addgroup -g 3000 ops && usermod -aG ops -s /bin/ash app && grep '^app:' /etc/passwd && \
+         grep '^ops:' /etc/group && echo 'app:secret' | chpasswd && grep -c '^app:\\$6\\$' /etc/shadow",
+    );
+    assert_eq!(o.exit_code, 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        out(&o),
+        "1000\napp\n/home/app\napp:x:1000:1000:Linux User,,,:/home/app:/bin/ash\nops:x:3000:app\n1\n"
+    );
+    assert_eq!(fs.stat("/tmp/by-app").unwrap().attrs.uid, 1000);
+    assert!(o.notes.iter().any(|n| matches!(n, Note::Modelled { .. })));
+}

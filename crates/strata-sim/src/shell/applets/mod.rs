@@ -134,6 +134,8 @@ pub const NAMES: &[&str] = &[
     "stat",
     "sync",
     "tac",
+    "su",
+    "chpasswd",
     "tail",
     "tar",
     "tee",
@@ -168,7 +170,7 @@ pub fn is_busybox_applet(name: &str) -> bool {
 }
 
 /// Commands of other distributions' user tools (shadow-utils), simulated when the image has them.
-pub const SHADOW_TOOLS: &[&str] = &["useradd", "groupadd"];
+pub const SHADOW_TOOLS: &[&str] = &["useradd", "groupadd", "usermod"];
 
 /// Whether `name` is a simulated applet.
 pub fn is_applet(name: &str) -> bool {
@@ -222,6 +224,9 @@ fn lookup(name: &str) -> Option<Applet> {
         "addgroup" => sys::addgroup,
         "deluser" | "delgroup" => sys::deluser,
         "useradd" => sys::useradd,
+        "usermod" => sys::usermod,
+        "chpasswd" => sys::chpasswd,
+        "su" => sys::su,
         "groupadd" => sys::groupadd,
         "getent" => sys::getent,
         "kill" => sys::kill,

@@ -1428,3 +1428,208 @@ pub fn ls_time(t: Timestamp, now: Timestamp) -> String {
         format!("{mon} {d:2}  {y}")
     }
 }
+
+/// shadow-utils `usermod [-a] [-G G1,G2] [-g GROUP] [-s SHELL] [-d HOME] [-u UID] USER`.
+pub fn usermod(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    if sh.identity.uid != 0 {
+        io.err("Permission denied.");
+        return Ok(1);
+    }
+    let (flags, ops) = match getopt(&argv[1..], "Ggsdulc") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(2);
+        }
+    };
+    let val = |c: char| flags.iter().find(|f| f.0 == c).and_then(|f| f.1.clone());
+    let Some(name) = ops.first().cloned() else {
+        io.err("Usage: usermod [options] LOGIN");
+        return Ok(2);
+    };
+    let users = db(sh.fs, "/etc/passwd");
+    let Some(row) = users.iter().find(|u| u.first() == Some(&name)).cloned() else {
+        io.err(&format!("user '{name}' does not exist"));
+        return Ok(6);
+    };
+    if let Some(list) = val('G') {
+        for g in list.split(',').filter(|g| !g.is_empty()) {
+            if !add_member(sh, g, &name) {
+                io.err(&format!("group '{g}' does not exist"));
+                return Ok(6);
+            }
+        }
+    }
+    let mut row = row;
+    while row.len() < 7 {
+        row.push(String::new());
+    }
+    if let Some(g) = val('g') {
+        let groups = db(sh.fs, "/etc/group");
+        match groups
+            .iter()
+            .find(|r| r.first() == Some(&g) || r.get(2) == Some(&g))
+            .and_then(|r| r.get(2).cloned())
+        {
+            Some(gid) => row[3] = gid,
+            None => {
+                io.err(&format!("group '{g}' does not exist"));
+                return Ok(6);
+            }
+        }
+    }
+    if let Some(u) = val('u') {
+        row[2] = u;
+    }
+    if let Some(c) = val('c') {
+        row[4] = c;
+    }
+    if let Some(d) = val('d') {
+        row[5] = d;
+    }
+    if let Some(s) = val('s') {
+        row[6] = s;
+    }
+    let line = row.join(":");
+    let n = name.clone();
+    rewrite_lines(sh, "/etc/passwd", move |l| {
+        Some(if l.split(':').next() == Some(n.as_str()) {
+            line.clone()
+        } else {
+            l.to_owned()
+        })
+    });
+    Ok(0)
+}
+
+/// `chpasswd`: `user:password` lines on stdin; the stored hash is modelled (not a real crypt).
+pub fn chpasswd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let input = String::from_utf8_lossy(&io.stdin_all()).into_owned();
+    let days = sh.now.secs.div_euclid(86400);
+    let mut st = 0;
+    for l in input.lines().filter(|l| !l.trim().is_empty()) {
+        let Some((user, pw)) = l.split_once(':') else {
+            io.err("missing new password");
+            st = 1;
+            continue;
+        };
+        let hash = format!(
+            "$6$strata${}",
+            &strata_image::Digest::of(pw.as_bytes()).hex()[..43]
+        );
+        let (u, h) = (user.to_owned(), hash);
+        let exists = db(sh.fs, "/etc/shadow")
+            .iter()
+            .any(|r| r.first() == Some(&u));
+        if !exists {
+            io.err(&format!("unknown user {user}"));
+            st = 1;
+            continue;
+        }
+        rewrite_lines(sh, "/etc/shadow", move |l| {
+            let f: Vec<&str> = l.split(':').collect();
+            if f.first() == Some(&u.as_str()) && f.len() >= 3 {
+                let mut f: Vec<String> = f.iter().map(|s| s.to_string()).collect();
+                f[1] = h.clone();
+                f[2] = days.to_string();
+                Some(f.join(":"))
+            } else {
+                Some(l.to_owned())
+            }
+        });
+    }
+    sh.notes.push(crate::exec::Note::Modelled {
+        command: argv.join(" "),
+        detail: "password hashes in /etc/shadow are placeholders, not real crypt(3) output"
+            .to_owned(),
+    });
+    Ok(st)
+}
+
+/// `su [-] [-s SHELL] [USER] [-c CMD]`: as root, runs the command as another user (their uid, gid and
+/// shell from /etc/passwd).
+pub fn su(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut user = "root".to_owned();
+    let mut cmd: Option<String> = None;
+    let mut shell_override: Option<String> = None;
+    let mut login = false;
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "-" | "-l" | "--login" => login = true,
+            "-c" => {
+                cmd = argv.get(i + 1).cloned();
+                i += 1;
+            }
+            "-s" => {
+                shell_override = argv.get(i + 1).cloned();
+                i += 1;
+            }
+            "-m" | "-p" => {}
+            a => user = a.to_owned(),
+        }
+        i += 1;
+    }
+    if sh.identity.uid != 0 {
+        io.err("must be suid to work properly");
+        return Ok(1);
+    }
+    let Some(row) = db(sh.fs, "/etc/passwd")
+        .into_iter()
+        .find(|r| r.first() == Some(&user))
+    else {
+        io.err(&format!("unknown user {user}"));
+        return Ok(1);
+    };
+    let uid: u32 = row.get(2).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let gid: u32 = row.get(3).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let home = row.get(5).cloned().unwrap_or_else(|| "/".to_owned());
+    let shell = shell_override.unwrap_or_else(|| {
+        row.get(6)
+            .cloned()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "/bin/sh".to_owned())
+    });
+    let mut groups = vec![gid];
+    for g in db(sh.fs, "/etc/group") {
+        if g.get(3).is_some_and(|m| m.split(',').any(|x| x == user)) {
+            if let Some(n) = g.get(2).and_then(|v| v.parse::<u32>().ok()) {
+                if !groups.contains(&n) {
+                    groups.push(n);
+                }
+            }
+        }
+    }
+    let saved_id = sh.identity.clone();
+    let saved_vars = sh.st.vars.clone();
+    let saved_cwd = sh.st.cwd.clone();
+    sh.identity = crate::exec::Identity { uid, gid, groups };
+    for (k, v) in [
+        ("HOME", home.as_str()),
+        ("USER", user.as_str()),
+        ("LOGNAME", user.as_str()),
+        ("SHELL", shell.as_str()),
+    ] {
+        let e = sh.st.vars.entry(k.to_owned()).or_default();
+        e.value = v.to_owned();
+        e.exported = true;
+    }
+    if login && sh.fs.stat(&home).is_ok_and(|s| s.is_dir()) {
+        sh.st.cwd = home.clone();
+    }
+    let mut a = vec![shell.clone()];
+    if let Some(c) = cmd {
+        a.push("-c".to_owned());
+        a.push(c);
+    }
+    let stdin = io.stdin_all();
+    let path = sh.abs(&shell);
+    let r = sh.run_file_captured(&path, &a, stdin);
+    sh.identity = saved_id;
+    sh.st.vars = saved_vars;
+    sh.st.cwd = saved_cwd;
+    let (st, out, err) = r?;
+    io.out.extend(out);
+    io.err.extend(err);
+    Ok(st)
+}
