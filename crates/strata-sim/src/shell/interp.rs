@@ -1262,6 +1262,8 @@ impl<'a> Shell<'a> {
         });
         self.fds[1] = Fd::Out(base);
         let r = self.subshell(|sh| {
+            // ash does not apply `set -e` inside a command substitution.
+            sh.st.opts.errexit = false;
             let mut st = 0;
             for c in cmds {
                 st = sh.run_cmd(c)?;

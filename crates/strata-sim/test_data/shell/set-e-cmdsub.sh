@@ -1,0 +1,3 @@
+set -e
+y=$(false)
+echo never
