@@ -136,6 +136,12 @@ pub const NAMES: &[&str] = &[
     "tac",
     "su",
     "chpasswd",
+    "paste",
+    "fold",
+    "comm",
+    "gzip",
+    "gunzip",
+    "zcat",
     "tail",
     "tar",
     "tee",
@@ -164,9 +170,7 @@ const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
 
 /// Whether real busybox has an applet `name` (simulated or not).
 pub fn is_busybox_applet(name: &str) -> bool {
-    name == "busybox"
-        || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name)
-        || (is_applet(name) && !SHADOW_TOOLS.contains(&name))
+    name == "busybox" || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name)
 }
 
 /// Commands of other distributions' user tools (shadow-utils), simulated when the image has them.
@@ -180,6 +184,10 @@ pub fn is_applet(name: &str) -> bool {
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
         "echo" => text::echo,
+        "paste" => text::paste,
+        "fold" => text::fold,
+        "comm" => text::comm,
+        "gzip" | "gunzip" | "zcat" => text::gzip,
         "tar" => tar::tar,
         "awk" => awk::awk,
         "printf" => text::printf,

@@ -2515,3 +2515,293 @@ pub fn diff(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     io.print(&format!("Files {} and {} differ\n", files[0], files[1]));
     Ok(1)
 }
+
+/// `paste [-d LIST] [-s] FILE…`.
+pub fn paste(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "d") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let delims: Vec<char> = flags
+        .iter()
+        .find(|f| f.0 == 'd')
+        .and_then(|f| f.1.clone())
+        .map(|d| {
+            String::from_utf8_lossy(&escapes(&d, false).0)
+                .chars()
+                .collect()
+        })
+        .unwrap_or_else(|| vec!['\t']);
+    let delims = if delims.is_empty() {
+        vec!['\t']
+    } else {
+        delims
+    };
+    let serial = flags.iter().any(|f| f.0 == 's');
+    let files = if files.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        files
+    };
+    let cols: Vec<Vec<String>> = inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .map(|(_, d)| lines(&d.unwrap_or_default()))
+        .collect();
+    if serial {
+        for c in cols {
+            let mut s = String::new();
+            for (k, l) in c.iter().enumerate() {
+                if k > 0 {
+                    s.push(delims[(k - 1) % delims.len()]);
+                }
+                s.push_str(l);
+            }
+            io.print(&format!("{s}\n"));
+        }
+        return Ok(i32::from(io.failed));
+    }
+    // busybox reads the files a line at a time in turn; `-` given twice shares stdin, an exhausted file
+    // prints nothing (not even its delimiter or the newline).
+    let mut pos = vec![0usize; cols.len()];
+    let mut stdin_pos = 0usize;
+    let stdin_idx: Vec<bool> = files.iter().map(|f| f == "-").collect();
+    let stdin_lines: Vec<String> = stdin_idx
+        .iter()
+        .position(|&b| b)
+        .map(|k| cols[k].clone())
+        .unwrap_or_default();
+    let mut open = vec![true; cols.len()];
+    let mut guard = 0;
+    while open.iter().any(|&o| o) && guard < 1_000_000 {
+        guard += 1;
+        let mut s = String::new();
+        for k in 0..cols.len() {
+            if !open[k] {
+                continue;
+            }
+            let line = if stdin_idx[k] {
+                let l = stdin_lines.get(stdin_pos).cloned();
+                if l.is_some() {
+                    stdin_pos += 1;
+                }
+                l
+            } else {
+                let l = cols[k].get(pos[k]).cloned();
+                pos[k] += 1;
+                l
+            };
+            match line {
+                Some(l) => {
+                    s.push_str(&l);
+                    if k + 1 < cols.len() {
+                        s.push(delims[k % delims.len()]);
+                    } else {
+                        s.push('\n');
+                    }
+                }
+                None => open[k] = false,
+            }
+        }
+        io.print(&s);
+    }
+    Ok(i32::from(io.failed))
+}
+
+/// `fold [-w N] [-s] FILE…`.
+pub fn fold(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "w") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let w: usize = flags
+        .iter()
+        .find(|f| f.0 == 'w')
+        .and_then(|f| f.1.as_deref()?.parse().ok())
+        .unwrap_or(80)
+        .max(1);
+    let spaces = flags.iter().any(|f| f.0 == 's');
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        for l in lines(&d.unwrap_or_default()) {
+            let mut cs: Vec<char> = l.chars().collect();
+            while cs.len() > w {
+                let mut cut = w;
+                if spaces {
+                    if let Some(p) = cs[..w].iter().rposition(|c| *c == ' ') {
+                        cut = p + 1;
+                    }
+                }
+                let head: String = cs[..cut].iter().collect();
+                io.print(&format!("{head}\n"));
+                cs.drain(..cut);
+            }
+            let rest: String = cs.into_iter().collect();
+            io.print(&format!("{rest}\n"));
+        }
+    }
+    Ok(i32::from(io.failed))
+}
+
+/// `comm [-123] FILE1 FILE2`.
+pub fn comm(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    if files.len() != 2 {
+        io.err("usage: comm [-123] FILE1 FILE2");
+        return Ok(1);
+    }
+    let hide = |c: char| flags.iter().any(|f| f.0 == c);
+    let ins = inputs(sh, io, &files, ErrStyle::CantOpen);
+    let a = lines(&ins[0].1.clone().unwrap_or_default());
+    let b = lines(&ins[1].1.clone().unwrap_or_default());
+    let (mut i, mut j) = (0, 0);
+    let col = |n: usize| -> String {
+        let mut p = String::new();
+        if n >= 2 && !hide('1') {
+            p.push('\t');
+        }
+        if n >= 3 && !hide('2') {
+            p.push('\t');
+        }
+        p
+    };
+    while i < a.len() || j < b.len() {
+        let o = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match o {
+            std::cmp::Ordering::Less => {
+                if !hide('1') {
+                    io.print(&format!("{}{}\n", col(1), a[i]));
+                }
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                if !hide('2') {
+                    io.print(&format!("{}{}\n", col(2), b[j]));
+                }
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                if !hide('3') {
+                    io.print(&format!("{}{}\n", col(3), a[i]));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Ok(i32::from(io.failed))
+}
+
+/// `gzip` / `gunzip` / `zcat` (`-c`, `-d`, `-k`, `-f`): files are replaced by `.gz` files and back.
+pub fn gzip(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    use std::io::Read as _;
+    let (flags, files) = match getopt(&argv[1..], "S") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let has = |c: char| flags.iter().any(|f| f.0 == c);
+    let decompress = has('d') || io.name == "gunzip" || io.name == "zcat";
+    let to_stdout = has('c') || io.name == "zcat" || files.is_empty();
+    let keep = has('k');
+    let convert = |data: &[u8]| -> Result<Vec<u8>, String> {
+        if decompress {
+            if !data.starts_with(&[0x1f, 0x8b]) {
+                return Err("invalid magic".to_owned());
+            }
+            let mut out = Vec::new();
+            strata_image::layer::decompressor(data, strata_image::layer::Compression::Gzip)
+                .take(1 << 30)
+                .read_to_end(&mut out)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        } else {
+            Ok(strata_image::layer::gzip(data))
+        }
+    };
+    if files.is_empty() {
+        let data = io.stdin_all();
+        match convert(&data) {
+            Ok(b) => io.out.extend(b),
+            Err(e) => {
+                io.err(&e);
+                return Ok(1);
+            }
+        }
+        return Ok(0);
+    }
+    let mut st = 0;
+    for f in &files {
+        let p = sh.abs(f);
+        let data = match sh.fs.read(&p) {
+            Ok(c) => c.bytes().into_owned(),
+            Err(e) => {
+                io.err(&format!("can't open '{f}': {}", super::errno_msg(&e)));
+                st = 1;
+                continue;
+            }
+        };
+        let out = match convert(&data) {
+            Ok(b) => b,
+            Err(e) => {
+                io.err(&e);
+                st = 1;
+                continue;
+            }
+        };
+        if to_stdout {
+            io.out.extend(out);
+            continue;
+        }
+        let target = if decompress {
+            match p.strip_suffix(".gz").or_else(|| p.strip_suffix(".tgz")) {
+                Some(t) => t.to_owned(),
+                None => {
+                    io.err(&format!("{f}: unknown suffix - ignored"));
+                    st = 1;
+                    continue;
+                }
+            }
+        } else {
+            format!("{p}.gz")
+        };
+        let attrs = sh
+            .fs
+            .stat(&p)
+            .map(|s| s.attrs)
+            .unwrap_or_else(|_| sh.new_file_attrs());
+        sh.budget.write(out.len() as u64).map_err(|l| sh.limit(l))?;
+        if let Err(e) = sh.fs.write(
+            &target,
+            strata_image::Content::from_bytes(out),
+            attrs.clone(),
+            sh.now,
+        ) {
+            io.err(&format!("can't open '{target}': {}", super::errno_msg(&e)));
+            st = 1;
+            continue;
+        }
+        let _ = sh.fs.set_mode(&target, attrs.mode);
+        let _ = sh.fs.set_mtime(&target, attrs.mtime);
+        if !keep {
+            let _ = sh.fs.remove_file(&p, sh.now);
+        }
+    }
+    Ok(st)
+}
