@@ -488,3 +488,32 @@ fn su_usermod_chpasswd() {
     assert_eq!(fs.stat("/tmp/by-app").unwrap().attrs.uid, 1000);
     assert!(o.notes.iter().any(|n| matches!(n, Note::Modelled { .. })));
 }
+
+#[test]
+fn huge_numbers_in_arguments_are_bounded() {
+    let mut t = busybox_tree();
+    for a in ["printf", "awk", "truncate", "seq"] {
+        let p = format!("/bin/{a}");
+        if !t.exists(&p) {
+            t.create(
+                &p,
+                Attrs::new(0o777, 0, 0, now()),
+                NodeKind::Symlink("busybox".into()),
+            )
+            .unwrap();
+        }
+    }
+    let mut fs = overlay(t);
+    for s in [
+        "printf '%999999999999d|%.99999999999d|%.99999999999f\\n' 1 2 3",
+        "awk 'BEGIN{NF=1e15; printf \"%999999999999s\", \"x\"; $1e12=\"x\"}'",
+        "truncate -s 99999999999999 /tmp/big",
+        "seq 1 1e18 > /dev/null",
+        "x=$((1<<62)); echo $((x*x)) $((-9223372036854775807-1)) $(( (-9223372036854775807-1) / -1 ))",
+    ] {
+        let mut r = req(&["/bin/sh", "-c", s]);
+        r.limits.max_output = 4 << 20;
+        let o = exec(&mut fs, &r);
+        assert!(o.stdout.len() <= 8 << 20, "{s}");
+    }
+}

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::text::{pad_zeros, pad_zeros_signed};
 use super::{inputs, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::regex as re;
@@ -1024,7 +1025,7 @@ impl Run<'_, '_, '_> {
             }
         }
         if n == "NF" {
-            let k = v.num().max(0.0) as usize;
+            let k = (v.num().max(0.0) as usize).min(100_000);
             self.fields.resize(k, String::new());
             self.rebuild();
             return;
@@ -1753,7 +1754,7 @@ fn format(vals: &[V]) -> String {
                 p.push(fmt[j]);
                 j += 1;
             }
-            prec = Some(p.parse().unwrap_or(0));
+            prec = Some(p.parse::<usize>().unwrap_or(0).min(60_000));
         }
         let Some(&conv) = fmt.get(j) else {
             out.extend(&fmt[i..]);
@@ -1763,16 +1764,18 @@ fn format(vals: &[V]) -> String {
         let v = vals.get(ai).cloned().unwrap_or(V::U);
         ai += 1;
         let left = flags.contains('-') || width.starts_with('-');
-        let w: usize = width.trim_start_matches('-').parse().unwrap_or(0);
+        let w: usize = width
+            .trim_start_matches('-')
+            .parse::<usize>()
+            .unwrap_or(0)
+            .min(1 << 20);
         let zero = flags.contains('0') && !left;
         let body = match conv {
             'd' | 'i' => {
                 let n = v.num().trunc() as i64;
                 let mut s = n.unsigned_abs().to_string();
                 if let Some(p) = prec {
-                    while s.len() < p {
-                        s.insert(0, '0');
-                    }
+                    s = pad_zeros(&s, p);
                 }
                 let sign = if n < 0 {
                     "-"
@@ -1784,9 +1787,7 @@ fn format(vals: &[V]) -> String {
                     ""
                 };
                 if zero && prec.is_none() {
-                    while s.len() + sign.len() < w {
-                        s.insert(0, '0');
-                    }
+                    s = pad_zeros(&s, w.saturating_sub(sign.len()));
                 }
                 format!("{sign}{s}")
             }
@@ -1815,10 +1816,7 @@ fn format(vals: &[V]) -> String {
             'f' | 'F' => {
                 let mut s = format!("{:.*}", prec.unwrap_or(6), v.num());
                 if zero {
-                    while s.len() < w {
-                        let at = usize::from(s.starts_with('-'));
-                        s.insert(at, '0');
-                    }
+                    s = pad_zeros_signed(&s, w);
                 }
                 s
             }

@@ -1745,7 +1745,11 @@ pub fn truncate(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             .read(&p)
             .map(|c| c.bytes().into_owned())
             .unwrap_or_default();
-        data.resize(usize::try_from(size).unwrap_or(0).min(1 << 30), 0);
+        let cap = usize::try_from(sh.budget.limits.max_bytes_written).unwrap_or(usize::MAX);
+        if usize::try_from(size).map_or(true, |s| s > cap) {
+            return Err(sh.limit(crate::exec::Limit::BytesWritten));
+        }
+        data.resize(usize::try_from(size).unwrap_or(0), 0);
         sh.budget
             .write(data.len() as u64)
             .map_err(|l| sh.limit(l))?;

@@ -7,6 +7,9 @@ use crate::shell::regex as re;
 
 type R = Result<i32, Ctl>;
 
+/// The widest `printf` field or precision honoured (larger ones are clamped, not allocated).
+const MAX_PAD: usize = 1 << 20;
+
 /// `echo [-neE] args…` (no escapes without `-e`).
 pub fn echo(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut nl = true;
@@ -216,13 +219,17 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             if "sbcdiouxXeEfgG".contains(conv) {
                 ai += 1;
             }
-            let w: usize = width.trim_start_matches('-').parse().unwrap_or(0);
+            let w: usize = width
+                .trim_start_matches('-')
+                .parse::<usize>()
+                .unwrap_or(0)
+                .min(MAX_PAD);
             let left = flags.contains('-') || width.starts_with('-');
             let body: String = match conv {
                 's' => {
                     let mut s = arg.unwrap_or_default();
                     if let Some(p) = &prec {
-                        let n: usize = p.parse().unwrap_or(0);
+                        let n: usize = p.parse::<usize>().unwrap_or(0).min(MAX_PAD);
                         s = s.chars().take(n).collect();
                     }
                     s
@@ -255,10 +262,8 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                     let neg = v < 0 && matches!(conv, 'd' | 'i');
                     let mut digits = digits;
                     if let Some(p) = &prec {
-                        let n: usize = p.parse().unwrap_or(0);
-                        while digits.len() < n {
-                            digits.insert(0, '0');
-                        }
+                        let n: usize = p.parse::<usize>().unwrap_or(0).min(MAX_PAD);
+                        digits = pad_zeros(&digits, n);
                     }
                     let sign = if neg {
                         "-"
@@ -281,10 +286,7 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                     };
                     if flags.contains('0') && !left && prec.is_none() {
                         let pre = format!("{sign}{alt}");
-                        let mut d = digits;
-                        while pre.len() + d.len() < w {
-                            d.insert(0, '0');
-                        }
+                        let d = pad_zeros(&digits, w.saturating_sub(pre.len()));
                         format!("{pre}{d}")
                     } else {
                         format!("{sign}{alt}{digits}")
@@ -299,7 +301,11 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                         }
                         0.0
                     });
-                    let p: usize = prec.as_deref().and_then(|p| p.parse().ok()).unwrap_or(6);
+                    let p: usize = prec
+                        .as_deref()
+                        .and_then(|p| p.parse::<usize>().ok())
+                        .unwrap_or(6)
+                        .min(60_000);
                     let s = match conv {
                         'f' => format!("{:.*}", p, v),
                         'e' | 'E' => {
@@ -318,10 +324,7 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                     };
                     if flags.contains('0') && !left {
                         let mut s = s;
-                        while s.len() < w {
-                            let at = usize::from(s.starts_with('-'));
-                            s.insert(at, '0');
-                        }
+                        s = pad_zeros_signed(&s, w);
                         s
                     } else {
                         s
@@ -365,6 +368,25 @@ fn fix_exp(s: &str) -> String {
             format!("{m}e{sign}{:0>2}", d)
         }
         None => s.to_owned(),
+    }
+}
+
+/// `s` left-padded with zeros to `width` characters.
+pub fn pad_zeros(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n >= width {
+        return s.to_owned();
+    }
+    let mut out = "0".repeat(width - n);
+    out.push_str(s);
+    out
+}
+
+/// Like [`pad_zeros`], keeping a leading `-` in front.
+pub fn pad_zeros_signed(s: &str, width: usize) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) => format!("-{}", pad_zeros(rest, width.saturating_sub(1))),
+        None => pad_zeros(s, width),
     }
 }
 
@@ -1870,7 +1892,7 @@ pub fn seq(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if k.is_multiple_of(1024) {
             sh.step()?;
         }
-        if k > sh.budget.limits.max_loop_iterations.max(1_000_000) {
+        if k > sh.budget.limits.max_loop_iterations.saturating_mul(10) {
             return Err(sh.limit(crate::exec::Limit::LoopIterations));
         }
         if !out.is_empty() {
