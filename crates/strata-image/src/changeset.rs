@@ -205,11 +205,27 @@ pub fn apply(tree: &mut Tree, layer: &Changeset) -> Result<()> {
         }
     }
     let parents = Attrs::new(0o755, 0, 0, Timestamp::default());
+    // The last parent directory resolved: entries come parents first, siblings together, so most entries
+    // reuse it and are applied with one map insertion.
+    let mut last: Option<(&str, Id)> = None;
     for e in &layer.entries {
-        let parent = match e.path.rsplit_once('/') {
-            Some(("", _)) | None => "/",
-            Some((p, _)) => p,
+        let (parent, name) = match e.path.rsplit_once('/') {
+            Some(("", n)) => ("/", n),
+            Some((p, n)) => (p, n),
+            None => ("/", e.path.as_str()),
         };
+        if let (Some(kind), false) = (plain_kind(&e.kind), name.is_empty()) {
+            let dir = match last {
+                Some((p, id)) if p == parent => Some(id),
+                _ => locate_dir(tree, parent),
+            };
+            if let Some(dir) = dir {
+                last = Some((parent, dir));
+                if tree.insert_new_child(dir, name, &e.attrs, kind) {
+                    continue;
+                }
+            }
+        }
         // Unpacking must not leave the side effects of its own operations on directory mtimes; Docker sets
         // them back too.
         let kept = tree.lstat(parent).ok().map(|st| st.attrs.mtime);
@@ -272,6 +288,25 @@ fn apply_entry(tree: &mut Tree, e: &Entry, parent: &str, parents: &Attrs) -> Res
         }
     }
     Ok(())
+}
+
+/// The node kind of an entry that simply adds an inode (not a whiteout, opaque marker or hard link).
+fn plain_kind(k: &EntryKind) -> Option<NodeKind> {
+    Some(match k {
+        EntryKind::Dir => NodeKind::Dir,
+        EntryKind::File(c) => NodeKind::File(c.clone()),
+        EntryKind::Symlink(t) => NodeKind::Symlink(t.clone()),
+        EntryKind::CharDevice { major, minor } => NodeKind::CharDevice {
+            major: *major,
+            minor: *minor,
+        },
+        EntryKind::BlockDevice { major, minor } => NodeKind::BlockDevice {
+            major: *major,
+            minor: *minor,
+        },
+        EntryKind::Fifo => NodeKind::Fifo,
+        EntryKind::Whiteout | EntryKind::Opaque | EntryKind::Hardlink(_) => return None,
+    })
 }
 
 /// The inode of the directory at `path` (no final symlink followed).

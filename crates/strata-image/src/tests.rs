@@ -283,4 +283,39 @@ mod apply {
             assert_eq!(entry.tar_name(), name);
         }
     }
+
+    #[test]
+    fn applying_a_root_entry_sets_the_root_and_adds_no_nameless_child() {
+        let mut t = Tree::new();
+        let cs = Changeset {
+            entries: vec![
+                e("/", 0o700, EntryKind::Dir),
+                e("/a", 0o755, EntryKind::Dir),
+                e(
+                    "/a/f",
+                    0o644,
+                    EntryKind::File(Content::from("x".as_bytes())),
+                ),
+                e(
+                    "/a/g",
+                    0o600,
+                    EntryKind::File(Content::from("y".as_bytes())),
+                ),
+            ],
+        };
+        cs.apply(&mut t).unwrap();
+        assert_eq!(t.read_dir("/").unwrap(), vec!["a".to_owned()]);
+        assert_eq!(
+            t.read_dir("/a").unwrap(),
+            vec!["f".to_owned(), "g".to_owned()]
+        );
+        assert_eq!(t.lstat("/").unwrap().attrs.mode, 0o700);
+        assert_eq!(t.lstat("/a/g").unwrap().attrs.mode, 0o600);
+        // Applying again replaces in place (the general path), still with no stray names.
+        cs.apply(&mut t).unwrap();
+        assert_eq!(
+            t.read_dir("/a").unwrap(),
+            vec!["f".to_owned(), "g".to_owned()]
+        );
+    }
 }

@@ -602,6 +602,23 @@ impl Tree {
         Ok(())
     }
 
+    /// Applying a layer entry whose parent directory `dir` is known and whose name is new there: one map
+    /// insertion instead of a path walk. Returns false (and does nothing) when the name exists, so the caller
+    /// takes the general path.
+    pub(crate) fn insert_new_child(
+        &mut self,
+        dir: Id,
+        name: &str,
+        attrs: &Attrs,
+        kind: NodeKind,
+    ) -> bool {
+        if name.is_empty() || !self.node(dir).is_dir() || self.child(dir, name).is_some() {
+            return false;
+        }
+        self.put(dir, name, kind_of(kind), attrs);
+        true
+    }
+
     /// `mkdir`: creates a directory; its parent's mtime becomes `attrs.mtime`.
     pub fn mkdir(&mut self, path: &str, attrs: Attrs) -> Result<()> {
         self.create(path, attrs, NodeKind::Dir)
