@@ -224,7 +224,11 @@ fn buildkit_identity_and_ownership() {
     assert_eq!(fs.stat("/tmp/d").unwrap().attrs.mode, 0o755);
     assert_eq!(fs.stat("/tmp/f").unwrap().attrs.mtime, now());
     // nobody cannot write into root's directories
-    let mut r = req(&["/bin/sh", "-c", "touch /etc/x; mkdir /root/y"]);
+    let mut r = req(&[
+        "/bin/sh",
+        "-c",
+        "touch /etc/x; mkdir /root/y; echo x > /etc/passwd; echo y > /etc/z",
+    ]);
     r.identity = Identity {
         uid: 65534,
         gid: 65534,
@@ -232,7 +236,10 @@ fn buildkit_identity_and_ownership() {
     };
     let o = exec(&mut fs, &r);
     assert_ne!(o.exit_code, 0);
-    assert!(!fs.exists("/etc/x"));
+    assert!(!fs.exists("/etc/x") && !fs.exists("/etc/z"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("/bin/sh: can't create /etc/passwd: Permission denied"));
+    assert!(String::from_utf8_lossy(&fs.read("/etc/passwd").unwrap().bytes()).starts_with("root:"));
     let o = sh(&mut fs, "id");
     assert_eq!(out(&o), "uid=0(root) gid=0(root) groups=0(root)\n");
 }

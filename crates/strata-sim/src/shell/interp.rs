@@ -981,6 +981,17 @@ impl<'a> Shell<'a> {
             return Ok(true);
         }
         self.flush_all()?;
+        if self.identity.uid != 0 {
+            let allowed = match self.fs.stat(&path) {
+                Ok(st) if !st.is_dir() => super::applets::may(self, &st, 2),
+                Ok(_) => true,
+                Err(_) => super::applets::may_write_parent(self, &path),
+            };
+            if !allowed {
+                self.shell_err(&format!("can't create {name}: Permission denied"))?;
+                return Ok(false);
+            }
+        }
         let attrs = self.new_file_attrs();
         let res = match self.fs.stat(&path) {
             Ok(st) if st.is_dir() => Err(strata_image::Error::IsADirectory(path.clone())),
