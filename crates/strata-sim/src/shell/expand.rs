@@ -250,6 +250,17 @@ impl Shell<'_> {
                 )
             }
             "0" => Some(self.st.arg0.clone()),
+            "LINENO" if !self.st.vars.contains_key("LINENO") => Some(self.lineno().to_string()),
+            "RANDOM" if !self.st.vars.contains_key("RANDOM") => {
+                // Deterministic: the same build gives the same numbers.
+                let n = self
+                    .random
+                    .get()
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                self.random.set(n);
+                Some(((n >> 33) % 32768).to_string())
+            }
             n if n.chars().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().ok()?;
                 self.st.positional.get(i.checked_sub(1)?).cloned()

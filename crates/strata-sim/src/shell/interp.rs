@@ -192,6 +192,8 @@ pub struct Shell<'a> {
     pub limit_hit: Option<Limit>,
     /// Status of the last command substitution of the current command.
     pub last_cmdsub_status: Option<i32>,
+    /// State of `$RANDOM` (seeded from the run's time, so runs are reproducible).
+    pub random: Cell<u64>,
 }
 
 /// Sink 0 is the process's stdout, sink 1 its stderr.
@@ -302,6 +304,7 @@ impl<'a> Shell<'a> {
             loops: 0,
             limit_hit: None,
             last_cmdsub_status: None,
+            random: Cell::new(now.secs as u64 ^ 0x5DEE_CE66_D1CE_4E5B),
         }
     }
 
