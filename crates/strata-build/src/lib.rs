@@ -22,6 +22,7 @@ pub mod engine;
 mod error;
 pub mod history;
 pub mod image;
+pub mod progress;
 pub mod time;
 
 pub use backend::{Backend, BaseImage, Context, RunOutput, RunRequest, Store};

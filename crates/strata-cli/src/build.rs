@@ -353,52 +353,8 @@ pub fn print_progress(
         }
         return Ok(());
     }
-    let stages: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
-    let multi = stages.len() > 1;
-    let mut n = 0;
-    for s in steps {
-        match style {
-            HistoryStyle::Classic => {
-                writeln!(w, "Step {}/{} : {}", s.classic.0, s.classic.1, s.text)?;
-                match &s.cache {
-                    CacheStatus::Hit => writeln!(w, " ---> Using cache")?,
-                    CacheStatus::Miss(_) | CacheStatus::Metadata => {}
-                }
-                write_output(w, "", s)?;
-            }
-            HistoryStyle::Buildkit => {
-                let Some((i, total)) = s.vertex else { continue };
-                n += 1;
-                let prefix = if multi {
-                    format!("{} {i}/{total}", s.stage)
-                } else {
-                    format!("{i}/{total}")
-                };
-                writeln!(w, "#{n} [{prefix}] {}", s.text)?;
-                let tag = format!("#{n} ");
-                write_output(w, &tag, s)?;
-                match &s.cache {
-                    CacheStatus::Hit => writeln!(w, "#{n} CACHED")?,
-                    CacheStatus::Miss(r) if r == "failed" => writeln!(w, "#{n} ERROR")?,
-                    CacheStatus::Miss(r) => writeln!(w, "#{n} DONE (cache miss: {r})")?,
-                    CacheStatus::Metadata => writeln!(w, "#{n} DONE")?,
-                }
-                writeln!(w)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn write_output(w: &mut dyn Write, tag: &str, s: &strata_build::Step) -> Result<()> {
-    for line in String::from_utf8_lossy(&s.stdout).lines() {
-        writeln!(w, "{tag}{line}")?;
-    }
-    for line in String::from_utf8_lossy(&s.stderr).lines() {
-        writeln!(w, "{tag}{line}")?;
-    }
-    for note in &s.notes {
-        writeln!(w, "{tag}[strata] {note}")?;
+    for line in strata_build::progress::plain(steps, style) {
+        writeln!(w, "{line}")?;
     }
     Ok(())
 }

@@ -1,0 +1,93 @@
+//! Docker's ways of showing a build: BuildKit's plain progress (or the classic builder's `Step n/m`) and
+//! human-readable sizes. Shared by the CLI and the playground so both print the same text.
+
+use crate::engine::{CacheStatus, Step};
+use crate::history::HistoryStyle;
+
+/// A size the way docker prints it: decimal units, three significant digits (`0B`, `12B`, `1.99MB`).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{}{}", go_g(v, 3), UNITS[unit])
+}
+
+/// Go's `%.<prec>g`: `prec` significant digits, exponent form when the exponent is below -4 or not below
+/// `prec`, trailing zeros removed.
+fn go_g(v: f64, prec: usize) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let sci = format!("{:.*e}", prec - 1, v);
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let trim = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if exp < -4 || exp >= prec as i32 {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
+    } else {
+        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
+        trim(&format!("{v:.decimals$}"))
+    }
+}
+
+/// The steps as BuildKit's plain progress (`#2 [2/4] RUN …`, output lines, `CACHED` or `DONE (cache miss:
+/// …)`), or the classic builder's `Step n/m : …` with `---> Using cache`. Notes are prefixed `[strata]`.
+pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
+    let mut out = Vec::new();
+    let stages: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
+    let multi = stages.len() > 1;
+    let mut n = 0;
+    for s in steps {
+        match style {
+            HistoryStyle::Classic => {
+                out.push(format!("Step {}/{} : {}", s.classic.0, s.classic.1, s.text));
+                if s.cache == CacheStatus::Hit {
+                    out.push(" ---> Using cache".to_owned());
+                }
+                output_lines(&mut out, "", s);
+            }
+            HistoryStyle::Buildkit => {
+                let Some((i, total)) = s.vertex else { continue };
+                n += 1;
+                let prefix = if multi {
+                    format!("{} {i}/{total}", s.stage)
+                } else {
+                    format!("{i}/{total}")
+                };
+                out.push(format!("#{n} [{prefix}] {}", s.text));
+                output_lines(&mut out, &format!("#{n} "), s);
+                out.push(match &s.cache {
+                    CacheStatus::Hit => format!("#{n} CACHED"),
+                    CacheStatus::Miss(r) if r == "failed" => format!("#{n} ERROR"),
+                    CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
+                    CacheStatus::Metadata => format!("#{n} DONE"),
+                });
+                out.push(String::new());
+            }
+        }
+    }
+    out
+}
+
+fn output_lines(out: &mut Vec<String>, tag: &str, s: &Step) {
+    for line in String::from_utf8_lossy(&s.stdout).lines() {
+        out.push(format!("{tag}{line}"));
+    }
+    for line in String::from_utf8_lossy(&s.stderr).lines() {
+        out.push(format!("{tag}{line}"));
+    }
+    for note in &s.notes {
+        out.push(format!("{tag}[strata] {note}"));
+    }
+}
