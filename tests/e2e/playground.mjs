@@ -46,6 +46,7 @@ async function problems(page) {
   return page.$$eval('button.problem', (bs) => bs.map((b) => ({ line: Number(b.dataset.line), text: b.innerText })));
 }
 
+const TUTORIAL = 'FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\nRUN rm -rf /sanchuang/f1.txt\nCMD ["/bin/sh"]';
 const TYPED = 'FROM alpine:3.20\nWORKDIR /app # x\nFORM debian\nRUN echo hi\n';
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
@@ -165,6 +166,69 @@ try {
     assert(seen.ownScroll === 0 && seen.fits, `the textarea scrolled by itself: ${JSON.stringify(seen)}`);
     assert(seen.inside, 'line 72 is not visible in the editor');
     await shot(page, '05-jump-far');
+  });
+
+  await check('the tutorial Dockerfile builds into 4 layers with the literal f{1..10}.txt', async () => {
+    await page.fill('#editor', '');
+    await page.click('#editor');
+    await page.keyboard.type(TUTORIAL, { delay: 2 });
+    // The build runs once typing pauses; wait until the log describes the typed text.
+    await page.waitForFunction(
+      () => document.querySelector('#build-status')?.dataset.current === 'true',
+      null, { timeout: 15000 });
+    const status = await page.getAttribute('#build-status', 'data-state');
+    const log = await page.textContent('#build-log');
+    assert(status === 'done', `build state ${status}; log: ${log}`);
+    assert(/#2 \[2\/4\] RUN mkdir \/sanchuang/.test(log), `no RUN mkdir step in the log: ${log}`);
+    assert(/#\d+ (DONE|CACHED)/.test(log) && /exporting to image/.test(log), `the log did not finish: ${log}`);
+    const count = await page.textContent('#layer-count');
+    assert(count === '4', `layer count ${count}`);
+    const rows = await page.$$eval('#layers > li', (ls) => ls.map((l) => l.querySelector('.created-by').textContent));
+    assert(rows.length === 4, `layer rows ${JSON.stringify(rows)}`);
+    assert(rows[2].includes('touch /sanchuang/f{1..10}.txt'), `layer 3 made by ${JSON.stringify(rows[2])}`);
+    // Expand the touch layer (by keyboard) and find the literal file: ash has no brace expansion.
+    await page.focus('#layers > li:nth-child(3) .layer-head');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#layer-2-entries');
+    const entries = await page.$$eval('#layer-2-entries .entry', (es) => es.map((e) => e.innerText.replace(/\s+/g, ' ')));
+    assert(entries.some((e) => e.includes('/sanchuang/f{1..10}.txt')), `layer entries ${JSON.stringify(entries)}`);
+    assert(!entries.some((e) => /\/f1\.txt/.test(e)), `brace expansion happened: ${JSON.stringify(entries)}`);
+    const expanded = await page.getAttribute('#layers > li:nth-child(3) .layer-head', 'aria-expanded');
+    assert(expanded === 'true', `aria-expanded ${expanded}`);
+    const history = await page.$$eval('#history tbody tr', (rs) => rs.map((r) => r.innerText));
+    assert(history.length >= 5 && history[0].includes('CMD ["/bin/sh"]'), `history ${JSON.stringify(history)}`);
+    await page.locator('.build-log').screenshot({ path: join(shots, '07-build-log.png') });
+    await page.locator('.layers').screenshot({ path: join(shots, '08-layers.png') });
+    await shot(page, '09-build');
+  });
+
+  await check('a rebuild with the Build button is all CACHED', async () => {
+    await page.click('#build');
+    await page.waitForFunction(() => /\d+ ran, \d+ cached/.test(document.querySelector('#build-status').textContent));
+    const log = await page.textContent('#build-log');
+    const cached = (log.match(/^#\d+ CACHED$/gm) ?? []).length;
+    // The three RUN steps; FROM is DONE (its base image comes from the page's store, not the cache).
+    assert(cached === 3, `${cached} CACHED lines in ${log}`);
+    const status = await page.textContent('#build-status');
+    assert(/0 ran, 3 cached/.test(status), `status ${status}`);
+  });
+
+  await check('a failing build shows the error and jumps to its line', async () => {
+    const bad = 'FROM busybox\nRUN mkdir /x\nRUN nosuchcommand --flag\n';
+    await page.fill('#editor', bad);
+    await page.waitForFunction(
+      () => document.querySelector('#build-status')?.dataset.state === 'failed'
+        && document.querySelector('#build-status').dataset.current === 'true',
+      null, { timeout: 15000 });
+    const err = await page.innerText('#build-error');
+    assert(/^3:1\b/.test(err), `build error ${JSON.stringify(err)}`);
+    await page.click('#build-error');
+    const sel = await page.evaluate(() => {
+      const ta = document.querySelector('#editor');
+      return { start: ta.selectionStart, focused: document.activeElement === ta };
+    });
+    assert(sel.focused && sel.start === bad.indexOf('RUN nosuch'), `selection ${JSON.stringify(sel)}`);
+    await page.locator('.build-log').screenshot({ path: join(shots, '10-build-error.png') });
   });
 
   await check('no errors in the browser console', async () => {

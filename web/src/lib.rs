@@ -1,13 +1,16 @@
-//! The strata playground: a Yew app that lints a Dockerfile as it is typed and shows BuildKit's syntax tree.
+//! The strata playground: a Yew app that lints and builds a Dockerfile as it is typed, and shows the build
+//! log, the image's layers and history, and BuildKit's syntax tree.
 //!
 //! Start at [`components::App`], the root component: it holds the page's one [`state::State`] in a reducer
 //! and passes values and callbacks down to the components in [`components`]. What the page shows about a
-//! text is computed by the plain functions in [`analysis`] (tested natively, in Node and in Chromium).
+//! text is computed by the plain functions in [`analysis`] and [`build`] (tested natively, in Node and in
+//! Chromium).
 //!
 //! This crate runs in the browser: it knows the DOM, Yew and the core crates, and must not know Linux,
 //! files or processes (no `strata-native`, no `strata-cli`).
 
 pub mod analysis;
+pub mod build;
 pub mod components;
 pub mod examples;
 pub mod state;

@@ -4,12 +4,17 @@
 //! [`Action::Analyze`], which the root component sends once typing pauses (or at once when an example is
 //! loaded). So [`State::analysis`] may briefly describe an older text; [`State::analyzed`] says whether it
 //! is current.
+//!
+//! The build works the same way: the root component runs it after the same pause (or when the Build button
+//! is pressed) and hands the result over in [`Action::Built`]; [`State::build_current`] says whether it was
+//! built from the text as it is now.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
 use crate::analysis::{analyze, Analysis};
+use crate::build::BuildView;
 use crate::examples::EXAMPLES;
 
 /// Everything the page shows.
@@ -25,6 +30,12 @@ pub struct State {
     pub analysis: Rc<Analysis>,
     /// True when `analysis` describes `text` as it is now.
     pub analyzed: bool,
+    /// The last build's outcome, once there was one (kept while the text changes, until the next build).
+    pub build: Option<Rc<BuildView>>,
+    /// True when `build` was built from `text` as it is now.
+    pub build_current: bool,
+    /// How long the last build took, in milliseconds.
+    pub build_ms: u32,
 }
 
 /// What can happen to the state.
@@ -36,6 +47,15 @@ pub enum Action {
     Analyze,
     /// Replace the text with entry `n` of [`EXAMPLES`] and analyze it.
     LoadExample(usize),
+    /// A build of `text` finished after `ms` milliseconds.
+    Built {
+        /// The Dockerfile that was built.
+        text: String,
+        /// What the build panels show.
+        view: Rc<BuildView>,
+        /// How long it took.
+        ms: u32,
+    },
 }
 
 impl State {
@@ -53,6 +73,9 @@ impl State {
             example: n,
             edited: false,
             analyzed: true,
+            build: None,
+            build_current: false,
+            build_ms: 0,
         }
     }
 
@@ -62,6 +85,7 @@ impl State {
             Action::Edit(text) => State {
                 edited: self.edited || text != self.text,
                 analyzed: self.analyzed && text == self.text,
+                build_current: self.build_current && text == self.text,
                 text,
                 ..self.clone()
             },
@@ -71,7 +95,17 @@ impl State {
                 analyzed: true,
                 ..self.clone()
             },
-            Action::LoadExample(n) => State::with_example(n),
+            Action::LoadExample(n) => State {
+                build: self.build.clone(),
+                build_ms: self.build_ms,
+                ..State::with_example(n)
+            },
+            Action::Built { text, view, ms } => State {
+                build_current: text == self.text,
+                build: Some(view),
+                build_ms: ms,
+                ..self.clone()
+            },
         }
     }
 }

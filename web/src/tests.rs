@@ -173,3 +173,115 @@ fn edits_wait_for_analyze() {
     assert_eq!(s.text, EXAMPLES[1].text);
     assert!(s.analyzed && !s.edited);
 }
+
+const TUTORIAL: &str = "FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\n\
+                        RUN rm -rf /sanchuang/f1.txt\nCMD [\"/bin/sh\"]";
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_tutorial_builds_four_layers_and_rebuilds_from_the_cache() {
+    use crate::build::{Change, LineKind, Session};
+    let mut session = Session::new();
+    let v = session.build(TUTORIAL, 1_700_000_000_000.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    assert_eq!(v.layers.len(), 4);
+    assert!(v
+        .log
+        .iter()
+        .any(|l| l.text == "#2 [2/4] RUN mkdir /sanchuang"));
+    assert!(v
+        .log
+        .iter()
+        .any(|l| l.kind == LineKind::Done && l.text.starts_with("#2 DONE (cache miss: ")));
+    assert!(v.layers[2]
+        .created_by
+        .contains("touch /sanchuang/f{1..10}.txt"));
+    let touched = &v.layers[2].entries;
+    assert!(touched
+        .iter()
+        .any(|e| e.path == "/sanchuang/f{1..10}.txt" && e.change == Change::Added));
+    assert_eq!(v.history.len(), 5);
+    assert!(v.history[0].created_by.contains("CMD [\"/bin/sh\"]"));
+    assert_eq!(v.history[0].image.len(), 12);
+    assert_eq!(v.history[1].image, "<missing>");
+
+    let again = session.build(TUTORIAL, 1_700_000_001_000.0);
+    assert_eq!((again.ran, again.cached), (0, 3));
+    assert!(
+        again
+            .log
+            .iter()
+            .filter(|l| l.kind == LineKind::Cached)
+            .count()
+            == 3
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_whiteout_is_shown_as_its_tar_entry() {
+    use crate::build::{Change, Session};
+    let text = "FROM busybox\nRUN mkdir /d && touch /d/f1.txt /d/f2.txt\nRUN rm /d/f1.txt\n";
+    let v = Session::new().build(text, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let deleted: Vec<_> = v.layers[2]
+        .entries
+        .iter()
+        .filter(|e| e.change == Change::Deleted)
+        .collect();
+    assert_eq!(deleted.len(), 1, "{:?}", v.layers[2].entries);
+    assert_eq!(deleted[0].path, "/d/f1.txt");
+    assert_eq!(deleted[0].tar_name, "d/.wh.f1.txt");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_failed_build_points_at_its_line() {
+    use crate::build::Session;
+    let text = "FROM busybox\nRUN mkdir /x\nRUN nosuchcommand\n";
+    let v = Session::new().build(text, 0.0);
+    let e = v.error.expect("the build fails");
+    let at = e.at.expect("the error has a place");
+    assert_eq!((at.line, at.col), (3, 1));
+    assert_eq!(
+        at.sel_start,
+        utf16_offset(text, text.find("RUN nosuch").unwrap())
+    );
+    assert!(v.layers.is_empty());
+    assert!(v.log.iter().any(|l| l.text == "#3 ERROR"), "{:?}", v.log);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sizes_read_like_docker_history() {
+    use crate::build::human_size;
+    assert_eq!(human_size(0), "0B");
+    assert_eq!(human_size(12), "12B");
+    assert_eq!(human_size(2_100_000), "2.1MB");
+    assert_eq!(human_size(1_985_000), "1.99MB");
+    assert_eq!(human_size(4_861_000), "4.86MB");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_build_is_current_only_for_the_text_it_built() {
+    use std::rc::Rc;
+
+    use crate::build::BuildView;
+    let s = State::new();
+    let text = s.text.clone();
+    let built = s.apply(Action::Built {
+        text: text.clone(),
+        view: Rc::new(BuildView::default()),
+        ms: 3,
+    });
+    assert!(built.build_current && built.build.is_some());
+    let edited = built.apply(Action::Edit(format!("{text}\n")));
+    assert!(!edited.build_current && edited.build.is_some());
+    let late = edited.apply(Action::Built {
+        text,
+        view: Rc::new(BuildView::default()),
+        ms: 3,
+    });
+    assert!(!late.build_current);
+}

@@ -1,4 +1,7 @@
-//! The root component: the reducer, the typing debounce, and jumping to a problem.
+//! The root component: the reducer, the typing debounce, the build session, and jumping to a problem.
+//!
+//! The build runs on the main thread when typing pauses (after the lint), when an example is loaded and
+//! when the Build button is pressed; moving it into a Web Worker is the next step.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,42 +12,83 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use super::{Editor, ExamplePicker, Problems, SyntaxTree};
+use super::{BuildLog, Editor, ExamplePicker, History, Layers, Problems, SyntaxTree};
 use crate::analysis::{line_count, ProblemRow};
+use crate::build::Session;
 use crate::examples::EXAMPLES;
 use crate::state::{Action, State};
 
 /// How long typing must pause before the text is parsed and linted again.
 const DEBOUNCE_MS: u32 = 150;
 
+/// Builds `text` in `session` and hands the result to the reducer, with the time it took.
+fn run_build(session: &RefCell<Session>, dispatcher: &UseReducerDispatcher<State>, text: String) {
+    let start = js_sys::Date::now();
+    let view = session.borrow_mut().build(&text, start);
+    let ms = (js_sys::Date::now() - start).max(0.0) as u32;
+    dispatcher.dispatch(Action::Built {
+        text,
+        view: Rc::new(view),
+        ms,
+    });
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(State::new);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    // One store of base images and one build cache for the page session, so rebuilds say CACHED.
+    let session: Rc<RefCell<Session>> = use_mut_ref(Session::new);
     let textarea = use_node_ref();
     let gutter = use_node_ref();
 
+    {
+        // The first build, of the example the page opens with, once the page has been drawn.
+        let session = session.clone();
+        let dispatcher = state.dispatcher();
+        let text = state.text.clone();
+        use_effect_with((), move |_| {
+            let first = Timeout::new(0, move || run_build(&session, &dispatcher, text));
+            move || drop(first)
+        });
+    }
+
     let on_edit = {
         let dispatcher = state.dispatcher();
+        let session = session.clone();
         Callback::from(move |text: String| {
-            dispatcher.dispatch(Action::Edit(text));
+            dispatcher.dispatch(Action::Edit(text.clone()));
             let later = dispatcher.clone();
+            let session = session.clone();
             // Replacing the timeout drops (cancels) the one still pending.
             *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                later.dispatch(Action::Analyze)
+                later.dispatch(Action::Analyze);
+                run_build(&session, &later, text);
             }));
         })
     };
     let on_load = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |n: usize| dispatcher.dispatch(Action::LoadExample(n)))
+        let session = session.clone();
+        Callback::from(move |n: usize| {
+            dispatcher.dispatch(Action::LoadExample(n));
+            if let Some(ex) = EXAMPLES.get(n) {
+                run_build(&session, &dispatcher, ex.text.to_string());
+            }
+        })
+    };
+    let on_build = {
+        let dispatcher = state.dispatcher();
+        let text = state.text.clone();
+        Callback::from(move |()| run_build(&session, &dispatcher, text.clone()))
     };
     let on_jump = {
         let textarea = textarea.clone();
         let gutter = gutter.clone();
         Callback::from(move |row: ProblemRow| jump(&textarea, &gutter, &row))
     };
+    let build = state.build.clone();
 
     let analysis = &state.analysis;
     html! {
@@ -53,7 +97,7 @@ pub fn app() -> Html {
                 <h1>{ "strata playground" }</h1>
                 <p class="lead">
                     { "Type a Dockerfile. strata reads it the way BuildKit does and tells you what Docker would \
-                       say about it, as you type." }
+                       say about it, then builds it in a simulator and shows the layers it makes, as you type." }
                 </p>
                 <ExamplePicker
                     examples={EXAMPLES}
@@ -77,7 +121,11 @@ pub fn app() -> Html {
                         if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
                     </p>
                 </section>
-                <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                <Problems rows={analysis.problems.clone()} on_jump={on_jump.clone()} />
+                <BuildLog view={build.clone()} current={state.build_current} ms={state.build_ms}
+                          on_build={on_build} on_jump={on_jump} />
+                <Layers view={build.clone()} current={state.build_current} />
+                <History view={build} />
                 <SyntaxTree dump={analysis.dump.clone()} />
             </main>
         </div>

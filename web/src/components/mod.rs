@@ -1,13 +1,20 @@
-//! The page's components, one per file. Only [`App`] holds state; the others take values and callbacks.
+//! The page's components, one per file. Only [`App`] holds the page's state; the
+//! others take values and callbacks ([`Layers`] remembers only which rows are expanded).
 
 mod app;
+mod build_log;
 mod editor;
 mod example_picker;
+mod history;
+mod layers;
 mod problems;
 mod syntax_tree;
 
 pub use app::App;
+pub use build_log::{BuildLog, BuildLogProps};
 pub use editor::{Editor, EditorProps};
 pub use example_picker::{ExamplePicker, ExamplePickerProps};
+pub use history::{History, HistoryProps};
+pub use layers::{Layers, LayersProps};
 pub use problems::{Problems, ProblemsProps};
 pub use syntax_tree::{SyntaxTree, SyntaxTreeProps};

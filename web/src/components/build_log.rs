@@ -1,0 +1,105 @@
+//! The build log panel: BuildKit's plain progress for the last build, a Build button, and on failure the
+//! error, which is a button that selects its place in the editor.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::analysis::ProblemRow;
+use crate::build::BuildView;
+
+/// What [`BuildLog`] shows and whom it tells.
+#[derive(Properties, PartialEq)]
+pub struct BuildLogProps {
+    /// The last build, if there was one.
+    pub view: Option<Rc<BuildView>>,
+    /// True when the last build is of the editor's text as it is now.
+    pub current: bool,
+    /// How long the last build took, in milliseconds.
+    pub ms: u32,
+    /// Called when the Build button is pressed.
+    pub on_build: Callback<()>,
+    /// Called with the error's place when the error is chosen.
+    pub on_jump: Callback<ProblemRow>,
+}
+
+/// The build log panel.
+#[function_component(BuildLog)]
+pub fn build_log(props: &BuildLogProps) -> Html {
+    let onclick = {
+        let on_build = props.on_build.clone();
+        Callback::from(move |_: MouseEvent| on_build.emit(()))
+    };
+    let (state, status) = match &props.view {
+        None => ("pending", "Not built yet".to_string()),
+        Some(v) => {
+            let outcome = match (&v.error, v.layers.len()) {
+                (Some(_), _) => "Build failed".to_string(),
+                (None, 1) => "Built: 1 layer".to_string(),
+                (None, n) => format!("Built: {n} layers"),
+            };
+            let state = if v.error.is_some() { "failed" } else { "done" };
+            let stale = if props.current {
+                ""
+            } else {
+                " · the text changed since"
+            };
+            (
+                state,
+                format!(
+                    "{outcome} in {} ms · {} ran, {} cached{stale}",
+                    props.ms, v.ran, v.cached
+                ),
+            )
+        }
+    };
+    let lines = props.view.iter().flat_map(|v| v.log.iter()).map(|l| {
+        html! { <span class={classes!("log-line", format!("log-{}", l.kind.as_str()))}>{ &l.text }{ "\n" }</span> }
+    });
+    let error = props.view.as_ref().and_then(|v| v.error.clone()).map(|e| {
+        let body = html! {
+            <>
+                <span class="badge badge-error">{ "error" }</span>
+                <span class="message">{ &e.message }</span>
+                if let Some(help) = &e.help {
+                    <span class="help">{ help }</span>
+                }
+            </>
+        };
+        match e.at {
+            Some(row) => {
+                let on_jump = props.on_jump.clone();
+                let line = row.line;
+                let at = format!("{}:{}", row.line, row.col);
+                let onclick = Callback::from(move |_: MouseEvent| on_jump.emit(row.clone()));
+                html! {
+                    <button type="button" id="build-error" class="problem sev-error" data-line={line.to_string()} {onclick}>
+                        <span class="where">{ at }</span>
+                        { body }
+                    </button>
+                }
+            }
+            None => html! { <p id="build-error" class="problem sev-error">{ body }</p> },
+        }
+    });
+    html! {
+        <section class="pane build-log" aria-label="Build log">
+            <div class="pane-head">
+                <h2>{ "Build log" }</h2>
+                <button type="button" id="build" class="action" {onclick}>{ "Build" }</button>
+            </div>
+            <p id="build-status" class={classes!("build-status", format!("status-{state}"))}
+               data-state={state} data-current={props.current.to_string()} aria-live="polite">
+                { status }
+            </p>
+            { for error }
+            if props.view.as_ref().is_some_and(|v| !v.log.is_empty()) {
+                <pre id="build-log" class="log" tabindex="0" aria-label="Build output">{ for lines }</pre>
+            }
+            <p class="note">
+                { "BuildKit's plain progress (docker build --progress=plain). RUN steps run in strata's simulator \
+                   (busybox ash); lines marked [strata] say what it modelled or could not run." }
+            </p>
+        </section>
+    }
+}
