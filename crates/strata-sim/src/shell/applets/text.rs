@@ -1096,17 +1096,26 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
             }
             'p' | 'd' | 'q' | 'n' | 'N' | 'P' | 'D' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l'
             | 'Q' => {}
-            'r' | 'w' | 'b' | 't' | ':' => {
+            'b' | 't' | 'T' | ':' => {
+                while i < cs.len() && cs[i] == ' ' {
+                    i += 1;
+                }
+                let mut label = String::new();
+                while i < cs.len() && cs[i] != '\n' && cs[i] != ';' && cs[i] != '}' {
+                    label.push(cs[i]);
+                    i += 1;
+                }
+                let label = label.trim_end().to_owned();
+                if c == ':' && label.is_empty() {
+                    return Err("\":\" lacks a label".to_owned());
+                }
+                cmd.text = label;
+            }
+            'r' | 'w' => {
                 while i < cs.len() && cs[i] != '\n' && cs[i] != ';' {
                     i += 1;
                 }
-                if c != ':' && c != 'b' && c != 't' {
-                    return Err(format!("command '{c}' is not simulated"));
-                }
-                if c != ':' {
-                    return Err(format!("command '{c}' is not simulated"));
-                }
-                continue;
+                return Err(format!("command '{c}' is not simulated"));
             }
             o => return Err(format!("unsupported command {o}")),
         }
@@ -1243,9 +1252,17 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
             out.push(b'\n');
         }
     };
-    'lines: while li < total {
-        let mut ps = all[li].clone();
-        li += 1;
+    let mut carry: Option<String> = None;
+    let mut jumps = 0u64;
+    'lines: while li < total || carry.is_some() {
+        let mut ps = match carry.take() {
+            Some(p) => p,
+            None => {
+                li += 1;
+                all[li - 1].clone()
+            }
+        };
+        let mut substituted = false;
         let mut append: Vec<String> = Vec::new();
         let mut ci = 0;
         let mut deleted = false;
@@ -1314,6 +1331,7 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
                             }
                         }
                         if did {
+                            substituted = true;
                             res.push_str(&ps[last..]);
                             ps = res;
                             if c.print {
@@ -1335,9 +1353,42 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
                 }
                 'p' => emit(out, &ps, false),
                 'P' => emit(out, ps.split('\n').next().unwrap_or(""), false),
-                'd' | 'D' => {
+                'd' => {
                     deleted = true;
                     break;
+                }
+                'D' => {
+                    deleted = true;
+                    if let Some(k) = ps.find('\n') {
+                        carry = Some(ps[k + 1..].to_owned());
+                    }
+                    break;
+                }
+                ':' => {}
+                'b' | 't' | 'T' => {
+                    let take = match c.cmd {
+                        'b' => true,
+                        't' => substituted,
+                        _ => !substituted,
+                    };
+                    if c.cmd != 'b' {
+                        substituted = false;
+                    }
+                    if take {
+                        jumps += 1;
+                        if jumps > 1_000_000 {
+                            return;
+                        }
+                        ci = if c.text.is_empty() {
+                            cmds.len()
+                        } else {
+                            match cmds.iter().position(|x| x.cmd == ':' && x.text == c.text) {
+                                Some(k) => k,
+                                None => cmds.len(),
+                            }
+                        };
+                        continue;
+                    }
                 }
                 'q' => {
                     quit = true;
