@@ -551,6 +551,7 @@ impl Shell<'_> {
         let mut raw = false;
         let mut names = Vec::new();
         let mut prompt = None;
+        let mut nchars: Option<usize> = None;
         let mut i = 0;
         while i < args.len() {
             match args[i].as_str() {
@@ -560,6 +561,11 @@ impl Shell<'_> {
                     i += 1;
                 }
                 "-s" | "-e" => {}
+                "-t" | "-u" | "-d" => i += 1,
+                "-n" => {
+                    nchars = args.get(i + 1).and_then(|v| v.parse::<usize>().ok());
+                    i += 1;
+                }
                 a => names.push(a.to_owned()),
             }
             i += 1;
@@ -583,7 +589,13 @@ impl Shell<'_> {
         let bytes = rest.to_vec();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let mut cs = text.chars().peekable();
+        let mut count = 0usize;
         while let Some(c) = cs.next() {
+            if nchars.is_some_and(|n| count >= n) {
+                eof = false;
+                break;
+            }
+            count += 1;
             used += c.len_utf8();
             if c == '\n' {
                 eof = false;

@@ -342,7 +342,8 @@ fn trunc8(s: &str) -> String {
 }
 
 /// Parses `touch -d` values: `@SECS`, `YYYY-MM-DD[ T]HH:MM[:SS]`.
-fn parse_date(s: &str) -> Option<i64> {
+/// Parses a date as `touch -d` and `date -d` take it: `@SECS`, `YYYY-MM-DD[ T]HH:MM[:SS]`.
+pub fn parse_date(s: &str) -> Option<i64> {
     if let Some(n) = s.strip_prefix('@') {
         return n.parse().ok();
     }
@@ -1771,6 +1772,8 @@ enum FExpr {
     User(u32),
     Group(u32),
     Size(i64, char, u64),
+    /// `-mtime`/`-mmin`: sign, count, unit in seconds, now.
+    Age(i64, i64, i64, i64),
     Print(bool),
     Delete,
     Prune,
@@ -1932,8 +1935,16 @@ impl FParse<'_> {
             }
             "-depth" | "-xdev" | "-follow" | "-noleaf" => FExpr::True,
             "-mtime" | "-mmin" | "-atime" | "-ctime" | "-amin" | "-cmin" => {
-                let _ = self.arg(&t)?;
-                FExpr::True
+                let v = self.arg(&t)?;
+                let (sign, body) = match v.chars().next() {
+                    Some(c @ ('+' | '-')) => (if c == '+' { 1 } else { -1 }, &v[1..]),
+                    _ => (0, v.as_str()),
+                };
+                let n: i64 = body
+                    .parse()
+                    .map_err(|_| format!("invalid argument '{v}' to '{t}'"))?;
+                let unit = if t.ends_with("min") { 60 } else { 86400 };
+                FExpr::Age(sign, n, unit, sh.now.secs)
             }
             "-true" => FExpr::True,
             "-false" => FExpr::Not(Box::new(FExpr::True)),
@@ -2015,6 +2026,14 @@ fn feval(
                 1 => v > *n,
                 -1 => v < *n,
                 _ => v == *n,
+            }
+        }
+        FExpr::Age(sign, n, unit, now) => {
+            let age = (now - s.attrs.mtime.secs).div_euclid(*unit);
+            match sign {
+                1 => age > *n,
+                -1 => age < *n,
+                _ => age == *n,
             }
         }
         FExpr::Print(z) => {

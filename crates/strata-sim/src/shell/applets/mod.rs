@@ -585,7 +585,7 @@ pub fn inputs(
     }
     let mut out = Vec::new();
     for f in files {
-        if f == "-" {
+        if f == "-" || f == "/dev/stdin" || f == "/proc/self/fd/0" {
             out.push((f.clone(), Some(io.stdin_all())));
             continue;
         }

@@ -680,7 +680,7 @@ pub fn date(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             fmt = f.to_owned();
         } else if a == "-d" || a == "--date" {
             let v = argv.get(i + 1).cloned().unwrap_or_default();
-            match v.strip_prefix('@').and_then(|n| n.parse::<i64>().ok()) {
+            match super::fs::parse_date(&v) {
                 Some(n) => secs = n,
                 None => {
                     io.err(&format!("invalid date '{v}'"));

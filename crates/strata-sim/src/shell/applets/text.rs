@@ -1847,6 +1847,14 @@ pub fn tee(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut st = 0;
     for f in &files {
         let p = sh.abs(f);
+        if p == "/dev/stdout" || p == "/proc/self/fd/1" {
+            io.out.extend_from_slice(&data);
+            continue;
+        }
+        if p == "/dev/stderr" || p == "/proc/self/fd/2" {
+            io.err.extend_from_slice(&data);
+            continue;
+        }
         if crate::shell::interp::is_dev_null(&p) {
             continue;
         }
