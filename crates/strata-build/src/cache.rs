@@ -245,20 +245,23 @@ impl Cache {
 /// the mtime.
 pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
     use strata_image::NodeKind;
-    let mut h: Vec<u8> = Vec::new();
+    let mut h: Vec<u8> = Vec::with_capacity(96);
     let a = &stat.attrs;
     let mode = match &stat.kind {
         NodeKind::Symlink(_) => a.mode | 0o777,
         _ => a.mode,
     };
-    h.extend_from_slice(format!("mode{mode}uid{}gid{}", a.uid, a.gid).as_bytes());
+    for v in [mode, a.uid, a.gid] {
+        h.extend_from_slice(&v.to_le_bytes());
+    }
     for (k, v) in &a.xattrs {
         h.extend_from_slice(k.as_bytes());
         h.extend_from_slice(v);
     }
     match &stat.kind {
         NodeKind::File(c) => {
-            h.extend_from_slice(format!("file{}", c.len()).as_bytes());
+            h.extend_from_slice(b"file");
+            h.extend_from_slice(&c.len().to_le_bytes());
             h.extend_from_slice(Digest::of(&c.bytes()).as_bytes());
         }
         NodeKind::Dir => h.extend_from_slice(b"dir"),
@@ -266,11 +269,14 @@ pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
             h.extend_from_slice(b"symlink");
             h.extend_from_slice(t.as_bytes());
         }
-        NodeKind::CharDevice { major, minor } => {
-            h.extend_from_slice(format!("c{major}:{minor}").as_bytes())
-        }
-        NodeKind::BlockDevice { major, minor } => {
-            h.extend_from_slice(format!("b{major}:{minor}").as_bytes())
+        NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
+            h.push(if matches!(stat.kind, NodeKind::CharDevice { .. }) {
+                b'c'
+            } else {
+                b'b'
+            });
+            h.extend_from_slice(&major.to_le_bytes());
+            h.extend_from_slice(&minor.to_le_bytes());
         }
         NodeKind::Fifo => h.extend_from_slice(b"fifo"),
     }

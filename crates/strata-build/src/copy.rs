@@ -74,7 +74,8 @@ struct Source {
 /// A COPY's sources, found once: used for the cache key and, on a miss, for the copy itself.
 pub(crate) struct Prepared {
     sources: Vec<Source>,
-    /// For each source, the entries below it when it is a directory (relative paths, exclusions applied).
+    /// For each source, the entries below it when it is a directory (absolute paths in the source tree,
+    /// exclusions applied).
     below: Vec<Vec<(String, Stat)>>,
     /// Source path to checksum, for the cache key.
     pub sums: Checksums,
@@ -92,10 +93,10 @@ pub(crate) fn prepare(op: &CopyOp<'_>) -> Result<Prepared, String> {
         if src.stat.is_dir() {
             let entries = all.get_or_insert_with(|| op.from.entries());
             for (path, st) in walk(entries, &src.real) {
-                if excluded(op, &path) {
+                if excluded(op, &path[1..]) {
                     continue;
                 }
-                sums.insert(format!("/{path}"), file_checksum(&st));
+                sums.insert(path.clone(), file_checksum(&st));
                 inside.push((path, st));
             }
         }
@@ -252,7 +253,7 @@ fn excluded(op: &CopyOp<'_>, rel: &str) -> bool {
         .any(|p| pattern::match_path(p, rel).unwrap_or(false) || rel.starts_with(&format!("{p}/")))
 }
 
-/// Every entry below `dir` (relative) among `entries` (a tree's, parents first).
+/// Every entry below `dir` (relative) among `entries` (a tree's, parents first), with its absolute path.
 fn walk(entries: &[(String, Stat)], dir: &str) -> Vec<(String, Stat)> {
     let prefix = if dir.is_empty() {
         "/".to_owned()
@@ -262,7 +263,7 @@ fn walk(entries: &[(String, Stat)], dir: &str) -> Vec<(String, Stat)> {
     entries
         .iter()
         .filter(|(p, _)| p.starts_with(&prefix) && p.len() > prefix.len())
-        .map(|(p, st)| (p[1..].to_owned(), st.clone()))
+        .map(|(p, st)| (p.clone(), st.clone()))
         .collect()
 }
 
@@ -280,7 +281,7 @@ fn copy_dir_contents(
         src_dir.len() + 1
     };
     for (path, st) in inside {
-        let rest = &path[strip..];
+        let rest = &path[1 + strip..];
         let target = join(dest, rest);
         place(fs, op, &target, st, owner)?;
     }
