@@ -524,3 +524,32 @@ fn huge_numbers_in_arguments_are_bounded() {
         assert!(o.stdout.len() <= 8 << 20, "{s}");
     }
 }
+
+#[test]
+fn dev_zero_and_urandom_are_modelled() {
+    let mut t = busybox_tree();
+    for a in ["od", "base64"] {
+        t.create(
+            &format!("/bin/{a}"),
+            Attrs::new(0o777, 0, 0, now()),
+            NodeKind::Symlink("busybox".into()),
+        )
+        .unwrap();
+    }
+    let mut fs = overlay(t);
+    let a = sh(
+        &mut fs,
+        "head -c 16 /dev/urandom | od -An -tx1; head -c 4 /dev/zero | od -An -tx1",
+    );
+    let b = sh(
+        &mut fs,
+        "head -c 16 /dev/urandom | od -An -tx1; head -c 4 /dev/zero | od -An -tx1",
+    );
+    assert_eq!(a.exit_code, 0, "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(out(&a), out(&b));
+    assert!(out(&a).ends_with(" 00 00 00 00\n"));
+    assert_eq!(
+        out(&a).lines().next().map(|l| l.split_whitespace().count()),
+        Some(16)
+    );
+}

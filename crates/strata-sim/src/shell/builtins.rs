@@ -122,7 +122,12 @@ impl Shell<'_> {
                 }
             }
             "pwd" => {
-                let cwd = self.st.cwd.clone();
+                let physical = args.iter().any(|a| a == "-P");
+                let cwd = if physical {
+                    applets::realpath(self.fs, &self.st.cwd).unwrap_or_else(|| self.st.cwd.clone())
+                } else {
+                    self.st.cwd.clone()
+                };
                 self.write_fd(1, format!("{cwd}\n").as_bytes())?;
                 Ok(0)
             }

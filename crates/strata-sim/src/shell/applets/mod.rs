@@ -594,6 +594,10 @@ pub fn inputs(
             out.push((f.clone(), Some(Vec::new())));
             continue;
         }
+        if let Some(dev) = endless_device(sh, &p) {
+            out.push((f.clone(), Some(dev)));
+            continue;
+        }
         if sh.fs.stat(&p).is_ok_and(|s| s.is_dir()) {
             // open(2) works on a directory; read(2) fails.
             io.failed = true;
@@ -631,6 +635,36 @@ pub fn inputs(
         }
     }
     out
+}
+
+/// `/dev/zero` and `/dev/urandom` (when the tree has no such file, as a container always has them): the
+/// first MiB, which is all a `head -c` needs. The random bytes are deterministic, seeded by the run's time.
+fn endless_device(sh: &Shell<'_>, path: &str) -> Option<Vec<u8>> {
+    let n = strata_image::normalize(path)?;
+    if !matches!(n.as_str(), "/dev/zero" | "/dev/urandom" | "/dev/random") {
+        return None;
+    }
+    if sh
+        .fs
+        .stat(&n)
+        .is_ok_and(|s| matches!(s.kind, NodeKind::File(_)))
+    {
+        return None;
+    }
+    let len = 1 << 20;
+    if n == "/dev/zero" {
+        return Some(vec![0; len]);
+    }
+    let mut seed = (sh.now.secs as u64) ^ 0xA076_1D64_78BD_642F ^ sh.random.get();
+    let mut v = Vec::with_capacity(len);
+    while v.len() < len {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        v.extend_from_slice(&(seed >> 16).to_le_bytes()[..6]);
+    }
+    v.truncate(len);
+    Some(v)
 }
 
 /// How an applet reports an unreadable operand.

@@ -2514,14 +2514,127 @@ pub fn base64(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(0)
 }
 
-/// `od` (only `-c` and the default octal words are approximated): reported as unsupported.
+/// `od [-A o|d|x|n] [-t x1|x2|x4|o1|o2|u1|d1|c] [-c] [-x] [-b] [-N COUNT] [-j SKIP] [-v] [FILE…]`.
 pub fn od(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    sh.notes.push(crate::exec::Note::Unsupported {
-        command: argv.join(" "),
-        detail: "od is not simulated".to_owned(),
-    });
-    io.err("not simulated");
-    Ok(1)
+    let (flags, files) = match getopt(&argv[1..], "AtNj") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut radix = 'o';
+    let mut ty = "o2".to_owned();
+    let mut count: Option<usize> = None;
+    let mut skip = 0usize;
+    let mut verbose = false;
+    for (f, v) in &flags {
+        match (f, v.as_deref()) {
+            ('A', Some(r)) => radix = r.chars().next().unwrap_or('o'),
+            ('t', Some(t)) => ty = t.to_owned(),
+            ('N', Some(n)) => count = n.parse().ok(),
+            ('j', Some(n)) => skip = n.parse().unwrap_or(0),
+            ('c', _) => ty = "c".to_owned(),
+            ('x', _) => ty = "x2".to_owned(),
+            ('b', _) => ty = "o1".to_owned(),
+            ('d', _) => ty = "u2".to_owned(),
+            ('v', _) => verbose = true,
+            _ => {}
+        }
+    }
+    let ty = match ty.as_str() {
+        "x" => "x4".to_owned(),
+        "o" => "o4".to_owned(),
+        "d" => "d4".to_owned(),
+        "u" => "u4".to_owned(),
+        t => t.to_owned(),
+    };
+    let mut data: Vec<u8> = inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .flat_map(|(_, d)| d.unwrap_or_default())
+        .collect();
+    data.drain(..skip.min(data.len()));
+    if let Some(n) = count {
+        data.truncate(n);
+    }
+    let (kind, size) = {
+        let k = ty.chars().next().unwrap_or('o');
+        let n: usize = ty[k.len_utf8()..]
+            .parse()
+            .unwrap_or(if k == 'c' { 1 } else { 2 });
+        (k, if k == 'c' { 1 } else { n.clamp(1, 8) })
+    };
+    if !matches!(kind, 'x' | 'o' | 'u' | 'd' | 'c') {
+        io.err(&format!("invalid type string '{ty}'"));
+        return Ok(1);
+    }
+    let addr = |a: usize| -> String {
+        match radix {
+            'n' => String::new(),
+            'x' => format!("{a:06x}"),
+            'd' => format!("{a:07}"),
+            _ => format!("{a:07o}"),
+        }
+    };
+    let unit = |chunk: &[u8]| -> String {
+        let mut v: u64 = 0;
+        for (k, b) in chunk.iter().enumerate() {
+            v |= u64::from(*b) << (8 * k);
+        }
+        let bits = 8 * size as u32;
+        match kind {
+            'c' => {
+                let b = chunk[0];
+                match b {
+                    b'\0' => "  \\0".to_owned(),
+                    b'\n' => "  \\n".to_owned(),
+                    b'\t' => "  \\t".to_owned(),
+                    b'\r' => "  \\r".to_owned(),
+                    0x20..=0x7e => format!("   {}", b as char),
+                    _ => format!(" {b:03o}"),
+                }
+            }
+            'x' => format!(" {v:0w$x}", w = size * 2),
+            'o' => format!(" {v:0w$o}", w = (bits as usize).div_ceil(3)),
+            'u' => {
+                let w = [3usize, 5, 10, 20][size.trailing_zeros().min(3) as usize];
+                format!(" {v:>w$}")
+            }
+            _ => {
+                let signed = if bits >= 64 {
+                    v as i64
+                } else {
+                    let sh = 64 - bits;
+                    ((v << sh) as i64) >> sh
+                };
+                let w = [4usize, 6, 11, 20][size.trailing_zeros().min(3) as usize];
+                format!(" {signed:>w$}")
+            }
+        }
+    };
+    let mut last: Option<&[u8]> = None;
+    let mut starred = false;
+    for (k, line) in data.chunks(16).enumerate() {
+        if !verbose && last == Some(line) && line.len() == 16 {
+            if !starred {
+                io.print("*\n");
+                starred = true;
+            }
+            continue;
+        }
+        starred = false;
+        last = Some(line);
+        let mut s = addr(k * 16);
+        for c in line.chunks(size) {
+            s.push_str(&unit(c));
+        }
+        s.push('\n');
+        io.print(&s);
+    }
+    if radix != 'n' {
+        io.print(&format!("{}\n", addr(data.len())));
+    }
+    Ok(i32::from(io.failed))
 }
 
 /// `cmp a b`.
