@@ -12,12 +12,15 @@
 use std::collections::BTreeMap;
 
 use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
-use strata_build::{Backend, Cache, HistoryStyle, Step};
+use strata_build::{progress, Backend, Cache, HistoryStyle, Step};
 use strata_dockerfile::Severity;
 use strata_image::{analysis, Changeset, EntryKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 
 use crate::analysis::{utf16_offset, ProblemRow};
+
+/// Docker's size format (`0B`, `2.1MB`), shared with the CLI.
+pub use strata_build::progress::human_size;
 
 /// A layer's entries beyond this many are counted, not listed (a base image can hold thousands).
 pub const MAX_ENTRIES: usize = 400;
@@ -259,48 +262,43 @@ fn line(kind: LineKind, text: String) -> LogLine {
     LogLine { kind, text }
 }
 
-/// Appends BuildKit's plain progress for `steps` (as `strata build --progress plain` prints it); returns
-/// the number of vertices printed.
+/// Appends BuildKit's plain progress for `steps` (`strata_build::progress::plain`, the text the CLI
+/// prints), each line with its kind; returns the number of vertices printed.
 fn log_steps(v: &mut BuildView, steps: &[Step]) -> usize {
-    let stages: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
-    let multi = stages.len() > 1;
-    let mut n = 0;
-    for s in steps {
-        let Some((i, total)) = s.vertex else { continue };
-        n += 1;
-        let prefix = if multi {
-            format!("{} {i}/{total}", s.stage)
-        } else {
-            format!("{i}/{total}")
-        };
-        v.log
-            .push(line(LineKind::Step, format!("#{n} [{prefix}] {}", s.text)));
-        for out in [&s.stdout, &s.stderr] {
-            for l in String::from_utf8_lossy(out).lines() {
-                v.log.push(line(LineKind::Output, format!("#{n} {l}")));
-            }
-        }
-        for note in &s.notes {
-            v.log
-                .push(line(LineKind::Note, format!("#{n} [strata] {note}")));
-        }
+    let lines = progress::plain(steps, HistoryStyle::Buildkit);
+    // What `plain` writes per vertex: the header, the output lines, the notes, the outcome, a blank line.
+    let mut kinds = Vec::with_capacity(lines.len());
+    let mut vertices = 0;
+    for s in steps.iter().filter(|s| s.vertex.is_some()) {
+        vertices += 1;
+        kinds.push(LineKind::Step);
+        let output = String::from_utf8_lossy(&s.stdout).lines().count()
+            + String::from_utf8_lossy(&s.stderr).lines().count();
+        kinds.extend(std::iter::repeat_n(LineKind::Output, output));
+        kinds.extend(std::iter::repeat_n(LineKind::Note, s.notes.len()));
+        kinds.push(match &s.cache {
+            CacheStatus::Hit => LineKind::Cached,
+            CacheStatus::Miss(r) if r == "failed" => LineKind::Error,
+            CacheStatus::Miss(_) | CacheStatus::Metadata => LineKind::Done,
+        });
+        kinds.push(LineKind::Output);
         match &s.cache {
-            CacheStatus::Hit => {
-                v.cached += 1;
-                v.log.push(line(LineKind::Cached, format!("#{n} CACHED")));
-            }
-            CacheStatus::Miss(r) if r == "failed" => {
-                v.log.push(line(LineKind::Error, format!("#{n} ERROR")));
-            }
-            CacheStatus::Miss(r) => {
-                v.ran += 1;
-                v.log
-                    .push(line(LineKind::Done, format!("#{n} DONE (cache miss: {r})")));
-            }
-            CacheStatus::Metadata => v.log.push(line(LineKind::Done, format!("#{n} DONE"))),
+            CacheStatus::Hit => v.cached += 1,
+            CacheStatus::Miss(r) if r != "failed" => v.ran += 1,
+            CacheStatus::Miss(_) | CacheStatus::Metadata => {}
         }
     }
-    n
+    if kinds.len() != lines.len() {
+        // The progress text changed shape: show it uncoloured rather than coloured wrongly.
+        kinds = vec![LineKind::Output; lines.len()];
+    }
+    v.log.extend(
+        lines
+            .into_iter()
+            .zip(kinds)
+            .map(|(text, kind)| LogLine { kind, text }),
+    );
+    vertices
 }
 
 /// One row per layer: its `created_by` (the history entries that made layers, in order), size, wasted
@@ -414,42 +412,4 @@ fn history_rows(out: &BuildOutput, id: &str) -> Vec<HistoryRow> {
         top.image = hex.chars().take(12).collect();
     }
     rows
-}
-
-/// A size the way docker prints it: decimal units, three significant digits (`0B`, `12B`, `2.1MB`); the
-/// same as the CLI's (`strata-cli/src/human.rs`), which the web crate cannot depend on.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let mut v = bytes as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    format!("{}{}", go_g(v, 3), UNITS[unit])
-}
-
-/// Go's `%.<prec>g`: `prec` significant digits, exponent form when the exponent is below -4 or not below
-/// `prec`, trailing zeros removed.
-fn go_g(v: f64, prec: usize) -> String {
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    let sci = format!("{:.*e}", prec - 1, v);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let trim = |s: &str| -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s.to_string()
-        }
-    };
-    if exp < -4 || exp >= prec as i32 {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
-    } else {
-        let decimals = usize::try_from(prec as i32 - 1 - exp).unwrap_or(0);
-        trim(&format!("{v:.decimals$}"))
-    }
 }

@@ -285,3 +285,19 @@ fn a_build_is_current_only_for_the_text_it_built() {
     });
     assert!(!late.build_current);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn modelled_packages_are_labelled_notes_in_the_log() {
+    use crate::build::{LineKind, Session};
+    let v = Session::new().build("FROM alpine\nRUN apk add --no-cache curl\n", 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let notes: Vec<_> = v.log.iter().filter(|l| l.kind == LineKind::Note).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|l| l.text.starts_with("#2 [strata] modelled")),
+        "{:?}",
+        v.log
+    );
+}
