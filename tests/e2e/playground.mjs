@@ -213,6 +213,23 @@ try {
     assert(/0 ran, 3 cached/.test(status), `status ${status}`);
   });
 
+  await check('a deleted file shows as its whiteout entry beside "deleted"', async () => {
+    await page.fill('#editor', 'FROM busybox\nRUN mkdir /d && touch /d/f1.txt /d/f2.txt\nRUN rm /d/f1.txt\n');
+    await page.waitForFunction(
+      () => document.querySelector('#build-status')?.dataset.current === 'true'
+        && document.querySelector('#layer-count')?.textContent === '3',
+      null, { timeout: 15000 });
+    // Layer 3 may still be expanded from the last check (rows stay open across builds).
+    if ((await page.getAttribute('#layers > li:nth-child(3) .layer-head', 'aria-expanded')) !== 'true') {
+      await page.click('#layers > li:nth-child(3) .layer-head');
+    }
+    const deleted = await page.$$eval('#layer-2-entries .entry-deleted', (es) => es.map((e) => e.innerText.replace(/\s+/g, ' ')));
+    assert(deleted.length === 1, `deleted entries ${JSON.stringify(deleted)}`);
+    assert(/deleted/i.test(deleted[0]) && deleted[0].includes('d/.wh.f1.txt') && deleted[0].includes('/d/f1.txt'),
+      `deleted entry ${JSON.stringify(deleted[0])}`);
+    await page.locator('.layers').screenshot({ path: join(shots, '11-whiteout.png') });
+  });
+
   await check('a failing build shows the error and jumps to its line', async () => {
     const bad = 'FROM busybox\nRUN mkdir /x\nRUN nosuchcommand --flag\n';
     await page.fill('#editor', bad);
