@@ -982,6 +982,14 @@ pub fn install(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         return Ok(0);
     }
+    if flags.iter().any(|f| f.0 == 'D') {
+        if let Some(d) = ops.last() {
+            let p = sh.abs(d);
+            let parent = parent_of(&p);
+            let a = sh.new_dir_attrs();
+            let _ = sh.fs.mkdir_all(&parent, a);
+        }
+    }
     let o = CpOpts {
         verbose: false,
         rec: false,

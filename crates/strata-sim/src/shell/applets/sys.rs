@@ -18,10 +18,20 @@ pub fn false_(_sh: &mut Shell<'_>, _argv: &[String], _io: &mut Io) -> R {
 }
 
 /// `sleep N` (no wall time passes in the simulator).
-pub fn sleep(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+pub fn sleep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     if io.name == "sleep" && argv.len() < 2 {
         io.err("usage: sleep [N]...");
         return Ok(1);
+    }
+    if io.name == "sleep"
+        && argv[1..]
+            .iter()
+            .any(|a| a == "infinity" || a.parse::<f64>().is_ok_and(|n| n >= 3600.0))
+    {
+        sh.notes.push(crate::exec::Note::Modelled {
+            command: argv.join(" "),
+            detail: "no time passes in the simulator: the sleep returned at once (a real container keeps running)".to_owned(),
+        });
     }
     Ok(0)
 }

@@ -557,6 +557,12 @@ pub fn tail(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             _ => {}
         }
     }
+    if flags.iter().any(|f| f.0 == 'f' || f.0 == 'F') {
+        sh.notes.push(crate::exec::Note::Modelled {
+            command: argv.join(" "),
+            detail: "tail -f: nothing more is written in the simulator, so it stops after the current end".to_owned(),
+        });
+    }
     let from_start = spec.starts_with('+');
     let n: usize = spec.trim_start_matches(['+', '-']).parse().unwrap_or(10);
     let multi = files.len() > 1;
