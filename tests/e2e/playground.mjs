@@ -259,8 +259,16 @@ try {
     await p.waitForFunction(() => /\d+ instructions?/.test(document.querySelector('#summary')?.textContent ?? ''));
     const widths = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
     await shot(p, '06-phone');
+    // The build panels too, with a layer expanded.
+    await p.fill('#editor', TUTORIAL);
+    await p.waitForFunction(() => document.querySelector('#layer-count')?.textContent === '4', null, { timeout: 15000 });
+    await p.click('#layers > li:nth-child(3) .layer-head');
+    const built = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+    await p.locator('.layers').screenshot({ path: join(shots, '12-phone-layers.png') });
+    await p.locator('.history').screenshot({ path: join(shots, '13-phone-history.png') });
     await phone.close();
     assert(widths.scroll <= widths.view, `page is ${widths.scroll}px wide in a ${widths.view}px viewport`);
+    assert(built.scroll <= built.view, `built page is ${built.scroll}px wide in a ${built.view}px viewport`);
   });
 } finally {
   await browser.close();
