@@ -142,6 +142,8 @@ pub const NAMES: &[&str] = &[
     "gzip",
     "gunzip",
     "zcat",
+    "hexdump",
+    "xxd",
     "tail",
     "tar",
     "tee",
@@ -184,6 +186,7 @@ pub fn is_applet(name: &str) -> bool {
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
         "echo" => text::echo,
+        "hexdump" | "xxd" => text::hexdump,
         "paste" => text::paste,
         "fold" => text::fold,
         "comm" => text::comm,

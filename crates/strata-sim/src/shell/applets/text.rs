@@ -3005,3 +3005,64 @@ pub fn gzip(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     Ok(st)
 }
+
+/// `hexdump -C` / `xxd [-p]`: the canonical hex+ASCII views.
+pub fn hexdump(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let plain = argv.iter().any(|a| a == "-p" || a == "-ps");
+    let files: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
+    let data: Vec<u8> = inputs(sh, io, &files, ErrStyle::CantOpen)
+        .into_iter()
+        .flat_map(|(_, d)| d.unwrap_or_default())
+        .collect();
+    let printable = |b: u8| {
+        if (0x20..0x7f).contains(&b) {
+            b as char
+        } else {
+            '.'
+        }
+    };
+    if io.name == "xxd" {
+        if plain {
+            for chunk in data.chunks(30) {
+                let s: String = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                io.print(&format!("{s}\n"));
+            }
+            return Ok(i32::from(io.failed));
+        }
+        for (k, chunk) in data.chunks(16).enumerate() {
+            let mut hex = String::new();
+            for (i, b) in chunk.iter().enumerate() {
+                if i > 0 && i % 2 == 0 {
+                    hex.push(' ');
+                }
+                hex.push_str(&format!("{b:02x}"));
+            }
+            let text: String = chunk.iter().map(|&b| printable(b)).collect();
+            io.print(&format!("{:08x}: {hex:<39}  {text}\n", k * 16));
+        }
+        return Ok(i32::from(io.failed));
+    }
+    if !argv.iter().any(|a| a == "-C") {
+        sh.notes.push(crate::exec::Note::Unsupported {
+            command: argv.join(" "),
+            detail: "hexdump is simulated only with -C".to_owned(),
+        });
+    }
+    for (k, chunk) in data.chunks(16).enumerate() {
+        let mut hex = String::new();
+        for (i, b) in chunk.iter().enumerate() {
+            if i == 8 {
+                hex.push(' ');
+            }
+            hex.push_str(&format!("{b:02x} "));
+        }
+        let text: String = chunk.iter().map(|&b| printable(b)).collect();
+        io.print(&format!("{:08x}  {hex:<49} |{text}|\n", k * 16));
+    }
+    io.print(&format!("{:08x}\n", data.len()));
+    Ok(i32::from(io.failed))
+}
