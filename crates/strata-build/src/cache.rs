@@ -109,6 +109,8 @@ impl StepInputs {
 /// What a cached step produced.
 #[derive(Debug, Clone)]
 pub struct CachedStep {
+    /// When it ran (RFC 3339): its history entry's `created`, kept on a cache hit.
+    pub created: String,
     /// The layer it added.
     pub layer: Option<Layer>,
     /// The filesystem after it; `None` when restored from disk (the engine re-applies the layer).
@@ -173,6 +175,7 @@ impl Cache {
             .iter()
             .map(|(k, c)| PersistedStep {
                 key: *k,
+                created: c.created.clone(),
                 diff_id: c.layer.as_ref().map(|l| l.diff_id),
                 stdout: String::from_utf8_lossy(&c.stdout).into_owned(),
                 stderr: String::from_utf8_lossy(&c.stderr).into_owned(),
@@ -208,6 +211,7 @@ impl Cache {
             cache.results.insert(
                 r.key,
                 CachedStep {
+                    created: r.created,
                     layer,
                     tree: None,
                     stdout: r.stdout.into_bytes(),
@@ -297,6 +301,9 @@ pub struct PersistedCache {
 pub struct PersistedStep {
     /// The step's key.
     pub key: Digest,
+    /// When it ran.
+    #[serde(default)]
+    pub created: String,
     /// Its layer's diff_id.
     pub diff_id: Option<Digest>,
     /// What it printed.

@@ -175,6 +175,10 @@ struct State {
     /// values in the order they were first set (BuildKit's LLB state env). A child stage inherits it.
     run_env: Vec<(String, String)>,
     cmd_set: bool,
+    /// The `created` time of the latest history entry: a metadata instruction takes it, a filesystem step
+    /// sets it (its own time, or its cached one), as BuildKit does; so an all-cached rebuild gives the same
+    /// image ID.
+    last_created: String,
     vertex: usize,
     vertex_total: usize,
     /// Filesystem steps so far (the cache position).
@@ -482,6 +486,7 @@ impl<'r> Builder<'_, 'r> {
             args: Vec::new(),
             run_env: Vec::new(),
             cmd_set: false,
+            last_created: String::new(),
             vertex: 1,
             vertex_total,
             position: 0,
@@ -498,7 +503,12 @@ impl<'r> Builder<'_, 'r> {
             let (k, v) = DEFAULT_PATH.split_once('=').unwrap_or(("PATH", ""));
             st.set_env(k, v);
         }
-        st.config.created = Some(self.created());
+        st.last_created = st
+            .config
+            .created
+            .clone()
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| self.created());
         self.classic_n += 1;
         self.steps.push(Step {
             stage: name.clone(),
@@ -549,6 +559,7 @@ impl<'r> Builder<'_, 'r> {
         if !own_onbuild.is_empty() {
             st.cc().on_build = Some(Some(own_onbuild.clone()));
         }
+        st.config.created = Some(st.last_created.clone());
         let cc = st.config.config.take().unwrap_or_default();
         st.config.config = Some(buildkit_shape(cc));
         st.config.extra = Default::default();
@@ -660,7 +671,7 @@ impl Builder<'_, '_> {
         onbuild: &mut Vec<String>,
     ) -> Result<(), BuildError> {
         let style = self.req.style;
-        let created = self.created();
+        let created = st.last_created.clone();
         let shell = st.shell();
         let source_text = self.source_text(cmd.span());
         match cmd {
@@ -1422,7 +1433,6 @@ impl Builder<'_, '_> {
         st.vertex += 1;
         self.classic_n += 1;
         let vertex = Some((st.vertex, st.vertex_total));
-        let created = self.created();
         let mut step = Step {
             stage: st.name.clone(),
             text,
@@ -1479,6 +1489,7 @@ impl Builder<'_, '_> {
                             Arc::new(t)
                         };
                         let cached = CachedStep {
+                            created: self.created(),
                             layer: Some(layer),
                             tree: Some(tree),
                             stdout: run.stdout,
@@ -1505,11 +1516,12 @@ impl Builder<'_, '_> {
         self.cache.record(position, inputs);
         st.key = Some(key);
         let style = self.req.style;
+        st.last_created = result.created.clone();
         if let Some(layer) = result.layer {
             let tree = result.tree.unwrap_or_else(|| st.tree.clone());
             let idx = st.push_layer(layer, tree);
             step.layer = Some(idx);
-            st.push_history(&created, created_by, false, style);
+            st.push_history(&result.created, created_by, false, style);
         }
         self.steps.push(step);
         Ok(())

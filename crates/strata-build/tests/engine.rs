@@ -444,3 +444,35 @@ fn a_persisted_cache_gives_all_hits_in_a_new_process() {
     assert_eq!(again.image.id(), first.image.id());
     assert!(again.image.tree.lstat("/built").is_ok());
 }
+
+#[test]
+fn an_all_cached_rebuild_later_gives_the_same_image_id() {
+    let df = "FROM base\nRUN echo one > /one\nENV A=1\nRUN echo two > /two\nCMD [\"sh\"]\n";
+    let mut cache = Cache::new();
+    let ctx = Tree::new();
+    let at = |secs: i64| BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(secs),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let first = build(&at(1_800_000_000), &mut backend, &OneImage, &mut cache).unwrap();
+    let later = build(&at(1_800_003_600), &mut backend, &OneImage, &mut cache).unwrap();
+    assert_eq!(first.image.id(), later.image.id());
+    // Metadata entries take the time of the step before them; the config's is the last one.
+    let created: Vec<Option<String>> = later
+        .image
+        .config
+        .history
+        .iter()
+        .map(|h| h.created.clone())
+        .collect();
+    assert_eq!(created[0], created[1], "ENV takes the RUN's time");
+    assert_eq!(later.image.config.created, created[3]);
+    assert_eq!(backend.runs.len(), 2, "the rebuild ran nothing");
+}
