@@ -1679,6 +1679,60 @@ fn numeric_prefix(s: &str) -> f64 {
     t[..end].parse().unwrap_or(0.0)
 }
 
+/// `sort -h`'s value: a number with an optional K/M/G/T/P/E suffix.
+fn human_value(s: &str) -> f64 {
+    let t = s.trim();
+    let n = numeric_prefix(t);
+    let rest =
+        t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+');
+    let mult = match rest.chars().next().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => 1e3,
+        Some('M') => 1e6,
+        Some('G') => 1e9,
+        Some('T') => 1e12,
+        Some('P') => 1e15,
+        Some('E') => 1e18,
+        _ => 1.0,
+    };
+    n * mult
+}
+
+/// `sort -V`: digit runs compare as numbers, the rest as text.
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let mut p = String::new();
+                while let Some(c) = x.peek().copied().filter(char::is_ascii_digit) {
+                    p.push(c);
+                    x.next();
+                }
+                let mut q = String::new();
+                while let Some(d) = y.peek().copied().filter(char::is_ascii_digit) {
+                    q.push(d);
+                    y.next();
+                }
+                let (p2, q2) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                let o = p2.len().cmp(&q2.len()).then_with(|| p2.cmp(q2));
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
 /// `sort [-nrufb] [-k N] [-t C] files…`.
 pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let (flags, files) = match getopt(&argv[1..], "kto") {
@@ -1769,9 +1823,17 @@ pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         fields[kstart - 1..end].join(&j)
     };
     let numeric = num || knum;
+    let version = has('V');
+    let human = has('h');
     let cmp = |a: &String, b: &String| {
         let (ka, kb) = (keyof(a), keyof(b));
-        let o = if numeric {
+        let o = if version {
+            version_cmp(&ka, &kb)
+        } else if human {
+            human_value(&ka)
+                .partial_cmp(&human_value(&kb))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        } else if numeric {
             numeric_prefix(&ka)
                 .partial_cmp(&numeric_prefix(&kb))
                 .unwrap_or(std::cmp::Ordering::Equal)
