@@ -63,6 +63,8 @@ try {
     await page.waitForSelector('#editor', { timeout: 15000 });
     await page.waitForFunction(() => /\d+ instructions?/.test(document.querySelector('#summary')?.textContent ?? ''));
     console.log(`      first render after ${Date.now() - t} ms`);
+    await page.waitForFunction(() => document.querySelector('#build-status')?.dataset.state !== 'pending', null, { timeout: 15000 });
+    console.log(`      first build finished ${Date.now() - t} ms after load: ${await page.textContent('#build-status')}`);
     const text = await page.inputValue('#editor');
     assert(text.startsWith('FROM python:2.7-slim'), `editor starts with ${JSON.stringify(text.slice(0, 30))}`);
     const summary = await page.textContent('#summary');
@@ -177,6 +179,7 @@ try {
       () => document.querySelector('#build-status')?.dataset.current === 'true',
       null, { timeout: 15000 });
     const status = await page.getAttribute('#build-status', 'data-state');
+    console.log(`      ${await page.textContent('#build-status')}`);
     const log = await page.textContent('#build-log');
     assert(status === 'done', `build state ${status}; log: ${log}`);
     assert(/#2 \[2\/4\] RUN mkdir \/sanchuang/.test(log), `no RUN mkdir step in the log: ${log}`);
