@@ -553,3 +553,31 @@ fn dev_zero_and_urandom_are_modelled() {
         Some(16)
     );
 }
+
+#[test]
+fn python_dash_m_pip_is_the_package_manager() {
+    let mut t = busybox_tree();
+    t.create(
+        "/usr/bin/python3",
+        Attrs::new(0o755, 0, 0, now()),
+        NodeKind::File(Content::modelled(5000, 2)),
+    )
+    .unwrap();
+    let mut fs = overlay(t);
+    let o = sh(&mut fs, "python3 -m pip --version; python3 -c 'print(1)'");
+    // pip is handled by the package models (whatever they answer), python itself is not simulated
+    let text = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        text.contains("cannot simulate binary /usr/bin/python3"),
+        "{text}"
+    );
+    assert_eq!(
+        o.notes
+            .iter()
+            .filter(|n| matches!(n, Note::Unsupported { detail, .. } if detail.contains("cannot simulate")))
+            .count(),
+        1,
+        "{:?}",
+        o.notes
+    );
+}

@@ -107,6 +107,18 @@ fn exec_depth(
     if applets::is_applet(&base) || PACKAGE_MANAGERS.contains(&base.as_str()) {
         return run_named(sh, &base, argv, false);
     }
+    // `python3 -m pip install …` is pip.
+    let is_python = base == "python"
+        || base
+            .strip_prefix("python")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if is_python && argv.get(1).map(String::as_str) == Some("-m") {
+        if let Some(m @ ("pip" | "pip3")) = argv.get(2).map(String::as_str) {
+            let mut a = vec![m.to_owned()];
+            a.extend(argv[3..].iter().cloned());
+            return run_named(sh, m, &a, false);
+        }
+    }
     let looks_text = !content.contains(&0) && !content.starts_with(b"\x7fELF");
     if looks_text {
         // execve fails with ENOEXEC; busybox ash then reports the command as not found.
