@@ -238,6 +238,10 @@ pub fn view(dockerfile: &str, result: Result<BuildOutput, BuildFailure>) -> Buil
         Err(BuildFailure { error, steps }) => {
             let mut v = BuildView::default();
             log_steps(&mut v, &steps);
+            // No blank line after the failed step: nothing follows it.
+            if v.log.last().is_some_and(|l| l.text.is_empty()) {
+                v.log.pop();
+            }
             let at = error.span.map(|s| ProblemRow {
                 line: s.line,
                 col: s.col,

@@ -21,6 +21,11 @@ use crate::state::{Action, State};
 /// How long typing must pause before the text is parsed and linted again.
 const DEBOUNCE_MS: u32 = 150;
 
+/// How much longer typing must stay paused (after the lint) before the text is built. A build on the main
+/// thread can take seconds the first time a base image or a package install is built (hashing the modelled
+/// bytes), so it waits for a longer pause than the lint; any keystroke cancels it.
+const BUILD_DELAY_MS: u32 = 350;
+
 /// Builds `text` in `session` and hands the result to the reducer, with the time it took.
 fn run_build(session: &RefCell<Session>, dispatcher: &UseReducerDispatcher<State>, text: String) {
     let start = js_sys::Date::now();
@@ -38,6 +43,7 @@ fn run_build(session: &RefCell<Session>, dispatcher: &UseReducerDispatcher<State
 pub fn app() -> Html {
     let state = use_reducer(State::new);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let build_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     // One store of base images and one build cache for the page session, so rebuilds say CACHED.
     let session: Rc<RefCell<Session>> = use_mut_ref(Session::new);
     let textarea = use_node_ref();
@@ -61,10 +67,14 @@ pub fn app() -> Html {
             dispatcher.dispatch(Action::Edit(text.clone()));
             let later = dispatcher.clone();
             let session = session.clone();
-            // Replacing the timeout drops (cancels) the one still pending.
+            // Replacing a timeout drops (cancels) the one still pending; a keystroke cancels a pending build.
+            *build_timer.borrow_mut() = None;
+            let build_timer = build_timer.clone();
             *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
                 later.dispatch(Action::Analyze);
-                run_build(&session, &later, text);
+                *build_timer.borrow_mut() = Some(Timeout::new(BUILD_DELAY_MS, move || {
+                    run_build(&session, &later, text)
+                }));
             }));
         })
     };
