@@ -248,43 +248,48 @@ impl Cache {
 /// BuildKit-style checksum of one context entry: type, mode, owner, size, link target and content, never
 /// the mtime.
 pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
+    use sha2::{Digest as _, Sha256};
     use strata_image::NodeKind;
-    let mut h: Vec<u8> = Vec::with_capacity(96);
+    let mut h = Sha256::new();
     let a = &stat.attrs;
     let mode = match &stat.kind {
         NodeKind::Symlink(_) => a.mode | 0o777,
         _ => a.mode,
     };
     for v in [mode, a.uid, a.gid] {
-        h.extend_from_slice(&v.to_le_bytes());
+        h.update(v.to_le_bytes());
     }
     for (k, v) in &a.xattrs {
-        h.extend_from_slice(k.as_bytes());
-        h.extend_from_slice(v);
+        h.update((k.len() as u64).to_le_bytes());
+        h.update(k.as_bytes());
+        h.update((v.len() as u64).to_le_bytes());
+        h.update(v);
     }
     match &stat.kind {
         NodeKind::File(c) => {
-            h.extend_from_slice(b"file");
-            h.extend_from_slice(&c.len().to_le_bytes());
-            h.extend_from_slice(Digest::of(&c.bytes()).as_bytes());
+            h.update(b"file");
+            h.update(c.len().to_le_bytes());
+            h.update(&*c.bytes());
         }
-        NodeKind::Dir => h.extend_from_slice(b"dir"),
+        NodeKind::Dir => h.update(b"dir"),
         NodeKind::Symlink(t) => {
-            h.extend_from_slice(b"symlink");
-            h.extend_from_slice(t.as_bytes());
+            h.update(b"symlink");
+            h.update(t.as_bytes());
         }
         NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
-            h.push(if matches!(stat.kind, NodeKind::CharDevice { .. }) {
-                b'c'
+            h.update(if matches!(stat.kind, NodeKind::CharDevice { .. }) {
+                b"c"
             } else {
-                b'b'
+                b"b"
             });
-            h.extend_from_slice(&major.to_le_bytes());
-            h.extend_from_slice(&minor.to_le_bytes());
+            h.update(major.to_le_bytes());
+            h.update(minor.to_le_bytes());
         }
-        NodeKind::Fifo => h.extend_from_slice(b"fifo"),
+        NodeKind::Fifo => h.update(b"fifo"),
     }
-    Digest::of(&h)
+    let out: [u8; 32] = h.finalize().into();
+    // The digest type only wraps sha256 of bytes it hashed itself: hash the 32 bytes once more, cheaply.
+    Digest::of(&out)
 }
 
 /// [`Cache`] as data (see [`Cache::persist`]).
