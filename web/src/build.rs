@@ -200,6 +200,19 @@ impl Change {
             Change::Opaque => "emptied",
         }
     }
+
+    /// A sentence saying what the word means (the view's tooltip).
+    pub fn explain(self) -> &'static str {
+        match self {
+            Change::Added => "a path the layers below do not have",
+            Change::Changed => "replaces the copy in a layer below (for a directory: new attributes)",
+            Change::Deleted => "a whiteout: hides the path in the layers below, whose bytes stay there",
+            Change::Opaque => {
+                "an opaque directory: hides everything the layers below have in it (the directory was \
+                 removed and made again)"
+            }
+        }
+    }
 }
 
 /// One `docker history` row.

@@ -80,7 +80,11 @@ fn entries(layer: &LayerRow, id: &str) -> Html {
         let change = e.change.as_str();
         // Whiteouts and opaque markers: the friendly word, and the real tar entry beside it.
         let (path, tar) = match e.change {
-            Change::Deleted | Change::Opaque => (e.path.clone(), Some(e.tar_name.clone())),
+            Change::Deleted => (e.path.clone(), Some(e.tar_name.clone())),
+            Change::Opaque => (
+                format!("{}/", e.path.trim_end_matches('/')),
+                Some(e.tar_name.clone()),
+            ),
             Change::Added | Change::Changed if e.dir && e.path != "/" => {
                 (format!("{}/", e.path), None)
             }
@@ -93,7 +97,9 @@ fn entries(layer: &LayerRow, id: &str) -> Html {
         };
         html! {
             <li class={classes!("entry", format!("entry-{change}"))}>
-                <span class={classes!("change", format!("change-{change}"))}>{ change }</span>
+                <span class={classes!("change", format!("change-{change}"))} title={e.change.explain()}>
+                    { change }
+                </span>
                 <span class="path">{ path }</span>
                 if let Some(tar) = tar {
                     <code class="tar-name" title="the entry in the layer tar">{ tar }</code>
