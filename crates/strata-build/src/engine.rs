@@ -560,6 +560,16 @@ impl<'r> Builder<'_, 'r> {
             st.cc().on_build = Some(Some(own_onbuild.clone()));
         }
         st.config.created = Some(st.last_created.clone());
+        // BuildKit's exporter: a base image whose history does not cover its layers gets entries appended
+        // until every layer has one (comment `buildkit.exporter.image.v0`).
+        let with_layer = st.config.history.iter().filter(|h| !h.empty_layer).count();
+        for _ in with_layer..st.layers.len() {
+            st.config.history.push(History {
+                created: Some(st.last_created.clone()),
+                comment: Some("buildkit.exporter.image.v0".to_owned()),
+                ..History::default()
+            });
+        }
         let cc = st.config.config.take().unwrap_or_default();
         st.config.config = Some(buildkit_shape(cc));
         st.config.extra = Default::default();

@@ -102,6 +102,11 @@ impl Store for OneImage {
                     kind: "layers".to_owned(),
                     diff_ids: vec![diff_id],
                 },
+                history: vec![strata_image::image::History {
+                    created_by: Some("ADD base.tar / ".to_owned()),
+                    comment: Some("the test base".to_owned()),
+                    ..Default::default()
+                }],
                 ..ImageConfig::default()
             },
             layers: vec![Arc::new(layer)],
@@ -152,11 +157,13 @@ fn run_build(df: &str, ctx: &Tree, args: &[(&str, &str)], cache: &mut Cache) -> 
     }
 }
 
+/// The history entries the Dockerfile made (after the base image's).
 fn history(out: &BuildOutput) -> Vec<(String, bool)> {
     out.image
         .config
         .history
         .iter()
+        .skip(1)
         .map(|h| (h.created_by.clone().unwrap_or_default(), h.empty_layer))
         .collect()
 }
@@ -258,6 +265,7 @@ fn arg_prefix_in_run_history_and_args_not_in_env() {
         .config
         .history
         .iter()
+        .skip(1)
         .all(|h| h.comment.as_deref() == Some("buildkit.dockerfile.v0")));
 }
 
@@ -279,7 +287,7 @@ fn workdir_comment_is_part_of_the_path_and_makes_a_layer() {
         .iter()
         .filter(|h| !h.empty_layer)
         .count();
-    assert_eq!(non_empty + 1, out.image.config.rootfs.diff_ids.len());
+    assert_eq!(non_empty, out.image.config.rootfs.diff_ids.len());
 }
 
 #[test]
@@ -470,9 +478,38 @@ fn an_all_cached_rebuild_later_gives_the_same_image_id() {
         .config
         .history
         .iter()
+        .skip(1)
         .map(|h| h.created.clone())
         .collect();
     assert_eq!(created[0], created[1], "ENV takes the RUN's time");
     assert_eq!(later.image.config.created, created[3]);
     assert_eq!(backend.runs.len(), 2, "the rebuild ran nothing");
+}
+
+#[test]
+fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
+    struct Bare;
+    impl Store for Bare {
+        fn image(&self, r: &str) -> Option<BaseImage> {
+            let mut img = OneImage.image(r)?;
+            img.config.history.clear();
+            Some(img)
+        }
+    }
+    let req = BuildRequest {
+        dockerfile: "FROM base\nRUN echo x > /x\n",
+        context: &Tree::new(),
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(0),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let out = build(&req, &mut backend, &Bare, &mut Cache::new()).unwrap();
+    let h = &out.image.config.history;
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1].comment.as_deref(), Some("buildkit.exporter.image.v0"));
+    assert!(!h[1].empty_layer);
 }

@@ -93,6 +93,33 @@ pub struct DiskStore<'a> {
     pub store: &'a strata_native::Store,
     /// The built-in models.
     pub sim: SimStore,
+    /// The stored blobs of the layers handed out, by diff_id: an image built on them reuses these exact
+    /// bytes (re-serializing a layer read from someone else's tar need not give the same diff_id).
+    pub blobs: std::cell::RefCell<std::collections::HashMap<strata_image::Digest, LayerBlob>>,
+}
+
+impl<'a> DiskStore<'a> {
+    /// The store's images, then the models.
+    pub fn new(store: &'a strata_native::Store) -> DiskStore<'a> {
+        DiskStore {
+            store,
+            sim: SimStore::new(),
+            blobs: Default::default(),
+        }
+    }
+
+    /// The blob of a layer with this diff_id: the stored one if the layer came from the store, else the
+    /// changeset written as a tar.
+    pub fn blob(
+        &self,
+        diff_id: &strata_image::Digest,
+        changeset: &strata_image::Changeset,
+    ) -> Result<LayerBlob> {
+        if let Some(b) = self.blobs.borrow().get(diff_id) {
+            return Ok(b.clone());
+        }
+        Ok(LayerBlob::from_changeset(changeset, Compression::None)?)
+    }
 }
 
 impl Store for DiskStore<'_> {
@@ -102,6 +129,7 @@ impl Store for DiskStore<'_> {
             let mut layers = Vec::new();
             for l in &img.layers {
                 layers.push(Arc::new(l.changeset(&ReadLimits::DEFAULT).ok()?));
+                self.blobs.borrow_mut().insert(l.diff_id, l.clone());
             }
             return Some(BaseImage {
                 reference: reference.to_owned(),
@@ -208,10 +236,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         style,
     };
     let mut backend = SimBackend::default();
-    let disk = DiskStore {
-        store,
-        sim: SimStore::new(),
-    };
+    let disk = DiskStore::new(store);
     let mut cache = load_cache(store);
     let name = file.display().to_string();
     let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &disk, &mut cache);
@@ -222,7 +247,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     match result {
         Ok(out) => {
             print_progress(&mut err, &out.steps, style, args.progress)?;
-            let id = store_image(store, &out, &args.tags)?;
+            let id = store_image(store, &disk, &out, &args.tags)?;
             match style {
                 HistoryStyle::Buildkit => {
                     writeln!(err, "#{} exporting to image", out.steps.len() + 1)?;
@@ -302,12 +327,13 @@ fn save_cache(store: &strata_native::Store, cache: &Cache) -> Result<()> {
 /// Writes the built image into the store under its tags; returns the image ID.
 fn store_image(
     store: &strata_native::Store,
+    disk: &DiskStore<'_>,
     out: &BuildOutput,
     tags: &[String],
 ) -> Result<strata_image::Digest> {
     let mut layers = Vec::new();
     for l in &out.image.layers {
-        layers.push(LayerBlob::from_changeset(&l.changeset, Compression::None)?);
+        layers.push(disk.blob(&l.diff_id, &l.changeset)?);
     }
     let tags: Vec<String> = tags
         .iter()

@@ -15,7 +15,7 @@ use strata_image::image::History;
 use strata_image::layer::Compression;
 use strata_image::{Changeset, Digest, EntryKind, Overlay, Tree};
 use strata_native::{ContainerRecord, Containers};
-use strata_sim::backend::{container_rootfs, SimStore};
+use strata_sim::backend::container_rootfs;
 use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
 
 use crate::build::{now, BackendKind, DiskStore};
@@ -88,10 +88,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     if args.backend == BackendKind::Native {
         bail!("the native backend is not built yet; use --backend sim");
     }
-    let disk = DiskStore {
-        store,
-        sim: SimStore::new(),
-    };
+    let disk = DiskStore::new(store);
     let Some(img) = disk.image(&args.image) else {
         eprintln!(
             "Unable to find image '{}' locally\ndocker: Error response from daemon: pull access denied for {}: the simulator has no registry.",
@@ -306,10 +303,7 @@ pub fn diff(store: &strata_native::Store, container: &str) -> Result<ExitCode> {
         }
     };
     let upper = containers.upper(&rec)?;
-    let disk = DiskStore {
-        store,
-        sim: SimStore::new(),
-    };
+    let disk = DiskStore::new(store);
     let lower = match disk.image(&rec.image) {
         Some(img) => flatten(&img)?,
         None => Tree::new(),
@@ -346,17 +340,14 @@ pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Resu
         }
     };
     let upper = containers.upper(&rec)?;
-    let disk = DiskStore {
-        store,
-        sim: SimStore::new(),
-    };
+    let disk = DiskStore::new(store);
     let Some(img) = disk.image(&rec.image) else {
         bail!("the image {} of the container is gone", rec.image);
     };
     let mut config = img.config.clone();
     let mut layers = Vec::new();
-    for l in &img.layers {
-        layers.push(LayerBlob::from_changeset(l, Compression::None)?);
+    for (l, d) in img.layers.iter().zip(&img.config.rootfs.diff_ids) {
+        layers.push(disk.blob(d, l)?);
     }
     let blob = LayerBlob::from_changeset(&upper, Compression::None)?;
     config.rootfs.diff_ids.push(blob.diff_id);

@@ -378,3 +378,52 @@ fn docker_and_podman_archives_survive_strata_load_and_save() {
         }
     }
 }
+
+/// A Dockerfile built by strata's simulator on the real busybox image (loaded from Docker), saved, loaded
+/// into Docker and run there: the real binaries see exactly the files the simulated shell wrote, and print
+/// what `strata run` printed.
+#[test]
+fn a_simulated_build_runs_the_same_in_docker() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new("sim-build");
+    let root = tmp.path("store");
+    let saved = tmp.str("busybox-mnt.tar");
+    must(DOCKER, &["save", "-o", &saved, "busybox:mnt"]);
+    strata(&root, &["load", "-i", &saved]);
+    let ctx = tmp.path("ctx");
+    std::fs::create_dir_all(&ctx).expect("ctx");
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nCOPY while.sh /\nRUN mkdir /sanchuang && touch /sanchuang/f{1..10}.txt\nRUN for i in $(seq 1 3); do echo line $i >> /sanchuang/n.txt; done && chmod 600 /sanchuang/n.txt\nRUN rm /sanchuang/f{1..10}.txt && ln -s n.txt /sanchuang/link\nENTRYPOINT [\"/while.sh\"]\n",
+    )
+    .expect("Dockerfile");
+    std::fs::write(
+        ctx.join("while.sh"),
+        "#!/bin/sh\ni=1\nwhile [ $i -le 3 ]; do echo sanchuang $i; i=$((i+1)); done\n",
+    )
+    .expect("while.sh");
+    std::fs::set_permissions(ctx.join("while.sh"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let tag = test_tag("sim-build");
+    strata(&root, &["build", "-t", &tag, ctx.to_str().expect("UTF-8")]);
+    let archive = tmp.str("built.tar");
+    strata(&root, &["save", "-o", &archive, &tag]);
+    must(DOCKER, &["load", "-i", &archive]);
+    let probe = [
+        "--entrypoint",
+        "sh",
+        &tag,
+        "-c",
+        "ls -a /sanchuang; cat /sanchuang/link; stat -c '%n %a %s' /sanchuang/n.txt /while.sh",
+    ];
+    for args in [vec![tag.as_str()], probe.to_vec()] {
+        let mut docker_args = vec!["run", "--rm"];
+        docker_args.extend(&args);
+        let real = text(&must(DOCKER, &docker_args));
+        let mut sim_args = vec!["run", "--rm"];
+        sim_args.extend(&args);
+        let sim = text(&strata(&root, &sim_args));
+        assert_eq!(sim, real, "strata run vs docker run {}", args.join(" "));
+    }
+    let _ = Command::new(DOCKER).args(["rmi", &tag]).output();
+}

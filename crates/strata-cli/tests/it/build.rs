@@ -179,3 +179,73 @@ fn a_build_error_points_at_the_line() {
     assert!(e.contains("Dockerfile:2:1: error:"), "{e}");
     assert!(e.contains("\"/missing.txt\" not found"), "{e}");
 }
+
+/// A base layer whose tar strata would not write byte for byte (entries out of order): building on it must
+/// reuse the stored blob, so the saved image still matches its config's diff_ids.
+#[test]
+fn a_base_from_the_store_keeps_its_own_layer_bytes() {
+    use std::sync::Arc;
+    use strata_image::archive::{read_archive, write_docker_archive, ArchiveImage, LayerBlob};
+    use strata_image::image::{to_json, ContainerConfig, ImageConfig, RootFs};
+    use strata_image::layer::{Compression, ReadLimits};
+    use strata_image::Digest;
+
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, body) in [
+        ("z.txt", "last first\n"),
+        ("bin/sh", "#!/bin/true\n"),
+        ("a.txt", "a\n"),
+    ] {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(body.len() as u64);
+        h.set_mode(if name == "bin/sh" { 0o755 } else { 0o644 });
+        h.set_mtime(1_600_000_000);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_cksum();
+        b.append_data(&mut h, name, body.as_bytes()).unwrap();
+    }
+    let raw = b.into_inner().unwrap();
+    let diff_id = Digest::of(&raw);
+    let config = ImageConfig {
+        architecture: "amd64".into(),
+        os: "linux".into(),
+        config: Some(ContainerConfig {
+            cmd: Some(Some(vec!["/bin/sh".into()])),
+            ..ContainerConfig::default()
+        }),
+        rootfs: RootFs {
+            kind: "layers".into(),
+            diff_ids: vec![diff_id],
+        },
+        ..ImageConfig::default()
+    };
+    let base = ArchiveImage {
+        config: to_json(&config).into(),
+        layers: vec![LayerBlob {
+            bytes: Arc::from(raw.as_slice()),
+            compression: Compression::None,
+            diff_id,
+        }],
+        tags: vec!["odd:latest".into()],
+    };
+    let dir = TempDir::new("odd-base");
+    let root = dir.path("store");
+    std::fs::write(dir.path("odd.tar"), write_docker_archive(&[base]).unwrap()).unwrap();
+    let l = strata_at(
+        &root,
+        &["load", "-i", dir.path("odd.tar").to_str().unwrap()],
+    );
+    assert!(l.status.success(), "{}", stderr(&l));
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM odd\nCOPY Dockerfile /df\n").unwrap();
+    let bld = strata_at(&root, &["build", "-t", "odd:child", ctx.to_str().unwrap()]);
+    assert!(bld.status.success(), "{}", stderr(&bld));
+    let saved = strata_at(&root, &["save", "odd:child"]);
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    // Reading checks every layer against the config's diff_ids.
+    let images = read_archive(&saved.stdout, &ReadLimits::DEFAULT).expect("a consistent archive");
+    assert_eq!(images[0].layers[0].diff_id, diff_id);
+    assert_eq!(&*images[0].layers[0].bytes, raw.as_slice());
+}
