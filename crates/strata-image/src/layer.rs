@@ -227,34 +227,38 @@ fn append_with<W: Write>(
         EntryKind::Whiteout | EntryKind::Opaque => (EntryType::Regular, 0, None),
     };
     h.set_entry_type(ty);
-    h.set_mode(e.attrs.mode & 0o7777);
-    for (key, value, set) in [
-        (
-            "uid",
-            u64::from(e.attrs.uid),
-            Header::set_uid as fn(&mut Header, u64),
-        ),
-        ("gid", u64::from(e.attrs.gid), Header::set_gid),
+    octal(&mut h.as_old_mut().mode, u64::from(e.attrs.mode & 0o7777));
+    for (key, value) in [
+        ("uid", u64::from(e.attrs.uid)),
+        ("gid", u64::from(e.attrs.gid)),
     ] {
+        let field = if key == "uid" {
+            &mut h.as_old_mut().uid
+        } else {
+            &mut h.as_old_mut().gid
+        };
         if value > USTAR_MAX_ID {
             pax.push((key.to_string(), value.to_string().into_bytes()));
-            set(&mut h, 0);
+            octal(field, 0);
         } else {
-            set(&mut h, value);
+            octal(field, value);
         }
     }
     let secs = e.attrs.mtime.secs;
     match u64::try_from(secs) {
-        Ok(s) if s <= USTAR_MAX_OCTAL_11 => h.set_mtime(s),
+        Ok(s) if s <= USTAR_MAX_OCTAL_11 => octal(&mut h.as_old_mut().mtime, s),
         _ => {
             pax.push(("mtime".to_string(), secs.to_string().into_bytes()));
-            h.set_mtime(0);
+            octal(&mut h.as_old_mut().mtime, 0);
         }
     }
     if size > USTAR_MAX_OCTAL_11 {
         pax.push(("size".to_string(), size.to_string().into_bytes()));
+        // Beyond ustar's octal range the tar crate's base-256 form is kept (and PAX says the truth).
+        h.set_size(size);
+    } else {
+        octal(&mut h.as_old_mut().size, size);
     }
-    h.set_size(size);
     if let EntryKind::CharDevice { major, minor } | EntryKind::BlockDevice { major, minor } = e.kind
     {
         h.set_device_major(major)?;
@@ -277,8 +281,39 @@ fn append_with<W: Write>(
         pax.sort();
         b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
     }
-    h.set_cksum();
+    set_cksum(&mut h);
     b.append(&h, data)
+}
+
+/// A numeric header field as the tar crate writes one that fits: octal digits, zero-padded, NUL last
+/// (written here without `format!`: headers are the hot path of big layers).
+fn octal(field: &mut [u8], mut v: u64) {
+    let Some((last, digits)) = field.split_last_mut() else {
+        return;
+    };
+    *last = 0;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (v & 7) as u8;
+        v >>= 3;
+    }
+}
+
+/// The header checksum as the tar crate writes it: the byte sum with the checksum field taken as spaces,
+/// in the same octal form as [`octal`].
+fn set_cksum(h: &mut Header) {
+    let sum: u64 = h
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    octal(&mut h.as_old_mut().cksum, sum);
 }
 
 /// Stores `name` in the ustar name field, or split at a `/` into prefix (155) and name (100) as Go's writer
@@ -701,4 +736,42 @@ fn parse_pax_time(s: &str) -> Option<Timestamp> {
         });
     }
     Some(Timestamp { secs, nanos })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fields_are_byte_identical_to_the_tar_crates() {
+        for v in [
+            0u64,
+            1,
+            7,
+            8,
+            0o644,
+            0o7777,
+            1000,
+            65534,
+            0o7_777_777,
+            1_700_000_000,
+            0o77_777_777_777,
+        ] {
+            let mut a = Header::new_ustar();
+            let mut b = Header::new_ustar();
+            a.set_mode((v & 0o7777) as u32);
+            octal(&mut b.as_old_mut().mode, v & 0o7777);
+            if v <= 0o7_777_777 {
+                a.set_uid(v);
+                octal(&mut b.as_old_mut().uid, v);
+            }
+            a.set_mtime(v);
+            octal(&mut b.as_old_mut().mtime, v);
+            a.set_size(v);
+            octal(&mut b.as_old_mut().size, v);
+            a.set_cksum();
+            set_cksum(&mut b);
+            assert_eq!(a.as_bytes()[..], b.as_bytes()[..], "{v}");
+        }
+    }
 }
