@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::changeset::{opaque_attrs, whiteout_attrs};
 use crate::resolve::{join, resolve, Namespace, Resolved, Step};
-use crate::tree::{Id, Kind, ROOT};
+use crate::tree::{kind_of, Id, Kind, ROOT};
 use crate::{
     Attrs, Changeset, Content, Entry, EntryKind, Error, NodeKind, Result, Stat, Timestamp, Tree,
 };
@@ -317,8 +317,10 @@ impl Overlay {
         let parent = self.copy_up_chain(&r);
         let over_whiteout = self.upper.child(parent, &name).is_some();
         let is_dir = kind == NodeKind::Dir;
-        let full = r.full_path();
-        self.upper.create(&full, attrs, kind)?;
+        // The parent is known: insert there directly (what `Tree::create` does after its own path walk).
+        let now = attrs.mtime;
+        self.upper.put(parent, &name, kind_of(kind), &attrs);
+        self.upper.touch_dir(parent, now);
         if is_dir && over_whiteout {
             if let Some(id) = self.upper.child(parent, &name) {
                 self.upper.set_opaque(id, true);

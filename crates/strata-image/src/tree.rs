@@ -237,7 +237,7 @@ impl Node {
     }
 }
 
-fn kind_of(k: NodeKind) -> Kind {
+pub(crate) fn kind_of(k: NodeKind) -> Kind {
     match k {
         NodeKind::File(c) => Kind::File(c),
         NodeKind::Dir => Kind::Dir(BTreeMap::new()),
@@ -412,7 +412,7 @@ impl Tree {
         }
     }
 
-    fn touch_dir(&mut self, dir: Id, now: Timestamp) {
+    pub(crate) fn touch_dir(&mut self, dir: Id, now: Timestamp) {
         self.nodes[dir as usize].set_mtime(now);
     }
 
