@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use strata_image::image::ImageConfig;
 use strata_image::{Digest, Tree};
 
 use crate::image::Layer;
@@ -129,8 +128,6 @@ pub struct CachedStep {
 pub struct Cache {
     results: HashMap<Digest, CachedStep>,
     last: HashMap<String, StepInputs>,
-    /// Images resolved by `FROM` in earlier builds (reference to config digest), to notice a changed base.
-    bases: HashMap<String, Digest>,
     /// Base images already flattened, by the digest of their config (which lists their diff_ids).
     flattened: HashMap<Digest, (Vec<Layer>, Arc<Tree>)>,
 }
@@ -159,12 +156,6 @@ impl Cache {
     /// Records what ran at `position`.
     pub fn record(&mut self, position: String, inputs: StepInputs) {
         self.last.insert(position, inputs);
-    }
-
-    /// Remembers the config digest `reference` resolved to; returns the previous one.
-    pub fn record_base(&mut self, reference: &str, config: &ImageConfig) -> Option<Digest> {
-        let d = Digest::of(&strata_image::image::to_json(config));
-        self.bases.insert(reference.to_owned(), d)
     }
 
     /// The cache as data to keep between runs (the CLI writes it beside its store). Layers are referred to

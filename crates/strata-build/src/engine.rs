@@ -463,9 +463,6 @@ impl<'r> Builder<'_, 'r> {
                 })?;
                 let (config, layers, tree, onbuild) = self.open_base(&img)?;
                 let key = Some(Digest::of(&strata_image::image::to_json(&config)));
-                if let Some(old) = self.cache.record_base(&img.reference, &config) {
-                    let _ = old;
-                }
                 (
                     config,
                     layers,
@@ -552,9 +549,8 @@ impl<'r> Builder<'_, 'r> {
         }
         commands.extend(stage.commands.iter().cloned());
         let mut own_onbuild: Vec<String> = Vec::new();
-        for (i, cmd) in commands.iter().enumerate() {
-            let from_trigger = i < n_triggers;
-            self.command(lowered, &mut st, cmd, from_trigger, &mut own_onbuild)?;
+        for cmd in &commands {
+            self.command(meta, &mut st, cmd, &mut own_onbuild)?;
         }
         if !own_onbuild.is_empty() {
             st.cc().on_build = Some(Some(own_onbuild.clone()));
@@ -626,26 +622,24 @@ impl<'r> Builder<'_, 'r> {
 /// them).
 #[allow(clippy::type_complexity)]
 fn flatten(img: &BaseImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
-    {
-        let mut tree = Tree::new();
-        let mut layers = Vec::new();
-        for (i, cs) in img.layers.iter().enumerate() {
-            cs.apply(&mut tree).map_err(|e| {
-                BuildError::new(format!("applying layer {i} of {}: {e}", img.reference))
-            })?;
-            let recorded = img.config.rootfs.diff_ids.get(i).copied();
-            let diff_id = match recorded {
-                Some(d) if img.config.rootfs.diff_ids.len() == img.layers.len() => d,
-                _ => Layer::new(cs.clone())?.diff_id,
-            };
-            layers.push(Layer {
-                changeset: cs.clone(),
-                diff_id,
-                size: cs.content_size(),
-            });
-        }
-        Ok((layers, Arc::new(tree)))
+    let mut tree = Tree::new();
+    let mut layers = Vec::new();
+    for (i, cs) in img.layers.iter().enumerate() {
+        cs.apply(&mut tree).map_err(|e| {
+            BuildError::new(format!("applying layer {i} of {}: {e}", img.reference))
+        })?;
+        let recorded = img.config.rootfs.diff_ids.get(i).copied();
+        let diff_id = match recorded {
+            Some(d) if img.config.rootfs.diff_ids.len() == img.layers.len() => d,
+            _ => Layer::new(cs.clone())?.diff_id,
+        };
+        layers.push(Layer {
+            changeset: cs.clone(),
+            diff_id,
+            size: cs.content_size(),
+        });
     }
+    Ok((layers, Arc::new(tree)))
 }
 
 impl Builder<'_, '_> {
@@ -654,6 +648,30 @@ impl Builder<'_, '_> {
         self.lexer
             .process_word(word, &env.as_slice())
             .map_err(|e| BuildError::at(span, e.message))
+    }
+
+    /// A metadata instruction: an empty-layer history entry (at the previous entry's time) and its step.
+    fn record_metadata(&mut self, st: &mut State, created_by: String, text: String, span: Span) {
+        let created = st.last_created.clone();
+        st.push_history(&created, created_by, true, self.req.style);
+        self.metadata_step(st, text, span);
+    }
+
+    /// Expands an ENV or LABEL pair against `env` (the environment before the instruction).
+    fn expand_pair(
+        &self,
+        kv: &instructions::KeyValue,
+        env: &[(String, String)],
+    ) -> Result<(String, String), BuildError> {
+        let k = self
+            .lexer
+            .process_word(&kv.key.text, &env)
+            .map_err(|e| BuildError::at(kv.key.span, e.message))?;
+        let v = self
+            .lexer
+            .process_word(&kv.value.text, &env)
+            .map_err(|e| BuildError::at(kv.value.span, e.message))?;
+        Ok((k, v))
     }
 
     fn metadata_step(&mut self, st: &State, text: String, span: Span) {
@@ -674,10 +692,9 @@ impl Builder<'_, '_> {
 
     fn command(
         &mut self,
-        lowered: &Lowered,
+        meta: &[(String, Option<String>)],
         st: &mut State,
         cmd: &Command,
-        _from_trigger: bool,
         onbuild: &mut Vec<String>,
     ) -> Result<(), BuildError> {
         let style = self.req.style;
@@ -689,46 +706,25 @@ impl Builder<'_, '_> {
                 let before = st.expansion_env();
                 let mut pairs = Vec::new();
                 for kv in &env.pairs {
-                    let k = self
-                        .lexer
-                        .process_word(&kv.key.text, &before.as_slice())
-                        .map_err(|e| BuildError::at(kv.key.span, e.message))?;
-                    let v = if kv.legacy {
-                        self.lexer
-                            .process_word(&kv.value.text, &before.as_slice())
-                            .map_err(|e| BuildError::at(kv.value.span, e.message))?
-                    } else {
-                        self.lexer
-                            .process_word(&kv.value.text, &before.as_slice())
-                            .map_err(|e| BuildError::at(kv.value.span, e.message))?
-                    };
-                    pairs.push((k, v));
+                    pairs.push(self.expand_pair(kv, &before)?);
                 }
                 for (k, v) in &pairs {
                     st.set_env(k, v);
                 }
                 let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let body = format!("ENV {}", text.join(" "));
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    env.span,
                 );
-                self.metadata_step(st, source_text, env.span);
             }
             Command::Label(label) => {
                 let before = st.expansion_env();
                 let mut text = Vec::new();
                 for kv in &label.pairs {
-                    let k = self
-                        .lexer
-                        .process_word(&kv.key.text, &before.as_slice())
-                        .map_err(|e| BuildError::at(kv.key.span, e.message))?;
-                    let v = self
-                        .lexer
-                        .process_word(&kv.value.text, &before.as_slice())
-                        .map_err(|e| BuildError::at(kv.value.span, e.message))?;
+                    let (k, v) = self.expand_pair(kv, &before)?;
                     let cc = st.cc();
                     let mut labels = cc.labels.clone().flatten().unwrap_or_default();
                     labels.insert(k.clone(), v.clone());
@@ -736,13 +732,12 @@ impl Builder<'_, '_> {
                     text.push(format!("{k}={v}"));
                 }
                 let body = format!("LABEL {}", text.join(" "));
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    label.span,
                 );
-                self.metadata_step(st, source_text, label.span);
             }
             Command::Arg(arg) => {
                 let mut text = Vec::new();
@@ -751,13 +746,12 @@ impl Builder<'_, '_> {
                         Some(raw) => Some(self.expand(st, raw, d.span)?),
                         None => None,
                     };
-                    let inherited =
-                        lowered_meta_value(&self.meta_values(lowered), &d.key).or_else(|| {
-                            st.run_env
-                                .iter()
-                                .find(|(k, _)| k == &d.key)
-                                .map(|(_, v)| v.clone())
-                        });
+                    let inherited = lowered_meta_value(meta, &d.key).or_else(|| {
+                        st.run_env
+                            .iter()
+                            .find(|(k, _)| k == &d.key)
+                            .map(|(_, v)| v.clone())
+                    });
                     let value = self.build_arg(&d.key).or(default.clone()).or(inherited);
                     // ENV always overrides an ARG of the same name.
                     let set_by_env = st
@@ -774,13 +768,12 @@ impl Builder<'_, '_> {
                     });
                 }
                 let body = format!("ARG {}", text.join(" "));
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    arg.span,
                 );
-                self.metadata_step(st, source_text, arg.span);
             }
             Command::Cmd(c) => {
                 let argv = c.cmd.argv(&shell);
@@ -794,8 +787,7 @@ impl Builder<'_, '_> {
                     HistoryStyle::Buildkit => body,
                     HistoryStyle::Classic => history::metadata(&classic_body, &shell, style),
                 };
-                st.push_history(&created, by, true, style);
-                self.metadata_step(st, source_text, c.span);
+                self.record_metadata(st, by, source_text, c.span);
             }
             Command::Entrypoint(e) => {
                 let argv = e.cmd.argv(&shell);
@@ -811,8 +803,7 @@ impl Builder<'_, '_> {
                     HistoryStyle::Buildkit => body,
                     HistoryStyle::Classic => history::metadata(&classic_body, &shell, style),
                 };
-                st.push_history(&created, by, true, style);
-                self.metadata_step(st, source_text, e.span);
+                self.record_metadata(st, by, source_text, e.span);
             }
             Command::Expose(ex) => {
                 let env = st.expansion_env();
@@ -847,8 +838,7 @@ impl Builder<'_, '_> {
                         history::metadata(&format!("EXPOSE {}", ports.join(" ")), &shell, style)
                     }
                 };
-                st.push_history(&created, by, true, style);
-                self.metadata_step(st, source_text, ex.span);
+                self.record_metadata(st, by, source_text, ex.span);
             }
             Command::Volume(v) => {
                 let mut vols = Vec::new();
@@ -869,49 +859,45 @@ impl Builder<'_, '_> {
                 }
                 cc.volumes = Some(Some(map));
                 let body = format!("VOLUME {}", history::go_list(&vols));
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    v.span,
                 );
-                self.metadata_step(st, source_text, v.span);
             }
             Command::User(u) => {
                 let user = self.expand(st, &u.user.text, u.user.span)?;
                 st.cc().user = Some(user.clone());
                 let body = format!("USER {user}");
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    u.span,
                 );
-                self.metadata_step(st, source_text, u.span);
             }
             Command::StopSignal(s) => {
                 let sig = self.expand(st, &s.signal.text, s.signal.span)?;
                 st.cc().stop_signal = Some(sig.clone());
                 let body = format!("STOPSIGNAL {sig}");
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    s.span,
                 );
-                self.metadata_step(st, source_text, s.span);
             }
             Command::Maintainer(m) => {
                 let name = m.name.text.to_string();
                 st.config.author = Some(name.clone());
                 let body = format!("MAINTAINER {name}");
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    m.span,
                 );
-                self.metadata_step(st, source_text, m.span);
             }
             Command::Shell(s) => {
                 let argv: Vec<String> = s.shell.iter().map(|w| w.text.to_string()).collect();
@@ -924,8 +910,7 @@ impl Builder<'_, '_> {
                         style,
                     ),
                 };
-                st.push_history(&created, by, true, style);
-                self.metadata_step(st, source_text, s.span);
+                self.record_metadata(st, by, source_text, s.span);
             }
             Command::Healthcheck(h) => {
                 let hc = match &h.test {
@@ -962,13 +947,12 @@ impl Builder<'_, '_> {
                     hc.retries.unwrap_or(0)
                 );
                 st.cc().healthcheck = Some(hc);
-                st.push_history(
-                    &created,
+                self.record_metadata(
+                    st,
                     history::metadata(&body, &shell, style),
-                    true,
-                    style,
+                    source_text,
+                    h.span,
                 );
-                self.metadata_step(st, source_text, h.span);
             }
             Command::OnBuild(o) => {
                 onbuild.push(o.trigger.clone());
@@ -993,13 +977,12 @@ impl Builder<'_, '_> {
                 st.cc().working_dir = Some(dir.clone());
                 let body = format!("WORKDIR {dir}");
                 if dir == "/" {
-                    st.push_history(
-                        &created,
+                    self.record_metadata(
+                        st,
                         history::metadata(&body, &shell, style),
-                        true,
-                        style,
+                        source_text,
+                        w.span,
                     );
-                    self.metadata_step(st, source_text, w.span);
                     return Ok(());
                 }
                 let (uid, gid) = self.ids_for_user(st, w.span)?;
@@ -1261,10 +1244,6 @@ impl Builder<'_, '_> {
             }
         }
         Ok(())
-    }
-
-    fn meta_values(&self, lowered: &Lowered) -> Vec<(String, Option<String>)> {
-        self.meta_args(&lowered.meta_args).unwrap_or_default()
     }
 
     /// Heredoc bodies of COPY/ADD with an unquoted delimiter: expanded, quotes kept.
