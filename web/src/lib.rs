@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod build;
 pub mod components;
 pub mod examples;
+pub mod project;
 pub mod state;
 
 pub use components::App;
