@@ -1,21 +1,19 @@
-//! Building the Dockerfile in the page, and what the build log and layers panels show about the result,
-//! computed by plain functions (no DOM, no Yew, no clock: the time comes in as an argument).
+//! What the build panels show about a build's outcome, computed by plain functions (no DOM, no Yew, no
+//! clock): the log lines in BuildKit's plain-progress style (or the classic builder's), one [`LayerRow`] per
+//! layer with its entries, the merged filesystem with the layer each path comes from, the `docker history`
+//! rows and the `docker inspect` JSON, and on failure the error with the selection to jump to.
 //!
-//! [`Session`] holds what lives as long as the page: the simulator's store of base images (models are built
-//! once) and the build cache, so a rebuild reuses unchanged steps and the log says `CACHED`.
-//! [`Session::build`] runs `strata_build::build` with the simulator backend and turns the outcome into a
-//! [`BuildView`]: the log lines in BuildKit's plain-progress style, one [`LayerRow`] per layer with its
-//! entries, the `docker history` rows, and on failure the error with the selection to jump to.
-//!
-//! The build runs on the page's main thread for now; moving it into a Web Worker is the next step.
+//! The build itself runs in the worker ([`crate::session`]); these values cross to the page as JSON.
 
 use std::collections::BTreeMap;
 
-use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
-use strata_build::{progress, Backend, Cache, HistoryStyle, Step};
+use serde::{Deserialize, Serialize};
+use strata_build::engine::{BuildFailure, BuildOutput, CacheStatus};
+use strata_build::image::Layer;
+use strata_build::{progress, BuiltImage, HistoryStyle, Step};
+use strata_image::{analysis, Changeset, EntryKind, NodeKind, Stat, Timestamp};
+
 use strata_dockerfile::Severity;
-use strata_image::{analysis, Changeset, EntryKind, Timestamp, Tree};
-use strata_sim::backend::{SimBackend, SimStore};
 
 use crate::analysis::{utf16_offset, ProblemRow};
 
@@ -24,43 +22,6 @@ pub use strata_build::progress::human_size;
 
 /// A layer's entries beyond this many are counted, not listed (a base image can hold thousands).
 pub const MAX_ENTRIES: usize = 400;
-
-/// What lives for the whole page session: base images and the build cache.
-#[derive(Default)]
-pub struct Session {
-    store: SimStore,
-    cache: Cache,
-}
-
-impl Session {
-    /// A session with the simulator's built-in base images and an empty cache.
-    pub fn new() -> Session {
-        Session::default()
-    }
-
-    /// Builds `dockerfile` with an empty context at time `now` (milliseconds since the epoch).
-    pub fn build(&mut self, dockerfile: &str, now_ms: f64) -> BuildView {
-        let context = Tree::new();
-        let req = BuildRequest {
-            dockerfile,
-            context: &context,
-            dockerignore: None,
-            build_args: Vec::new(),
-            target: None,
-            no_cache: false,
-            now: timestamp(now_ms),
-            style: HistoryStyle::Buildkit,
-        };
-        let mut backend = SimBackend::default();
-        let result = strata_build::build(
-            &req,
-            &mut backend as &mut dyn Backend,
-            &self.store,
-            &mut self.cache,
-        );
-        view(dockerfile, result)
-    }
-}
 
 /// Milliseconds since the epoch (JavaScript's `Date.now()`) as an image timestamp.
 pub fn timestamp(ms: f64) -> Timestamp {
@@ -76,7 +37,7 @@ pub fn timestamp(ms: f64) -> Timestamp {
 }
 
 /// Everything the build panels show about one build.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BuildView {
     /// The log, line by line.
     pub log: Vec<LogLine>,
@@ -92,10 +53,46 @@ pub struct BuildView {
     pub ran: usize,
     /// The image ID (`sha256:…`), when the build succeeded.
     pub image_id: Option<String>,
+    /// The name the image is tagged with (what the run line names, or `playground`).
+    pub tag: String,
+    /// Every path of the image's merged filesystem, parent before child (empty when the build failed).
+    pub merged: Vec<MergedRow>,
+    /// `docker image inspect`'s JSON (empty when the build failed).
+    pub inspect: String,
+    /// True when the log and history are the classic builder's.
+    pub classic: bool,
+}
+
+/// A layer index, and the lower layers whose copies of the same path it hides.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Indexed {
+    /// The top-most layer with an entry for the path (0-based, base first).
+    pub layer: usize,
+    /// Lower layers that also have an entry for it: their bytes stay in the image, unseen.
+    pub shadows: Vec<usize>,
+}
+
+/// One path of the merged filesystem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedRow {
+    /// The absolute path.
+    pub path: String,
+    /// How deep it is (`/bin` is 0).
+    pub depth: usize,
+    /// True for a directory.
+    pub dir: bool,
+    /// `ls -l`'s mode column (`drwxr-xr-x`).
+    pub mode: String,
+    /// Content bytes (the target's length for a symlink).
+    pub size: u64,
+    /// The symlink's target.
+    pub target: Option<String>,
+    /// Where it comes from.
+    pub origin: Indexed,
 }
 
 /// One line of the build log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {
     /// What kind of line it is (the view colours it).
     pub kind: LineKind,
@@ -104,7 +101,7 @@ pub struct LogLine {
 }
 
 /// The kinds of build log lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineKind {
     /// `#2 [2/4] RUN mkdir /x`.
     Step,
@@ -135,18 +132,47 @@ impl LineKind {
 }
 
 /// A failed build's error, ready to show and to jump to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildErrorRow {
     /// The message (BuildKit's wording where it has one).
     pub message: String,
     /// A hint, when one helps.
     pub help: Option<String>,
     /// Where in the Dockerfile, when the error has a place: the editor's jump target.
-    pub at: Option<ProblemRow>,
+    pub at: Option<Jump>,
+}
+
+/// A place in the Dockerfile to select.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Jump {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// Start of the selection in UTF-16 code units.
+    pub sel_start: u32,
+    /// End of the selection in UTF-16 code units.
+    pub sel_end: u32,
+}
+
+impl BuildErrorRow {
+    /// The error as a problem row, for the editor's jump (the same shape the linter's problems have).
+    pub fn problem(&self) -> Option<ProblemRow> {
+        self.at.as_ref().map(|j| ProblemRow {
+            line: j.line,
+            col: j.col,
+            severity: Severity::Error,
+            code: "build",
+            message: self.message.clone(),
+            help: self.help.clone(),
+            sel_start: j.sel_start,
+            sel_end: j.sel_end,
+        })
+    }
 }
 
 /// One layer of the built image.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerRow {
     /// 0-based position, base first.
     pub index: usize,
@@ -163,7 +189,7 @@ pub struct LayerRow {
 }
 
 /// One tar entry of a layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryRow {
     /// What the entry does to the filesystem below.
     pub change: Change,
@@ -175,10 +201,13 @@ pub struct EntryRow {
     pub size: u64,
     /// True for a directory.
     pub dir: bool,
+    /// For a changed or deleted path: the lower layer whose copy it replaces or hides (for a container's
+    /// layer, the image layer a file was copied up from).
+    pub below: Option<usize>,
 }
 
 /// What a layer entry does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     /// A new path.
     Added,
@@ -216,7 +245,7 @@ impl Change {
 }
 
 /// One `docker history` row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
     /// The image ID (12 hex digits) on the newest row, `<missing>` below it, as docker shows a built image.
     pub image: String,
@@ -228,40 +257,63 @@ pub struct HistoryRow {
     pub comment: String,
 }
 
-/// The view of a build's outcome; `dockerfile` is the text built (for the error's editor selection).
-pub fn view(dockerfile: &str, result: Result<BuildOutput, BuildFailure>) -> BuildView {
+/// The view of a build's outcome; `dockerfile` is the text built (for the error's editor selection),
+/// `style` the log and history style, `tag` the name the image is given.
+pub fn view(
+    dockerfile: &str,
+    result: Result<&BuildOutput, BuildFailure>,
+    style: HistoryStyle,
+    tag: &str,
+) -> BuildView {
+    let classic = style == HistoryStyle::Classic;
     match result {
         Ok(out) => {
-            let mut v = BuildView::default();
-            let n = log_steps(&mut v, &out.steps);
+            let mut v = BuildView {
+                classic,
+                tag: tag.to_string(),
+                ..BuildView::default()
+            };
+            let n = log_steps(&mut v, &out.steps, style);
             let id = out.image.id().to_string();
-            let end = n + 1;
-            v.log
-                .push(line(LineKind::Step, format!("#{end} exporting to image")));
-            v.log.push(line(
-                LineKind::Output,
-                format!("#{end} writing image {id} done"),
-            ));
-            v.log.push(line(LineKind::Done, format!("#{end} DONE")));
-            v.layers = layer_rows(&out);
-            v.history = history_rows(&out, &id);
-            v.image_id = Some(id);
+            if classic {
+                let short: String = id.trim_start_matches("sha256:").chars().take(12).collect();
+                v.log
+                    .push(line(LineKind::Done, format!("Successfully built {short}")));
+                v.log.push(line(
+                    LineKind::Done,
+                    format!("Successfully tagged {}", full_tag(tag)),
+                ));
+            } else {
+                let end = n + 1;
+                v.log
+                    .push(line(LineKind::Step, format!("#{end} exporting to image")));
+                v.log.push(line(
+                    LineKind::Output,
+                    format!("#{end} writing image {id} done"),
+                ));
+                v.log.push(line(
+                    LineKind::Output,
+                    format!("#{end} naming to docker.io/library/{} done", full_tag(tag)),
+                ));
+                v.log.push(line(LineKind::Done, format!("#{end} DONE")));
+            }
+            image_panels(&mut v, &out.image);
             v
         }
         Err(BuildFailure { error, steps }) => {
-            let mut v = BuildView::default();
-            log_steps(&mut v, &steps);
+            let mut v = BuildView {
+                classic,
+                tag: tag.to_string(),
+                ..BuildView::default()
+            };
+            log_steps(&mut v, &steps, style);
             // No blank line after the failed step: nothing follows it.
             if v.log.last().is_some_and(|l| l.text.is_empty()) {
                 v.log.pop();
             }
-            let at = error.span.map(|s| ProblemRow {
+            let at = error.span.map(|s| Jump {
                 line: s.line,
                 col: s.col,
-                severity: Severity::Error,
-                code: "build",
-                message: error.message.clone(),
-                help: error.help.clone(),
                 sel_start: utf16_offset(dockerfile, s.start),
                 sel_end: utf16_offset(dockerfile, s.end.max(s.start)),
             });
@@ -275,14 +327,83 @@ pub fn view(dockerfile: &str, result: Result<BuildOutput, BuildFailure>) -> Buil
     }
 }
 
+/// The view of an image made by `docker commit` of container `container`.
+pub fn committed_view(image: &BuiltImage, container: &str, style: HistoryStyle) -> BuildView {
+    let mut v = BuildView {
+        classic: style == HistoryStyle::Classic,
+        tag: String::new(),
+        ..BuildView::default()
+    };
+    v.log
+        .push(line(LineKind::Step, format!("docker commit {container}")));
+    v.log.push(line(
+        LineKind::Done,
+        format!("{} (the image plus the container's layer)", image.id()),
+    ));
+    image_panels(&mut v, image);
+    v
+}
+
+/// Fills the layers, merged filesystem, history and inspect of `v` from `image`.
+fn image_panels(v: &mut BuildView, image: &BuiltImage) {
+    let id = image.id();
+    let tags = if v.tag.is_empty() {
+        Vec::new()
+    } else {
+        vec![full_tag(&v.tag)]
+    };
+    v.layers = layer_rows(image);
+    v.history = history_rows(image, &id.to_string());
+    v.merged = merged_rows(image);
+    let size = image.layers.iter().map(|l| l.size).sum();
+    let inspect = strata_image::inspect::inspect(
+        &image.config,
+        &id,
+        tags,
+        size,
+        image.config.created.clone(),
+    );
+    v.inspect =
+        String::from_utf8_lossy(&strata_image::inspect::to_json_pretty(&[inspect])).into_owned();
+    v.image_id = Some(id.to_string());
+}
+
+/// `name` with `:latest` when it has no tag.
+fn full_tag(name: &str) -> String {
+    strata_sim::backend::normalize_reference(name)
+}
+
 fn line(kind: LineKind, text: String) -> LogLine {
     LogLine { kind, text }
 }
 
-/// Appends BuildKit's plain progress for `steps` (`strata_build::progress::plain`, the text the CLI
-/// prints), each line with its kind; returns the number of vertices printed.
-fn log_steps(v: &mut BuildView, steps: &[Step]) -> usize {
-    let lines = progress::plain(steps, HistoryStyle::Buildkit);
+/// Appends the progress for `steps` (`strata_build::progress::plain`, the text the CLI prints), each line
+/// with its kind; returns the number of BuildKit vertices printed.
+fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
+    let lines = progress::plain(steps, style);
+    for s in steps {
+        match &s.cache {
+            CacheStatus::Hit => v.cached += 1,
+            CacheStatus::Miss(r) if r != "failed" => v.ran += 1,
+            CacheStatus::Miss(_) | CacheStatus::Metadata => {}
+        }
+    }
+    if style == HistoryStyle::Classic {
+        // `Step n/m : …`, ` ---> Using cache`, then what the step printed.
+        v.log.extend(lines.into_iter().map(|text| {
+            let kind = if text.starts_with("Step ") {
+                LineKind::Step
+            } else if text == " ---> Using cache" {
+                LineKind::Cached
+            } else if text.starts_with("[strata]") {
+                LineKind::Note
+            } else {
+                LineKind::Output
+            };
+            LogLine { kind, text }
+        }));
+        return 0;
+    }
     // What `plain` writes per vertex: the header, the output lines, the notes, the outcome, a blank line.
     let mut kinds = Vec::with_capacity(lines.len());
     let mut vertices = 0;
@@ -299,11 +420,6 @@ fn log_steps(v: &mut BuildView, steps: &[Step]) -> usize {
             CacheStatus::Miss(_) | CacheStatus::Metadata => LineKind::Done,
         });
         kinds.push(LineKind::Output);
-        match &s.cache {
-            CacheStatus::Hit => v.cached += 1,
-            CacheStatus::Miss(r) if r != "failed" => v.ran += 1,
-            CacheStatus::Miss(_) | CacheStatus::Metadata => {}
-        }
     }
     if kinds.len() != lines.len() {
         // The progress text changed shape: show it uncoloured rather than coloured wrongly.
@@ -320,16 +436,14 @@ fn log_steps(v: &mut BuildView, steps: &[Step]) -> usize {
 
 /// One row per layer: its `created_by` (the history entries that made layers, in order), size, wasted
 /// bytes and entries.
-fn layer_rows(out: &BuildOutput) -> Vec<LayerRow> {
-    let changesets: Vec<Changeset> = out
-        .image
+fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
+    let changesets: Vec<Changeset> = image
         .layers
         .iter()
         .map(|l| (*l.changeset).clone())
         .collect();
     let a = analysis::analyze(&changesets);
-    let mut made_by = out
-        .image
+    let mut made_by = image
         .config
         .history
         .iter()
@@ -346,19 +460,21 @@ fn layer_rows(out: &BuildOutput) -> Vec<LayerRow> {
     for w in &a.wasted {
         *wasted.entry(w.layer).or_default() += w.bytes;
     }
-    out.image
+    image
         .layers
         .iter()
         .enumerate()
         .map(|(index, layer)| {
             let summary = a.layers.get(index);
+            let below = &image.layers[..index];
             let mut entries: Vec<EntryRow> = layer
                 .changeset
                 .entries
                 .iter()
-                .map(|e| entry_row(e, summary))
+                .take(MAX_ENTRIES)
+                .map(|e| entry_row(e, summary, below))
                 .collect();
-            let more = entries.len().saturating_sub(MAX_ENTRIES);
+            let more = layer.changeset.entries.len().saturating_sub(MAX_ENTRIES);
             entries.truncate(MAX_ENTRIES);
             LayerRow {
                 index,
@@ -372,7 +488,21 @@ fn layer_rows(out: &BuildOutput) -> Vec<LayerRow> {
         .collect()
 }
 
-fn entry_row(e: &strata_image::Entry, summary: Option<&analysis::LayerSummary>) -> EntryRow {
+/// The top-most of `below` with an entry (not a whiteout) for `path`.
+fn last_with(below: &[Layer], path: &str) -> Option<usize> {
+    below.iter().rposition(|l| {
+        l.changeset
+            .entries
+            .iter()
+            .any(|e| e.path == path && !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque))
+    })
+}
+
+fn entry_row(
+    e: &strata_image::Entry,
+    summary: Option<&analysis::LayerSummary>,
+    below: &[Layer],
+) -> EntryRow {
     let find = |list: &[analysis::Change]| list.iter().find(|c| c.path == e.path).map(|c| c.size);
     let (change, size) = match &e.kind {
         EntryKind::Whiteout => (
@@ -394,21 +524,117 @@ fn entry_row(e: &strata_image::Entry, summary: Option<&analysis::LayerSummary>) 
             (change, size)
         }
     };
+    let below = match change {
+        Change::Added | Change::Opaque => None,
+        Change::Changed | Change::Deleted => last_with(below, &e.path),
+    };
     EntryRow {
         change,
         path: e.path.clone(),
         tar_name: e.tar_name(),
         size,
         dir: e.kind == EntryKind::Dir,
+        below,
     }
+}
+
+/// A container's writable layer `upper` over an image with `layers`: added, changed (copied up from the
+/// image layer named in `below`) and deleted entries, in tar order.
+pub fn container_rows(layers: &[Layer], upper: &Changeset) -> Vec<EntryRow> {
+    upper
+        .entries
+        .iter()
+        .take(MAX_ENTRIES)
+        .map(|e| {
+            let below = last_with(layers, &e.path);
+            let (change, size) = match &e.kind {
+                EntryKind::Whiteout => (Change::Deleted, 0),
+                EntryKind::Opaque => (Change::Opaque, 0),
+                EntryKind::File(c) if below.is_some() => (Change::Changed, c.len()),
+                EntryKind::File(c) => (Change::Added, c.len()),
+                _ if below.is_some() => (Change::Changed, 0),
+                _ => (Change::Added, 0),
+            };
+            EntryRow {
+                change,
+                path: e.path.clone(),
+                tar_name: e.tar_name(),
+                size,
+                dir: e.kind == EntryKind::Dir,
+                below,
+            }
+        })
+        .collect()
+}
+
+/// Where `path` comes from in `layers`: the top-most layer with an entry for it, and the lower ones it
+/// hides. None when no layer has it (a path the runtime adds).
+pub fn origin(layers: &[Layer], path: &str) -> Option<Indexed> {
+    let mut with: Vec<usize> = layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.changeset.entries.iter().any(|e| {
+                e.path == path && !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque)
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let layer = with.pop()?;
+    Some(Indexed {
+        layer,
+        shadows: with,
+    })
+}
+
+/// Every path of the image, parent first, each with the layer it comes from and the layers it shadows
+/// (one pass over the layers' entries, then one over the tree).
+fn merged_rows(image: &BuiltImage) -> Vec<MergedRow> {
+    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, l) in image.layers.iter().enumerate() {
+        for e in &l.changeset.entries {
+            if !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque) {
+                by_path.entry(e.path.as_str()).or_default().push(i);
+            }
+        }
+    }
+    image
+        .tree
+        .entries()
+        .into_iter()
+        .map(|(path, st)| {
+            let mut with = by_path.get(path.as_str()).cloned().unwrap_or_default();
+            let layer = with.pop().unwrap_or(0);
+            let depth = path.matches('/').count().saturating_sub(1);
+            MergedRow {
+                depth,
+                dir: matches!(st.kind, NodeKind::Dir),
+                mode: mode_string(&st),
+                size: st.size(),
+                target: match &st.kind {
+                    NodeKind::Symlink(t) => Some(t.clone()),
+                    _ => None,
+                },
+                origin: Indexed {
+                    layer,
+                    shadows: with,
+                },
+                path,
+            }
+        })
+        .collect()
+}
+
+/// `ls -l`'s mode column.
+pub fn mode_string(st: &Stat) -> String {
+    strata_sim::shell::applets::mode_string(st)
 }
 
 /// `docker history`: newest first, the image ID on the top row and `<missing>` below (a built image's
 /// intermediate steps have no image of their own), sizes from the layers.
-fn history_rows(out: &BuildOutput, id: &str) -> Vec<HistoryRow> {
-    let mut layers = out.image.layers.iter();
-    let mut rows: Vec<HistoryRow> = out
-        .image
+fn history_rows(image: &BuiltImage, id: &str) -> Vec<HistoryRow> {
+    let mut layers = image.layers.iter();
+    let mut rows: Vec<HistoryRow> = image
         .config
         .history
         .iter()

@@ -14,7 +14,9 @@ pub mod build;
 pub mod components;
 pub mod examples;
 pub mod project;
+pub mod session;
 pub mod state;
+pub mod worker;
 
 pub use components::App;
 

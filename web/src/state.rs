@@ -5,9 +5,9 @@
 //! loaded). So [`State::analysis`] may briefly describe an older text; [`State::analyzed`] says whether it
 //! is current.
 //!
-//! The build works the same way: the root component runs it after the same pause (or when the Build button
-//! is pressed) and hands the result over in [`Action::Built`]; [`State::build_current`] says whether it was
-//! built from the text as it is now.
+//! Builds run in the worker: the root component asks for one after the same pause (or when the Build button
+//! is pressed) and hands the result over in [`Action::Built`], with the project it was built from;
+//! [`State::build_current`] says whether that is the project as it is now.
 
 use std::rc::Rc;
 
@@ -16,30 +16,114 @@ use yew::Reducible;
 use crate::analysis::{analyze, Analysis};
 use crate::build::BuildView;
 use crate::examples::EXAMPLES;
+use crate::project::{ContextFile, Project};
+use crate::session::{FileView, RunView};
+
+/// The panels on the right; one is open at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// The build log.
+    #[default]
+    Log,
+    /// The layers and their entries.
+    Layers,
+    /// The merged filesystem and the file viewer.
+    Files,
+    /// `docker history`.
+    History,
+    /// `docker inspect`.
+    Inspect,
+    /// `docker run`.
+    Run,
+    /// BuildKit's syntax tree.
+    Syntax,
+}
+
+impl Tab {
+    /// Every tab, in the order the tab bar shows them.
+    pub const ALL: [Tab; 7] = [
+        Tab::Log,
+        Tab::Layers,
+        Tab::Files,
+        Tab::History,
+        Tab::Inspect,
+        Tab::Run,
+        Tab::Syntax,
+    ];
+
+    /// The stable name (share links and element IDs use it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Log => "log",
+            Tab::Layers => "layers",
+            Tab::Files => "files",
+            Tab::History => "history",
+            Tab::Inspect => "inspect",
+            Tab::Run => "run",
+            Tab::Syntax => "syntax",
+        }
+    }
+
+    /// The label on the tab.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Log => "Build log",
+            Tab::Layers => "Layers",
+            Tab::Files => "Filesystem",
+            Tab::History => "History",
+            Tab::Inspect => "Inspect",
+            Tab::Run => "Run",
+            Tab::Syntax => "Syntax tree",
+        }
+    }
+
+    /// The tab called `name`.
+    pub fn from_name(name: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
 
 /// Everything the page shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// The Dockerfile in the editor.
     pub text: String,
+    /// The build context's files.
+    pub files: Rc<Vec<ContextFile>>,
+    /// The `docker run` line.
+    pub run_line: String,
+    /// Show the classic builder's output and history.
+    pub classic: bool,
+    /// The open panel.
+    pub tab: Tab,
     /// Which entry of [`EXAMPLES`] was loaded last.
     pub example: usize,
-    /// True once the text was edited after loading the example.
+    /// True once the project was edited after loading the example.
     pub edited: bool,
     /// What the parser and linter said about [`State::analyzed`]'s text.
     pub analysis: Rc<Analysis>,
     /// True when `analysis` describes `text` as it is now.
     pub analyzed: bool,
-    /// The last build's outcome, once there was one (kept while the text changes, until the next build).
+    /// The last build's outcome, once there was one (kept while the project changes, until the next build).
     pub build: Option<Rc<BuildView>>,
-    /// True when `build` was built from `text` as it is now.
-    pub build_current: bool,
-    /// How long the last build took, in milliseconds.
+    /// The project the last build was of.
+    pub built: Option<Rc<Project>>,
+    /// True while a build is waiting for the worker.
+    pub building: bool,
+    /// How long the last build took in the worker, in milliseconds.
     pub build_ms: u32,
+    /// The last `docker run`.
+    pub run: Option<Rc<RunView>>,
+    /// True while a run is waiting for the worker.
+    pub running: bool,
+    /// The file the viewer shows.
+    pub file: Option<Rc<FileView>>,
+    /// A message for the user (an export's result, a worker that was replaced).
+    pub notice: Option<String>,
 }
 
 /// What can happen to the state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The user changed the editor's text.
     Edit(String),
@@ -47,15 +131,46 @@ pub enum Action {
     Analyze,
     /// Replace the text with entry `n` of [`EXAMPLES`] and analyze it.
     LoadExample(usize),
-    /// A build of `text` finished after `ms` milliseconds.
+    /// Replace the whole project (a lesson, a share link, autosave), analyze it, open `tab`.
+    LoadProject {
+        /// The project.
+        project: Project,
+        /// The panel to open.
+        tab: Tab,
+        /// Classic output.
+        classic: bool,
+    },
+    /// The context's files changed.
+    SetFiles(Vec<ContextFile>),
+    /// The run line changed.
+    SetRunLine(String),
+    /// The classic-output toggle changed.
+    SetClassic(bool),
+    /// A panel was chosen.
+    SetTab(Tab),
+    /// A build was asked for.
+    Building,
+    /// A build of `project` finished after `ms` milliseconds in the worker.
     Built {
-        /// The Dockerfile that was built.
-        text: String,
+        /// What was built.
+        project: Rc<Project>,
         /// What the build panels show.
         view: Rc<BuildView>,
         /// How long it took.
         ms: u32,
     },
+    /// A run was asked for.
+    Running,
+    /// A run finished.
+    Ran(Rc<RunView>),
+    /// A committed image: the panels show it.
+    Committed(Rc<BuildView>),
+    /// The file viewer's file arrived.
+    ShowFile(Rc<FileView>),
+    /// Something to tell the user (None clears it).
+    Notice(Option<String>),
+    /// A request failed: say why, and stop waiting for it.
+    Failed(String),
 }
 
 impl State {
@@ -66,17 +181,57 @@ impl State {
 
     fn with_example(n: usize) -> State {
         let n = n.min(EXAMPLES.len() - 1);
-        let text = EXAMPLES[n].text.to_string();
+        let project = Project {
+            dockerfile: EXAMPLES[n].text.to_string(),
+            files: Vec::new(),
+            run_line: String::new(),
+        };
+        let mut s = State::with_project(project, Tab::Log, false);
+        s.example = n;
+        s
+    }
+
+    /// The page showing `project`, analyzed, with `tab` open.
+    pub fn with_project(project: Project, tab: Tab, classic: bool) -> State {
         State {
-            analysis: Rc::new(analyze(&text)),
-            text,
-            example: n,
+            analysis: Rc::new(analyze(&project.dockerfile)),
+            text: project.dockerfile,
+            files: Rc::new(project.files),
+            run_line: if project.run_line.is_empty() {
+                "docker run --rm playground".to_string()
+            } else {
+                project.run_line
+            },
+            classic,
+            tab,
+            example: 0,
             edited: false,
             analyzed: true,
             build: None,
-            build_current: false,
+            built: None,
+            building: false,
             build_ms: 0,
+            run: None,
+            running: false,
+            file: None,
+            notice: None,
         }
+    }
+
+    /// The project as it is now.
+    pub fn project(&self) -> Project {
+        Project {
+            dockerfile: self.text.clone(),
+            files: (*self.files).clone(),
+            run_line: self.run_line.clone(),
+        }
+    }
+
+    /// True when the last build is of the project as it is now.
+    pub fn build_current(&self) -> bool {
+        self.built.as_deref().is_some_and(|p| {
+            p.dockerfile == self.text && p.files == *self.files && p.run_line == self.run_line
+        })
     }
 
     /// The state after `action`.
@@ -85,7 +240,6 @@ impl State {
             Action::Edit(text) => State {
                 edited: self.edited || text != self.text,
                 analyzed: self.analyzed && text == self.text,
-                build_current: self.build_current && text == self.text,
                 text,
                 ..self.clone()
             },
@@ -97,13 +251,85 @@ impl State {
             },
             Action::LoadExample(n) => State {
                 build: self.build.clone(),
+                built: self.built.clone(),
                 build_ms: self.build_ms,
+                building: self.building,
+                tab: self.tab,
+                classic: self.classic,
                 ..State::with_example(n)
             },
-            Action::Built { text, view, ms } => State {
-                build_current: text == self.text,
+            Action::LoadProject {
+                project,
+                tab,
+                classic,
+            } => State {
+                build: self.build.clone(),
+                built: self.built.clone(),
+                build_ms: self.build_ms,
+                building: self.building,
+                example: self.example,
+                ..State::with_project(project, tab, classic)
+            },
+            Action::SetFiles(files) => State {
+                edited: true,
+                files: Rc::new(files),
+                ..self.clone()
+            },
+            Action::SetRunLine(run_line) => State {
+                run_line,
+                ..self.clone()
+            },
+            Action::SetClassic(classic) => State {
+                classic,
+                ..self.clone()
+            },
+            Action::SetTab(tab) => State {
+                tab,
+                ..self.clone()
+            },
+            Action::Building => State {
+                building: true,
+                ..self.clone()
+            },
+            Action::Built { project, view, ms } => State {
+                built: Some(project),
                 build: Some(view),
                 build_ms: ms,
+                building: false,
+                file: None,
+                ..self.clone()
+            },
+            Action::Running => State {
+                running: true,
+                ..self.clone()
+            },
+            Action::Ran(run) => State {
+                run: Some(run),
+                running: false,
+                ..self.clone()
+            },
+            Action::Committed(view) => State {
+                build: Some(view),
+                file: None,
+                tab: Tab::Layers,
+                notice: Some(
+                    "Committed: the panels now show the new image (the next build replaces it)."
+                        .to_string(),
+                ),
+                ..self.clone()
+            },
+            Action::ShowFile(file) => State {
+                file: Some(file),
+                ..self.clone()
+            },
+            Action::Notice(notice) => State {
+                notice,
+                ..self.clone()
+            },
+            Action::Failed(message) => State {
+                notice: Some(message),
+                building: false,
+                running: false,
                 ..self.clone()
             },
         }

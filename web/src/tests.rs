@@ -6,8 +6,37 @@ use strata_dockerfile::{Diagnostic, Severity};
 use crate::analysis::{
     analyze, line_count, line_marks, line_start_utf16, rows, summarize, utf16_offset, Summary,
 };
+use crate::build::BuildView;
 use crate::examples::EXAMPLES;
+use crate::project::{ContextFile, Project};
+use crate::session::{ExportFormat, Reply, Request, Session};
 use crate::state::{Action, State};
+
+/// Builds `text` with an empty context in BuildKit style.
+fn build(session: &mut Session, text: &str, now_ms: f64) -> BuildView {
+    let project = Project {
+        dockerfile: text.to_string(),
+        ..Project::default()
+    };
+    session.build(&project, false, now_ms)
+}
+
+/// The while.sh lesson's project: a script copied in and run as the CMD.
+fn while_project(executable: bool) -> Project {
+    let script = ContextFile::text(
+        "while.sh",
+        "#!/bin/sh\nfor i in 1 2 3; do echo \"tick $i\"; done\n",
+    );
+    Project {
+        dockerfile: "FROM busybox\nCOPY while.sh /\nCMD [\"/while.sh\"]\n".to_string(),
+        files: vec![if executable {
+            script.executable()
+        } else {
+            script
+        }],
+        run_line: "docker run --rm ticker".to_string(),
+    }
+}
 
 fn diag(severity: Severity, text: &str, start: usize, end: usize) -> Diagnostic {
     let span = strata_dockerfile::LineIndex::new(text).span(text, start, end);
@@ -180,9 +209,9 @@ const TUTORIAL: &str = "FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_tutorial_builds_four_layers_and_rebuilds_from_the_cache() {
-    use crate::build::{Change, LineKind, Session};
+    use crate::build::{Change, LineKind};
     let mut session = Session::new();
-    let v = session.build(TUTORIAL, 1_700_000_000_000.0);
+    let v = build(&mut session, TUTORIAL, 1_700_000_000_000.0);
     assert!(v.error.is_none(), "{:?}", v.error);
     assert_eq!(v.layers.len(), 4);
     assert!(v
@@ -205,7 +234,7 @@ fn the_tutorial_builds_four_layers_and_rebuilds_from_the_cache() {
     assert_eq!(v.history[0].image.len(), 12);
     assert_eq!(v.history[1].image, "<missing>");
 
-    let again = session.build(TUTORIAL, 1_700_000_001_000.0);
+    let again = build(&mut session, TUTORIAL, 1_700_000_001_000.0);
     assert_eq!((again.ran, again.cached), (0, 3));
     assert!(
         again
@@ -220,9 +249,9 @@ fn the_tutorial_builds_four_layers_and_rebuilds_from_the_cache() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_whiteout_is_shown_as_its_tar_entry() {
-    use crate::build::{Change, Session};
+    use crate::build::Change;
     let text = "FROM busybox\nRUN mkdir /d && touch /d/f1.txt /d/f2.txt\nRUN rm /d/f1.txt\n";
-    let v = Session::new().build(text, 0.0);
+    let v = build(&mut Session::new(), text, 0.0);
     assert!(v.error.is_none(), "{:?}", v.error);
     let deleted: Vec<_> = v.layers[2]
         .entries
@@ -237,9 +266,8 @@ fn a_whiteout_is_shown_as_its_tar_entry() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_failed_build_points_at_its_line() {
-    use crate::build::Session;
     let text = "FROM busybox\nRUN mkdir /x\nRUN nosuchcommand\n";
-    let v = Session::new().build(text, 0.0);
+    let v = build(&mut Session::new(), text, 0.0);
     let e = v.error.expect("the build fails");
     let at = e.at.expect("the error has a place");
     assert_eq!((at.line, at.col), (3, 1));
@@ -270,27 +298,35 @@ fn a_build_is_current_only_for_the_text_it_built() {
     use crate::build::BuildView;
     let s = State::new();
     let text = s.text.clone();
+    let project = Rc::new(s.project());
     let built = s.apply(Action::Built {
-        text: text.clone(),
+        project: project.clone(),
         view: Rc::new(BuildView::default()),
         ms: 3,
     });
-    assert!(built.build_current && built.build.is_some());
+    assert!(built.build_current() && built.build.is_some());
     let edited = built.apply(Action::Edit(format!("{text}\n")));
-    assert!(!edited.build_current && edited.build.is_some());
+    assert!(!edited.build_current() && edited.build.is_some());
     let late = edited.apply(Action::Built {
-        text,
+        project: project.clone(),
         view: Rc::new(BuildView::default()),
         ms: 3,
     });
-    assert!(!late.build_current);
+    assert!(!late.build_current());
+    // A change to the context makes the build stale too.
+    let files = built.apply(Action::SetFiles(vec![ContextFile::text("a.txt", "a")]));
+    assert!(!files.build_current());
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn modelled_packages_are_labelled_notes_in_the_log() {
-    use crate::build::{LineKind, Session};
-    let v = Session::new().build("FROM alpine\nRUN apk add --no-cache curl\n", 0.0);
+    use crate::build::LineKind;
+    let v = build(
+        &mut Session::new(),
+        "FROM alpine\nRUN apk add --no-cache curl\n",
+        0.0,
+    );
     assert!(v.error.is_none(), "{:?}", v.error);
     let notes: Vec<_> = v.log.iter().filter(|l| l.kind == LineKind::Note).collect();
     assert!(
@@ -300,4 +336,193 @@ fn modelled_packages_are_labelled_notes_in_the_log() {
         "{:?}",
         v.log
     );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_exec_bit_decides_whether_the_script_runs() {
+    let mut session = Session::new();
+    let v = session.build(&while_project(false), false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    assert_eq!(v.tag, "ticker");
+    let r = session.run("docker run --rm ticker", 0.0);
+    assert_eq!(r.exit_code, 126, "{r:?}");
+    assert!(r.stderr.contains("permission denied"), "{}", r.stderr);
+    assert_eq!(r.argv, ["/while.sh"]);
+
+    let v = session.build(&while_project(true), false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let r = session.run("docker run --rm ticker", 0.0);
+    assert_eq!(
+        (r.exit_code, r.stdout.as_str()),
+        (0, "tick 1\ntick 2\ntick 3\n")
+    );
+    // Arguments after the image replace CMD; the explanation says which rule applied.
+    let r = session.run("docker run --rm ticker echo hi", 0.0);
+    assert_eq!((r.exit_code, r.stdout.as_str()), (0, "hi\n"));
+    assert!(!r.rule.is_empty() && !r.explanation.is_empty(), "{r:?}");
+    // A base image the simulator has runs as itself.
+    let r = session.run("docker run busybox echo base", 0.0);
+    assert_eq!(r.stdout, "base\n");
+    assert!(r.image.starts_with("busybox:latest"), "{}", r.image);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_container_copies_up_what_it_changes_and_commits_as_a_new_layer() {
+    let mut session = Session::new();
+    let text = "FROM busybox\nRUN echo one > /data.txt\nCMD [\"sh\"]\n";
+    let v = build(&mut session, text, 0.0);
+    assert_eq!(v.layers.len(), 2);
+    let r = session.run(
+        "docker run app sh -c 'echo two >> /data.txt; touch /new; rm /bin/ls'",
+        0.0,
+    );
+    assert_eq!(r.exit_code, 0, "{r:?}");
+    assert!(r.diff.contains(&"C /data.txt".to_string()), "{:?}", r.diff);
+    assert!(r.diff.contains(&"A /new".to_string()), "{:?}", r.diff);
+    assert!(r.diff.contains(&"D /bin/ls".to_string()), "{:?}", r.diff);
+    let copied = r
+        .layer
+        .iter()
+        .find(|e| e.path == "/data.txt")
+        .expect("copied up");
+    assert_eq!(
+        (copied.change, copied.below),
+        (crate::build::Change::Changed, Some(1))
+    );
+    assert!(r.layer.iter().any(|e| e.tar_name == "bin/.wh.ls"));
+
+    let (reply, _) = session.handle(Request::Commit { now_ms: 0.0 });
+    let Reply::Built { view, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(view.layers.len(), 3);
+    assert!(
+        view.history[0].created_by.contains("echo two"),
+        "{:?}",
+        view.history[0]
+    );
+    let f = session.read("/data.txt");
+    assert_eq!(f.text.as_deref(), Some("one\ntwo\n"));
+    let o = f.origin.expect("a layer has it");
+    assert_eq!((o.layer, o.shadows), (2, vec![1]));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_merged_view_says_where_each_path_comes_from() {
+    let mut session = Session::new();
+    let text = "FROM busybox\nRUN echo a > /f\nRUN echo b > /f\n";
+    let v = build(&mut session, text, 0.0);
+    let f = v
+        .merged
+        .iter()
+        .find(|r| r.path == "/f")
+        .expect("in the merged view");
+    assert_eq!((f.origin.layer, f.origin.shadows.clone()), (2, vec![1]));
+    let sh = v
+        .merged
+        .iter()
+        .find(|r| r.path == "/bin/sh")
+        .expect("from busybox");
+    assert_eq!(sh.origin.layer, 0);
+    let changed = v.layers[2].entries.iter().find(|e| e.path == "/f").unwrap();
+    assert_eq!(changed.below, Some(1));
+    assert!(v.inspect.contains("\"RootFS\""), "{}", v.inspect);
+    let ids: serde_json::Value = serde_json::from_str(&v.inspect).unwrap();
+    assert_eq!(ids[0]["Id"].as_str(), v.image_id.as_deref());
+    assert_eq!(ids[0]["RootFS"]["Layers"].as_array().unwrap().len(), 3);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_context_and_dockerignore_reach_the_build() {
+    let mut session = Session::new();
+    let project = Project {
+        dockerfile: "FROM busybox\nCOPY . /app\n".to_string(),
+        files: vec![
+            ContextFile::text(".dockerignore", "secret.txt\n"),
+            ContextFile::text("app/main.sh", "echo hi\n").executable(),
+            ContextFile::text("secret.txt", "hunter2\n"),
+        ],
+        run_line: String::new(),
+    };
+    let v = session.build(&project, false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let paths: Vec<&str> = v.merged.iter().map(|r| r.path.as_str()).collect();
+    assert!(paths.contains(&"/app/app/main.sh"), "{paths:?}");
+    assert!(!paths.contains(&"/app/secret.txt"), "{paths:?}");
+    let main = v
+        .merged
+        .iter()
+        .find(|r| r.path == "/app/app/main.sh")
+        .unwrap();
+    assert_eq!(main.mode, "-rwxr-xr-x");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_classic_toggle_writes_steps_and_nop_history() {
+    let mut session = Session::new();
+    let project = Project {
+        dockerfile: TUTORIAL.to_string(),
+        ..Project::default()
+    };
+    let v = session.build(&project, true, 0.0);
+    assert!(v.classic);
+    assert!(
+        v.log.iter().any(|l| l.text == "Step 1/5 : FROM busybox"),
+        "{:?}",
+        v.log
+    );
+    assert!(v
+        .log
+        .iter()
+        .any(|l| l.text.starts_with("Successfully built ")));
+    assert!(
+        v.history[0].created_by.contains("#(nop)"),
+        "{:?}",
+        v.history[0]
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_export_is_an_archive_with_the_built_image() {
+    let mut session = Session::new();
+    let v = build(&mut session, TUTORIAL, 0.0);
+    for format in [ExportFormat::Docker, ExportFormat::Oci] {
+        let (reply, bytes) = session.handle(Request::Export {
+            format,
+            tag: "layers".to_string(),
+        });
+        let Reply::Exported { file_name, size } = reply else {
+            panic!("{reply:?}")
+        };
+        assert!(file_name.starts_with("layers-latest"), "{file_name}");
+        let bytes = bytes.expect("the archive");
+        assert_eq!(bytes.len() as u64, size);
+        let images =
+            strata_image::archive::read_archive(&bytes, &strata_image::layer::ReadLimits::DEFAULT)
+                .unwrap();
+        assert_eq!(images.len(), 1);
+        assert_eq!(Some(images[0].id().to_string()), v.image_id);
+        assert_eq!(images[0].tags, ["layers:latest"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn requests_and_replies_cross_as_json() {
+    let req = Request::Build {
+        project: while_project(true),
+        classic: false,
+        now_ms: 1.0,
+    };
+    let json = serde_json::to_string(&req).unwrap();
+    assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);
+    let (reply, _) = Session::new().handle(req);
+    let json = serde_json::to_string(&reply).unwrap();
+    assert_eq!(serde_json::from_str::<Reply>(&json).unwrap(), reply);
 }

@@ -3,20 +3,19 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use strata_build::run::{resolve, ImageFiles, RunError, RunOptions};
+use strata_build::run::{resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
 use strata_build::{BaseImage, Store as _};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
-use strata_image::{Changeset, Digest, EntryKind, Overlay, Tree};
+use strata_image::{Digest, Tree};
 use strata_native::{ContainerRecord, Containers};
-use strata_sim::backend::container_rootfs;
-use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
+use strata_sim::container::TreeFiles;
+use strata_sim::exec::Limits;
 
 use crate::build::{now, BackendKind, DiskStore};
 use crate::human;
@@ -65,14 +64,6 @@ pub struct RunArgs {
     /// The command and its arguments (replace CMD).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
-}
-
-struct TreeFiles<'a>(&'a Tree);
-
-impl ImageFiles for TreeFiles<'_> {
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.read(path).ok().map(|c| c.bytes().into_owned())
-    }
 }
 
 fn flatten(img: &BaseImage) -> Result<Tree> {
@@ -124,15 +115,15 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         rm: args.rm,
         ..RunOptions::default()
     };
-    let resolved = match resolve(&config, &opts, &TreeFiles(&tree)) {
-        Ok(r) => r,
-        Err(RunError::NoCommand) => {
-            eprintln!("docker: Error response from daemon: No command specified.");
-            return Ok(ExitCode::from(125));
+    let (resolved, started) = if args.dry_run {
+        match resolve(&config, &opts, &TreeFiles(&tree)) {
+            Ok(r) => (r, None),
+            Err(e) => return Ok(run_error(&e)),
         }
-        Err(e) => {
-            eprintln!("docker: Error response from daemon: {e}.");
-            return Ok(ExitCode::from(125));
+    } else {
+        match strata_sim::container::run(&tree, &config, &opts, &id, ts, Limits::default()) {
+            Ok(s) => (s.resolved.clone(), Some(s)),
+            Err(n) => return Ok(run_error(&n.error)),
         }
     };
     if args.dry_run {
@@ -156,31 +147,11 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let volumes: Vec<String> = config
-        .volumes
-        .clone()
-        .flatten()
-        .map(|v| v.into_keys().collect())
-        .unwrap_or_default();
-    let tree = container_rootfs(&tree, &volumes, &resolved.argv, &resolved.env, &id[..12]);
-    let mut fs = Overlay::new(Arc::new(tree));
-    let out = exec(
-        &mut fs,
-        &ExecRequest {
-            argv: resolved.argv.clone(),
-            env: resolved.env.clone(),
-            cwd: resolved.workdir.clone(),
-            identity: Identity {
-                uid: resolved.uid,
-                gid: resolved.gid,
-                groups: resolved.groups.clone(),
-            },
-            stdin: Vec::new(),
-            now: ts,
-            hostname: id[..12].to_owned(),
-            limits: Limits::default(),
-        },
-    );
+    let Some(started) = started else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let out = &started.outcome;
+    let fs = &started.fs;
     std::io::stdout().write_all(&out.stdout)?;
     std::io::stderr().write_all(&out.stderr)?;
     for n in &out.notes {
@@ -215,6 +186,17 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     Ok(ExitCode::from(
         u8::try_from(code.clamp(0, 255)).unwrap_or(1),
     ))
+}
+
+/// Docker's message and exit status for a run that cannot start.
+fn run_error(e: &RunError) -> ExitCode {
+    match e {
+        RunError::NoCommand => {
+            eprintln!("docker: Error response from daemon: No command specified.")
+        }
+        e => eprintln!("docker: Error response from daemon: {e}."),
+    }
+    ExitCode::from(125)
 }
 
 fn container_id(img: &BaseImage, args: &RunArgs, secs: i64, nanos: u32) -> String {
@@ -308,25 +290,10 @@ pub fn diff(store: &strata_native::Store, container: &str) -> Result<ExitCode> {
         Some(img) => flatten(&img)?,
         None => Tree::new(),
     };
-    for line in docker_diff(&lower, &upper) {
+    for line in strata_sim::container::docker_diff(&lower, &upper) {
         println!("{line}");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `docker diff` lines: a whiteout is `D`, an entry that exists below is `C`, else `A`.
-pub fn docker_diff(lower: &Tree, upper: &Changeset) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in &upper.entries {
-        let (tag, path) = match &e.kind {
-            EntryKind::Whiteout => ("D", e.path.clone()),
-            EntryKind::Opaque => continue,
-            _ if lower.lstat(&e.path).is_ok() => ("C", e.path.clone()),
-            _ => ("A", e.path.clone()),
-        };
-        out.push(format!("{tag} {path}"));
-    }
-    out
 }
 
 /// `strata commit CONTAINER NAME`: the image plus the container's layer.

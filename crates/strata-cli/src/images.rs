@@ -3,7 +3,6 @@
 //! Output follows docker's: the same table columns and units, `docker image inspect`'s JSON shape,
 //! `docker load`'s messages. The clock is read here and passed into the store.
 
-use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,8 +11,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use strata_image::image::{Annotations, ContainerConfig, EmptyObject, Healthcheck};
-use strata_native::{SaveFormat, Store, StoredImage};
+use strata_image::inspect;
+use strata_native::{SaveFormat, Store};
 
 use crate::human;
 
@@ -305,177 +304,21 @@ fn list(store: &Store) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The container config as docker's inspect shows it: every field, in docker's order.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectConfig {
-    hostname: String,
-    domainname: String,
-    user: String,
-    attach_stdin: bool,
-    attach_stdout: bool,
-    attach_stderr: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exposed_ports: Option<BTreeMap<String, EmptyObject>>,
-    tty: bool,
-    open_stdin: bool,
-    stdin_once: bool,
-    env: Option<Vec<String>>,
-    cmd: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    healthcheck: Option<Healthcheck>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    args_escaped: Option<bool>,
-    image: String,
-    volumes: Option<BTreeMap<String, EmptyObject>>,
-    working_dir: String,
-    entrypoint: Option<Vec<String>>,
-    on_build: Option<Vec<String>>,
-    labels: Option<Annotations>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stop_signal: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    shell: Option<Vec<String>>,
-}
-
-impl From<&ContainerConfig> for InspectConfig {
-    fn from(c: &ContainerConfig) -> Self {
-        let s = |k: &str| {
-            c.extra
-                .get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let b = |k: &str| c.extra.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
-        InspectConfig {
-            hostname: s("Hostname"),
-            domainname: s("Domainname"),
-            user: c.user.clone().unwrap_or_default(),
-            attach_stdin: b("AttachStdin"),
-            attach_stdout: b("AttachStdout"),
-            attach_stderr: b("AttachStderr"),
-            exposed_ports: c.exposed_ports.clone().flatten().filter(|m| !m.is_empty()),
-            tty: b("Tty"),
-            open_stdin: b("OpenStdin"),
-            stdin_once: b("StdinOnce"),
-            env: c.env.clone().flatten(),
-            cmd: c.cmd.clone().flatten(),
-            healthcheck: c.healthcheck.clone(),
-            args_escaped: c.args_escaped.filter(|&a| a),
-            image: s("Image"),
-            volumes: c.volumes.clone().flatten(),
-            working_dir: c.working_dir.clone().unwrap_or_default(),
-            entrypoint: c.entrypoint.clone().flatten(),
-            on_build: c.on_build.clone().flatten(),
-            labels: c.labels.clone().flatten(),
-            stop_signal: c.stop_signal.clone(),
-            shell: c.shell.clone().flatten().filter(|v| !v.is_empty()),
-        }
-    }
-}
-
-/// One element of `docker image inspect`'s array.
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Inspect {
-    id: String,
-    repo_tags: Vec<String>,
-    repo_digests: Vec<String>,
-    parent: String,
-    comment: String,
-    created: String,
-    container: String,
-    container_config: InspectConfig,
-    docker_version: String,
-    author: String,
-    config: InspectConfig,
-    architecture: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    variant: Option<String>,
-    os: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    os_version: Option<String>,
-    size: u64,
-    virtual_size: u64,
-    #[serde(rename = "RootFS")]
-    root_fs: InspectRootFs,
-    metadata: InspectMetadata,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectRootFs {
-    #[serde(rename = "Type")]
-    kind: String,
-    layers: Vec<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct InspectMetadata {
-    last_tag_time: String,
-}
-
-const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
-
-fn inspect_json(img: &StoredImage) -> Inspect {
-    let c = &img.config;
-    let extra = |k: &str| {
-        c.extra
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let container_config = c
-        .extra
-        .get("container_config")
-        .and_then(|v| serde_json::from_value::<ContainerConfig>(v.clone()).ok())
-        .unwrap_or_default();
-    Inspect {
-        id: img.record.id.to_string(),
-        repo_tags: img.record.tags.clone(),
-        repo_digests: Vec::new(),
-        parent: extra("parent"),
-        comment: extra("comment"),
-        created: c.created.clone().unwrap_or_else(|| ZERO_TIME.to_string()),
-        container: extra("container"),
-        container_config: (&container_config).into(),
-        docker_version: extra("docker_version"),
-        author: c.author.clone().unwrap_or_default(),
-        config: (&c.config.clone().unwrap_or_default()).into(),
-        architecture: c.architecture.clone(),
-        variant: c.variant.clone(),
-        os: c.os.clone(),
-        os_version: c.os_version.clone(),
-        size: img.record.size(),
-        virtual_size: img.record.size(),
-        root_fs: InspectRootFs {
-            kind: c.rootfs.kind.clone(),
-            layers: c.rootfs.diff_ids.iter().map(|d| d.to_string()).collect(),
-        },
-        metadata: InspectMetadata {
-            last_tag_time: img
-                .record
-                .last_tag_time
-                .clone()
-                .unwrap_or_else(|| ZERO_TIME.to_string()),
-        },
-    }
-}
-
 fn inspect(store: &Store, refs: &[String]) -> Result<ExitCode> {
     let mut all = Vec::new();
     for r in refs {
-        all.push(inspect_json(&store.image(r)?));
+        let img = store.image(r)?;
+        all.push(inspect::inspect(
+            &img.config,
+            &img.record.id,
+            img.record.tags.clone(),
+            img.record.size(),
+            img.record.last_tag_time.clone(),
+        ));
     }
-    let mut out = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    all.serialize(&mut ser)?;
-    out.push(b'\n');
-    std::io::stdout().lock().write_all(&out)?;
+    std::io::stdout()
+        .lock()
+        .write_all(&inspect::to_json_pretty(&all))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -23,6 +23,7 @@ mod content;
 pub mod digest;
 mod error;
 pub mod image;
+pub mod inspect;
 pub mod layer;
 mod overlay;
 mod resolve;

@@ -16,6 +16,7 @@
 
 pub mod backend;
 pub mod base;
+pub mod container;
 pub mod exec;
 pub mod packages;
 pub mod shell;

@@ -1,5 +1,10 @@
-//! The playground's entry point: mounts [`web::App`] on the page's `<body>`.
+//! The playground's entry point. On the page it mounts [`web::App`] on `<body>`; in the build worker (the
+//! same wasm, started by the page, where there is no `window`) it serves build requests instead.
 
 fn main() {
-    yew::Renderer::<web::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<web::App>::new().render();
+    } else {
+        web::worker::serve();
+    }
 }

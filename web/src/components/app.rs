@@ -1,41 +1,124 @@
-//! The root component: the reducer, the typing debounce, the build session, and jumping to a problem.
+//! The root component: the reducer, the typing debounce, the worker client, and jumping to a problem.
 //!
-//! The build runs on the main thread when typing pauses (after the lint), when an example is loaded and
-//! when the Build button is pressed; moving it into a Web Worker is the next step.
+//! Builds, runs, file reads and exports are requests to the build worker ([`crate::worker::Client`]); its
+//! answers come back as actions. The editor never waits for a build: a keystroke only updates the text,
+//! the lint runs after a short pause, and the build request after that (a newer one replaces a build still
+//! waiting for the worker).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use web_sys::{
     Element, FocusOptions, HtmlTextAreaElement, ScrollIntoViewOptions, ScrollLogicalPosition,
 };
 use yew::prelude::*;
 
-use super::{BuildLog, Editor, ExamplePicker, History, Layers, Problems, SyntaxTree};
+use super::{
+    BuildLog, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Problems, RunPanel,
+    SyntaxTree,
+};
 use crate::analysis::{line_count, ProblemRow};
-use crate::build::Session;
 use crate::examples::EXAMPLES;
-use crate::state::{Action, State};
+use crate::project::Project;
+use crate::session::{ExportFormat, Reply, Request};
+use crate::state::{Action, State, Tab};
+use crate::worker::{Answer, Client};
 
 /// How long typing must pause before the text is parsed and linted again.
 const DEBOUNCE_MS: u32 = 150;
 
-/// How much longer typing must stay paused (after the lint) before the text is built. A build on the main
-/// thread can take seconds the first time a base image or a package install is built (hashing the modelled
-/// bytes), so it waits for a longer pause than the lint; any keystroke cancels it.
-const BUILD_DELAY_MS: u32 = 350;
+/// How much longer typing must stay paused (after the lint) before the project is built. The build runs in
+/// the worker, so this only saves the worker from building texts nobody will look at.
+const BUILD_DELAY_MS: u32 = 150;
 
-/// Builds `text` in `session` and hands the result to the reducer, with the time it took.
-fn run_build(session: &RefCell<Session>, dispatcher: &UseReducerDispatcher<State>, text: String) {
-    let start = js_sys::Date::now();
-    let view = session.borrow_mut().build(&text, start);
-    let ms = (js_sys::Date::now() - start).max(0.0) as u32;
-    dispatcher.dispatch(Action::Built {
-        text,
-        view: Rc::new(view),
-        ms,
-    });
+/// Turns a worker's answer into an action.
+fn on_answer(dispatcher: &UseReducerDispatcher<State>, a: Answer) {
+    match (a.request, a.reply) {
+        (Request::Build { project, .. }, Reply::Built { view, ms }) => {
+            dispatcher.dispatch(Action::Built {
+                project: Rc::new(project),
+                view: Rc::new(view),
+                ms: ms.max(0.0) as u32,
+            })
+        }
+        (Request::Commit { .. }, Reply::Built { view, .. }) => {
+            dispatcher.dispatch(Action::Committed(Rc::new(view)))
+        }
+        (_, Reply::Ran(run)) => dispatcher.dispatch(Action::Ran(Rc::new(run))),
+        (_, Reply::File(file)) => dispatcher.dispatch(Action::ShowFile(Rc::new(file))),
+        (_, Reply::Exported { file_name, size }) => {
+            let msg = match a.bytes.map(|b| download(&file_name, &b)) {
+                Some(Ok(())) => format!(
+                    "Saved {file_name} ({}): load it with `docker load -i {file_name}` or `podman load -i {file_name}`.",
+                    crate::build::human_size(size)
+                ),
+                Some(Err(e)) => format!("The download failed: {e}"),
+                None => "The worker sent no archive.".to_string(),
+            };
+            dispatcher.dispatch(Action::Notice(Some(msg)));
+        }
+        (Request::Build { project, .. }, Reply::Failed(msg)) => {
+            // A build the worker could not finish still gets a failed view, so the log says why.
+            let view = crate::build::BuildView {
+                error: Some(crate::build::BuildErrorRow {
+                    message: msg.clone(),
+                    help: Some(
+                        "The simulator's limits should have stopped it first: please report the Dockerfile."
+                            .to_string(),
+                    ),
+                    at: None,
+                }),
+                ..Default::default()
+            };
+            dispatcher.dispatch(Action::Built {
+                project: Rc::new(project),
+                view: Rc::new(view),
+                ms: crate::worker::WATCHDOG_MS,
+            });
+            dispatcher.dispatch(Action::Notice(Some(msg)));
+        }
+        (_, Reply::Failed(msg)) => dispatcher.dispatch(Action::Failed(msg)),
+        (_, Reply::Built { .. }) => {}
+    }
+}
+
+/// Offers `bytes` as a download called `name`.
+fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let arr = js_sys::Uint8Array::from(bytes);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/x-tar");
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&arr), &opts)
+            .map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(err)?
+        .dyn_into()
+        .map_err(|_| "no anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Let the browser start the download before the URL goes away.
+    Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+fn build_request(project: Project, classic: bool) -> Request {
+    Request::Build {
+        project,
+        classic,
+        now_ms: js_sys::Date::now(),
+    }
 }
 
 /// The whole page.
@@ -44,63 +127,212 @@ pub fn app() -> Html {
     let state = use_reducer(State::new);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let build_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
-    // One store of base images and one build cache for the page session, so rebuilds say CACHED.
-    let session: Rc<RefCell<Session>> = use_mut_ref(Session::new);
+    let client: Rc<RefCell<Option<Client>>> = use_mut_ref(|| None);
     let textarea = use_node_ref();
     let gutter = use_node_ref();
 
-    {
-        // The first build, of the example the page opens with, once the page has been drawn.
-        let session = session.clone();
+    // Asks the worker for something, starting it on first use.
+    let send = {
+        let client = client.clone();
         let dispatcher = state.dispatcher();
-        let text = state.text.clone();
+        Rc::new(move |req: Request| {
+            let mut c = client.borrow_mut();
+            let c = c.get_or_insert_with(|| {
+                let d = dispatcher.clone();
+                Client::new(move |a| on_answer(&d, a))
+            });
+            c.send(req);
+        })
+    };
+
+    {
+        // The first build, of the example the page opens with.
+        let send = send.clone();
+        let dispatcher = state.dispatcher();
+        let project = state.project();
+        let classic = state.classic;
         use_effect_with((), move |_| {
-            let first = Timeout::new(0, move || run_build(&session, &dispatcher, text));
-            move || drop(first)
+            dispatcher.dispatch(Action::Building);
+            send(build_request(project, classic));
         });
     }
 
+    // Build the project as it is now (after the lint's pause when typing).
+    let schedule_build = {
+        let send = send.clone();
+        let dispatcher = state.dispatcher();
+        let build_timer = build_timer.clone();
+        Rc::new(move |project: Project, classic: bool, delay: u32| {
+            let send = send.clone();
+            let dispatcher = dispatcher.clone();
+            *build_timer.borrow_mut() = Some(Timeout::new(delay, move || {
+                dispatcher.dispatch(Action::Building);
+                send(build_request(project, classic));
+            }));
+        })
+    };
+
     let on_edit = {
         let dispatcher = state.dispatcher();
-        let session = session.clone();
+        let schedule_build = schedule_build.clone();
+        let base = state.project();
+        let classic = state.classic;
         Callback::from(move |text: String| {
             dispatcher.dispatch(Action::Edit(text.clone()));
             let later = dispatcher.clone();
-            let session = session.clone();
-            // Replacing a timeout drops (cancels) the one still pending; a keystroke cancels a pending build.
-            *build_timer.borrow_mut() = None;
-            let build_timer = build_timer.clone();
+            let schedule_build = schedule_build.clone();
+            let project = Project {
+                dockerfile: text,
+                ..base.clone()
+            };
+            // Replacing a timeout drops (cancels) the one still pending.
             *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
                 later.dispatch(Action::Analyze);
-                *build_timer.borrow_mut() = Some(Timeout::new(BUILD_DELAY_MS, move || {
-                    run_build(&session, &later, text)
-                }));
+                schedule_build(project, classic, BUILD_DELAY_MS);
             }));
         })
     };
     let on_load = {
         let dispatcher = state.dispatcher();
-        let session = session.clone();
+        let schedule_build = schedule_build.clone();
+        let classic = state.classic;
         Callback::from(move |n: usize| {
             dispatcher.dispatch(Action::LoadExample(n));
             if let Some(ex) = EXAMPLES.get(n) {
-                run_build(&session, &dispatcher, ex.text.to_string());
+                let project = Project {
+                    dockerfile: ex.text.to_string(),
+                    files: Vec::new(),
+                    run_line: "docker run --rm playground".to_string(),
+                };
+                schedule_build(project, classic, 0);
             }
         })
     };
     let on_build = {
+        let schedule_build = schedule_build.clone();
+        let project = state.project();
+        let classic = state.classic;
+        Callback::from(move |()| schedule_build(project.clone(), classic, 0))
+    };
+    let on_classic = {
         let dispatcher = state.dispatcher();
-        let text = state.text.clone();
-        Callback::from(move |()| run_build(&session, &dispatcher, text.clone()))
+        let schedule_build = schedule_build.clone();
+        let project = state.project();
+        Callback::from(move |classic: bool| {
+            dispatcher.dispatch(Action::SetClassic(classic));
+            schedule_build(project.clone(), classic, 0);
+        })
+    };
+    let on_run_line = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |line: String| dispatcher.dispatch(Action::SetRunLine(line)))
+    };
+    let on_run = {
+        let dispatcher = state.dispatcher();
+        let send = send.clone();
+        Callback::from(move |line: String| {
+            dispatcher.dispatch(Action::Running);
+            send(Request::Run {
+                line,
+                now_ms: js_sys::Date::now(),
+            });
+        })
+    };
+    let on_commit = {
+        let send = send.clone();
+        Callback::from(move |()| {
+            send(Request::Commit {
+                now_ms: js_sys::Date::now(),
+            })
+        })
+    };
+    let on_open_file = {
+        let send = send.clone();
+        Callback::from(move |path: String| send(Request::Read { path }))
+    };
+    let on_export = {
+        let send = send.clone();
+        let tag = state
+            .build
+            .as_ref()
+            .map(|b| b.tag.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "playground".to_string());
+        Callback::from(move |format: ExportFormat| {
+            send(Request::Export {
+                format,
+                tag: tag.clone(),
+            })
+        })
     };
     let on_jump = {
         let textarea = textarea.clone();
         let gutter = gutter.clone();
         Callback::from(move |row: ProblemRow| jump(&textarea, &gutter, &row))
     };
-    let build = state.build.clone();
+    let dismiss = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Notice(None)))
+    };
 
+    let build = state.build.clone();
+    let current = state.build_current();
+    let built_ok = build.as_ref().is_some_and(|b| b.image_id.is_some());
     let analysis = &state.analysis;
+    let tabs = Tab::ALL.into_iter().map(|t| {
+        let selected = state.tab == t;
+        let onclick = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(t)))
+        };
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", t.name())}
+                    aria-selected={selected.to_string()} aria-controls="panel"
+                    class={classes!("tab", selected.then_some("selected"))} {onclick}>
+                { t.label() }
+            </button>
+        }
+    });
+    let export = |format: ExportFormat| {
+        let on_export = on_export.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(format))
+    };
+    let panel = match state.tab {
+        Tab::Log => html! {
+            <BuildLog view={build.clone()} current={current} ms={state.build_ms}
+                      building={state.building} classic={state.classic} on_classic={on_classic}
+                      on_build={on_build} on_jump={on_jump.clone()} />
+        },
+        Tab::Layers => html! { <Layers view={build.clone()} current={current} /> },
+        Tab::Files => html! {
+            <Filesystem view={build.clone()} file={state.file.clone()} on_open={on_open_file} />
+        },
+        Tab::History => html! { <History view={build.clone()} /> },
+        Tab::Inspect => html! { <Inspect view={build.clone()} /> },
+        Tab::Run => html! {
+            <RunPanel line={state.run_line.clone()} run={state.run.clone()} running={state.running}
+                      built={built_ok} on_line={on_run_line} on_run={on_run} on_commit={on_commit} />
+        },
+        Tab::Syntax => html! { <SyntaxTree dump={analysis.dump.clone()} /> },
+    };
+    let status = match (&build, state.building) {
+        (_, true) => "building…".to_string(),
+        (None, false) => "not built yet".to_string(),
+        (Some(b), false) if b.error.is_some() => "build failed".to_string(),
+        (Some(b), false) => format!(
+            "{} layers · {}",
+            b.layers.len(),
+            b.image_id
+                .as_deref()
+                .map(|i| i
+                    .trim_start_matches("sha256:")
+                    .chars()
+                    .take(12)
+                    .collect::<String>())
+                .unwrap_or_default()
+        ),
+    };
+
     html! {
         <div class="page">
             <header class="top">
@@ -116,27 +348,48 @@ pub fn app() -> Html {
                     on_load={on_load}
                 />
             </header>
+            if let Some(n) = &state.notice {
+                <p class="notice" id="notice" role="status">
+                    { n }
+                    <button type="button" class="reload" onclick={dismiss}>{ "dismiss" }</button>
+                </p>
+            }
             <main class="workspace">
-                <section class="pane editor-pane" aria-label="Dockerfile editor">
-                    <Editor
-                        text={state.text.clone()}
-                        lines={line_count(&state.text)}
-                        marks={analysis.line_marks.clone()}
-                        textarea={textarea}
-                        gutter={gutter}
-                        on_edit={on_edit}
-                    />
-                    <p class="summary" id="summary" aria-live="polite" data-analyzed={state.analyzed.to_string()}>
-                        { analysis.summary.to_string() }
-                        if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
-                    </p>
-                </section>
-                <Problems rows={analysis.problems.clone()} on_jump={on_jump.clone()} />
-                <BuildLog view={build.clone()} current={state.build_current} ms={state.build_ms}
-                          on_build={on_build} on_jump={on_jump} />
-                <Layers view={build.clone()} current={state.build_current} />
-                <History view={build} />
-                <SyntaxTree dump={analysis.dump.clone()} />
+                <div class="left">
+                    <section class="pane editor-pane" aria-label="Dockerfile editor">
+                        <Editor
+                            text={state.text.clone()}
+                            lines={line_count(&state.text)}
+                            marks={analysis.line_marks.clone()}
+                            textarea={textarea}
+                            gutter={gutter}
+                            on_edit={on_edit}
+                        />
+                        <p class="summary" id="summary" aria-live="polite" data-analyzed={state.analyzed.to_string()}>
+                            { analysis.summary.to_string() }
+                            if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
+                        </p>
+                    </section>
+                    <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                </div>
+                <div class="right">
+                    <div class="image-bar">
+                        <span id="image-status" class="image-status" data-building={state.building.to_string()}
+                              data-current={current.to_string()}>
+                            { "image: " }{ status }
+                        </span>
+                        <span class="downloads">
+                            <button type="button" id="save-docker" class="action" disabled={!built_ok}
+                                    title="docker save: a tar for docker load or podman load"
+                                    onclick={export(ExportFormat::Docker)}>{ "Download docker save .tar" }</button>
+                            <button type="button" id="save-oci" class="reload" disabled={!built_ok}
+                                    title="an OCI image layout in a tar"
+                                    onclick={export(ExportFormat::Oci)}>{ "OCI .tar" }</button>
+                        </span>
+                    </div>
+                    <div class="tabs" role="tablist" aria-label="What to look at">{ for tabs }</div>
+                    <div id="panel" role="tabpanel" data-tab={state.tab.name()}>{ panel }</div>
+                </div>
             </main>
         </div>
     }

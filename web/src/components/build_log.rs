@@ -17,6 +17,12 @@ pub struct BuildLogProps {
     pub current: bool,
     /// How long the last build took, in milliseconds.
     pub ms: u32,
+    /// True while a build is waiting for the worker.
+    pub building: bool,
+    /// True when the log shows the classic builder's output.
+    pub classic: bool,
+    /// Called when the classic-output toggle changes.
+    pub on_classic: Callback<bool>,
     /// Called when the Build button is pressed.
     pub on_build: Callback<()>,
     /// Called with the error's place when the error is chosen.
@@ -30,8 +36,14 @@ pub fn build_log(props: &BuildLogProps) -> Html {
         let on_build = props.on_build.clone();
         Callback::from(move |_: MouseEvent| on_build.emit(()))
     };
+    let on_toggle = {
+        let on_classic = props.on_classic.clone();
+        let classic = props.classic;
+        Callback::from(move |_: Event| on_classic.emit(!classic))
+    };
     let (state, status) = match &props.view {
         None => ("pending", "Not built yet".to_string()),
+        Some(_) if props.building => ("building", "Building…".to_string()),
         Some(v) => {
             let outcome = match (&v.error, v.layers.len()) {
                 (Some(_), _) => "Build failed".to_string(),
@@ -66,7 +78,7 @@ pub fn build_log(props: &BuildLogProps) -> Html {
                 }
             </>
         };
-        match e.at {
+        match e.problem() {
             Some(row) => {
                 let on_jump = props.on_jump.clone();
                 let line = row.line;
@@ -86,6 +98,10 @@ pub fn build_log(props: &BuildLogProps) -> Html {
         <section class="pane build-log" aria-label="Build log">
             <div class="pane-head">
                 <h2>{ "Build log" }</h2>
+                <label class="toggle" title="docker build without BuildKit (DOCKER_BUILDKIT=0), as older tutorials show it">
+                    <input type="checkbox" id="classic" checked={props.classic} onchange={on_toggle} />
+                    { " classic builder output" }
+                </label>
                 <button type="button" id="build" class="action" {onclick}>{ "Build" }</button>
             </div>
             <p id="build-status" class={classes!("build-status", format!("status-{state}"))}
@@ -97,8 +113,15 @@ pub fn build_log(props: &BuildLogProps) -> Html {
                 <pre id="build-log" class="log" tabindex="0" aria-label="Build output">{ for lines }</pre>
             }
             <p class="note">
-                { "BuildKit's plain progress (docker build --progress=plain). RUN steps run in strata's simulator \
-                   (busybox ash); lines marked [strata] say what it modelled or could not run." }
+                if props.classic {
+                    { "The classic builder's output (DOCKER_BUILDKIT=0 docker build): one Step n/m per instruction, \
+                       \"Using cache\" for a reused step; its history entries use the #(nop) form. " }
+                } else {
+                    { "BuildKit's plain progress (docker build --progress=plain): CACHED for a reused step, and for a \
+                       step that ran, why the cache missed. " }
+                }
+                { "RUN steps run in strata's simulator (busybox ash) inside a Web Worker; lines marked [strata] say \
+                   what it modelled or could not run." }
             </p>
         </section>
     }

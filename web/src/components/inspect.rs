@@ -1,0 +1,40 @@
+//! The `docker inspect` panel: the image's JSON as `docker image inspect` prints it, with what to look at.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::build::BuildView;
+
+/// What [`Inspect`] shows.
+#[derive(Properties, PartialEq)]
+pub struct InspectProps {
+    /// The last build.
+    pub view: Option<Rc<BuildView>>,
+}
+
+/// The inspect panel.
+#[function_component(Inspect)]
+pub fn inspect(props: &InspectProps) -> Html {
+    let json = props
+        .view
+        .as_ref()
+        .map(|v| v.inspect.as_str())
+        .filter(|j| !j.is_empty());
+    html! {
+        <section class="pane inspect" aria-label="docker inspect">
+            <h2>{ "docker inspect" }</h2>
+            <ul class="explain">
+                <li><b>{ "Id" }</b>{ " is the sha256 of the image config: change any instruction, even a LABEL, and it changes." }</li>
+                <li><b>{ "Config.Cmd / Config.Entrypoint" }</b>{ " are what docker run starts (the Run tab shows how they combine); Env, WorkingDir, User and ExposedPorts come from ENV, WORKDIR, USER and EXPOSE." }</li>
+                <li><b>{ "RootFS.Layers" }</b>{ " lists each layer's diff_id (the sha256 of its uncompressed tar), base first: one per instruction that changed files." }</li>
+                <li><b>{ "Size" }</b>{ " is the bytes of all layers, deleted files included: a file removed by a later RUN still counts." }</li>
+            </ul>
+            if let Some(j) = json {
+                <pre id="inspect-json" class="log" tabindex="0">{ j }</pre>
+            } else {
+                <p class="note">{ "Build the image to inspect it." }</p>
+            }
+        </section>
+    }
+}
