@@ -13,7 +13,9 @@ pub mod analysis;
 pub mod build;
 pub mod components;
 pub mod examples;
+pub mod lessons;
 pub mod project;
+pub mod project_tree;
 pub mod state;
 
 pub use components::App;
