@@ -16,6 +16,7 @@ pub mod examples;
 pub mod lessons;
 pub mod project;
 pub mod project_tree;
+pub mod share;
 pub mod state;
 
 pub use components::App;
