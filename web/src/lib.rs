@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod build;
 pub mod components;
+pub mod context_edit;
 pub mod examples;
 pub mod lessons;
 pub mod project;
