@@ -230,8 +230,8 @@ static LESSONS: &[Lesson] = &[
                   final image; the toolchain's layers are left behind.",
         project: multi_stage,
         steps: &[
-            "Build log: the `build` stage's steps ran first (they are prefixed with the stage name): \
-             installing gcc into alpine.",
+            "Build log: the `build` stage's steps ran first (the log labels them with the stage's \
+             name): installing gcc into alpine, then the stand-in compile.",
             "Layers: the final image is busybox plus one small COPY layer. gcc and its libraries are \
              nowhere in it.",
             "History: only the final stage's instructions are listed; the build stage is not part of \

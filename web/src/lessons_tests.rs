@@ -266,6 +266,11 @@ fn mycentos_workdir_and_last_cmd() {
         .map(|v| v.into_keys().collect())
         .unwrap_or_default();
     assert_eq!(ports, ["80/tcp"]);
+    // The yum layers carry the package database too, not only the programs.
+    assert!(layer_of(&out, "RUN yum -y install vim")
+        .entries
+        .iter()
+        .any(|e| e.path.starts_with("/var/lib/rpm/")));
     assert_eq!(
         cc.cmd.clone().flatten(),
         Some(vec![
@@ -400,6 +405,25 @@ fn multi_stage_leaves_the_toolchain_behind() {
     assert!(t.exists("/usr/local/bin/hello"));
     assert!(!t.exists("/usr/bin/gcc"));
     assert_eq!(out.image.layers.len(), 2);
+    // Editing only the final stage leaves the build stage cached.
+    let mut cache = Cache::default();
+    build_with(&p, &mut cache).unwrap();
+    let edited = Project {
+        dockerfile: p
+            .dockerfile
+            .replace("CMD [\"hello\"]", "CMD [\"sh\", \"-c\", \"hello\"]"),
+        ..p.clone()
+    };
+    let again = build_with(&edited, &mut cache).unwrap();
+    for s in again.steps.iter().filter(|s| s.stage == "build") {
+        assert!(
+            matches!(s.cache, CacheStatus::Hit | CacheStatus::Metadata)
+                || s.text.starts_with("FROM"),
+            "{}: {:?}",
+            s.text,
+            s.cache
+        );
+    }
     let r = run(&p, &out);
     assert_eq!(
         (r.exit, r.stdout.as_str()),
