@@ -12,9 +12,13 @@
 pub mod analysis;
 pub mod build;
 pub mod components;
+pub mod context_edit;
 pub mod examples;
+pub mod lessons;
 pub mod project;
+pub mod project_tree;
 pub mod session;
+pub mod share;
 pub mod state;
 pub mod worker;
 

@@ -65,34 +65,3 @@ impl Project {
             .map(|f| f.data.as_slice())
     }
 }
-
-impl Project {
-    /// The build context as a tree rooted at the context directory, every file stamped `now`: directories
-    /// 0755, files 0644 or 0755 (the exec bit), owned by 0:0. A path that cannot be placed (it runs through a
-    /// file of the same name) is left out; the file list shows it as it is.
-    pub fn context_tree(&self, now: strata_image::Timestamp) -> strata_image::Tree {
-        use strata_image::{Attrs, Content, NodeKind, Tree};
-        let mut tree = Tree::with_root(Attrs::new(0o755, 0, 0, now));
-        for f in &self.files {
-            let path = format!("/{}", f.path.trim_matches('/'));
-            if path == "/" {
-                continue;
-            }
-            if let Some((parent, _)) = path.rsplit_once('/') {
-                if !parent.is_empty()
-                    && tree
-                        .mkdir_all(parent, Attrs::new(0o755, 0, 0, now))
-                        .is_err()
-                {
-                    continue;
-                }
-            }
-            let _ = tree.insert(
-                &path,
-                Attrs::new(f.mode(), 0, 0, now),
-                NodeKind::File(Content::from(f.data.clone())),
-            );
-        }
-        tree
-    }
-}

@@ -209,7 +209,7 @@ impl Session {
     /// Builds `project` at `now_ms`; remembers the image for runs, reads and exports.
     pub fn build(&mut self, project: &Project, classic: bool, now_ms: f64) -> BuildView {
         let now = timestamp(now_ms);
-        let context = project.context_tree(now);
+        let context = crate::project_tree::context_tree(project, now);
         let ignore = project
             .dockerignore()
             .map(|b| String::from_utf8_lossy(b).into_owned());

@@ -3,6 +3,7 @@
 
 mod app;
 mod build_log;
+mod context_files;
 mod editor;
 mod example_picker;
 mod filesystem;
@@ -15,6 +16,7 @@ mod syntax_tree;
 
 pub use app::App;
 pub use build_log::{BuildLog, BuildLogProps};
+pub use context_files::{ContextFiles, ContextFilesProps};
 pub use editor::{Editor, EditorProps};
 pub use example_picker::{ExamplePicker, ExamplePickerProps};
 pub use filesystem::{Filesystem, FilesystemProps};

@@ -1,0 +1,464 @@
+//! The lessons panel's content: guided examples of what the Docker tutorials in `../shared/seeds` teach, each a
+//! Dockerfile, a build context and a `docker run` line, with the few things to look at once it is built.
+//!
+//! A [`Lesson`] is plain data: [`Lesson::project`] makes the [`Project`] to load and [`Lesson::panel`] names
+//! the panel to open first; [`Lesson::steps`] point at the page's panels by their names ([`Panel::name`]).
+//! Several lessons load the mistake a beginner makes (a script without its exec bit, a `COPY .` before the
+//! package install) and the steps walk through the fix, because that is what the tutorials' readers meet.
+//!
+//! Every lesson is built with the simulator by the tests (`lessons_tests.rs`), and those with a run line are
+//! run, with the outcome the steps promise asserted (exit 126 for the missing exec bit, a cache hit after the
+//! reordering, …).
+
+use strata_image::{Attrs, Changeset, Content, Entry, EntryKind, Timestamp};
+
+use crate::project::{ContextFile, Project};
+
+/// A panel of the page, as a lesson refers to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Panel {
+    /// The build context's files.
+    Files,
+    /// The build's progress log.
+    BuildLog,
+    /// The image's layers and their entries.
+    Layers,
+    /// `docker history`.
+    History,
+    /// `docker inspect`: the image config.
+    Inspect,
+    /// `docker run`.
+    Run,
+}
+
+impl Panel {
+    /// Every panel, in the page's order.
+    pub const ALL: [Panel; 6] = [
+        Panel::Files,
+        Panel::BuildLog,
+        Panel::Layers,
+        Panel::History,
+        Panel::Inspect,
+        Panel::Run,
+    ];
+
+    /// The panel's name as the page shows it and the steps write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Files => "Files",
+            Panel::BuildLog => "Build log",
+            Panel::Layers => "Layers",
+            Panel::History => "History",
+            Panel::Inspect => "Inspect",
+            Panel::Run => "Run",
+        }
+    }
+}
+
+/// One guided example.
+#[derive(Debug, Clone, Copy)]
+pub struct Lesson {
+    /// A stable identifier (for links and tests): `exec-bit`.
+    pub id: &'static str,
+    /// The title the list shows.
+    pub title: &'static str,
+    /// One or two sentences: what the lesson is about.
+    pub summary: &'static str,
+    /// Makes the Dockerfile, the context and the run line to load.
+    pub project: fn() -> Project,
+    /// What to look at, in order; each names the panel it is about.
+    pub steps: &'static [&'static str],
+    /// The panel to open first.
+    pub panel: Panel,
+}
+
+/// Every lesson, in the order a beginner would take them.
+pub fn lessons() -> &'static [Lesson] {
+    LESSONS
+}
+
+/// The lesson with this id.
+pub fn lesson(id: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.id == id)
+}
+
+static LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "layers",
+        title: "Layers and copy-on-write",
+        summary: "Each RUN, COPY and ADD stacks one read-only layer on the image. A later step never \
+                  changes a lower layer: deleting records a whiteout, editing copies the whole file up.",
+        project: layers,
+        steps: &[
+            "Layers: one row per step. The first RUN holds the five notes and big.log; open it to see \
+             the files.",
+            "Layers: the `rm` layer holds no data, only whiteout markers (`.wh.note1.txt`, \
+             `.wh.big.log`). The bytes of big.log are still in the layer below, so the image is no \
+             smaller: that row shows them as wasted.",
+            "Layers: the `>>` layer holds all of note2.txt, not just the added line: the file was \
+             copied up from the layer below, then changed.",
+            "History: the same steps as `docker history` lists them, newest first, with each layer's \
+             size; CMD made no layer (0B).",
+            "Run: the container sees one merged filesystem: note1.txt and big.log are gone, note2.txt \
+             has both lines.",
+        ],
+        panel: Panel::Layers,
+    },
+    Lesson {
+        id: "cmd-entrypoint",
+        title: "CMD vs ENTRYPOINT",
+        summary: "CMD is a default command that any words after the image name replace; ENTRYPOINT \
+                  stays, and those words become its arguments.",
+        project: cmd_entrypoint,
+        steps: &[
+            "Run: the run line adds `-a` after the image name. Those words replace the whole CMD, so \
+             Docker tries to start a program called `-a`: not found, exit status 127.",
+            "Edit the Dockerfile: change `CMD` to `ENTRYPOINT`, then run again. Now `-a` is appended \
+             and `ls -l /etc -a` runs.",
+            "Now try both: `ENTRYPOINT [\"ls\", \"-l\"]` and `CMD [\"/etc\"]`. With no words after \
+             the image, CMD supplies the default argument; with `/bin` after it, `/bin` replaces just \
+             that.",
+            "Inspect: Entrypoint and Cmd are two separate lists in the image config; only the last \
+             CMD and the last ENTRYPOINT of a Dockerfile count.",
+            "A tutorial's version of this fix reads `RNTRYPOINT`: the build rejects the unknown \
+             instruction, and the problems list says where.",
+        ],
+        panel: Panel::Run,
+    },
+    Lesson {
+        id: "mycentos",
+        title: "A custom CentOS image",
+        summary: "The tutorials' first image: CentOS with vim and net-tools, a working directory from \
+                  an ENV variable, and three CMDs of which only the last counts.",
+        project: mycentos,
+        steps: &[
+            "Build log: the two `yum -y install` steps are the slow ones; each becomes its own layer.",
+            "Layers: compare the size of the base layer with the two yum layers (the package \
+             manager's cache and database change too, not only the programs).",
+            "History: one row per instruction, the metadata ones (ENV, EXPOSE, CMD) with size 0B. \
+             MAINTAINER is deprecated; a LABEL says the same.",
+            "Inspect: WorkingDir is /usr/local (WORKDIR expanded $MYPATH), ExposedPorts has 80/tcp, \
+             and Cmd is only `/bin/bash`: the first two CMDs were replaced.",
+            "Run: `pwd` after the image name replaces CMD and prints the working directory. EXPOSE \
+             published nothing; that takes `-p` on the run line.",
+        ],
+        panel: Panel::BuildLog,
+    },
+    Lesson {
+        id: "exec-bit",
+        title: "The busybox while.sh and its exec bit",
+        summary: "A script started directly as the ENTRYPOINT needs its exec bit, and the image keeps \
+                  the mode the file had in the build context when it was built.",
+        project: exec_bit,
+        steps: &[
+            "Build log: the build succeeds, and `RUN cat /hello.txt` prints the file COPY brought in.",
+            "Run: `exec: \"/while.sh\": permission denied`, exit status 126. The file is there, but \
+             its mode is -rw-r--r--, so the kernel will not execute it.",
+            "Layers: open the COPY layer: while.sh has mode 0644, as it had in the context.",
+            "Files: tick `+x` on while.sh (the `chmod +x` of the tutorial). Running the old image \
+             still fails: the image holds its own copy of the file. Rebuild, and the COPY step is not \
+             cached any more, since the mode is part of what COPY copies.",
+            "Run: now the script prints its five lines and exits 0. (The tutorial's script loops \
+             forever with `while :`; written `while:` without the space it is a syntax error. Its \
+             `#! /bin/bash` would fail too: busybox has no bash, so this one uses /bin/sh.)",
+            "Another way out: `ENTRYPOINT [\"/bin/sh\", \"/while.sh\"]` starts the shell, which only \
+             needs to read the script, not execute it.",
+        ],
+        panel: Panel::Run,
+    },
+    Lesson {
+        id: "add-copy",
+        title: "ADD vs COPY",
+        summary: "Both copy files from the build context; ADD also unpacks a local tar archive (plain \
+                  or compressed) into the destination.",
+        project: add_copy,
+        steps: &[
+            "Files: the context holds one file, site.tar.gz, a compressed tar with two files in it.",
+            "Layers: the COPY layer holds site.tar.gz as it is, one file under /copied.",
+            "Layers: the ADD layer holds what was inside the archive: /added/site/index.html and \
+             /added/site/style.css. The archive itself is not in the image.",
+            "Run: `ls -lR` shows both directories.",
+            "Prefer COPY unless you want the unpacking: it does only what it says. (ADD can also \
+             fetch a URL; a downloaded archive is not unpacked.)",
+        ],
+        panel: Panel::Layers,
+    },
+    Lesson {
+        id: "volumes",
+        title: "Volumes",
+        summary: "VOLUME marks a directory whose data should live outside the container's \
+                  copy-on-write layer, so it survives the container and can be shared.",
+        project: volumes,
+        steps: &[
+            "History: VOLUME made no layer (0B); it is a note in the image config.",
+            "Inspect: Volumes lists /data. `docker run` mounts a fresh volume there, filled with what \
+             the image has at /data (seed.txt).",
+            "Layers: seed.txt was written by a RUN before the VOLUME line, so it is in an ordinary \
+             layer.",
+            "Run: the container lists /data and writes run.txt into it. On Docker that write goes to \
+             the volume, not the container layer: `docker commit` would not capture it, and it \
+             outlives `docker rm` (without `-v`).",
+            "The tutorials also mount a host directory with `docker run -v /host/dir:/data`; the \
+             page has no host, so it models only the image's side.",
+        ],
+        panel: Panel::Inspect,
+    },
+    Lesson {
+        id: "cache-order",
+        title: "Cache invalidation order",
+        summary: "A step is reused from the cache only if it and every step before it are unchanged; \
+                  copying the whole context before the package install makes every edit reinstall.",
+        project: cache_order,
+        steps: &[
+            "Build log: the first build runs every step, `pip install` among them.",
+            "Files: change a line of app.py, then rebuild. Build log: `COPY . /app` misses the cache \
+             (a source changed), and so does every step after it: pip installs flask again, though \
+             requirements.txt did not change.",
+            "Fix the order: `COPY requirements.txt /app/`, then the `RUN pip install …`, then \
+             `COPY . /app`. Build once, edit app.py again and rebuild: now the install says CACHED \
+             and only the last COPY runs.",
+            "Layers: the pip layer is by far the biggest; that is the work the cache saves.",
+            "COPY's cache key is the files' content and metadata (mode, owner), never their mtimes, \
+             so touching a file without changing it keeps the cache.",
+        ],
+        panel: Panel::BuildLog,
+    },
+    Lesson {
+        id: "multi-stage",
+        title: "Multi-stage builds",
+        summary: "Build with a big toolchain in one stage, then copy only the result into a small \
+                  final image; the toolchain's layers are left behind.",
+        project: multi_stage,
+        steps: &[
+            "Build log: the `build` stage's steps ran first (the log labels them with the stage's \
+             name): installing gcc into alpine, then the stand-in compile.",
+            "Layers: the final image is busybox plus one small COPY layer. gcc and its libraries are \
+             nowhere in it.",
+            "History: only the final stage's instructions are listed; the build stage is not part of \
+             the image.",
+            "Run: the program copied out of the build stage runs in the busybox image.",
+            "Edit the final stage only (say, its CMD) and rebuild: the build stage is all CACHED.",
+        ],
+        panel: Panel::Layers,
+    },
+];
+
+fn project(dockerfile: &str, files: Vec<ContextFile>, run_line: &str) -> Project {
+    let mut files = files;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Project {
+        dockerfile: dockerfile.to_string(),
+        files,
+        run_line: run_line.to_string(),
+    }
+}
+
+fn layers() -> Project {
+    project(
+        "\
+# Every RUN below adds one layer on top of the ones before it.
+FROM busybox
+RUN mkdir /notes \\
+ && for i in 1 2 3 4 5; do echo \"note $i\" > /notes/note$i.txt; done \\
+ && yes 'a line of log' | head -c 200000 > /notes/big.log
+# Removing files from a lower layer: this layer only records that they are gone.
+RUN rm /notes/note1.txt /notes/big.log
+# Changing a file: the whole file is copied up into this layer, then changed.
+RUN echo 'a second line' >> /notes/note2.txt
+CMD [\"sh\", \"-c\", \"ls -l /notes && cat /notes/note2.txt\"]
+",
+        Vec::new(),
+        "docker run --rm layers",
+    )
+}
+
+fn cmd_entrypoint() -> Project {
+    project(
+        "\
+FROM busybox
+# A default command: `docker run IMAGE` runs it, `docker run IMAGE words…` replaces it.
+CMD [\"ls\", \"-l\", \"/etc\"]
+",
+        Vec::new(),
+        "docker run --rm lister -a",
+    )
+}
+
+fn mycentos() -> Project {
+    project(
+        "\
+FROM centos:7
+MAINTAINER learner<learner@example.com>
+ENV MYPATH /usr/local
+WORKDIR $MYPATH
+RUN yum -y install vim
+RUN yum -y install net-tools
+EXPOSE 80
+CMD echo $MYPATH
+CMD echo \"success------------ok!\"
+CMD /bin/bash
+",
+        Vec::new(),
+        "docker run --rm mycentos:1.3 pwd",
+    )
+}
+
+/// The script of the exec-bit lesson.
+pub const WHILE_SH: &str = "\
+#!/bin/sh
+# Greets a few times, numbering each line.
+i=1
+while [ \"$i\" -le 5 ]
+do
+    echo \"hello world $i\"
+    i=$((i + 1))
+    sleep 1
+done
+";
+
+fn exec_bit() -> Project {
+    project(
+        "\
+FROM busybox
+COPY . /
+RUN cat /hello.txt
+ENTRYPOINT [\"/while.sh\"]
+",
+        vec![
+            ContextFile::text("hello.txt", "welcome to the playground!\n"),
+            // Deliberately without its exec bit: the lesson is about what that does.
+            ContextFile::text("while.sh", WHILE_SH),
+        ],
+        "docker run --rm scbusybox:1.0",
+    )
+}
+
+fn add_copy() -> Project {
+    let archive = tar_gz(&[
+        (
+            "site/index.html",
+            "<!doctype html>\n<title>hello</title>\n<p>Unpacked by ADD.</p>\n",
+        ),
+        ("site/style.css", "p { color: teal; }\n"),
+    ]);
+    project(
+        "\
+FROM busybox
+# COPY puts the archive into the image as it is: one file.
+COPY site.tar.gz /copied/
+# ADD sees a local tar archive and unpacks it into the destination.
+ADD site.tar.gz /added/
+CMD [\"ls\", \"-lR\", \"/copied\", \"/added\"]
+",
+        vec![ContextFile {
+            path: "site.tar.gz".to_string(),
+            data: archive,
+            executable: false,
+        }],
+        "docker run --rm addcopy",
+    )
+}
+
+/// A gzip-compressed tar of `files` (paths relative, parent directories included), as a learner's
+/// `tar czf` would make it.
+fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
+    let t = Timestamp::from_secs(1_700_000_000);
+    let mut entries: Vec<Entry> = Vec::new();
+    for (path, text) in files {
+        let mut dir = String::new();
+        for part in path.split('/').take(path.split('/').count() - 1) {
+            dir = format!("{dir}/{part}");
+            if !entries.iter().any(|e| e.path == dir) {
+                entries.push(Entry {
+                    path: dir.clone(),
+                    attrs: Attrs::new(0o755, 0, 0, t),
+                    kind: EntryKind::Dir,
+                });
+            }
+        }
+        entries.push(Entry {
+            path: format!("/{path}"),
+            attrs: Attrs::new(0o644, 0, 0, t),
+            kind: EntryKind::File(Content::from(*text)),
+        });
+    }
+    let tar = strata_image::layer::to_tar(&Changeset { entries }).unwrap_or_default();
+    strata_image::layer::gzip(&tar)
+}
+
+fn volumes() -> Project {
+    project(
+        "\
+FROM busybox
+RUN mkdir -p /data && echo 'made at build time' > /data/seed.txt
+# From here on, /data is a volume: a container keeps what it writes there out of its own layer.
+VOLUME [\"/data\"]
+CMD [\"sh\", \"-c\", \"ls /data && echo 'written by the container' > /data/run.txt && cat /data/run.txt\"]
+",
+        Vec::new(),
+        "docker run --rm voltest",
+    )
+}
+
+/// The app of the cache lesson.
+pub const APP_PY: &str = "\
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route(\"/\")
+def hello():
+    return \"Hello, World!\"
+
+
+if __name__ == \"__main__\":
+    app.run(host=\"0.0.0.0\", port=80)
+";
+
+fn cache_order() -> Project {
+    project(
+        "\
+FROM python:3.12-slim
+WORKDIR /app
+# Copies every file: an edit to any of them changes this step...
+COPY . /app
+# ...and so this slow step runs again after every edit.
+RUN pip install --no-cache-dir -r requirements.txt
+EXPOSE 80
+CMD [\"python\", \"app.py\"]
+",
+        vec![
+            ContextFile::text("requirements.txt", "flask==3.1.0\n"),
+            ContextFile::text("app.py", APP_PY),
+        ],
+        "",
+    )
+}
+
+fn multi_stage() -> Project {
+    project(
+        "\
+# syntax=docker/dockerfile:1
+FROM alpine:3.20 AS build
+RUN apk add --no-cache gcc musl-dev
+WORKDIR /src
+COPY hello.sh .
+# Stands in for a compile step: the result is one small file in /out.
+RUN mkdir /out && cp hello.sh /out/hello && chmod 755 /out/hello
+
+FROM busybox
+COPY --from=build /out/hello /usr/local/bin/hello
+CMD [\"hello\"]
+",
+        vec![ContextFile::text(
+            "hello.sh",
+            "#!/bin/sh\necho \"hello from the final stage\"\n",
+        )],
+        "docker run --rm tiny",
+    )
+}
+
+#[cfg(test)]
+#[path = "lessons_tests.rs"]
+mod tests;
