@@ -65,6 +65,8 @@ try {
     console.log(`      first render after ${Date.now() - t} ms`);
     await page.waitForFunction(() => document.querySelector('#build-status')?.dataset.state !== 'pending', null, { timeout: 15000 });
     console.log(`      first build finished ${Date.now() - t} ms after load: ${await page.textContent('#build-status')}`);
+    // The syntax tree is a tab of its own; keep it open for the checks that read it.
+    await page.click('#tab-syntax');
     const text = await page.inputValue('#editor');
     assert(text.startsWith('FROM python:2.7-slim'), `editor starts with ${JSON.stringify(text.slice(0, 30))}`);
     const summary = await page.textContent('#summary');
@@ -171,6 +173,7 @@ try {
   });
 
   await check('the tutorial Dockerfile builds into 4 layers with the literal f{1..10}.txt', async () => {
+    await page.click('#tab-log');
     await page.fill('#editor', '');
     await page.click('#editor');
     await page.keyboard.type(TUTORIAL, { delay: 2 });
@@ -184,6 +187,8 @@ try {
     assert(status === 'done', `build state ${status}; log: ${log}`);
     assert(/#2 \[2\/4\] RUN mkdir \/sanchuang/.test(log), `no RUN mkdir step in the log: ${log}`);
     assert(/#\d+ (DONE|CACHED)/.test(log) && /exporting to image/.test(log), `the log did not finish: ${log}`);
+    await page.locator('.build-log').screenshot({ path: join(shots, '07-build-log.png') });
+    await page.click('#tab-layers');
     const count = await page.textContent('#layer-count');
     assert(count === '4', `layer count ${count}`);
     const rows = await page.$$eval('#layers > li', (ls) => ls.map((l) => l.querySelector('.created-by').textContent));
@@ -198,11 +203,12 @@ try {
     assert(!entries.some((e) => /\/f1\.txt/.test(e)), `brace expansion happened: ${JSON.stringify(entries)}`);
     const expanded = await page.getAttribute('#layers > li:nth-child(3) .layer-head', 'aria-expanded');
     assert(expanded === 'true', `aria-expanded ${expanded}`);
+    await page.locator('.layers').screenshot({ path: join(shots, '08-layers.png') });
+    await page.click('#tab-history');
     const history = await page.$$eval('#history tbody tr', (rs) => rs.map((r) => r.innerText));
     assert(history.length >= 5 && history[0].includes('CMD ["/bin/sh"]'), `history ${JSON.stringify(history)}`);
-    await page.locator('.build-log').screenshot({ path: join(shots, '07-build-log.png') });
-    await page.locator('.layers').screenshot({ path: join(shots, '08-layers.png') });
     await shot(page, '09-build');
+    await page.click('#tab-log');
   });
 
   await check('a rebuild with the Build button is all CACHED', async () => {
@@ -218,9 +224,10 @@ try {
 
   await check('a deleted file shows as its whiteout entry beside "deleted"', async () => {
     await page.fill('#editor', 'FROM busybox\nRUN mkdir /d && touch /d/f1.txt /d/f2.txt\nRUN rm /d/f1.txt\n');
+    await page.waitForFunction(() => document.querySelector('#build-status')?.dataset.current === 'true', null, { timeout: 15000 });
+    await page.click('#tab-layers');
     await page.waitForFunction(
-      () => document.querySelector('#build-status')?.dataset.current === 'true'
-        && document.querySelector('#layer-count')?.textContent === '3',
+      () => document.querySelector('#layer-count')?.textContent === '3',
       null, { timeout: 15000 });
     // Layer 3 may still be expanded from the last check (rows stay open across builds).
     if ((await page.getAttribute('#layers > li:nth-child(3) .layer-head', 'aria-expanded')) !== 'true') {
@@ -235,6 +242,7 @@ try {
 
   await check('a failing build shows the error and jumps to its line', async () => {
     const bad = 'FROM busybox\nRUN mkdir /x\nRUN nosuchcommand --flag\n';
+    await page.click('#tab-log');
     await page.fill('#editor', bad);
     await page.waitForFunction(
       () => document.querySelector('#build-status')?.dataset.state === 'failed'
@@ -264,10 +272,12 @@ try {
     await shot(p, '06-phone');
     // The build panels too, with a layer expanded.
     await p.fill('#editor', TUTORIAL);
+    await p.click('#tab-layers');
     await p.waitForFunction(() => document.querySelector('#layer-count')?.textContent === '4', null, { timeout: 15000 });
     await p.click('#layers > li:nth-child(3) .layer-head');
     const built = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
     await p.locator('.layers').screenshot({ path: join(shots, '12-phone-layers.png') });
+    await p.click('#tab-history');
     await p.locator('.history').screenshot({ path: join(shots, '13-phone-history.png') });
     await phone.close();
     assert(widths.scroll <= widths.view, `page is ${widths.scroll}px wide in a ${widths.view}px viewport`);

@@ -15,6 +15,7 @@ pub mod components;
 pub mod context_edit;
 pub mod examples;
 pub mod lessons;
+pub mod offline;
 pub mod project;
 pub mod project_tree;
 pub mod session;

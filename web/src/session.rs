@@ -56,8 +56,8 @@ pub enum Request {
     Export {
         /// Which archive.
         format: ExportFormat,
-        /// The name to tag it with (`repo:tag`).
-        tag: String,
+        /// The run line: the image it names (unless a base image) is the tag, else `playground`.
+        run_line: String,
     },
 }
 
@@ -193,16 +193,18 @@ impl Session {
                 Ok(view) => (Reply::Built { view, ms: 0.0 }, None),
                 Err(e) => (Reply::Failed(e), None),
             },
-            Request::Export { format, tag } => match self.export(format, &tag) {
-                Ok((file_name, bytes)) => (
-                    Reply::Exported {
-                        file_name,
-                        size: bytes.len() as u64,
-                    },
-                    Some(bytes),
-                ),
-                Err(e) => (Reply::Failed(e), None),
-            },
+            Request::Export { format, run_line } => {
+                match self.export(format, &image_tag(&run_line, &self.store)) {
+                    Ok((file_name, bytes)) => (
+                        Reply::Exported {
+                            file_name,
+                            size: bytes.len() as u64,
+                        },
+                        Some(bytes),
+                    ),
+                    Err(e) => (Reply::Failed(e), None),
+                }
+            }
         }
     }
 

@@ -56,7 +56,7 @@ impl Tab {
         match self {
             Tab::Log => "log",
             Tab::Layers => "layers",
-            Tab::Files => "files",
+            Tab::Files => "filesystem",
             Tab::History => "history",
             Tab::Inspect => "inspect",
             Tab::Run => "run",
@@ -74,6 +74,18 @@ impl Tab {
             Tab::Inspect => "Inspect",
             Tab::Run => "Run",
             Tab::Syntax => "Syntax tree",
+        }
+    }
+
+    /// The tab a lesson's first panel is (the context's files are always beside the editor: the log).
+    pub fn from_panel(p: crate::lessons::Panel) -> Tab {
+        use crate::lessons::Panel;
+        match p {
+            Panel::Files | Panel::BuildLog => Tab::Log,
+            Panel::Layers => Tab::Layers,
+            Panel::History => Tab::History,
+            Panel::Inspect => Tab::Inspect,
+            Panel::Run => Tab::Run,
         }
     }
 
@@ -98,6 +110,8 @@ pub struct State {
     pub tab: Tab,
     /// Which entry of [`EXAMPLES`] was loaded last.
     pub example: usize,
+    /// The lesson loaded last (its index in [`crate::lessons::lessons`]), while it is the one shown.
+    pub lesson: Option<usize>,
     /// True once the project was edited after loading the example.
     pub edited: bool,
     /// What the parser and linter said about [`State::analyzed`]'s text.
@@ -131,7 +145,9 @@ pub enum Action {
     Analyze,
     /// Replace the text with entry `n` of [`EXAMPLES`] and analyze it.
     LoadExample(usize),
-    /// Replace the whole project (a lesson, a share link, autosave), analyze it, open `tab`.
+    /// Load lesson `n`: its project, its first panel, its steps beside the editor.
+    LoadLesson(usize),
+    /// Replace the whole project (a share link, autosave), analyze it, open `tab`.
     LoadProject {
         /// The project.
         project: Project,
@@ -205,6 +221,7 @@ impl State {
             classic,
             tab,
             example: 0,
+            lesson: None,
             edited: false,
             analyzed: true,
             build: None,
@@ -227,11 +244,11 @@ impl State {
         }
     }
 
-    /// True when the last build is of the project as it is now.
+    /// True when the last build is of the project as it is now (the run line does not change the image).
     pub fn build_current(&self) -> bool {
-        self.built.as_deref().is_some_and(|p| {
-            p.dockerfile == self.text && p.files == *self.files && p.run_line == self.run_line
-        })
+        self.built
+            .as_deref()
+            .is_some_and(|p| p.dockerfile == self.text && p.files == *self.files)
     }
 
     /// The state after `action`.
@@ -257,6 +274,18 @@ impl State {
                 tab: self.tab,
                 classic: self.classic,
                 ..State::with_example(n)
+            },
+            Action::LoadLesson(n) => match crate::lessons::lessons().get(n) {
+                Some(l) => State {
+                    build: self.build.clone(),
+                    built: self.built.clone(),
+                    build_ms: self.build_ms,
+                    building: self.building,
+                    example: self.example,
+                    lesson: Some(n),
+                    ..State::with_project((l.project)(), Tab::from_panel(l.panel), false)
+                },
+                None => self.clone(),
             },
             Action::LoadProject {
                 project,

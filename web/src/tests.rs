@@ -495,7 +495,7 @@ fn an_export_is_an_archive_with_the_built_image() {
     for format in [ExportFormat::Docker, ExportFormat::Oci] {
         let (reply, bytes) = session.handle(Request::Export {
             format,
-            tag: "layers".to_string(),
+            run_line: "docker run --rm layers".to_string(),
         });
         let Reply::Exported { file_name, size } = reply else {
             panic!("{reply:?}")
@@ -525,4 +525,28 @@ fn requests_and_replies_cross_as_json() {
     let (reply, _) = Session::new().handle(req);
     let json = serde_json::to_string(&reply).unwrap();
     assert_eq!(serde_json::from_str::<Reply>(&json).unwrap(), reply);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn hostile_dockerfiles_end_in_a_clear_error_on_their_step() {
+    let many: String = (0..10_000)
+        .map(|i| format!("RUN echo {i} > /f{i}\n"))
+        .collect();
+    for (body, line, want) in [
+        ("RUN while true; do :; done\n".to_string(), 2, "limits"),
+        (
+            "RUN head -c 1073741824 /dev/zero > /big\n".to_string(),
+            2,
+            "limits",
+        ),
+        (many, 130, "max depth exceeded"),
+    ] {
+        let v = build(&mut Session::new(), &format!("FROM busybox\n{body}"), 0.0);
+        let e = v
+            .error
+            .unwrap_or_else(|| panic!("{} does not fail: {:?}", &body[..20], v.log));
+        assert!(e.message.contains(want), "{}", e.message);
+        assert_eq!(e.at.map(|a| a.line), Some(line), "{}", e.message);
+    }
 }

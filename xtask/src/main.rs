@@ -308,7 +308,8 @@ fn fuzz(args: &[String]) -> Result<()> {
 }
 
 /// The real-engine group: `../shared/oracle/setup.sh` (installs and starts docker, podman, skopeo; imports
-/// busybox), then `cargo test -p strata-cli --test engines`, ending with cargo's `test result:` line.
+/// busybox), then `cargo test -p strata-cli --test engines`, ending with cargo's `test result:` line, then
+/// the playground's download through `podman load` (tests/e2e/features.mjs with E2E_ENGINES=1).
 fn test_engines() -> Result<()> {
     let root = root()?;
     let setup = root.join("../shared/oracle/setup.sh");
@@ -336,5 +337,8 @@ fn test_engines() -> Result<()> {
     if !out.status.success() {
         bail!("the real-engine tests failed ({})", out.status);
     }
+    // The playground's download, loaded with podman.
+    web::e2e_engines(&root)?;
+    println!("engines: the playground's docker save tar loads and runs in podman");
     Ok(())
 }

@@ -98,8 +98,23 @@ pub fn play(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The end-to-end test: build the site, serve it on a free port, drive it with Playwright in Chromium.
+/// The end-to-end tests: build the site, serve it on a free port, drive it with Playwright in Chromium.
 pub fn e2e(root: &Path) -> Result<()> {
+    e2e_scripts(
+        root,
+        &["tests/e2e/playground.mjs", "tests/e2e/features.mjs"],
+        false,
+    )
+}
+
+/// The real-engine part of the end-to-end tests: the image downloaded from the page goes through `podman
+/// load` and `podman run` (`cargo xtask test-engines`, after `../shared/oracle/setup.sh`).
+pub fn e2e_engines(root: &Path) -> Result<()> {
+    dist(root)?;
+    e2e_scripts(root, &["tests/e2e/features.mjs"], true)
+}
+
+fn e2e_scripts(root: &Path, scripts: &[&str], engines: bool) -> Result<()> {
     build(root)?;
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -107,11 +122,15 @@ pub fn e2e(root: &Path) -> Result<()> {
         .port();
     let addr = format!("127.0.0.1:{port}");
     let mut server = serve(root, &addr)?;
-    let mut c = web_cmd(root, "node");
-    c.arg("tests/e2e/playground.mjs")
-        .env("PLAYGROUND_URL", format!("http://{addr}/"))
-        .env("SCREENSHOT_DIR", root.join(SCREENSHOTS));
-    let result = run(c);
+    let mut result = Ok(());
+    for script in scripts {
+        let mut c = web_cmd(root, "node");
+        c.arg(script)
+            .env("PLAYGROUND_URL", format!("http://{addr}/"))
+            .env("SCREENSHOT_DIR", root.join(SCREENSHOTS))
+            .env("E2E_ENGINES", if engines { "1" } else { "0" });
+        result = result.and(run(c));
+    }
     let _ = server.kill();
     let _ = server.wait();
     if result.is_ok() {

@@ -2,7 +2,8 @@
 //! same wasm, started by the page, where there is no `window`) it serves build requests instead.
 
 fn main() {
-    if web_sys::window().is_some() {
+    if let Some(window) = web_sys::window() {
+        web::offline::register(&window);
         yew::Renderer::<web::App>::new().render();
     } else {
         web::worker::serve();

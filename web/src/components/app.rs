@@ -16,13 +16,14 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    BuildLog, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Problems, RunPanel,
-    SyntaxTree,
+    BuildLog, ContextFiles, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Lessons,
+    Problems, RunPanel, SyntaxTree,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::examples::EXAMPLES;
-use crate::project::Project;
+use crate::project::{ContextFile, Project};
 use crate::session::{ExportFormat, Reply, Request};
+use crate::share::{self, Shared};
 use crate::state::{Action, State, Tab};
 use crate::worker::{Answer, Client};
 
@@ -121,10 +122,70 @@ fn build_request(project: Project, classic: bool) -> Request {
     }
 }
 
+/// Where autosave keeps the project in `localStorage`.
+const AUTOSAVE_KEY: &str = "strata.project";
+
+/// What a share link (and autosave) holds of `state`.
+fn shared(state: &State) -> Shared {
+    Shared {
+        project: state.project(),
+        panels: vec![state.tab.name().to_string()],
+        classic: state.classic,
+    }
+}
+
+/// The page as it opens: a share link's state, else the autosaved one, else the first example.
+fn initial() -> State {
+    let window = web_sys::window();
+    let hash = window
+        .as_ref()
+        .and_then(|w| w.location().hash().ok())
+        .filter(|h| h.len() > 1);
+    let saved = || {
+        window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(AUTOSAVE_KEY).ok().flatten())
+    };
+    let from = |text: &str| share::decode(text).ok();
+    let (loaded, notice) = match hash {
+        Some(h) => match share::decode(&h) {
+            Ok(s) => (Some(s), None),
+            Err(e) => (
+                saved().as_deref().and_then(from),
+                Some(format!(
+                    "The link's state could not be read ({e}); your last session is shown instead."
+                )),
+            ),
+        },
+        None => (saved().as_deref().and_then(from), None),
+    };
+    let mut state = match loaded {
+        Some(s) => {
+            let tab = s
+                .panels
+                .first()
+                .and_then(|p| Tab::from_name(p))
+                .unwrap_or_default();
+            State::with_project(s.project, tab, s.classic)
+        }
+        None => State::new(),
+    };
+    state.notice = notice;
+    state
+}
+
+/// Writes `state`'s project to `localStorage` (quietly: private windows may refuse).
+fn autosave(state: &State) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(AUTOSAVE_KEY, &share::encode(&shared(state)));
+    }
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(State::new);
+    let state = use_reducer(initial);
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let build_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let client: Rc<RefCell<Option<Client>>> = use_mut_ref(|| None);
@@ -155,6 +216,19 @@ pub fn app() -> Html {
             dispatcher.dispatch(Action::Building);
             send(build_request(project, classic));
         });
+    }
+
+    {
+        // Autosave whenever the project, the panel or the toggle changes.
+        let deps = (
+            state.text.clone(),
+            state.files.clone(),
+            state.run_line.clone(),
+            state.tab,
+            state.classic,
+        );
+        let snapshot = (*state).clone();
+        use_effect_with(deps, move |_| autosave(&snapshot));
     }
 
     // Build the project as it is now (after the lint's pause when typing).
@@ -223,6 +297,45 @@ pub fn app() -> Html {
             schedule_build(project.clone(), classic, 0);
         })
     };
+    let on_files = {
+        let dispatcher = state.dispatcher();
+        let schedule_build = schedule_build.clone();
+        let base = state.project();
+        let classic = state.classic;
+        Callback::from(move |files: Vec<ContextFile>| {
+            dispatcher.dispatch(Action::SetFiles(files.clone()));
+            let project = Project {
+                files,
+                ..base.clone()
+            };
+            schedule_build(project, classic, DEBOUNCE_MS);
+        })
+    };
+    let on_lesson = {
+        let dispatcher = state.dispatcher();
+        let schedule_build = schedule_build.clone();
+        Callback::from(move |n: usize| {
+            dispatcher.dispatch(Action::LoadLesson(n));
+            if let Some(l) = crate::lessons::lessons().get(n) {
+                schedule_build((l.project)(), false, 0);
+            }
+        })
+    };
+    let on_share = {
+        let dispatcher = state.dispatcher();
+        let shared = shared(&state);
+        Callback::from(move |_: MouseEvent| {
+            let fragment = share::encode(&shared);
+            let Some(w) = web_sys::window() else { return };
+            let _ = w.location().set_hash(&fragment);
+            let url = w.location().href().unwrap_or_default();
+            dispatcher.dispatch(Action::Notice(Some(format!(
+                "This page's address now holds the whole project ({} characters): copy it from the address \
+                 bar to share it. {url}",
+                fragment.len()
+            ))));
+        })
+    };
     let on_run_line = {
         let dispatcher = state.dispatcher();
         Callback::from(move |line: String| dispatcher.dispatch(Action::SetRunLine(line)))
@@ -252,16 +365,11 @@ pub fn app() -> Html {
     };
     let on_export = {
         let send = send.clone();
-        let tag = state
-            .build
-            .as_ref()
-            .map(|b| b.tag.clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "playground".to_string());
+        let run_line = state.run_line.clone();
         Callback::from(move |format: ExportFormat| {
             send(Request::Export {
                 format,
-                tag: tag.clone(),
+                run_line: run_line.clone(),
             })
         })
     };
@@ -347,7 +455,12 @@ pub fn app() -> Html {
                     edited={state.edited}
                     on_load={on_load}
                 />
+                <button type="button" id="share" class="reload" onclick={on_share}
+                        title="Put the Dockerfile, the files, the run line and the open panel in the page's address">
+                    { "Share link" }
+                </button>
             </header>
+            <Lessons selected={state.lesson} on_load={on_lesson} />
             if let Some(n) = &state.notice {
                 <p class="notice" id="notice" role="status">
                     { n }
@@ -371,6 +484,10 @@ pub fn app() -> Html {
                         </p>
                     </section>
                     <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                    <section class="pane context-pane" aria-label="Build context">
+                        <h2>{ "Build context" }<span class="count">{ state.files.len() }</span></h2>
+                        <ContextFiles files={state.files.clone()} on_change={on_files} />
+                    </section>
                 </div>
                 <div class="right">
                     <div class="image-bar">

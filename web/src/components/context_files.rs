@@ -125,7 +125,7 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
             })
         };
         html! {
-            <li class={classes!("ctx-row", is_selected.then_some("selected"))} key={f.path.clone()}>
+            <li class={classes!("ctx-row", is_selected.then_some("selected"))} key={f.path.clone()} data-path={f.path.clone()}>
                 <button type="button" class="ctx-name" aria-pressed={is_selected.to_string()}
                     onclick={on_select}>
                     <span class="ctx-path">{ &f.path }</span>

@@ -89,7 +89,7 @@ pub fn filesystem(props: &FilesystemProps) -> Html {
             String::new()
         } else {
             let list: Vec<String> = r.origin.shadows.iter().map(|i| (i + 1).to_string()).collect();
-            format!("hides the copy in layer {}", list.join(", "))
+            format!("over layer {}", list.join(", "))
         };
         let marker = if r.dir {
             if is_open || !needle.is_empty() {

@@ -80,7 +80,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
             }
         });
         html! {
-            <div class="run-result" id="run-result" data-exit={r.exit_code.to_string()}>
+            <div class="run-result" id="run-result" data-exit={r.exit_code.to_string()} data-line={r.line.clone()}>
                 if !r.image.is_empty() { <p class="note">{ "image: " }{ &r.image }</p> }
                 if !r.argv.is_empty() {
                     <p><b>{ "Docker starts: " }</b><code id="run-argv">{ argv }</code></p>
@@ -90,6 +90,9 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                     <ul class="explain" id="run-explain">{ for r.explanation.iter().map(|l| html! { <li>{ l }</li> }) }</ul>
                 }
                 <pre id="run-output" class="log" tabindex="0">
+                    if r.stdout.is_empty() && r.stderr.is_empty() && r.notes.is_empty() {
+                        <span class="log-note">{ "(no output)" }</span>
+                    }
                     { &r.stdout }
                     if !r.stderr.is_empty() { <span class="log-error">{ &r.stderr }</span> }
                     { for r.notes.iter().map(|n| html! { <span class="log-note">{ format!("[strata] {n}\n") }</span> }) }
@@ -106,7 +109,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                         <table id="container-layer"><tbody>{ for layer }</tbody></table>
                     }
                     <h3>{ format!("docker diff {c}") }</h3>
-                    <pre id="run-diff" class="log">{ r.diff.join("\n") }</pre>
+                    <pre id="run-diff" class="log">{ if r.diff.is_empty() { "(no changes)".to_string() } else { r.diff.join("\n") } }</pre>
                     <button type="button" id="commit" class="action" onclick={commit}>{ "docker commit: make it an image" }</button>
                 }
             </div>

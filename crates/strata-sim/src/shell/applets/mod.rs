@@ -642,18 +642,23 @@ pub fn inputs(
 
 /// `/dev/zero` and `/dev/urandom` (when the tree has no such file, as a container always has them): the
 /// first MiB, which is all a `head -c` needs. The random bytes are deterministic, seeded by the run's time.
+/// Whether `path` is `/dev/zero`, `/dev/urandom` or `/dev/random` as a device (not a regular file that a
+/// step put there).
+pub fn is_endless_device(sh: &Shell<'_>, path: &str) -> bool {
+    strata_image::normalize(path).is_some_and(|n| {
+        matches!(n.as_str(), "/dev/zero" | "/dev/urandom" | "/dev/random")
+            && !sh
+                .fs
+                .stat(&n)
+                .is_ok_and(|s| matches!(s.kind, NodeKind::File(_)))
+    })
+}
+
 fn endless_device(sh: &Shell<'_>, path: &str) -> Option<Vec<u8>> {
+    if !is_endless_device(sh, path) {
+        return None;
+    }
     let n = strata_image::normalize(path)?;
-    if !matches!(n.as_str(), "/dev/zero" | "/dev/urandom" | "/dev/random") {
-        return None;
-    }
-    if sh
-        .fs
-        .stat(&n)
-        .is_ok_and(|s| matches!(s.kind, NodeKind::File(_)))
-    {
-        return None;
-    }
     let len = 1 << 20;
     if n == "/dev/zero" {
         return Some(vec![0; len]);

@@ -498,6 +498,21 @@ pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
     }
     let multi = files.len() > 1 && !quiet;
+    // `head -c N /dev/zero` gives N bytes, however many: more than the write limit left stops the run
+    // (the device reads are modelled as 1 MiB, which would silently make a small file).
+    if let Some(c) = bytes.filter(|&c| c > 0) {
+        let endless = files
+            .iter()
+            .any(|f| super::is_endless_device(sh, &sh.abs(f)));
+        let left = sh
+            .budget
+            .limits
+            .max_bytes_written
+            .saturating_sub(sh.budget.bytes_written);
+        if endless && c as u64 > left {
+            return Err(sh.limit(crate::exec::Limit::BytesWritten));
+        }
+    }
     let mut st = 0;
     for (k, (name, data)) in inputs(sh, io, &files, ErrStyle::Plain)
         .into_iter()
@@ -519,6 +534,16 @@ pub fn head(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             } else {
                 c as usize
             };
+            if c > d.len() && super::is_endless_device(sh, &sh.abs(&name)) && !d.is_empty() {
+                // Within the limit (checked above): the device keeps giving bytes.
+                let mut more = Vec::with_capacity(c);
+                while more.len() < c {
+                    let n = (c - more.len()).min(d.len());
+                    more.extend_from_slice(&d[..n]);
+                }
+                io.out.extend_from_slice(&more);
+                continue;
+            }
             io.out.extend_from_slice(&d[..c.min(d.len())]);
             continue;
         }

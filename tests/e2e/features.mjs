@@ -1,0 +1,299 @@
+// End-to-end test of the playground's lessons, build context, run panel, downloads, share links, offline
+// use and responsiveness, in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
+//
+// `cargo xtask test` runs it after playground.mjs with PLAYGROUND_URL and SCREENSHOT_DIR set. With
+// E2E_ENGINES=1 (the real-engine group, `cargo xtask test-engines`) the downloaded tar is also loaded with
+// `podman load` and run with `podman run`.
+// Prints `e2e: N passed, M failed` last and exits non-zero when a check failed.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/';
+const shots = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
+const engines = process.env.E2E_ENGINES === '1';
+mkdirSync(shots, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+let passed = 0;
+let failed = 0;
+
+async function check(name, body) {
+  const t = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok    ${name} (${Date.now() - t} ms)`);
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL  ${name}: ${e.message.split('\n')[0]}`);
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the image bar says the build of the project as it is now has finished. */
+async function built(page, timeout = 30000) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector('#image-status');
+    return s && s.dataset.building === 'false' && s.dataset.current === 'true';
+  }, null, { timeout });
+}
+
+/** Runs the run panel's line and waits for the result of exactly that line. */
+async function run(page, line) {
+  await page.click('#tab-run');
+  await page.fill('#run-line', line);
+  await page.click('#run');
+  await page.waitForFunction((l) => {
+    const r = document.querySelector('#run-result');
+    return r && document.querySelector('#run')?.textContent === 'Run' && r.dataset.line === l;
+  }, line, { timeout: 20000 });
+  return {
+    exit: Number(await page.getAttribute('#run-result', 'data-exit')),
+    output: await page.textContent('#run-output'),
+    argv: (await page.$('#run-argv')) ? await page.textContent('#run-argv') : '',
+  };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('#editor', { timeout: 15000 });
+  await built(page);
+
+  await check('the build runs in a Web Worker', async () => {
+    // The worker is named; the page's own thread never ran the build.
+    const workers = page.workers();
+    assert(workers.length >= 1, `no worker: ${workers.length}`);
+  });
+
+  await check('the exec-bit lesson: permission denied (126), then +x and it runs', async () => {
+    await page.click('#lesson-exec-bit');
+    await page.waitForSelector('#lesson-body[data-lesson="exec-bit"]');
+    await built(page);
+    const r1 = await run(page, await page.inputValue('#run-line'));
+    assert(r1.exit === 126, `exit ${r1.exit}: ${r1.output}`);
+    assert(/permission denied/.test(r1.output), `output ${JSON.stringify(r1.output)}`);
+    await shot(page, '20-lesson-exec-bit-126');
+    // Set the exec bit of while.sh in the context's file list.
+    const box = page.locator('.ctx-row[data-path="while.sh"] .ctx-exec input').first();
+    await box.check();
+    await built(page);
+    const r2 = await run(page, await page.inputValue('#run-line'));
+    assert(r2.exit === 0, `exit ${r2.exit}: ${r2.output}`);
+    assert(r2.output.trim().length > 0, 'no output');
+    await shot(page, '21-lesson-exec-bit-runs');
+  });
+
+  await check('a run line with an override shows the argv, the rule and the output', async () => {
+    await page.click('#lesson-cmd-entrypoint');
+    await built(page);
+    await page.click('#tab-log');
+    await page.fill('#editor', 'FROM busybox\nENTRYPOINT ["echo", "hello"]\nCMD ["world"]\n');
+    await built(page);
+    const r = await run(page, 'docker run --rm demo from strata');
+    assert(r.argv === 'echo hello from strata', `argv ${JSON.stringify(r.argv)}`);
+    assert(r.output.startsWith('hello from strata'), `output ${JSON.stringify(r.output)}`);
+    const why = await page.textContent('#run-explain');
+    assert(/ENTRYPOINT/.test(why) && /CMD/.test(why), `explanation ${why}`);
+    const e = await run(page, 'docker run --rm --entrypoint ls demo /');
+    assert(e.argv === 'ls /' && e.exit === 0 && /bin/.test(e.output), `entrypoint override ${JSON.stringify(e)}`);
+  });
+
+  await check('the container layer shows a copy-up, docker diff, and commit adds a layer', async () => {
+    await page.click('#tab-log');
+    await page.fill('#editor', 'FROM busybox\nRUN echo one > /data.txt\nCMD ["sh"]\n');
+    await built(page);
+    const r = await run(page, "docker run app sh -c 'echo two >> /data.txt; rm /bin/ls'");
+    assert(r.exit === 0, `exit ${r.exit}`);
+    const diff = await page.textContent('#run-diff');
+    assert(diff.includes('C /data.txt') && diff.includes('D /bin/ls'), `diff ${diff}`);
+    const layer = await page.textContent('#container-layer');
+    assert(/copied up from layer 2/.test(layer) && layer.includes('bin/.wh.ls'), `layer ${layer}`);
+    await shot(page, '22-container-layer');
+    await page.click('#commit');
+    await page.waitForFunction(() => document.querySelector('#layer-count')?.textContent === '3', null, { timeout: 10000 });
+    await shot(page, '23-committed');
+  });
+
+  await check('the filesystem view says which layer a file comes from, and opens it', async () => {
+    await page.fill('#editor', 'FROM busybox\nRUN echo a > /f\nRUN echo b > /f\n');
+    await built(page);
+    await page.click('#tab-filesystem');
+    const row = page.locator('tr.fs-row[data-path="/f"]');
+    assert((await row.getAttribute('data-layer')) === '3', `layer ${await row.getAttribute('data-layer')}`);
+    assert(/over layer 2/.test(await row.textContent()), `row ${await row.textContent()}`);
+    await row.locator('button').click();
+    await page.waitForSelector('#file-viewer[data-path="/f"]');
+    const text = await page.textContent('#file-viewer pre');
+    assert(text === 'b\n', `file text ${JSON.stringify(text)}`);
+    await shot(page, '24-filesystem');
+  });
+
+  await check('inspect shows the image JSON with its layers', async () => {
+    await page.click('#tab-inspect');
+    const json = JSON.parse(await page.textContent('#inspect-json'));
+    assert(json[0].RootFS.Layers.length === 3, `layers ${json[0].RootFS.Layers.length}`);
+    assert(json[0].Id.startsWith('sha256:'), `id ${json[0].Id}`);
+    await shot(page, '25-inspect');
+  });
+
+  await check('the classic toggle shows Step n/m and #(nop) history', async () => {
+    await page.click('#tab-log');
+    await page.check('#classic');
+    await page.waitForFunction(() => /^Step 1\/3 : FROM busybox$/m.test(document.querySelector('#build-log')?.textContent ?? ''),
+      null, { timeout: 10000 });
+    await page.click('#tab-history');
+    const h = await page.textContent('#history');
+    assert(h.includes('#(nop)'), `history ${h}`);
+    await page.click('#tab-log');
+    await page.uncheck('#classic');
+    await page.waitForFunction(() => /^#\d+ \[1\/3\]/m.test(document.querySelector('#build-log')?.textContent ?? ''),
+      null, { timeout: 10000 });
+  });
+
+  await check('the image downloads as a docker save tar (and podman loads it)', async () => {
+    await page.fill('#run-line', 'docker run --rm e2e-image').catch(() => {});
+    await page.click('#tab-run');
+    await page.fill('#run-line', 'docker run --rm e2e-image');
+    await page.fill('#editor', 'FROM busybox\nRUN echo from-the-browser > /hello.txt\nCMD ["cat", "/hello.txt"]\n');
+    await built(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-docker')]);
+    const path = join(shots, download.suggestedFilename());
+    await download.saveAs(path);
+    const bytes = readFileSync(path);
+    assert(bytes.length > 1024 && bytes.includes(Buffer.from('manifest.json')), `tar of ${bytes.length} bytes`);
+    assert(download.suggestedFilename() === 'e2e-image-latest.docker.tar', download.suggestedFilename());
+    const [oci] = await Promise.all([page.waitForEvent('download'), page.click('#save-oci')]);
+    const ociPath = join(shots, oci.suggestedFilename());
+    await oci.saveAs(ociPath);
+    assert(readFileSync(ociPath).includes(Buffer.from('index.json')), 'no index.json in the OCI tar');
+    if (engines) {
+      const loaded = execFileSync('podman', ['load', '-i', path], { encoding: 'utf8' });
+      assert(/e2e-image:latest/.test(loaded), `podman load said ${loaded}`);
+      const out = execFileSync('podman', ['run', '--rm', 'localhost/e2e-image:latest'], { encoding: 'utf8' });
+      assert(out === 'from-the-browser\n', `podman run printed ${JSON.stringify(out)}`);
+      const ociLoaded = execFileSync('podman', ['load', '-i', ociPath], { encoding: 'utf8' });
+      assert(/Loaded image/.test(ociLoaded), `podman load (oci) said ${ociLoaded}`);
+      console.log('      podman load + podman run of the downloaded tar: ok');
+    }
+  });
+
+  await check('a share link opened in a fresh page gives the same state', async () => {
+    await page.click('#lesson-cache-order');
+    await built(page, 60000);
+    await page.click('#tab-layers');
+    await page.click('#share');
+    const link = page.url();
+    assert(link.includes('#1'), `link ${link}`);
+    const want = {
+      text: await page.inputValue('#editor'),
+      files: await page.$$eval('.ctx-row[data-path]', (es) => es.map((e) => e.dataset.path)),
+    };
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p2 = await fresh.newPage();
+    await p2.goto(link);
+    await p2.waitForSelector('#editor');
+    const got = {
+      text: await p2.inputValue('#editor'),
+      files: await p2.$$eval('.ctx-row[data-path]', (es) => es.map((e) => e.dataset.path)),
+    };
+    const tab = await p2.getAttribute('#panel', 'data-tab');
+    await shot(p2, '26-shared');
+    await fresh.close();
+    assert(got.text === want.text, 'the Dockerfile differs');
+    assert(JSON.stringify(got.files) === JSON.stringify(want.files) && want.files.length > 0,
+      `files ${JSON.stringify(got.files)} vs ${JSON.stringify(want.files)}`);
+    assert(tab === 'layers', `open panel ${tab}`);
+  });
+
+  await check('autosave brings the project back after a reload', async () => {
+    await page.click('#tab-log');
+    await page.fill('#editor', 'FROM busybox\nLABEL autosaved=yes\n');
+    await page.waitForTimeout(300);
+    await page.goto(url);
+    await page.waitForSelector('#editor');
+    const text = await page.inputValue('#editor');
+    assert(text.includes('autosaved=yes'), `editor holds ${JSON.stringify(text)}`);
+  });
+
+  await check('the page works offline once loaded', async () => {
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.reload();
+    await page.waitForSelector('#editor');
+    await built(page);
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('#editor', { timeout: 15000 });
+      await page.fill('#editor', 'FROM busybox\nRUN echo offline > /o\n');
+      await built(page);
+      const status = await page.textContent('#image-status');
+      assert(/2 layers/.test(status), `status ${status}`);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  await check('hostile Dockerfiles end in a clear error while the page stays responsive', async () => {
+    await page.click('#tab-log');
+    const cases = [
+      ['RUN while true; do :; done', /limits/],
+      ['RUN head -c 1073741824 /dev/zero > /big', /limits/],
+      [Array.from({ length: 10000 }, (_, i) => `RUN echo ${i} > /f${i}`).join('\n'), /max depth exceeded/],
+    ];
+    for (const [body, want] of cases) {
+      await page.fill('#editor', `FROM busybox\n${body}\n`);
+      // While the worker builds, the page keeps painting: sample frame gaps for a while.
+      const gaps = await page.evaluate(() => new Promise((resolve) => {
+        const gaps = [];
+        let last = performance.now();
+        const end = last + 1500;
+        function frame(t) {
+          gaps.push(t - last);
+          last = t;
+          if (t < end) requestAnimationFrame(frame); else resolve(gaps);
+        }
+        requestAnimationFrame(frame);
+      }));
+      const worst = Math.max(...gaps);
+      await built(page, 60000);
+      const err = await page.textContent('#build-error');
+      assert(want.test(err), `error ${JSON.stringify(err)}`);
+      assert(worst < 250, `the page froze for ${worst.toFixed(0)} ms`);
+      // Typing still works right away.
+      await page.click('#editor');
+      await page.keyboard.press('End');
+      console.log(`      ${body.slice(0, 30)}…: ${err.split('\n')[0].slice(0, 90)} · worst frame gap ${worst.toFixed(0)} ms`);
+    }
+    await shot(page, '27-hostile');
+  });
+
+  await check('no errors in the browser console', async () => {
+    const real = consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED|net::ERR/.test(e));
+    assert(real.length === 0, real.join(' | '));
+  });
+} finally {
+  await browser.close();
+}
+
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
