@@ -550,3 +550,14 @@ fn hostile_dockerfiles_end_in_a_clear_error_on_their_step() {
         assert_eq!(e.at.map(|a| a.line), Some(line), "{}", e.message);
     }
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn analysis_of_ten_thousand_lines_is_quick() {
+    let text: String = std::iter::once("FROM busybox\n".to_string())
+        .chain((0..10_000).map(|i| format!("RUN echo {i} > /f{i}\n")))
+        .collect();
+    let t = std::time::Instant::now();
+    let a = analyze(&text);
+    eprintln!("analyze: {:?}, {} problems", t.elapsed(), a.problems.len());
+}
