@@ -1,4 +1,9 @@
-//! POSIX basic and extended regular expressions (grep, sed, expr), translated to the `regex` crate's syntax.
+//! POSIX basic and extended regular expressions (grep, sed, awk, expr), translated to the `regex` crate's syntax.
+//!
+//! Matching is byte-oriented, as busybox's is in the C locale its images run with: `.` and bracket expressions
+//! match one byte, `\w`, `\s`, `\b` and `[[:alpha:]]` know ASCII only, and `-i` folds ASCII letters only.
+//! Callers match on the bytes of their text and turn matched bytes back into text with
+//! [`String::from_utf8_lossy`].
 
 /// Translates a POSIX BRE (`extended == false`) or ERE to `regex` syntax.
 pub fn translate(pat: &str, extended: bool) -> Result<String, String> {
@@ -168,7 +173,7 @@ fn bracket(cs: &[char], mut i: usize) -> Result<(String, usize), String> {
                     out.push_str(&format!("[:{name}:]"));
                 } else {
                     for ch in name.chars() {
-                        push_lit(&mut out, ch);
+                        push_class_lit(&mut out, ch);
                     }
                 }
                 i += 2 + name.chars().count() + 2;
@@ -185,19 +190,46 @@ fn bracket(cs: &[char], mut i: usize) -> Result<(String, usize), String> {
             i += 1;
             continue;
         }
-        push_lit(&mut out, c);
+        push_class_lit(&mut out, c);
         i += 1;
     }
 }
 
+/// A character inside a bracket expression: a non-ASCII one is its UTF-8 bytes, each a member of the class
+/// (the `regex` crate refuses non-ASCII characters in byte classes).
+fn push_class_lit(out: &mut String, c: char) {
+    if c.is_ascii() {
+        push_lit(out, c);
+    } else {
+        let mut buf = [0; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+}
+
 /// Compiles a POSIX expression.
-pub fn compile(pat: &str, extended: bool, icase: bool) -> Result<::regex::Regex, String> {
+pub fn compile(pat: &str, extended: bool, icase: bool) -> Result<Regex, String> {
     let t = translate(pat, extended)?;
-    ::regex::RegexBuilder::new(&t)
+    build(&t, icase).map_err(|_| format!("bad regex '{pat}'"))
+}
+
+/// A compiled expression; it matches bytes (see the module doc).
+pub type Regex = ::regex::bytes::Regex;
+
+/// Compiles `regex` syntax (the output of [`translate`], or [`::regex::escape`]d text) byte-oriented, with
+/// ASCII-only case folding when `icase`.
+pub fn build(re: &str, icase: bool) -> Result<Regex, ::regex::Error> {
+    ::regex::bytes::RegexBuilder::new(re)
+        .unicode(false)
         .case_insensitive(icase)
         .size_limit(1 << 22)
         .build()
-        .map_err(|_| format!("bad regex '{pat}'"))
+}
+
+/// How many characters the UTF-8 text `b` holds; a character cut by a byte-wise match counts where it starts.
+pub fn char_count(b: &[u8]) -> usize {
+    b.iter().filter(|&&x| x & 0xC0 != 0x80).count()
 }
 
 #[cfg(test)]
@@ -214,6 +246,19 @@ mod tests {
         assert_eq!(translate("x\\{2,3\\}", false).unwrap(), "x{2,3}");
         assert!(compile("[[:digit:]]+", true, false)
             .unwrap()
-            .is_match("a12"));
+            .is_match(b"a12"));
+    }
+
+    #[test]
+    fn bytes() {
+        // one byte per `.`, as busybox in the C locale
+        let r = compile("^..$", false, false).unwrap();
+        assert!(r.is_match("é".as_bytes()));
+        assert_eq!(translate("[é]", false).unwrap(), "[\\xC3\\xA9]");
+        assert!(compile("[é]x", false, false)
+            .unwrap()
+            .is_match("\u{e9}x".as_bytes()));
+        assert!(compile("ABC", false, true).unwrap().is_match(b"xabcx"));
+        assert!(!compile("É", false, true).unwrap().is_match("é".as_bytes()));
     }
 }

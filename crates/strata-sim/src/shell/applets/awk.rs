@@ -1103,15 +1103,12 @@ impl Run<'_, '_, '_> {
         Ok(parts.join(&sep))
     }
 
-    fn regex(&mut self, e: &E) -> Result<Option<::regex::Regex>, Ctl> {
+    fn regex(&mut self, e: &E) -> Result<Option<re::Regex>, Ctl> {
         let src = match e {
             E::Re(r) => r.clone(),
             other => self.eval(other)?.str(),
         };
-        match re::translate(&src, true)
-            .ok()
-            .and_then(|t| ::regex::Regex::new(&t).ok())
-        {
+        match re::compile(&src, true, false).ok() {
             Some(r) => Ok(Some(r)),
             None => {
                 self.io.err(&format!("bad regex '{src}'"));
@@ -1147,7 +1144,7 @@ impl Run<'_, '_, '_> {
             E::Re(_) => {
                 let r = self.regex(e)?;
                 V::N(f64::from(u8::from(
-                    r.is_some_and(|r| r.is_match(&self.record)),
+                    r.is_some_and(|r| r.is_match(self.record.as_bytes())),
                 )))
             }
             E::Var(n) => self.get(n),
@@ -1225,7 +1222,7 @@ impl Run<'_, '_, '_> {
             }
             E::Match(neg, s, r) => {
                 let text = self.eval(s)?.str();
-                let m = self.regex(r)?.is_some_and(|r| r.is_match(&text));
+                let m = self.regex(r)?.is_some_and(|r| r.is_match(text.as_bytes()));
                 V::N(f64::from(u8::from(m != *neg)))
             }
             E::Concat(a, b) => {
@@ -1317,19 +1314,22 @@ impl Run<'_, '_, '_> {
                     .cloned()
                     .unwrap_or(E::Field(Box::new(E::Num(0.0))));
                 let text = self.eval(&target)?.str();
-                let mut out = String::new();
+                let text = text.as_bytes();
+                let mut out = Vec::new();
                 let mut last = 0;
                 let mut n = 0;
-                for m in r.find_iter(&text) {
-                    out.push_str(&text[last..m.start()]);
+                let mut buf = [0; 4];
+                for m in r.find_iter(text) {
+                    out.extend_from_slice(&text[last..m.start()]);
                     let mut cs = repl.chars().peekable();
                     while let Some(c) = cs.next() {
                         match c {
                             '\\' if matches!(cs.peek(), Some('&') | Some('\\')) => {
-                                out.push(cs.next().unwrap_or('\\'));
+                                let c = cs.next().unwrap_or('\\');
+                                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                             }
-                            '&' => out.push_str(m.as_str()),
-                            c => out.push(c),
+                            '&' => out.extend_from_slice(m.as_bytes()),
+                            c => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
                         }
                     }
                     last = m.end();
@@ -1339,7 +1339,8 @@ impl Run<'_, '_, '_> {
                     }
                 }
                 if n > 0 {
-                    out.push_str(&text[last..]);
+                    out.extend_from_slice(&text[last..]);
+                    let out = String::from_utf8_lossy(&out).into_owned();
                     self.assign(&target, V::S(out))?;
                 }
                 V::N(n as f64)
@@ -1350,10 +1351,11 @@ impl Run<'_, '_, '_> {
                     Some(e) => self.regex(e)?,
                     None => None,
                 };
-                let (start, len) = match r.and_then(|r| r.find(&s)) {
+                let s = s.as_bytes();
+                let (start, len) = match r.and_then(|r| r.find(s)) {
                     Some(m) => (
-                        s[..m.start()].chars().count() as f64 + 1.0,
-                        m.as_str().chars().count() as f64,
+                        re::char_count(&s[..m.start()]) as f64 + 1.0,
+                        re::char_count(m.as_bytes()) as f64,
                     ),
                     None => (0.0, -1.0),
                 };
@@ -1697,11 +1699,11 @@ fn split_fs(s: &str, fs: &str) -> Vec<String> {
         let c = fs.chars().next().unwrap_or(' ');
         return s.split(c).map(str::to_owned).collect();
     }
-    match re::translate(fs, true)
-        .ok()
-        .and_then(|t| ::regex::Regex::new(&t).ok())
-    {
-        Some(r) => r.split(s).map(str::to_owned).collect(),
+    match re::compile(fs, true, false).ok() {
+        Some(r) => r
+            .split(s.as_bytes())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
         None => vec![s.to_owned()],
     }
 }

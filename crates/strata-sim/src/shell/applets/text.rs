@@ -768,11 +768,7 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         if whole {
             t = format!("^(?:{t})$");
         }
-        match ::regex::RegexBuilder::new(&t)
-            .case_insensitive(icase)
-            .size_limit(1 << 22)
-            .build()
-        {
+        match re::build(&t, icase) {
             Ok(r) => res.push(r),
             Err(_) => {
                 io.err(&format!("bad regex '{p}'"));
@@ -839,7 +835,7 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             if maxm.is_some_and(|m| n >= m) {
                 break;
             }
-            let m = res.iter().any(|r| r.is_match(line));
+            let m = res.iter().any(|r| r.is_match(line.as_bytes()));
             if m == invert {
                 continue;
             }
@@ -865,11 +861,12 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             };
             if only && !invert {
                 for r in &res {
-                    for mt in r.find_iter(line) {
-                        if mt.as_str().is_empty() {
+                    for mt in r.find_iter(line.as_bytes()) {
+                        if mt.is_empty() {
                             continue;
                         }
-                        io.print(&format!("{prefix}{}\n", mt.as_str()));
+                        let text = String::from_utf8_lossy(mt.as_bytes());
+                        io.print(&format!("{prefix}{text}\n"));
                     }
                 }
             } else {
@@ -904,7 +901,7 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 enum Addr {
     Line(usize),
     Last,
-    Re(::regex::Regex),
+    Re(re::Regex),
 }
 
 /// A sed command.
@@ -915,7 +912,7 @@ struct SedCmd {
     neg: bool,
     cmd: char,
     // s
-    re: Option<::regex::Regex>,
+    re: Option<re::Regex>,
     repl: String,
     global: bool,
     nth: usize,
@@ -958,14 +955,7 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
         *i += 1;
         Ok(s)
     };
-    let compile = |p: &str, icase: bool| -> Result<::regex::Regex, String> {
-        let t = re::translate(p, ext)?;
-        ::regex::RegexBuilder::new(&t)
-            .case_insensitive(icase)
-            .size_limit(1 << 22)
-            .build()
-            .map_err(|_| format!("bad regex '{p}'"))
-    };
+    let compile = |p: &str, icase: bool| re::compile(p, ext, icase);
     loop {
         skip_ws(&mut i);
         if i >= cs.len() {
@@ -1158,27 +1148,32 @@ fn sed_parse(script: &str, ext: bool, cmds: &mut Vec<SedCmd>) -> Result<(), Stri
     Ok(())
 }
 
-fn sed_repl(repl: &str, caps: &::regex::Captures<'_>) -> String {
-    let mut out = String::new();
+/// Appends `c` UTF-8 encoded.
+fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+}
+
+fn sed_repl(repl: &str, caps: &::regex::bytes::Captures<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
     let cs: Vec<char> = repl.chars().collect();
     let mut i = 0;
     while i < cs.len() {
         match cs[i] {
-            '&' => out.push_str(caps.get(0).map(|m| m.as_str()).unwrap_or("")),
+            '&' => out.extend_from_slice(caps.get(0).map(|m| m.as_bytes()).unwrap_or(b"")),
             '\\' if i + 1 < cs.len() => {
                 let n = cs[i + 1];
                 i += 1;
                 match n {
                     d @ '0'..='9' => {
                         let k = d.to_digit(10).unwrap_or(0) as usize;
-                        out.push_str(caps.get(k).map(|m| m.as_str()).unwrap_or(""));
+                        out.extend_from_slice(caps.get(k).map(|m| m.as_bytes()).unwrap_or(b""));
                     }
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    o => out.push(o),
+                    'n' => out.push(b'\n'),
+                    't' => out.push(b'\t'),
+                    o => push_char(&mut out, o),
                 }
             }
-            c => out.push(c),
+            c => push_char(&mut out, c),
         }
         i += 1;
     }
@@ -1305,7 +1300,7 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
             let m1 = |a: &Addr, ps: &str| match a {
                 Addr::Line(n) => *n == lineno,
                 Addr::Last => is_last,
-                Addr::Re(r) => r.is_match(ps),
+                Addr::Re(r) => r.is_match(ps.as_bytes()),
             };
             let mut sel = match (&c.a1, &c.a2) {
                 (None, _) => true,
@@ -1343,18 +1338,19 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
             match c.cmd {
                 's' => {
                     if let Some(r) = &c.re {
-                        let mut res = String::new();
+                        let bytes = ps.as_bytes();
+                        let mut res = Vec::new();
                         let mut last = 0;
                         let mut k = 0;
                         let mut did = false;
-                        for caps in r.captures_iter(&ps) {
+                        for caps in r.captures_iter(bytes) {
                             let Some(m) = caps.get(0) else { continue };
                             k += 1;
                             if k < c.nth || (did && !c.global) {
                                 continue;
                             }
-                            res.push_str(&ps[last..m.start()]);
-                            res.push_str(&sed_repl(&c.repl, &caps));
+                            res.extend_from_slice(&bytes[last..m.start()]);
+                            res.extend_from_slice(&sed_repl(&c.repl, &caps));
                             last = m.end();
                             did = true;
                             if !c.global {
@@ -1363,8 +1359,8 @@ fn sed_run(cmds: &[SedCmd], datas: &[Vec<u8>], quiet: bool, out: &mut Vec<u8>) {
                         }
                         if did {
                             substituted = true;
-                            res.push_str(&ps[last..]);
-                            ps = res;
+                            res.extend_from_slice(&bytes[last..]);
+                            ps = String::from_utf8_lossy(&res).into_owned();
                             if c.print {
                                 emit(out, &ps, false);
                             }
@@ -2490,16 +2486,18 @@ impl ExprP<'_> {
 
 fn match_re(s: &str, pat: &str) -> Result<EV, String> {
     let t = re::translate(pat, false)?;
-    let r = ::regex::Regex::new(&format!("^(?:{t})")).map_err(|_| "bad regex".to_owned())?;
-    match r.captures(s) {
+    let r = re::build(&format!("^(?:{t})"), false).map_err(|_| "bad regex".to_owned())?;
+    match r.captures(s.as_bytes()) {
         Some(c) => {
             if c.len() > 1 {
                 Ok(EV::S(
-                    c.get(1).map(|m| m.as_str().to_owned()).unwrap_or_default(),
+                    c.get(1)
+                        .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+                        .unwrap_or_default(),
                 ))
             } else {
                 Ok(EV::I(
-                    c.get(0).map(|m| m.as_str().chars().count()).unwrap_or(0) as i64,
+                    c.get(0).map(|m| re::char_count(m.as_bytes())).unwrap_or(0) as i64,
                 ))
             }
         }
