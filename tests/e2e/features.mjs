@@ -158,12 +158,15 @@ try {
 
   await check('the classic toggle shows Step n/m and #(nop) history', async () => {
     await page.click('#tab-log');
+    await page.fill('#editor', 'FROM busybox\nRUN echo a > /f\nCMD ["sh"]\n');
+    await built(page);
     await page.check('#classic');
     await page.waitForFunction(() => /^Step 1\/3 : FROM busybox$/m.test(document.querySelector('#build-log')?.textContent ?? ''),
       null, { timeout: 10000 });
     await page.click('#tab-history');
     const h = await page.textContent('#history');
-    assert(h.includes('#(nop)'), `history ${h}`);
+    // The classic builder writes metadata steps as `#(nop)` and RUN steps as the plain shell command.
+    assert(h.includes('/bin/sh -c #(nop)  CMD ["sh"]') && h.includes('/bin/sh -c echo a > /f'), `history ${h}`);
     await page.click('#tab-log');
     await page.uncheck('#classic');
     await page.waitForFunction(() => /^#\d+ \[1\/3\]/m.test(document.querySelector('#build-log')?.textContent ?? ''),
@@ -171,7 +174,6 @@ try {
   });
 
   await check('the image downloads as a docker save tar (and podman loads it)', async () => {
-    await page.fill('#run-line', 'docker run --rm e2e-image').catch(() => {});
     await page.click('#tab-run');
     await page.fill('#run-line', 'docker run --rm e2e-image');
     await page.fill('#editor', 'FROM busybox\nRUN echo from-the-browser > /hello.txt\nCMD ["cat", "/hello.txt"]\n');
@@ -261,7 +263,15 @@ try {
       [Array.from({ length: 10000 }, (_, i) => `RUN echo ${i} > /f${i}`).join('\n'), /max depth exceeded/],
     ];
     for (const [body, want] of cases) {
-      await page.fill('#editor', `FROM busybox\n${body}\n`);
+      // Pasted, as a person would put 10,000 lines in (typing them through Playwright takes minutes).
+      const pasted = await page.evaluate((text) => {
+        const t = performance.now();
+        const ta = document.querySelector('#editor');
+        ta.value = text;
+        ta.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+        return performance.now() - t;
+      }, `FROM busybox\n${body}\n`);
+      await page.waitForFunction(() => document.querySelector('#summary').dataset.analyzed === 'true', null, { timeout: 30000 });
       // While the worker builds, the page keeps painting: sample frame gaps for a while.
       const gaps = await page.evaluate(() => new Promise((resolve) => {
         const gaps = [];
@@ -282,7 +292,7 @@ try {
       // Typing still works right away.
       await page.click('#editor');
       await page.keyboard.press('End');
-      console.log(`      ${body.slice(0, 30)}…: ${err.split('\n')[0].slice(0, 90)} · worst frame gap ${worst.toFixed(0)} ms`);
+      console.log(`      ${body.slice(0, 30)}…: ${err.split('\n')[0].slice(0, 90)} · paste handled in ${pasted.toFixed(0)} ms · worst frame gap while building ${worst.toFixed(0)} ms`);
     }
     await shot(page, '27-hostile');
   });

@@ -231,7 +231,8 @@ fn bench(args: &[String]) -> Result<()> {
         run(c)?;
     }
     setup::wasm_bindgen(&root)?;
-    layer_write_wasm_vs_native(&root)
+    layer_write_wasm_vs_native(&root)?;
+    web::timing(&root)
 }
 
 /// The layer-write workload of `crates/strata-image/tests/wasm_bench.rs` (256 MiB of files → tar → sha256)

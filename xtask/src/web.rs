@@ -114,6 +114,32 @@ pub fn e2e_engines(root: &Path) -> Result<()> {
     e2e_scripts(root, &["tests/e2e/features.mjs"], true)
 }
 
+/// The playground's timing budgets (`tests/e2e/timing.mjs`): page load to first build, and keystroke to
+/// layer view, in Chromium over 20 runs, beside the release CLI's `build --backend sim` in the same run.
+pub fn timing(root: &Path) -> Result<()> {
+    dist(root)?;
+    let mut c = crate::cmd(root, "cargo");
+    c.args(["build", "--release", "-p", "strata-cli"]);
+    run(c)?;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .context("finding a free port")?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = serve(root, &addr)?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let mut c = web_cmd(root, "node");
+    c.arg("tests/e2e/timing.mjs")
+        .env("PLAYGROUND_URL", format!("http://{addr}/"))
+        .env("STRATA", target.join("release/strata"));
+    let result = run(c);
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
 fn e2e_scripts(root: &Path, scripts: &[&str], engines: bool) -> Result<()> {
     build(root)?;
     let port = TcpListener::bind("127.0.0.1:0")
