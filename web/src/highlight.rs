@@ -11,7 +11,7 @@
 
 use strata_dockerfile::ast::{ArgForm, Dockerfile, Instruction};
 use strata_dockerfile::shell::Lexer;
-use strata_dockerfile::Severity;
+use strata_dockerfile::{LineIndex, Severity};
 
 use crate::analysis::{byte_offset, Analysis};
 
@@ -83,12 +83,13 @@ pub fn tokens_of(text: &str, ast: &Dockerfile) -> Vec<Token> {
         escape: ast.escape,
     };
     let lines = physical_lines(text);
-    let in_body = |start: usize| {
-        ast.instructions
-            .iter()
-            .flat_map(|i| &i.heredocs)
-            .any(|h| h.span.start <= start && start < h.span.end.max(h.span.start + 1))
-    };
+    let bodies: Vec<(usize, usize)> = ast
+        .instructions
+        .iter()
+        .flat_map(|i| &i.heredocs)
+        .map(|h| (h.span.start, h.span.end.max(h.span.start + 1)))
+        .collect();
+    let in_body = |start: usize| bodies.iter().any(|&(s, e)| s <= start && start < e);
     // Comment lines, found first so that the argument scan steps over those inside a continuation.
     let comments: Vec<(usize, usize)> = lines
         .iter()
@@ -209,11 +210,10 @@ impl Painter<'_> {
         let Some(src) = text.get(start..end) else {
             return;
         };
+        // The comment line holding byte `at`, if any (comment lines are sorted and do not overlap).
         let skip = |at: usize| {
-            comments
-                .iter()
-                .find(|&&(s, e)| s <= at && at < e)
-                .map(|&(_, e)| e)
+            let i = comments.partition_point(|&(_, e)| e <= at);
+            comments.get(i).filter(|&&(s, _)| s <= at).map(|&(_, e)| e)
         };
         // Quotes, like the shell: the escape character protects the next character outside single
         // quotes; single quotes protect everything up to the next one.
@@ -328,11 +328,11 @@ impl Painter<'_> {
                 self.paint(h.span.start, h.span.end, Kind::HeredocBody);
             }
         }
-        for &(s, e) in lines {
-            if e < ins.keyword.span.start || s >= own_end {
-                continue;
-            }
-            if comments.iter().any(|&(cs, _)| cs == s) {
+        // Lines are sorted: find the instruction's own by binary search, not by a scan of them all.
+        let first = lines.partition_point(|&(_, e)| e < ins.keyword.span.start);
+        let last = lines.partition_point(|&(s, _)| s < own_end);
+        for &(s, e) in lines.get(first..last).unwrap_or_default() {
+            if comments.binary_search_by_key(&s, |&(cs, _)| cs).is_ok() {
                 continue;
             }
             let content = text[s..e].trim_end_matches([' ', '\t']);
@@ -392,6 +392,7 @@ pub fn underlines(analysis: &Analysis, text: &str) -> Vec<Underline> {
     let old = analysis.text.as_str();
     let (prefix, suffix) = common_ends(old, text);
     let old_suffix_start = old.len() - suffix;
+    let index = LineIndex::new(text);
     let mut out = Vec::new();
     for row in &analysis.problems {
         let start = byte_offset(old, row.sel_start);
@@ -425,7 +426,7 @@ pub fn underlines(analysis: &Analysis, text: &str) -> Vec<Underline> {
         out.push(Underline {
             start,
             end,
-            line: text[..start].matches('\n').count() + 1,
+            line: index.line_col(text, start).0,
             severity: row.severity,
             note,
         });
@@ -486,20 +487,30 @@ pub fn segments(text: &str, tokens: &[Token], underlines: &[Underline]) -> Vec<S
     }
     cuts.sort_unstable();
     cuts.dedup();
+    // One sweep: problems in order of their start; those covering the current run are `active`.
+    let mut by_start: Vec<usize> = (0..underlines.len()).collect();
+    by_start.sort_by_key(|&i| (underlines[i].start, i));
+    let mut next = by_start.iter().copied().peekable();
+    let mut active: Vec<usize> = Vec::new();
     let mut out = Vec::new();
     let mut tok = tokens.iter().peekable();
     for pair in cuts.windows(2) {
         let (start, end) = (pair[0], pair[1]);
+        let mut points = Vec::new();
+        while let Some(i) = next.next_if(|&i| underlines[i].start <= start) {
+            if underlines[i].start == underlines[i].end {
+                points.push(i);
+            } else {
+                active.push(i);
+            }
+        }
         // Problems at a point go before the text that starts there.
-        let points: Vec<usize> = underlines
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.start == u.end && u.start == start)
-            .map(|(i, _)| i)
-            .collect();
         if !points.is_empty() {
+            points.sort_unstable();
             out.push(covering(start, start, None, underlines, points));
         }
+        active.retain(|&i| underlines[i].end > start);
+        active.sort_unstable();
         while tok.peek().is_some_and(|t| t.end <= start) {
             tok.next();
         }
@@ -507,29 +518,20 @@ pub fn segments(text: &str, tokens: &[Token], underlines: &[Underline]) -> Vec<S
             .peek()
             .filter(|t| t.start <= start && end <= t.end)
             .map(|t| t.kind);
-        let over: Vec<usize> = underlines
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.start <= start && end <= u.end && u.start < u.end)
-            .map(|(i, _)| i)
-            .collect();
         match out.last_mut() {
             Some(last)
                 if last.end == start
                     && last.start < last.end
                     && last.kind == kind
-                    && last.problems == over =>
+                    && last.problems == active =>
             {
                 last.end = end;
             }
-            _ => out.push(covering(start, end, kind, underlines, over)),
+            _ => out.push(covering(start, end, kind, underlines, active.clone())),
         }
     }
-    let at_end: Vec<usize> = underlines
-        .iter()
-        .enumerate()
-        .filter(|(_, u)| u.start == u.end && u.start >= text.len())
-        .map(|(i, _)| i)
+    let at_end: Vec<usize> = next
+        .filter(|&i| underlines[i].start == underlines[i].end)
         .collect();
     if !at_end.is_empty() {
         out.push(covering(text.len(), text.len(), None, underlines, at_end));
