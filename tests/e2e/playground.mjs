@@ -100,6 +100,63 @@ try {
     await shot(page, '02-problems');
   });
 
+  await check('the editor highlights keywords and underlines the problem on line 3', async () => {
+    const layer = await page.evaluate(() => {
+      const pre = document.querySelector('pre.code-layer');
+      const kw = [...pre.querySelectorAll('.tok-keyword')].map((e) => e.textContent);
+      const diag = pre.querySelector('.diag-error[data-line="3"]');
+      return {
+        same: pre.textContent === `${document.querySelector('#editor').value}\n`,
+        kw,
+        diag: diag && { text: diag.textContent, title: diag.title, line: diag.dataset.line },
+        decoration: diag && getComputedStyle(diag).textDecorationStyle,
+      };
+    });
+    assert(layer.same, 'the highlighting layer does not hold the editor text');
+    assert(JSON.stringify(layer.kw.slice(0, 2)) === '["FROM","WORKDIR"]', `keywords ${JSON.stringify(layer.kw)}`);
+    assert(layer.diag && layer.diag.text === 'FORM' && /^SD\d{4}: .*FORM/.test(layer.diag.title),
+      `line 3 underline ${JSON.stringify(layer.diag)}`);
+    assert(layer.decoration === 'wavy', `underline style ${layer.decoration}`);
+    // The textarea is on top: hovering the underlined text shows its note in a tooltip.
+    const box = await page.locator('pre.code-layer .diag-error[data-line="3"]').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tip = await page.waitForSelector('.diag-tip', { timeout: 2000 });
+    const tipText = await tip.textContent();
+    assert(/^SD\d{4}: unknown instruction: FORM/.test(tipText), `tooltip ${JSON.stringify(tipText)}`);
+    await shot(page, '02b-hover');
+    await page.mouse.move(5, 5);
+    // The keyboard way: the problem of the caret's line is named under the editor.
+    await page.click('#editor');
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => /FORM/.test(document.querySelector('#caret-problems').textContent));
+    const caret = await page.textContent('.caret-line');
+    assert(/^Ln 3, Col 1/.test(caret), `caret line ${JSON.stringify(caret)}`);
+  });
+
+  await check('the highlighting layer stays under the text when a long line scrolls sideways', async () => {
+    await page.click('#editor');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(`RUN echo ${'long '.repeat(60)}$HOME`, { delay: 1 });
+    await page.waitForTimeout(50);
+    const m = await page.evaluate(() => {
+      const ta = document.querySelector('#editor');
+      const pre = document.querySelector('pre.code-layer');
+      const a = getComputedStyle(ta);
+      const b = getComputedStyle(pre);
+      const same = ['fontFamily', 'fontSize', 'lineHeight', 'paddingLeft', 'paddingTop', 'tabSize', 'whiteSpace', 'letterSpacing']
+        .filter((k) => a[k] !== b[k]);
+      return { ta: ta.scrollLeft, pre: pre.scrollLeft, top: [ta.scrollTop, pre.scrollTop], differ: same,
+               left: [ta.getBoundingClientRect().left, pre.getBoundingClientRect().left] };
+    });
+    assert(m.ta > 0 && m.ta === m.pre, `scrollLeft textarea ${m.ta}, layer ${m.pre}`);
+    assert(m.top[0] === m.top[1], `scrollTop ${JSON.stringify(m.top)}`);
+    assert(m.differ.length === 0, `the textarea and the layer differ in ${m.differ.join(', ')}`);
+    assert(m.left[0] === m.left[1], `left edges ${JSON.stringify(m.left)}`);
+    await shot(page, '02c-long-line');
+  });
+
   await check('the syntax tree shows the inline # as part of WORKDIR', async () => {
     const dump = await page.textContent('#dump');
     assert(dump.includes('(workdir "/app # x")'), `dump is ${JSON.stringify(dump)}`);

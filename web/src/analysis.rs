@@ -12,6 +12,8 @@ use strata_dockerfile::{Diagnostic, Severity};
 /// Everything the page derives from one Dockerfile text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
+    /// The text that was analysed (the editor's text may be newer).
+    pub text: String,
     /// One row per diagnostic, in source order.
     pub problems: Vec<ProblemRow>,
     /// The count line.
@@ -90,6 +92,7 @@ pub fn analyze(text: &str) -> Analysis {
     // The linter's findings include the parser's and the lowering's diagnostics.
     let diagnostics = strata_dockerfile::lint::check_parsed(text, &parsed);
     Analysis {
+        text: text.to_string(),
         problems: rows(text, &diagnostics),
         summary: summarize(instructions, &diagnostics),
         dump: parsed.ast.dump(),
@@ -168,6 +171,34 @@ pub fn utf16_offset(text: &str, byte: usize) -> u32 {
     }
     let units: usize = text[..byte].chars().map(char::len_utf16).sum();
     u32::try_from(units).unwrap_or(u32::MAX)
+}
+
+/// The byte offset of UTF-16 offset `units` of `text` (the inverse of [`utf16_offset`]).
+///
+/// An offset past the end counts as the end; one inside a surrogate pair counts as the start of that
+/// character.
+pub fn byte_offset(text: &str, units: u32) -> usize {
+    let units = units as usize;
+    let mut seen = 0;
+    for (i, c) in text.char_indices() {
+        seen += c.len_utf16();
+        if seen > units {
+            return i;
+        }
+    }
+    text.len()
+}
+
+/// The 1-based line and column (in characters) of UTF-16 offset `units` of `text`: where a
+/// `<textarea>`'s `selectionStart` is.
+pub fn line_col_utf16(text: &str, units: u32) -> (usize, usize) {
+    let byte = byte_offset(text, units);
+    let before = &text[..byte];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// The UTF-16 offset at which 1-based line `line` of `text` starts (the end of the text past the last line).

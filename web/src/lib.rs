@@ -3,8 +3,8 @@
 //!
 //! Start at [`components::App`], the root component: it holds the page's one [`state::State`] in a reducer
 //! and passes values and callbacks down to the components in [`components`]. What the page shows about a
-//! text is computed by the plain functions in [`analysis`] and [`build`] (tested natively, in Node and in
-//! Chromium).
+//! text is computed by the plain functions in [`analysis`], [`highlight`] (the editor's colours and
+//! underlines) and [`build`] (tested natively, in Node and in Chromium).
 //!
 //! This crate runs in the browser: it knows the DOM, Yew and the core crates, and must not know Linux,
 //! files or processes (no `strata-native`, no `strata-cli`).
@@ -14,6 +14,7 @@ pub mod build;
 pub mod components;
 pub mod context_edit;
 pub mod examples;
+pub mod highlight;
 pub mod lessons;
 pub mod offline;
 pub mod project;

@@ -551,13 +551,176 @@ fn hostile_dockerfiles_end_in_a_clear_error_on_their_step() {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-#[test]
-fn analysis_of_ten_thousand_lines_is_quick() {
-    let text: String = std::iter::once("FROM busybox\n".to_string())
-        .chain((0..10_000).map(|i| format!("RUN echo {i} > /f{i}\n")))
+/// `text` with each highlighted token written `[kind:text]`, for readable expectations.
+fn marked(text: &str) -> String {
+    use crate::highlight::tokens;
+    let mut out = String::new();
+    let mut at = 0;
+    for t in tokens(text) {
+        out.push_str(&text[at..t.start]);
+        let kind = t.kind.class().trim_start_matches("tok-");
+        out.push_str(&format!("[{kind}:{}]", &text[t.start..t.end]));
+        at = t.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn highlighting_follows_the_parser() {
+    let text = "# syntax=docker/dockerfile:1\n\
+                # a comment\n\
+                FROM --platform=$BUILDPLATFORM alpine:3.20 AS build\n\
+                ENV A=1 B=\"two words\"\n\
+                ARG V=${A:-x}\n\
+                CMD [\"sh\", \"-c\"]\n\
+                RUN echo 'no $X' \"$HOME\" \\\n  # inside\n  && ls\n\
+                copy --from=build <<EOF /x\nhello $A\nEOF\n\
+                ONBUILD RUN --mount=type=cache,target=/x echo\n";
+    let expected = "[directive:# syntax=docker/dockerfile:1]\n\
+                    [comment:# a comment]\n\
+                    [keyword:FROM] [flag:--platform=][variable:$BUILDPLATFORM] alpine:3.20 [keyword:AS] [name:build]\n\
+                    [keyword:ENV] [name:A]=1 [name:B]=[string:\"two words\"]\n\
+                    [keyword:ARG] [name:V]=[variable:${A:-x}]\n\
+                    [keyword:CMD] [[string:\"sh\"], [string:\"-c\"]]\n\
+                    [keyword:RUN] echo [string:'no $X'] [string:\"][variable:$HOME][string:\"] [continuation:\\]\n\
+                    [comment:  # inside]\n  && ls\n\
+                    [keyword:copy] [flag:--from=]build [heredoc-marker:<<EOF] /x\n\
+                    [heredoc:hello $A\n][heredoc-marker:EOF]\n\
+                    [keyword:ONBUILD] [keyword:RUN] [flag:--mount=]type=cache,target=/x echo\n";
+    assert_eq!(marked(text), expected);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn highlighting_knows_the_escape_directive_and_odd_input() {
+    // With ` as the escape character, a trailing \ is a path, not a continuation.
+    assert_eq!(
+        marked("# escape=`\nCOPY a c:\\\nRUN a `\n b\n"),
+        "[directive:# escape=`]\n[keyword:COPY] a c:\\\n[keyword:RUN] a [continuation:`]\n b\n"
+    );
+    // An escaped escape character ends the line; an unclosed quote runs to the end of the arguments.
+    assert_eq!(
+        marked("RUN echo \\\\\nRUN echo \"open\n"),
+        "[keyword:RUN] echo \\\\\n[keyword:RUN] echo [string:\"open]\n"
+    );
+    // A `#` line in a heredoc body is body text; an unterminated body runs to the end.
+    assert_eq!(
+        marked("RUN <<-EOF\n# not a comment\n\tEOF\nRUN <<X\nabc"),
+        "[keyword:RUN] [heredoc-marker:<<-EOF]\n[heredoc:# not a comment\n][heredoc-marker:\tEOF]\n\
+         [keyword:RUN] [heredoc-marker:<<X]\n[heredoc:abc]"
+    );
+    // Nothing to highlight, and text that is not ASCII.
+    assert_eq!(marked(""), "");
+    assert_eq!(
+        marked("\u{FEFF}# é\nLABEL é=\"ü\""),
+        "\u{FEFF}[comment:# é]\n[keyword:LABEL] [name:é]=[string:\"ü\"]"
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn underlines_follow_the_text_until_the_next_analysis() {
+    use crate::analysis::byte_offset;
+    use crate::highlight::underlines;
+    let old = "FROM alpine\nFORM é\nFORM x\n";
+    let a = analyze(old);
+    let now = underlines(&a, old);
+    let at = |u: &crate::highlight::Underline, text: &str| text[u.start..u.end].to_string();
+    let errors = |us: &[crate::highlight::Underline], text: &str| -> Vec<(usize, String)> {
+        us.iter()
+            .filter(|u| u.severity == Severity::Error)
+            .map(|u| (u.line, at(u, text)))
+            .collect()
+    };
+    let forms = vec![(2, "FORM".to_string()), (3, "FORM".to_string())];
+    assert_eq!(errors(&now, old), forms, "{now:?}");
+    let first = now.iter().find(|u| u.line == 2).unwrap();
+    let row = a.problems.iter().find(|r| r.line == 2).unwrap();
+    assert!(
+        first
+            .note
+            .starts_with(&format!("{}: {}", row.code, row.message)),
+        "{}",
+        first.note
+    );
+    // Typing on line 1 moves the later problems; typing on line 2 drops its problem and keeps line 3's.
+    let typed = "FROM alpine:3\nFORM é\nFORM x\n";
+    let moved = underlines(&a, typed);
+    // The untagged-`alpine` warning touches the edit (`alpine` + `:3`): dropped until the next analysis.
+    assert_eq!(moved.len(), now.len() - 1);
+    assert_eq!(errors(&moved, typed), forms);
+    let edited = "FROM alpine\nFORMX é\nFORM x\n";
+    let kept = underlines(&a, edited);
+    assert_eq!(errors(&kept, edited), vec![(3, "FORM".to_string())]);
+    // A new line before line 2 moves it; a space after `FORM` keeps it.
+    let inserted = "FROM alpine\nRUN x\nFORM é\nFORM x\n";
+    let below = vec![(3, "FORM".to_string()), (4, "FORM".to_string())];
+    assert_eq!(errors(&underlines(&a, inserted), inserted), below);
+    let spaced = "FROM alpine\nFORM  é\nFORM x\n";
+    assert_eq!(errors(&underlines(&a, spaced), spaced), forms);
+    // The warning on `é`, after the edit on its line, moves with it.
+    assert!(
+        kept.iter().any(|u| u.line == 2 && at(u, edited) == "é"),
+        "{kept:?}"
+    );
+    assert_eq!(byte_offset("aé😀b", 4), "aé😀".len());
+    assert_eq!(byte_offset("aé😀b", 3), "aé".len());
+    assert_eq!(byte_offset("aé", 9), 3);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn segments_cover_the_text_once_with_tokens_and_problems() {
+    use crate::highlight::{segments, tokens, Kind, Underline};
+    let text = "FROM a\nRUN b";
+    let u = |start, end, severity| Underline {
+        start,
+        end,
+        line: 1,
+        severity,
+        note: String::new(),
+    };
+    let lines = [
+        u(0, 6, Severity::Warning),
+        u(2, 4, Severity::Error),
+        u(12, 12, Severity::Info),
+    ];
+    let segs = segments(text, &tokens(text), &lines);
+    let shown: Vec<_> = segs
+        .iter()
+        .map(|s| {
+            (
+                &text[s.start..s.end],
+                s.kind,
+                s.severity,
+                s.problems.clone(),
+            )
+        })
         .collect();
-    let t = std::time::Instant::now();
-    let a = analyze(&text);
-    eprintln!("analyze: {:?}, {} problems", t.elapsed(), a.problems.len());
+    assert_eq!(
+        shown,
+        vec![
+            ("FR", Some(Kind::Keyword), Some(Severity::Warning), vec![0]),
+            ("OM", Some(Kind::Keyword), Some(Severity::Error), vec![0, 1]),
+            (" a", None, Some(Severity::Warning), vec![0]),
+            ("\n", None, None, vec![]),
+            ("RUN", Some(Kind::Keyword), None, vec![]),
+            (" b", None, None, vec![]),
+            ("", None, Some(Severity::Info), vec![2]),
+        ]
+    );
+    assert_eq!(segments("", &[], &[]), vec![]);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_caret_line_and_column_count_utf16() {
+    use crate::analysis::line_col_utf16;
+    let text = "FROM é\nRUN 😀 x";
+    assert_eq!(line_col_utf16(text, 0), (1, 1));
+    assert_eq!(line_col_utf16(text, 7), (2, 1));
+    assert_eq!(line_col_utf16(text, 13), (2, 6));
+    assert_eq!(line_col_utf16(text, 99), (2, 8));
 }

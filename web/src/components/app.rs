@@ -474,6 +474,7 @@ pub fn app() -> Html {
                             text={state.text.clone()}
                             lines={line_count(&state.text)}
                             marks={analysis.line_marks.clone()}
+                            analysis={state.analysis.clone()}
                             textarea={textarea}
                             gutter={gutter}
                             on_edit={on_edit}
