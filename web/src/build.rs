@@ -20,6 +20,9 @@ use crate::analysis::{utf16_offset, ProblemRow};
 /// Docker's size format (`0B`, `2.1MB`), shared with the CLI.
 pub use strata_build::progress::human_size;
 
+/// A layer's wasted paths beyond this many are counted in its total, not explained one by one.
+pub const MAX_WASTE: usize = 20;
+
 /// A layer's entries beyond this many are counted, not listed (a base image can hold thousands).
 pub const MAX_ENTRIES: usize = 400;
 
@@ -182,6 +185,8 @@ pub struct LayerRow {
     pub size: u64,
     /// Bytes of this layer's files that a later layer deletes or overwrites.
     pub wasted: u64,
+    /// Why, path by path (`/big.bin deleted in layer 4 still takes 1.05MB here`), at most [`MAX_WASTE`].
+    pub waste: Vec<String>,
     /// The layer's tar entries, in tar order, at most [`MAX_ENTRIES`].
     pub entries: Vec<EntryRow>,
     /// How many entries were left out of `entries`.
@@ -457,8 +462,25 @@ fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
             },
         });
     let mut wasted: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut waste: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for w in &a.wasted {
         *wasted.entry(w.layer).or_default() += w.bytes;
+        let reasons = waste.entry(w.layer).or_default();
+        if reasons.len() < MAX_WASTE {
+            let deleted = image.layers.get(w.by).is_some_and(|l| {
+                l.changeset
+                    .entries
+                    .iter()
+                    .any(|e| e.path == w.path && e.kind == EntryKind::Whiteout)
+            });
+            let how = if deleted { "deleted" } else { "replaced" };
+            reasons.push(format!(
+                "{} {how} in layer {} still takes {} here",
+                w.path,
+                w.by + 1,
+                human_size(w.bytes)
+            ));
+        }
     }
     image
         .layers
@@ -481,6 +503,7 @@ fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
                 created_by: made_by.next().unwrap_or_default(),
                 size: layer.size,
                 wasted: wasted.get(&index).copied().unwrap_or(0),
+                waste: waste.remove(&index).unwrap_or_default(),
                 entries,
                 more,
             }

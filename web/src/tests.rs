@@ -265,6 +265,19 @@ fn a_whiteout_is_shown_as_its_tar_entry() {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
+fn wasted_bytes_say_which_layer_deleted_them() {
+    let text = "FROM busybox\nRUN head -c 1000000 /dev/zero > /big.bin\nRUN echo x > /a\nRUN rm /big.bin\n";
+    let v = build(&mut Session::new(), text, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    assert_eq!(v.layers[1].wasted, 1_000_000);
+    assert_eq!(
+        v.layers[1].waste,
+        ["/big.bin deleted in layer 4 still takes 1MB here"]
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_failed_build_points_at_its_line() {
     let text = "FROM busybox\nRUN mkdir /x\nRUN nosuchcommand\n";
     let v = build(&mut Session::new(), text, 0.0);

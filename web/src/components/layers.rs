@@ -52,6 +52,11 @@ pub fn layers(props: &LayersProps) -> Html {
                         </span>
                     }
                 </button>
+                if is_open && !layer.waste.is_empty() {
+                    <ul class="waste" aria-label="Wasted bytes">
+                        { for layer.waste.iter().map(|w| html! { <li>{ w }</li> }) }
+                    </ul>
+                }
                 if is_open {
                     { entries(layer, &id) }
                 }
