@@ -162,14 +162,17 @@ try {
     await built(page);
     await page.check('#classic');
     await page.waitForFunction(() => /^Step 1\/3 : FROM busybox$/m.test(document.querySelector('#build-log')?.textContent ?? ''),
-      null, { timeout: 10000 });
+      null, { timeout: 10000 }).catch(async (e) => {
+      await shot(page, '90-classic-failed');
+      throw new Error(`${e.message.split('\n')[0]}; the log: ${JSON.stringify((await page.textContent('#build-log')).slice(0, 200))}`);
+    });
     await page.click('#tab-history');
     const h = await page.textContent('#history');
     // The classic builder writes metadata steps as `#(nop)` and RUN steps as the plain shell command.
     assert(h.includes('/bin/sh -c #(nop)  CMD ["sh"]') && h.includes('/bin/sh -c echo a > /f'), `history ${h}`);
     await page.click('#tab-log');
     await page.uncheck('#classic');
-    await page.waitForFunction(() => /^#\d+ \[1\/3\]/m.test(document.querySelector('#build-log')?.textContent ?? ''),
+    await page.waitForFunction(() => /^#\d+ \[1\/2\] FROM busybox/m.test(document.querySelector('#build-log')?.textContent ?? ''),
       null, { timeout: 10000 });
   });
 

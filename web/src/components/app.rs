@@ -455,7 +455,7 @@ pub fn app() -> Html {
                     edited={state.edited}
                     on_load={on_load}
                 />
-                <button type="button" id="share" class="reload" onclick={on_share}
+                <button type="button" id="share" class="minor" onclick={on_share}
                         title="Put the Dockerfile, the files, the run line and the open panel in the page's address">
                     { "Share link" }
                 </button>
@@ -464,7 +464,7 @@ pub fn app() -> Html {
             if let Some(n) = &state.notice {
                 <p class="notice" id="notice" role="status">
                     { n }
-                    <button type="button" class="reload" onclick={dismiss}>{ "dismiss" }</button>
+                    <button type="button" class="minor" onclick={dismiss}>{ "dismiss" }</button>
                 </p>
             }
             <main class="workspace">
@@ -500,7 +500,7 @@ pub fn app() -> Html {
                             <button type="button" id="save-docker" class="action" disabled={!built_ok}
                                     title="docker save: a tar for docker load or podman load"
                                     onclick={export(ExportFormat::Docker)}>{ "Download docker save .tar" }</button>
-                            <button type="button" id="save-oci" class="reload" disabled={!built_ok}
+                            <button type="button" id="save-oci" class="minor" disabled={!built_ok}
                                     title="an OCI image layout in a tar"
                                     onclick={export(ExportFormat::Oci)}>{ "OCI .tar" }</button>
                         </span>
