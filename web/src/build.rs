@@ -421,6 +421,7 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
         kinds.extend(std::iter::repeat_n(LineKind::Note, s.notes.len()));
         kinds.push(match &s.cache {
             CacheStatus::Hit => LineKind::Cached,
+            CacheStatus::Metadata if progress::is_image_from(&s.text) => LineKind::Cached,
             CacheStatus::Miss(r) if r == "failed" => LineKind::Error,
             CacheStatus::Miss(_) | CacheStatus::Metadata => LineKind::Done,
         });

@@ -340,6 +340,6 @@ fn test_engines() -> Result<()> {
     }
     // The playground's download, loaded with podman.
     web::e2e_engines(&root)?;
-    println!("engines: the playground's docker save tar loads and runs in podman");
+    println!("engines: the playground's docker save and OCI tars load in podman (same image ID, same files)");
     Ok(())
 }

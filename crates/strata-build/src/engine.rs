@@ -20,6 +20,7 @@ use crate::copy::{self, Chmod, CopyOp};
 use crate::dockerignore::DockerIgnore;
 use crate::history::{self, HistoryStyle, BUILDKIT_COMMENT};
 use crate::image::{BuiltImage, Layer};
+use crate::progress;
 use crate::time::format_rfc3339;
 use crate::{users, BuildError};
 
@@ -470,7 +471,7 @@ impl<'r> Builder<'_, 'r> {
                     key,
                     Vec::new(),
                     onbuild,
-                    format!("FROM {}", img.reference),
+                    format!("FROM {}", progress::fully_qualified(&img.reference)),
                 )
             }
         };

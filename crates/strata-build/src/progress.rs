@@ -71,6 +71,8 @@ pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
                     CacheStatus::Hit => format!("#{n} CACHED"),
                     CacheStatus::Miss(r) if r == "failed" => format!("#{n} ERROR"),
                     CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
+                    // BuildKit reports a base image it already has as CACHED.
+                    CacheStatus::Metadata if is_image_from(&s.text) => format!("#{n} CACHED"),
                     CacheStatus::Metadata => format!("#{n} DONE"),
                 });
                 out.push(String::new());
@@ -78,6 +80,29 @@ pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a step's text is a `FROM` of an image, which BuildKit names with its registry
+/// (`FROM docker.io/library/busybox:latest`); a `FROM` of an earlier stage has no registry.
+pub fn is_image_from(text: &str) -> bool {
+    text.strip_prefix("FROM ")
+        .and_then(|r| r.split_once('/'))
+        .is_some_and(|(first, _)| is_domain(first))
+}
+
+/// Whether the first component of a reference names a registry (Docker's rule).
+fn is_domain(first: &str) -> bool {
+    first.contains('.') || first.contains(':') || first == "localhost"
+}
+
+/// A reference as BuildKit prints it: `busybox:latest` → `docker.io/library/busybox:latest`,
+/// `me/app:1` → `docker.io/me/app:1`; one with a registry stays as it is.
+pub fn fully_qualified(reference: &str) -> String {
+    match reference.split_once('/') {
+        None => format!("docker.io/library/{reference}"),
+        Some((first, _)) if is_domain(first) => reference.to_string(),
+        Some(_) => format!("docker.io/{reference}"),
+    }
 }
 
 fn output_lines(out: &mut Vec<String>, tag: &str, s: &Step) {
