@@ -1,10 +1,12 @@
-//! The strata playground: a Yew app that lints and builds a Dockerfile as it is typed, and shows the build
-//! log, the image's layers and history, and BuildKit's syntax tree.
+//! The strata playground: a Yew app that lints a Dockerfile and its build context as they are typed, builds
+//! them in a Web Worker with the simulator, and shows the build log, the image's layers, merged filesystem,
+//! history and inspect JSON, runs it, and downloads it; with lessons, share links, autosave and offline use.
 //!
 //! Start at [`components::App`], the root component: it holds the page's one [`state::State`] in a reducer
-//! and passes values and callbacks down to the components in [`components`]. What the page shows about a
-//! text is computed by the plain functions in [`analysis`], [`highlight`] (the editor's colours and
-//! underlines) and [`build`] (tested natively, in Node and in Chromium).
+//! and passes values and callbacks down to the components in [`components`]. Builds, runs, reads and
+//! exports are [`session::Request`]s answered by a [`session::Session`] in the worker ([`worker`]). What
+//! the page shows is computed by plain functions in [`analysis`], [`highlight`] (the editor's colours and
+//! underlines), [`build`] and [`session`] (tested natively, in Node and in Chromium).
 //!
 //! This crate runs in the browser: it knows the DOM, Yew and the core crates, and must not know Linux,
 //! files or processes (no `strata-native`, no `strata-cli`).
