@@ -185,7 +185,7 @@ try {
     assert(h.includes('/bin/sh -c #(nop)  CMD ["sh"]') && h.includes('/bin/sh -c echo a > /f'), `history ${h}`);
     await page.click('#tab-log');
     await page.uncheck('#classic');
-    await page.waitForFunction(() => /^#\d+ \[1\/2\] FROM busybox/m.test(document.querySelector('#build-log')?.textContent ?? ''),
+    await page.waitForFunction(() => /^#\d+ \[1\/2\] FROM docker\.io\/library\/busybox:latest$/m.test(document.querySelector('#build-log')?.textContent ?? ''),
       null, { timeout: 10000 });
   });
 
