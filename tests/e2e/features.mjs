@@ -7,42 +7,13 @@
 // Prints `e2e: N passed, M failed` last and exits non-zero when a check failed.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const url = process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/';
-const shots = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
+import { assert, check, CHROMIUM_ARGS, finish, shot, shots, url } from './harness.mjs';
+
 const engines = process.env.E2E_ENGINES === '1';
-mkdirSync(shots, { recursive: true });
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-let passed = 0;
-let failed = 0;
-
-async function check(name, body) {
-  const t = Date.now();
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok    ${name} (${Date.now() - t} ms)`);
-  } catch (e) {
-    failed += 1;
-    console.log(`FAIL  ${name}: ${e.message.split('\n')[0]}`);
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
 
 /** Waits until the image bar says the build of the project as it is now has finished. */
 async function built(page, timeout = 30000) {
@@ -335,5 +306,4 @@ try {
   await browser.close();
 }
 
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

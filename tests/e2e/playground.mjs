@@ -4,42 +4,10 @@
 // By hand: `cargo xtask play` in one shell, `node tests/e2e/playground.mjs` in another.
 // Prints `e2e: N passed, M failed` last and exits non-zero when a check failed.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const url = process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/';
-const shots = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
-mkdirSync(shots, { recursive: true });
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-let passed = 0;
-let failed = 0;
-
-/** Run one named check; a thrown error fails it and the run goes on. */
-async function check(name, body) {
-  const t = Date.now();
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok    ${name} (${Date.now() - t} ms)`);
-  } catch (e) {
-    failed += 1;
-    console.log(`FAIL  ${name}: ${e.message.split('\n')[0]}`);
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+import { assert, check, CHROMIUM_ARGS, finish, shot, shots, url } from './harness.mjs';
 
 /** The problem buttons as {line, text}. */
 async function problems(page) {
@@ -345,5 +313,4 @@ try {
   await browser.close();
 }
 
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

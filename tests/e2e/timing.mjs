@@ -15,13 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const url = process.env.PLAYGROUND_URL ?? 'http://127.0.0.1:8080/';
+import { CHROMIUM_ARGS, url } from './harness.mjs';
+
 const strata = process.env.STRATA ?? 'target/release/strata';
 const RUNS = Number(process.env.RUNS ?? 20);
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 const TUTORIAL = 'FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\nRUN rm -rf /sanchuang/f1.txt\nCMD ["/bin/sh"]\n';
 
 const median = (xs) => {

@@ -357,9 +357,10 @@ fn image_panels(v: &mut BuildView, image: &BuiltImage) {
     } else {
         vec![full_tag(&v.tag)]
     };
-    v.layers = layer_rows(image);
+    let copies = copies_by_path(&image.layers);
+    v.layers = layer_rows(image, &copies);
     v.history = history_rows(image, &id.to_string());
-    v.merged = merged_rows(image);
+    v.merged = merged_rows(image, &copies);
     let size = image.layers.iter().map(|l| l.size).sum();
     let inspect = strata_image::inspect::inspect(
         &image.config,
@@ -442,7 +443,7 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
 
 /// One row per layer: its `created_by` (the history entries that made layers, in order), size, wasted
 /// bytes and entries.
-fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
+fn layer_rows(image: &BuiltImage, copies: &Copies<'_>) -> Vec<LayerRow> {
     let changesets: Vec<Changeset> = image
         .layers
         .iter()
@@ -489,13 +490,12 @@ fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
         .enumerate()
         .map(|(index, layer)| {
             let summary = a.layers.get(index);
-            let below = &image.layers[..index];
             let mut entries: Vec<EntryRow> = layer
                 .changeset
                 .entries
                 .iter()
                 .take(MAX_ENTRIES)
-                .map(|e| entry_row(e, summary, below))
+                .map(|e| entry_row(e, summary, index, copies))
                 .collect();
             let more = layer.changeset.entries.len().saturating_sub(MAX_ENTRIES);
             entries.truncate(MAX_ENTRIES);
@@ -512,20 +512,33 @@ fn layer_rows(image: &BuiltImage) -> Vec<LayerRow> {
         .collect()
 }
 
-/// The top-most of `below` with an entry (not a whiteout) for `path`.
-fn last_with(below: &[Layer], path: &str) -> Option<usize> {
-    below.iter().rposition(|l| {
-        l.changeset
-            .entries
-            .iter()
-            .any(|e| e.path == path && !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque))
-    })
+/// For each path, the layers (in order) with an entry for it that is not a whiteout or opaque marker.
+type Copies<'a> = BTreeMap<&'a str, Vec<usize>>;
+
+fn copies_by_path(layers: &[Layer]) -> Copies<'_> {
+    let mut by_path = Copies::new();
+    for (i, l) in layers.iter().enumerate() {
+        for e in &l.changeset.entries {
+            if !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque) {
+                by_path.entry(e.path.as_str()).or_default().push(i);
+            }
+        }
+    }
+    by_path
+}
+
+/// The top-most layer below `index` with a copy of `path`.
+fn below(copies: &Copies<'_>, path: &str, index: usize) -> Option<usize> {
+    copies
+        .get(path)
+        .and_then(|ls| ls.iter().rev().find(|&&l| l < index).copied())
 }
 
 fn entry_row(
     e: &strata_image::Entry,
     summary: Option<&analysis::LayerSummary>,
-    below: &[Layer],
+    index: usize,
+    copies: &Copies<'_>,
 ) -> EntryRow {
     let find = |list: &[analysis::Change]| list.iter().find(|c| c.path == e.path).map(|c| c.size);
     let (change, size) = match &e.kind {
@@ -550,7 +563,7 @@ fn entry_row(
     };
     let below = match change {
         Change::Added | Change::Opaque => None,
-        Change::Changed | Change::Deleted => last_with(below, &e.path),
+        Change::Changed | Change::Deleted => below(copies, &e.path, index),
     };
     EntryRow {
         change,
@@ -565,12 +578,13 @@ fn entry_row(
 /// A container's writable layer `upper` over an image with `layers`: added, changed (copied up from the
 /// image layer named in `below`) and deleted entries, in tar order.
 pub fn container_rows(layers: &[Layer], upper: &Changeset) -> Vec<EntryRow> {
+    let copies = copies_by_path(layers);
     upper
         .entries
         .iter()
         .take(MAX_ENTRIES)
         .map(|e| {
-            let below = last_with(layers, &e.path);
+            let below = below(&copies, &e.path, layers.len());
             let (change, size) = match &e.kind {
                 EntryKind::Whiteout => (Change::Deleted, 0),
                 EntryKind::Opaque => (Change::Opaque, 0),
@@ -594,16 +608,7 @@ pub fn container_rows(layers: &[Layer], upper: &Changeset) -> Vec<EntryRow> {
 /// Where `path` comes from in `layers`: the top-most layer with an entry for it, and the lower ones it
 /// hides. None when no layer has it (a path the runtime adds).
 pub fn origin(layers: &[Layer], path: &str) -> Option<Indexed> {
-    let mut with: Vec<usize> = layers
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| {
-            l.changeset.entries.iter().any(|e| {
-                e.path == path && !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque)
-            })
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let mut with = copies_by_path(layers).remove(path)?;
     let layer = with.pop()?;
     Some(Indexed {
         layer,
@@ -611,17 +616,8 @@ pub fn origin(layers: &[Layer], path: &str) -> Option<Indexed> {
     })
 }
 
-/// Every path of the image, parent first, each with the layer it comes from and the layers it shadows
-/// (one pass over the layers' entries, then one over the tree).
-fn merged_rows(image: &BuiltImage) -> Vec<MergedRow> {
-    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, l) in image.layers.iter().enumerate() {
-        for e in &l.changeset.entries {
-            if !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque) {
-                by_path.entry(e.path.as_str()).or_default().push(i);
-            }
-        }
-    }
+/// Every path of the image, parent first, each with the layer it comes from and the layers it shadows.
+fn merged_rows(image: &BuiltImage, by_path: &Copies<'_>) -> Vec<MergedRow> {
     image
         .tree
         .entries()

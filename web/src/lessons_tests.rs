@@ -1,13 +1,11 @@
 //! Every lesson builds with the simulator, and runs with the outcome its steps describe.
 
-use std::sync::Arc;
-
 use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
-use strata_build::run::{parse_run_line, resolve_explained, ImageFiles};
+use strata_build::run::parse_run_line;
 use strata_build::{Backend, Cache, HistoryStyle};
-use strata_image::{EntryKind, Overlay, Timestamp, Tree};
-use strata_sim::backend::{container_rootfs, SimBackend, SimStore};
-use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
+use strata_image::{EntryKind, Timestamp};
+use strata_sim::backend::{SimBackend, SimStore};
+use strata_sim::exec::Limits;
 
 use super::*;
 use crate::project_tree::context_tree;
@@ -57,14 +55,6 @@ fn build(p: &Project) -> BuildOutput {
     }
 }
 
-struct TreeFiles<'a>(&'a Tree);
-
-impl ImageFiles for TreeFiles<'_> {
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.read(path).ok().map(|c| c.bytes().into_owned())
-    }
-}
-
 #[derive(Debug)]
 struct Ran {
     exit: i32,
@@ -76,40 +66,16 @@ struct Ran {
 fn run(p: &Project, out: &BuildOutput) -> Ran {
     let line = parse_run_line(&p.run_line).expect("the run line parses");
     let config = out.image.config.config.clone().unwrap_or_default();
-    let tree: &Tree = &out.image.tree;
-    let (resolved, why) = resolve_explained(&config, &line.options, &TreeFiles(tree));
-    let resolved = resolved.unwrap_or_else(|e| panic!("resolve: {e}\n{why:#?}"));
-    let volumes: Vec<String> = config
-        .volumes
-        .clone()
-        .flatten()
-        .map(|v| v.into_keys().collect())
-        .unwrap_or_default();
-    let rootfs = container_rootfs(
-        tree,
-        &volumes,
-        &resolved.argv,
-        &resolved.env,
+    let started = strata_sim::container::run(
+        &out.image.tree,
+        &config,
+        &line.options,
         "0123456789ab",
-    );
-    let mut fs = Overlay::new(Arc::new(rootfs));
-    let o = exec(
-        &mut fs,
-        &ExecRequest {
-            argv: resolved.argv.clone(),
-            env: resolved.env.clone(),
-            cwd: resolved.workdir.clone(),
-            identity: Identity {
-                uid: resolved.uid,
-                gid: resolved.gid,
-                groups: resolved.groups.clone(),
-            },
-            stdin: Vec::new(),
-            now: NOW,
-            hostname: "0123456789ab".to_string(),
-            limits: Limits::default(),
-        },
-    );
+        NOW,
+        Limits::default(),
+    )
+    .unwrap_or_else(|n| panic!("resolve: {}\n{:#?}", n.error, n.explanation));
+    let o = started.outcome;
     Ran {
         exit: o.exit_code,
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

@@ -15,7 +15,7 @@ use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, Store as _};
 use strata_image::archive::{write_docker_archive, write_oci_archive, ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
-use strata_image::{NodeKind, Timestamp, Tree};
+use strata_image::{NodeKind, Timestamp};
 use strata_sim::backend::{normalize_reference, note_text, SimBackend, SimStore};
 use strata_sim::container::{docker_diff, Started};
 use strata_sim::exec::Limits;
@@ -457,21 +457,13 @@ impl Session {
     fn image_for(&self, name: &str) -> Result<(BuiltImage, String), String> {
         let reference = normalize_reference(name);
         if let Some(base) = self.store.image(&reference) {
-            let mut tree = Tree::new();
-            for l in &base.layers {
-                l.apply(&mut tree)
-                    .map_err(|e| format!("unpacking {reference}: {e}"))?;
-            }
-            let layers = base
-                .layers
-                .iter()
-                .map(|c| Layer::new(c.clone()).map_err(|e| e.to_string()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let (layers, tree) = strata_build::engine::flatten(&base)
+                .map_err(|e| format!("unpacking {reference}: {e}"))?;
             return Ok((
                 BuiltImage {
                     config: base.config,
                     layers,
-                    tree: Arc::new(tree),
+                    tree,
                 },
                 format!("{reference} (a base image, not the one you built)"),
             ));

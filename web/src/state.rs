@@ -251,6 +251,17 @@ impl State {
             .is_some_and(|p| p.dockerfile == self.text && p.files == *self.files)
     }
 
+    /// `next`, still showing this state's last build (until the build of the new project arrives).
+    fn keeping_build(&self, next: State) -> State {
+        State {
+            build: self.build.clone(),
+            built: self.built.clone(),
+            build_ms: self.build_ms,
+            building: self.building,
+            ..next
+        }
+    }
+
     /// The state after `action`.
     pub fn apply(&self, action: Action) -> State {
         match action {
@@ -266,39 +277,27 @@ impl State {
                 analyzed: true,
                 ..self.clone()
             },
-            Action::LoadExample(n) => State {
-                build: self.build.clone(),
-                built: self.built.clone(),
-                build_ms: self.build_ms,
-                building: self.building,
+            Action::LoadExample(n) => self.keeping_build(State {
                 tab: self.tab,
                 classic: self.classic,
                 ..State::with_example(n)
-            },
+            }),
             Action::LoadLesson(n) => match crate::lessons::lessons().get(n) {
-                Some(l) => State {
-                    build: self.build.clone(),
-                    built: self.built.clone(),
-                    build_ms: self.build_ms,
-                    building: self.building,
+                Some(l) => self.keeping_build(State {
                     example: self.example,
                     lesson: Some(n),
                     ..State::with_project((l.project)(), Tab::from_panel(l.panel), false)
-                },
+                }),
                 None => self.clone(),
             },
             Action::LoadProject {
                 project,
                 tab,
                 classic,
-            } => State {
-                build: self.build.clone(),
-                built: self.built.clone(),
-                build_ms: self.build_ms,
-                building: self.building,
+            } => self.keeping_build(State {
                 example: self.example,
                 ..State::with_project(project, tab, classic)
-            },
+            }),
             Action::SetFiles(files) => State {
                 edited: true,
                 files: Rc::new(files),

@@ -100,6 +100,7 @@ pub fn play(root: &Path) -> Result<()> {
 
 /// The end-to-end tests: build the site, serve it on a free port, drive it with Playwright in Chromium.
 pub fn e2e(root: &Path) -> Result<()> {
+    build(root)?;
     e2e_scripts(
         root,
         &["tests/e2e/playground.mjs", "tests/e2e/features.mjs"],
@@ -108,7 +109,7 @@ pub fn e2e(root: &Path) -> Result<()> {
 }
 
 /// The real-engine part of the end-to-end tests: the image downloaded from the page goes through `podman
-/// load` and `podman run` (`cargo xtask test-engines`, after `../shared/oracle/setup.sh`).
+/// load` (`cargo xtask test-engines`, after `../shared/oracle/setup.sh`).
 pub fn e2e_engines(root: &Path) -> Result<()> {
     dist(root)?;
     e2e_scripts(root, &["tests/e2e/features.mjs"], true)
@@ -121,47 +122,49 @@ pub fn timing(root: &Path) -> Result<()> {
     let mut c = crate::cmd(root, "cargo");
     c.args(["build", "--release", "-p", "strata-cli"]);
     run(c)?;
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .context("finding a free port")?
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut server = serve(root, &addr)?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let mut c = web_cmd(root, "node");
-    c.arg("tests/e2e/timing.mjs")
-        .env("PLAYGROUND_URL", format!("http://{addr}/"))
-        .env("STRATA", target.join("release/strata"));
-    let result = run(c);
-    let _ = server.kill();
-    let _ = server.wait();
+    with_site(root, |url| {
+        let mut c = web_cmd(root, "node");
+        c.arg("tests/e2e/timing.mjs")
+            .env("PLAYGROUND_URL", url)
+            .env("STRATA", target.join("release/strata"));
+        run(c)
+    })
+}
+
+/// Runs each of `scripts` against the built site (all of them, even after a failure).
+fn e2e_scripts(root: &Path, scripts: &[&str], engines: bool) -> Result<()> {
+    let result = with_site(root, |url| {
+        let mut result = Ok(());
+        for script in scripts {
+            let mut c = web_cmd(root, "node");
+            c.arg(script)
+                .env("PLAYGROUND_URL", url)
+                .env("SCREENSHOT_DIR", root.join(SCREENSHOTS))
+                .env("E2E_ENGINES", if engines { "1" } else { "0" });
+            result = result.and(run(c));
+        }
+        result
+    });
+    if result.is_ok() {
+        eprintln!("screenshots are in {SCREENSHOTS}/");
+    }
     result
 }
 
-fn e2e_scripts(root: &Path, scripts: &[&str], engines: bool) -> Result<()> {
-    build(root)?;
+/// Serves `dist/` on a free local port while `f` runs with the site's URL.
+fn with_site(root: &Path, f: impl FnOnce(&str) -> Result<()>) -> Result<()> {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .context("finding a free port")?
         .port();
     let addr = format!("127.0.0.1:{port}");
     let mut server = serve(root, &addr)?;
-    let mut result = Ok(());
-    for script in scripts {
-        let mut c = web_cmd(root, "node");
-        c.arg(script)
-            .env("PLAYGROUND_URL", format!("http://{addr}/"))
-            .env("SCREENSHOT_DIR", root.join(SCREENSHOTS))
-            .env("E2E_ENGINES", if engines { "1" } else { "0" });
-        result = result.and(run(c));
-    }
+    let result = f(&format!("http://{addr}/"));
     let _ = server.kill();
     let _ = server.wait();
-    if result.is_ok() {
-        eprintln!("screenshots are in {SCREENSHOTS}/");
-    }
     result
 }
 

@@ -628,7 +628,7 @@ impl<'r> Builder<'_, 'r> {
 /// A store image's layers applied to one tree, with their diff_ids (computed when the config does not list
 /// them).
 #[allow(clippy::type_complexity)]
-fn flatten(img: &BaseImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
+pub fn flatten(img: &BaseImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
     let mut tree = Tree::new();
     let mut layers = Vec::new();
     for (i, cs) in img.layers.iter().enumerate() {
