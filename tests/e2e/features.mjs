@@ -238,6 +238,15 @@ try {
     assert(text.includes('autosaved=yes'), `editor holds ${JSON.stringify(text)}`);
   });
 
+  await check('a lesson loaded over your project offers it back', async () => {
+    await page.click('#lesson-volumes');
+    await page.waitForFunction(() => !document.querySelector('#editor').value.includes('autosaved=yes'));
+    await page.click('#restore');
+    const text = await page.inputValue('#editor');
+    assert(text.includes('autosaved=yes'), `editor holds ${JSON.stringify(text)}`);
+    assert((await page.$('#restore')) === null, 'the restore offer is still there');
+  });
+
   await check('the page works offline once loaded', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.reload();

@@ -134,6 +134,9 @@ pub struct State {
     pub file: Option<Rc<FileView>>,
     /// A message for the user (an export's result, a worker that was replaced).
     pub notice: Option<String>,
+    /// The project the user had edited before a lesson, an example or a share link replaced it; the page
+    /// offers it back.
+    pub previous: Option<Rc<Project>>,
 }
 
 /// What can happen to the state.
@@ -187,6 +190,8 @@ pub enum Action {
     Notice(Option<String>),
     /// A request failed: say why, and stop waiting for it.
     Failed(String),
+    /// Bring back [`State::previous`].
+    Restore,
 }
 
 impl State {
@@ -232,6 +237,7 @@ impl State {
             running: false,
             file: None,
             notice: None,
+            previous: None,
         }
     }
 
@@ -251,13 +257,19 @@ impl State {
             .is_some_and(|p| p.dockerfile == self.text && p.files == *self.files)
     }
 
-    /// `next`, still showing this state's last build (until the build of the new project arrives).
+    /// `next`, still showing this state's last build (until the build of the new project arrives), and
+    /// keeping the project it replaces when the user had edited it.
     fn keeping_build(&self, next: State) -> State {
         State {
             build: self.build.clone(),
             built: self.built.clone(),
             build_ms: self.build_ms,
             building: self.building,
+            previous: if self.edited {
+                Some(Rc::new(self.project()))
+            } else {
+                self.previous.clone()
+            },
             ..next
         }
     }
@@ -353,6 +365,14 @@ impl State {
             Action::Notice(notice) => State {
                 notice,
                 ..self.clone()
+            },
+            Action::Restore => match &self.previous {
+                Some(p) => State {
+                    previous: None,
+                    edited: true,
+                    ..self.keeping_build(State::with_project((**p).clone(), self.tab, self.classic))
+                },
+                None => self.clone(),
             },
             Action::Failed(message) => State {
                 notice: Some(message),

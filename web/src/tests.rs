@@ -737,3 +737,20 @@ fn the_caret_line_and_column_count_utf16() {
     assert_eq!(line_col_utf16(text, 13), (2, 6));
     assert_eq!(line_col_utf16(text, 99), (2, 8));
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_lesson_keeps_the_edited_project_for_restore() {
+    let s = State::new().apply(Action::Edit("FROM busybox\nRUN echo mine\n".to_string()));
+    let lesson = s.apply(Action::LoadLesson(0));
+    assert_ne!(lesson.text, s.text);
+    assert_eq!(
+        lesson.previous.as_deref().map(|p| p.dockerfile.as_str()),
+        Some("FROM busybox\nRUN echo mine\n")
+    );
+    let back = lesson.apply(Action::Restore);
+    assert_eq!(back.text, s.text);
+    assert!(back.previous.is_none() && back.edited);
+    // An unedited project is not kept.
+    assert!(State::new().apply(Action::LoadLesson(0)).previous.is_none());
+}

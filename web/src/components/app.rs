@@ -148,9 +148,18 @@ fn initial() -> State {
             .and_then(|s| s.get_item(AUTOSAVE_KEY).ok().flatten())
     };
     let from = |text: &str| share::decode(text).ok();
+    let mut previous = None;
     let (loaded, notice) = match hash {
         Some(h) => match share::decode(&h) {
-            Ok(s) => (Some(s), None),
+            Ok(s) => {
+                // The link replaces what autosave kept: offer that back rather than lose it.
+                previous = saved()
+                    .as_deref()
+                    .and_then(from)
+                    .map(|kept| kept.project)
+                    .filter(|kept| *kept != s.project);
+                (Some(s), None)
+            }
             Err(e) => (
                 saved().as_deref().and_then(from),
                 Some(format!(
@@ -167,11 +176,16 @@ fn initial() -> State {
                 .first()
                 .and_then(|p| Tab::from_name(p))
                 .unwrap_or_default();
-            State::with_project(s.project, tab, s.classic)
+            // Not a pristine example: a lesson or an example loaded over it keeps it for Restore.
+            State {
+                edited: true,
+                ..State::with_project(s.project, tab, s.classic)
+            }
         }
         None => State::new(),
     };
     state.notice = notice;
+    state.previous = previous.map(Rc::new);
     state
 }
 
@@ -193,16 +207,20 @@ pub fn app() -> Html {
     let gutter = use_node_ref();
 
     // Asks the worker for something, starting it on first use.
+    // Made once: the editor's callback below depends on them, and an unchanged callback lets the editor
+    // skip re-rendering (a long text) when only the build panels change.
     let send = {
         let client = client.clone();
         let dispatcher = state.dispatcher();
-        Rc::new(move |req: Request| {
-            let mut c = client.borrow_mut();
-            let c = c.get_or_insert_with(|| {
-                let d = dispatcher.clone();
-                Client::new(move |a| on_answer(&d, a))
-            });
-            c.send(req);
+        use_memo((), move |_| {
+            move |req: Request| {
+                let mut c = client.borrow_mut();
+                let c = c.get_or_insert_with(|| {
+                    let d = dispatcher.clone();
+                    Client::new(move |a| on_answer(&d, a))
+                });
+                c.send(req);
+            }
         })
     };
 
@@ -236,35 +254,40 @@ pub fn app() -> Html {
         let send = send.clone();
         let dispatcher = state.dispatcher();
         let build_timer = build_timer.clone();
-        Rc::new(move |project: Project, classic: bool, delay: u32| {
-            let send = send.clone();
-            let dispatcher = dispatcher.clone();
-            *build_timer.borrow_mut() = Some(Timeout::new(delay, move || {
-                dispatcher.dispatch(Action::Building);
-                send(build_request(project, classic));
-            }));
+        use_memo((), move |_| {
+            move |project: Project, classic: bool, delay: u32| {
+                let send = send.clone();
+                let dispatcher = dispatcher.clone();
+                *build_timer.borrow_mut() = Some(Timeout::new(delay, move || {
+                    dispatcher.dispatch(Action::Building);
+                    send(build_request(project, classic));
+                }));
+            }
         })
     };
 
     let on_edit = {
         let dispatcher = state.dispatcher();
         let schedule_build = schedule_build.clone();
-        let base = state.project();
-        let classic = state.classic;
-        Callback::from(move |text: String| {
-            dispatcher.dispatch(Action::Edit(text.clone()));
-            let later = dispatcher.clone();
-            let schedule_build = schedule_build.clone();
-            let project = Project {
-                dockerfile: text,
-                ..base.clone()
-            };
-            // Replacing a timeout drops (cancels) the one still pending.
-            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                later.dispatch(Action::Analyze);
-                schedule_build(project, classic, BUILD_DELAY_MS);
-            }));
-        })
+        use_callback(
+            (state.files.clone(), state.run_line.clone(), state.classic),
+            move |text: String, (files, run_line, classic)| {
+                dispatcher.dispatch(Action::Edit(text.clone()));
+                let later = dispatcher.clone();
+                let schedule_build = schedule_build.clone();
+                let project = Project {
+                    dockerfile: text,
+                    files: (**files).clone(),
+                    run_line: run_line.clone(),
+                };
+                let classic = *classic;
+                // Replacing a timeout drops (cancels) the one still pending.
+                *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                    later.dispatch(Action::Analyze);
+                    schedule_build(project, classic, BUILD_DELAY_MS);
+                }));
+            },
+        )
     };
     let on_load = {
         let dispatcher = state.dispatcher();
@@ -378,6 +401,18 @@ pub fn app() -> Html {
         let gutter = gutter.clone();
         Callback::from(move |row: ProblemRow| jump(&textarea, &gutter, &row))
     };
+    let restore = {
+        let dispatcher = state.dispatcher();
+        let schedule_build = schedule_build.clone();
+        let previous = state.previous.clone();
+        let classic = state.classic;
+        Callback::from(move |_: MouseEvent| {
+            if let Some(p) = &previous {
+                dispatcher.dispatch(Action::Restore);
+                schedule_build((**p).clone(), classic, 0);
+            }
+        })
+    };
     let dismiss = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Notice(None)))
@@ -461,6 +496,12 @@ pub fn app() -> Html {
                 </button>
             </header>
             <Lessons selected={state.lesson} on_load={on_lesson} />
+            if state.previous.is_some() {
+                <p class="notice" id="restore-notice" role="status">
+                    { "The project you were working on was replaced; it is kept until you leave the page." }
+                    <button type="button" id="restore" class="minor" onclick={restore}>{ "Restore it" }</button>
+                </p>
+            }
             if let Some(n) = &state.notice {
                 <p class="notice" id="notice" role="status">
                     { n }
