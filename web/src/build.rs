@@ -211,6 +211,20 @@ pub struct EntryRow {
     pub below: Option<usize>,
 }
 
+impl EntryRow {
+    /// The row of layer entry `e`, which does `change` with `size` bytes over lower layer `below`.
+    fn of(e: &strata_image::Entry, change: Change, size: u64, below: Option<usize>) -> EntryRow {
+        EntryRow {
+            change,
+            path: e.path.clone(),
+            tar_name: e.tar_name(),
+            size,
+            dir: e.kind == EntryKind::Dir,
+            below,
+        }
+    }
+}
+
 /// What a layer entry does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
@@ -565,14 +579,7 @@ fn entry_row(
         Change::Added | Change::Opaque => None,
         Change::Changed | Change::Deleted => below(copies, &e.path, index),
     };
-    EntryRow {
-        change,
-        path: e.path.clone(),
-        tar_name: e.tar_name(),
-        size,
-        dir: e.kind == EntryKind::Dir,
-        below,
-    }
+    EntryRow::of(e, change, size, below)
 }
 
 /// A container's writable layer `upper` over an image with `layers`: added, changed (copied up from the
@@ -593,14 +600,7 @@ pub fn container_rows(layers: &[Layer], upper: &Changeset) -> Vec<EntryRow> {
                 _ if below.is_some() => (Change::Changed, 0),
                 _ => (Change::Added, 0),
             };
-            EntryRow {
-                change,
-                path: e.path.clone(),
-                tar_name: e.tar_name(),
-                size,
-                dir: e.kind == EntryKind::Dir,
-                below,
-            }
+            EntryRow::of(e, change, size, below)
         })
         .collect()
 }
