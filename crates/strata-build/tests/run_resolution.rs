@@ -42,14 +42,62 @@ fn image(name: &str) -> Image {
 
 #[test]
 fn explanation_for_a_learner() {
-    for (img, line) in [
-        ("b1", "IMG"),
-        ("b2p", "IMG you all"),
-        ("env-home", "-e HOME -e FOO IMG id"),
-        ("users", "-u alice:7000 -w /a/../b IMG"),
-    ] {
+    // Each run line's explanation must have lines ending in these, in this order (others may come between).
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "b1",
+            "IMG",
+            &[
+                r#"ENTRYPOINT is exec form ["echo","-n","hi"], so arguments are appended to it"#,
+                r#"CMD is exec form ["there"]: it supplies the ENTRYPOINT's default arguments"#,
+                r#"Table cell: CMD ["exec_cmd","p1_cmd"] × ENTRYPOINT ["exec_entry","p1_entry"]"#,
+                "Docker starts: echo -n hi there",
+                "HOME is not set, so it comes from the user's /etc/passwd entry: HOME=/root",
+            ],
+        ),
+        (
+            "b2p",
+            "IMG you all",
+            &[
+                "so CMD and arguments become $0, $1… of that shell and are ignored unless the script uses them",
+                r#"CMD ["there"] was replaced by your arguments `you all`"#,
+                "Table cell: arguments given to docker run (in place of CMD) × ENTRYPOINT exec_entry p1_entry",
+            ],
+        ),
+        (
+            "env-home",
+            "-e HOME -e FOO IMG id",
+            &[
+                "The image has no ENTRYPOINT",
+                "Docker starts: id",
+                "User `nobody` resolves to uid=65534 (nobody in /etc/passwd) gid=65534 groups=65534",
+                "-e HOME has no value: docker would copy HOME from the shell running `docker run`; strata has no such shell, so HOME is unset (the image's HOME=/imghome is removed)",
+                "HOME is not set, so it comes from the user's /etc/passwd entry: HOME=/nonexistent",
+            ],
+        ),
+        (
+            "users",
+            "-u alice:7000 -w /a/../b IMG",
+            &[
+                "CMD is exec form [\"sh\"] and is the command",
+                "-u alice:7000 replaces the image's USER (none: root)",
+                "User `alice:7000` resolves to uid=1000 (alice in /etc/passwd) gid=7000 groups=7001",
+                "HOME is not set, so it comes from the user's /etc/passwd entry: HOME=/home/alice",
+                "-w /a/../b replaces the image's WORKDIR (none: /)",
+                "The working directory /a/../b is cleaned to /b",
+            ],
+        ),
+    ];
+    for (img, line, wanted) in cases {
         let r = run(&image(img), line).unwrap();
-        eprintln!("--- {img} {line}\n{}", r.explanation.join("\n"));
+        let mut lines = r.explanation.iter();
+        for w in wanted {
+            assert!(
+                lines.any(|l| l.ends_with(w)),
+                "{img} `{line}`: the explanation lacks (or misorders)\n  {w}\nit is:\n{}",
+                r.explanation.join("\n")
+            );
+        }
     }
 }
 

@@ -101,7 +101,13 @@ fn run_case(case: &Path, update: bool) -> Result<(), String> {
                 ));
             }
         }
-        _ => fs::write(&expected_path, &actual).map_err(|e| format!("{name}: {e}"))?,
+        Ok(_) => fs::write(&expected_path, &actual).map_err(|e| format!("{name}: {e}"))?,
+        Err(_) if update => fs::write(&expected_path, &actual).map_err(|e| format!("{name}: {e}"))?,
+        Err(e) => {
+            return Err(format!(
+                "{name}: no expected file ({e}); record it with UPDATE_EXPECT=1 and review it:\n{actual}"
+            ))
+        }
     }
     Ok(())
 }
