@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use strata_build::engine::{BuildFailure, BuildOutput, CacheStatus};
 use strata_build::image::Layer;
 use strata_build::{progress, BuiltImage, HistoryStyle, Step};
-use strata_image::{analysis, Changeset, EntryKind, NodeKind, Stat, Timestamp};
+use strata_image::{layer_report, Changeset, EntryKind, NodeKind, Stat, Timestamp};
 
 use strata_dockerfile::Severity;
 
@@ -463,7 +463,7 @@ fn layer_rows(image: &BuiltImage, copies: &Copies<'_>) -> Vec<LayerRow> {
         .iter()
         .map(|l| (*l.changeset).clone())
         .collect();
-    let a = analysis::analyze(&changesets);
+    let a = layer_report::analyze(&changesets);
     let mut made_by = image
         .config
         .history
@@ -550,11 +550,12 @@ fn below(copies: &Copies<'_>, path: &str, index: usize) -> Option<usize> {
 
 fn entry_row(
     e: &strata_image::Entry,
-    summary: Option<&analysis::LayerSummary>,
+    summary: Option<&layer_report::LayerChanges>,
     index: usize,
     copies: &Copies<'_>,
 ) -> EntryRow {
-    let find = |list: &[analysis::Change]| list.iter().find(|c| c.path == e.path).map(|c| c.size);
+    let find =
+        |list: &[layer_report::Change]| list.iter().find(|c| c.path == e.path).map(|c| c.size);
     let (change, size) = match &e.kind {
         EntryKind::Whiteout => (
             Change::Deleted,

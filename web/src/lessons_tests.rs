@@ -160,7 +160,7 @@ fn layers_whiteouts_and_copy_up() {
         .map(|l| (*l.changeset).clone())
         .collect();
     let first = step(&out, "RUN mkdir").layer.unwrap();
-    let wasted: u64 = strata_image::analysis::analyze(&changesets)
+    let wasted: u64 = strata_image::layer_report::analyze(&changesets)
         .wasted
         .iter()
         .filter(|w| w.layer == first)

@@ -19,23 +19,23 @@ const PLAY_ADDR: &str = "127.0.0.1:8080";
 /// Where the end-to-end test writes its screenshots (git-ignored, under `target/`).
 const SCREENSHOTS: &str = "target/screenshots";
 
-/// trunk in `.tools`, and the node packages of `package-lock.json` in `node_modules`.
+/// trunk and wasm-bindgen-cli in `.tools`, and the node packages of `package-lock.json` in `node_modules`.
 pub fn setup(root: &Path) -> Result<()> {
-    trunk(root)?;
+    setup::cargo_tools(root)?;
     npm(root)
 }
 
-/// `cargo install --locked --root .tools trunk@TRUNK_VERSION` unless that version is already there.
-fn trunk(root: &Path) -> Result<()> {
+/// The command that installs trunk `TRUNK_VERSION` into `.tools` (`--locked`), or `None` when it is there.
+pub fn trunk_install(root: &Path) -> Option<Command> {
     if setup::version_of(&root.join(".tools/bin/trunk")).is_some_and(|v| v.contains(TRUNK_VERSION))
     {
-        return Ok(());
+        return None;
     }
-    eprintln!("installing trunk {TRUNK_VERSION} into .tools (takes 6-8 minutes the first time)");
     let mut c = crate::cmd(root, "cargo");
     c.args(["install", "--locked", "--root", ".tools", "--force"])
         .arg(format!("trunk@{TRUNK_VERSION}"));
-    run(c)
+    setup::install_profile(&mut c);
+    Some(c)
 }
 
 /// `npm ci`, unless `node_modules` was installed from the current `package-lock.json` already.
@@ -80,7 +80,6 @@ fn build(root: &Path) -> Result<()> {
 /// `cargo xtask dist`: set up, build the release site into `dist/` and print its download size.
 pub fn dist(root: &Path) -> Result<()> {
     setup::rust(root)?;
-    setup::wasm_bindgen(root)?;
     setup(root)?;
     build(root)?;
     print_sizes(root)

@@ -28,7 +28,7 @@ use crate::image::{
     from_json, media_types, to_json, Annotations, ArchiveManifestItem, Descriptor, ImageConfig,
     Index, Manifest, OciLayout,
 };
-use crate::layer::{decompressor, read_layer, scan_layer, Compression, LayerSummary, ReadLimits};
+use crate::layer::{decompressor, read_layer, scan_layer, Compression, LayerScan, ReadLimits};
 use crate::resolve::normalize;
 use crate::{Attrs, Changeset, Digest, Entry, EntryKind, Error, Result, Timestamp};
 
@@ -261,7 +261,7 @@ pub struct ReadImage {
     /// The image.
     pub image: ImageRef,
     /// What checking each layer found (sizes, entries), base first.
-    pub layers: Vec<LayerSummary>,
+    pub layers: Vec<LayerScan>,
 }
 
 /// In-memory images as blob references and the blobs.
@@ -878,7 +878,7 @@ fn verified(
     layers: Vec<(String, Member)>,
     tags: Vec<String>,
     limits: &ReadLimits,
-    scanned: &mut HashMap<Digest, LayerSummary>,
+    scanned: &mut HashMap<Digest, LayerScan>,
 ) -> Result<ReadImage> {
     let parsed = ImageConfig::from_json(&config)?;
     parsed.validate()?;
@@ -937,7 +937,7 @@ fn scan_blob(
     digest: &Digest,
     limits: &ReadLimits,
     name: &str,
-) -> Result<LayerSummary> {
+) -> Result<LayerScan> {
     let r = blobs
         .open(digest)
         .map_err(|e| Error::archive(name, format!("reading it back: {e}")))?;
@@ -957,7 +957,7 @@ pub fn check_image(
     image: &ImageRef,
     blobs: &dyn BlobSource,
     limits: &ReadLimits,
-) -> Result<Vec<LayerSummary>> {
+) -> Result<Vec<LayerScan>> {
     let parsed = ImageConfig::from_json(&image.config)?;
     parsed.validate()?;
     let diff_ids = &parsed.rootfs.diff_ids;

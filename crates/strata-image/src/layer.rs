@@ -419,7 +419,7 @@ pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
 
 /// What [`scan_layer`] found in a layer blob.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayerSummary {
+pub struct LayerScan {
     /// How the blob is compressed.
     pub compression: Compression,
     /// sha256 of the uncompressed tar (the layer's `diff_id`).
@@ -436,7 +436,7 @@ pub struct LayerSummary {
 /// Checks a layer blob (plain, gzip or zstd) as [`read_layer`] does, entry by entry, without keeping file
 /// contents: it reads the blob once, holding one buffer and the entries' names, and returns its `diff_id` and
 /// sizes. This is how a layer far larger than memory is verified before it is stored.
-pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerSummary> {
+pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerScan> {
     let head = blob
         .fill_buf()
         .map_err(|e| Error::archive("", format!("reading the layer: {e}")))?;
@@ -453,7 +453,7 @@ pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerS
         };
     })?;
     let (diff_id, tar_size, _) = hashing.finish();
-    Ok(LayerSummary {
+    Ok(LayerScan {
         compression,
         diff_id,
         tar_size,

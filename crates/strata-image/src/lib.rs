@@ -9,14 +9,13 @@
 //! `docker commit` or a RUN step produces. [`layer`] writes and reads layer tars deterministically and
 //! [`digest`] computes diff_ids, ChainIDs and image IDs. [`image`] is the OCI and Docker image model (config,
 //! history, manifest, index, descriptors, media types), and [`archive`] writes and reads docker-archive and
-//! OCI archive tars. [`analysis`] is what the views show about a stack of layers: changes per layer,
+//! OCI archive tars. [`layer_report`] is what the views show about a stack of layers: changes per layer,
 //! provenance, wasted bytes.
 //!
 //! This crate knows nothing about Dockerfiles, processes or the operating system: no files, clocks or threads.
 //! Times are passed in, bytes come in and go out as values and `std::io` streams, and the same code runs in the
 //! browser (wasm32) and in the CLI.
 
-pub mod analysis;
 pub mod archive;
 mod changeset;
 mod content;
@@ -25,6 +24,7 @@ mod error;
 pub mod image;
 pub mod inspect;
 pub mod layer;
+pub mod layer_report;
 mod overlay;
 mod resolve;
 mod tree;

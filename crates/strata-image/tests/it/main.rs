@@ -1,10 +1,10 @@
 //! Integration tests of strata-image: one binary, one module per area.
 
 mod alloc_count;
-mod analysis;
 mod archive;
 mod exp_e;
 mod image_model;
+mod layer_report;
 mod layer_tar;
 mod memory;
 mod overlay;

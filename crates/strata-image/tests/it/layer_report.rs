@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use strata_image::analysis::{analyze, Change, Waste};
+use strata_image::layer_report::{analyze, Change, Waste};
 use strata_image::{diff, Changeset, Overlay, Tree};
 
 use crate::exp_e::run_step;

@@ -1,4 +1,4 @@
-//! Layer analysis for the views: what each layer added, modified and deleted; where every path of the final
+//! The report on a stack of layers, for the views: what each layer added, modified and deleted; where every path of the final
 //! filesystem comes from and which earlier copies it hides; and the bytes wasted on copies the final image
 //! cannot show.
 //!
@@ -23,7 +23,7 @@ pub struct Change {
 
 /// What one layer did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LayerSummary {
+pub struct LayerChanges {
     /// New paths (directories included).
     pub added: Vec<Change>,
     /// Paths that existed below and were replaced (directories only when their type changed).
@@ -62,9 +62,9 @@ pub struct Provenance {
 
 /// The analysis of a stack of layers, base first.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Analysis {
+pub struct LayerReport {
     /// Per layer.
-    pub layers: Vec<LayerSummary>,
+    pub layers: Vec<LayerChanges>,
     /// Every path of the final filesystem, in path order.
     pub paths: Vec<Provenance>,
     /// Every hidden copy, in the order the hiding happened.
@@ -75,7 +75,7 @@ pub struct Analysis {
     pub wasted_bytes: u64,
 }
 
-impl Analysis {
+impl LayerReport {
     /// The share of the image's bytes that the final filesystem shows: `1 - wasted / total` (1 for an image
     /// without content).
     pub fn efficiency(&self) -> f64 {
@@ -96,11 +96,11 @@ struct Visible {
 }
 
 /// Analyses `layers` (base first).
-pub fn analyze(layers: &[Changeset]) -> Analysis {
+pub fn analyze(layers: &[Changeset]) -> LayerReport {
     let mut visible: BTreeMap<String, Visible> = BTreeMap::new();
-    let mut out = Analysis::default();
+    let mut out = LayerReport::default();
     for (idx, layer) in layers.iter().enumerate() {
-        let mut sum = LayerSummary::default();
+        let mut sum = LayerChanges::default();
         // Opaque markers apply first, whatever their position.
         for e in layer.entries.iter().filter(|e| e.kind == EntryKind::Opaque) {
             hide(&mut visible, &e.path, false, idx, &mut sum, &mut out.wasted);
@@ -194,7 +194,7 @@ fn hide(
     path: &str,
     with_self: bool,
     layer: usize,
-    sum: &mut LayerSummary,
+    sum: &mut LayerChanges,
     wasted: &mut Vec<Waste>,
 ) {
     let prefix = if path == "/" {
