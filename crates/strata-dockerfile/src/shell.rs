@@ -28,7 +28,7 @@
 //! operands can lose the text before such an operand (`a${x:-b}` → `b`); strata keeps it (`ab`).
 
 mod lex;
-mod pattern;
+mod substitution_pattern;
 mod unicode;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

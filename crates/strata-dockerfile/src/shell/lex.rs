@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::pattern::{chars_and_offsets, reverse_pattern, Pattern};
+use super::substitution_pattern::{chars_and_offsets, reverse_pattern, Pattern};
 use super::unicode::{is_digit, is_letter};
 use super::{Env, Lexer, Operator, VarRef};
 
