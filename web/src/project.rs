@@ -43,6 +43,9 @@ impl ContextFile {
     }
 }
 
+/// The run line a project starts with when it names none: it runs the image the page builds.
+pub const DEFAULT_RUN_LINE: &str = "docker run --rm playground";
+
 /// The Dockerfile, its build context and the run line.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Project {

@@ -5,9 +5,12 @@
 //! loaded). So [`State::analysis`] may briefly describe an older text; [`State::analyzed`] says whether it
 //! is current.
 //!
-//! Builds run in the worker: the root component asks for one after the same pause (or when the Build button
-//! is pressed) and hands the result over in [`Action::Built`], with the project it was built from;
-//! [`State::build_current`] says whether that is the project as it is now.
+//! Builds run in the worker. This reducer is the one place that decides when the project is built next: an
+//! action that changes what the image is made of (the text once it is analyzed, the files, the classic
+//! toggle, a lesson, an example, a restored project, the Build button) sets [`State::build_wanted`], and the
+//! root component starts that build after its delay (a newer one replaces a build still waiting). The result
+//! comes back in [`Action::Built`], with the project it was built from; [`State::build_current`] says whether
+//! that is the project as it is now.
 
 use std::rc::Rc;
 
@@ -16,7 +19,7 @@ use yew::Reducible;
 use crate::analysis::{analyze, Analysis};
 use crate::build::BuildView;
 use crate::examples::EXAMPLES;
-use crate::project::{ContextFile, Project};
+use crate::project::{ContextFile, Project, DEFAULT_RUN_LINE};
 use crate::session::{FileView, RunView};
 
 /// The panels on the right; one is open at a time.
@@ -98,12 +101,9 @@ impl Tab {
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
-    /// The Dockerfile in the editor.
-    pub text: String,
-    /// The build context's files.
-    pub files: Rc<Vec<ContextFile>>,
-    /// The `docker run` line.
-    pub run_line: String,
+    /// What the user works on: the Dockerfile in the editor, the build context's files, the `docker run`
+    /// line.
+    pub project: Rc<Project>,
     /// Show the classic builder's output and history.
     pub classic: bool,
     /// The open panel.
@@ -137,6 +137,25 @@ pub struct State {
     /// The project the user had edited before a lesson, an example or a share link replaced it; the page
     /// offers it back.
     pub previous: Option<Rc<Project>>,
+    /// The build the page wants next.
+    pub build_wanted: BuildWanted,
+}
+
+/// How long typing must pause before the text is parsed and linted again.
+pub const DEBOUNCE_MS: u32 = 150;
+
+/// How much longer typing must stay paused (after the lint) before the project is built. The build runs in
+/// the worker, so this only saves the worker from building texts nobody will look at.
+pub const BUILD_DELAY_MS: u32 = 150;
+
+/// A request for a build of [`State::project`]: each new one has a larger `seq`, and the root component
+/// starts it `delay_ms` after it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BuildWanted {
+    /// Counts the requests made so far.
+    pub seq: u64,
+    /// How long to wait before building.
+    pub delay_ms: u32,
 }
 
 /// What can happen to the state.
@@ -167,7 +186,9 @@ pub enum Action {
     SetClassic(bool),
     /// A panel was chosen.
     SetTab(Tab),
-    /// A build was asked for.
+    /// The Build button: build the project now.
+    Build,
+    /// A build was sent to the worker.
     Building,
     /// A build of `project` finished after `ms` milliseconds in the worker.
     Built {
@@ -205,24 +226,21 @@ impl State {
         let project = Project {
             dockerfile: EXAMPLES[n].text.to_string(),
             files: Vec::new(),
-            run_line: String::new(),
+            run_line: DEFAULT_RUN_LINE.to_string(),
         };
         let mut s = State::with_project(project, Tab::Log, false);
         s.example = n;
         s
     }
 
-    /// The page showing `project`, analyzed, with `tab` open.
-    pub fn with_project(project: Project, tab: Tab, classic: bool) -> State {
+    /// The page showing `project`, analyzed, with `tab` open, wanting its first build at once.
+    pub fn with_project(mut project: Project, tab: Tab, classic: bool) -> State {
+        if project.run_line.is_empty() {
+            project.run_line = DEFAULT_RUN_LINE.to_string();
+        }
         State {
             analysis: Rc::new(analyze(&project.dockerfile)),
-            text: project.dockerfile,
-            files: Rc::new(project.files),
-            run_line: if project.run_line.is_empty() {
-                "docker run --rm playground".to_string()
-            } else {
-                project.run_line
-            },
+            project: Rc::new(project),
             classic,
             tab,
             example: 0,
@@ -238,23 +256,29 @@ impl State {
             file: None,
             notice: None,
             previous: None,
-        }
-    }
-
-    /// The project as it is now.
-    pub fn project(&self) -> Project {
-        Project {
-            dockerfile: self.text.clone(),
-            files: (*self.files).clone(),
-            run_line: self.run_line.clone(),
+            build_wanted: BuildWanted {
+                seq: 1,
+                delay_ms: 0,
+            },
         }
     }
 
     /// True when the last build is of the project as it is now (the run line does not change the image).
     pub fn build_current(&self) -> bool {
-        self.built
-            .as_deref()
-            .is_some_and(|p| p.dockerfile == self.text && p.files == *self.files)
+        self.built.as_deref().is_some_and(|p| {
+            p.dockerfile == self.project.dockerfile && p.files == self.project.files
+        })
+    }
+
+    /// `self`, wanting a build `delay_ms` from now (after every build `before` wanted).
+    fn build_after(self, before: &State, delay_ms: u32) -> State {
+        State {
+            build_wanted: BuildWanted {
+                seq: before.build_wanted.seq + 1,
+                delay_ms,
+            },
+            ..self
+        }
     }
 
     /// `next`, still showing this state's last build (until the build of the new project arrives), and
@@ -266,7 +290,7 @@ impl State {
             build_ms: self.build_ms,
             building: self.building,
             previous: if self.edited {
-                Some(Rc::new(self.project()))
+                Some(self.project.clone())
             } else {
                 self.previous.clone()
             },
@@ -277,52 +301,75 @@ impl State {
     /// The state after `action`.
     pub fn apply(&self, action: Action) -> State {
         match action {
-            Action::Edit(text) => State {
-                edited: self.edited || text != self.text,
-                analyzed: self.analyzed && text == self.text,
-                text,
-                ..self.clone()
-            },
+            Action::Edit(text) => {
+                let changed = text != self.project.dockerfile;
+                let mut project = self.project.clone();
+                if changed {
+                    Rc::make_mut(&mut project).dockerfile = text;
+                }
+                State {
+                    edited: self.edited || changed,
+                    analyzed: self.analyzed && !changed,
+                    project,
+                    ..self.clone()
+                }
+            }
             Action::Analyze if self.analyzed => self.clone(),
             Action::Analyze => State {
-                analysis: Rc::new(analyze(&self.text)),
+                analysis: Rc::new(analyze(&self.project.dockerfile)),
                 analyzed: true,
                 ..self.clone()
-            },
-            Action::LoadExample(n) => self.keeping_build(State {
-                tab: self.tab,
-                classic: self.classic,
-                ..State::with_example(n)
-            }),
+            }
+            .build_after(self, BUILD_DELAY_MS),
+            Action::LoadExample(n) => self
+                .keeping_build(State {
+                    tab: self.tab,
+                    classic: self.classic,
+                    ..State::with_example(n)
+                })
+                .build_after(self, 0),
             Action::LoadLesson(n) => match crate::lessons::lessons().get(n) {
-                Some(l) => self.keeping_build(State {
-                    example: self.example,
-                    lesson: Some(n),
-                    ..State::with_project((l.project)(), Tab::from_panel(l.panel), false)
-                }),
+                Some(l) => self
+                    .keeping_build(State {
+                        example: self.example,
+                        lesson: Some(n),
+                        ..State::with_project((l.project)(), Tab::from_panel(l.panel), false)
+                    })
+                    .build_after(self, 0),
                 None => self.clone(),
             },
             Action::LoadProject {
                 project,
                 tab,
                 classic,
-            } => self.keeping_build(State {
-                example: self.example,
-                ..State::with_project(project, tab, classic)
-            }),
+            } => self
+                .keeping_build(State {
+                    example: self.example,
+                    ..State::with_project(project, tab, classic)
+                })
+                .build_after(self, 0),
             Action::SetFiles(files) => State {
                 edited: true,
-                files: Rc::new(files),
+                project: Rc::new(Project {
+                    files,
+                    ..(*self.project).clone()
+                }),
                 ..self.clone()
-            },
+            }
+            .build_after(self, DEBOUNCE_MS),
             Action::SetRunLine(run_line) => State {
-                run_line,
+                project: Rc::new(Project {
+                    run_line,
+                    ..(*self.project).clone()
+                }),
                 ..self.clone()
             },
             Action::SetClassic(classic) => State {
                 classic,
                 ..self.clone()
-            },
+            }
+            .build_after(self, 0),
+            Action::Build => self.clone().build_after(self, 0),
             Action::SetTab(tab) => State {
                 tab,
                 ..self.clone()
@@ -371,7 +418,8 @@ impl State {
                     previous: None,
                     edited: true,
                     ..self.keeping_build(State::with_project((**p).clone(), self.tab, self.classic))
-                },
+                }
+                .build_after(self, 0),
                 None => self.clone(),
             },
             Action::Failed(message) => State {

@@ -199,8 +199,67 @@ fn edits_wait_for_analyze() {
         .iter()
         .any(|r| r.line == 1 && r.severity == Severity::Error));
     let s = s.apply(Action::LoadExample(1));
-    assert_eq!(s.text, EXAMPLES[1].text);
+    assert_eq!(s.project.dockerfile, EXAMPLES[1].text);
     assert!(s.analyzed && !s.edited);
+}
+
+/// The reducer alone decides when the project is built next: each action that changes what the image is
+/// made of asks for one build, with the delay the page waits before sending it.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_reducer_decides_when_to_build() {
+    use crate::project::{ContextFile, DEFAULT_RUN_LINE};
+    use crate::state::{BuildWanted, Tab, BUILD_DELAY_MS, DEBOUNCE_MS};
+    let s = State::new();
+    assert_eq!(
+        s.build_wanted,
+        BuildWanted {
+            seq: 1,
+            delay_ms: 0
+        },
+        "the first build, at once"
+    );
+    assert_eq!(s.project.run_line, DEFAULT_RUN_LINE);
+    let mut seq = 1;
+    let mut expect = |s: &State, delay: Option<u32>, what: &str| {
+        if let Some(delay_ms) = delay {
+            seq += 1;
+            assert_eq!(s.build_wanted, BuildWanted { seq, delay_ms }, "{what}");
+        } else {
+            assert_eq!(s.build_wanted.seq, seq, "{what} must not build");
+        }
+    };
+    let s = s.apply(Action::Edit("FROM busybox\nRUN true\n".to_string()));
+    expect(&s, None, "a keystroke");
+    let s = s.apply(Action::Analyze);
+    expect(&s, Some(BUILD_DELAY_MS), "the pause after typing");
+    let s = s.apply(Action::Analyze);
+    expect(&s, None, "a second pause on the same text");
+    let s = s.apply(Action::SetRunLine(
+        "docker run --rm playground ls".to_string(),
+    ));
+    expect(&s, None, "the run line");
+    assert_eq!(s.project.run_line, "docker run --rm playground ls");
+    let s = s.apply(Action::SetTab(Tab::Layers));
+    expect(&s, None, "a panel");
+    let s = s.apply(Action::SetFiles(vec![ContextFile::text("a.txt", "a")]));
+    expect(&s, Some(DEBOUNCE_MS), "the context's files");
+    let s = s.apply(Action::SetClassic(true));
+    expect(&s, Some(0), "the classic toggle");
+    let s = s.apply(Action::Build);
+    expect(&s, Some(0), "the Build button");
+    let s = s.apply(Action::LoadExample(1));
+    expect(&s, Some(0), "an example");
+    assert!(s.previous.is_some(), "the edited project is kept");
+    let s = s.apply(Action::Restore);
+    expect(&s, Some(0), "Restore");
+    assert_eq!(
+        s.project.files.len(),
+        1,
+        "the restored project has its file"
+    );
+    let s = s.apply(Action::LoadLesson(0));
+    expect(&s, Some(0), "a lesson");
 }
 
 const TUTORIAL: &str = "FROM busybox\nRUN mkdir /sanchuang\nRUN touch /sanchuang/f{1..10}.txt\n\
@@ -310,8 +369,8 @@ fn a_build_is_current_only_for_the_text_it_built() {
 
     use crate::build::BuildView;
     let s = State::new();
-    let text = s.text.clone();
-    let project = Rc::new(s.project());
+    let text = s.project.dockerfile.clone();
+    let project = s.project.clone();
     let built = s.apply(Action::Built {
         project: project.clone(),
         view: Rc::new(BuildView::default()),
@@ -743,13 +802,13 @@ fn the_caret_line_and_column_count_utf16() {
 fn a_lesson_keeps_the_edited_project_for_restore() {
     let s = State::new().apply(Action::Edit("FROM busybox\nRUN echo mine\n".to_string()));
     let lesson = s.apply(Action::LoadLesson(0));
-    assert_ne!(lesson.text, s.text);
+    assert_ne!(lesson.project.dockerfile, s.project.dockerfile);
     assert_eq!(
         lesson.previous.as_deref().map(|p| p.dockerfile.as_str()),
         Some("FROM busybox\nRUN echo mine\n")
     );
     let back = lesson.apply(Action::Restore);
-    assert_eq!(back.text, s.text);
+    assert_eq!(back.project.dockerfile, s.project.dockerfile);
     assert!(back.previous.is_none() && back.edited);
     // An unedited project is not kept.
     assert!(State::new().apply(Action::LoadLesson(0)).previous.is_none());

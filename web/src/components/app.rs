@@ -24,15 +24,8 @@ use crate::examples::EXAMPLES;
 use crate::project::{ContextFile, Project};
 use crate::session::{ExportFormat, Reply, Request};
 use crate::share::{self, Shared};
-use crate::state::{Action, State, Tab};
+use crate::state::{Action, State, Tab, DEBOUNCE_MS};
 use crate::worker::{Answer, Client};
-
-/// How long typing must pause before the text is parsed and linted again.
-const DEBOUNCE_MS: u32 = 150;
-
-/// How much longer typing must stay paused (after the lint) before the project is built. The build runs in
-/// the worker, so this only saves the worker from building texts nobody will look at.
-const BUILD_DELAY_MS: u32 = 150;
 
 /// Turns a worker's answer into an action.
 fn on_answer(dispatcher: &UseReducerDispatcher<State>, a: Answer) {
@@ -128,7 +121,7 @@ const AUTOSAVE_KEY: &str = "strata.project";
 /// What a share link (and autosave) holds of `state`.
 fn shared(state: &State) -> Shared {
     Shared {
-        project: state.project(),
+        project: (*state.project).clone(),
         panels: vec![state.tab.name().to_string()],
         classic: state.classic,
     }
@@ -225,124 +218,58 @@ pub fn app() -> Html {
     };
 
     {
-        // The first build, of the example the page opens with.
+        // The one place a build starts: whenever the reducer wants one (the first build included), after
+        // its delay. Replacing a timeout drops (cancels) the build still waiting.
         let send = send.clone();
         let dispatcher = state.dispatcher();
-        let project = state.project();
+        let build_timer = build_timer.clone();
+        let project = state.project.clone();
         let classic = state.classic;
-        use_effect_with((), move |_| {
-            dispatcher.dispatch(Action::Building);
-            send(build_request(project, classic));
+        use_effect_with(state.build_wanted, move |wanted| {
+            *build_timer.borrow_mut() = Some(Timeout::new(wanted.delay_ms, move || {
+                dispatcher.dispatch(Action::Building);
+                send(build_request((*project).clone(), classic));
+            }));
         });
     }
 
     {
         // Autosave whenever the project, the panel or the toggle changes.
-        let deps = (
-            state.text.clone(),
-            state.files.clone(),
-            state.run_line.clone(),
-            state.tab,
-            state.classic,
-        );
+        let deps = (state.project.clone(), state.tab, state.classic);
         let snapshot = (*state).clone();
         use_effect_with(deps, move |_| autosave(&snapshot));
     }
 
-    // Build the project as it is now (after the lint's pause when typing).
-    let schedule_build = {
-        let send = send.clone();
-        let dispatcher = state.dispatcher();
-        let build_timer = build_timer.clone();
-        use_memo((), move |_| {
-            move |project: Project, classic: bool, delay: u32| {
-                let send = send.clone();
-                let dispatcher = dispatcher.clone();
-                *build_timer.borrow_mut() = Some(Timeout::new(delay, move || {
-                    dispatcher.dispatch(Action::Building);
-                    send(build_request(project, classic));
-                }));
-            }
-        })
-    };
-
     let on_edit = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        use_callback(
-            (state.files.clone(), state.run_line.clone(), state.classic),
-            move |text: String, (files, run_line, classic)| {
-                dispatcher.dispatch(Action::Edit(text.clone()));
-                let later = dispatcher.clone();
-                let schedule_build = schedule_build.clone();
-                let project = Project {
-                    dockerfile: text,
-                    files: (**files).clone(),
-                    run_line: run_line.clone(),
-                };
-                let classic = *classic;
-                // Replacing a timeout drops (cancels) the one still pending.
-                *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
-                    later.dispatch(Action::Analyze);
-                    schedule_build(project, classic, BUILD_DELAY_MS);
-                }));
-            },
-        )
+        use_callback((), move |text: String, ()| {
+            dispatcher.dispatch(Action::Edit(text));
+            let later = dispatcher.clone();
+            // Replacing a timeout drops (cancels) the one still pending.
+            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || {
+                later.dispatch(Action::Analyze)
+            }));
+        })
     };
     let on_load = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        let classic = state.classic;
-        Callback::from(move |n: usize| {
-            dispatcher.dispatch(Action::LoadExample(n));
-            if let Some(ex) = EXAMPLES.get(n) {
-                let project = Project {
-                    dockerfile: ex.text.to_string(),
-                    files: Vec::new(),
-                    run_line: "docker run --rm playground".to_string(),
-                };
-                schedule_build(project, classic, 0);
-            }
-        })
+        Callback::from(move |n: usize| dispatcher.dispatch(Action::LoadExample(n)))
     };
     let on_build = {
-        let schedule_build = schedule_build.clone();
-        let project = state.project();
-        let classic = state.classic;
-        Callback::from(move |()| schedule_build(project.clone(), classic, 0))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::Build))
     };
     let on_classic = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        let project = state.project();
-        Callback::from(move |classic: bool| {
-            dispatcher.dispatch(Action::SetClassic(classic));
-            schedule_build(project.clone(), classic, 0);
-        })
+        Callback::from(move |classic: bool| dispatcher.dispatch(Action::SetClassic(classic)))
     };
     let on_files = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        let base = state.project();
-        let classic = state.classic;
-        Callback::from(move |files: Vec<ContextFile>| {
-            dispatcher.dispatch(Action::SetFiles(files.clone()));
-            let project = Project {
-                files,
-                ..base.clone()
-            };
-            schedule_build(project, classic, DEBOUNCE_MS);
-        })
+        Callback::from(move |files: Vec<ContextFile>| dispatcher.dispatch(Action::SetFiles(files)))
     };
     let on_lesson = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        Callback::from(move |n: usize| {
-            dispatcher.dispatch(Action::LoadLesson(n));
-            if let Some(l) = crate::lessons::lessons().get(n) {
-                schedule_build((l.project)(), false, 0);
-            }
-        })
+        Callback::from(move |n: usize| dispatcher.dispatch(Action::LoadLesson(n)))
     };
     let on_share = {
         let dispatcher = state.dispatcher();
@@ -388,7 +315,7 @@ pub fn app() -> Html {
     };
     let on_export = {
         let send = send.clone();
-        let run_line = state.run_line.clone();
+        let run_line = state.project.run_line.clone();
         Callback::from(move |format: ExportFormat| {
             send(Request::Export {
                 format,
@@ -403,15 +330,7 @@ pub fn app() -> Html {
     };
     let restore = {
         let dispatcher = state.dispatcher();
-        let schedule_build = schedule_build.clone();
-        let previous = state.previous.clone();
-        let classic = state.classic;
-        Callback::from(move |_: MouseEvent| {
-            if let Some(p) = &previous {
-                dispatcher.dispatch(Action::Restore);
-                schedule_build((**p).clone(), classic, 0);
-            }
-        })
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Restore))
     };
     let dismiss = {
         let dispatcher = state.dispatcher();
@@ -453,7 +372,7 @@ pub fn app() -> Html {
         Tab::History => html! { <History view={build.clone()} /> },
         Tab::Inspect => html! { <Inspect view={build.clone()} /> },
         Tab::Run => html! {
-            <RunPanel line={state.run_line.clone()} run={state.run.clone()} running={state.running}
+            <RunPanel line={state.project.run_line.clone()} run={state.run.clone()} running={state.running}
                       built={built_ok} on_line={on_run_line} on_run={on_run} on_commit={on_commit} />
         },
         Tab::Syntax => html! { <SyntaxTree dump={analysis.dump.clone()} /> },
@@ -512,8 +431,8 @@ pub fn app() -> Html {
                 <div class="left">
                     <section class="pane editor-pane" aria-label="Dockerfile editor">
                         <Editor
-                            text={state.text.clone()}
-                            lines={line_count(&state.text)}
+                            text={state.project.dockerfile.clone()}
+                            lines={line_count(&state.project.dockerfile)}
                             marks={analysis.line_marks.clone()}
                             analysis={state.analysis.clone()}
                             textarea={textarea}
@@ -527,8 +446,8 @@ pub fn app() -> Html {
                     </section>
                     <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
                     <section class="pane context-pane" aria-label="Build context">
-                        <h2>{ "Build context" }<span class="count">{ state.files.len() }</span></h2>
-                        <ContextFiles files={state.files.clone()} on_change={on_files} />
+                        <h2>{ "Build context" }<span class="count">{ state.project.files.len() }</span></h2>
+                        <ContextFiles project={state.project.clone()} on_change={on_files} />
                     </section>
                 </div>
                 <div class="right">

@@ -13,13 +13,13 @@ use yew::prelude::*;
 use crate::context_edit::{
     is_archive_name, is_text, rename, size_text, unique_name, unpack_archive, upsert,
 };
-use crate::project::ContextFile;
+use crate::project::{ContextFile, Project};
 
 /// What [`ContextFiles`] shows and whom it tells.
 #[derive(Properties, PartialEq)]
 pub struct ContextFilesProps {
-    /// The context's files, sorted by path.
-    pub files: Rc<Vec<ContextFile>>,
+    /// The project whose context's files (sorted by path) this shows.
+    pub project: Rc<Project>,
     /// Called with the whole new list after every change.
     pub on_change: Callback<Vec<ContextFile>>,
 }
@@ -40,14 +40,14 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
     let rename_to = use_state(String::new);
     let message = use_state(|| None::<String>);
     // The newest list, for an upload that finishes after the props changed.
-    let latest = use_mut_ref(|| props.files.clone());
-    *latest.borrow_mut() = props.files.clone();
+    let latest = use_mut_ref(|| props.project.clone());
+    *latest.borrow_mut() = props.project.clone();
 
     // Keep the selection on a file that exists; pick the first one when there is none.
     let current: Option<&ContextFile> = selected
         .as_ref()
-        .and_then(|p| props.files.iter().find(|f| &f.path == p))
-        .or_else(|| props.files.first());
+        .and_then(|p| props.project.files.iter().find(|f| &f.path == p))
+        .or_else(|| props.project.files.first());
     let current_path = current.map(|f| f.path.clone());
     {
         let rename_to = rename_to.clone();
@@ -66,25 +66,29 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
     };
 
     let new_file = {
-        let files = props.files.clone();
+        let files = props.project.clone();
         let on_change = props.on_change.clone();
         let select = select.clone();
         Callback::from(move |_: MouseEvent| {
-            let path = unique_name(&files, "new-file", ".txt");
-            on_change.emit(upsert(&files, vec![ContextFile::text(&path, "")]));
+            let path = unique_name(&files.files, "new-file", ".txt");
+            on_change.emit(upsert(&files.files, vec![ContextFile::text(&path, "")]));
             select.emit(path);
         })
     };
 
-    let has_ignore = props.files.iter().any(|f| f.path == ".dockerignore");
+    let has_ignore = props
+        .project
+        .files
+        .iter()
+        .any(|f| f.path == ".dockerignore");
     let add_ignore = {
-        let files = props.files.clone();
+        let files = props.project.clone();
         let on_change = props.on_change.clone();
         let select = select.clone();
         Callback::from(move |_: MouseEvent| {
-            if !files.iter().any(|f| f.path == ".dockerignore") {
+            if !files.files.iter().any(|f| f.path == ".dockerignore") {
                 on_change.emit(upsert(
-                    &files,
+                    &files.files,
                     vec![ContextFile::text(".dockerignore", DOCKERIGNORE)],
                 ));
             }
@@ -92,7 +96,7 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
         })
     };
 
-    let rows = props.files.iter().map(|f| {
+    let rows = props.project.files.iter().map(|f| {
         let is_selected = current_path.as_deref() == Some(f.path.as_str());
         let on_select = {
             let select = select.clone();
@@ -100,12 +104,12 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
             Callback::from(move |_: MouseEvent| select.emit(path.clone()))
         };
         let on_exec = {
-            let files = props.files.clone();
+            let files = props.project.clone();
             let on_change = props.on_change.clone();
             let path = f.path.clone();
             Callback::from(move |e: Event| {
                 let input: HtmlInputElement = e.target_unchecked_into();
-                let mut next = files.to_vec();
+                let mut next = files.files.to_vec();
                 if let Some(g) = next.iter_mut().find(|g| g.path == path) {
                     g.executable = input.checked();
                 }
@@ -113,13 +117,13 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
             })
         };
         let on_delete = {
-            let files = props.files.clone();
+            let files = props.project.clone();
             let on_change = props.on_change.clone();
             let message = message.clone();
             let path = f.path.clone();
             Callback::from(move |_: MouseEvent| {
                 let next: Vec<ContextFile> =
-                    files.iter().filter(|g| g.path != path).cloned().collect();
+                    files.files.iter().filter(|g| g.path != path).cloned().collect();
                 on_change.emit(next);
                 message.set(Some(format!("Deleted {path}.")));
             })
@@ -156,7 +160,7 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
                 })
             };
             let do_rename = {
-                let files = props.files.clone();
+                let files = props.project.clone();
                 let on_change = props.on_change.clone();
                 let rename_to = rename_to.clone();
                 let selected = selected.clone();
@@ -164,7 +168,7 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
                 let from = f.path.clone();
                 Callback::from(move |e: SubmitEvent| {
                     e.prevent_default();
-                    match rename(&files, &from, &rename_to) {
+                    match rename(&files.files, &from, &rename_to) {
                         Ok(next) => {
                             let to =
                                 crate::project_tree::normalize_path(&rename_to).unwrap_or_default();
@@ -178,12 +182,12 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
             };
             let body = if is_text(&f.data) {
                 let on_text = {
-                    let files = props.files.clone();
+                    let files = props.project.clone();
                     let on_change = props.on_change.clone();
                     let path = f.path.clone();
                     Callback::from(move |e: InputEvent| {
                         let area: HtmlTextAreaElement = e.target_unchecked_into();
-                        let mut next = files.to_vec();
+                        let mut next = files.files.to_vec();
                         if let Some(g) = next.iter_mut().find(|g| g.path == path) {
                             g.data = area.value().into_bytes();
                         }
@@ -242,8 +246,8 @@ pub fn context_files(props: &ContextFilesProps) -> Html {
                 let (added, notes) = read_uploads(&list).await;
                 let first = added.first().map(|f| f.path.clone());
                 if !added.is_empty() {
-                    let base: Rc<Vec<ContextFile>> = latest.borrow().clone();
-                    on_change.emit(upsert(&base, added));
+                    let base: Rc<Project> = latest.borrow().clone();
+                    on_change.emit(upsert(&base.files, added));
                 }
                 if first.is_some() {
                     selected.set(first);
