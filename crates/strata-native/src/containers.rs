@@ -92,6 +92,15 @@ impl Containers {
     /// appended while the name is taken, then the short ID. The record has no exit code until
     /// [`Containers::finish`].
     pub fn create(&self, new: NewContainer) -> Result<ContainerRecord> {
+        self.create_with(new, &mut names::generate)
+    }
+
+    /// [`Containers::create`] with the name generator given (`retry` → a name).
+    fn create_with(
+        &self,
+        new: NewContainer,
+        generate: &mut dyn FnMut(u32) -> Result<String>,
+    ) -> Result<ContainerRecord> {
         if let Some(n) = &new.name {
             if !names::valid(n) {
                 return Err(Error::InvalidName(n.clone()));
@@ -116,7 +125,7 @@ impl Containers {
             None => {
                 let mut found = None;
                 for retry in 0..NAME_TRIES {
-                    let n = names::generate(retry)?;
+                    let n = generate(retry)?;
                     if owner(&n).is_none() {
                         found = Some(n);
                         break;
@@ -226,8 +235,8 @@ impl Containers {
         Ok(rec)
     }
 
-    /// Deletes what killed processes left: removals not finished and creations without a record. Call with
-    /// the exclusive lock held; best effort.
+    /// Deletes what killed processes left: removals not finished, creations without a record, temporary
+    /// files of interrupted writes. Call with the exclusive lock held; best effort.
     fn sweep(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
@@ -238,6 +247,12 @@ impl Containers {
                 || (path.is_dir() && !path.join(RECORD).exists());
             if leftover {
                 let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+            } else if let Ok(inner) = fs::read_dir(&path) {
+                for f in inner.flatten() {
+                    if f.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                        let _ = fs::remove_file(f.path());
+                    }
+                }
             }
         }
     }
@@ -264,5 +279,51 @@ fn find_in(all: &[ContainerRecord], reference: &str) -> Result<ContainerRecord> 
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         _ => Err(Error::Container(format!("No such container: {reference}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct TempDir(PathBuf);
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn new() -> NewContainer {
+        NewContainer {
+            name: None,
+            image: "busybox".to_owned(),
+            image_id: Digest::of(b"config"),
+            created: "2024-01-01T00:00:00Z".to_owned(),
+            backend: "sim".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_taken_generated_name_is_retried_with_a_digit_then_the_short_id_is_used() {
+        let dir =
+            TempDir(std::env::temp_dir().join(format!("strata-retry-{}", std::process::id())));
+        let _ = fs::remove_dir_all(&dir.0);
+        let c = Containers::open(&dir.0).unwrap();
+        let mut asked = Vec::new();
+        // Always the same pair; on a retry, the same digit.
+        let mut same = |retry: u32| -> Result<String> {
+            asked.push(retry);
+            Ok(if retry == 0 {
+                "calm_curie".into()
+            } else {
+                "calm_curie7".into()
+            })
+        };
+        assert_eq!(c.create_with(new(), &mut same).unwrap().name, "calm_curie");
+        assert_eq!(c.create_with(new(), &mut same).unwrap().name, "calm_curie7");
+        let third = c.create_with(new(), &mut same).unwrap();
+        assert_eq!(third.name, third.id[..12]);
+        assert_eq!(asked, [0, 0, 1, 0, 1, 2, 3, 4, 5]);
     }
 }

@@ -629,6 +629,14 @@ impl Store {
                 n += 1;
             }
         }
+        // Interrupted writes of the index or the build cache.
+        if let Ok(entries) = fs::read_dir(&self.root) {
+            for ent in entries.flatten() {
+                if ent.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                    let _ = fs::remove_file(ent.path());
+                }
+            }
+        }
         self.remove_stale_staging();
         Ok(n)
     }
