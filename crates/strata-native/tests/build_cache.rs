@@ -159,3 +159,23 @@ fn from_reads_only_the_image_it_names() {
     let out = build(&store, "base-b", "fb", "built-b");
     assert!(out.image.tree.exists("/b") && out.image.tree.exists("/fb"));
 }
+
+#[test]
+fn builds_saving_at_the_same_time_keep_each_others_steps() {
+    let dir = TempDir::new("merge");
+    let store = Store::open(&dir.0).unwrap();
+    store
+        .import(&[base("/a", "base-a")], "2024-01-01T00:00:00Z")
+        .unwrap();
+    // A second build loads the cache before the first one saves, and saves after it.
+    let late = BuildCache::of(&store).load();
+    build(&store, "base-a", "fa", "built-a");
+    BuildCache::of(&store).save(&late).unwrap();
+    assert_eq!(
+        BuildCache::of(&store).load().len(),
+        1,
+        "the first build's step is kept"
+    );
+    let again = build(&store, "base-a", "fa", "built-a");
+    assert_eq!(copy_step(&again), &CacheStatus::Hit);
+}
