@@ -14,10 +14,9 @@ use strata_image::image::History;
 use strata_image::layer::Compression;
 use strata_image::{Digest, Tree};
 use strata_native::{Containers, DiskImages, NewContainer};
+use strata_sim::backend::SimStore;
 use strata_sim::container::TreeFiles;
 use strata_sim::exec::Limits;
-
-use strata_sim::backend::SimStore;
 
 use crate::build::{now, BackendKind};
 use crate::human;
@@ -175,8 +174,9 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             }
         };
     let out = &started.outcome;
-    std::io::stdout().write_all(&out.stdout)?;
-    std::io::stderr().write_all(&out.stderr)?;
+    // The process ran: from here on, nothing turns into an error of the run (a closed stdout included).
+    let _ = std::io::stdout().write_all(&out.stdout);
+    let _ = std::io::stderr().write_all(&out.stderr);
     for n in &out.notes {
         eprintln!("[strata] {}", strata_sim::backend::note_text(n));
     }
@@ -189,7 +189,6 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         None => out.exit_code,
     };
-    // The process ran: what goes wrong from here is a warning, never the run's result.
     rec.command = started.resolved.argv.clone();
     rec.exit_code = Some(code);
     let kept = if args.rm {
