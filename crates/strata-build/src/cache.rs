@@ -7,9 +7,9 @@
 //! later steps see.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use strata_image::{Digest, Tree};
+use strata_image::{Changeset, Digest, Tree};
 
 use crate::image::Layer;
 
@@ -122,11 +122,25 @@ pub struct CachedStep {
     pub notes: Vec<String>,
 }
 
+/// Finds a cached step's layer by diff_id (see [`Cache::restore_lazy`]); `None` if it is gone.
+pub type LayerLoader = Arc<dyn Fn(&Digest) -> Option<Arc<Changeset>> + Send + Sync>;
+
+/// A step restored by [`Cache::restore_lazy`]: its layer is read the first time a build looks it up.
+#[derive(Debug, Clone)]
+struct Restored {
+    step: PersistedStep,
+    /// The step with its layer, once looked up; `Some(None)` if the layer could not be found.
+    loaded: OnceLock<Option<CachedStep>>,
+}
+
 /// The cache: results by key, plus what ran at each position last time (for miss reasons). Lives as long
 /// as the caller keeps it (the page's session, the CLI's store).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Cache {
     results: HashMap<Digest, CachedStep>,
+    /// Steps restored from disk whose layers have not been read yet (see [`Cache::restore_lazy`]).
+    restored: HashMap<Digest, Restored>,
+    loader: Option<LayerLoader>,
     last: HashMap<String, StepInputs>,
     /// Base images already flattened, by the digest of their config (which lists their diff_ids).
     flattened: HashMap<Digest, (Vec<Layer>, Arc<Tree>)>,
@@ -138,13 +152,23 @@ impl Cache {
         Cache::default()
     }
 
-    /// The cached result of a key.
+    /// The cached result of a key. A step restored lazily has its layer read now, once.
     pub fn get(&self, key: &Digest) -> Option<&CachedStep> {
-        self.results.get(key)
+        if let Some(hit) = self.results.get(key) {
+            return Some(hit);
+        }
+        let r = self.restored.get(key)?;
+        r.loaded
+            .get_or_init(|| {
+                let loader = self.loader.as_ref()?;
+                restored_step(r.step.clone(), &mut |d| loader(d))
+            })
+            .as_ref()
     }
 
     /// Stores a result.
     pub fn put(&mut self, key: Digest, step: CachedStep) {
+        self.restored.remove(&key);
         self.results.insert(key, step);
     }
 
@@ -160,6 +184,8 @@ impl Cache {
 
     /// The cache as data to keep between runs (the CLI writes it beside its store). Layers are referred to
     /// by diff_id: the caller keeps their blobs.
+    /// Steps restored lazily and never looked up are kept as they were; those whose layer was found gone
+    /// are left out.
     pub fn persist(&self) -> PersistedCache {
         let mut results: Vec<PersistedStep> = self
             .results
@@ -173,6 +199,12 @@ impl Cache {
                 notes: c.notes.clone(),
             })
             .collect();
+        results.extend(
+            self.restored
+                .values()
+                .filter(|r| !matches!(r.loaded.get(), Some(None)))
+                .map(|r| r.step.clone()),
+        );
         results.sort_by_key(|r| r.key);
         PersistedCache {
             results,
@@ -184,33 +216,33 @@ impl Cache {
     /// is dropped, so it misses).
     pub fn restore(
         data: PersistedCache,
-        layer: &mut dyn FnMut(&Digest) -> Option<Arc<strata_image::Changeset>>,
+        layer: &mut dyn FnMut(&Digest) -> Option<Arc<Changeset>>,
     ) -> Cache {
         let mut cache = Cache::new();
         for r in data.results {
-            let layer = match r.diff_id {
-                Some(d) => match layer(&d) {
-                    Some(cs) => Some(Layer {
-                        size: cs.content_size(),
-                        changeset: cs,
-                        diff_id: d,
-                    }),
-                    None => continue,
-                },
-                None => None,
-            };
-            cache.results.insert(
+            let key = r.key;
+            if let Some(step) = restored_step(r, layer) {
+                cache.results.insert(key, step);
+            }
+        }
+        cache.last = data.last.into_iter().collect();
+        cache
+    }
+
+    /// Like [`Cache::restore`], but reads nothing now: a step's layer is found with `layer` the first time
+    /// a build looks the step up, so a build pays only for the steps it can reuse, whatever the cache holds.
+    pub fn restore_lazy(data: PersistedCache, layer: LayerLoader) -> Cache {
+        let mut cache = Cache::new();
+        for r in data.results {
+            cache.restored.insert(
                 r.key,
-                CachedStep {
-                    created: r.created,
-                    layer,
-                    tree: None,
-                    stdout: r.stdout.into_bytes(),
-                    stderr: r.stderr.into_bytes(),
-                    notes: r.notes,
+                Restored {
+                    step: r,
+                    loaded: OnceLock::new(),
                 },
             );
         }
+        cache.loader = Some(layer);
         cache.last = data.last.into_iter().collect();
         cache
     }
@@ -225,15 +257,57 @@ impl Cache {
         self.flattened.insert(config, (layers, tree));
     }
 
-    /// Number of cached results.
+    /// Number of cached results (steps restored lazily count until their layer is found gone).
     pub fn len(&self) -> usize {
         self.results.len()
+            + self
+                .restored
+                .values()
+                .filter(|r| !matches!(r.loaded.get(), Some(None)))
+                .count()
     }
 
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
-        self.results.is_empty()
+        self.len() == 0
     }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("results", &self.results)
+            .field("restored", &self.restored)
+            .field("last", &self.last)
+            .field("flattened", &self.flattened.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A persisted step with its layer found by `layer`; `None` if the layer is gone.
+fn restored_step(
+    r: PersistedStep,
+    layer: &mut dyn FnMut(&Digest) -> Option<Arc<Changeset>>,
+) -> Option<CachedStep> {
+    let layer = match r.diff_id {
+        Some(d) => {
+            let cs = layer(&d)?;
+            Some(Layer {
+                size: cs.content_size(),
+                changeset: cs,
+                diff_id: d,
+            })
+        }
+        None => None,
+    };
+    Some(CachedStep {
+        created: r.created,
+        layer,
+        tree: None,
+        stdout: r.stdout.into_bytes(),
+        stderr: r.stderr.into_bytes(),
+        notes: r.notes,
+    })
 }
 
 /// BuildKit-style checksum of one context entry: type, mode, owner, size, link target and content, never

@@ -1,19 +1,18 @@
-//! `strata build` and `strata run` with the simulator backend: reads the context directory into a tree,
-//! finds base images in the on-disk store (then in the simulator's built-in models), prints progress in
-//! BuildKit's plain style (or the classic builder's), and stores the result.
+//! `strata build` with the simulator backend: reads the context directory into a tree, finds base images in
+//! the on-disk store (then in the simulator's built-in models), prints progress in BuildKit's plain style
+//! (or the classic builder's), and stores the result. The store, its build cache and the image source are
+//! strata-native's; this module parses arguments and prints.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
-use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
-use strata_build::{Backend, BaseImage, Cache, HistoryStyle, Store};
-use strata_image::archive::{ArchiveImage, LayerBlob};
-use strata_image::layer::{Compression, ReadLimits};
+use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
+use strata_build::{Backend, HistoryStyle};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
+use strata_native::{BuildCache, DiskImages};
 use strata_sim::backend::{SimBackend, SimStore};
 
 /// Which backend runs RUN steps.
@@ -84,61 +83,6 @@ pub fn now() -> Timestamp {
     Timestamp {
         secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
         nanos: d.subsec_nanos(),
-    }
-}
-
-/// Images from the on-disk store first, then the simulator's built-in models.
-pub struct DiskStore<'a> {
-    /// The on-disk store.
-    pub store: &'a strata_native::Store,
-    /// The built-in models.
-    pub sim: SimStore,
-    /// The stored blobs of the layers handed out, by diff_id: an image built on them reuses these exact
-    /// bytes (re-serializing a layer read from someone else's tar need not give the same diff_id).
-    pub blobs: std::cell::RefCell<std::collections::HashMap<strata_image::Digest, LayerBlob>>,
-}
-
-impl<'a> DiskStore<'a> {
-    /// The store's images, then the models.
-    pub fn new(store: &'a strata_native::Store) -> DiskStore<'a> {
-        DiskStore {
-            store,
-            sim: SimStore::new(),
-            blobs: Default::default(),
-        }
-    }
-
-    /// The blob of a layer with this diff_id: the stored one if the layer came from the store, else the
-    /// changeset written as a tar.
-    pub fn blob(
-        &self,
-        diff_id: &strata_image::Digest,
-        changeset: &strata_image::Changeset,
-    ) -> Result<LayerBlob> {
-        if let Some(b) = self.blobs.borrow().get(diff_id) {
-            return Ok(b.clone());
-        }
-        Ok(LayerBlob::from_changeset(changeset, Compression::None)?)
-    }
-}
-
-impl Store for DiskStore<'_> {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
-        if let Ok(img) = self.store.archive_image(reference) {
-            let config = img.image_config().ok()?;
-            let mut layers = Vec::new();
-            for l in &img.layers {
-                layers.push(Arc::new(l.changeset(&ReadLimits::DEFAULT).ok()?));
-                self.blobs.borrow_mut().insert(l.diff_id, l.clone());
-            }
-            return Some(BaseImage {
-                reference: reference.to_owned(),
-                config,
-                layers,
-                modelled: false,
-            });
-        }
-        self.sim.image(reference)
     }
 }
 
@@ -236,18 +180,19 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         style,
     };
     let mut backend = SimBackend::default();
-    let disk = DiskStore::new(store);
-    let mut cache = load_cache(store);
+    let models = SimStore::new();
+    let images = DiskImages::new(store).with_fallback(&models);
+    let build_cache = BuildCache::of(store);
+    let mut cache = build_cache.load();
     let name = file.display().to_string();
-    let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &disk, &mut cache);
-    if result.is_ok() {
-        save_cache(store, &cache)?;
-    }
+    let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache);
     let mut err = std::io::stderr().lock();
     match result {
         Ok(out) => {
             print_progress(&mut err, &out.steps, style, args.progress)?;
-            let id = store_image(store, &disk, &out, &args.tags)?;
+            let id = images.store_built(&out.image, &args.tags)?;
+            // After the image: the cache keeps only steps whose layers the store has.
+            build_cache.save(&cache)?;
             match style {
                 HistoryStyle::Buildkit => {
                     writeln!(err, "#{} exporting to image", out.steps.len() + 1)?;
@@ -292,62 +237,6 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             Ok(ExitCode::from(1))
         }
     }
-}
-
-const CACHE_FILE: &str = "buildcache.json";
-
-/// The build cache kept beside the store; layers come back from the store's blobs by diff_id (strata stores
-/// the layers it builds uncompressed, so the blob digest is the diff_id). A missing or unreadable cache is
-/// an empty one.
-fn load_cache(store: &strata_native::Store) -> Cache {
-    let Ok(bytes) = std::fs::read(store.root().join(CACHE_FILE)) else {
-        return Cache::new();
-    };
-    let Ok(data) = serde_json::from_slice(&bytes) else {
-        return Cache::new();
-    };
-    Cache::restore(data, &mut |d| {
-        let blob = store.read_blob(d).ok()?;
-        strata_image::layer::read_layer(&blob, &ReadLimits::DEFAULT)
-            .ok()
-            .map(Arc::new)
-    })
-}
-
-fn save_cache(store: &strata_native::Store, cache: &Cache) -> Result<()> {
-    let bytes = serde_json::to_vec(&cache.persist())?;
-    let tmp = store
-        .root()
-        .join(format!(".{CACHE_FILE}.{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, store.root().join(CACHE_FILE)).context("saving the build cache")?;
-    Ok(())
-}
-
-/// Writes the built image into the store under its tags; returns the image ID.
-fn store_image(
-    store: &strata_native::Store,
-    disk: &DiskStore<'_>,
-    out: &BuildOutput,
-    tags: &[String],
-) -> Result<strata_image::Digest> {
-    let mut layers = Vec::new();
-    for l in &out.image.layers {
-        layers.push(disk.blob(&l.diff_id, &l.changeset)?);
-    }
-    let tags: Vec<String> = tags
-        .iter()
-        .map(|t| strata_native::normalize_reference(t))
-        .collect::<Result<_, _>>()?;
-    let img = ArchiveImage {
-        config: out.image.config_json().into(),
-        layers,
-        tags,
-    };
-    let id = img.id();
-    let created = out.image.config.created.clone().unwrap_or_default();
-    store.import(&[img], &created)?;
-    Ok(id)
 }
 
 /// Prints the steps as BuildKit's plain progress or the classic builder's `Step n/m`.

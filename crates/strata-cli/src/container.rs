@@ -13,11 +13,12 @@ use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
 use strata_image::{Digest, Tree};
-use strata_native::{ContainerRecord, Containers};
+use strata_native::{Containers, DiskImages, NewContainer};
+use strata_sim::backend::SimStore;
 use strata_sim::container::TreeFiles;
 use strata_sim::exec::Limits;
 
-use crate::build::{now, BackendKind, DiskStore};
+use crate::build::{now, BackendKind};
 use crate::human;
 
 /// `--format` of `run --dry-run`.
@@ -74,13 +75,16 @@ fn flatten(img: &BaseImage) -> Result<Tree> {
     Ok(t)
 }
 
-/// Runs `strata run`.
+/// Runs `strata run`. As docker does, the container is created first — its name reserved in the store, so
+/// a name in use is refused before anything runs — then started; once the process ran, its exit status is
+/// the result whatever happens to the bookkeeping after.
 pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     if args.backend == BackendKind::Native {
         bail!("the native backend is not built yet; use --backend sim");
     }
-    let disk = DiskStore::new(store);
-    let Some(img) = disk.image(&args.image) else {
+    let models = SimStore::new();
+    let images = DiskImages::new(store).with_fallback(&models);
+    let Some(img) = images.image(&args.image) else {
         eprintln!(
             "Unable to find image '{}' locally\ndocker: Error response from daemon: pull access denied for {}: the simulator has no registry.",
             args.image, args.image
@@ -102,31 +106,21 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             }
         })
         .collect();
-    let ts = now();
-    let id = container_id(&img, &args, ts.secs, ts.nanos);
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         entrypoint: args.entrypoint.clone(),
         args: args.args.clone(),
         env,
         workdir: args.workdir.clone(),
         user: args.user.clone(),
-        hostname: Some(id[..12].to_owned()),
         name: args.name.clone(),
         rm: args.rm,
         ..RunOptions::default()
     };
-    let (resolved, started) = if args.dry_run {
-        match resolve(&config, &opts, &TreeFiles(&tree)) {
-            Ok(r) => (r, None),
-            Err(e) => return Ok(run_error(&e)),
-        }
-    } else {
-        match strata_sim::container::run(&tree, &config, &opts, &id, ts, Limits::default()) {
-            Ok(s) => (s.resolved.clone(), Some(s)),
-            Err(n) => return Ok(run_error(&n.error)),
-        }
-    };
     if args.dry_run {
+        let resolved = match resolve(&config, &opts, &TreeFiles(&tree)) {
+            Ok(r) => r,
+            Err(e) => return Ok(run_error(&e)),
+        };
         match args.format {
             DryRunFormat::Json => println!("{}", resolved.dry_run_json()),
             DryRunFormat::Text => {
@@ -147,13 +141,42 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(started) = started else {
-        return Ok(ExitCode::SUCCESS);
+    let ts = now();
+    let containers = Containers::open(store.root())?;
+    let created = containers.create(NewContainer {
+        name: args.name.clone(),
+        image: args.image.clone(),
+        image_id: Digest::of(&strata_image::image::to_json(&img.config)),
+        created: format_rfc3339(ts.secs, ts.nanos),
+        backend: "sim".to_owned(),
+    });
+    let mut rec = match created {
+        Ok(rec) => rec,
+        Err(
+            e @ (strata_native::Error::NameInUse { .. } | strata_native::Error::InvalidName(_)),
+        ) => {
+            eprintln!("docker: Error response from daemon: {e}");
+            return Ok(ExitCode::from(125));
+        }
+        Err(e) => return Err(e.into()),
     };
+    opts.hostname = Some(rec.id[..12].to_owned());
+    let started =
+        match strata_sim::container::run(&tree, &config, &opts, &rec.id, ts, Limits::default()) {
+            Ok(s) => s,
+            Err(n) => {
+                // Docker refuses these at creation, so no container is left; a user it cannot find is a start
+                // error, and the container stays, created and never run.
+                if !matches!(n.error, RunError::User(_)) || args.rm {
+                    let _ = containers.remove(&rec.id);
+                }
+                return Ok(run_error(&n.error));
+            }
+        };
     let out = &started.outcome;
-    let fs = &started.fs;
-    std::io::stdout().write_all(&out.stdout)?;
-    std::io::stderr().write_all(&out.stderr)?;
+    // The process ran: from here on, nothing turns into an error of the run (a closed stdout included).
+    let _ = std::io::stdout().write_all(&out.stdout);
+    let _ = std::io::stderr().write_all(&out.stderr);
     for n in &out.notes {
         eprintln!("[strata] {}", strata_sim::backend::note_text(n));
     }
@@ -166,22 +189,15 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         None => out.exit_code,
     };
-    if !args.rm {
-        let containers = Containers::open(store.root())?;
-        let name = args.name.clone().unwrap_or_else(|| generated_name(&id));
-        containers.save(
-            &ContainerRecord {
-                id: id.clone(),
-                name,
-                image: args.image.clone(),
-                image_id: Digest::of(&strata_image::image::to_json(&img.config)),
-                command: resolved.argv.clone(),
-                created: format_rfc3339(ts.secs, ts.nanos),
-                exit_code: Some(code),
-                backend: "sim".to_owned(),
-            },
-            &fs.changeset(),
-        )?;
+    rec.command = started.resolved.argv.clone();
+    rec.exit_code = Some(code);
+    let kept = if args.rm {
+        containers.remove(&rec.id).map(drop)
+    } else {
+        containers.finish(&rec, &started.fs.changeset())
+    };
+    if let Err(e) = kept {
+        eprintln!("strata: warning: container {}: {e}", rec.name);
     }
     Ok(ExitCode::from(
         u8::try_from(code.clamp(0, 255)).unwrap_or(1),
@@ -197,29 +213,6 @@ fn run_error(e: &RunError) -> ExitCode {
         e => eprintln!("docker: Error response from daemon: {e}."),
     }
     ExitCode::from(125)
-}
-
-fn container_id(img: &BaseImage, args: &RunArgs, secs: i64, nanos: u32) -> String {
-    let seed = format!(
-        "{}\n{:?}\n{:?}\n{secs}.{nanos}\n{}",
-        img.reference,
-        args.args,
-        args.name,
-        std::process::id()
-    );
-    Digest::of(seed.as_bytes()).hex()
-}
-
-/// A docker-style `adjective_name` from the ID (deterministic, not random).
-fn generated_name(id: &str) -> String {
-    const LEFT: [&str; 8] = [
-        "brave", "calm", "eager", "gentle", "happy", "keen", "quiet", "witty",
-    ];
-    const RIGHT: [&str; 8] = [
-        "curie", "hopper", "lovelace", "turing", "noether", "ritchie", "thompson", "wozniak",
-    ];
-    let b = u8::from_str_radix(&id[..2], 16).unwrap_or(0) as usize;
-    format!("{}_{}", LEFT[b % 8], RIGHT[(b / 8) % 8])
 }
 
 fn shell_words(v: &[String]) -> String {
@@ -285,7 +278,8 @@ pub fn diff(store: &strata_native::Store, container: &str) -> Result<ExitCode> {
         }
     };
     let upper = containers.upper(&rec)?;
-    let disk = DiskStore::new(store);
+    let models = SimStore::new();
+    let disk = DiskImages::new(store).with_fallback(&models);
     let lower = match disk.image(&rec.image) {
         Some(img) => flatten(&img)?,
         None => Tree::new(),
@@ -307,14 +301,15 @@ pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Resu
         }
     };
     let upper = containers.upper(&rec)?;
-    let disk = DiskStore::new(store);
+    let models = SimStore::new();
+    let disk = DiskImages::new(store).with_fallback(&models);
     let Some(img) = disk.image(&rec.image) else {
         bail!("the image {} of the container is gone", rec.image);
     };
     let mut config = img.config.clone();
     let mut layers = Vec::new();
     for (l, d) in img.layers.iter().zip(&img.config.rootfs.diff_ids) {
-        layers.push(disk.blob(d, l)?);
+        layers.push(disk.layer_blob(d, l)?);
     }
     let blob = LayerBlob::from_changeset(&upper, Compression::None)?;
     config.rootfs.diff_ids.push(blob.diff_id);

@@ -53,9 +53,20 @@ pub enum Error {
         /// Why it is invalid.
         reason: &'static str,
     },
-    /// A container that does not exist, or a name already taken (docker's wording).
+    /// A container that does not exist (docker's wording).
     #[error("{0}")]
     Container(String),
+    /// A container name already taken, in docker's words.
+    #[error("Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name.")]
+    NameInUse {
+        /// The name asked for.
+        name: String,
+        /// The ID of the container that has it.
+        id: String,
+    },
+    /// A container name docker would refuse, in docker's words.
+    #[error("Invalid container name ({0}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")]
+    InvalidName(String),
     /// Removing an image by ID while several tags still name it.
     #[error("unable to delete {id} (must be forced): image is referenced by {}", tags.join(", "))]
     Conflict {

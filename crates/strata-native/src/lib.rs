@@ -1,20 +1,36 @@
-//! The parts of strata that touch the host: for now, the on-disk image store behind the CLI.
+//! The parts of strata that touch the host: the on-disk store behind the CLI — images, the build cache and
+//! containers — and the store as the image source of a build.
 //!
-//! Start at [`Store`]: a content-addressed directory (`blobs/sha256/<hex>`, `images.json`, a lock file) that
-//! images are imported into from the archives [`strata_image::archive`] reads, and read back from to save
-//! them. Every write is atomic (temporary file, fsync, rename) and every mutation holds an exclusive lock, so
-//! a failed or interrupted load never leaves the store half-changed. Overlay mounts, namespaces and process
-//! execution (the native build backend) will live here too.
+//! - [`Store`] (`store`): a content-addressed directory (`blobs/sha256/<hex>`, `images.json`) that images
+//!   are imported into from the archives [`strata_image::archive`] reads, and read back from to save them.
+//! - [`DiskImages`] (`disk_images`): the store as what `FROM` finds (strata-build's image-source trait),
+//!   reading only the images a build names, and the way a built image goes into the store.
+//! - [`BuildCache`] (`build_cache`): the build cache kept in the store, its layers read lazily.
+//! - [`Containers`] (`containers`): containers created with their name reserved before they run, then
+//!   finished; `names` generates and checks their names.
+//! - `atomic`: the one way files are written (temporary file, fsync, rename, fsync of the directory), and
+//!   `lock`: the store's flock, exclusive for every change, shared for reads. A failed or killed process
+//!   never leaves the store half-changed.
 //!
-//! This crate is Linux-only in spirit but compiles on any host; it never runs in the browser and must not
-//! know about it. Clocks are not read here: callers pass the time in.
+//! Overlay mounts, namespaces and process execution (the native build backend) will live here too. This
+//! crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
+//! about it. Clocks are not read here: callers pass the time in.
 
+mod atomic;
+mod build_cache;
 mod containers;
+mod disk_images;
 mod error;
+mod lock;
+mod names;
+mod random;
 mod store;
 
-pub use containers::{ContainerRecord, Containers};
+pub use build_cache::BuildCache;
+pub use containers::{ContainerRecord, Containers, NewContainer};
+pub use disk_images::DiskImages;
 pub use error::{Error, Result};
+pub use names::valid as valid_container_name;
 pub use store::{
     normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
 };

@@ -20,10 +20,9 @@
 //! archive reading each blob from its file. Memory stays at a few buffers whatever the image's size.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use strata_image::archive::{
@@ -35,11 +34,11 @@ use strata_image::image::{from_json, to_json, ImageConfig, Manifest};
 use strata_image::layer::{Compression, ReadLimits};
 use strata_image::Digest;
 
+use crate::atomic::{sync_dir, unique_suffix, write_atomic, AtomicFile, TMP_PREFIX};
+use crate::lock::Lock;
 use crate::{Error, Result};
 
 const INDEX: &str = "images.json";
-const LOCK: &str = "lock";
-const TMP_PREFIX: &str = ".tmp-";
 const INDEX_VERSION: u32 = 1;
 
 /// `images.json`.
@@ -108,8 +107,9 @@ pub struct Removed {
     pub blobs_removed: usize,
 }
 
-/// An on-disk image store (see the module docs for the layout and the guarantees).
-#[derive(Debug)]
+/// An on-disk image store (see the module docs for the layout and the guarantees). A clone is another
+/// handle on the same directory.
+#[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
     limits: ReadLimits,
@@ -120,8 +120,6 @@ enum Match {
     Tag(String),
     Id,
 }
-
-static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 impl Store {
     /// Opens the store at `root`, creating its directories if needed.
@@ -153,18 +151,9 @@ impl Store {
         self.blob_dir().join(digest.hex())
     }
 
-    /// Takes the store's lock; it is released when the returned file is dropped.
-    fn lock(&self, exclusive: bool) -> Result<File> {
-        let path = self.root.join(LOCK);
-        let f = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(Error::io(&path))?;
-        let res = if exclusive { f.lock() } else { f.lock_shared() };
-        res.map_err(Error::io(&path))?;
-        Ok(f)
+    /// Takes the store's lock (see [`crate::lock`]); it is released when the returned value is dropped.
+    pub(crate) fn lock(&self, exclusive: bool) -> Result<Lock> {
+        crate::lock::lock(&self.root, exclusive)
     }
 
     fn read_index(&self) -> Result<Index> {
@@ -384,10 +373,7 @@ impl Store {
             }
             out.push(Loaded { id, tags, retagged });
         }
-        let dir = self.blob_dir();
-        File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(Error::io(&dir))?;
+        sync_dir(&self.blob_dir())?;
         self.write_index(index)?;
         Ok(out)
     }
@@ -643,6 +629,14 @@ impl Store {
                 n += 1;
             }
         }
+        // Interrupted writes of the index or the build cache.
+        if let Ok(entries) = fs::read_dir(&self.root) {
+            for ent in entries.flatten() {
+                if ent.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                    let _ = fs::remove_file(ent.path());
+                }
+            }
+        }
         self.remove_stale_staging();
         Ok(n)
     }
@@ -855,26 +849,6 @@ pub fn normalize_reference(reference: &str) -> Result<String> {
     Ok(format!("{name}:{tag}"))
 }
 
-/// Writes `bytes` to `dir/name` atomically: a temporary file in `dir`, fsync'd, renamed, `dir` fsync'd.
-fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!("{TMP_PREFIX}{}-{n}", std::process::id()));
-    let res = (|| {
-        let mut f = File::create(&tmp).map_err(Error::io(&tmp))?;
-        f.write_all(bytes).map_err(Error::io(&tmp))?;
-        f.sync_all().map_err(Error::io(&tmp))?;
-        let dest = dir.join(name);
-        fs::rename(&tmp, &dest).map_err(Error::io(&dest))?;
-        File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(Error::io(dir))
-    })();
-    if res.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    res
-}
-
 /// Reads into `buf` until it is full or the reader ends; returns how many bytes were read.
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
@@ -910,7 +884,6 @@ impl BlobSource for Store {
 struct Staging {
     dir: PathBuf,
     blobs: HashMap<Digest, PathBuf>,
-    parts: u64,
     /// The first error writing to the disk (as opposed to reading the archive): reported as itself, not as
     /// a bad archive.
     error: Option<Error>,
@@ -921,16 +894,12 @@ const COPY_BUFFER: usize = 128 << 10;
 
 impl Staging {
     fn new(root: &Path) -> Result<Staging> {
-        let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = root
-            .join("tmp")
-            .join(format!("import-{}-{n}", std::process::id()));
+        let dir = root.join("tmp").join(format!("import-{}", unique_suffix()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
         Ok(Staging {
             dir,
             blobs: HashMap::new(),
-            parts: 0,
             error: None,
         })
     }
@@ -944,18 +913,17 @@ impl Staging {
     }
 
     fn put_inner(&mut self, data: &mut dyn Read) -> io::Result<(Digest, u64)> {
-        self.parts += 1;
-        let part = self.dir.join(format!("part-{}", self.parts));
-        let disk = |e: io::Error, path: &Path, error: &mut Option<Error>| {
-            let kind = e.kind();
+        let disk = |e: Error, error: &mut Option<Error>| {
             let text = e.to_string();
-            error.get_or_insert(Error::Io {
-                path: path.to_path_buf(),
-                source: e,
-            });
+            let kind = match &e {
+                Error::Io { source, .. } => source.kind(),
+                _ => io::ErrorKind::Other,
+            };
+            error.get_or_insert(e);
             io::Error::new(kind, text)
         };
-        let file = File::create(&part).map_err(|e| disk(e, &part, &mut self.error))?;
+        let file = AtomicFile::create(&self.dir).map_err(|e| disk(e, &mut self.error))?;
+        let part = file.path().to_path_buf();
         let mut w = HashingWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
         let mut buf = vec![0u8; COPY_BUFFER];
         loop {
@@ -963,22 +931,19 @@ impl Staging {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    let _ = fs::remove_file(&part);
-                    return Err(e);
-                }
+                // The temporary file goes when `w` is dropped.
+                Err(e) => return Err(e),
             };
             w.write_all(&buf[..n])
-                .map_err(|e| disk(e, &part, &mut self.error))?;
+                .map_err(|e| disk(Error::io(&part)(e), &mut self.error))?;
         }
         let (digest, size, w) = w.finish();
         let file = w
             .into_inner()
-            .map_err(|e| disk(e.into_error(), &part, &mut self.error))?;
-        file.sync_all()
-            .map_err(|e| disk(e, &part, &mut self.error))?;
-        let dest = self.dir.join(digest.hex());
-        fs::rename(&part, &dest).map_err(|e| disk(e, &dest, &mut self.error))?;
+            .map_err(|e| disk(Error::io(&part)(e.into_error()), &mut self.error))?;
+        let dest = file
+            .commit(&digest.hex())
+            .map_err(|e| disk(e, &mut self.error))?;
         self.blobs.insert(digest, dest);
         Ok((digest, size))
     }
@@ -998,12 +963,7 @@ impl BlobSource for Staging {
 
 impl BlobSink for Staging {
     fn put(&mut self, data: &mut dyn Read) -> io::Result<(Digest, u64)> {
-        let res = self.put_inner(data);
-        if res.is_err() {
-            let part = self.dir.join(format!("part-{}", self.parts));
-            let _ = fs::remove_file(part);
-        }
-        res
+        self.put_inner(data)
     }
 }
 

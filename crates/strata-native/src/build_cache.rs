@@ -1,0 +1,85 @@
+//! The build cache kept in the store (`buildcache.json` under the root), so a rebuild reuses steps across
+//! runs of the CLI.
+//!
+//! The file lists each step's key, output and layer diff_id; the layers themselves are the store's blobs
+//! (strata stores the layers it builds uncompressed, so a layer's blob digest is its diff_id). Loading reads
+//! the list only: a step's layer is read when a build looks that step up, so what the cache holds about
+//! other images costs a build nothing. Saving merges with what other builds saved meanwhile, drops steps
+//! whose layer is no longer in the store, and writes atomically under the store's lock.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::ErrorKind;
+use std::sync::Arc;
+
+use strata_build::cache::PersistedCache;
+use strata_build::Cache;
+use strata_image::layer::{read_layer, ReadLimits};
+
+use crate::atomic::write_atomic;
+use crate::{Error, Result, Store};
+
+const FILE: &str = "buildcache.json";
+
+/// The build cache of a store.
+#[derive(Debug, Clone)]
+pub struct BuildCache {
+    store: Store,
+}
+
+impl BuildCache {
+    /// The build cache of `store`.
+    pub fn of(store: &Store) -> BuildCache {
+        BuildCache {
+            store: store.clone(),
+        }
+    }
+
+    /// The cache as saved, its layers read lazily. A missing or unreadable file is an empty cache.
+    pub fn load(&self) -> Cache {
+        let Some(data) = self.read() else {
+            return Cache::new();
+        };
+        let store = self.store.clone();
+        Cache::restore_lazy(
+            data,
+            Arc::new(move |d| {
+                let blob = store.read_blob(d).ok()?;
+                read_layer(&blob, &ReadLimits::DEFAULT).ok().map(Arc::new)
+            }),
+        )
+    }
+
+    /// Saves `cache`: merged with the steps saved since it was loaded, without steps whose layer blob is
+    /// gone; atomically, under the store's exclusive lock.
+    pub fn save(&self, cache: &Cache) -> Result<()> {
+        let _lock = self.store.lock(true)?;
+        let mut data = cache.persist();
+        if let Some(saved) = self.read() {
+            let ours: BTreeSet<_> = data.results.iter().map(|r| r.key).collect();
+            data.results
+                .extend(saved.results.into_iter().filter(|r| !ours.contains(&r.key)));
+            for (position, inputs) in saved.last {
+                data.last.entry(position).or_insert(inputs);
+            }
+        }
+        data.results
+            .retain(|r| r.diff_id.is_none_or(|d| self.store.blob_path(&d).is_file()));
+        data.results.sort_by_key(|r| r.key);
+        let path = self.store.root().join(FILE);
+        let bytes = serde_json::to_vec(&data).map_err(|e| Error::Corrupt {
+            path,
+            reason: e.to_string(),
+        })?;
+        write_atomic(self.store.root(), FILE, &bytes)
+    }
+
+    fn read(&self) -> Option<PersistedCache> {
+        let bytes = match fs::read(self.store.root().join(FILE)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == ErrorKind::NotFound => return None,
+            Err(_) => return None,
+        };
+        serde_json::from_slice(&bytes).ok()
+    }
+}
