@@ -201,8 +201,8 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         .file
         .clone()
         .unwrap_or_else(|| args.context.join("Dockerfile"));
-    let dockerfile = std::fs::read_to_string(&file)
-        .with_context(|| format!("reading the Dockerfile {}", file.display()))?;
+    // The same reading as `parse` and `lint`: `-` is standard input, bytes that are not UTF-8 are refused.
+    let (_, dockerfile) = crate::source::read(&file.to_string_lossy())?;
     let context = read_context(&args.context)?;
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let own = PathBuf::from(format!("{}.dockerignore", file.display()));

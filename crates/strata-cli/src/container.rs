@@ -152,8 +152,8 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     };
     let out = &started.outcome;
     let fs = &started.fs;
-    std::io::stdout().write_all(&out.stdout)?;
-    std::io::stderr().write_all(&out.stderr)?;
+    crate::pipe::ignore_broken_pipe(std::io::stdout().write_all(&out.stdout))?;
+    crate::pipe::ignore_broken_pipe(std::io::stderr().write_all(&out.stderr))?;
     for n in &out.notes {
         eprintln!("[strata] {}", strata_sim::backend::note_text(n));
     }
@@ -191,9 +191,12 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
 /// Docker's message and exit status for a run that cannot start.
 fn run_error(e: &RunError) -> ExitCode {
     match e {
-        RunError::NoCommand => {
-            eprintln!("docker: Error response from daemon: No command specified.")
+        // These errors already read as docker prints them; the ones the daemon finds when it creates the
+        // container are followed by docker's hint.
+        RunError::NoCommand | RunError::RelativeWorkdir(_) => {
+            eprintln!("{e}\nSee 'docker run --help'.")
         }
+        RunError::User(_) => eprintln!("{e}"),
         e => eprintln!("docker: Error response from daemon: {e}."),
     }
     ExitCode::from(125)

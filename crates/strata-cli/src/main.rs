@@ -3,10 +3,10 @@
 //! Build semantics do not live here: every verb is a thin shell over the library crates, so that the
 //! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors, 2 usage or I/O error.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use strata_dockerfile::{Diagnostic, Severity};
 
@@ -15,6 +15,8 @@ mod container;
 mod examples;
 mod human;
 mod images;
+mod pipe;
+mod source;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
@@ -94,11 +96,20 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A closed pipe (`strata explain | head -1`) ends the process quietly, by SIGPIPE, as Unix tools and the
+    // docker CLI do. Only `run` keeps ignoring it: the container it ran is still recorded.
+    if !matches!(&cli.command, Command::Run(args) if !args.dry_run) {
+        pipe::die_on_broken_pipe();
+    }
     match run(cli) {
         Ok(code) => code,
+        Err(err) if pipe::is_broken_pipe(&err) => ExitCode::from(pipe::BROKEN_PIPE_STATUS),
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "strata: error: {err:#}");
-            ExitCode::from(2)
+            match err.downcast_ref::<source::NotUtf8>() {
+                Some(_) => ExitCode::from(1),
+                None => ExitCode::from(2),
+            }
         }
     }
 }
@@ -125,31 +136,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Read a Dockerfile: a path, or `-` for standard input. Invalid UTF-8 is replaced, with a warning.
-fn read_source(file: &str) -> Result<(String, String)> {
-    let mut bytes = Vec::new();
-    let name = if file == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-        "<stdin>".to_string()
-    } else {
-        bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
-        file.to_string()
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            eprintln!("{name}: warning: not valid UTF-8 (first bad byte at offset {at}); invalid bytes read as U+FFFD");
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    };
-    Ok((name, text))
-}
-
 fn parse(file: &str, dump: bool) -> Result<ExitCode> {
-    let (name, text) = read_source(file)?;
+    let (name, text) = source::read(file)?;
     let parsed = strata_dockerfile::parse(&text);
     let errors: Vec<Diagnostic> = parsed
         .diagnostics
@@ -158,18 +146,24 @@ fn parse(file: &str, dump: bool) -> Result<ExitCode> {
         .cloned()
         .collect();
     if !errors.is_empty() {
-        eprint!("{}", strata_dockerfile::render(&name, &text, &errors));
+        eprint!(
+            "{}",
+            source::escape_controls(&strata_dockerfile::render(&name, &text, &errors))
+        );
         return Ok(ExitCode::from(1));
     }
     let mut out = std::io::stdout().lock();
     if dump {
-        writeln!(out, "{}", parsed.ast.dump())?;
+        writeln!(out, "{}", source::escape_controls(&parsed.ast.dump()))?;
     } else {
         for ins in &parsed.ast.instructions {
             writeln!(
                 out,
                 "{}:{}-{}: {}",
-                name, ins.start_line, ins.end_line, ins.original
+                name,
+                ins.start_line,
+                ins.end_line,
+                source::escape_controls(&ins.original)
             )?;
         }
     }
@@ -177,12 +171,12 @@ fn parse(file: &str, dump: bool) -> Result<ExitCode> {
 }
 
 fn lint(file: &str, format: Format) -> Result<ExitCode> {
-    let (name, text) = read_source(file)?;
+    let (name, text) = source::read(file)?;
     let diagnostics = strata_dockerfile::lint::check(&text);
     match format {
         Format::Text => {
             let rendered = strata_dockerfile::render(&name, &text, &diagnostics);
-            print!("{rendered}");
+            print!("{}", source::escape_controls(&rendered));
             let n_err = diagnostics.iter().filter(|d| d.is_error()).count();
             let n_warn = diagnostics
                 .iter()
