@@ -26,6 +26,16 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// A time as Go's `time.Time.String` prints it in UTC (`2026-12-06 04:05:29 +0000 UTC`), docker's
+/// `CreatedAt` in listings.
+pub fn format_go_time(secs: i64) -> String {
+    let t = format_rfc3339(secs, 0);
+    format!(
+        "{} +0000 UTC",
+        t.trim_end_matches('Z').replacen('T', " ", 1)
+    )
+}
+
 /// `N units ago` for an RFC 3339 time, `N/A` when there is none or it does not parse.
 pub fn since(created: Option<&str>, now: i64) -> String {
     match created.and_then(parse_rfc3339) {
@@ -104,6 +114,7 @@ mod tests {
         assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), Some(0));
         assert_eq!(format_rfc3339(0, 500_000_000), "1970-01-01T00:00:00.5Z");
         assert_eq!(parse_rfc3339("yesterday"), None);
+        assert_eq!(format_go_time(t), "2026-11-23 12:06:39 +0000 UTC");
     }
 
     #[test]

@@ -10,13 +10,17 @@ use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use strata_dockerfile::{Diagnostic, Severity};
 
+use container::ContainerCommand;
+
 mod build;
 mod container;
 mod examples;
 mod human;
 mod images;
+mod inspect;
 mod pipe;
 mod source;
+mod template;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
@@ -61,28 +65,27 @@ enum Command {
     /// Run a command in a new container (`--dry-run`: only say what would run, and why).
     Run(container::RunArgs),
     /// List containers.
-    Ps {
-        /// Show all containers (the simulator's have all exited).
-        #[arg(short, long)]
-        all: bool,
-    },
+    Ps(container::PsArgs),
     /// Show what a container changed: `A` added, `C` changed, `D` deleted.
     Diff {
         /// The container (name or ID).
         container: String,
     },
     /// Create an image from a container's changes.
-    Commit {
-        /// The container (name or ID).
-        container: String,
-        /// The new image's `name[:tag]`.
-        name: String,
-    },
+    Commit(container::CommitArgs),
     /// Remove containers.
-    Rm {
-        /// The containers (names or IDs).
-        #[arg(required = true)]
-        containers: Vec<String>,
+    Rm(container::RmArgs),
+    /// Show containers' or images' details as `docker inspect` does (containers are looked up first).
+    Inspect(inspect::InspectArgs),
+    /// Manage images (`image ls`, `image rm`, `image inspect`, `image history`, `image tag`, …).
+    Image {
+        #[command(subcommand)]
+        command: images::ImageCommand,
+    },
+    /// Manage containers (`container ls`, `container rm`, `container inspect`, `container diff`, …).
+    Container {
+        #[command(subcommand)]
+        command: container::ContainerCommand,
     },
     #[command(flatten)]
     Images(images::Command),
@@ -98,7 +101,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // A closed pipe (`strata explain | head -1`) ends the process quietly, by SIGPIPE, as Unix tools and the
     // docker CLI do. Only `run` keeps ignoring it: the container it ran is still recorded.
-    if !matches!(&cli.command, Command::Run(args) if !args.dry_run) {
+    let runs_a_container = match &cli.command {
+        Command::Run(args)
+        | Command::Container {
+            command: ContainerCommand::Run(args),
+        } => !args.dry_run,
+        _ => false,
+    };
+    if !runs_a_container {
         pipe::die_on_broken_pipe();
     }
     match run(cli) {
@@ -115,25 +125,49 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let store = || images::open_store(cli.root.as_deref());
     match cli.command {
         Command::Parse { dump, file } => parse(&file, dump),
         Command::Lint { format, file } => lint(&file, format),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Example { name } => examples::print(name.as_deref()),
-        Command::Build(args) => build::build(args, &images::open_store(cli.root.as_deref())?),
-        Command::Run(args) => container::run(args, &images::open_store(cli.root.as_deref())?),
-        Command::Ps { all } => container::ps(&images::open_store(cli.root.as_deref())?, all),
-        Command::Diff { container } => {
-            container::diff(&images::open_store(cli.root.as_deref())?, &container)
-        }
-        Command::Commit { container, name } => {
-            container::commit(&images::open_store(cli.root.as_deref())?, &container, &name)
-        }
-        Command::Rm { containers } => {
-            container::rm(&images::open_store(cli.root.as_deref())?, &containers)
-        }
+        Command::Build(args) => build::build(args, &store()?),
+        Command::Run(args) => run_container(args, &store()?),
+        Command::Ps(a) => container::ps(&store()?, &a),
+        Command::Diff { container } => container::diff(&store()?, &container),
+        Command::Commit(a) => container::commit(&store()?, &a),
+        Command::Rm(a) => container::rm(&store()?, &a),
+        Command::Inspect(a) => inspect::run_any(&store()?, &a, None),
+        Command::Image { command } => images::run_image(command, cli.root.as_deref()),
+        Command::Container { command } => match command {
+            ContainerCommand::Ls(a) => container::ps(&store()?, &a),
+            ContainerCommand::Rm(a) => container::rm(&store()?, &a),
+            ContainerCommand::Inspect(a) => inspect::run(&store()?, &a, inspect::Kind::Container),
+            ContainerCommand::Diff { container } => container::diff(&store()?, &container),
+            ContainerCommand::Commit(a) => container::commit(&store()?, &a),
+            ContainerCommand::Run(a) => run_container(a, &store()?),
+        },
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
+}
+
+/// `run` after the daemon's check of `--name`: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least two characters.
+fn run_container(args: container::RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
+    if let Some(name) = &args.name {
+        let bare = name.strip_prefix('/').unwrap_or(name);
+        let mut bytes = bare.bytes();
+        let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphanumeric());
+        if !first_ok
+            || bare.len() < 2
+            || !bytes.all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        {
+            eprintln!(
+                "docker: Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.\nSee 'docker run --help'."
+            );
+            return Ok(ExitCode::from(125));
+        }
+    }
+    container::run(args, store)
 }
 
 fn parse(file: &str, dump: bool) -> Result<ExitCode> {
