@@ -502,3 +502,81 @@ fn the_flags_docker_users_type_work() {
     assert_eq!(run(&["container", "rm", "-f", "c1"]), "c1\n");
     assert_eq!(run(&["container", "ls", "-a", "-q"]), "");
 }
+
+#[test]
+fn the_readme_cli_walkthrough_runs_as_written() {
+    let dir = TempDir::new("readme");
+    let readme = std::fs::read_to_string(crate::repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## Using the CLI")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has a CLI section");
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_strata"))
+        .parent()
+        .unwrap();
+    let cwd = dir.path("work");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::os::unix::fs::symlink(crate::repo().join("examples"), cwd.join("examples")).unwrap();
+    std::fs::write(cwd.join("Dockerfile"), "FROM busybox\nRUN echo hi\n").unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut ran = 0;
+    for block in section.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block.lines() {
+            // Installing and setting the environment are what this test does itself.
+            if line.is_empty() || line.starts_with("cargo ") || line.starts_with("export ") {
+                continue;
+            }
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(line)
+                .current_dir(&cwd)
+                .env("PATH", &path)
+                .env("STRATA_ROOT", dir.path("store"))
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            // `lint` exits 1 when it finds an error; everything else must succeed.
+            let lint = line.starts_with("strata lint");
+            assert!(
+                out.status.success() || (lint && out.status.code() == Some(1)),
+                "README line failed: {line}\n{}",
+                stderr(&out)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 20, "only {ran} README lines ran");
+}
+
+#[test]
+fn the_layers_example_says_what_centos_sh_does() {
+    let list = stdout(&ok(Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("example")
+        .output()
+        .unwrap()));
+    let layers = list.lines().find(|l| l.starts_with("layers ")).unwrap();
+    assert!(layers.contains("expands"), "{layers}");
+    let text = stdout(&ok(Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["example", "layers"])
+        .output()
+        .unwrap()));
+    assert!(text.contains("FROM centos:7") && text.contains("/bin/sh is bash"));
+    // strata's own lint agrees: no brace-expansion warning on CentOS, one on busybox.
+    let dir = TempDir::new("layers-example");
+    let root = dir.path("store");
+    let lint = |t: &str| {
+        stdout(&strata_with_stdin(
+            &root,
+            &["lint", "--format", "json", "-"],
+            t.as_bytes(),
+        ))
+    };
+    assert!(!lint(&text).contains("SD0107"), "{}", lint(&text));
+    assert!(lint(&text.replace("centos:7", "busybox")).contains("SD0107"));
+}
