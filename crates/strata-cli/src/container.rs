@@ -362,16 +362,15 @@ pub fn ps(store: &strata_native::Store, a: &PsArgs) -> Result<ExitCode> {
                     format!("Exited ({code}) {} ago", human::duration(now_s - created)),
                 ),
             };
+            // docker: the argv shell-quoted, cut to 20 characters, then Go-quoted.
             let command = shell_words(&c.command);
+            let command = if a.no_trunc {
+                command
+            } else {
+                human::ellipsis(&command, 20)
+            };
             Value::strings([
-                (
-                    "Command",
-                    if a.no_trunc {
-                        format!("\"{command}\"")
-                    } else {
-                        format!("\"{}\"", human::ellipsis(&c.command.join(" "), 20))
-                    },
-                ),
+                ("Command", serde_json::Value::from(command).to_string()),
                 ("CreatedAt", human::format_go_time(created)),
                 (
                     "ID",

@@ -1,7 +1,9 @@
 //! The `strata` binary: argument parsing, output formats and exit codes.
 //!
 //! Build semantics do not live here: every verb is a thin shell over the library crates, so that the
-//! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors, 2 usage or I/O error.
+//! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors (or, as docker's, an
+//! image or container that is not there, a conflict, a bad `--format` template), 2 usage or I/O error; `run`
+//! exits with the container's status, or 125 when docker's daemon would refuse to start it.
 
 use std::io::Write;
 use std::process::ExitCode;

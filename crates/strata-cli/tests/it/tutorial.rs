@@ -580,3 +580,32 @@ fn the_layers_example_says_what_centos_sh_does() {
     assert!(!lint(&text).contains("SD0107"), "{}", lint(&text));
     assert!(lint(&text.replace("centos:7", "busybox")).contains("SD0107"));
 }
+
+#[test]
+fn ps_quotes_and_cuts_the_command_as_docker_does() {
+    let dir = TempDir::new("ps-command");
+    let root = dir.path("store");
+    ok(strata_at(
+        &root,
+        &[
+            "run",
+            "--name",
+            "q1",
+            "busybox",
+            "sh",
+            "-c",
+            "echo \"hi\" > /x",
+        ],
+    ));
+    // docker 20.10 prints these two lines for the same container.
+    let cut = stdout(&ok(strata_at(
+        &root,
+        &["ps", "-a", "--format", "{{.Command}}"],
+    )));
+    assert_eq!(cut, "\"sh -c 'echo \\\"hi\\\" > …\"\n");
+    let full = stdout(&ok(strata_at(
+        &root,
+        &["ps", "-a", "--no-trunc", "--format", "{{.Command}}"],
+    )));
+    assert_eq!(full, "\"sh -c 'echo \\\"hi\\\" > /x'\"\n");
+}
