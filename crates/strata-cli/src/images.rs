@@ -293,7 +293,11 @@ fn save(
     // image; an image named twice is saved once with all the tags it was named by.
     let mut picked: Vec<(strata_native::ImageRecord, Vec<String>)> = Vec::new();
     for r in refs {
-        for (rec, tags) in store.save_set(r)? {
+        let Ok(set) = store.save_set(r) else {
+            // Nothing is written when one of the images is not there, as with docker.
+            return Ok(no_such_image("Error response from daemon", r));
+        };
+        for (rec, tags) in set {
             match picked.iter_mut().find(|(p, _)| p.id == rec.id) {
                 Some((_, have)) => {
                     for t in tags {
@@ -460,7 +464,7 @@ fn list(store: &Store, a: &ImagesArgs) -> Result<ExitCode> {
                 ("Size", size.clone()),
                 ("Tag", tag),
                 ("UniqueSize", "N/A".to_owned()),
-                ("VirtualSize", size.clone()),
+                ("VirtualSize", human::size4(rec.size())),
             ]);
             rows.push((when, row));
         }

@@ -273,6 +273,19 @@ fn missing_objects_exit_1_with_docker_texts() {
             "{args:?}"
         );
     }
+    // `save` names the missing image and writes nothing.
+    let tar = dir.path("out.tar");
+    assert_eq!(
+        fails(&strata_at(
+            &root,
+            &["save", "-o", tar.to_str().unwrap(), "demo", "nosuch"]
+        )),
+        (
+            Some(1),
+            "Error response from daemon: No such image: nosuch\n".to_owned()
+        )
+    );
+    assert!(!tar.exists());
     assert_eq!(
         fails(&strata_at(&root, &["rm", "-f", "nosuch"])),
         (Some(0), "Error: No such container: nosuch\n".to_owned())
