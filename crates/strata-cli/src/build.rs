@@ -208,7 +208,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         None => args.context.join("Dockerfile"),
     };
     // The same reading as `parse` and `lint`: `-` is standard input, bytes that are not UTF-8 are refused.
-    let (_, dockerfile) = crate::source::read(&file.to_string_lossy())?;
+    let (name, dockerfile) = crate::source::read(&file.to_string_lossy())?;
     let context = if stdin_only {
         Tree::new()
     } else {
@@ -248,7 +248,6 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let mut backend = SimBackend::default();
     let disk = DiskStore::new(store);
     let mut cache = load_cache(store);
-    let name = file.display().to_string();
     let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &disk, &mut cache);
     if result.is_ok() {
         save_cache(store, &cache)?;
