@@ -1,3 +1,5 @@
+# One layer per RUN, as the tutorials build it. On CentOS /bin/sh is bash, so `file{1..10}` does expand into
+# ten files here (on busybox, Alpine, Debian or Ubuntu, whose /bin/sh is ash or dash, it would not).
 FROM centos:7
 RUN yum install vim -y
 RUN yum install net-tools tree -y

@@ -62,7 +62,10 @@ pub struct BuildArgs {
     /// Write history and progress as the classic builder did (`Step 1/7 : …`, `#(nop)`).
     #[arg(long, value_enum, default_value_t = HistoryStyleArg::Buildkit)]
     pub history_style: HistoryStyleArg,
-    /// The build context directory.
+    /// Print only the image ID (no progress).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The build context directory; `-` reads the Dockerfile from standard input, with no context.
     pub context: PathBuf,
 }
 
@@ -141,13 +144,20 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     if args.backend == BackendKind::Native {
         bail!("the native backend is not built yet; use --backend sim");
     }
-    let file = args
-        .file
-        .clone()
-        .unwrap_or_else(|| args.context.join("Dockerfile"));
-    let dockerfile = std::fs::read_to_string(&file)
-        .with_context(|| format!("reading the Dockerfile {}", file.display()))?;
-    let context = read_context(&args.context)?;
+    // `strata build -` (docker's `docker build - < Dockerfile`): the Dockerfile on stdin, an empty context.
+    let stdin_only = args.context.as_os_str() == "-";
+    let file = match &args.file {
+        _ if stdin_only => PathBuf::from("-"),
+        Some(f) => f.clone(),
+        None => args.context.join("Dockerfile"),
+    };
+    // The same reading as `parse` and `lint`: `-` is standard input, bytes that are not UTF-8 are refused.
+    let (name, dockerfile) = crate::source::read(&file.to_string_lossy())?;
+    let context = if stdin_only {
+        Tree::new()
+    } else {
+        read_context(&args.context)?
+    };
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let own = PathBuf::from(format!("{}.dockerignore", file.display()));
     let ignore = std::fs::read_to_string(&own)
@@ -184,9 +194,12 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let images = DiskImages::new(store).with_fallback(&models);
     let build_cache = BuildCache::of(store);
     let mut cache = build_cache.load();
-    let name = file.display().to_string();
     let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache);
-    let mut err = std::io::stderr().lock();
+    let mut err: Box<dyn Write> = if args.quiet {
+        Box::new(std::io::sink())
+    } else {
+        Box::new(std::io::stderr().lock())
+    };
     match result {
         Ok(out) => {
             print_progress(&mut err, &out.steps, style, args.progress)?;
@@ -221,6 +234,8 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         }
         Err(BuildFailure { error, steps }) => {
             print_progress(&mut err, &steps, style, args.progress)?;
+            // The error shows even with --quiet.
+            let mut err = std::io::stderr().lock();
             let at = error
                 .span
                 .map(|s| format!("{name}:{}:{}: ", s.line, s.col))

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use strata_build::run::{resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
 use strata_build::{BaseImage, Store as _};
@@ -13,13 +13,15 @@ use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
 use strata_image::{Digest, Tree};
-use strata_native::{Containers, DiskImages, NewContainer};
+use strata_native::{ContainerRecord, Containers, DiskImages, NewContainer};
 use strata_sim::backend::SimStore;
 use strata_sim::container::TreeFiles;
 use strata_sim::exec::Limits;
 
 use crate::build::{now, BackendKind};
 use crate::human;
+use crate::images;
+use crate::template::{Missing, Value};
 
 /// `--format` of `run --dry-run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -174,9 +176,8 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             }
         };
     let out = &started.outcome;
-    // The process ran: from here on, nothing turns into an error of the run (a closed stdout included).
-    let _ = std::io::stdout().write_all(&out.stdout);
-    let _ = std::io::stderr().write_all(&out.stderr);
+    crate::pipe::ignore_broken_pipe(std::io::stdout().write_all(&out.stdout))?;
+    crate::pipe::ignore_broken_pipe(std::io::stderr().write_all(&out.stderr))?;
     for n in &out.notes {
         eprintln!("[strata] {}", strata_sim::backend::note_text(n));
     }
@@ -207,9 +208,12 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
 /// Docker's message and exit status for a run that cannot start.
 fn run_error(e: &RunError) -> ExitCode {
     match e {
-        RunError::NoCommand => {
-            eprintln!("docker: Error response from daemon: No command specified.")
+        // These errors already read as docker prints them; the ones the daemon finds when it creates the
+        // container are followed by docker's hint.
+        RunError::NoCommand | RunError::RelativeWorkdir(_) => {
+            eprintln!("{e}\nSee 'docker run --help'.")
         }
+        RunError::User(_) => eprintln!("{e}"),
         e => eprintln!("docker: Error response from daemon: {e}."),
     }
     ExitCode::from(125)
@@ -231,67 +235,264 @@ fn shell_words(v: &[String]) -> String {
         .join(" ")
 }
 
-/// `strata ps [-a]`: the simulator's containers have all exited, so `ps` without `-a` lists none.
-pub fn ps(store: &strata_native::Store, all: bool) -> Result<ExitCode> {
+/// `strata container …`: docker's management form of the container verbs.
+#[derive(Subcommand)]
+pub enum ContainerCommand {
+    /// List containers.
+    #[command(visible_aliases = ["list", "ps"])]
+    Ls(PsArgs),
+    /// Remove containers.
+    #[command(visible_alias = "remove")]
+    Rm(RmArgs),
+    /// Show containers' details as `docker container inspect` does.
+    Inspect(crate::inspect::InspectArgs),
+    /// Show what a container changed.
+    Diff {
+        /// The container (name or ID).
+        container: String,
+    },
+    /// Create an image from a container's changes.
+    Commit(CommitArgs),
+    /// Run a command in a new container.
+    Run(RunArgs),
+}
+
+/// `ps` / `container ls`.
+#[derive(Args)]
+pub struct PsArgs {
+    /// Show all containers (the simulator's have all exited).
+    #[arg(short, long)]
+    pub all: bool,
+    /// Only show container IDs.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show the latest created container (of any state).
+    #[arg(short, long)]
+    pub latest: bool,
+    /// Show the N last created containers (of any state).
+    #[arg(short = 'n', long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Do not truncate the output.
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Go template for each container (`{{.ID}} {{.Names}}`), or `table …` (docker's placeholders: .ID
+    /// .Image .Command .CreatedAt .RunningFor .Ports .State .Status .Size .Names .Labels .Mounts .Networks).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub format: Option<String>,
+}
+
+/// `commit` / `container commit`.
+#[derive(Args)]
+pub struct CommitArgs {
+    /// Commit message (the new layer's history comment).
+    #[arg(short, long, value_name = "MESSAGE")]
+    pub message: Option<String>,
+    /// Author (`"Name <email>"`).
+    #[arg(short, long, value_name = "AUTHOR")]
+    pub author: Option<String>,
+    /// Pause the container during commit (accepted: the simulator's containers have exited).
+    #[arg(short, long, default_value_t = true, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub pause: bool,
+    /// The container (name or ID).
+    pub container: String,
+    /// The new image's `name[:tag]`.
+    pub name: Option<String>,
+}
+
+/// `rm` / `container rm`.
+#[derive(Args)]
+pub struct RmArgs {
+    /// Force the removal of a running container (the simulator's have all exited).
+    #[arg(short, long)]
+    pub force: bool,
+    /// Remove anonymous volumes (accepted: the simulator has none).
+    #[arg(short, long)]
+    pub volumes: bool,
+    /// The containers (names or IDs).
+    #[arg(required = true)]
+    pub containers: Vec<String>,
+}
+
+/// docker's `ps` placeholders and their column titles.
+const PS_FIELDS: &[(&str, &str)] = &[
+    ("Command", "COMMAND"),
+    ("CreatedAt", "CREATED AT"),
+    ("ID", "CONTAINER ID"),
+    ("Image", "IMAGE"),
+    ("Labels", "LABELS"),
+    ("LocalVolumes", "LOCAL VOLUMES"),
+    ("Mounts", "MOUNTS"),
+    ("Names", "NAMES"),
+    ("Networks", "NETWORKS"),
+    ("Ports", "PORTS"),
+    ("RunningFor", "CREATED"),
+    ("Size", "SIZE"),
+    ("State", "STATE"),
+    ("Status", "STATUS"),
+];
+
+/// `strata ps`: the simulator's containers have all exited, so `ps` without `-a` (or `-l`, `-n`) lists none.
+pub fn ps(store: &strata_native::Store, a: &PsArgs) -> Result<ExitCode> {
     let containers = Containers::open(store.root())?;
-    let mut rows = vec![vec![
-        "CONTAINER ID".to_owned(),
-        "IMAGE".to_owned(),
-        "COMMAND".to_owned(),
-        "CREATED".to_owned(),
-        "STATUS".to_owned(),
-        "PORTS".to_owned(),
-        "NAMES".to_owned(),
-    ]];
     let now_s = now().secs;
-    if all {
-        for c in containers.list()? {
-            let created = strata_build::time::parse_rfc3339(&c.created).unwrap_or(now_s);
-            let status = match c.exit_code {
-                Some(code) if code == 126 || code == 127 => "Created".to_owned(),
-                Some(code) => format!("Exited ({code}) {} ago", human::duration(now_s - created)),
-                None => "Created".to_owned(),
-            };
-            rows.push(vec![
-                c.id[..12].to_owned(),
-                c.image.clone(),
-                format!("\"{}\"", human::ellipsis(&c.command.join(" "), 20)),
-                format!("{} ago", human::duration(now_s - created)),
-                status,
-                String::new(),
-                c.name.clone(),
-            ]);
-        }
+    let mut list = containers.list()?;
+    match (a.latest, a.last) {
+        (true, _) => list.truncate(1),
+        (false, Some(n)) => list.truncate(n),
+        (false, None) if !a.all => list.clear(),
+        _ => {}
     }
-    print!("{}", human::table(&rows));
-    Ok(ExitCode::SUCCESS)
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|c| {
+            let created = strata_build::time::parse_rfc3339(&c.created).unwrap_or(now_s);
+            let (state, status) = match c.exit_code {
+                Some(126 | 127) | None => ("created", "Created".to_owned()),
+                Some(code) => (
+                    "exited",
+                    format!("Exited ({code}) {} ago", human::duration(now_s - created)),
+                ),
+            };
+            // docker: the argv shell-quoted, cut to 20 characters, then Go-quoted.
+            let command = shell_words(&c.command);
+            let command = if a.no_trunc {
+                command
+            } else {
+                human::ellipsis(&command, 20)
+            };
+            Value::strings([
+                ("Command", serde_json::Value::from(command).to_string()),
+                ("CreatedAt", human::format_go_time(created)),
+                (
+                    "ID",
+                    if a.no_trunc {
+                        c.id.clone()
+                    } else {
+                        c.id[..12].to_owned()
+                    },
+                ),
+                ("Image", c.image.clone()),
+                ("Labels", String::new()),
+                ("LocalVolumes", "0".to_owned()),
+                ("Mounts", String::new()),
+                ("Names", c.name.clone()),
+                ("Networks", String::new()),
+                ("Ports", String::new()),
+                (
+                    "RunningFor",
+                    format!("{} ago", human::duration(now_s - created)),
+                ),
+                ("Size", "0B".to_owned()),
+                ("State", state.to_owned()),
+                ("Status", status),
+            ])
+        })
+        .collect();
+    let format = match (&a.format, a.quiet) {
+        (_, true) => "{{.ID}}",
+        (Some(f), false) => f.as_str(),
+        (None, false) => {
+            "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+        }
+    };
+    images::print_formatted(
+        format,
+        Missing::Struct("*formatter.ContainerContext"),
+        &images::header(PS_FIELDS),
+        &rows,
+    )
+}
+
+/// The image a container was created from: by its ID, else by the name it was given.
+fn container_image(disk: &DiskImages<'_>, rec: &ContainerRecord) -> Option<BaseImage> {
+    disk.image(&rec.image_id.to_string())
+        .or_else(|| disk.image(&rec.image))
+}
+
+/// `docker container inspect`'s JSON for a container, as far as the store knows it.
+pub fn inspect_json(
+    store: &strata_native::Store,
+    containers: &Containers,
+    rec: &ContainerRecord,
+) -> Result<Value> {
+    let s = |x: &str| Value::Str(x.to_owned());
+    let strings = |v: &[String]| Value::List(v.iter().map(|x| s(x)).collect());
+    let obj = |fields: Vec<(&str, Value)>| {
+        Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    };
+    let models = SimStore::new();
+    let disk = DiskImages::new(store).with_fallback(&models);
+    let config = container_image(&disk, rec)
+        .and_then(|i| i.config.config)
+        .unwrap_or_default();
+    let (path, args) = match rec.command.split_first() {
+        Some((p, a)) => (p.clone(), a.to_vec()),
+        None => (String::new(), Vec::new()),
+    };
+    let exited = rec.exit_code.is_some_and(|c| c != 126 && c != 127);
+    let _ = containers;
+    Ok(obj(vec![
+        ("Id", s(&rec.id)),
+        ("Created", s(&rec.created)),
+        ("Path", s(&path)),
+        ("Args", strings(&args)),
+        (
+            "State",
+            obj(vec![
+                ("Status", s(if exited { "exited" } else { "created" })),
+                ("Running", Value::Bool(false)),
+                ("Paused", Value::Bool(false)),
+                ("Restarting", Value::Bool(false)),
+                ("OOMKilled", Value::Bool(false)),
+                ("Dead", Value::Bool(false)),
+                ("Pid", Value::Int(0)),
+                (
+                    "ExitCode",
+                    Value::Int(i64::from(rec.exit_code.unwrap_or(0))),
+                ),
+                ("Error", s("")),
+                ("StartedAt", s(&rec.created)),
+                ("FinishedAt", s(&rec.created)),
+            ]),
+        ),
+        ("Image", s(&rec.image_id.to_string())),
+        ("Name", s(&format!("/{}", rec.name))),
+        ("RestartCount", Value::Int(0)),
+        ("Driver", s(&format!("strata-{}", rec.backend))),
+        ("Platform", s("linux")),
+        (
+            "Config",
+            obj(vec![
+                ("Hostname", s(&rec.id[..12])),
+                ("Domainname", s("")),
+                ("User", s(config.user.as_deref().unwrap_or(""))),
+                (
+                    "Env",
+                    config
+                        .env
+                        .clone()
+                        .flatten()
+                        .map_or(Value::Null, |v| strings(&v)),
+                ),
+                ("Cmd", strings(&rec.command)),
+                ("Image", s(&rec.image)),
+                ("WorkingDir", s(config.working_dir.as_deref().unwrap_or(""))),
+                (
+                    "Entrypoint",
+                    config
+                        .entrypoint
+                        .clone()
+                        .flatten()
+                        .map_or(Value::Null, |v| strings(&v)),
+                ),
+            ]),
+        ),
+    ]))
 }
 
 /// `strata diff CONTAINER`: `A`/`C`/`D` per path, as `docker diff` prints them.
 pub fn diff(store: &strata_native::Store, container: &str) -> Result<ExitCode> {
-    let containers = Containers::open(store.root())?;
-    let rec = match containers.find(container) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("Error: {e}");
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let upper = containers.upper(&rec)?;
-    let models = SimStore::new();
-    let disk = DiskImages::new(store).with_fallback(&models);
-    let lower = match disk.image(&rec.image) {
-        Some(img) => flatten(&img)?,
-        None => Tree::new(),
-    };
-    for line in strata_sim::container::docker_diff(&lower, &upper) {
-        println!("{line}");
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `strata commit CONTAINER NAME`: the image plus the container's layer.
-pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Result<ExitCode> {
     let containers = Containers::open(store.root())?;
     let rec = match containers.find(container) {
         Ok(r) => r,
@@ -303,8 +504,37 @@ pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Resu
     let upper = containers.upper(&rec)?;
     let models = SimStore::new();
     let disk = DiskImages::new(store).with_fallback(&models);
-    let Some(img) = disk.image(&rec.image) else {
-        bail!("the image {} of the container is gone", rec.image);
+    let lower = match container_image(&disk, &rec) {
+        Some(img) => flatten(&img)?,
+        None => Tree::new(),
+    };
+    for line in strata_sim::container::docker_diff(&lower, &upper) {
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata commit [-m MESSAGE] [-a AUTHOR] CONTAINER [NAME]`: the image plus the container's layer.
+pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> {
+    let containers = Containers::open(store.root())?;
+    let rec = match containers.find(&a.container) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Error response from daemon: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let upper = containers.upper(&rec)?;
+    let models = SimStore::new();
+    let disk = DiskImages::new(store).with_fallback(&models);
+    let Some(img) = container_image(&disk, &rec) else {
+        eprintln!(
+            "Error response from daemon: the image {} ({}) of container {} is gone (removed with `rmi -f`)",
+            rec.image,
+            &rec.image_id.hex()[..12],
+            &rec.id[..12]
+        );
+        return Ok(ExitCode::from(1));
     };
     let mut config = img.config.clone();
     let mut layers = Vec::new();
@@ -317,16 +547,29 @@ pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Resu
     let ts = now();
     let created = format_rfc3339(ts.secs, ts.nanos);
     config.created = Some(created.clone());
+    if a.author.is_some() {
+        config.author = a.author.clone();
+    }
+    if let Some(m) = &a.message {
+        config
+            .extra
+            .insert("comment".to_owned(), serde_json::Value::from(m.as_str()));
+    }
     config.history.push(History {
         created: Some(created.clone()),
+        author: a.author.clone(),
         created_by: Some(rec.command.join(" ")),
+        comment: a.message.clone(),
         ..History::default()
     });
-    let tag = strata_native::normalize_reference(name)?;
+    let tags = match &a.name {
+        Some(name) => vec![strata_native::normalize_reference(name)?],
+        None => Vec::new(),
+    };
     let archive = ArchiveImage {
         config: strata_image::image::to_json(&config).into(),
         layers,
-        tags: vec![tag],
+        tags,
     };
     let id = archive.id();
     store.import(&[archive], &created)?;
@@ -334,16 +577,19 @@ pub fn commit(store: &strata_native::Store, container: &str, name: &str) -> Resu
     Ok(ExitCode::SUCCESS)
 }
 
-/// `strata rm CONTAINER…`.
-pub fn rm(store: &strata_native::Store, names: &[String]) -> Result<ExitCode> {
+/// `strata rm [-f] CONTAINER…`.
+pub fn rm(store: &strata_native::Store, a: &RmArgs) -> Result<ExitCode> {
     let containers = Containers::open(store.root())?;
     let mut code = ExitCode::SUCCESS;
-    for n in names {
+    for n in &a.containers {
         match containers.remove(n) {
             Ok(_) => println!("{n}"),
             Err(e) => {
-                eprintln!("Error response from daemon: {e}");
-                code = ExitCode::from(1);
+                // docker: `Error: No such container: x`, exit 1; with -f the message stays and the exit is 0.
+                eprintln!("Error: {e}");
+                if !a.force {
+                    code = ExitCode::from(1);
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
     ),
     (
         "layers",
-        "one layer per RUN, and a brace expansion that /bin/sh does not do",
+        "one layer per RUN; CentOS's /bin/sh is bash, so `file{1..10}` expands here",
         include_str!("../../../examples/layers.Dockerfile"),
     ),
     (

@@ -26,6 +26,41 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// A size with four significant digits, as docker's `units.HumanSize` writes `VirtualSize` (`1.986MB`;
+/// the `Size` columns use three, [`size`]).
+pub fn size4(bytes: u64) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    // Go's `%.4g` for 1 <= v < 1000 (and 0): four significant digits, trailing zeros dropped.
+    let digits = if v < 1.0 {
+        4
+    } else {
+        4 - (v.log10().floor() as usize + 1).min(4)
+    };
+    let s = format!("{v:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    format!("{s}{}", UNITS[unit])
+}
+
+/// A time as Go's `time.Time.String` prints it in UTC (`2026-12-06 04:05:29 +0000 UTC`), docker's
+/// `CreatedAt` in listings.
+pub fn format_go_time(secs: i64) -> String {
+    let t = format_rfc3339(secs, 0);
+    format!(
+        "{} +0000 UTC",
+        t.trim_end_matches('Z').replacen('T', " ", 1)
+    )
+}
+
 /// `N units ago` for an RFC 3339 time, `N/A` when there is none or it does not parse.
 pub fn since(created: Option<&str>, now: i64) -> String {
     match created.and_then(parse_rfc3339) {
@@ -87,6 +122,11 @@ mod tests {
         for (n, want) in cases {
             assert_eq!(size(n), want, "{n}");
         }
+        assert_eq!(size4(1_985_581), "1.986MB");
+        assert_eq!(size4(0), "0B");
+        assert_eq!(size4(999), "999B");
+        assert_eq!(size4(123_456_789), "123.5MB");
+        assert_eq!(size4(1_000_000), "1MB");
         assert_eq!(duration(0), "Less than a second");
         assert_eq!(duration(59), "59 seconds");
         assert_eq!(duration(90), "About a minute");
@@ -104,6 +144,7 @@ mod tests {
         assert_eq!(parse_rfc3339("1970-01-01T01:00:00+01:00"), Some(0));
         assert_eq!(format_rfc3339(0, 500_000_000), "1970-01-01T00:00:00.5Z");
         assert_eq!(parse_rfc3339("yesterday"), None);
+        assert_eq!(format_go_time(t), "2026-11-23 12:06:39 +0000 UTC");
     }
 
     #[test]

@@ -9,66 +9,137 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use clap::{Subcommand, ValueEnum};
-use serde::Serialize;
-use strata_image::inspect;
-use strata_native::{SaveFormat, Store};
+use clap::{Args, Subcommand, ValueEnum};
+use strata_native::{Containers, SaveFormat, Store};
 
 use crate::human;
+use crate::template::{self, Listing, Missing, Value};
 
 /// The image verbs (flattened into the top-level command list).
 #[derive(Subcommand)]
 pub enum Command {
     /// Load images from a docker-archive or OCI archive (plain or gzip) into the store.
-    Load {
-        /// Read from this file instead of standard input.
-        #[arg(short, long, value_name = "FILE")]
-        input: Option<PathBuf>,
-    },
+    Load(LoadArgs),
     /// Save images to a docker-archive or OCI archive (a repository name without a tag saves all its tags).
-    Save {
-        /// Write to this file instead of standard output.
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Archive format.
-        #[arg(long, value_enum, default_value_t = ArchiveFormat::DockerArchive)]
-        format: ArchiveFormat,
-        /// The images: `name:tag`, an image ID, or a repository `name` (every tag of it).
-        #[arg(required = true)]
-        images: Vec<String>,
-    },
+    Save(SaveArgs),
     /// List images.
-    Images,
-    /// Show an image's details as `docker image inspect` does.
-    Inspect {
-        /// The images (tags or IDs).
-        #[arg(required = true)]
-        images: Vec<String>,
-    },
+    Images(ImagesArgs),
     /// Show an image's history.
-    History {
-        /// Do not truncate the output.
-        #[arg(long)]
-        no_trunc: bool,
-        /// `table` (the default) or `json` (one object per line).
-        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
-        format: HistoryFormat,
-        /// The image (tag or ID).
-        image: String,
-    },
+    History(HistoryArgs),
     /// Give an image another name.
-    Tag {
-        /// The image (tag or ID).
-        source: String,
-        /// The new `name[:tag]`.
-        target: String,
-    },
+    Tag(TagArgs),
     /// Remove images (by tag: the tag, and the image with its last one).
-    Rmi {
-        /// The images (tags or IDs).
-        #[arg(required = true)]
-        images: Vec<String>,
-    },
+    Rmi(RmiArgs),
+}
+
+/// `strata image …`: docker's management form of the image verbs.
+#[derive(Subcommand)]
+pub enum ImageCommand {
+    /// List images.
+    #[command(visible_alias = "list")]
+    Ls(ImagesArgs),
+    /// Remove images.
+    #[command(visible_alias = "remove")]
+    Rm(RmiArgs),
+    /// Show images' details as `docker image inspect` does.
+    Inspect(crate::inspect::InspectArgs),
+    /// Show an image's history.
+    History(HistoryArgs),
+    /// Give an image another name.
+    Tag(TagArgs),
+    /// Load images from an archive.
+    Load(LoadArgs),
+    /// Save images to an archive.
+    Save(SaveArgs),
+}
+
+/// `load`.
+#[derive(Args)]
+pub struct LoadArgs {
+    /// Read from this file instead of standard input.
+    #[arg(short, long, value_name = "FILE")]
+    input: Option<PathBuf>,
+    /// Suppress the load output (accepted; strata's is already short).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// `save`.
+#[derive(Args)]
+pub struct SaveArgs {
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Archive format.
+    #[arg(long, value_enum, default_value_t = ArchiveFormat::DockerArchive)]
+    format: ArchiveFormat,
+    /// The images: `name:tag`, an image ID, or a repository `name` (every tag of it).
+    #[arg(required = true)]
+    images: Vec<String>,
+}
+
+/// `images` / `image ls`.
+#[derive(Args)]
+pub struct ImagesArgs {
+    /// Show all images (strata keeps no intermediate images, so this lists the same ones).
+    #[arg(short, long)]
+    all: bool,
+    /// Only show image IDs.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Do not truncate the output (full IDs).
+    #[arg(long)]
+    no_trunc: bool,
+    /// Go template for each image (`{{.Repository}}:{{.Tag}}`), or `table …` (docker's placeholders:
+    /// .ID .Repository .Tag .Digest .CreatedSince .CreatedAt .Size …).
+    #[arg(long, value_name = "TEMPLATE")]
+    format: Option<String>,
+    /// Only images of this repository (`REPOSITORY[:TAG]`).
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    reference: Option<String>,
+}
+
+/// `history` / `image history`.
+#[derive(Args)]
+pub struct HistoryArgs {
+    /// Print sizes and dates in human readable format (`-H=false`: bytes and RFC 3339 times).
+    #[arg(short = 'H', long, default_value_t = true, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    human: bool,
+    /// Only show image IDs.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Do not truncate the output.
+    #[arg(long)]
+    no_trunc: bool,
+    /// Go template for each layer (`{{.ID}} {{.CreatedBy}}`), `table …`, or `json` (`{{json .}}`).
+    #[arg(long, value_name = "TEMPLATE")]
+    format: Option<String>,
+    /// The image (tag or ID).
+    image: String,
+}
+
+/// `tag` / `image tag`.
+#[derive(Args)]
+pub struct TagArgs {
+    /// The image (tag or ID).
+    source: String,
+    /// The new `name[:tag]`.
+    target: String,
+}
+
+/// `rmi` / `image rm`.
+#[derive(Args)]
+pub struct RmiArgs {
+    /// Remove the image even if a container uses it or several tags name it.
+    #[arg(short, long)]
+    force: bool,
+    /// Do not delete untagged parents (accepted: strata keeps no parent images).
+    #[arg(long)]
+    no_prune: bool,
+    /// The images (tags or IDs).
+    #[arg(required = true)]
+    images: Vec<String>,
 }
 
 /// Archive formats `save` writes.
@@ -78,15 +149,6 @@ pub enum ArchiveFormat {
     DockerArchive,
     /// An OCI image layout in a tar.
     OciArchive,
-}
-
-/// `history` output formats.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum HistoryFormat {
-    /// docker's table.
-    Table,
-    /// One JSON object per line (`docker history --format '{{json .}}'`).
-    Json,
 }
 
 /// The store directory: `--root`, else `$STRATA_ROOT`, else `$XDG_DATA_HOME/strata`, else
@@ -129,26 +191,53 @@ pub fn open_store(root: Option<&Path>) -> Result<Store> {
 pub fn run(cmd: Command, root: Option<&Path>) -> Result<ExitCode> {
     let store = open_store(root)?;
     match cmd {
-        Command::Load { input } => load(&store, input.as_deref()),
-        Command::Save {
-            output,
-            format,
-            images,
-        } => save(&store, output.as_deref(), format, &images),
-        Command::Images => list(&store),
-        Command::Inspect { images } => inspect(&store, &images),
-        Command::History {
-            no_trunc,
-            format,
-            image,
-        } => history(&store, &image, no_trunc, format),
-        Command::Tag { source, target } => {
-            let (s, n) = now();
-            store.tag(&source, &target, &human::format_rfc3339(s, n))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Rmi { images } => rmi(&store, &images),
+        Command::Load(a) => load(&store, a.input.as_deref()),
+        Command::Save(a) => save(&store, a.output.as_deref(), a.format, &a.images),
+        Command::Images(a) => list(&store, &a),
+        Command::History(a) => history(&store, &a),
+        Command::Tag(a) => tag(&store, &a),
+        Command::Rmi(a) => rmi(&store, &a),
     }
+}
+
+/// Runs `strata image …`.
+pub fn run_image(cmd: ImageCommand, root: Option<&Path>) -> Result<ExitCode> {
+    let verb = match cmd {
+        ImageCommand::Inspect(a) => {
+            return crate::inspect::run(&open_store(root)?, &a, crate::inspect::Kind::Image)
+        }
+        ImageCommand::Ls(a) => Command::Images(a),
+        ImageCommand::Rm(a) => Command::Rmi(a),
+        ImageCommand::History(a) => Command::History(a),
+        ImageCommand::Tag(a) => Command::Tag(a),
+        ImageCommand::Load(a) => Command::Load(a),
+        ImageCommand::Save(a) => Command::Save(a),
+    };
+    run(verb, root)
+}
+
+/// docker's answer for an image that is not there: `prefix` (`Error` or `Error response from daemon`),
+/// exit status 1.
+fn no_such_image(prefix: &str, reference: &str) -> ExitCode {
+    eprintln!("{prefix}: No such image: {reference}");
+    ExitCode::from(1)
+}
+
+fn tag(store: &Store, a: &TagArgs) -> Result<ExitCode> {
+    if store.resolve(&a.source).is_err() {
+        return Ok(no_such_image(
+            "Error response from daemon",
+            &with_latest(&a.source),
+        ));
+    }
+    let (s, n) = now();
+    store.tag(&a.source, &a.target, &human::format_rfc3339(s, n))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A reference with `:latest` added when it has no tag and is not an ID, as the daemon words it.
+fn with_latest(reference: &str) -> String {
+    strata_native::normalize_reference(reference).unwrap_or_else(|_| reference.to_owned())
 }
 
 fn load(store: &Store, input: Option<&Path>) -> Result<ExitCode> {
@@ -204,7 +293,11 @@ fn save(
     // image; an image named twice is saved once with all the tags it was named by.
     let mut picked: Vec<(strata_native::ImageRecord, Vec<String>)> = Vec::new();
     for r in refs {
-        for (rec, tags) in store.save_set(r)? {
+        let Ok(set) = store.save_set(r) else {
+            // Nothing is written when one of the images is not there, as with docker.
+            return Ok(no_such_image("Error response from daemon", r));
+        };
+        for (rec, tags) in set {
             match picked.iter_mut().find(|(p, _)| p.id == rec.id) {
                 Some((_, have)) => {
                     for t in tags {
@@ -266,85 +359,164 @@ fn split_tag(tag: &str) -> (&str, &str) {
     }
 }
 
-fn list(store: &Store) -> Result<ExitCode> {
+/// The repository and tag as docker shows them (`busybox`, not `docker.io/library/busybox`).
+fn familiar(repo: &str) -> &str {
+    ["docker.io/library/", "docker.io/", "localhost/"]
+        .iter()
+        .find_map(|p| repo.strip_prefix(p))
+        .unwrap_or(repo)
+}
+
+/// Whether `REPOSITORY[:TAG]` (the argument of `docker images`) names this row.
+fn matches_reference(reference: &str, repo: &str, tag: &str) -> bool {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    let (want_repo, want_tag) = match last.rfind(':') {
+        Some(_) => {
+            let (r, t) = split_tag(reference);
+            (r, Some(t))
+        }
+        None => (reference, None),
+    };
+    familiar(want_repo) == familiar(repo) && want_tag.is_none_or(|t| t == tag)
+}
+
+/// docker's `images` placeholders and their column titles.
+const IMAGE_FIELDS: &[(&str, &str)] = &[
+    ("Containers", "CONTAINERS"),
+    ("CreatedAt", "CREATED AT"),
+    ("CreatedSince", "CREATED"),
+    ("Digest", "DIGEST"),
+    ("ID", "IMAGE ID"),
+    ("Repository", "REPOSITORY"),
+    ("SharedSize", "SHARED SIZE"),
+    ("Size", "SIZE"),
+    ("Tag", "TAG"),
+    ("UniqueSize", "UNIQUE SIZE"),
+    ("VirtualSize", "VIRTUAL SIZE"),
+];
+
+/// The header row of a `--format 'table …'` listing.
+pub fn header(fields: &[(&str, &str)]) -> Value {
+    Value::strings(fields.iter().map(|(k, title)| (*k, (*title).to_owned())))
+}
+
+/// Prints rows through a `--format` template; a bad template is docker's `template parsing error`, exit 1.
+pub fn print_formatted(
+    format: &str,
+    missing: Missing,
+    header: &Value,
+    rows: &[Value],
+) -> Result<ExitCode> {
+    let rendered = Listing::parse(format, missing).and_then(|l| l.render(header, rows));
+    match rendered {
+        Ok(text) => {
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("template parsing error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn list(store: &Store, a: &ImagesArgs) -> Result<ExitCode> {
     let (now, _) = now();
     let mut rows = Vec::new();
     for rec in store.images()? {
         let img = store.image(&rec.id.to_string())?;
         let created = img.config.created.clone();
         let when = created.as_deref().and_then(human::parse_rfc3339);
-        let id = rec.id.hex()[..12].to_string();
+        let id = if a.no_trunc {
+            rec.id.to_string()
+        } else {
+            rec.id.hex()[..12].to_string()
+        };
         let size = human::size(rec.size());
-        let since = human::since(created.as_deref(), now);
         let mut names: Vec<(String, String)> = rec
             .tags
             .iter()
             .map(|t| {
                 let (r, t) = split_tag(t);
-                (r.to_string(), t.to_string())
+                (familiar(r).to_string(), t.to_string())
             })
             .collect();
         if names.is_empty() {
             names.push(("<none>".into(), "<none>".into()));
         }
         for (repo, tag) in names {
-            rows.push((
-                when,
-                vec![repo, tag, id.clone(), since.clone(), size.clone()],
-            ));
+            if let Some(r) = &a.reference {
+                if !matches_reference(r, &repo, &tag) {
+                    continue;
+                }
+            }
+            let row = Value::strings([
+                ("Containers", "N/A".to_owned()),
+                (
+                    "CreatedAt",
+                    when.map_or_else(String::new, human::format_go_time),
+                ),
+                ("CreatedSince", human::since(created.as_deref(), now)),
+                ("Digest", "<none>".to_owned()),
+                ("ID", id.clone()),
+                ("Repository", repo),
+                ("SharedSize", "N/A".to_owned()),
+                ("Size", size.clone()),
+                ("Tag", tag),
+                ("UniqueSize", "N/A".to_owned()),
+                ("VirtualSize", human::size4(rec.size())),
+            ]);
+            rows.push((when, row));
         }
     }
     // Newest first, then by name, as docker lists them.
-    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let mut table = vec![["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
-        .map(String::from)
-        .to_vec()];
-    table.extend(rows.into_iter().map(|(_, r)| r));
-    print!("{}", human::table(&table));
-    Ok(ExitCode::SUCCESS)
+    let name = |v: &Value| {
+        ["Repository", "Tag"].map(|k| match v {
+            Value::Object(f) => f
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, x)| template::print(x, None))
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+    };
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| name(&a.1).cmp(&name(&b.1))));
+    let rows: Vec<Value> = rows.into_iter().map(|(_, r)| r).collect();
+    let format = match (&a.format, a.quiet) {
+        (_, true) => "{{.ID}}",
+        (Some(f), false) => f.as_str(),
+        (None, false) => "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}",
+    };
+    print_formatted(
+        format,
+        Missing::Struct("*formatter.imageContext"),
+        &header(IMAGE_FIELDS),
+        &rows,
+    )
 }
 
-fn inspect(store: &Store, refs: &[String]) -> Result<ExitCode> {
-    let mut all = Vec::new();
-    for r in refs {
-        let img = store.image(r)?;
-        all.push(inspect::inspect(
-            &img.config,
-            &img.record.id,
-            img.record.tags.clone(),
-            img.record.size(),
-            img.record.last_tag_time.clone(),
-        ));
-    }
-    std::io::stdout()
-        .lock()
-        .write_all(&inspect::to_json_pretty(&all))?;
-    Ok(ExitCode::SUCCESS)
+/// docker's `history` placeholders and their column titles (`CreatedSince` is `CREATED AT` with `-H=false`).
+fn history_fields(human: bool) -> [(&'static str, &'static str); 6] {
+    [
+        ("Comment", "COMMENT"),
+        ("CreatedAt", "CREATED AT"),
+        ("CreatedBy", "CREATED BY"),
+        ("CreatedSince", if human { "CREATED" } else { "CREATED AT" }),
+        ("ID", "IMAGE"),
+        ("Size", "SIZE"),
+    ]
 }
 
-/// One line of `docker history --format '{{json .}}'` (keys in docker's alphabetical order).
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct HistoryLine {
-    comment: String,
-    created_at: String,
-    created_by: String,
-    created_since: String,
-    #[serde(rename = "ID")]
-    id: String,
-    size: String,
-}
-
-fn history(
-    store: &Store,
-    reference: &str,
-    no_trunc: bool,
-    format: HistoryFormat,
-) -> Result<ExitCode> {
+fn history(store: &Store, a: &HistoryArgs) -> Result<ExitCode> {
     let (now, _) = now();
-    let img = store.image(reference)?;
+    let Ok(img) = store.image(&a.image) else {
+        return Ok(no_such_image(
+            "Error response from daemon",
+            &with_latest(&a.image),
+        ));
+    };
     let mut sizes = img.record.layer_sizes.iter();
-    let mut lines: Vec<HistoryLine> = img
+    let mut lines: Vec<[String; 6]> = img
         .config
         .history
         .iter()
@@ -355,61 +527,112 @@ fn history(
                 sizes.next().copied().unwrap_or(0)
             };
             let created = h.created.as_deref().and_then(human::parse_rfc3339);
+            let created_at = created.map_or("N/A".into(), |t| human::format_rfc3339(t, 0));
             let by = h.created_by.clone().unwrap_or_default().replace('\t', " ");
-            HistoryLine {
-                comment: h.comment.clone().unwrap_or_default(),
-                created_at: created.map_or("N/A".into(), |t| human::format_rfc3339(t, 0)),
-                created_by: if no_trunc {
+            [
+                h.comment.clone().unwrap_or_default(),
+                created_at.clone(),
+                if a.no_trunc {
                     by
                 } else {
                     human::ellipsis(&by, 45)
                 },
-                created_since: human::since(h.created.as_deref(), now),
-                id: "<missing>".to_string(),
-                size: human::size(size),
-            }
+                if a.human {
+                    human::since(h.created.as_deref(), now)
+                } else {
+                    created_at
+                },
+                "<missing>".to_string(),
+                if a.human {
+                    human::size(size)
+                } else {
+                    size.to_string()
+                },
+            ]
         })
         .collect();
     lines.reverse();
     if let Some(top) = lines.first_mut() {
-        top.id = if no_trunc {
+        top[4] = if a.no_trunc {
             img.record.id.to_string()
         } else {
             img.record.id.hex()[..12].to_string()
         };
     }
-    let mut out = std::io::stdout().lock();
-    match format {
-        HistoryFormat::Json => {
-            for l in &lines {
-                writeln!(out, "{}", serde_json::to_string(l)?)?;
-            }
-        }
-        HistoryFormat::Table => {
-            let mut rows = vec![["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"]
-                .map(String::from)
-                .to_vec()];
-            rows.extend(
-                lines
-                    .into_iter()
-                    .map(|l| vec![l.id, l.created_since, l.created_by, l.size, l.comment]),
-            );
-            write!(out, "{}", human::table(&rows))?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let fields = history_fields(a.human);
+    let rows: Vec<Value> = lines
+        .into_iter()
+        .map(|l| Value::strings(fields.iter().map(|(k, _)| *k).zip(l)))
+        .collect();
+    let format = match (a.format.as_deref(), a.quiet) {
+        (_, true) => "{{.ID}}",
+        (Some("json"), false) => "{{json .}}",
+        (Some(f), false) if f != "table" => f,
+        _ => "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+    };
+    print_formatted(
+        format,
+        Missing::Struct("*formatter.historyContext"),
+        &header(&fields),
+        &rows,
+    )
 }
 
-fn rmi(store: &Store, refs: &[String]) -> Result<ExitCode> {
+fn rmi(store: &Store, a: &RmiArgs) -> Result<ExitCode> {
+    let containers = Containers::open(store.root())?;
+    let mut code = ExitCode::SUCCESS;
     let mut out = std::io::stdout().lock();
-    for r in refs {
-        let removed = store.remove(r)?;
-        for t in &removed.untagged {
-            writeln!(out, "Untagged: {t}")?;
+    for r in &a.images {
+        let Ok(rec) = store.resolve(r) else {
+            // `rmi -f` of an image that is not there says so but does not fail, as docker's.
+            eprintln!("Error: No such image: {r}");
+            if !a.force {
+                code = ExitCode::from(1);
+            }
+            continue;
+        };
+        let by_tag = strata_native::normalize_reference(r)
+            .is_ok_and(|t| rec.tags.iter().any(|have| familiar(have) == familiar(&t)));
+        let deletes = !by_tag || rec.tags.len() == 1;
+        let user = containers.list()?.into_iter().find(|c| {
+            c.image_id == rec.id || store.resolve(&c.image).is_ok_and(|i| i.id == rec.id)
+        });
+        let short = &rec.id.hex()[..12];
+        let conflict = match (&user, by_tag) {
+            _ if a.force => None,
+            (Some(c), true) if deletes => Some(format!(
+                "unable to remove repository reference \"{r}\" (must force) - container {} is using its referenced image {short}",
+                &c.id[..12]
+            )),
+            (Some(c), false) => Some(format!(
+                "unable to delete {short} (must be forced) - image is being used by stopped container {}",
+                &c.id[..12]
+            )),
+            (None, false) if rec.tags.len() > 1 => Some(format!(
+                "unable to delete {short} (must be forced) - image is referenced in multiple repositories"
+            )),
+            _ => None,
+        };
+        if let Some(c) = conflict {
+            eprintln!("Error response from daemon: conflict: {c}");
+            code = ExitCode::from(1);
+            continue;
         }
-        if let Some(id) = removed.deleted {
-            writeln!(out, "Deleted: {id}")?;
+        // By ID with -f: every tag goes, then the image.
+        let refs: Vec<String> = if by_tag || rec.tags.len() <= 1 {
+            vec![r.clone()]
+        } else {
+            rec.tags.clone()
+        };
+        for each in refs {
+            let removed = store.remove(&each)?;
+            for t in &removed.untagged {
+                writeln!(out, "Untagged: {}", familiar(t))?;
+            }
+            if let Some(id) = removed.deleted {
+                writeln!(out, "Deleted: {id}")?;
+            }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

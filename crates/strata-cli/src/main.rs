@@ -1,20 +1,28 @@
 //! The `strata` binary: argument parsing, output formats and exit codes.
 //!
 //! Build semantics do not live here: every verb is a thin shell over the library crates, so that the
-//! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors, 2 usage or I/O error.
+//! playground and the CLI always agree. Exit codes: 0 success, 1 the input has errors (or, as docker's, an
+//! image or container that is not there, a conflict, a bad `--format` template), 2 usage or I/O error; `run`
+//! exits with the container's status, or 125 when docker's daemon would refuse to start it.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use strata_dockerfile::{Diagnostic, Severity};
+
+use container::ContainerCommand;
 
 mod build;
 mod container;
 mod examples;
 mod human;
 mod images;
+mod inspect;
+mod pipe;
+mod source;
+mod template;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
@@ -59,28 +67,27 @@ enum Command {
     /// Run a command in a new container (`--dry-run`: only say what would run, and why).
     Run(container::RunArgs),
     /// List containers.
-    Ps {
-        /// Show all containers (the simulator's have all exited).
-        #[arg(short, long)]
-        all: bool,
-    },
+    Ps(container::PsArgs),
     /// Show what a container changed: `A` added, `C` changed, `D` deleted.
     Diff {
         /// The container (name or ID).
         container: String,
     },
     /// Create an image from a container's changes.
-    Commit {
-        /// The container (name or ID).
-        container: String,
-        /// The new image's `name[:tag]`.
-        name: String,
-    },
+    Commit(container::CommitArgs),
     /// Remove containers.
-    Rm {
-        /// The containers (names or IDs).
-        #[arg(required = true)]
-        containers: Vec<String>,
+    Rm(container::RmArgs),
+    /// Show containers' or images' details as `docker inspect` does (containers are looked up first).
+    Inspect(inspect::InspectArgs),
+    /// Manage images (`image ls`, `image rm`, `image inspect`, `image history`, `image tag`, …).
+    Image {
+        #[command(subcommand)]
+        command: images::ImageCommand,
+    },
+    /// Manage containers (`container ls`, `container rm`, `container inspect`, `container diff`, …).
+    Container {
+        #[command(subcommand)]
+        command: container::ContainerCommand,
     },
     #[command(flatten)]
     Images(images::Command),
@@ -94,62 +101,79 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A closed pipe (`strata explain | head -1`) ends the process quietly, by SIGPIPE, as Unix tools and the
+    // docker CLI do. Only `run` keeps ignoring it: the container it ran is still recorded.
+    let runs_a_container = match &cli.command {
+        Command::Run(args)
+        | Command::Container {
+            command: ContainerCommand::Run(args),
+        } => !args.dry_run,
+        _ => false,
+    };
+    if !runs_a_container {
+        pipe::die_on_broken_pipe();
+    }
     match run(cli) {
         Ok(code) => code,
+        Err(err) if pipe::is_broken_pipe(&err) => ExitCode::from(pipe::BROKEN_PIPE_STATUS),
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "strata: error: {err:#}");
-            ExitCode::from(2)
+            match err.downcast_ref::<source::NotUtf8>() {
+                Some(_) => ExitCode::from(1),
+                None => ExitCode::from(2),
+            }
         }
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let store = || images::open_store(cli.root.as_deref());
     match cli.command {
         Command::Parse { dump, file } => parse(&file, dump),
         Command::Lint { format, file } => lint(&file, format),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Example { name } => examples::print(name.as_deref()),
-        Command::Build(args) => build::build(args, &images::open_store(cli.root.as_deref())?),
-        Command::Run(args) => container::run(args, &images::open_store(cli.root.as_deref())?),
-        Command::Ps { all } => container::ps(&images::open_store(cli.root.as_deref())?, all),
-        Command::Diff { container } => {
-            container::diff(&images::open_store(cli.root.as_deref())?, &container)
-        }
-        Command::Commit { container, name } => {
-            container::commit(&images::open_store(cli.root.as_deref())?, &container, &name)
-        }
-        Command::Rm { containers } => {
-            container::rm(&images::open_store(cli.root.as_deref())?, &containers)
-        }
+        Command::Build(args) => build::build(args, &store()?),
+        Command::Run(args) => run_container(args, &store()?),
+        Command::Ps(a) => container::ps(&store()?, &a),
+        Command::Diff { container } => container::diff(&store()?, &container),
+        Command::Commit(a) => container::commit(&store()?, &a),
+        Command::Rm(a) => container::rm(&store()?, &a),
+        Command::Inspect(a) => inspect::run_any(&store()?, &a, None),
+        Command::Image { command } => images::run_image(command, cli.root.as_deref()),
+        Command::Container { command } => match command {
+            ContainerCommand::Ls(a) => container::ps(&store()?, &a),
+            ContainerCommand::Rm(a) => container::rm(&store()?, &a),
+            ContainerCommand::Inspect(a) => inspect::run(&store()?, &a, inspect::Kind::Container),
+            ContainerCommand::Diff { container } => container::diff(&store()?, &container),
+            ContainerCommand::Commit(a) => container::commit(&store()?, &a),
+            ContainerCommand::Run(a) => run_container(a, &store()?),
+        },
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }
 
-/// Read a Dockerfile: a path, or `-` for standard input. Invalid UTF-8 is replaced, with a warning.
-fn read_source(file: &str) -> Result<(String, String)> {
-    let mut bytes = Vec::new();
-    let name = if file == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-        "<stdin>".to_string()
-    } else {
-        bytes = std::fs::read(file).with_context(|| format!("reading {file}"))?;
-        file.to_string()
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            eprintln!("{name}: warning: not valid UTF-8 (first bad byte at offset {at}); invalid bytes read as U+FFFD");
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+/// `run` after the daemon's check of `--name`: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least two characters.
+fn run_container(args: container::RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
+    if let Some(name) = &args.name {
+        let bare = name.strip_prefix('/').unwrap_or(name);
+        let mut bytes = bare.bytes();
+        let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphanumeric());
+        if !first_ok
+            || bare.len() < 2
+            || !bytes.all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        {
+            eprintln!(
+                "docker: Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.\nSee 'docker run --help'."
+            );
+            return Ok(ExitCode::from(125));
         }
-    };
-    Ok((name, text))
+    }
+    container::run(args, store)
 }
 
 fn parse(file: &str, dump: bool) -> Result<ExitCode> {
-    let (name, text) = read_source(file)?;
+    let (name, text) = source::read(file)?;
     let parsed = strata_dockerfile::parse(&text);
     let errors: Vec<Diagnostic> = parsed
         .diagnostics
@@ -158,18 +182,24 @@ fn parse(file: &str, dump: bool) -> Result<ExitCode> {
         .cloned()
         .collect();
     if !errors.is_empty() {
-        eprint!("{}", strata_dockerfile::render(&name, &text, &errors));
+        eprint!(
+            "{}",
+            source::escape_controls(&strata_dockerfile::render(&name, &text, &errors))
+        );
         return Ok(ExitCode::from(1));
     }
     let mut out = std::io::stdout().lock();
     if dump {
-        writeln!(out, "{}", parsed.ast.dump())?;
+        writeln!(out, "{}", source::escape_controls(&parsed.ast.dump()))?;
     } else {
         for ins in &parsed.ast.instructions {
             writeln!(
                 out,
                 "{}:{}-{}: {}",
-                name, ins.start_line, ins.end_line, ins.original
+                name,
+                ins.start_line,
+                ins.end_line,
+                source::escape_controls(&ins.original)
             )?;
         }
     }
@@ -177,12 +207,12 @@ fn parse(file: &str, dump: bool) -> Result<ExitCode> {
 }
 
 fn lint(file: &str, format: Format) -> Result<ExitCode> {
-    let (name, text) = read_source(file)?;
+    let (name, text) = source::read(file)?;
     let diagnostics = strata_dockerfile::lint::check(&text);
     match format {
         Format::Text => {
             let rendered = strata_dockerfile::render(&name, &text, &diagnostics);
-            print!("{rendered}");
+            print!("{}", source::escape_controls(&rendered));
             let n_err = diagnostics.iter().filter(|d| d.is_error()).count();
             let n_warn = diagnostics
                 .iter()
