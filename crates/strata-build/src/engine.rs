@@ -18,6 +18,7 @@ use crate::backend::{Backend, BaseImage, Context, RunRequest, Store};
 use crate::cache::{Cache, CachedStep, StepInputs};
 use crate::copy::{self, Chmod, CopyOp};
 use crate::dockerignore::DockerIgnore;
+use crate::env::{EntryIndex, OrderedEnv};
 use crate::history::{self, HistoryStyle, BUILDKIT_COMMENT};
 use crate::image::{BuiltImage, Layer};
 use crate::progress;
@@ -159,6 +160,8 @@ struct StageResult {
     run_env: Vec<(String, String)>,
     key: Option<Digest>,
     onbuild: Vec<String>,
+    /// Whether its last filesystem step ran (not cached) in this build.
+    last_ran: bool,
 }
 
 /// The state of the stage being built.
@@ -174,7 +177,9 @@ struct State {
     args: Vec<String>,
     /// The environment RUN steps see and words are expanded against: the image's Env, then ENV and ARG
     /// values in the order they were first set (BuildKit's LLB state env). A child stage inherits it.
-    run_env: Vec<(String, String)>,
+    run_env: OrderedEnv,
+    /// Where each key of the config's Env list is (so ENV is not a scan of every earlier variable).
+    env_index: EntryIndex,
     cmd_set: bool,
     /// The `created` time of the latest history entry: a metadata instruction takes it, a filesystem step
     /// sets it (its own time, or its cached one), as BuildKit does; so an all-cached rebuild gives the same
@@ -184,6 +189,9 @@ struct State {
     vertex_total: usize,
     /// Filesystem steps so far (the cache position).
     position: usize,
+    /// Whether the step the next one builds on ran in this build (rather than coming from the cache or
+    /// being the base image): only then can a miss say the previous step changed.
+    parent_ran: bool,
 }
 
 impl State {
@@ -193,33 +201,29 @@ impl State {
             .get_or_insert_with(ContainerConfig::default)
     }
 
-    fn env(&self) -> Vec<String> {
+    /// The config's Env list.
+    fn env(&self) -> &[String] {
         self.config
             .config
             .as_ref()
-            .and_then(|c| c.env.clone().flatten())
+            .and_then(|c| c.env.as_ref())
+            .and_then(|e| e.as_deref())
             .unwrap_or_default()
     }
 
     fn set_run_env(&mut self, key: &str, value: &str) {
-        match self.run_env.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value.to_owned(),
-            None => self.run_env.push((key.to_owned(), value.to_owned())),
-        }
+        self.run_env.set(key, value);
     }
 
+    /// ENV: sets the variable for later steps and in the config's Env (in place when it is there).
     fn set_env(&mut self, key: &str, value: &str) {
         self.set_run_env(key, value);
-        let mut env = self.env();
-        let item = format!("{key}={value}");
-        match env
-            .iter_mut()
-            .find(|e| e.split_once('=').map(|(k, _)| k) == Some(key) || e.as_str() == key)
-        {
-            Some(slot) => *slot = item,
-            None => env.push(item),
-        }
-        self.cc().env = Some(Some(env));
+        let cc = self
+            .config
+            .config
+            .get_or_insert_with(ContainerConfig::default);
+        let env = cc.env.get_or_insert(None).get_or_insert_with(Vec::new);
+        self.env_index.set(env, key, value);
     }
 
     fn shell(&self) -> Vec<String> {
@@ -249,8 +253,8 @@ impl State {
     }
 
     /// Variables for builder-side expansion and for RUN.
-    fn expansion_env(&self) -> Vec<(String, String)> {
-        self.run_env.clone()
+    fn expansion_env(&self) -> &OrderedEnv {
+        &self.run_env
     }
 
     /// The declared build args with their current values (ENV overriding), in declaration order: BuildKit's
@@ -259,12 +263,7 @@ impl State {
         self.args
             .iter()
             .map(|k| {
-                let v = self
-                    .run_env
-                    .iter()
-                    .find(|(ek, _)| ek == k)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
+                let v = self.run_env.value(k).unwrap_or_default().to_owned();
                 (k.clone(), v)
             })
             .collect()
@@ -419,6 +418,9 @@ impl<'r> Builder<'_, 'r> {
                 .iter()
                 .rposition(|s| s.name.as_deref() == Some(base_name.to_lowercase().as_str()))
         });
+        let parent_ran = base_stage
+            .and_then(|i| self.done.get(&i))
+            .is_some_and(|r| r.last_ran);
         let (config, layers, tree, key, inherited_env, onbuild, from_text) = match base_stage {
             Some(i) => {
                 let r = self
@@ -482,14 +484,17 @@ impl<'r> Builder<'_, 'r> {
             tree,
             key,
             args: Vec::new(),
-            run_env: Vec::new(),
+            run_env: OrderedEnv::default(),
+            env_index: EntryIndex::default(),
             cmd_set: false,
             last_created: String::new(),
             vertex: 1,
             vertex_total,
             position: 0,
+            parent_ran,
         };
-        for e in st.env() {
+        st.env_index = EntryIndex::of(st.env());
+        for e in st.env().to_vec() {
             let (k, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
             st.set_run_env(k, v);
         }
@@ -556,9 +561,11 @@ impl<'r> Builder<'_, 'r> {
         }
         commands.extend(stage.commands.iter().cloned());
         let mut own_onbuild: Vec<String> = Vec::new();
+        let first_new = st.config.history.len();
         for cmd in &commands {
             self.command(meta, &mut st, cmd, &mut own_onbuild)?;
         }
+        date_leading_metadata(&mut st.config.history[first_new..]);
         if !own_onbuild.is_empty() {
             st.cc().on_build = Some(Some(own_onbuild.clone()));
         }
@@ -583,9 +590,10 @@ impl<'r> Builder<'_, 'r> {
         };
         Ok(StageResult {
             image,
-            run_env: st.run_env,
+            run_env: st.run_env.vars().to_vec(),
             key: st.key,
             onbuild: own_onbuild,
+            last_ran: st.parent_ran,
         })
     }
 
@@ -653,7 +661,7 @@ impl Builder<'_, '_> {
     fn expand(&self, st: &State, word: &str, span: Span) -> Result<String, BuildError> {
         let env = st.expansion_env();
         self.lexer
-            .process_word(word, &env.as_slice())
+            .process_word(word, env)
             .map_err(|e| BuildError::at(span, e.message))
     }
 
@@ -668,15 +676,15 @@ impl Builder<'_, '_> {
     fn expand_pair(
         &self,
         kv: &instructions::KeyValue,
-        env: &[(String, String)],
+        env: &OrderedEnv,
     ) -> Result<(String, String), BuildError> {
         let k = self
             .lexer
-            .process_word(&kv.key.text, &env)
+            .process_word(&kv.key.text, env)
             .map_err(|e| BuildError::at(kv.key.span, e.message))?;
         let v = self
             .lexer
-            .process_word(&kv.value.text, &env)
+            .process_word(&kv.value.text, env)
             .map_err(|e| BuildError::at(kv.value.span, e.message))?;
         Ok((k, v))
     }
@@ -708,12 +716,29 @@ impl Builder<'_, '_> {
         let created = st.last_created.clone();
         let shell = st.shell();
         let source_text = self.source_text(cmd.span());
+        // BuildKit names a step's vertex with the instruction's variables expanded: RUN and WORKDIR keep
+        // their quotes, COPY and ADD lose them (`COPY --chown=x:x f /d/$Q` for
+        // `COPY --chown=$Q:$Q "f" '/d/$Q'`). The classic builder prints the instruction as written.
+        let source_text = match (style, cmd) {
+            (HistoryStyle::Buildkit, Command::Run(r)) if r.heredocs.is_empty() => {
+                self.vertex_name(st, source_text, true)
+            }
+            (HistoryStyle::Buildkit, Command::Workdir(_)) => {
+                self.vertex_name(st, source_text, true)
+            }
+            (HistoryStyle::Buildkit, Command::Copy(c)) if c.files.contents.is_empty() => {
+                self.vertex_name(st, source_text, false)
+            }
+            (HistoryStyle::Buildkit, Command::Add(a)) if a.files.contents.is_empty() => {
+                self.vertex_name(st, source_text, false)
+            }
+            _ => source_text,
+        };
         match cmd {
             Command::Env(env) => {
-                let before = st.expansion_env();
                 let mut pairs = Vec::new();
                 for kv in &env.pairs {
-                    pairs.push(self.expand_pair(kv, &before)?);
+                    pairs.push(self.expand_pair(kv, st.expansion_env())?);
                 }
                 for (k, v) in &pairs {
                     st.set_env(k, v);
@@ -728,10 +753,9 @@ impl Builder<'_, '_> {
                 );
             }
             Command::Label(label) => {
-                let before = st.expansion_env();
                 let mut text = Vec::new();
                 for kv in &label.pairs {
-                    let (k, v) = self.expand_pair(kv, &before)?;
+                    let (k, v) = self.expand_pair(kv, st.expansion_env())?;
                     let cc = st.cc();
                     let mut labels = cc.labels.clone().flatten().unwrap_or_default();
                     labels.insert(k.clone(), v.clone());
@@ -753,18 +777,11 @@ impl Builder<'_, '_> {
                         Some(raw) => Some(self.expand(st, raw, d.span)?),
                         None => None,
                     };
-                    let inherited = lowered_meta_value(meta, &d.key).or_else(|| {
-                        st.run_env
-                            .iter()
-                            .find(|(k, _)| k == &d.key)
-                            .map(|(_, v)| v.clone())
-                    });
+                    let inherited = lowered_meta_value(meta, &d.key)
+                        .or_else(|| st.run_env.value(&d.key).map(str::to_owned));
                     let value = self.build_arg(&d.key).or(default.clone()).or(inherited);
                     // ENV always overrides an ARG of the same name.
-                    let set_by_env = st
-                        .env()
-                        .iter()
-                        .any(|e| e.split_once('=').map(|(k, _)| k) == Some(d.key.as_str()));
+                    let set_by_env = st.env_index.contains(&d.key);
                     if let (Some(v), false) = (&value, set_by_env) {
                         st.set_run_env(&d.key, v);
                     }
@@ -785,21 +802,19 @@ impl Builder<'_, '_> {
             Command::Cmd(c) => {
                 let argv = c.cmd.argv(&shell);
                 let body = format!("CMD {}", history::go_quote_list(&argv));
-                let classic_body = format!("CMD {}", history::json_list(&argv));
                 let cc = st.cc();
                 cc.cmd = Some(Some(argv));
                 cc.args_escaped = Some(true);
                 st.cmd_set = true;
                 let by = match style {
                     HistoryStyle::Buildkit => body,
-                    HistoryStyle::Classic => history::metadata(&classic_body, &shell, style),
+                    HistoryStyle::Classic => history::metadata(&body, &shell, style),
                 };
                 self.record_metadata(st, by, source_text, c.span);
             }
             Command::Entrypoint(e) => {
                 let argv = e.cmd.argv(&shell);
                 let body = format!("ENTRYPOINT {}", history::go_quote_list(&argv));
-                let classic_body = format!("ENTRYPOINT {}", history::json_list(&argv));
                 let cmd_set = st.cmd_set;
                 let cc = st.cc();
                 cc.entrypoint = Some(if argv.is_empty() { None } else { Some(argv) });
@@ -808,7 +823,7 @@ impl Builder<'_, '_> {
                 }
                 let by = match style {
                     HistoryStyle::Buildkit => body,
-                    HistoryStyle::Classic => history::metadata(&classic_body, &shell, style),
+                    HistoryStyle::Classic => history::metadata(&body, &shell, style),
                 };
                 self.record_metadata(st, by, source_text, e.span);
             }
@@ -818,7 +833,7 @@ impl Builder<'_, '_> {
                 for w in &ex.ports {
                     let words = self
                         .lexer
-                        .process_words(&w.text, &env.as_slice())
+                        .process_words(&w.text, env)
                         .map_err(|e| BuildError::at(w.span, e.message))?;
                     ports.extend(words);
                 }
@@ -841,8 +856,11 @@ impl Builder<'_, '_> {
                     .collect();
                 let by = match style {
                     HistoryStyle::Buildkit => format!("EXPOSE {}", history::go_list(&sorted)),
+                    // The classic builder's parser sorts the ports as written.
                     HistoryStyle::Classic => {
-                        history::metadata(&format!("EXPOSE {}", ports.join(" ")), &shell, style)
+                        let mut raw = ports.clone();
+                        raw.sort();
+                        history::metadata(&format!("EXPOSE {}", raw.join(" ")), &shell, style)
                     }
                 };
                 self.record_metadata(st, by, source_text, ex.span);
@@ -911,9 +929,11 @@ impl Builder<'_, '_> {
                 st.cc().shell = Some(Some(argv.clone()));
                 let by = match style {
                     HistoryStyle::Buildkit => format!("SHELL {}", history::go_list(&argv)),
+                    // The classic builder commits with the new shell already set: `/bin/sh -xc #(nop)
+                    // SHELL [/bin/sh -xc]`.
                     HistoryStyle::Classic => history::metadata(
-                        &format!("SHELL {}", history::json_list(&argv)),
-                        &shell,
+                        &format!("SHELL {}", history::go_list(&argv)),
+                        &argv,
                         style,
                     ),
                 };
@@ -976,14 +996,18 @@ impl Builder<'_, '_> {
             }
             Command::Workdir(w) => {
                 let raw = self.expand(st, &w.path.text, w.path.span)?;
-                let dir = if raw.starts_with('/') {
-                    copy::clean(&raw)
+                // BuildKit keeps an absolute path as written (a trailing `/`, `..`) in the config and the
+                // history; a relative one is joined onto the working directory and cleaned (Go's
+                // `path.Join`). The directory it creates is the cleaned path.
+                let wd = if raw.starts_with('/') {
+                    raw
                 } else {
                     copy::clean(&format!("{}/{raw}", st.workdir()))
                 };
-                st.cc().working_dir = Some(dir.clone());
-                let body = format!("WORKDIR {dir}");
-                if dir == "/" {
+                let dir = copy::clean(&wd);
+                st.cc().working_dir = Some(wd.clone());
+                let body = format!("WORKDIR {wd}");
+                if wd == "/" {
                     self.record_metadata(
                         st,
                         history::metadata(&body, &shell, style),
@@ -1020,7 +1044,12 @@ impl Builder<'_, '_> {
             Command::Run(r) => {
                 let argv = run_argv(r, &shell);
                 let args = st.args_in_effect();
-                let env: Vec<String> = st.run_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let env: Vec<String> = st
+                    .run_env
+                    .vars()
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 let cwd = st.workdir();
                 let (uid, gid, home, groups) = self.user_ids(st, r.span)?;
                 // BuildKit's executor adds HOME from the user's passwd entry when the env has none.
@@ -1037,10 +1066,11 @@ impl Builder<'_, '_> {
                     cwd_user: format!("{cwd} {uid}:{gid}"),
                     ..StepInputs::default()
                 };
+                let raw_cwd = cwd.clone();
                 let req = RunRequest {
                     argv: argv.clone(),
                     env,
-                    cwd: cwd.clone(),
+                    cwd: copy::clean(&cwd),
                     uid,
                     gid,
                     groups,
@@ -1055,10 +1085,9 @@ impl Builder<'_, '_> {
                 };
                 self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
                     let stubs = mount_stubs(fs, req.now);
-                    // BuildKit runs in the working directory, creating it if needed.
-                    if !fs.stat(&req.cwd).map(|s| s.is_dir()).unwrap_or(false) {
-                        let _ = fs.mkdir_all(&req.cwd, Attrs::new(0o755, 0, 0, req.now));
-                    }
+                    // BuildKit runs in the working directory, creating it if needed, as Go's MkdirAll
+                    // does on the path as written (`/srv/other/../final` creates `/srv/other`).
+                    mkdir_all_as_written(fs, &raw_cwd, Attrs::new(0o755, 0, 0, req.now));
                     let out = backend.run(fs, &req);
                     remove_stubs(fs, &stubs, req.now);
                     let mut run = StepRun {
@@ -1098,7 +1127,7 @@ impl Builder<'_, '_> {
                     let env = st.expansion_env();
                     let mut f = |w: &str| {
                         self.lexer
-                            .process_word(w, &env.as_slice())
+                            .process_word(w, env)
                             .map_err(|e| BuildError::at(c.span, e.message))
                     };
                     c.expand(&mut f)?
@@ -1180,7 +1209,7 @@ impl Builder<'_, '_> {
                     let env = st.expansion_env();
                     let mut f = |w: &str| {
                         self.lexer
-                            .process_word(w, &env.as_slice())
+                            .process_word(w, env)
                             .map_err(|e| BuildError::at(a.span, e.message))
                     };
                     a.expand(&mut f)?
@@ -1264,7 +1293,7 @@ impl Builder<'_, '_> {
             // Expand one `$name` / `${…}` through the word expander, with quotes protected.
             let end = var_end(tail);
             let piece = &tail[..end];
-            match self.lexer.process_word(piece, &env.as_slice()) {
+            match self.lexer.process_word(piece, env) {
                 Ok(v) => out.push_str(&v),
                 Err(_) => out.push_str(piece),
             }
@@ -1272,6 +1301,22 @@ impl Builder<'_, '_> {
         }
         out.push_str(rest);
         out
+    }
+
+    /// A step's text with its variables expanded (quotes kept or removed) and its keyword in capitals, as
+    /// BuildKit's progress names the vertex; the text as written when it does not expand.
+    fn vertex_name(&self, st: &State, text: String, raw_quotes: bool) -> String {
+        let lexer = Lexer {
+            raw_quotes,
+            ..self.lexer
+        };
+        let expanded = lexer
+            .process_word(&text, st.expansion_env())
+            .unwrap_or(text);
+        match expanded.split_once(' ') {
+            Some((keyword, rest)) => format!("{} {rest}", keyword.to_uppercase()),
+            None => expanded.to_uppercase(),
+        }
     }
 
     fn stage_tree(&self, i: usize, span: Span) -> Result<Arc<Tree>, BuildError> {
@@ -1366,6 +1411,7 @@ impl Builder<'_, '_> {
             ignore: ignore.as_ref(),
             exclude: &args.exclude,
             chown: args.chown,
+            keep_owners: !args.is_context && args.chown.is_none(),
             chmod: args.chmod,
             unpack: args.unpack,
             now,
@@ -1466,7 +1512,7 @@ impl Builder<'_, '_> {
                 let reason = if self.req.no_cache {
                     "--no-cache".to_owned()
                 } else {
-                    inputs.miss_reason(self.cache.last(&position), kind)
+                    inputs.miss_reason(self.cache.last(&position), kind, st.parent_ran)
                 };
                 step.cache = CacheStatus::Miss(reason);
                 if st.layers.len() >= MAX_LAYER_DEPTH {
@@ -1525,6 +1571,7 @@ impl Builder<'_, '_> {
         };
         self.cache.record(position, inputs);
         st.key = Some(key);
+        st.parent_ran = step.cache != CacheStatus::Hit;
         let style = self.req.style;
         st.last_created = result.created.clone();
         if let Some(layer) = result.layer {
@@ -1535,6 +1582,19 @@ impl Builder<'_, '_> {
         }
         self.steps.push(step);
         Ok(())
+    }
+}
+
+/// BuildKit's exporter dates the metadata entries (ARG, ENV, MAINTAINER, …) a stage writes before its first
+/// new layer with that layer's time, not with the base image's; later ones take the time of the layer before
+/// them (which they already have). A stage that adds no layer keeps the base's time.
+fn date_leading_metadata(new_entries: &mut [History]) {
+    let Some(first_layer) = new_entries.iter().position(|h| !h.empty_layer) else {
+        return;
+    };
+    let created = new_entries[first_layer].created.clone();
+    for h in &mut new_entries[..first_layer] {
+        h.created = created.clone();
     }
 }
 
@@ -1730,6 +1790,35 @@ fn mount_stubs(fs: &mut Overlay, now: Timestamp) -> Vec<String> {
         }
     }
     created
+}
+
+/// Creates the directories of `path` as Go's `os.MkdirAll` would on the path as written: every prefix
+/// that does not exist, `..` going back up (so a component before a `..` is created too).
+fn mkdir_all_as_written(fs: &mut Overlay, path: &str, attrs: Attrs) {
+    if fs
+        .stat(&copy::clean(path))
+        .map(|s| s.is_dir())
+        .unwrap_or(false)
+        && !path.split('/').any(|c| c == "..")
+    {
+        return;
+    }
+    let mut cur: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                cur.pop();
+            }
+            c => {
+                cur.push(c);
+                let p = format!("/{}", cur.join("/"));
+                if fs.lstat(&p).is_err() {
+                    let _ = fs.mkdir_all(&p, attrs.clone());
+                }
+            }
+        }
+    }
 }
 
 fn remove_stubs(fs: &mut Overlay, stubs: &[String], now: Timestamp) {

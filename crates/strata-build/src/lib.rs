@@ -15,10 +15,12 @@ pub mod pattern;
 pub mod run;
 pub mod users;
 
+mod archive;
 pub mod backend;
 pub mod cache;
 pub(crate) mod copy;
 pub mod engine;
+mod env;
 mod error;
 pub mod history;
 pub mod image;

@@ -46,6 +46,9 @@ impl Backend for EchoBackend {
 
 struct OneImage;
 
+/// When the test base image was made.
+const BASE_CREATED: &str = "2001-09-09T01:46:40Z";
+
 fn base_tree() -> Tree {
     let t0 = Timestamp::from_secs(0);
     let mut t = Tree::new();
@@ -103,10 +106,12 @@ impl Store for OneImage {
                     diff_ids: vec![diff_id],
                 },
                 history: vec![strata_image::image::History {
+                    created: Some(BASE_CREATED.to_owned()),
                     created_by: Some("ADD base.tar / ".to_owned()),
                     comment: Some("the test base".to_owned()),
                     ..Default::default()
                 }],
+                created: Some(BASE_CREATED.to_owned()),
                 ..ImageConfig::default()
             },
             layers: vec![Arc::new(layer)],
@@ -512,4 +517,164 @@ fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
     assert_eq!(h.len(), 2);
     assert_eq!(h[1].comment.as_deref(), Some("buildkit.exporter.image.v0"));
     assert!(!h[1].empty_layer);
+}
+
+/// The `created` of each history entry the Dockerfile made.
+fn created(out: &BuildOutput) -> Vec<String> {
+    out.image
+        .config
+        .history
+        .iter()
+        .skip(1)
+        .map(|h| h.created.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn metadata_before_the_first_layer_is_dated_with_that_layer_not_the_base() {
+    let df = "FROM base\nARG A=1\nENV B=2\nMAINTAINER me\nRUN echo x > /x\nENV C=3\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let built = strata_build::time::format_rfc3339(1_800_000_000, 0);
+    assert_eq!(created(&out), vec![built.clone(); 5]);
+    assert_eq!(out.image.config.created.as_deref(), Some(built.as_str()));
+    // A stage that adds no layer keeps the base's time everywhere (tests/fidelity case 54).
+    let out = run_build(
+        "FROM base\nENV A=1\nMAINTAINER me\n",
+        &Tree::new(),
+        &[],
+        &mut Cache::new(),
+    );
+    assert_eq!(created(&out), vec![BASE_CREATED.to_owned(); 2]);
+    assert_eq!(out.image.config.created.as_deref(), Some(BASE_CREATED));
+}
+
+fn run_classic(df: &str) -> BuildOutput {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Classic,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    build(&req, &mut backend, &OneImage, &mut Cache::new())
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message))
+}
+
+#[test]
+fn classic_history_quotes_as_the_legacy_builder_did() {
+    // Recorded with ORACLE_BUILDER=docker-legacy (Docker 20.10's classic builder).
+    let out = run_classic(
+        "FROM base\nCMD echo hi\nENTRYPOINT echo \"a b\"\nCMD [\"x\",\"y z\"]\nSHELL [\"/bin/sh\", \"-xc\"]\nEXPOSE 80 53/udp\n",
+    );
+    let by: Vec<String> = history(&out).into_iter().map(|(b, _)| b).collect();
+    assert_eq!(
+        by,
+        vec![
+            r#"/bin/sh -c #(nop)  CMD ["/bin/sh" "-c" "echo hi"]"#,
+            r#"/bin/sh -c #(nop)  ENTRYPOINT ["/bin/sh" "-c" "echo \"a b\""]"#,
+            r#"/bin/sh -c #(nop)  CMD ["x" "y z"]"#,
+            r#"/bin/sh -xc #(nop)  SHELL [/bin/sh -xc]"#,
+            r#"/bin/sh -xc #(nop)  EXPOSE 53/udp 80"#,
+        ]
+    );
+}
+
+#[test]
+fn progress_names_steps_expanded_as_buildkit_does() {
+    let ctx = context(&[("/f", "hi\n", 0o644)]);
+    let df = "FROM base\nENV APP_HOME=/opt/app Q=x\nWORKDIR $APP_HOME\nRUN echo \"$Q '$Q' \\$Q\" ${Q} 'a $Q'\nCOPY --chown=$Q:$Q \"f\" '/d/$Q'\nadd f \"$APP_HOME/y\"\n";
+    let out = run_build(df, &ctx, &[], &mut Cache::new());
+    let log = strata_build::progress::plain(&out.steps, HistoryStyle::Buildkit);
+    let names: Vec<&String> = log.iter().filter(|l| l.contains("] ")).collect();
+    // Docker 20.10 BuildKit's plain progress for the same Dockerfile.
+    assert_eq!(
+        names,
+        vec![
+            "#1 [1/5] FROM docker.io/library/base:latest",
+            "#2 [2/5] WORKDIR /opt/app",
+            "#3 [3/5] RUN echo \"x 'x' $Q\" x 'a $Q'",
+            "#4 [4/5] COPY --chown=x:x f /d/$Q",
+            "#5 [5/5] ADD f /opt/app/y",
+        ]
+    );
+}
+
+/// A backend that prints what it runs.
+struct Talker;
+
+impl Backend for Talker {
+    fn name(&self) -> &'static str {
+        "talker"
+    }
+
+    fn run(&mut self, _fs: &mut Overlay, req: &RunRequest) -> RunOutput {
+        RunOutput {
+            stdout: format!("ran {}\n", req.argv.join(" ")).into_bytes(),
+            ..RunOutput::default()
+        }
+    }
+}
+
+fn talk(df: &str, cache: &mut Cache) -> Vec<String> {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let out = build(&req, &mut Talker, &OneImage, cache)
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
+    strata_build::progress::plain(&out.steps, HistoryStyle::Buildkit)
+}
+
+#[test]
+fn a_cached_run_prints_only_cached() {
+    let df = "FROM base\nRUN echo hello\n";
+    let mut cache = Cache::new();
+    let first = talk(df, &mut cache);
+    assert!(
+        first.contains(&"#2 ran /bin/sh -c echo hello".to_owned()),
+        "{first:?}"
+    );
+    let again = talk(df, &mut cache);
+    assert_eq!(
+        again,
+        vec![
+            "#1 [1/2] FROM docker.io/library/base:latest",
+            "#1 CACHED",
+            "",
+            "#2 [2/2] RUN echo hello",
+            "#2 CACHED",
+            "",
+        ]
+    );
+}
+
+#[test]
+fn a_step_after_a_cached_from_never_says_the_previous_step_changed() {
+    let mut cache = Cache::new();
+    // Another project's build used the same cache (the CLI's store, the playground's session).
+    talk("FROM scratch\nRUN echo other\n", &mut cache);
+    let first = talk("FROM base\nRUN echo hello\n", &mut cache);
+    assert!(
+        first.contains(&"#2 DONE (cache miss: not in the cache)".to_owned()),
+        "{first:?}"
+    );
+    // A step after one that ran still says so.
+    talk("FROM base\nRUN echo a\nRUN echo b\n", &mut cache);
+    let changed = talk("FROM base\nRUN echo A\nRUN echo b\n", &mut cache);
+    assert!(
+        changed.contains(&"#3 DONE (cache miss: previous step changed)".to_owned()),
+        "{changed:?}"
+    );
 }
