@@ -404,8 +404,8 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
     for s in steps {
         match &s.cache {
             CacheStatus::Hit => v.cached += 1,
-            CacheStatus::Miss(r) if r != "failed" => v.ran += 1,
-            CacheStatus::Miss(_) | CacheStatus::Metadata => {}
+            CacheStatus::Miss(_) => v.ran += 1,
+            CacheStatus::Failed | CacheStatus::Metadata => {}
         }
     }
     if style == HistoryStyle::Classic {
@@ -437,7 +437,7 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
         kinds.push(match &s.cache {
             CacheStatus::Hit => LineKind::Cached,
             CacheStatus::Metadata if progress::is_image_from(&s.text) => LineKind::Cached,
-            CacheStatus::Miss(r) if r == "failed" => LineKind::Error,
+            CacheStatus::Failed => LineKind::Error,
             CacheStatus::Miss(_) | CacheStatus::Metadata => LineKind::Done,
         });
         kinds.push(LineKind::Output);

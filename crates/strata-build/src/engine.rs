@@ -58,6 +58,8 @@ pub enum CacheStatus {
     Hit,
     /// Executed, and why.
     Miss(String),
+    /// Executed (or about to be) and failed: the build stops here (`ERROR` in BuildKit's progress).
+    Failed,
     /// A metadata instruction: changes only the config, never cached on its own.
     Metadata,
 }
@@ -1445,7 +1447,7 @@ impl Builder<'_, '_> {
             span,
             vertex: Some((st.vertex, st.vertex_total)),
             classic: (self.classic_n, self.classic_total),
-            cache: CacheStatus::Miss("failed".to_owned()),
+            cache: CacheStatus::Failed,
             stdout: Vec::new(),
             stderr: message.into_bytes(),
             notes: Vec::new(),
@@ -1517,7 +1519,7 @@ impl Builder<'_, '_> {
                 step.cache = CacheStatus::Miss(reason);
                 if st.layers.len() >= MAX_LAYER_DEPTH {
                     // BuildKit cannot stack another snapshot on this many layers (overlayfs's limit).
-                    step.cache = CacheStatus::Miss("failed".to_owned());
+                    step.cache = CacheStatus::Failed;
                     self.steps.push(step);
                     return Err(BuildError::at(
                         span,
@@ -1562,7 +1564,7 @@ impl Builder<'_, '_> {
                         step.stdout = run.stdout;
                         step.stderr = run.stderr;
                         step.notes = run.notes;
-                        step.cache = CacheStatus::Miss("failed".to_owned());
+                        step.cache = CacheStatus::Failed;
                         self.steps.push(step);
                         return Err(BuildError::at(span, message));
                     }
@@ -1832,24 +1834,11 @@ fn read_text(tree: &Tree, path: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&c.bytes()).into_owned())
 }
 
-/// `80` → `80/tcp`; `53/UDP` → `53/udp`; ranges kept.
+/// `80` → `80/tcp`; `53/UDP` → `53/udp`; ranges kept; checked by the Dockerfile crate's one port check.
 fn normalize_port(p: &str) -> Result<String, String> {
-    let (port, proto) = match p.split_once('/') {
-        Some((a, b)) => (a, b.to_lowercase()),
-        None => (p, "tcp".to_owned()),
-    };
-    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let valid = match port.split_once('-') {
-        Some((a, b)) => ok(a) && ok(b),
-        None => ok(port),
-    };
-    if !valid {
-        return Err(format!("Invalid containerPort: {port}"));
-    }
-    if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
-        return Err(format!("Invalid proto: {proto}"));
-    }
-    Ok(format!("{port}/{proto}"))
+    instructions::parse_port(p)
+        .map(|(port, proto)| format!("{port}/{proto}"))
+        .map_err(|e| e.message)
 }
 
 /// `8000-8002/tcp` → `8000/tcp 8001/tcp 8002/tcp` (the config lists every port of a range; at most 65536).

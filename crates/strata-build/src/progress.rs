@@ -74,7 +74,7 @@ pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
                 }
                 out.push(match &s.cache {
                     CacheStatus::Hit => format!("#{n} CACHED"),
-                    CacheStatus::Miss(r) if r == "failed" => format!("#{n} ERROR"),
+                    CacheStatus::Failed => format!("#{n} ERROR"),
                     CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
                     // BuildKit reports a base image it already has as CACHED.
                     CacheStatus::Metadata if is_image_from(&s.text) => format!("#{n} CACHED"),

@@ -678,3 +678,39 @@ fn a_step_after_a_cached_from_never_says_the_previous_step_changed() {
         "{changed:?}"
     );
 }
+
+#[test]
+fn an_expanded_port_is_checked_by_the_dockerfile_crates_port_check() {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: "FROM base\nARG P=70000\nEXPOSE $P\n",
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let err = build(
+        &req,
+        &mut EchoBackend { runs: Vec::new() },
+        &OneImage,
+        &mut Cache::new(),
+    )
+    .expect_err("70000 is not a port");
+    assert_eq!(err.error.message, "invalid containerPort: 70000");
+    let out = run_build(
+        "FROM base\nARG P=53/UDP\nEXPOSE $P 80\n",
+        &ctx,
+        &[],
+        &mut Cache::new(),
+    );
+    let ports: Vec<String> = cfg(&out)
+        .exposed_ports
+        .flatten()
+        .unwrap_or_default()
+        .into_keys()
+        .collect();
+    assert_eq!(ports, ["53/udp", "80/tcp"]);
+}
