@@ -1,0 +1,99 @@
+//! Which stage builds on which: the meta args, every stage's base resolved once (an earlier stage by name,
+//! case-insensitively, after expanding meta args; else scratch or an image), and the stages a target needs.
+
+use strata_dockerfile::instructions::{ArgDecl, Command, Lowered};
+
+use super::Builder;
+use crate::BuildError;
+
+impl Builder<'_, '_> {
+    /// The meta args (ARG before the first FROM) with their values: build-arg, else the default expanded
+    /// against earlier meta args, else unset. The predefined platform args are always there.
+    pub(super) fn meta_args(
+        &self,
+        decls: &[ArgDecl],
+    ) -> Result<Vec<(String, Option<String>)>, BuildError> {
+        let mut out: Vec<(String, Option<String>)> = PLATFORM_ARGS
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect();
+        for d in decls {
+            let value = match self.build_arg(&d.key) {
+                Some(v) => Some(v),
+                None => {
+                    let env: Vec<(String, String)> = out
+                        .iter()
+                        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+                        .collect();
+                    match &d.value {
+                        Some(raw) => Some(
+                            self.lexer
+                                .process_word(raw, &env.as_slice())
+                                .map_err(|e| BuildError::at(d.span, e.message))?,
+                        ),
+                        None => None,
+                    }
+                }
+            };
+            out.retain(|(k, _)| k != &d.key);
+            out.push((d.key.clone(), value));
+        }
+        Ok(out)
+    }
+}
+
+/// The predefined platform args (BuildKit's defaults on linux/amd64).
+pub(super) const PLATFORM_ARGS: [(&str, &str); 8] = [
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+];
+
+pub(super) fn lowered_meta_value(meta: &[(String, Option<String>)], key: &str) -> Option<String> {
+    meta.iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.clone())
+}
+
+/// The stages the target needs (its base chain and `COPY --from`/`--mount from=` sources), in file order.
+pub(super) fn needed_stages(lowered: &Lowered, target: usize) -> Vec<usize> {
+    let mut need = vec![false; lowered.stages.len()];
+    let mut todo = vec![target];
+    while let Some(i) = todo.pop() {
+        if i >= need.len() || need[i] {
+            continue;
+        }
+        need[i] = true;
+        let s = &lowered.stages[i];
+        let base = s.base_stage.or_else(|| {
+            lowered.stages[..i]
+                .iter()
+                .rposition(|o| o.name.as_deref() == Some(s.base.to_lowercase().as_str()))
+        });
+        if let Some(b) = base {
+            todo.push(b);
+        }
+        for c in &s.commands {
+            match c {
+                Command::Copy(c) => {
+                    if let Some(f) = c.from_stage {
+                        todo.push(f);
+                    } else if let Some(w) = &c.from {
+                        if let Ok(n) = w.text.parse::<usize>() {
+                            todo.push(n);
+                        }
+                    }
+                }
+                Command::Run(r) => todo.extend(r.mounts.iter().filter_map(|m| m.from_stage)),
+                _ => {}
+            }
+        }
+    }
+    (0..need.len()).filter(|&i| need[i]).collect()
+}
