@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use strata_dockerfile::ast::Word;
 use strata_dockerfile::instructions;
 use strata_dockerfile::Span;
 use strata_image::Tree;
@@ -17,15 +18,13 @@ use crate::history::{self, HistoryStyle};
 use crate::{users, BuildError};
 
 impl Builder<'_, '_> {
-    /// COPY.
+    /// COPY: from the context, an earlier stage (`--from=name` or index) or an image.
     pub(super) fn copy(
         &mut self,
         st: &mut State,
         c: &instructions::Copy,
-        source_text: String,
+        text: String,
     ) -> Result<(), BuildError> {
-        let style = self.req.style;
-        let shell = st.shell();
         let c = {
             let env = st.expansion_env();
             let mut f = |w: &str| {
@@ -35,7 +34,7 @@ impl Builder<'_, '_> {
             };
             c.expand(&mut f)?
         };
-        let from_tree = match (&c.from, c.from_stage) {
+        let from = match (&c.from, c.from_stage) {
             (_, Some(i)) => Some(self.stage_tree(i, c.span)?),
             (Some(w), None) => match w.text.parse::<usize>() {
                 Ok(i) => Some(self.stage_tree(i, c.span)?),
@@ -54,69 +53,30 @@ impl Builder<'_, '_> {
             },
             (None, None) => None,
         };
-        let is_context = c.from.is_none();
-        let sources: Vec<String> = c.files.sources.iter().map(|w| w.text.to_string()).collect();
-        let contents: Vec<(String, String)> = c
-            .files
-            .contents
-            .iter()
-            .map(|h| -> Result<(String, String), BuildError> {
-                let data = if h.expand {
-                    self.expand_raw(st, &h.data)
-                } else {
-                    h.data.clone()
-                };
-                Ok((h.path.clone(), data))
-            })
-            .collect::<Result<_, _>>()?;
-        let exclude: Vec<String> = c.exclude.iter().map(|w| w.text.to_string()).collect();
-        let chown = self.chown(st, c.chown.as_ref().map(|w| w.text.to_string()), c.span)?;
-        let chmod = c
-            .chmod
-            .as_ref()
-            .map(|w| Chmod::parse(&w.text).map_err(|m| BuildError::at(w.span, m)))
-            .transpose()?;
-        let by = copy_history(
-            "COPY",
-            &c.files.sources,
-            &c.files.contents,
-            &c.files.dest.text,
-            c.chown.as_ref().map(|w| w.text.to_string()),
-            c.chmod.as_ref().map(|w| w.text.to_string()),
-            c.parents,
-            style,
-            &shell,
-        );
-        self.copy_step(
+        self.transfer(
             st,
-            source_text,
-            c.span,
-            by,
-            "COPY",
-            CopyArgs {
-                sources,
-                contents,
-                dest: c.files.dest.text.to_string(),
-                from: from_tree,
-                is_context,
-                exclude,
-                chown,
-                chmod,
+            text,
+            Transfer {
+                keyword: "COPY",
+                span: c.span,
+                files: &c.files,
+                chown: c.chown.as_ref(),
+                chmod: c.chmod.as_ref(),
+                exclude: &c.exclude,
+                parents: c.parents,
+                from,
                 unpack: false,
             },
-        )?;
-        Ok(())
+        )
     }
 
-    /// ADD.
+    /// ADD: from the context only (the simulator has no network), unpacking local archives.
     pub(super) fn add(
         &mut self,
         st: &mut State,
         a: &instructions::Add,
-        source_text: String,
+        text: String,
     ) -> Result<(), BuildError> {
-        let style = self.req.style;
-        let shell = st.shell();
         let a = {
             let env = st.expansion_env();
             let mut f = |w: &str| {
@@ -141,8 +101,35 @@ impl Builder<'_, '_> {
                 .with_help("put the file in the build context and ADD or COPY it from there"));
             }
         }
-        let sources: Vec<String> = a.files.sources.iter().map(|w| w.text.to_string()).collect();
-        let contents: Vec<(String, String)> = a
+        self.transfer(
+            st,
+            text,
+            Transfer {
+                keyword: "ADD",
+                span: a.span,
+                files: &a.files,
+                chown: a.chown.as_ref(),
+                chmod: a.chmod.as_ref(),
+                exclude: &a.exclude,
+                parents: false,
+                from: None,
+                unpack: a.unpack.unwrap_or(true),
+            },
+        )
+    }
+
+    /// The path COPY and ADD share once their words are expanded and their source is known: heredoc bodies,
+    /// `--chown`/`--chmod` resolved, the history text, then the copy as a filesystem step.
+    fn transfer(
+        &mut self,
+        st: &mut State,
+        text: String,
+        t: Transfer<'_>,
+    ) -> Result<(), BuildError> {
+        let style = self.req.style;
+        let shell = st.shell();
+        let sources: Vec<String> = t.files.sources.iter().map(|w| w.text.to_string()).collect();
+        let contents: Vec<(String, String)> = t
             .files
             .contents
             .iter()
@@ -155,43 +142,42 @@ impl Builder<'_, '_> {
                 (h.path.clone(), data)
             })
             .collect();
-        let exclude: Vec<String> = a.exclude.iter().map(|w| w.text.to_string()).collect();
-        let chown = self.chown(st, a.chown.as_ref().map(|w| w.text.to_string()), a.span)?;
-        let chmod = a
+        let exclude: Vec<String> = t.exclude.iter().map(|w| w.text.to_string()).collect();
+        let chown = self.chown(st, t.chown.map(|w| w.text.to_string()), t.span)?;
+        let chmod = t
             .chmod
-            .as_ref()
             .map(|w| Chmod::parse(&w.text).map_err(|m| BuildError::at(w.span, m)))
             .transpose()?;
         let by = copy_history(
-            "ADD",
-            &a.files.sources,
-            &a.files.contents,
-            &a.files.dest.text,
-            a.chown.as_ref().map(|w| w.text.to_string()),
-            a.chmod.as_ref().map(|w| w.text.to_string()),
-            false,
+            t.keyword,
+            &t.files.sources,
+            &t.files.contents,
+            &t.files.dest.text,
+            t.chown.map(|w| w.text.to_string()),
+            t.chmod.map(|w| w.text.to_string()),
+            t.parents,
             style,
             &shell,
         );
+        let is_context = t.from.is_none();
         self.copy_step(
             st,
-            source_text,
-            a.span,
+            text,
+            t.span,
             by,
-            "ADD",
+            t.keyword,
             CopyArgs {
                 sources,
                 contents,
-                dest: a.files.dest.text.to_string(),
-                from: None,
-                is_context: true,
+                dest: t.files.dest.text.to_string(),
+                from: t.from,
+                is_context,
                 exclude,
                 chown,
                 chmod,
-                unpack: a.unpack.unwrap_or(true),
+                unpack: t.unpack,
             },
-        )?;
-        Ok(())
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -272,6 +258,21 @@ impl Builder<'_, '_> {
             .map(|r| r.image.tree.clone())
             .ok_or_else(|| BuildError::at(span, format!("stage {i} was not built")))
     }
+}
+
+/// What COPY and ADD have in common, words expanded.
+struct Transfer<'c> {
+    keyword: &'static str,
+    span: Span,
+    files: &'c instructions::SourcesAndDest,
+    chown: Option<&'c Word>,
+    chmod: Option<&'c Word>,
+    exclude: &'c [Word],
+    parents: bool,
+    /// Another stage's or image's filesystem; `None` for the build context.
+    from: Option<Arc<Tree>>,
+    /// ADD: extract local archives.
+    unpack: bool,
 }
 
 pub(super) struct CopyArgs {
