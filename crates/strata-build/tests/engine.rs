@@ -714,3 +714,19 @@ fn an_expanded_port_is_checked_by_the_dockerfile_crates_port_check() {
         .collect();
     assert_eq!(ports, ["53/udp", "80/tcp"]);
 }
+
+#[test]
+fn from_a_variable_naming_an_earlier_stage_schedules_and_builds_it() {
+    // The stage is found through the meta arg (case-insensitively) both when choosing which stages to
+    // build and when building: it used to be chosen only by its literal name, so it was never built.
+    let df = "ARG X=Builder\nFROM base AS builder\nRUN echo b > /b\nFROM base AS unused\nRUN exit 3\nFROM $X\nRUN echo c > /c\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let stages: Vec<&str> = out.steps.iter().map(|s| s.stage.as_str()).collect();
+    assert!(stages.contains(&"builder"), "{stages:?}");
+    assert!(!stages.contains(&"unused"), "{stages:?}");
+    assert!(out.image.tree.stat("/b").is_ok() && out.image.tree.stat("/c").is_ok());
+    // Through a build arg too.
+    let df = "ARG X=base\nFROM base AS one\nRUN echo one > /one\nFROM $X\nRUN echo two > /two\n";
+    let out = run_build(df, &Tree::new(), &[("X", "ONE")], &mut Cache::new());
+    assert!(out.image.tree.stat("/one").is_ok());
+}

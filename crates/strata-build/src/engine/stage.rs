@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use strata_dockerfile::instructions::{self, Command, Lowered, Stage};
+use strata_dockerfile::instructions::{self, Command, Stage};
 use strata_dockerfile::shell::Lexer;
 use strata_dockerfile::Diagnostic;
 use strata_image::image::{ContainerConfig, History, ImageConfig, RootFs};
 use strata_image::{Digest, Tree};
 
-use super::stages::needed_stages;
+use super::stages::{needed_stages, resolve_bases, target_stage, Base};
 use super::state::State;
 use super::{Builder, CacheStatus, Step, DEFAULT_PATH};
 use crate::backend::BaseImage;
@@ -53,24 +53,16 @@ impl Builder<'_, '_> {
                     .map_err(|e| BuildError::new(format!("failed to parse .dockerignore: {e}")))?,
             );
         }
-        let target = match &self.req.target {
-            Some(t) => lowered
-                .stages
-                .iter()
-                .rposition(|s| s.name.as_deref() == Some(t.to_lowercase().as_str()))
-                .ok_or_else(|| {
-                    BuildError::new(format!("target stage \"{t}\" could not be found"))
-                })?,
-            None => lowered.stages.len().saturating_sub(1),
-        };
+        let target = target_stage(&lowered, self.req.target.as_deref())?;
         let meta = self.meta_args(&lowered.meta_args)?;
-        let order = needed_stages(&lowered, target);
+        let bases = resolve_bases(&self.lexer, &lowered, &meta);
+        let order = needed_stages(&lowered, &bases, target);
         self.classic_total = order
             .iter()
             .map(|&i| lowered.stages[i].commands.len() + 1)
             .sum::<usize>();
         for i in order {
-            let result = self.build_stage(&lowered, &lowered.stages[i], &meta)?;
+            let result = self.build_stage(&lowered.stages[i], bases[i].clone()?, &meta)?;
             self.done.insert(i, result);
         }
         let image = self
@@ -81,20 +73,13 @@ impl Builder<'_, '_> {
         Ok((image, warnings))
     }
 
+    /// Builds one stage on its resolved base.
     pub(super) fn build_stage(
         &mut self,
-        lowered: &Lowered,
         stage: &Stage,
+        base: Base,
         meta: &[(String, Option<String>)],
     ) -> Result<StageResult, BuildError> {
-        let meta_env: Vec<(String, String)> = meta
-            .iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
-            .collect();
-        let base_name = self
-            .lexer
-            .process_word(&stage.base, &meta_env.as_slice())
-            .map_err(|e| BuildError::at(stage.base_span, e.message))?;
         let name = stage.display_name();
         let vertex_total = 1 + stage
             .commands
@@ -106,17 +91,12 @@ impl Builder<'_, '_> {
                 )
             })
             .count();
-        // The base: an earlier stage, scratch, or an image from the store.
-        let base_stage = stage.base_stage.or_else(|| {
-            lowered.stages[..stage.index]
-                .iter()
-                .rposition(|s| s.name.as_deref() == Some(base_name.to_lowercase().as_str()))
-        });
-        let parent_ran = base_stage
-            .and_then(|i| self.done.get(&i))
-            .is_some_and(|r| r.last_ran);
-        let (config, layers, tree, key, inherited_env, onbuild, from_text) = match base_stage {
-            Some(i) => {
+        let parent_ran = match &base {
+            Base::Stage(i) => self.done.get(i).is_some_and(|r| r.last_ran),
+            Base::Image(_) => false,
+        };
+        let (config, layers, tree, key, inherited_env, onbuild, from_text) = match base {
+            Base::Stage(i) => {
                 let r = self
                     .done
                     .get(&i)
@@ -137,7 +117,7 @@ impl Builder<'_, '_> {
                     format!("FROM {}", stage.base),
                 )
             }
-            None if base_name.eq_ignore_ascii_case("scratch") => (
+            Base::Image(name) if name.eq_ignore_ascii_case("scratch") => (
                 scratch_config(),
                 Vec::new(),
                 Arc::new(Tree::new()),
@@ -146,7 +126,7 @@ impl Builder<'_, '_> {
                 Vec::new(),
                 "FROM scratch".to_owned(),
             ),
-            None => {
+            Base::Image(base_name) => {
                 let img = self.store.image(&base_name).ok_or_else(|| {
                     BuildError::at(
                         stage.base_span,

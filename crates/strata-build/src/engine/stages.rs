@@ -2,6 +2,7 @@
 //! case-insensitively, after expanding meta args; else scratch or an image), and the stages a target needs.
 
 use strata_dockerfile::instructions::{ArgDecl, Command, Lowered};
+use strata_dockerfile::shell::Lexer;
 
 use super::Builder;
 use crate::BuildError;
@@ -61,8 +62,70 @@ pub(super) fn lowered_meta_value(meta: &[(String, Option<String>)], key: &str) -
         .and_then(|(_, v)| v.clone())
 }
 
+/// A stage's base, resolved once for scheduling and building alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Base {
+    /// An earlier stage, by index.
+    Stage(usize),
+    /// An image reference or `scratch`, meta args expanded.
+    Image(String),
+}
+
+/// Every stage's base: the lowering's resolution when the name was literal, else an earlier stage whose
+/// name equals the reference with meta args expanded (names compare case-insensitively, as BuildKit's
+/// do), else that reference. A reference that does not expand is an error, raised only if the stage is
+/// built (an unused stage never fails the build).
+pub(super) fn resolve_bases(
+    lexer: &Lexer,
+    lowered: &Lowered,
+    meta: &[(String, Option<String>)],
+) -> Vec<Result<Base, BuildError>> {
+    let meta_env: Vec<(String, String)> = meta
+        .iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+        .collect();
+    lowered
+        .stages
+        .iter()
+        .map(|stage| {
+            if let Some(i) = stage.base_stage {
+                return Ok(Base::Stage(i));
+            }
+            let name = lexer
+                .process_word(&stage.base, &meta_env.as_slice())
+                .map_err(|e| BuildError::at(stage.base_span, e.message))?;
+            let lower = name.to_lowercase();
+            Ok(
+                match lowered.stages[..stage.index]
+                    .iter()
+                    .rposition(|s| s.name.as_deref() == Some(lower.as_str()))
+                {
+                    Some(i) => Base::Stage(i),
+                    None => Base::Image(name),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The stage `--target` names (case-insensitively; the last of that name), or the last stage.
+pub(super) fn target_stage(lowered: &Lowered, target: Option<&str>) -> Result<usize, BuildError> {
+    match target {
+        Some(t) => lowered
+            .stages
+            .iter()
+            .rposition(|s| s.name.as_deref() == Some(t.to_lowercase().as_str()))
+            .ok_or_else(|| BuildError::new(format!("target stage \"{t}\" could not be found"))),
+        None => Ok(lowered.stages.len().saturating_sub(1)),
+    }
+}
+
 /// The stages the target needs (its base chain and `COPY --from`/`--mount from=` sources), in file order.
-pub(super) fn needed_stages(lowered: &Lowered, target: usize) -> Vec<usize> {
+pub(super) fn needed_stages(
+    lowered: &Lowered,
+    bases: &[Result<Base, BuildError>],
+    target: usize,
+) -> Vec<usize> {
     let mut need = vec![false; lowered.stages.len()];
     let mut todo = vec![target];
     while let Some(i) = todo.pop() {
@@ -71,13 +134,8 @@ pub(super) fn needed_stages(lowered: &Lowered, target: usize) -> Vec<usize> {
         }
         need[i] = true;
         let s = &lowered.stages[i];
-        let base = s.base_stage.or_else(|| {
-            lowered.stages[..i]
-                .iter()
-                .rposition(|o| o.name.as_deref() == Some(s.base.to_lowercase().as_str()))
-        });
-        if let Some(b) = base {
-            todo.push(b);
+        if let Some(Ok(Base::Stage(b))) = bases.get(i) {
+            todo.push(*b);
         }
         for c in &s.commands {
             match c {
