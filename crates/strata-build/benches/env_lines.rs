@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use strata_build::engine::BuildRequest;
-use strata_build::{build, Backend, BaseImage, Cache, HistoryStyle, RunOutput, RunRequest, Store};
+use strata_build::{
+    build, Backend, Cache, HistoryStyle, ImageSource, RunOutput, RunRequest, SourceImage,
+};
 use strata_image::{Overlay, Timestamp, Tree};
 
 /// FROM scratch needs no RUN and no image.
@@ -24,8 +26,8 @@ impl Backend for Nothing {
     }
 }
 
-impl Store for Nothing {
-    fn image(&self, _reference: &str) -> Option<BaseImage> {
+impl ImageSource for Nothing {
+    fn image(&self, _reference: &str) -> Option<SourceImage> {
         None
     }
 }

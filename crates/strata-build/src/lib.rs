@@ -27,7 +27,7 @@ pub mod image;
 pub mod progress;
 pub mod time;
 
-pub use backend::{Backend, BaseImage, Context, RunOutput, RunRequest, Store};
+pub use backend::{Backend, Context, ImageSource, RunOutput, RunRequest, SourceImage};
 pub use cache::Cache;
 pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
 pub use error::BuildError;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use strata_build::engine::{BuildRequest, CacheStatus};
 use strata_build::{
-    build, Backend, BaseImage, BuildOutput, Cache, HistoryStyle, RunOutput, RunRequest, Store,
+    build, Backend, BuildOutput, Cache, HistoryStyle, ImageSource, RunOutput, RunRequest,
+    SourceImage,
 };
 use strata_image::image::{ContainerConfig, ImageConfig, RootFs};
 use strata_image::{Attrs, Content, NodeKind, Overlay, Timestamp, Tree};
@@ -81,14 +82,14 @@ fn base_tree() -> Tree {
     t
 }
 
-impl Store for OneImage {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
+impl ImageSource for OneImage {
+    fn image(&self, reference: &str) -> Option<SourceImage> {
         if reference != "base" {
             return None;
         }
         let layer = strata_image::diff(&Tree::new(), &base_tree());
         let diff_id = strata_image::layer::diff_id(&layer).ok()?;
-        Some(BaseImage {
+        Some(SourceImage {
             reference: "base:latest".to_owned(),
             config: ImageConfig {
                 architecture: "amd64".to_owned(),
@@ -494,8 +495,8 @@ fn an_all_cached_rebuild_later_gives_the_same_image_id() {
 #[test]
 fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
     struct Bare;
-    impl Store for Bare {
-        fn image(&self, r: &str) -> Option<BaseImage> {
+    impl ImageSource for Bare {
+        fn image(&self, r: &str) -> Option<SourceImage> {
             let mut img = OneImage.image(r)?;
             img.config.history.clear();
             Some(img)

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
-use strata_build::{Backend, BaseImage, Cache, HistoryStyle, Store};
+use strata_build::{Backend, Cache, HistoryStyle, ImageSource, SourceImage};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::layer::{Compression, ReadLimits};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
@@ -122,8 +122,8 @@ impl<'a> DiskStore<'a> {
     }
 }
 
-impl Store for DiskStore<'_> {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
+impl ImageSource for DiskStore<'_> {
+    fn image(&self, reference: &str) -> Option<SourceImage> {
         if let Ok(img) = self.store.archive_image(reference) {
             let config = img.image_config().ok()?;
             let mut layers = Vec::new();
@@ -131,7 +131,7 @@ impl Store for DiskStore<'_> {
                 layers.push(Arc::new(l.changeset(&ReadLimits::DEFAULT).ok()?));
                 self.blobs.borrow_mut().insert(l.diff_id, l.clone());
             }
-            return Some(BaseImage {
+            return Some(SourceImage {
                 reference: reference.to_owned(),
                 config,
                 layers,

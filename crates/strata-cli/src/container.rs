@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use strata_build::run::{resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
-use strata_build::{BaseImage, Store as _};
+use strata_build::{ImageSource as _, SourceImage};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
@@ -66,7 +66,7 @@ pub struct RunArgs {
     pub args: Vec<String>,
 }
 
-fn flatten(img: &BaseImage) -> Result<Tree> {
+fn flatten(img: &SourceImage) -> Result<Tree> {
     let mut t = Tree::new();
     for l in &img.layers {
         l.apply(&mut t)?;
@@ -199,7 +199,7 @@ fn run_error(e: &RunError) -> ExitCode {
     ExitCode::from(125)
 }
 
-fn container_id(img: &BaseImage, args: &RunArgs, secs: i64, nanos: u32) -> String {
+fn container_id(img: &SourceImage, args: &RunArgs, secs: i64, nanos: u32) -> String {
     let seed = format!(
         "{}\n{:?}\n{:?}\n{secs}.{nanos}\n{}",
         img.reference,

@@ -25,7 +25,7 @@ use strata_dockerfile::shell::Lexer;
 use strata_dockerfile::{Diagnostic, Span};
 use strata_image::{Timestamp, Tree};
 
-use crate::backend::{Backend, Context, Store};
+use crate::backend::{Backend, Context, ImageSource};
 use crate::cache::Cache;
 use crate::dockerignore::DockerIgnore;
 use crate::history::HistoryStyle;
@@ -125,7 +125,7 @@ pub struct BuildFailure {
 pub fn build(
     req: &BuildRequest<'_>,
     backend: &mut dyn Backend,
-    store: &dyn Store,
+    store: &dyn ImageSource,
     cache: &mut Cache,
 ) -> Result<BuildOutput, BuildFailure> {
     let mut b = Builder {
@@ -156,7 +156,7 @@ pub fn build(
 struct Builder<'a, 'r> {
     req: &'a BuildRequest<'r>,
     backend: &'a mut dyn Backend,
-    store: &'a dyn Store,
+    store: &'a dyn ImageSource,
     cache: &'a mut Cache,
     steps: Vec<Step>,
     done: BTreeMap<usize, StageResult>,

@@ -12,7 +12,7 @@ use strata_image::{Digest, Tree};
 use super::stages::{needed_stages, resolve_bases, target_stage, Base};
 use super::state::State;
 use super::{Builder, CacheStatus, Step, DEFAULT_PATH};
-use crate::backend::BaseImage;
+use crate::backend::SourceImage;
 use crate::dockerignore::DockerIgnore;
 use crate::env::{EntryIndex, OrderedEnv};
 use crate::history::HistoryStyle;
@@ -275,7 +275,7 @@ impl Builder<'_, '_> {
     #[allow(clippy::type_complexity)]
     pub(super) fn open_base(
         &mut self,
-        img: &BaseImage,
+        img: &SourceImage,
     ) -> Result<(ImageConfig, Vec<Layer>, Arc<Tree>, Vec<String>), BuildError> {
         let listed = img.config.rootfs.diff_ids.len() == img.layers.len();
         let key = listed.then(|| Digest::of(&strata_image::image::to_json(&img.config)));
@@ -359,7 +359,7 @@ impl Builder<'_, '_> {
 /// A store image's layers applied to one tree, with their diff_ids (computed when the config does not list
 /// them).
 #[allow(clippy::type_complexity)]
-pub fn flatten(img: &BaseImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
+pub fn flatten(img: &SourceImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError> {
     let mut tree = Tree::new();
     let mut layers = Vec::new();
     for (i, cs) in img.layers.iter().enumerate() {
