@@ -159,75 +159,45 @@ impl Builder<'_, '_> {
             style,
             &shell,
         );
-        let is_context = t.from.is_none();
-        self.copy_step(
-            st,
-            text,
-            t.span,
-            by,
-            t.keyword,
-            CopyArgs {
-                sources,
-                contents,
-                dest: t.files.dest.text.to_string(),
-                from: t.from,
-                is_context,
-                exclude,
-                chown,
-                chmod,
-                unpack: t.unpack,
-            },
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn copy_step(
-        &mut self,
-        st: &mut State,
-        text: String,
-        span: Span,
-        by: String,
-        keyword: &'static str,
-        args: CopyArgs,
-    ) -> Result<(), BuildError> {
         let workdir = st.workdir();
-        let req = self.req;
-        let context = req.context.tree();
-        let ignore = if args.is_context {
+        let dest = t.files.dest.text.to_string();
+        let ignore = if t.from.is_none() {
             self.ignore.clone()
         } else {
             None
         };
-        let now = self.req.now;
+        let context = self.req.context.tree();
         let op = CopyOp {
-            sources: &args.sources,
-            contents: &args.contents,
-            dest: &args.dest,
+            sources: &sources,
+            contents: &contents,
+            dest: &dest,
             workdir: &workdir,
-            from: args.from.as_deref().unwrap_or(context),
+            from: t.from.as_deref().unwrap_or(context),
             ignore: ignore.as_ref(),
-            exclude: &args.exclude,
-            chown: args.chown,
-            keep_owners: !args.is_context && args.chown.is_none(),
-            chmod: args.chmod,
-            unpack: args.unpack,
-            now,
+            exclude: &exclude,
+            chown,
+            // Files from another stage or an image keep their owners unless --chown; context files are
+            // 0:0.
+            keep_owners: t.from.is_some() && chown.is_none(),
+            chmod,
+            unpack: t.unpack,
+            now: self.req.now,
         };
         let mut prepared = match copy::prepare(&op) {
             Ok(p) => p,
             Err(m) => {
-                self.fail_step(st, text, span, m.clone());
-                return Err(BuildError::at(span, m));
+                self.fail_step(st, text, t.span, m.clone());
+                return Err(BuildError::at(t.span, m));
             }
         };
         let inputs = StepInputs {
             parent: st.key,
-            instruction: format!("{by} {:?} {:?}", args.chown, args.chmod),
+            instruction: format!("{by} {chown:?} {chmod:?}"),
             cwd_user: workdir.clone(),
             files: std::mem::take(&mut prepared.sums),
             ..StepInputs::default()
         };
-        self.fs_step(st, text, span, inputs, by, keyword, |fs, _b| {
+        self.fs_step(st, text, t.span, inputs, by, t.keyword, |fs, _b| {
             copy::copy(fs, &op, &prepared).map_err(|m| (m, StepRun::default()))?;
             Ok(StepRun::default())
         })
@@ -273,19 +243,6 @@ struct Transfer<'c> {
     from: Option<Arc<Tree>>,
     /// ADD: extract local archives.
     unpack: bool,
-}
-
-pub(super) struct CopyArgs {
-    pub(super) sources: Vec<String>,
-    pub(super) contents: Vec<(String, String)>,
-    pub(super) dest: String,
-    /// Another stage's or image's filesystem; `None` for the build context.
-    pub(super) from: Option<Arc<Tree>>,
-    pub(super) is_context: bool,
-    pub(super) exclude: Vec<String>,
-    pub(super) chown: Option<(u32, u32)>,
-    pub(super) chmod: Option<Chmod>,
-    pub(super) unpack: bool,
 }
 
 /// BuildKit's COPY/ADD history text; the classic builder's `#(nop)` form with a content hash is beyond what
