@@ -731,3 +731,43 @@ fn from_a_variable_naming_an_earlier_stage_schedules_and_builds_it() {
     let out = run_build(df, &Tree::new(), &[("X", "ONE")], &mut Cache::new());
     assert!(out.image.tree.stat("/one").is_ok());
 }
+
+#[test]
+fn workdir_is_kept_as_written_and_run_creates_its_cwd_as_mkdirall_does() {
+    // tests/fidelity case 200 recorded the same with Docker 20.10 BuildKit.
+    let df = "FROM base\nWORKDIR /a/b/c/\nWORKDIR sub/\nARG BASE=/srv\nWORKDIR ${BASE}/other/../final\nRUN echo x > /x\n";
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let out = build(&req, &mut backend, &OneImage, &mut Cache::new())
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
+    assert_eq!(
+        cfg(&out).working_dir.as_deref(),
+        Some("/srv/other/../final")
+    );
+    let by: Vec<String> = history(&out).into_iter().map(|(b, _)| b).collect();
+    assert_eq!(
+        &by[..4],
+        [
+            "WORKDIR /a/b/c/",
+            "WORKDIR /a/b/c/sub",
+            "ARG BASE=/srv",
+            "WORKDIR /srv/other/../final"
+        ]
+    );
+    // The process runs in the cleaned directory; the path as written made /srv/other too.
+    assert_eq!(backend.runs[0].cwd, "/srv/final");
+    let tree = &out.image.tree;
+    assert!(tree.stat("/srv/final").is_ok_and(|s| s.is_dir()));
+    assert!(tree.stat("/srv/other").is_ok_and(|s| s.is_dir()));
+    assert!(tree.stat("/a/b/c/sub").is_ok_and(|s| s.is_dir()));
+}
