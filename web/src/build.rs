@@ -430,10 +430,19 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
     for s in steps.iter().filter(|s| s.vertex.is_some()) {
         vertices += 1;
         kinds.push(LineKind::Step);
+        // A cached step's old output is not replayed (as BuildKit prints only CACHED).
+        let replayed = s.cache != CacheStatus::Hit;
         let output = String::from_utf8_lossy(&s.stdout).lines().count()
             + String::from_utf8_lossy(&s.stderr).lines().count();
-        kinds.extend(std::iter::repeat_n(LineKind::Output, output));
-        kinds.extend(std::iter::repeat_n(LineKind::Note, s.notes.len()));
+        let notes = s.notes.len();
+        kinds.extend(std::iter::repeat_n(
+            LineKind::Output,
+            if replayed { output } else { 0 },
+        ));
+        kinds.extend(std::iter::repeat_n(
+            LineKind::Note,
+            if replayed { notes } else { 0 },
+        ));
         kinds.push(match &s.cache {
             CacheStatus::Hit => LineKind::Cached,
             CacheStatus::Metadata if progress::is_image_from(&s.text) => LineKind::Cached,
