@@ -2,10 +2,10 @@
 //! history and (for RUN, COPY, ADD, WORKDIR) the filesystem, with the build cache in front of every filesystem
 //! step.
 //!
-//! One idea per file: [`stages`] resolves which stage builds on which (once), [`stage`] is the stage loop,
-//! [`state`] the state of the stage being built, [`metadata`] the instructions that change only the config,
-//! [`fs_step`] a filesystem step (cache lookup, layer commit), [`run_step`] RUN, [`workdir`] WORKDIR and
-//! [`copy_step`] the one COPY/ADD path.
+//! One idea per file: `stages` resolves which stage builds on which (once), `stage` is the stage loop,
+//! `state` the state of the stage being built, `metadata` the instructions that change only the config,
+//! `fs_step` a filesystem step (cache lookup, layer commit), `run_step` RUN, `workdir` WORKDIR and
+//! `copy_step` the one COPY/ADD path.
 
 mod copy_step;
 mod fs_step;
