@@ -101,6 +101,10 @@ D = {
 '95-shell-applets-files': 'RUN file applets: cp -r, mv, ln/ln -s (hardlink `h` entry), mkfifo (`p` entry), chmod symbolic, chown (-R), rm -r, rmdir, tee, find -name/-type, xargs, readlink (-f), which, umask, mkdir -m; stat of all',
 '96-shell-syntax': 'ash syntax: functions/return, for/continue, while, until, case patterns, && ||, subshell, backticks, arithmetic, ${#v} ${v%..} ${v##..} ${u:-d} ${u-x}, set --, "$@", quoting, { }, redirections, globbing',
 '97-shell-env-export': 'export vs plain vars, env -u, unset, HOME/PWD/SHLVL in RUN, whoami, id -un at build and at run',
+'200-workdir-trailing-slash': '`WORKDIR /a/b/c/` keeps its slash, `WORKDIR ${BASE}/other/../final` kept as written in WorkingDir and history (relative ones cleaned); WORKDIR creates `/srv/final`, the next RUN also `/srv/other`',
+'201-copy-from-stage-owners': '`COPY --from=stage` keeps the stage\'s owners (dir contents and a single file); `--chown` replaces them; created dest dirs 0:0',
+'202-add-compressed-tars': 'ADD unpacks plain, bzip2 and xz tars, detected by content (an xz tar named `.tar.gz` too)',
+'203-add-zstd-tar': 'ADD of a `.tar.zst`: **20.10 copies it as a file**; current BuildKit unpacks it',
 }
 rows=[]
 index={}

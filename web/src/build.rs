@@ -404,8 +404,8 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
     for s in steps {
         match &s.cache {
             CacheStatus::Hit => v.cached += 1,
-            CacheStatus::Miss(r) if r != "failed" => v.ran += 1,
-            CacheStatus::Miss(_) | CacheStatus::Metadata => {}
+            CacheStatus::Miss(_) => v.ran += 1,
+            CacheStatus::Failed | CacheStatus::Metadata => {}
         }
     }
     if style == HistoryStyle::Classic {
@@ -430,14 +430,23 @@ fn log_steps(v: &mut BuildView, steps: &[Step], style: HistoryStyle) -> usize {
     for s in steps.iter().filter(|s| s.vertex.is_some()) {
         vertices += 1;
         kinds.push(LineKind::Step);
+        // A cached step's old output is not replayed (as BuildKit prints only CACHED).
+        let replayed = s.cache != CacheStatus::Hit;
         let output = String::from_utf8_lossy(&s.stdout).lines().count()
             + String::from_utf8_lossy(&s.stderr).lines().count();
-        kinds.extend(std::iter::repeat_n(LineKind::Output, output));
-        kinds.extend(std::iter::repeat_n(LineKind::Note, s.notes.len()));
+        let notes = s.notes.len();
+        kinds.extend(std::iter::repeat_n(
+            LineKind::Output,
+            if replayed { output } else { 0 },
+        ));
+        kinds.extend(std::iter::repeat_n(
+            LineKind::Note,
+            if replayed { notes } else { 0 },
+        ));
         kinds.push(match &s.cache {
             CacheStatus::Hit => LineKind::Cached,
             CacheStatus::Metadata if progress::is_image_from(&s.text) => LineKind::Cached,
-            CacheStatus::Miss(r) if r == "failed" => LineKind::Error,
+            CacheStatus::Failed => LineKind::Error,
             CacheStatus::Miss(_) | CacheStatus::Metadata => LineKind::Done,
         });
         kinds.push(LineKind::Output);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use strata_build::image::Layer;
 use strata_build::run::{parse_run_line, RunError};
 use strata_build::time::format_rfc3339;
-use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, Store as _};
+use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, ImageSource as _};
 use strata_image::archive::{write_docker_archive, write_oci_archive, ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;

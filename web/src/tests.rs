@@ -813,3 +813,28 @@ fn a_lesson_keeps_the_edited_project_for_restore() {
     // An unedited project is not kept.
     assert!(State::new().apply(Action::LoadLesson(0)).previous.is_none());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_cached_run_shows_only_cached_still_coloured() {
+    let text = "FROM busybox\nRUN echo hello\n";
+    let mut session = Session::new();
+    let first = build(&mut session, text, 0.0);
+    assert!(
+        first.log.iter().any(|l| l.text == "#2 hello"),
+        "{:?}",
+        first.log
+    );
+    let again = build(&mut session, text, 1.0);
+    assert!(!again
+        .log
+        .iter()
+        .any(|l| l.text.contains("hello") && !l.text.contains("RUN")));
+    let cached: Vec<&str> = again
+        .log
+        .iter()
+        .filter(|l| l.kind == crate::build::LineKind::Cached)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(cached, ["#1 CACHED", "#2 CACHED"]);
+}

@@ -224,6 +224,7 @@ fn bench(args: &[String]) -> Result<()> {
         ("strata-image", "diff"),
         ("strata-image", "vs_tar"),
         ("strata-sim", "build"),
+        ("strata-build", "env_lines"),
     ] {
         let mut c = cmd(&root, "cargo");
         c.args(["bench", "-p", package, "--bench", bench, "--"])

@@ -1,5 +1,5 @@
 //! The seams where the engine meets the world: how RUN executes ([`Backend`]), where base images come from
-//! ([`Store`]) and what the build context holds ([`Context`]).
+//! ([`ImageSource`]) and what the build context holds ([`Context`]).
 
 use std::sync::Arc;
 
@@ -60,9 +60,10 @@ pub trait Backend {
     fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput;
 }
 
-/// An image a build can start `FROM`: its config and its layers, bottom first.
+/// An image an [`ImageSource`] gives a build to start `FROM` (or `COPY --from`): its config and its layers,
+/// bottom first. (Not `strata_sim::base::BaseImage`, the simulator's built-in models it is made from.)
 #[derive(Debug, Clone)]
-pub struct BaseImage {
+pub struct SourceImage {
     /// The reference it was found under, normalised (`busybox:latest`).
     pub reference: String,
     /// The image config.
@@ -73,10 +74,11 @@ pub struct BaseImage {
     pub modelled: bool,
 }
 
-/// Where `FROM` and `COPY --from=<image>` find images.
-pub trait Store {
+/// Where `FROM` and `COPY --from=<image>` find images (the simulator's models, the CLI's disk store). Not
+/// `strata_native::Store`, which is where the CLI keeps images, containers and the cache.
+pub trait ImageSource {
     /// The image `reference` names, or None if there is none.
-    fn image(&self, reference: &str) -> Option<BaseImage>;
+    fn image(&self, reference: &str) -> Option<SourceImage>;
 }
 
 /// The build context: the files `COPY` and `ADD` read.

@@ -57,13 +57,19 @@ impl StepInputs {
         Digest::of(&h)
     }
 
-    /// Why `self` misses when `before` ran at the same position last time.
-    pub fn miss_reason(&self, before: Option<&StepInputs>, kind: &str) -> String {
+    /// Why `self` misses when `before` ran at the same position last time. `parent_ran`: whether the
+    /// previous step ran in this build; when it did not (a CACHED FROM or step), a different parent means
+    /// this position last held another build's step, not that the previous step changed.
+    pub fn miss_reason(&self, before: Option<&StepInputs>, kind: &str, parent_ran: bool) -> String {
         let Some(before) = before else {
             return "not in the cache".to_owned();
         };
         if self.parent != before.parent {
-            return "previous step changed".to_owned();
+            return if parent_ran {
+                "previous step changed".to_owned()
+            } else {
+                "not in the cache".to_owned()
+            };
         }
         if self.instruction != before.instruction {
             return format!("{kind} instruction changed");

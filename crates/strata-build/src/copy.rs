@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use strata_image::layer::{read_layer, ReadLimits};
 use strata_image::{Attrs, Content, Digest, EntryKind, NodeKind, Overlay, Stat, Timestamp, Tree};
 
+use crate::archive::as_archive;
 use crate::cache::file_checksum;
 use crate::dockerignore::DockerIgnore;
 use crate::pattern;
@@ -29,6 +29,9 @@ pub(crate) struct CopyOp<'a> {
     pub exclude: &'a [String],
     /// `--chown`, resolved.
     pub chown: Option<(u32, u32)>,
+    /// Keep the sources' owners when there is no `--chown` (`--from` a stage or image); context files
+    /// become 0:0.
+    pub keep_owners: bool,
     /// `--chmod`, resolved.
     pub chmod: Option<Chmod>,
     /// ADD: extract local archives.
@@ -289,7 +292,7 @@ fn copy_dir_contents(
 }
 
 /// Writes one source entry at `target`, keeping its mode (unless `--chmod`), mtime and xattrs, owned by
-/// `owner`.
+/// `owner` (or by its own owner when `op.keep_owners`).
 fn place(
     fs: &mut Overlay,
     op: &CopyOp<'_>,
@@ -298,8 +301,10 @@ fn place(
     owner: (u32, u32),
 ) -> Result<(), String> {
     let mut attrs = st.attrs.clone();
-    attrs.uid = owner.0;
-    attrs.gid = owner.1;
+    if !op.keep_owners {
+        attrs.uid = owner.0;
+        attrs.gid = owner.1;
+    }
     if let Some(c) = op.chmod {
         if !matches!(st.kind, NodeKind::Symlink(_)) {
             attrs.mode = c.apply(attrs.mode);
@@ -346,16 +351,6 @@ fn mkdir_p(fs: &mut Overlay, dir: &str, owner: (u32, u32), now: Timestamp) -> Re
     }
     fs.mkdir_all(dir, Attrs::new(0o755, owner.0, owner.1, now))
         .map_err(|e| e.to_string())
-}
-
-/// The archive inside `content`, if ADD would extract it: gzip or plain tar with at least one entry.
-fn as_archive(content: &Content) -> Option<strata_image::Changeset> {
-    if content.is_empty() {
-        return None;
-    }
-    let bytes = content.bytes();
-    let cs = read_layer(&bytes, &ReadLimits::DEFAULT).ok()?;
-    (!cs.entries.is_empty()).then_some(cs)
 }
 
 /// Extracts an archive under `dest`, keeping owners, modes and mtimes from the archive.

@@ -50,11 +50,6 @@ pub fn go_list(v: &[String]) -> String {
     format!("[{}]", v.join(" "))
 }
 
-/// JSON of a `[]string` as the classic builder prints it in `#(nop)` lines: `["a","b"]`.
-pub fn json_list(v: &[String]) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
-}
-
 /// The `|N k=v …` prefix of a RUN entry (BuildKit: declaration order; classic: sorted).
 pub fn args_prefix(args: &[(String, String)], style: HistoryStyle) -> String {
     if args.is_empty() {

@@ -15,17 +15,19 @@ pub mod pattern;
 pub mod run;
 pub mod users;
 
+mod archive;
 pub mod backend;
 pub mod cache;
 pub(crate) mod copy;
 pub mod engine;
+mod env;
 mod error;
 pub mod history;
 pub mod image;
 pub mod progress;
 pub mod time;
 
-pub use backend::{Backend, BaseImage, Context, RunOutput, RunRequest, Store};
+pub use backend::{Backend, Context, ImageSource, RunOutput, RunRequest, SourceImage};
 pub use cache::Cache;
 pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
 pub use error::BuildError;

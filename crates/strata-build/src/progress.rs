@@ -53,9 +53,11 @@ pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
             HistoryStyle::Classic => {
                 out.push(format!("Step {}/{} : {}", s.classic.0, s.classic.1, s.text));
                 if s.cache == CacheStatus::Hit {
+                    // A cached step's output is not replayed.
                     out.push(" ---> Using cache".to_owned());
+                } else {
+                    output_lines(&mut out, "", s);
                 }
-                output_lines(&mut out, "", s);
             }
             HistoryStyle::Buildkit => {
                 let Some((i, total)) = s.vertex else { continue };
@@ -66,10 +68,13 @@ pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
                     format!("{i}/{total}")
                 };
                 out.push(format!("#{n} [{prefix}] {}", s.text));
-                output_lines(&mut out, &format!("#{n} "), s);
+                // BuildKit prints only `CACHED` for a cached step, never its old output.
+                if s.cache != CacheStatus::Hit {
+                    output_lines(&mut out, &format!("#{n} "), s);
+                }
                 out.push(match &s.cache {
                     CacheStatus::Hit => format!("#{n} CACHED"),
-                    CacheStatus::Miss(r) if r == "failed" => format!("#{n} ERROR"),
+                    CacheStatus::Failed => format!("#{n} ERROR"),
                     CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
                     // BuildKit reports a base image it already has as CACHED.
                     CacheStatus::Metadata if is_image_from(&s.text) => format!("#{n} CACHED"),

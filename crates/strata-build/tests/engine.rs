@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use strata_build::engine::{BuildRequest, CacheStatus};
 use strata_build::{
-    build, Backend, BaseImage, BuildOutput, Cache, HistoryStyle, RunOutput, RunRequest, Store,
+    build, Backend, BuildOutput, Cache, HistoryStyle, ImageSource, RunOutput, RunRequest,
+    SourceImage,
 };
 use strata_image::image::{ContainerConfig, ImageConfig, RootFs};
 use strata_image::{Attrs, Content, NodeKind, Overlay, Timestamp, Tree};
@@ -46,6 +47,9 @@ impl Backend for EchoBackend {
 
 struct OneImage;
 
+/// When the test base image was made.
+const BASE_CREATED: &str = "2001-09-09T01:46:40Z";
+
 fn base_tree() -> Tree {
     let t0 = Timestamp::from_secs(0);
     let mut t = Tree::new();
@@ -78,14 +82,14 @@ fn base_tree() -> Tree {
     t
 }
 
-impl Store for OneImage {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
+impl ImageSource for OneImage {
+    fn image(&self, reference: &str) -> Option<SourceImage> {
         if reference != "base" {
             return None;
         }
         let layer = strata_image::diff(&Tree::new(), &base_tree());
         let diff_id = strata_image::layer::diff_id(&layer).ok()?;
-        Some(BaseImage {
+        Some(SourceImage {
             reference: "base:latest".to_owned(),
             config: ImageConfig {
                 architecture: "amd64".to_owned(),
@@ -103,10 +107,12 @@ impl Store for OneImage {
                     diff_ids: vec![diff_id],
                 },
                 history: vec![strata_image::image::History {
+                    created: Some(BASE_CREATED.to_owned()),
                     created_by: Some("ADD base.tar / ".to_owned()),
                     comment: Some("the test base".to_owned()),
                     ..Default::default()
                 }],
+                created: Some(BASE_CREATED.to_owned()),
                 ..ImageConfig::default()
             },
             layers: vec![Arc::new(layer)],
@@ -489,8 +495,8 @@ fn an_all_cached_rebuild_later_gives_the_same_image_id() {
 #[test]
 fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
     struct Bare;
-    impl Store for Bare {
-        fn image(&self, r: &str) -> Option<BaseImage> {
+    impl ImageSource for Bare {
+        fn image(&self, r: &str) -> Option<SourceImage> {
             let mut img = OneImage.image(r)?;
             img.config.history.clear();
             Some(img)
@@ -512,4 +518,256 @@ fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
     assert_eq!(h.len(), 2);
     assert_eq!(h[1].comment.as_deref(), Some("buildkit.exporter.image.v0"));
     assert!(!h[1].empty_layer);
+}
+
+/// The `created` of each history entry the Dockerfile made.
+fn created(out: &BuildOutput) -> Vec<String> {
+    out.image
+        .config
+        .history
+        .iter()
+        .skip(1)
+        .map(|h| h.created.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn metadata_before_the_first_layer_is_dated_with_that_layer_not_the_base() {
+    let df = "FROM base\nARG A=1\nENV B=2\nMAINTAINER me\nRUN echo x > /x\nENV C=3\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let built = strata_build::time::format_rfc3339(1_800_000_000, 0);
+    assert_eq!(created(&out), vec![built.clone(); 5]);
+    assert_eq!(out.image.config.created.as_deref(), Some(built.as_str()));
+    // A stage that adds no layer keeps the base's time everywhere (tests/fidelity case 54).
+    let out = run_build(
+        "FROM base\nENV A=1\nMAINTAINER me\n",
+        &Tree::new(),
+        &[],
+        &mut Cache::new(),
+    );
+    assert_eq!(created(&out), vec![BASE_CREATED.to_owned(); 2]);
+    assert_eq!(out.image.config.created.as_deref(), Some(BASE_CREATED));
+}
+
+fn run_classic(df: &str) -> BuildOutput {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Classic,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    build(&req, &mut backend, &OneImage, &mut Cache::new())
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message))
+}
+
+#[test]
+fn classic_history_quotes_as_the_legacy_builder_did() {
+    // Recorded with ORACLE_BUILDER=docker-legacy (Docker 20.10's classic builder).
+    let out = run_classic(
+        "FROM base\nCMD echo hi\nENTRYPOINT echo \"a b\"\nCMD [\"x\",\"y z\"]\nSHELL [\"/bin/sh\", \"-xc\"]\nEXPOSE 80 53/udp\n",
+    );
+    let by: Vec<String> = history(&out).into_iter().map(|(b, _)| b).collect();
+    assert_eq!(
+        by,
+        vec![
+            r#"/bin/sh -c #(nop)  CMD ["/bin/sh" "-c" "echo hi"]"#,
+            r#"/bin/sh -c #(nop)  ENTRYPOINT ["/bin/sh" "-c" "echo \"a b\""]"#,
+            r#"/bin/sh -c #(nop)  CMD ["x" "y z"]"#,
+            r#"/bin/sh -xc #(nop)  SHELL [/bin/sh -xc]"#,
+            r#"/bin/sh -xc #(nop)  EXPOSE 53/udp 80"#,
+        ]
+    );
+}
+
+#[test]
+fn progress_names_steps_expanded_as_buildkit_does() {
+    let ctx = context(&[("/f", "hi\n", 0o644)]);
+    let df = "FROM base\nENV APP_HOME=/opt/app Q=x\nWORKDIR $APP_HOME\nRUN echo \"$Q '$Q' \\$Q\" ${Q} 'a $Q'\nCOPY --chown=$Q:$Q \"f\" '/d/$Q'\nadd f \"$APP_HOME/y\"\n";
+    let out = run_build(df, &ctx, &[], &mut Cache::new());
+    let log = strata_build::progress::plain(&out.steps, HistoryStyle::Buildkit);
+    let names: Vec<&String> = log.iter().filter(|l| l.contains("] ")).collect();
+    // Docker 20.10 BuildKit's plain progress for the same Dockerfile.
+    assert_eq!(
+        names,
+        vec![
+            "#1 [1/5] FROM docker.io/library/base:latest",
+            "#2 [2/5] WORKDIR /opt/app",
+            "#3 [3/5] RUN echo \"x 'x' $Q\" x 'a $Q'",
+            "#4 [4/5] COPY --chown=x:x f /d/$Q",
+            "#5 [5/5] ADD f /opt/app/y",
+        ]
+    );
+}
+
+/// A backend that prints what it runs.
+struct Talker;
+
+impl Backend for Talker {
+    fn name(&self) -> &'static str {
+        "talker"
+    }
+
+    fn run(&mut self, _fs: &mut Overlay, req: &RunRequest) -> RunOutput {
+        RunOutput {
+            stdout: format!("ran {}\n", req.argv.join(" ")).into_bytes(),
+            ..RunOutput::default()
+        }
+    }
+}
+
+fn talk(df: &str, cache: &mut Cache) -> Vec<String> {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let out = build(&req, &mut Talker, &OneImage, cache)
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
+    strata_build::progress::plain(&out.steps, HistoryStyle::Buildkit)
+}
+
+#[test]
+fn a_cached_run_prints_only_cached() {
+    let df = "FROM base\nRUN echo hello\n";
+    let mut cache = Cache::new();
+    let first = talk(df, &mut cache);
+    assert!(
+        first.contains(&"#2 ran /bin/sh -c echo hello".to_owned()),
+        "{first:?}"
+    );
+    let again = talk(df, &mut cache);
+    assert_eq!(
+        again,
+        vec![
+            "#1 [1/2] FROM docker.io/library/base:latest",
+            "#1 CACHED",
+            "",
+            "#2 [2/2] RUN echo hello",
+            "#2 CACHED",
+            "",
+        ]
+    );
+}
+
+#[test]
+fn a_step_after_a_cached_from_never_says_the_previous_step_changed() {
+    let mut cache = Cache::new();
+    // Another project's build used the same cache (the CLI's store, the playground's session).
+    talk("FROM scratch\nRUN echo other\n", &mut cache);
+    let first = talk("FROM base\nRUN echo hello\n", &mut cache);
+    assert!(
+        first.contains(&"#2 DONE (cache miss: not in the cache)".to_owned()),
+        "{first:?}"
+    );
+    // A step after one that ran still says so.
+    talk("FROM base\nRUN echo a\nRUN echo b\n", &mut cache);
+    let changed = talk("FROM base\nRUN echo A\nRUN echo b\n", &mut cache);
+    assert!(
+        changed.contains(&"#3 DONE (cache miss: previous step changed)".to_owned()),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn an_expanded_port_is_checked_by_the_dockerfile_crates_port_check() {
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: "FROM base\nARG P=70000\nEXPOSE $P\n",
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let err = build(
+        &req,
+        &mut EchoBackend { runs: Vec::new() },
+        &OneImage,
+        &mut Cache::new(),
+    )
+    .expect_err("70000 is not a port");
+    assert_eq!(err.error.message, "invalid containerPort: 70000");
+    let out = run_build(
+        "FROM base\nARG P=53/UDP\nEXPOSE $P 80\n",
+        &ctx,
+        &[],
+        &mut Cache::new(),
+    );
+    let ports: Vec<String> = cfg(&out)
+        .exposed_ports
+        .flatten()
+        .unwrap_or_default()
+        .into_keys()
+        .collect();
+    assert_eq!(ports, ["53/udp", "80/tcp"]);
+}
+
+#[test]
+fn from_a_variable_naming_an_earlier_stage_schedules_and_builds_it() {
+    // The stage is found through the meta arg (case-insensitively) both when choosing which stages to
+    // build and when building: it used to be chosen only by its literal name, so it was never built.
+    let df = "ARG X=Builder\nFROM base AS builder\nRUN echo b > /b\nFROM base AS unused\nRUN exit 3\nFROM $X\nRUN echo c > /c\n";
+    let out = run_build(df, &Tree::new(), &[], &mut Cache::new());
+    let stages: Vec<&str> = out.steps.iter().map(|s| s.stage.as_str()).collect();
+    assert!(stages.contains(&"builder"), "{stages:?}");
+    assert!(!stages.contains(&"unused"), "{stages:?}");
+    assert!(out.image.tree.stat("/b").is_ok() && out.image.tree.stat("/c").is_ok());
+    // Through a build arg too.
+    let df = "ARG X=base\nFROM base AS one\nRUN echo one > /one\nFROM $X\nRUN echo two > /two\n";
+    let out = run_build(df, &Tree::new(), &[("X", "ONE")], &mut Cache::new());
+    assert!(out.image.tree.stat("/one").is_ok());
+}
+
+#[test]
+fn workdir_is_kept_as_written_and_run_creates_its_cwd_as_mkdirall_does() {
+    // tests/fidelity case 200 recorded the same with Docker 20.10 BuildKit.
+    let df = "FROM base\nWORKDIR /a/b/c/\nWORKDIR sub/\nARG BASE=/srv\nWORKDIR ${BASE}/other/../final\nRUN echo x > /x\n";
+    let ctx = Tree::new();
+    let req = BuildRequest {
+        dockerfile: df,
+        context: &ctx,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style: HistoryStyle::Buildkit,
+    };
+    let mut backend = EchoBackend { runs: Vec::new() };
+    let out = build(&req, &mut backend, &OneImage, &mut Cache::new())
+        .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
+    assert_eq!(
+        cfg(&out).working_dir.as_deref(),
+        Some("/srv/other/../final")
+    );
+    let by: Vec<String> = history(&out).into_iter().map(|(b, _)| b).collect();
+    assert_eq!(
+        &by[..4],
+        [
+            "WORKDIR /a/b/c/",
+            "WORKDIR /a/b/c/sub",
+            "ARG BASE=/srv",
+            "WORKDIR /srv/other/../final"
+        ]
+    );
+    // The process runs in the cleaned directory; the path as written made /srv/other too.
+    assert_eq!(backend.runs[0].cwd, "/srv/final");
+    let tree = &out.image.tree;
+    assert!(tree.stat("/srv/final").is_ok_and(|s| s.is_dir()));
+    assert!(tree.stat("/srv/other").is_ok_and(|s| s.is_dir()));
+    assert!(tree.stat("/a/b/c/sub").is_ok_and(|s| s.is_dir()));
 }

@@ -266,6 +266,8 @@ pub fn print_progress(
             let cache = match &s.cache {
                 CacheStatus::Hit => "CACHED".to_owned(),
                 CacheStatus::Miss(r) => format!("MISS: {r}"),
+                // The JSON progress's wording from before the status was typed.
+                CacheStatus::Failed => "MISS: failed".to_owned(),
                 CacheStatus::Metadata => "metadata".to_owned(),
             };
             let v = serde_json::json!({

@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use strata_build::run::{resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
-use strata_build::{BaseImage, Store as _};
+use strata_build::{ImageSource as _, SourceImage};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::History;
 use strata_image::layer::Compression;
@@ -69,7 +69,7 @@ pub struct RunArgs {
     pub args: Vec<String>,
 }
 
-fn flatten(img: &BaseImage) -> Result<Tree> {
+fn flatten(img: &SourceImage) -> Result<Tree> {
     let mut t = Tree::new();
     for l in &img.layers {
         l.apply(&mut t)?;
@@ -405,7 +405,7 @@ pub fn ps(store: &strata_native::Store, a: &PsArgs) -> Result<ExitCode> {
 }
 
 /// The image a container was created from: by its ID, else by the name it was given.
-fn container_image(disk: &DiskImages<'_>, rec: &ContainerRecord) -> Option<BaseImage> {
+fn container_image(disk: &DiskImages<'_>, rec: &ContainerRecord) -> Option<SourceImage> {
     disk.image(&rec.image_id.to_string())
         .or_else(|| disk.image(&rec.image))
 }

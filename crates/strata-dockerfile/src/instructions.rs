@@ -34,6 +34,7 @@ pub use commands::{
 };
 pub(crate) use copy::heredoc_word;
 pub(crate) use rules::{code, RULES};
+pub use values::{parse_port, PortError};
 
 use crate::ast::{self, Instruction};
 use crate::{Diagnostic, Span};

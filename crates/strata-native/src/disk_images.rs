@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use strata_build::{BaseImage, BuiltImage};
+use strata_build::{BuiltImage, SourceImage};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::layer::{Compression, ReadLimits};
 use strata_image::{Changeset, Digest};
@@ -18,7 +18,7 @@ use crate::{normalize_reference, Error, Result, Store};
 /// Images from the on-disk store, then from a fallback source (the simulator's built-in models).
 pub struct DiskImages<'a> {
     store: &'a Store,
-    fallback: Option<&'a dyn strata_build::Store>,
+    fallback: Option<&'a dyn strata_build::ImageSource>,
     /// The stored blobs of the layers handed out, by diff_id: an image built on them reuses these exact
     /// bytes (re-serializing a layer read from someone else's tar need not give the same diff_id).
     blobs: RefCell<HashMap<Digest, LayerBlob>>,
@@ -35,7 +35,7 @@ impl<'a> DiskImages<'a> {
     }
 
     /// Looks in `fallback` for what the store does not have.
-    pub fn with_fallback(mut self, fallback: &'a dyn strata_build::Store) -> DiskImages<'a> {
+    pub fn with_fallback(mut self, fallback: &'a dyn strata_build::ImageSource) -> DiskImages<'a> {
         self.fallback = Some(fallback);
         self
     }
@@ -74,7 +74,7 @@ impl<'a> DiskImages<'a> {
         Ok(id)
     }
 
-    fn stored(&self, reference: &str) -> Option<BaseImage> {
+    fn stored(&self, reference: &str) -> Option<SourceImage> {
         let img = self.store.archive_image(reference).ok()?;
         let config = img.image_config().ok()?;
         let mut layers = Vec::new();
@@ -85,7 +85,7 @@ impl<'a> DiskImages<'a> {
         for l in img.layers {
             blobs.insert(l.diff_id, l);
         }
-        Some(BaseImage {
+        Some(SourceImage {
             reference: reference.to_owned(),
             config,
             layers,
@@ -94,8 +94,8 @@ impl<'a> DiskImages<'a> {
     }
 }
 
-impl strata_build::Store for DiskImages<'_> {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
+impl strata_build::ImageSource for DiskImages<'_> {
+    fn image(&self, reference: &str) -> Option<SourceImage> {
         self.stored(reference)
             .or_else(|| self.fallback.and_then(|f| f.image(reference)))
     }

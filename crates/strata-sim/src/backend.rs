@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use strata_build::{Backend, BaseImage, RunOutput, RunRequest, Store};
+use strata_build::{Backend, ImageSource, RunOutput, RunRequest, SourceImage};
 use strata_image::Overlay;
 
 use crate::exec::{self, ExecRequest, Identity, Limits, Note};
@@ -74,8 +74,8 @@ pub fn note_text(n: &Note) -> String {
 /// cache of flattened bases, keyed by the config) reuse it.
 #[derive(Debug, Clone, Default)]
 pub struct SimStore {
-    images: BTreeMap<String, BaseImage>,
-    models: std::cell::RefCell<BTreeMap<String, BaseImage>>,
+    images: BTreeMap<String, SourceImage>,
+    models: std::cell::RefCell<BTreeMap<String, SourceImage>>,
 }
 
 impl SimStore {
@@ -85,13 +85,13 @@ impl SimStore {
     }
 
     /// Adds (or replaces) an image under `reference`.
-    pub fn insert(&mut self, reference: &str, image: BaseImage) {
+    pub fn insert(&mut self, reference: &str, image: SourceImage) {
         self.images.insert(normalize_reference(reference), image);
     }
 }
 
-impl Store for SimStore {
-    fn image(&self, reference: &str) -> Option<BaseImage> {
+impl ImageSource for SimStore {
+    fn image(&self, reference: &str) -> Option<SourceImage> {
         if let Some(img) = self.images.get(&normalize_reference(reference)) {
             return Some(img.clone());
         }
@@ -107,7 +107,7 @@ impl Store for SimStore {
                 b
             })
         });
-        let mut img = found.map(|b| BaseImage {
+        let mut img = found.map(|b| SourceImage {
             reference: b.reference,
             config: b.config,
             layers: b.layers.into_iter().map(std::sync::Arc::new).collect(),

@@ -14,14 +14,34 @@ pub(super) fn check_port(w: &Word) -> Result<()> {
     if raw.contains('$') || raw.contains(':') || raw.is_empty() {
         return Ok(());
     }
+    match parse_port(raw) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Diagnostic::error(code::INVALID_VALUE, w.span, e.message).with_help(e.help)),
+    }
+}
+
+/// Why an EXPOSE port is invalid: BuildKit's message and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortError {
+    /// `invalid containerPort: 70000`, `invalid proto: tpc`.
+    pub message: String,
+    /// What a valid port looks like.
+    pub help: &'static str,
+}
+
+/// An EXPOSE port (`80`, `8000-8010/UDP`) checked as `nat.ParsePortSpecs` does (a number up to 65535 or an
+/// ascending range, then optionally `/tcp`, `/udp` or `/sctp`): the port or range, and the protocol in lower
+/// case (`tcp` when none). The one check of a port; the engine uses it once variables are expanded.
+pub fn parse_port(raw: &str) -> std::result::Result<(&str, String), PortError> {
     let mut parts = raw.split('/');
     let port = parts.next().unwrap_or("");
-    let proto = parts.next().filter(|p| !p.is_empty()).unwrap_or("tcp");
-    let bad = |msg: String| Diagnostic::error(code::INVALID_VALUE, w.span, msg);
-    if !["tcp", "udp", "sctp"].contains(&proto.to_ascii_lowercase().as_str()) {
-        return Err(
-            bad(format!("invalid proto: {proto}")).with_help("the protocols are tcp, udp and sctp")
-        );
+    let written = parts.next().filter(|p| !p.is_empty()).unwrap_or("tcp");
+    let proto = written.to_ascii_lowercase();
+    if !["tcp", "udp", "sctp"].contains(&proto.as_str()) {
+        return Err(PortError {
+            message: format!("invalid proto: {written}"),
+            help: "the protocols are tcp, udp and sctp",
+        });
     }
     let number = |s: &str| {
         !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u16>().is_ok()
@@ -31,10 +51,12 @@ pub(super) fn check_port(w: &Word) -> Result<()> {
         None => number(port),
     };
     if !ok {
-        return Err(bad(format!("invalid containerPort: {port}"))
-            .with_help("a port is a number from 0 to 65535, a range like 8000-8010, and optionally /tcp or /udp"));
+        return Err(PortError {
+            message: format!("invalid containerPort: {port}"),
+            help: "a port is a number from 0 to 65535, a range like 8000-8010, and optionally /tcp or /udp",
+        });
     }
-    Ok(())
+    Ok((port, proto))
 }
 
 /// Linux signal names `signal.ParseSignal` knows, without `SIG`.

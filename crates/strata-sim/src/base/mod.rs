@@ -65,10 +65,10 @@ impl BaseImage {
         Ok(self)
     }
 
-    /// The same image as the build engine's [`strata_build::BaseImage`] (marked as modelled: binaries'
+    /// The same image as the build engine's [`strata_build::SourceImage`] (marked as modelled: binaries'
     /// bytes are generated).
-    pub fn into_build(self) -> strata_build::BaseImage {
-        strata_build::BaseImage {
+    pub fn into_build(self) -> strata_build::SourceImage {
+        strata_build::SourceImage {
             reference: self.reference,
             config: self.config,
             layers: self.layers.into_iter().map(std::sync::Arc::new).collect(),

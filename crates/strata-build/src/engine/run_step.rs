@@ -1,0 +1,203 @@
+//! RUN: the argv (heredoc forms included), the environment and user, the mount points BuildKit's runtime
+//! needs, and the backend that executes it.
+
+use strata_dockerfile::instructions::{self, ShellOrExec};
+use strata_image::{Attrs, NodeKind, Overlay, Timestamp};
+
+use super::fs_step::StepRun;
+use super::state::State;
+use super::{Builder, BUILD_HOSTNAME};
+use crate::backend::RunRequest;
+use crate::cache::StepInputs;
+use crate::copy;
+use crate::history::{self};
+use crate::BuildError;
+
+impl Builder<'_, '_> {
+    /// RUN.
+    pub(super) fn run_step(
+        &mut self,
+        st: &mut State,
+        r: &instructions::Run,
+        source_text: String,
+    ) -> Result<(), BuildError> {
+        let style = self.req.style;
+        let shell = st.shell();
+        let argv = run_argv(r, &shell);
+        let args = st.args_in_effect();
+        let env: Vec<String> = st
+            .run_env
+            .vars()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let cwd = st.workdir();
+        let (uid, gid, home, groups) = self.user_ids(st, r.span)?;
+        // BuildKit's executor adds HOME from the user's passwd entry when the env has none.
+        let mut env = env;
+        if !env.iter().any(|e| e.starts_with("HOME=")) {
+            env.push(format!("HOME={home}"));
+        }
+        let by = history::run(&argv, &args, style);
+        let inputs = StepInputs {
+            parent: st.key,
+            instruction: by.clone(),
+            env: env.clone(),
+            args: args.clone(),
+            cwd_user: format!("{cwd} {uid}:{gid}"),
+            ..StepInputs::default()
+        };
+        let raw_cwd = cwd.clone();
+        let req = RunRequest {
+            argv: argv.clone(),
+            env,
+            cwd: copy::clean(&cwd),
+            uid,
+            gid,
+            groups,
+            hostname: BUILD_HOSTNAME.to_owned(),
+            now: self.req.now,
+        };
+        let shown = format!("/bin/sh -c {}", argv.last().cloned().unwrap_or_default());
+        let shown = if r.cmd.is_shell() {
+            shown
+        } else {
+            argv.join(" ")
+        };
+        self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
+            let stubs = mount_stubs(fs, req.now);
+            // BuildKit runs in the working directory, creating it if needed, as Go's MkdirAll
+            // does on the path as written (`/srv/other/../final` creates `/srv/other`).
+            mkdir_all_as_written(fs, &raw_cwd, Attrs::new(0o755, 0, 0, req.now));
+            let out = backend.run(fs, &req);
+            remove_stubs(fs, &stubs, req.now);
+            let mut run = StepRun {
+                stdout: out.stdout,
+                stderr: out.stderr,
+                notes: out.notes,
+            };
+            if let Some(err) = out.start_error {
+                run.notes.push(err.clone());
+                return Err((
+                    format!(
+                        "process \"{shown}\" did not complete successfully: exit code: {}: {err}",
+                        out.exit_code
+                    ),
+                    run,
+                ));
+            }
+            if out.exit_code != 0 {
+                let limit = if out.limit_hit {
+                    " (stopped by the simulator's limits)"
+                } else {
+                    ""
+                };
+                return Err((
+                    format!(
+                        "process \"{shown}\" did not complete successfully: exit code: {}{limit}",
+                        out.exit_code
+                    ),
+                    run,
+                ));
+            }
+            Ok(run)
+        })?;
+        Ok(())
+    }
+}
+
+/// The argv of a RUN: heredoc forms as BuildKit builds them.
+pub(super) fn run_argv(r: &instructions::Run, shell: &[String]) -> Vec<String> {
+    if let (ShellOrExec::Shell(w), [only]) = (&r.cmd, r.heredocs.as_slice()) {
+        let cmd = w.text.trim();
+        if cmd == format!("<<{}", only.name)
+            || cmd == format!("<<-{}", only.name)
+            || cmd.starts_with("<<") && cmd.split_whitespace().count() == 1
+        {
+            let mut v = shell.to_vec();
+            v.push(only.body().into_owned());
+            return v;
+        }
+    }
+    if let ShellOrExec::Shell(w) = &r.cmd {
+        if !r.heredocs.is_empty() {
+            let mut script = w.text.to_string();
+            for h in &r.heredocs {
+                script.push('\n');
+                script.push_str(&h.body());
+                script.push_str(&h.name);
+            }
+            let mut v = shell.to_vec();
+            v.push(script);
+            return v;
+        }
+    }
+    r.cmd.argv(shell)
+}
+
+/// Creates the mount points BuildKit's runtime needs (`/dev`, `/proc`, `/sys`, `/etc/hosts`,
+/// `/etc/resolv.conf`) when the image lacks them; returns the files to remove after the step. The
+/// directories stay, and `/etc` is touched: that is why BuildKit's RUN layers on a minimal base hold
+/// `/dev /etc /proc /sys` (OBSERVED.md §3).
+pub(super) fn mount_stubs(fs: &mut Overlay, now: Timestamp) -> Vec<String> {
+    let dir = Attrs::new(0o755, 0, 0, now);
+    for d in ["/dev", "/proc", "/sys"] {
+        if fs.lstat(d).is_err() {
+            let _ = fs.mkdir(d, dir.clone());
+        }
+    }
+    let mut created = Vec::new();
+    for f in ["/etc/hosts", "/etc/resolv.conf"] {
+        if fs.lstat(f).is_err() {
+            if fs.lstat("/etc").is_err() {
+                let _ = fs.mkdir("/etc", dir.clone());
+            }
+            if fs
+                .create(
+                    f,
+                    Attrs::new(0o644, 0, 0, now),
+                    NodeKind::File(Default::default()),
+                )
+                .is_ok()
+            {
+                created.push(f.to_owned());
+            }
+        }
+    }
+    created
+}
+
+/// Creates the directories of `path` as Go's `os.MkdirAll` would on the path as written: every prefix
+/// that does not exist, `..` going back up (so a component before a `..` is created too).
+pub(super) fn mkdir_all_as_written(fs: &mut Overlay, path: &str, attrs: Attrs) {
+    if fs
+        .stat(&copy::clean(path))
+        .map(|s| s.is_dir())
+        .unwrap_or(false)
+        && !path.split('/').any(|c| c == "..")
+    {
+        return;
+    }
+    let mut cur: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                cur.pop();
+            }
+            c => {
+                cur.push(c);
+                let p = format!("/{}", cur.join("/"));
+                if fs.lstat(&p).is_err() {
+                    let _ = fs.mkdir_all(&p, attrs.clone());
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn remove_stubs(fs: &mut Overlay, stubs: &[String], now: Timestamp) {
+    for f in stubs {
+        let _ = fs.remove_file(f, now);
+    }
+}
