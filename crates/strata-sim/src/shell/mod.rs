@@ -35,6 +35,7 @@ pub mod launch;
 pub mod parser;
 pub mod pattern;
 pub mod regex;
+pub mod vars;
 
 use strata_image::Overlay;
 

@@ -4,6 +4,7 @@ use strata_image::{Content, Timestamp};
 
 use super::{db, getopt, lines, Io};
 use crate::shell::interp::{Ctl, Shell};
+use crate::shell::vars::{Order, Vars};
 
 type R = Result<i32, Ctl>;
 
@@ -395,38 +396,41 @@ pub fn whoami(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
     }
 }
 
-/// `env [-i] [-u NAME] [NAME=VALUE…] [COMMAND…]`, `printenv [NAME…]`.
+/// `env [-i] [-u NAME] [NAME=VALUE…] [COMMAND…]`, `printenv [NAME…]`: the environment in the order the
+/// process got it (`putenv` replaces a value in place and appends a new name).
 pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let mut vars = sh.env_map();
+    let mut vars = sh.environ();
+    let print = |vars: &[(String, String)], io: &mut Io| {
+        for (k, v) in vars {
+            io.print(&format!("{k}={v}\n"));
+        }
+    };
     if io.name == "printenv" {
         if argv.len() > 1 {
             let mut st = 0;
             for n in &argv[1..] {
-                match vars.get(n) {
-                    Some(v) => io.print(&format!("{v}\n")),
+                match vars.iter().find(|(k, _)| k == n) {
+                    Some((_, v)) => io.print(&format!("{v}\n")),
                     None => st = 1,
                 }
             }
             return Ok(st);
         }
-        for (k, v) in &vars {
-            io.print(&format!("{k}={v}\n"));
-        }
+        print(&vars, io);
         return Ok(0);
     }
     let mut i = 1;
-    let mut order: Vec<String> = Vec::new();
     while i < argv.len() {
         let a = &argv[i];
         if a == "-i" || a == "-" {
             vars.clear();
         } else if a == "-u" {
             if let Some(n) = argv.get(i + 1) {
-                vars.remove(n);
+                vars.retain(|(k, _)| k != n);
             }
             i += 1;
         } else if let Some(n) = a.strip_prefix("-u") {
-            vars.remove(n);
+            vars.retain(|(k, _)| k != n);
         } else if a == "--" {
             i += 1;
             break;
@@ -439,41 +443,32 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         i += 1;
     }
     while i < argv.len() {
-        if let Some((k, v)) = argv[i].split_once('=') {
-            vars.insert(k.to_owned(), v.to_owned());
-            order.retain(|o| o != k);
-            order.push(k.to_owned());
-            i += 1;
-        } else {
+        let Some((k, v)) = argv[i].split_once('=') else {
             break;
+        };
+        match vars.iter_mut().find(|(n, _)| n == k) {
+            Some(slot) => slot.1 = v.to_owned(),
+            None => vars.push((k.to_owned(), v.to_owned())),
         }
+        i += 1;
     }
     if i >= argv.len() {
-        for (k, v) in &vars {
-            if !order.contains(k) {
-                io.print(&format!("{k}={v}\n"));
-            }
-        }
-        for k in &order {
-            if let Some(v) = vars.get(k) {
-                io.print(&format!("{k}={v}\n"));
-            }
-        }
+        print(&vars, io);
         return Ok(0);
     }
-    // Run the command with exactly this environment.
+    // Run the command with exactly this environment (the shell's unexported variables stay for the
+    // simulation's own use; they are not in the environment).
     let saved = sh.st.vars.clone();
-    for v in sh.st.vars.values_mut() {
-        v.exported = false;
+    let strings: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut fresh = Vars::from_environ(&strings, Order::Creation);
+    for (k, v) in saved.iter().filter(|(_, v)| !v.exported) {
+        if !fresh.contains_key(k) {
+            let slot = fresh.slot(k);
+            slot.value = v.value.clone();
+        }
     }
-    sh.st
-        .vars
-        .retain(|k, _| vars.contains_key(k) || !saved.get(k).is_some_and(|v| v.exported));
-    for (k, v) in &vars {
-        let e = sh.st.vars.entry(k.clone()).or_default();
-        e.value = v.clone();
-        e.exported = true;
-    }
+    sh.st.vars = fresh;
+    let vars: std::collections::BTreeMap<String, String> = vars.into_iter().collect();
     let cmd = argv[i..].to_vec();
     let stdin = io.stdin_all();
     let found = if cmd[0].contains('/') {
@@ -1620,7 +1615,7 @@ pub fn su(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         ("LOGNAME", user.as_str()),
         ("SHELL", shell.as_str()),
     ] {
-        let e = sh.st.vars.entry(k.to_owned()).or_default();
+        let e = sh.st.vars.slot(k);
         e.value = v.to_owned();
         e.exported = true;
     }
