@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::text::{pad_zeros, pad_zeros_signed};
+use super::format;
 use super::{inputs, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::regex as re;
@@ -893,48 +893,11 @@ fn str_num(s: &str) -> f64 {
     s.parse().unwrap_or(0.0)
 }
 
-/// `%.6g`.
-fn fmt_g(v: f64, prec: usize) -> String {
-    if v == 0.0 {
-        return "0".to_owned();
-    }
-    if !v.is_finite() {
-        return if v.is_nan() {
-            "nan".to_owned()
-        } else if v > 0.0 {
-            "inf".to_owned()
-        } else {
-            "-inf".to_owned()
-        };
-    }
-    let p = prec.max(1);
-    let exp = v.abs().log10().floor() as i32;
-    if exp < -4 || exp >= p as i32 {
-        let s = format!("{:.*e}", p - 1, v);
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let m = if m.contains('.') {
-            m.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            m
-        };
-        let ev: i32 = e.parse().unwrap_or(0);
-        format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs())
-    } else {
-        let decimals = (p as i32 - 1 - exp).max(0) as usize;
-        let s = format!("{:.*}", decimals, v);
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_owned()
-        } else {
-            s
-        }
-    }
-}
-
 fn num_to_str(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e16 {
         format!("{}", v as i64)
     } else {
-        fmt_g(v, 6)
+        format::c_g(v, 6, false)
     }
 }
 
@@ -1042,6 +1005,17 @@ impl Run<'_, '_, '_> {
             }
         }
         self.arrays.entry(n.to_owned()).or_default()
+    }
+
+    /// A value as a string in an expression: a non-integral number goes through `CONVFMT`.
+    fn convert(&self, v: &V) -> String {
+        match v {
+            V::N(n) if *n != n.trunc() => match self.vars.get("CONVFMT").map(V::str) {
+                Some(f) if f != "%.6g" => format(&[V::S(f), v.clone()]),
+                _ => v.str(),
+            },
+            other => other.str(),
+        }
     }
 
     fn ofs(&self) -> String {
@@ -1226,8 +1200,10 @@ impl Run<'_, '_, '_> {
                 V::N(f64::from(u8::from(m != *neg)))
             }
             E::Concat(a, b) => {
-                let mut s = self.eval(a)?.str();
-                s.push_str(&self.eval(b)?.str());
+                let a = self.eval(a)?;
+                let b = self.eval(b)?;
+                let mut s = self.convert(&a);
+                s.push_str(&self.convert(&b));
                 if s.len() > 64 << 20 {
                     return Err(self.sh.limit(crate::exec::Limit::Output));
                 }
@@ -1525,7 +1501,7 @@ impl Run<'_, '_, '_> {
                                     .map(V::str)
                                     .unwrap_or_else(|| "%.6g".to_owned());
                                 if ofmt == "%.6g" {
-                                    fmt_g(n, 6)
+                                    format::c_g(n, 6, false)
                                 } else {
                                     format(&[V::S(ofmt), V::N(n)])
                                 }
@@ -1729,75 +1705,21 @@ fn format(vals: &[V]) -> String {
             i += 2;
             continue;
         }
-        let mut j = i + 1;
-        let mut flags = String::new();
-        while j < fmt.len() && "-+ #0".contains(fmt[j]) {
-            flags.push(fmt[j]);
-            j += 1;
-        }
-        let mut width = String::new();
-        if fmt.get(j) == Some(&'*') {
-            width = vals
-                .get(ai)
-                .map(|v| (v.num() as i64).to_string())
-                .unwrap_or_default();
-            ai += 1;
-            j += 1;
-        }
-        while j < fmt.len() && fmt[j].is_ascii_digit() {
-            width.push(fmt[j]);
-            j += 1;
-        }
-        let mut prec: Option<usize> = None;
-        if fmt.get(j) == Some(&'.') {
-            j += 1;
-            let mut p = String::new();
-            while j < fmt.len() && fmt[j].is_ascii_digit() {
-                p.push(fmt[j]);
-                j += 1;
-            }
-            prec = Some(p.parse::<usize>().unwrap_or(0).min(60_000));
-        }
-        let Some(&conv) = fmt.get(j) else {
+        let Some(c) = format::parse(&fmt, i) else {
             out.extend(&fmt[i..]);
             break;
         };
-        j += 1;
+        let j = c.end;
+        let spec = format::Spec::new(&c, || {
+            let w = vals.get(ai).map(|v| v.num() as i64).unwrap_or(0);
+            ai += 1;
+            w
+        });
         let v = vals.get(ai).cloned().unwrap_or(V::U);
         ai += 1;
-        let left = flags.contains('-') || width.starts_with('-');
-        let w: usize = width
-            .trim_start_matches('-')
-            .parse::<usize>()
-            .unwrap_or(0)
-            .min(1 << 20);
-        let zero = flags.contains('0') && !left;
-        let body = match conv {
-            'd' | 'i' => {
-                let n = v.num().trunc() as i64;
-                let mut s = n.unsigned_abs().to_string();
-                if let Some(p) = prec {
-                    s = pad_zeros(&s, p);
-                }
-                let sign = if n < 0 {
-                    "-"
-                } else if flags.contains('+') {
-                    "+"
-                } else if flags.contains(' ') {
-                    " "
-                } else {
-                    ""
-                };
-                if zero && prec.is_none() {
-                    s = pad_zeros(&s, w.saturating_sub(sign.len()));
-                }
-                format!("{sign}{s}")
-            }
-            'o' => format!("{:o}", v.num() as i64),
-            'x' => format!("{:x}", v.num() as i64),
-            'X' => format!("{:X}", v.num() as i64),
-            'u' => format!("{}", v.num() as u64),
-            'c' => match v {
+        let body = match c.conv {
+            'd' | 'i' | 'o' | 'x' | 'X' | 'u' => spec.int(v.num().trunc() as i64),
+            'c' => spec.pad(&match v {
                 V::N(n) => char::from_u32(n as u32)
                     .map(String::from)
                     .unwrap_or_default(),
@@ -1807,52 +1729,16 @@ fn format(vals: &[V]) -> String {
                     .next()
                     .map(String::from)
                     .unwrap_or_default(),
-            },
-            's' => {
-                let s = v.str();
-                match prec {
-                    Some(p) => s.chars().take(p).collect(),
-                    None => s,
-                }
-            }
-            'f' | 'F' => {
-                let mut s = format!("{:.*}", prec.unwrap_or(6), v.num());
-                if zero {
-                    s = pad_zeros_signed(&s, w);
-                }
-                s
-            }
-            'e' | 'E' => {
-                let s = format!("{:.*e}", prec.unwrap_or(6), v.num());
-                let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-                let ev: i32 = e.parse().unwrap_or(0);
-                let r = format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs());
-                if conv == 'E' {
-                    r.to_uppercase()
-                } else {
-                    r
-                }
-            }
-            'g' | 'G' => fmt_g(v.num(), prec.unwrap_or(6)),
+            }),
+            's' => spec.str(&v.str()),
+            'f' | 'F' | 'e' | 'E' | 'g' | 'G' => spec.float(v.num()),
             _ => {
                 out.extend(&fmt[i..j]);
                 i = j;
                 continue;
             }
         };
-        let n = body.chars().count();
-        if n < w {
-            let pad = " ".repeat(w - n);
-            if left {
-                out.push_str(&body);
-                out.push_str(&pad);
-            } else {
-                out.push_str(&pad);
-                out.push_str(&body);
-            }
-        } else {
-            out.push_str(&body);
-        }
+        out.push_str(&body);
         i = j;
     }
     out
@@ -1978,6 +1864,7 @@ pub fn awk(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         ("RS", "\n"),
         ("SUBSEP", "\u{1c}"),
         ("OFMT", "%.6g"),
+        ("CONVFMT", "%.6g"),
     ] {
         vars.insert(k.to_owned(), V::S(v.to_owned()));
     }

@@ -2,6 +2,8 @@
 //! standard streams, and returns an exit status. Messages follow busybox's wording.
 
 pub mod awk;
+pub mod checksum;
+pub mod format;
 pub mod fs;
 pub mod sys;
 pub mod tar;
@@ -129,6 +131,7 @@ pub const NAMES: &[&str] = &[
     "seq",
     "sha1sum",
     "sha256sum",
+    "sha512sum",
     "sleep",
     "sort",
     "stat",
@@ -209,7 +212,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "basename" => text::basename,
         "dirname" => text::dirname,
         "yes" => text::yes,
-        "md5sum" | "sha256sum" | "sha1sum" => text::digest,
+        "md5sum" | "sha256sum" | "sha1sum" | "sha512sum" => checksum::checksum,
         "expr" => text::expr,
         "rev" => text::rev,
         "tac" => text::tac,

@@ -1,14 +1,11 @@
 //! Text applets: echo, printf, cat, head, tail, wc, grep, sed, cut, tr, sort, uniq, tee, seq, basename,
 //! dirname, yes, digests, expr and a few small ones.
 
-use super::{getopt, inputs, lines, ErrStyle, Io};
+use super::{format, getopt, inputs, lines, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::regex as re;
 
 type R = Result<i32, Ctl>;
-
-/// The widest `printf` field or precision honoured (larger ones are clamped, not allocated).
-const MAX_PAD: usize = 1 << 20;
 
 /// `echo [-neE] args…` (no escapes without `-e`).
 pub fn echo(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
@@ -174,180 +171,64 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
                 i += 2;
                 continue;
             }
-            // %[flags][width][.prec]conv
-            let mut j = i + 1;
-            let mut flags = String::new();
-            while j < fmt.len() && "-+ #0".contains(fmt[j]) {
-                flags.push(fmt[j]);
-                j += 1;
-            }
-            let mut width = String::new();
-            if fmt.get(j) == Some(&'*') {
-                width = args.get(ai).cloned().unwrap_or_default();
-                ai += 1;
-                j += 1;
-            }
-            while j < fmt.len() && fmt[j].is_ascii_digit() {
-                width.push(fmt[j]);
-                j += 1;
-            }
-            let mut prec: Option<String> = None;
-            if fmt.get(j) == Some(&'.') {
-                j += 1;
-                let mut p = String::new();
-                if fmt.get(j) == Some(&'*') {
-                    p = args.get(ai).cloned().unwrap_or_default();
-                    ai += 1;
-                    j += 1;
-                }
-                while j < fmt.len() && fmt[j].is_ascii_digit() {
-                    p.push(fmt[j]);
-                    j += 1;
-                }
-                prec = Some(p);
-            }
-            while j < fmt.len() && "hlLqjzt".contains(fmt[j]) {
-                j += 1;
-            }
-            let Some(&conv) = fmt.get(j) else {
+            let Some(c) = format::parse(&fmt, i) else {
                 let seg: String = fmt[i..].iter().collect();
                 io.out.extend_from_slice(seg.as_bytes());
                 break;
             };
-            j += 1;
+            let j = c.end;
+            let mut bad: Vec<String> = Vec::new();
+            let spec = format::Spec::new(&c, || {
+                let a = args.get(ai).cloned().unwrap_or_default();
+                ai += 1;
+                parse_int(&a).unwrap_or_else(|| {
+                    bad.push(a);
+                    0
+                })
+            });
             let arg = args.get(ai).cloned();
-            if "sbcdiouxXeEfgG".contains(conv) {
+            if "sbcdiouxXeEfFgG".contains(c.conv) {
                 ai += 1;
             }
-            let w: usize = width
-                .trim_start_matches('-')
-                .parse::<usize>()
-                .unwrap_or(0)
-                .min(MAX_PAD);
-            let left = flags.contains('-') || width.starts_with('-');
-            let body: String = match conv {
-                's' => {
-                    let mut s = arg.unwrap_or_default();
-                    if let Some(p) = &prec {
-                        let n: usize = p.parse::<usize>().unwrap_or(0).min(MAX_PAD);
-                        s = s.chars().take(n).collect();
-                    }
-                    s
-                }
+            let body: String = match c.conv {
+                's' => spec.str(&arg.unwrap_or_default()),
                 'b' => {
                     let (b, _) = escapes(&arg.unwrap_or_default(), true);
-                    String::from_utf8_lossy(&b).into_owned()
+                    spec.str(&String::from_utf8_lossy(&b))
                 }
-                'c' => arg
-                    .and_then(|a| a.chars().next())
-                    .map(String::from)
-                    .unwrap_or_default(),
+                'c' => spec.pad(
+                    &arg.and_then(|a| a.chars().next())
+                        .map(String::from)
+                        .unwrap_or_default(),
+                ),
                 'd' | 'i' | 'o' | 'u' | 'x' | 'X' => {
                     let a = arg.unwrap_or_default();
-                    let v = match parse_int(&a) {
-                        Some(v) => v,
-                        None => {
-                            io.err_as_sh(&format!("invalid number '{a}'"));
-                            status = 1;
-                            0
-                        }
-                    };
-                    let digits = match conv {
-                        'o' => format!("{:o}", v),
-                        'x' => format!("{:x}", v),
-                        'X' => format!("{:X}", v),
-                        'u' => format!("{}", v as u64),
-                        _ => format!("{}", v.unsigned_abs()),
-                    };
-                    let neg = v < 0 && matches!(conv, 'd' | 'i');
-                    let mut digits = digits;
-                    if let Some(p) = &prec {
-                        let n: usize = p.parse::<usize>().unwrap_or(0).min(MAX_PAD);
-                        digits = pad_zeros(&digits, n);
-                    }
-                    let sign = if neg {
-                        "-"
-                    } else if flags.contains('+') && matches!(conv, 'd' | 'i') {
-                        "+"
-                    } else if flags.contains(' ') && matches!(conv, 'd' | 'i') {
-                        " "
-                    } else {
-                        ""
-                    };
-                    let alt = if flags.contains('#') && v != 0 {
-                        match conv {
-                            'o' => "0",
-                            'x' => "0x",
-                            'X' => "0X",
-                            _ => "",
-                        }
-                    } else {
-                        ""
-                    };
-                    if flags.contains('0') && !left && prec.is_none() {
-                        let pre = format!("{sign}{alt}");
-                        let d = pad_zeros(&digits, w.saturating_sub(pre.len()));
-                        format!("{pre}{d}")
-                    } else {
-                        format!("{sign}{alt}{digits}")
-                    }
+                    let v = parse_int(&a).unwrap_or_else(|| {
+                        bad.push(a);
+                        0
+                    });
+                    spec.int(v)
                 }
-                'f' | 'e' | 'E' | 'g' | 'G' => {
+                'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
                     let a = arg.unwrap_or_default();
                     let v: f64 = a.trim().parse().unwrap_or_else(|_| {
                         if !a.is_empty() {
-                            io.err_as_sh(&format!("invalid number '{a}'"));
-                            status = 1;
+                            bad.push(a);
                         }
                         0.0
                     });
-                    let p: usize = prec
-                        .as_deref()
-                        .and_then(|p| p.parse::<usize>().ok())
-                        .unwrap_or(6)
-                        .min(60_000);
-                    let s = match conv {
-                        'f' => format!("{:.*}", p, v),
-                        'e' | 'E' => {
-                            let s = format!("{:.*e}", p, v);
-                            let s = fix_exp(&s);
-                            if conv == 'E' {
-                                s.to_uppercase()
-                            } else {
-                                s
-                            }
-                        }
-                        _ => {
-                            let s = format!("{}", v);
-                            s
-                        }
-                    };
-                    if flags.contains('0') && !left {
-                        let mut s = s;
-                        s = pad_zeros_signed(&s, w);
-                        s
-                    } else {
-                        s
-                    }
+                    spec.float(v)
                 }
-                _ => {
+                conv => {
                     io.err_as_sh(&format!("%{conv}: invalid format"));
                     return Ok(1);
                 }
             };
-            let n = body.chars().count();
-            if n < w {
-                let pad = " ".repeat(w - n);
-                if left {
-                    io.print(&body);
-                    io.print(&pad);
-                } else {
-                    io.print(&pad);
-                    io.print(&body);
-                }
-            } else {
-                io.print(&body);
+            for a in bad {
+                io.err_as_sh(&format!("invalid number '{a}'"));
+                status = 1;
             }
+            io.print(&body);
             i = j;
         }
         if ai >= args.len() || ai == start_ai {
@@ -357,38 +238,7 @@ pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(status)
 }
 
-fn fix_exp(s: &str) -> String {
-    // Rust prints 1.5e2; C prints 1.500000e+02
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let (sign, d) = match e.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', e),
-            };
-            format!("{m}e{sign}{:0>2}", d)
-        }
-        None => s.to_owned(),
-    }
-}
-
-/// `s` left-padded with zeros to `width` characters.
-pub fn pad_zeros(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    if n >= width {
-        return s.to_owned();
-    }
-    let mut out = "0".repeat(width - n);
-    out.push_str(s);
-    out
-}
-
-/// Like [`pad_zeros`], keeping a leading `-` in front.
-pub fn pad_zeros_signed(s: &str, width: usize) -> String {
-    match s.strip_prefix('-') {
-        Some(rest) => format!("-{}", pad_zeros(rest, width.saturating_sub(1))),
-        None => pad_zeros(s, width),
-    }
-}
+pub use super::format::{pad_zeros, pad_zeros_signed};
 
 /// Parses a printf/test integer: decimal, `0x`, octal, `'c` for a character code.
 pub fn parse_int(a: &str) -> Option<i64> {
@@ -2128,134 +1978,6 @@ pub fn yes(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.out.extend_from_slice(line.as_bytes());
     }
     Ok(0)
-}
-
-/// `md5sum` / `sha1sum` / `sha256sum [-c] files…`.
-pub fn digest(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let files: Vec<String> = argv[1..]
-        .iter()
-        .filter(|a| !a.starts_with('-') || a.as_str() == "-")
-        .cloned()
-        .collect();
-    let mut st = 0;
-    let name = io.name.clone();
-    for (n, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
-        let Some(d) = d else {
-            st = 1;
-            continue;
-        };
-        let h = match name.as_str() {
-            "md5sum" => md5_hex(&d),
-            "sha1sum" => sha1_hex(&d),
-            _ => strata_image::Digest::of(&d).hex(),
-        };
-        io.print(&format!("{h}  {n}\n"));
-    }
-    Ok(st)
-}
-
-/// MD5 of `data` as lowercase hex (RFC 1321).
-pub fn md5_hex(data: &[u8]) -> String {
-    let s: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
-        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-    let k: Vec<u32> = (0..64)
-        .map(|i| ((i as f64 + 1.0).sin().abs() * 4294967296.0) as u32)
-        .collect();
-    let (mut a0, mut b0, mut c0, mut d0) =
-        (0x67452301u32, 0xefcdab89u32, 0x98badcfeu32, 0x10325476u32);
-    let mut msg = data.to_vec();
-    let bitlen = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bitlen.to_le_bytes());
-    for chunk in msg.chunks(64) {
-        let m: Vec<u32> = chunk
-            .chunks(4)
-            .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect();
-        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let f2 = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(f2.rotate_left(s[i]));
-        }
-        a0 = a0.wrapping_add(a);
-        b0 = b0.wrapping_add(b);
-        c0 = c0.wrapping_add(c);
-        d0 = d0.wrapping_add(d);
-    }
-    let mut out = String::new();
-    for v in [a0, b0, c0, d0] {
-        for b in v.to_le_bytes() {
-            out.push_str(&format!("{b:02x}"));
-        }
-    }
-    out
-}
-
-/// SHA-1 of `data` as lowercase hex (FIPS 180-4).
-pub fn sha1_hex(data: &[u8]) -> String {
-    let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
-    let mut msg = data.to_vec();
-    let bitlen = (data.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bitlen.to_be_bytes());
-    for chunk in msg.chunks(64) {
-        let mut w = [0u32; 80];
-        for i in 0..16 {
-            w[i] = u32::from_be_bytes([
-                chunk[4 * i],
-                chunk[4 * i + 1],
-                chunk[4 * i + 2],
-                chunk[4 * i + 3],
-            ]);
-        }
-        for i in 16..80 {
-            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-        }
-        let (mut a, mut b, mut c, mut d, mut e) = (h[0], h[1], h[2], h[3], h[4]);
-        for (i, wi) in w.iter().enumerate() {
-            let (f, k) = match i / 20 {
-                0 => ((b & c) | (!b & d), 0x5A827999),
-                1 => (b ^ c ^ d, 0x6ED9EBA1),
-                2 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
-                _ => (b ^ c ^ d, 0xCA62C1D6u32),
-            };
-            let t = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(*wi);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = t;
-        }
-        h[0] = h[0].wrapping_add(a);
-        h[1] = h[1].wrapping_add(b);
-        h[2] = h[2].wrapping_add(c);
-        h[3] = h[3].wrapping_add(d);
-        h[4] = h[4].wrapping_add(e);
-    }
-    h.iter().map(|v| format!("{v:08x}")).collect()
 }
 
 /// `expr` expressions.
