@@ -3,8 +3,16 @@
 
 pub mod awk;
 pub mod checksum;
+pub mod dump;
+pub mod expr;
+pub mod find;
 pub mod format;
 pub mod fs;
+pub mod grep;
+pub mod gzip;
+pub mod printf;
+pub mod sed;
+pub mod sort;
 pub mod sys;
 pub mod tar;
 pub mod text;
@@ -188,24 +196,24 @@ pub fn is_applet(name: &str) -> bool {
 
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
-        "echo" => text::echo,
-        "hexdump" | "xxd" => text::hexdump,
+        "echo" => printf::echo,
+        "hexdump" | "xxd" => dump::hexdump,
         "paste" => text::paste,
         "fold" => text::fold,
         "comm" => text::comm,
-        "gzip" | "gunzip" | "zcat" => text::gzip,
+        "gzip" | "gunzip" | "zcat" => gzip::gzip,
         "tar" => tar::tar,
         "awk" => awk::awk,
-        "printf" => text::printf,
+        "printf" => printf::printf,
         "cat" => text::cat,
         "head" => text::head,
         "tail" => text::tail,
         "wc" => text::wc,
-        "grep" | "egrep" | "fgrep" => text::grep,
-        "sed" => text::sed,
+        "grep" | "egrep" | "fgrep" => grep::grep,
+        "sed" => sed::sed,
         "cut" => text::cut,
         "tr" => text::tr,
-        "sort" => text::sort,
+        "sort" => sort::sort,
         "uniq" => text::uniq,
         "tee" => text::tee,
         "seq" => text::seq,
@@ -213,12 +221,12 @@ fn lookup(name: &str) -> Option<Applet> {
         "dirname" => text::dirname,
         "yes" => text::yes,
         "md5sum" | "sha256sum" | "sha1sum" | "sha512sum" => checksum::checksum,
-        "expr" => text::expr,
+        "expr" => expr::expr,
         "rev" => text::rev,
         "tac" => text::tac,
         "nl" => text::nl,
-        "base64" => text::base64,
-        "od" => text::od,
+        "base64" => dump::base64,
+        "od" => dump::od,
         "cmp" => text::cmp,
         "diff" => text::diff,
         "xargs" => sys::xargs,
@@ -266,7 +274,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "realpath" => fs::realpath_applet,
         "du" => fs::du,
         "mkfifo" | "mknod" => fs::mkfifo,
-        "find" => fs::find,
+        "find" => find::find,
         "mktemp" => fs::mktemp,
         "truncate" => fs::truncate,
         _ => return None,
