@@ -245,3 +245,74 @@ pub fn hexdump(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     io.print(&format!("{:08x}\n", data.len()));
     Ok(i32::from(io.failed))
 }
+
+/// `strings [-fo] [-n LEN] [-t o|d|x] [FILE]…`: runs of at least LEN (4) printable bytes or tabs, one a
+/// line, optionally after the file name and the run's offset.
+pub fn strings(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "nt") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut min = 4usize;
+    let mut names = false;
+    let mut radix: Option<char> = None;
+    for (f, v) in &flags {
+        match (f, v.as_deref()) {
+            ('n', Some(n)) => match n.parse::<usize>() {
+                Ok(n) if n > 0 => min = n,
+                _ => {
+                    io.err(&format!("invalid number '{n}'"));
+                    return Ok(1);
+                }
+            },
+            ('t', Some(r @ ("o" | "d" | "x"))) => radix = r.chars().next(),
+            ('t', Some(_)) => {
+                io.err("invalid radix");
+                return Ok(1);
+            }
+            ('o', _) => radix = Some('o'),
+            ('f', _) => names = true,
+            ('a', _) => {}
+            (c, _) => {
+                io.err(&format!("invalid option -- '{c}'"));
+                return Ok(1);
+            }
+        }
+    }
+    let mut st = 0;
+    for (name, data) in inputs(sh, io, &files, ErrStyle::Plain) {
+        let Some(data) = data else {
+            st = 1;
+            continue;
+        };
+        let mut start = 0;
+        let mut run = 0usize;
+        for (i, &b) in data.iter().chain(std::iter::once(&0u8)).enumerate() {
+            if b == b'\t' || (0x20..0x7f).contains(&b) {
+                if run == 0 {
+                    start = i;
+                }
+                run += 1;
+                continue;
+            }
+            if run >= min {
+                if names {
+                    io.print(&format!("{name}: "));
+                }
+                match radix {
+                    Some('o') => io.print(&format!("{start:7o} ")),
+                    Some('x') => io.print(&format!("{start:7x} ")),
+                    Some(_) => io.print(&format!("{start:7} ")),
+                    None => {}
+                }
+                io.out.extend_from_slice(&data[start..i]);
+                io.out.push(b'\n');
+            }
+            run = 0;
+        }
+    }
+    Ok(st)
+}

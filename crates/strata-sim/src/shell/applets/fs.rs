@@ -1766,3 +1766,26 @@ pub fn truncate(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     Ok(0)
 }
+
+/// `link FILE LINK`: one hard link, no options.
+pub fn link(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let [_, file, name] = argv else {
+        io.usage("Usage: link FILE LINK\n\nCreate hard LINK to FILE");
+        return Ok(1);
+    };
+    let _ = sh.flush_all();
+    let (from, to) = (sh.abs(file), sh.abs(name));
+    let r = if sh.fs.lstat(&to).is_ok() {
+        Err(strata_image::Error::AlreadyExists(to.clone()))
+    } else {
+        sh.fs.link(&from, &to, sh.now)
+    };
+    if let Err(e) = r {
+        io.err(&format!(
+            "can't create hardlink '{name}' to '{file}': {}",
+            errno_msg(&e)
+        ));
+        return Ok(1);
+    }
+    Ok(0)
+}

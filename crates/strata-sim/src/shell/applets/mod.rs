@@ -3,6 +3,7 @@
 
 pub mod awk;
 pub mod checksum;
+pub mod dd;
 pub mod dump;
 pub mod expr;
 pub mod find;
@@ -62,6 +63,15 @@ impl Io {
         line.extend_from_slice(msg.as_bytes());
         line.push(b'\n');
         self.seq.push((true, line));
+    }
+
+    /// busybox's usage message on stderr (the banner, then `text`: `Usage: …` and the help).
+    pub fn usage(&mut self, text: &str) {
+        self.err.extend_from_slice(
+            b"BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n",
+        );
+        self.err.extend_from_slice(text.trim_end().as_bytes());
+        self.err.push(b'\n');
     }
 
     /// Writes text to stdout.
@@ -176,6 +186,14 @@ pub const NAMES: &[&str] = &[
     "whoami",
     "xargs",
     "yes",
+    "arch",
+    "dd",
+    "dos2unix",
+    "link",
+    "nologin",
+    "setsid",
+    "strings",
+    "unix2dos",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -253,7 +271,13 @@ fn lookup(name: &str) -> Option<Applet> {
         "getent" => sys::getent,
         "kill" => sys::kill,
         "pwd" => sys::pwd,
-        "nohup" | "time" | "timeout" => sys::nohup,
+        "nohup" | "time" | "timeout" | "setsid" => sys::nohup,
+        "arch" => sys::arch,
+        "nologin" => sys::nologin,
+        "dd" => dd::dd,
+        "link" => fs::link,
+        "dos2unix" | "unix2dos" => text::dos2unix,
+        "strings" => dump::strings,
         "ps" => sys::ps,
         "tty" => sys::tty,
         "uptime" | "free" | "df" => sys::uptime,

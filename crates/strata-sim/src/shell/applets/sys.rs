@@ -1239,7 +1239,7 @@ pub fn nohup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         i += 1;
     }
-    if io.name == "time" {
+    if io.name == "time" || io.name == "setsid" {
         while i < argv.len() && argv[i].starts_with('-') {
             i += 1;
         }
@@ -1637,4 +1637,15 @@ pub fn su(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     io.out.extend(out);
     io.err.extend(err);
     Ok(st)
+}
+
+/// `arch`: `uname -m`.
+pub fn arch(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
+    uname(sh, &["uname".to_owned(), "-m".to_owned()], io)
+}
+
+/// `nologin`: refuses, as the shell of a system account.
+pub fn nologin(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
+    io.print("This account is not available\n");
+    Ok(1)
 }

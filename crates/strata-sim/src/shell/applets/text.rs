@@ -1042,3 +1042,57 @@ pub fn comm(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     Ok(i32::from(io.failed))
 }
+
+/// `dos2unix` / `unix2dos [-ud] [FILE]…`: every `\r` dropped, then (to DOS) one put before each `\n`; files
+/// are converted in place, no file means stdin to stdout.
+pub fn dos2unix(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, files) = match getopt(&argv[1..], "") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("invalid option -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let mut to_dos = io.name == "unix2dos";
+    for (f, _) in &flags {
+        match f {
+            'u' => to_dos = false,
+            'd' => to_dos = true,
+            c => {
+                io.err(&format!("invalid option -- '{c}'"));
+                return Ok(1);
+            }
+        }
+    }
+    let convert = |d: &[u8]| -> Vec<u8> {
+        let mut out = Vec::with_capacity(d.len() + d.len() / 16);
+        for &b in d.iter().filter(|&&b| b != b'\r') {
+            if b == b'\n' && to_dos {
+                out.push(b'\r');
+            }
+            out.push(b);
+        }
+        out
+    };
+    if files.is_empty() {
+        let d = io.stdin_all();
+        io.out.extend(convert(&d));
+        return Ok(0);
+    }
+    for (f, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        let Some(d) = d else {
+            return Ok(1);
+        };
+        let p = sh.abs(&f);
+        let new = convert(&d);
+        sh.budget.write(new.len() as u64).map_err(|l| sh.limit(l))?;
+        let attrs = match sh.fs.stat(&p) {
+            Ok(st) => st.attrs,
+            Err(_) => sh.new_file_attrs(),
+        };
+        let _ = sh
+            .fs
+            .write(&p, strata_image::Content::from_bytes(new), attrs, sh.now);
+    }
+    Ok(0)
+}
