@@ -101,6 +101,7 @@ D = {
 '95-shell-applets-files': 'RUN file applets: cp -r, mv, ln/ln -s (hardlink `h` entry), mkfifo (`p` entry), chmod symbolic, chown (-R), rm -r, rmdir, tee, find -name/-type, xargs, readlink (-f), which, umask, mkdir -m; stat of all',
 '96-shell-syntax': 'ash syntax: functions/return, for/continue, while, until, case patterns, && ||, subshell, backticks, arithmetic, ${#v} ${v%..} ${v##..} ${u:-d} ${u-x}, set --, "$@", quoting, { }, redirections, globbing',
 '97-shell-env-export': 'export vs plain vars, env -u, unset, HOME/PWD/SHLVL in RUN, whoami, id -un at build and at run',
+'231-env-order-build': 'environment in RUN (ARG and ENV in ash order, HOSTNAME unexported, `set`/`export -p`), as nobody (HOME), at run with -u/-w; busybox has no `printenv`',
 '230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }
 rows=[]
