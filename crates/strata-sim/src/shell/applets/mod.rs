@@ -9,6 +9,7 @@ pub mod expr;
 pub mod find;
 pub mod format;
 pub mod fs;
+pub mod getopt;
 pub mod grep;
 pub mod gzip;
 pub mod printf;
@@ -189,6 +190,7 @@ pub const NAMES: &[&str] = &[
     "arch",
     "dd",
     "dos2unix",
+    "getopt",
     "link",
     "nologin",
     "setsid",
@@ -275,6 +277,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "arch" => sys::arch,
         "nologin" => sys::nologin,
         "dd" => dd::dd,
+        "getopt" => getopt::getopt,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,
         "strings" => dump::strings,
