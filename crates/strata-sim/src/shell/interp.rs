@@ -74,6 +74,23 @@ impl Input {
     pub fn consume_all(&self) {
         self.pos.set(self.data.len());
     }
+
+    /// The next line without its newline, consumed; `None` at the end of the input.
+    pub fn read_line(&self) -> Option<String> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return None;
+        }
+        let n = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+        let line = String::from_utf8_lossy(&rest[..n])
+            .trim_end_matches('\n')
+            .to_owned();
+        self.pos.set(self.pos.get() + n);
+        Some(line)
+    }
 }
 
 /// Where an output sink's bytes end up.

@@ -18,6 +18,7 @@ pub mod sort;
 pub mod sys;
 pub mod tar;
 pub mod text;
+pub mod unzip;
 
 use strata_image::{Error, NodeKind, Overlay, Stat};
 
@@ -196,6 +197,7 @@ pub const NAMES: &[&str] = &[
     "setsid",
     "strings",
     "unix2dos",
+    "unzip",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -278,6 +280,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "nologin" => sys::nologin,
         "dd" => dd::dd,
         "getopt" => getopt::getopt,
+        "unzip" => unzip::unzip,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,
         "strings" => dump::strings,
