@@ -203,6 +203,15 @@ pub const NAMES: &[&str] = &[
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
 const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
 
+/// What the reference busybox's `--list` prints: its applets and `busybox`, sorted.
+pub fn busybox_list() -> Vec<&'static str> {
+    let mut v: Vec<&str> = BUSYBOX_APPLETS.split_whitespace().collect();
+    v.push("busybox");
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// Whether real busybox has an applet `name` (simulated or not).
 pub fn is_busybox_applet(name: &str) -> bool {
     name == "busybox" || BUSYBOX_APPLETS.split_whitespace().any(|n| n == name)
