@@ -3,6 +3,7 @@
 
 pub mod awk;
 pub mod checksum;
+pub mod crontab;
 pub mod dd;
 pub mod dump;
 pub mod expr;
@@ -12,6 +13,7 @@ pub mod fs;
 pub mod getopt;
 pub mod grep;
 pub mod gzip;
+pub mod passwd;
 pub mod printf;
 pub mod sed;
 pub mod sort;
@@ -198,6 +200,8 @@ pub const NAMES: &[&str] = &[
     "strings",
     "unix2dos",
     "unzip",
+    "crontab",
+    "passwd",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -290,6 +294,8 @@ fn lookup(name: &str) -> Option<Applet> {
         "dd" => dd::dd,
         "getopt" => getopt::getopt,
         "unzip" => unzip::unzip,
+        "crontab" => crontab::crontab,
+        "passwd" => passwd::passwd,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,
         "strings" => dump::strings,
