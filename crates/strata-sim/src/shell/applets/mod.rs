@@ -14,6 +14,7 @@ pub mod getopt;
 pub mod grep;
 pub mod gzip;
 pub mod passwd;
+pub mod patch;
 pub mod printf;
 pub mod sed;
 pub mod sort;
@@ -202,6 +203,7 @@ pub const NAMES: &[&str] = &[
     "unzip",
     "crontab",
     "passwd",
+    "patch",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -296,6 +298,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "unzip" => unzip::unzip,
         "crontab" => crontab::crontab,
         "passwd" => passwd::passwd,
+        "patch" => patch::patch,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,
         "strings" => dump::strings,

@@ -116,6 +116,12 @@ pub(super) fn escapes(s: &str, echo_style: bool) -> (Vec<u8>, bool) {
 
 /// `printf FORMAT args…`.
 pub fn printf(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    // A leading `--` ends the (no) options.
+    let argv: &[String] = if argv.get(1).is_some_and(|a| a == "--") {
+        &argv[1..]
+    } else {
+        argv
+    };
     let Some(fmt) = argv.get(1) else {
         io.err("usage: printf FORMAT [ARGUMENT...]");
         return Ok(1);
