@@ -396,7 +396,16 @@ pub fn whoami(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
     }
 }
 
-/// `env [-i] [-u NAME] [NAME=VALUE…] [COMMAND…]`, `printenv [NAME…]`: the environment in the order the
+/// busybox 1.35's `env --help` (after the banner).
+const ENV_USAGE: &str = "Usage: env [-i0] [-u NAME]... [-] [NAME=VALUE]... [PROG ARGS]
+
+Print current environment or run PROG after setting up environment
+
+\t-, -i\tStart with empty environment
+\t-0\tNUL terminated output
+\t-u NAME\tRemove variable from environment";
+
+/// `env [-i0] [-u NAME] [NAME=VALUE…] [COMMAND…]`, `printenv [NAME…]`: the environment in the order the
 /// process got it (`putenv` replaces a value in place and appends a new name).
 pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut vars = sh.environ();
@@ -419,28 +428,54 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         print(&vars, io);
         return Ok(0);
     }
+    // `+iu:*0`: options until the first operand; `-` alone is `-i`.
+    let mut nul = false;
     let mut i = 1;
     while i < argv.len() {
-        let a = &argv[i];
-        if a == "-i" || a == "-" {
+        let a = argv[i].as_str();
+        if a == "-" {
             vars.clear();
-        } else if a == "-u" {
-            if let Some(n) = argv.get(i + 1) {
-                vars.retain(|(k, _)| k != n);
-            }
             i += 1;
-        } else if let Some(n) = a.strip_prefix("-u") {
-            vars.retain(|(k, _)| k != n);
-        } else if a == "--" {
+            continue;
+        }
+        if a == "--" {
             i += 1;
-            break;
-        } else if a.starts_with('-') && a.len() > 1 {
-            io.err(&format!("unrecognized option '{a}'"));
-            return Ok(125);
-        } else {
             break;
         }
+        if a.starts_with("--") {
+            io.err(&format!("unrecognized option '{a}'"));
+            io.usage(ENV_USAGE);
+            return Ok(1);
+        }
+        let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) else {
+            break;
+        };
         i += 1;
+        for (k, c) in flags.char_indices() {
+            match c {
+                'i' => vars.clear(),
+                '0' => nul = true,
+                'u' => {
+                    let name = if k + 1 < flags.len() {
+                        flags[k + 1..].to_owned()
+                    } else if let Some(n) = argv.get(i) {
+                        i += 1;
+                        n.clone()
+                    } else {
+                        io.err("option requires an argument -- 'u'");
+                        io.usage(ENV_USAGE);
+                        return Ok(1);
+                    };
+                    vars.retain(|(k, _)| *k != name);
+                    break;
+                }
+                other => {
+                    io.err(&format!("invalid option -- '{other}'"));
+                    io.usage(ENV_USAGE);
+                    return Ok(1);
+                }
+            }
+        }
     }
     while i < argv.len() {
         let Some((k, v)) = argv[i].split_once('=') else {
@@ -453,7 +488,13 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         i += 1;
     }
     if i >= argv.len() {
-        print(&vars, io);
+        if nul {
+            for (k, v) in &vars {
+                io.out.extend_from_slice(format!("{k}={v}\0").as_bytes());
+            }
+        } else {
+            print(&vars, io);
+        }
         return Ok(0);
     }
     // Run the command with exactly this environment (the shell's unexported variables stay for the
