@@ -7,6 +7,7 @@ pub mod crontab;
 pub mod dd;
 pub mod dump;
 pub mod expr;
+pub mod factor;
 pub mod find;
 pub mod format;
 pub mod fs;
@@ -16,9 +17,11 @@ pub mod gzip;
 pub mod passwd;
 pub mod patch;
 pub mod printf;
+pub mod run_parts;
 pub mod sed;
 pub mod sort;
 pub mod sys;
+pub mod tabs;
 pub mod tar;
 pub mod text;
 pub mod unzip;
@@ -204,6 +207,10 @@ pub const NAMES: &[&str] = &[
     "crontab",
     "passwd",
     "patch",
+    "expand",
+    "unexpand",
+    "factor",
+    "run-parts",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -299,6 +306,9 @@ fn lookup(name: &str) -> Option<Applet> {
         "crontab" => crontab::crontab,
         "passwd" => passwd::passwd,
         "patch" => patch::patch,
+        "expand" | "unexpand" => tabs::expand,
+        "factor" => factor::factor,
+        "run-parts" => run_parts::run_parts,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,
         "strings" => dump::strings,
