@@ -6,6 +6,7 @@ pub mod checksum;
 pub mod crontab;
 pub mod dd;
 pub mod dump;
+pub mod env;
 pub mod expr;
 pub mod factor;
 pub mod find;
@@ -280,7 +281,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "sleep" | "usleep" | "sync" | "clear" => sys::sleep,
         "id" | "groups" => sys::id,
         "whoami" | "logname" => sys::whoami,
-        "env" | "printenv" => sys::env,
+        "env" | "printenv" => env::env,
         "hostname" => sys::hostname,
         "uname" => sys::uname,
         "date" => sys::date,
