@@ -1,4 +1,4 @@
-//! System applets: test, id, env, date, uname, which, adduser/addgroup, xargs and friends.
+//! System applets: test, id, date, uname, which, adduser/addgroup, xargs and friends (`env` is in [`super::env`]).
 
 use strata_image::{Content, Timestamp};
 
