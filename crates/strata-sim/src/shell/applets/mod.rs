@@ -212,6 +212,8 @@ pub const NAMES: &[&str] = &[
     "unexpand",
     "factor",
     "run-parts",
+    "more",
+    "less",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -309,6 +311,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "patch" => patch::patch,
         "expand" | "unexpand" => tabs::expand,
         "factor" => factor::factor,
+        "more" | "less" => text::pager,
         "run-parts" => run_parts::run_parts,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,

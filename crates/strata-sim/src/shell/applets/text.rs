@@ -1096,3 +1096,29 @@ pub fn dos2unix(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     Ok(0)
 }
+
+/// `more` / `less [FILE]…` with stdout not a terminal (always so here): busybox copies the files through,
+/// like `cat` (`less` ignores its display options).
+pub fn pager(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut files = Vec::new();
+    for a in &argv[1..] {
+        match a.strip_prefix('-').filter(|o| !o.is_empty()) {
+            Some(o) if io.name == "more" => {
+                let c = o.chars().next().unwrap_or('-');
+                io.err(&format!("invalid option -- '{c}'"));
+                io.usage("Usage: more [FILE]...\n\nView FILE (or stdin) one screenful at a time");
+                return Ok(1);
+            }
+            Some(_) => {}
+            None => files.push(a.clone()),
+        }
+    }
+    let mut st = 0;
+    for (_, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        match d {
+            Some(d) => io.out.extend(d),
+            None => st = 1,
+        }
+    }
+    Ok(st)
+}
