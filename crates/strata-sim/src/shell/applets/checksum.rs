@@ -86,3 +86,23 @@ pub fn checksum(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32,
     }
     Ok(status)
 }
+
+/// `crc32 [FILE]…`: zlib's CRC-32 as eight hex digits, then the name (none for stdin).
+pub fn crc32(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, Ctl> {
+    let files = argv[1..].to_vec();
+    let mut status = 0;
+    for (n, d) in inputs(sh, io, &files, ErrStyle::CantOpen) {
+        let Some(d) = d else {
+            status = 1;
+            continue;
+        };
+        let mut crc = flate2::Crc::new();
+        crc.update(&d);
+        if files.is_empty() {
+            io.print(&format!("{:08x}\n", crc.sum()));
+        } else {
+            io.print(&format!("{:08x} {n}\n", crc.sum()));
+        }
+    }
+    Ok(status)
+}

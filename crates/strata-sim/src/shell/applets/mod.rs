@@ -214,6 +214,9 @@ pub const NAMES: &[&str] = &[
     "run-parts",
     "more",
     "less",
+    "shuf",
+    "crc32",
+    "logger",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
@@ -312,6 +315,9 @@ fn lookup(name: &str) -> Option<Applet> {
         "expand" | "unexpand" => tabs::expand,
         "factor" => factor::factor,
         "more" | "less" => text::pager,
+        "shuf" => sort::shuf,
+        "crc32" => checksum::crc32,
+        "logger" => sys::logger,
         "run-parts" => run_parts::run_parts,
         "link" => fs::link,
         "dos2unix" | "unix2dos" => text::dos2unix,

@@ -197,3 +197,92 @@ pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     }
     Ok(st)
 }
+
+/// `shuf [-n NUM] [-o FILE] [-z] [FILE | -e ARG… | -i LO-HI]`: the lines in a random order, drawn from the
+/// run's deterministic generator (the one `$RANDOM` uses), so the same build shuffles the same way.
+pub fn shuf(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, ops) = match getopt(&argv[1..], "noi") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let value = |c: char| {
+        flags
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == c)
+            .and_then(|(_, v)| v.clone())
+    };
+    let has = |c: char| flags.iter().any(|(f, _)| *f == c);
+    if let Some((c, _)) = flags.iter().find(|(f, _)| !"noiez".contains(*f)) {
+        io.err(&format!("invalid option -- '{c}'"));
+        return Ok(1);
+    }
+    let sep = if has('z') { b'\0' } else { b'\n' };
+    let mut items: Vec<Vec<u8>> = if let Some(r) = value('i') {
+        let bounds = r
+            .split_once('-')
+            .and_then(|(lo, hi)| Some((lo.parse::<u64>().ok()?, hi.parse::<u64>().ok()?)));
+        match bounds {
+            Some((lo, hi)) if lo <= hi && hi - lo < 1 << 20 => {
+                (lo..=hi).map(|n| n.to_string().into_bytes()).collect()
+            }
+            _ => {
+                io.err(&format!("bad range '{r}'"));
+                return Ok(1);
+            }
+        }
+    } else if has('e') {
+        ops.iter().map(|a| a.clone().into_bytes()).collect()
+    } else {
+        let Some(data) = inputs(sh, io, &ops[..ops.len().min(1)], ErrStyle::Plain)
+            .pop()
+            .and_then(|(_, d)| d)
+        else {
+            return Ok(1);
+        };
+        let mut v: Vec<Vec<u8>> = data.split(|&b| b == sep).map(<[u8]>::to_vec).collect();
+        if v.last().is_some_and(Vec::is_empty) {
+            v.pop();
+        }
+        v
+    };
+    // Fisher-Yates over the run's generator.
+    for i in (1..items.len()).rev() {
+        let n = sh
+            .random
+            .get()
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        sh.random.set(n);
+        items.swap(i, ((n >> 33) % (i as u64 + 1)) as usize);
+    }
+    if let Some(n) = value('n') {
+        match n.parse::<usize>() {
+            Ok(n) => items.truncate(n),
+            Err(_) => {
+                io.err(&format!("invalid number '{n}'"));
+                return Ok(1);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for it in items {
+        out.extend(it);
+        out.push(sep);
+    }
+    match value('o') {
+        Some(f) => {
+            let p = sh.abs(&f);
+            sh.budget.write(out.len() as u64).map_err(|l| sh.limit(l))?;
+            let a = sh.new_file_attrs();
+            let _ = sh
+                .fs
+                .write(&p, strata_image::Content::from_bytes(out), a, sh.now);
+        }
+        None => io.out.extend(out),
+    }
+    Ok(0)
+}

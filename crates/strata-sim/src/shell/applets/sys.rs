@@ -1536,3 +1536,34 @@ pub fn nologin(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
     io.print("This account is not available\n");
     Ok(1)
 }
+
+/// `logger [-s] [-t TAG] [-p PRIO] [MESSAGE…]`: a container has no syslog socket, so the message goes
+/// nowhere (busybox's `syslog(3)` fails silently) except to stderr with `-s`, as `TAG: MESSAGE` (TAG: the
+/// user's name).
+pub fn logger(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, words) = match getopt(&argv[1..], "tp") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let tag = flags
+        .iter()
+        .rev()
+        .find(|(f, _)| *f == 't')
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| super::user_name(sh.fs, sh.identity.uid).unwrap_or_default());
+    let msg = if words.is_empty() {
+        String::from_utf8_lossy(&io.stdin_all()).into_owned()
+    } else {
+        words.join(" ")
+    };
+    if flags.iter().any(|(f, _)| *f == 's') {
+        for line in msg.lines() {
+            io.err
+                .extend_from_slice(format!("{tag}: {line}\n").as_bytes());
+        }
+    }
+    Ok(0)
+}
