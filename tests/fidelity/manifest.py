@@ -102,6 +102,7 @@ D = {
 '96-shell-syntax': 'ash syntax: functions/return, for/continue, while, until, case patterns, && ||, subshell, backticks, arithmetic, ${#v} ${v%..} ${v##..} ${u:-d} ${u-x}, set --, "$@", quoting, { }, redirections, globbing',
 '97-shell-env-export': 'export vs plain vars, env -u, unset, HOME/PWD/SHLVL in RUN, whoami, id -un at build and at run',
 '231-env-order-build': 'environment in RUN (ARG and ENV in ash order, HOSTNAME unexported, `set`/`export -p`), as nobody (HOME), at run with -u/-w; busybox has no `printenv`',
+'232-shell-applets-more': 'applets added for issue 10 under real Docker: patch -p1, dos2unix, dd records, sha256sum -c, printf --, getopt with eval set, factor, expand, strings; at run dd skip/count, crontab without/with its spool dir, passwd -l with no /etc/shadow, unzip usage, run-parts --test, logger -s, env -0',
 '230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }
 rows=[]

@@ -96,9 +96,12 @@ pub fn passwd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, C
     let r = match change(sh, "/etc/shadow", &user, &edit) {
         Some(r) => r,
         None => {
-            io.err(&format!(
-                "no record of {user} in /etc/shadow, using /etc/passwd"
-            ));
+            // Said only when there is a shadow file that lacks the user.
+            if sh.fs.stat("/etc/shadow").is_ok() {
+                io.err(&format!(
+                    "no record of {user} in /etc/shadow, using /etc/passwd"
+                ));
+            }
             change(sh, "/etc/passwd", &user, &edit).unwrap_or(Ok(()))
         }
     };
