@@ -105,6 +105,9 @@ D = {
 '201-copy-from-stage-owners': '`COPY --from=stage` keeps the stage\'s owners (dir contents and a single file); `--chown` replaces them; created dest dirs 0:0',
 '202-add-compressed-tars': 'ADD unpacks plain, bzip2 and xz tars, detected by content (an xz tar named `.tar.gz` too)',
 '203-add-zstd-tar': 'ADD of a `.tar.zst`: **20.10 copies it as a file**; current BuildKit unpacks it',
+'231-env-order-build': 'environment in RUN (ARG and ENV in ash order, HOSTNAME unexported, `set`/`export -p`), as nobody (HOME), at run with -u/-w; busybox has no `printenv`',
+'232-shell-applets-more': 'applets added for issue 10 under real Docker: patch -p1, dos2unix, dd records, sha256sum -c, printf --, getopt with eval set, factor, expand, strings; at run dd skip/count, crontab without/with its spool dir, passwd -l with no /etc/shadow, unzip usage, run-parts --test, logger -s, env -0',
+'230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }
 rows=[]
 index={}

@@ -581,3 +581,44 @@ fn python_dash_m_pip_is_the_package_manager() {
         o.notes
     );
 }
+
+#[test]
+fn new_applets_survive_hostile_arguments() {
+    let mut fs = overlay(busybox_tree());
+    let script = [
+        "dd bs=99999999999999999999 </dev/null",
+        "dd count=99999999999 if=/dev/zero of=/tmp/z",
+        "dd if=/dev/zero of=/tmp/z",
+        "dd seek=99999999999999 of=/tmp/s </dev/null",
+        "dd skip=99999999999 </dev/null",
+        "dd if=/dev/urandom bs=1 count=16 | wc -c",
+        "dd ibs=1 obs=3 conv=sync,swab </dev/null",
+        "head -c 300 /dev/urandom > /tmp/r.zip; unzip /tmp/r.zip; unzip -l /tmp/r.zip",
+        "printf 'PK\\005\\006' > /tmp/e.zip; unzip /tmp/e.zip",
+        "printf 'PK\\003\\004' > /tmp/h.zip; head -c 100 /dev/zero >> /tmp/h.zip; printf 'PK\\005\\006\\0\\0\\0\\0\\377\\377\\377\\377\\0\\0\\0\\0\\377\\377\\377\\377\\0\\0' >> /tmp/h.zip; unzip -o /tmp/h.zip",
+        "getopt; getopt -o; getopt -o a:: -l x:: -- -a --x= - --; getopt -- -; getopt -o - -- -x",
+        "printf -- '--- a\\n+++ b\\n@@ -x +y @@\\n@@ -0,99999999 +1,99999999 @@\\n+\\n' | patch",
+        "printf '@@ -1 +1 @@\\n-a\\n' | patch -p99",
+        "strings -n 0 /bin/busybox; strings -t q; dos2unix -x; crontab -u; passwd -l nosuch; link; env -u",
+        "printf '%*.*f|%.*g|%-*d\\n' -999999999999 999999999999 1 -5 2 99999999999999 3",
+    ];
+    let mut ran = 0;
+    for s in script {
+        let mut r = req(&["/bin/sh", "-c", s]);
+        r.limits.max_output = 4 << 20;
+        let o = exec(&mut fs, &r);
+        assert!(o.stdout.len() <= 8 << 20, "{s}");
+        ran += 1;
+    }
+    assert_eq!(ran, script.len());
+    // They did run: the urandom count and the printf clamp are there.
+    let o = exec(
+        &mut fs,
+        &req(&[
+            "/bin/sh",
+            "-c",
+            "dd if=/dev/urandom bs=1 count=16 2>/dev/null | wc -c",
+        ]),
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "16\n");
+}

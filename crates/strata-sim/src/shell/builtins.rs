@@ -1,7 +1,7 @@
 //! The `ash` builtins: commands the shell runs itself (cd, export, read, set, …).
 
 use super::applets;
-use super::interp::{Ctl, Run, Shell, Var};
+use super::interp::{Ctl, Run, Shell};
 use super::parser::is_name;
 
 /// Special builtins: assignments before them stay, and they are found before functions.
@@ -103,8 +103,12 @@ impl Shell<'_> {
                     Ok(st) if st.is_dir() => {
                         let old = self.st.cwd.clone();
                         self.st.cwd = path.clone();
-                        let _ = self.set_var("OLDPWD", &old);
-                        let _ = self.set_var("PWD", &path);
+                        // ash's setpwd: both exported.
+                        for (k, v) in [("OLDPWD", &old), ("PWD", &path)] {
+                            if self.set_var(k, v).is_ok() {
+                                self.st.vars.slot(k).exported = true;
+                            }
+                        }
                         if a.first().is_some_and(|d| d.as_str() == "-") {
                             self.write_fd(1, format!("{path}\n").as_bytes())?;
                         }
@@ -136,7 +140,7 @@ impl Shell<'_> {
                 let list: Vec<&String> = args.iter().filter(|a| a.as_str() != "-p").collect();
                 if list.is_empty() {
                     let mut out = String::new();
-                    for (k, v) in &self.st.vars {
+                    for (k, v) in self.st.vars.iter() {
                         if (ro && v.readonly) || (!ro && v.exported) {
                             out.push_str(&format!(
                                 "{name} {k}='{}'\n",
@@ -156,7 +160,7 @@ impl Shell<'_> {
                         self.builtin_err(name, "bad variable name")?;
                         return Err(Ctl::Exit(2));
                     }
-                    let e = self.st.vars.entry(k.to_owned()).or_default();
+                    let e = self.st.vars.slot(k);
                     if let Some(v) = v {
                         if e.readonly {
                             let m = format!("{k}: is read only");
@@ -219,9 +223,23 @@ impl Shell<'_> {
             }
             "set" => {
                 if args.is_empty() {
+                    // ash's dynamic FUNCNAME and LINENO show empty; `_OPTSUB` is getopts' own.
+                    let mut all: Vec<(&str, &str)> = self
+                        .st
+                        .vars
+                        .iter()
+                        .filter(|(k, _)| k.as_str() != "_OPTSUB")
+                        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+                        .collect();
+                    for k in ["FUNCNAME", "LINENO"] {
+                        if !self.st.vars.contains_key(k) {
+                            all.push((k, ""));
+                        }
+                    }
+                    all.sort();
                     let mut out = String::new();
-                    for (k, v) in &self.st.vars {
-                        out.push_str(&format!("{k}='{}'\n", v.value.replace('\'', "'\"'\"'")));
+                    for (k, v) in all {
+                        out.push_str(&format!("{k}='{}'\n", v.replace('\'', "'\"'\"'")));
                     }
                     self.write_fd(1, out.as_bytes())?;
                     return Ok(0);
@@ -752,14 +770,7 @@ impl Shell<'_> {
             }
         }
         let _ = self.set_var("OPTIND", &next_ind.to_string());
-        self.st.vars.insert(
-            "_OPTSUB".to_owned(),
-            Var {
-                value: next_sub.to_string(),
-                exported: false,
-                readonly: false,
-            },
-        );
+        self.st.vars.slot("_OPTSUB").value = next_sub.to_string();
         Ok(0)
     }
 }

@@ -29,16 +29,7 @@ pub enum Ctl {
 /// Result of running something.
 pub type Run = Result<i32, Ctl>;
 
-/// A shell variable.
-#[derive(Debug, Clone, Default)]
-pub struct Var {
-    /// Its value.
-    pub value: String,
-    /// Exported to commands' environment.
-    pub exported: bool,
-    /// Readonly.
-    pub readonly: bool,
-}
+pub use super::vars::{Order, Var, Vars};
 
 /// Shell options (`set -e` …).
 #[derive(Debug, Clone, Copy, Default)]
@@ -82,6 +73,23 @@ impl Input {
     /// Marks everything read.
     pub fn consume_all(&self) {
         self.pos.set(self.data.len());
+    }
+
+    /// The next line without its newline, consumed; `None` at the end of the input.
+    pub fn read_line(&self) -> Option<String> {
+        let rest = self.rest();
+        if rest.is_empty() {
+            return None;
+        }
+        let n = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+        let line = String::from_utf8_lossy(&rest[..n])
+            .trim_end_matches('\n')
+            .to_owned();
+        self.pos.set(self.pos.get() + n);
+        Some(line)
     }
 }
 
@@ -127,7 +135,7 @@ pub const NFD: usize = 10;
 #[derive(Clone)]
 pub struct State {
     /// Variables.
-    pub vars: BTreeMap<String, Var>,
+    pub vars: Vars,
     /// Functions.
     pub funcs: HashMap<String, Rc<Command>>,
     /// `$1…`.
@@ -214,49 +222,18 @@ impl<'a> Shell<'a> {
         budget: Budget,
         stdin: Vec<u8>,
     ) -> Shell<'a> {
-        let mut vars = BTreeMap::new();
-        for kv in env {
-            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
-            vars.insert(
-                k.to_owned(),
-                Var {
-                    value: v.to_owned(),
-                    exported: true,
-                    readonly: false,
-                },
-            );
-        }
+        // A plain process: its environment as given (a shell rebuilds it in `run_sh`).
+        let mut vars = Vars::from_environ(env, Order::Creation);
         for (k, v) in [
             ("IFS", " \t\n"),
-            ("PS1", "# "),
+            ("PS1", "\\w \\$ "),
             ("PS2", "> "),
             ("PS4", "+ "),
             ("OPTIND", "1"),
         ] {
-            vars.entry(k.to_owned()).or_insert(Var {
-                value: v.to_owned(),
-                exported: false,
-                readonly: false,
-            });
-        }
-        vars.insert(
-            "PPID".to_owned(),
-            Var {
-                value: "0".to_owned(),
-                exported: false,
-                readonly: false,
-            },
-        );
-        let pwd_ok = vars.get("PWD").is_some_and(|v| v.value == cwd);
-        if !pwd_ok {
-            vars.insert(
-                "PWD".to_owned(),
-                Var {
-                    value: cwd.to_owned(),
-                    exported: true,
-                    readonly: false,
-                },
-            );
+            if !vars.contains_key(k) {
+                vars.slot(k).value = v.to_owned();
+            }
         }
         let mut fds = vec![Fd::Closed; NFD];
         fds[0] = Fd::In(Input::new(stdin));
@@ -317,7 +294,7 @@ impl<'a> Shell<'a> {
 
     /// Sets a variable (error text when it is readonly).
     pub fn set_var(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let v = self.st.vars.entry(name.to_owned()).or_default();
+        let v = self.st.vars.slot(name);
         if v.readonly {
             return Err(format!("{name}: is read only"));
         }
@@ -325,7 +302,12 @@ impl<'a> Shell<'a> {
         Ok(())
     }
 
-    /// The exported variables, as an environment.
+    /// The exported variables as the environment of a command started now, in the order it gets them.
+    pub fn environ(&self) -> Vec<(String, String)> {
+        self.st.vars.environ()
+    }
+
+    /// The exported variables, as an environment (by name).
     pub fn env_map(&self) -> BTreeMap<String, String> {
         self.st
             .vars
@@ -1087,7 +1069,7 @@ impl<'a> Shell<'a> {
         let mut saved = Vec::new();
         for (n, v) in &values {
             saved.push((n.clone(), self.st.vars.get(n).cloned()));
-            let e = self.st.vars.entry(n.clone()).or_default();
+            let e = self.st.vars.slot(n);
             if !e.readonly {
                 e.value = v.clone();
                 e.exported = true;
@@ -1103,14 +1085,7 @@ impl<'a> Shell<'a> {
             sh.run_external(&argv)
         });
         for (n, old) in saved.into_iter().rev() {
-            match old {
-                Some(v) => {
-                    self.st.vars.insert(n, v);
-                }
-                None => {
-                    self.st.vars.remove(&n);
-                }
-            }
+            self.st.vars.restore(n, old);
         }
         r
     }
@@ -1126,14 +1101,7 @@ impl<'a> Shell<'a> {
         self.loops = saved_loops;
         if let Some(frame) = self.st.locals.pop() {
             for (n, old) in frame.into_iter().rev() {
-                match old {
-                    Some(v) => {
-                        self.st.vars.insert(n, v);
-                    }
-                    None => {
-                        self.st.vars.remove(&n);
-                    }
-                }
+                self.st.vars.restore(n, old);
             }
         }
         self.st.positional = saved_pos;
@@ -1384,47 +1352,13 @@ impl<'a> Shell<'a> {
         let saved_status = self.status;
         self.loops = 0;
         self.errexit_off = 0;
-        // A new process: only the environment comes along.
-        self.st.vars.retain(|_, v| v.exported);
-        for v in self.st.vars.values_mut() {
-            v.readonly = false;
-        }
-        for (k, v) in [("IFS", " \t\n"), ("PS4", "+ "), ("OPTIND", "1")] {
-            self.st.vars.entry(k.to_owned()).or_insert(Var {
-                value: v.to_owned(),
-                exported: false,
-                readonly: false,
-            });
-        }
+        // A new process: only the environment comes along, in the order the parent passes it.
+        let ppid = if self.depth <= 1 { 0 } else { self.pid };
+        self.st.vars = ash_vars(&self.st.vars.environ(), &self.st.cwd, &self.hostname, ppid);
         self.st.funcs.clear();
         self.st.locals.clear();
         self.st.traps.clear();
         self.st.flags_cs = (c_flag, from_stdin);
-        let shlvl = self
-            .st
-            .vars
-            .get("SHLVL")
-            .and_then(|v| v.value.trim().parse::<i64>().ok())
-            .unwrap_or(0)
-            + 1;
-        self.st.vars.insert(
-            "SHLVL".to_owned(),
-            Var {
-                value: shlvl.to_string(),
-                exported: true,
-                readonly: false,
-            },
-        );
-        if !self.st.vars.contains_key("PATH") {
-            self.st.vars.insert(
-                "PATH".to_owned(),
-                Var {
-                    value: "/sbin:/usr/sbin:/bin:/usr/bin".to_owned(),
-                    exported: false,
-                    readonly: false,
-                },
-            );
-        }
         self.st.positional = positional;
         self.st.arg0 = arg0;
         self.st.opts = opts;
@@ -1556,4 +1490,42 @@ pub fn trace_quote(s: &str) -> String {
 /// Whether `path` is `/dev/null` (modelled even when the tree lacks it).
 pub fn is_dev_null(path: &str) -> bool {
     matches!(strata_image::normalize(path).as_deref(), Some("/dev/null"))
+}
+
+/// The variables of a busybox `ash` starting with environment `env`: its built-in variables, the
+/// environment in order, then `PPID`, `SHLVL` (one more, exported), `HOSTNAME` (when missing, not
+/// exported) and `PWD` (exported), as ash's `init` sets them; a missing `PATH` gets ash's default, exported.
+fn ash_vars(env: &[(String, String)], cwd: &str, hostname: &str, ppid: u32) -> Vars {
+    let strings: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut vars = Vars::from_environ(&strings, Order::AshHash);
+    for (k, v) in [("PS1", "\\w \\$ "), ("PS2", "> "), ("PS4", "+ ")] {
+        if !vars.contains_key(k) {
+            vars.slot(k).value = v.to_owned();
+        }
+    }
+    if !vars.contains_key("PATH") {
+        // Exported: `env -i sh -c env` shows it.
+        let e = vars.slot("PATH");
+        e.value = "/sbin:/usr/sbin:/bin:/usr/bin".to_owned();
+        e.exported = true;
+    }
+    for (k, v) in [("IFS", " \t\n"), ("OPTIND", "1")] {
+        vars.slot(k).value = v.to_owned();
+    }
+    vars.slot("PPID").value = ppid.to_string();
+    let shlvl = vars
+        .get("SHLVL")
+        .and_then(|v| v.value.trim().parse::<i64>().ok())
+        .unwrap_or(0)
+        + 1;
+    let e = vars.slot("SHLVL");
+    e.value = shlvl.to_string();
+    e.exported = true;
+    if !vars.contains_key("HOSTNAME") {
+        vars.slot("HOSTNAME").value = hostname.to_owned();
+    }
+    let e = vars.slot("PWD");
+    e.value = cwd.to_owned();
+    e.exported = true;
+    vars
 }

@@ -148,7 +148,8 @@ fn busybox_main(sh: &mut Shell<'_>, argv: &[String]) -> Result<Launch, Ctl> {
                 return Ok(Launch::Ran(0));
             }
             Some(a) if a == "--list" => {
-                let mut s = applets::NAMES.join("\n");
+                // The reference binary's list (simulated or not), as it prints it: sorted.
+                let mut s = applets::busybox_list().join("\n");
                 s.push('\n');
                 sh.write_fd(1, s.as_bytes())?;
                 return Ok(Launch::Ran(0));

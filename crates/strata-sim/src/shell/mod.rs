@@ -16,9 +16,14 @@
 //!
 //! Not simulated (visible as [`Note::Unsupported`](crate::exec::Note) and a failing status, never a fake
 //! success): binaries other than busybox, the shells and the package managers (unless an applet of the same
-//! name exists, as `/bin/ls` of a Debian model), network applets (`wget`, `nc`, …), `getline` in awk, sed's
+//! name exists, as `/bin/ls` of a Debian model), network applets (`wget`, `nc`, …), bzip2/xz/lzma archives,
+//! hardware and system administration applets (`mount`, `ip`, `sysctl`, …), `getline` in awk, sed's
 //! `b`/`t`/`r`/`w`, device nodes, job control (`&` runs in the foreground), signals (traps other than `EXIT`
-//! never fire). Pipelines run their commands one after the other, each reading the previous one's complete
+//! never fire). `busybox --list` prints the reference binary's whole list; [`applets::NAMES`] is what is
+//! simulated.
+//!
+//! The environment: a plain process keeps it in the order it was given, a shell in busybox ash's hash-chain
+//! order ([`vars`]). Pipelines run their commands one after the other, each reading the previous one's complete
 //! output; nothing takes wall-clock time (`sleep` returns at once, `date` is the run's fixed time).
 //!
 //! Every run is bounded by [`Limits`](crate::exec::Limits): commands, loop iterations, bytes written, output
@@ -35,6 +40,7 @@ pub mod launch;
 pub mod parser;
 pub mod pattern;
 pub mod regex;
+pub mod vars;
 
 use strata_image::Overlay;
 

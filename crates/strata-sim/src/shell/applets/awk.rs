@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::text::{pad_zeros, pad_zeros_signed};
+use super::format;
 use super::{inputs, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 use crate::shell::regex as re;
@@ -181,74 +181,83 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// An awk expression.
 #[derive(Debug, Clone)]
-enum E {
+enum Expr {
     Num(f64),
     Str(String),
     Re(String),
     Var(String),
-    Field(Box<E>),
-    Index(String, Vec<E>),
-    In(Vec<E>, String),
-    Assign(&'static str, Box<E>, Box<E>),
-    Cond(Box<E>, Box<E>, Box<E>),
-    And(Box<E>, Box<E>),
-    Or(Box<E>, Box<E>),
-    Not(Box<E>),
-    Neg(Box<E>),
-    Bin(&'static str, Box<E>, Box<E>),
-    Match(bool, Box<E>, Box<E>),
-    Concat(Box<E>, Box<E>),
-    Incr(bool, i8, Box<E>),
-    Call(String, Vec<E>),
-    Group(Box<E>),
+    Field(Box<Expr>),
+    Index(String, Vec<Expr>),
+    In(Vec<Expr>, String),
+    Assign(&'static str, Box<Expr>, Box<Expr>),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Bin(&'static str, Box<Expr>, Box<Expr>),
+    Match(bool, Box<Expr>, Box<Expr>),
+    Concat(Box<Expr>, Box<Expr>),
+    Incr(bool, i8, Box<Expr>),
+    Call(String, Vec<Expr>),
+    Group(Box<Expr>),
 }
 
+/// An awk statement.
 #[derive(Debug, Clone)]
-enum S {
-    Expr(E),
-    Print(Vec<E>, Option<(bool, E)>),
-    Printf(Vec<E>, Option<(bool, E)>),
-    If(E, Box<S>, Option<Box<S>>),
-    While(E, Box<S>),
-    Do(Box<S>, E),
-    For(Option<Box<S>>, Option<E>, Option<Box<S>>, Box<S>),
-    ForIn(String, String, Box<S>),
-    Block(Vec<S>),
+enum Stmt {
+    Expr(Expr),
+    Print(Vec<Expr>, Option<(bool, Expr)>),
+    Printf(Vec<Expr>, Option<(bool, Expr)>),
+    If(Expr, Box<Stmt>, Option<Box<Stmt>>),
+    While(Expr, Box<Stmt>),
+    Do(Box<Stmt>, Expr),
+    For(
+        Option<Box<Stmt>>,
+        Option<Expr>,
+        Option<Box<Stmt>>,
+        Box<Stmt>,
+    ),
+    ForIn(String, String, Box<Stmt>),
+    Block(Vec<Stmt>),
     Next,
-    Exit(Option<E>),
-    Return(Option<E>),
+    Exit(Option<Expr>),
+    Return(Option<Expr>),
     Break,
     Continue,
-    Delete(String, Option<Vec<E>>),
+    Delete(String, Option<Vec<Expr>>),
     Nop,
 }
 
-enum Pat {
+/// What selects a pattern-action item.
+enum Pattern {
     Begin,
     End,
     All,
-    Expr(E),
-    Range(E, E),
+    Expr(Expr),
+    Range(Expr, Expr),
 }
 
 struct Func {
     params: Vec<String>,
-    body: S,
+    body: Stmt,
 }
 
 /// Pattern-action items and the functions.
-type Program = (Vec<(Pat, Option<S>)>, HashMap<String, Func>);
+type Program = (Vec<(Pattern, Option<Stmt>)>, HashMap<String, Func>);
 
-struct P {
+/// The recursive-descent parser over the tokens.
+struct Parser {
     t: Vec<Tok>,
     i: usize,
     depth: u32,
 }
 
-type PR<T> = Result<T, String>;
+type ParseResult<T> = Result<T, String>;
 
-impl P {
+impl Parser {
     fn peek(&self) -> &Tok {
         self.t.get(self.i).unwrap_or(&Tok::Eof)
     }
@@ -263,7 +272,7 @@ impl P {
             false
         }
     }
-    fn expect(&mut self, op: &str) -> PR<()> {
+    fn expect(&mut self, op: &str) -> ParseResult<()> {
         if self.eat(op) {
             Ok(())
         } else {
@@ -284,7 +293,7 @@ impl P {
         }
     }
 
-    fn program(&mut self) -> PR<Program> {
+    fn program(&mut self) -> ParseResult<Program> {
         let mut items = Vec::new();
         let mut funcs = HashMap::new();
         self.nls();
@@ -318,21 +327,21 @@ impl P {
             let pat = match self.peek().clone() {
                 Tok::Name(n) if n == "BEGIN" => {
                     self.i += 1;
-                    Pat::Begin
+                    Pattern::Begin
                 }
                 Tok::Name(n) if n == "END" => {
                     self.i += 1;
-                    Pat::End
+                    Pattern::End
                 }
-                Tok::Op("{") => Pat::All,
+                Tok::Op("{") => Pattern::All,
                 _ => {
                     let a = self.expr()?;
                     if self.eat(",") {
                         self.opt_nl();
                         let b = self.expr()?;
-                        Pat::Range(a, b)
+                        Pattern::Range(a, b)
                     } else {
-                        Pat::Expr(a)
+                        Pattern::Expr(a)
                     }
                 }
             };
@@ -347,7 +356,7 @@ impl P {
         Ok((items, funcs))
     }
 
-    fn block(&mut self) -> PR<S> {
+    fn block(&mut self) -> ParseResult<Stmt> {
         self.expect("{")?;
         let mut v = Vec::new();
         self.nls();
@@ -359,18 +368,18 @@ impl P {
             self.nls();
         }
         self.i += 1;
-        Ok(S::Block(v))
+        Ok(Stmt::Block(v))
     }
 
-    fn simple_or_block(&mut self) -> PR<S> {
+    fn simple_or_block(&mut self) -> ParseResult<Stmt> {
         self.opt_nl();
         if self.eat(";") {
-            return Ok(S::Nop);
+            return Ok(Stmt::Nop);
         }
         self.stmt()
     }
 
-    fn stmt(&mut self) -> PR<S> {
+    fn stmt(&mut self) -> ParseResult<Stmt> {
         self.depth += 1;
         if self.depth > 100 {
             return Err("nested too deeply".to_owned());
@@ -380,7 +389,7 @@ impl P {
         r
     }
 
-    fn redirect(&mut self) -> PR<Option<(bool, E)>> {
+    fn redirect(&mut self) -> ParseResult<Option<(bool, Expr)>> {
         if self.eat(">") {
             return Ok(Some((false, self.concat(true)?)));
         }
@@ -393,7 +402,7 @@ impl P {
         Ok(None)
     }
 
-    fn stmt_inner(&mut self) -> PR<S> {
+    fn stmt_inner(&mut self) -> ParseResult<Stmt> {
         if self.is_op("{") {
             return self.block();
         }
@@ -411,10 +420,10 @@ impl P {
                     if matches!(self.peek(), Tok::Name(e) if e == "else") {
                         self.i += 1;
                         let b = self.simple_or_block()?;
-                        return Ok(S::If(c, Box::new(a), Some(Box::new(b))));
+                        return Ok(Stmt::If(c, Box::new(a), Some(Box::new(b))));
                     }
                     self.i = save;
-                    return Ok(S::If(c, Box::new(a), None));
+                    return Ok(Stmt::If(c, Box::new(a), None));
                 }
                 "while" => {
                     self.i += 1;
@@ -422,10 +431,10 @@ impl P {
                     let c = self.expr()?;
                     self.expect(")")?;
                     if self.eat(";") {
-                        return Ok(S::While(c, Box::new(S::Nop)));
+                        return Ok(Stmt::While(c, Box::new(Stmt::Nop)));
                     }
                     let b = self.simple_or_block()?;
-                    return Ok(S::While(c, Box::new(b)));
+                    return Ok(Stmt::While(c, Box::new(b)));
                 }
                 "do" => {
                     self.i += 1;
@@ -438,7 +447,7 @@ impl P {
                     self.expect("(")?;
                     let c = self.expr()?;
                     self.expect(")")?;
-                    return Ok(S::Do(Box::new(b), c));
+                    return Ok(Stmt::Do(Box::new(b), c));
                 }
                 "for" => {
                     self.i += 1;
@@ -457,13 +466,13 @@ impl P {
                         if inw == "in" {
                             self.i += 4;
                             let b = self.simple_or_block()?;
-                            return Ok(S::ForIn(k, arr, Box::new(b)));
+                            return Ok(Stmt::ForIn(k, arr, Box::new(b)));
                         }
                     }
                     let init = if self.is_op(";") {
                         None
                     } else {
-                        Some(Box::new(S::Expr(self.expr()?)))
+                        Some(Box::new(Stmt::Expr(self.expr()?)))
                     };
                     self.expect(";")?;
                     self.opt_nl();
@@ -477,26 +486,26 @@ impl P {
                     let step = if self.is_op(")") {
                         None
                     } else {
-                        Some(Box::new(S::Expr(self.expr()?)))
+                        Some(Box::new(Stmt::Expr(self.expr()?)))
                     };
                     self.expect(")")?;
                     if self.eat(";") {
-                        return Ok(S::For(init, cond, step, Box::new(S::Nop)));
+                        return Ok(Stmt::For(init, cond, step, Box::new(Stmt::Nop)));
                     }
                     let b = self.simple_or_block()?;
-                    return Ok(S::For(init, cond, step, Box::new(b)));
+                    return Ok(Stmt::For(init, cond, step, Box::new(b)));
                 }
                 "next" => {
                     self.i += 1;
-                    return Ok(S::Next);
+                    return Ok(Stmt::Next);
                 }
                 "break" => {
                     self.i += 1;
-                    return Ok(S::Break);
+                    return Ok(Stmt::Break);
                 }
                 "continue" => {
                     self.i += 1;
-                    return Ok(S::Continue);
+                    return Ok(Stmt::Continue);
                 }
                 "exit" | "return" => {
                     self.i += 1;
@@ -509,9 +518,9 @@ impl P {
                         Some(self.expr()?)
                     };
                     return Ok(if n == "exit" {
-                        S::Exit(e)
+                        Stmt::Exit(e)
                     } else {
-                        S::Return(e)
+                        Stmt::Return(e)
                     });
                 }
                 "delete" => {
@@ -523,9 +532,9 @@ impl P {
                     if self.eat("[") {
                         let idx = self.expr_list()?;
                         self.expect("]")?;
-                        return Ok(S::Delete(a, Some(idx)));
+                        return Ok(Stmt::Delete(a, Some(idx)));
                     }
-                    return Ok(S::Delete(a, None));
+                    return Ok(Stmt::Delete(a, None));
                 }
                 "getline" => return Err("getline is not simulated".to_owned()),
                 "print" | "printf" => {
@@ -561,18 +570,18 @@ impl P {
                     }
                     let red = self.redirect()?;
                     return Ok(if n == "print" {
-                        S::Print(args, red)
+                        Stmt::Print(args, red)
                     } else {
-                        S::Printf(args, red)
+                        Stmt::Printf(args, red)
                     });
                 }
                 _ => {}
             }
         }
-        Ok(S::Expr(self.expr()?))
+        Ok(Stmt::Expr(self.expr()?))
     }
 
-    fn print_list(&mut self) -> PR<Vec<E>> {
+    fn print_list(&mut self) -> ParseResult<Vec<Expr>> {
         let mut v = vec![self.ternary(true)?];
         while self.eat(",") {
             self.opt_nl();
@@ -581,7 +590,7 @@ impl P {
         Ok(v)
     }
 
-    fn expr_list(&mut self) -> PR<Vec<E>> {
+    fn expr_list(&mut self) -> ParseResult<Vec<Expr>> {
         let mut v = vec![self.expr()?];
         while self.eat(",") {
             self.opt_nl();
@@ -590,7 +599,7 @@ impl P {
         Ok(v)
     }
 
-    fn expr(&mut self) -> PR<E> {
+    fn expr(&mut self) -> ParseResult<Expr> {
         self.depth += 1;
         if self.depth > 200 {
             return Err("nested too deeply".to_owned());
@@ -600,14 +609,14 @@ impl P {
         r
     }
 
-    fn ternary(&mut self, no_gt: bool) -> PR<E> {
+    fn ternary(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let c = self.or(no_gt)?;
         if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=")) = self.peek().clone() {
-            if matches!(c, E::Var(_) | E::Field(_) | E::Index(..)) {
+            if matches!(c, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
                 self.i += 1;
                 self.opt_nl();
                 let rhs = self.ternary(no_gt)?;
-                return Ok(E::Assign(op, Box::new(c), Box::new(rhs)));
+                return Ok(Expr::Assign(op, Box::new(c), Box::new(rhs)));
             }
         }
         if self.eat("?") {
@@ -617,32 +626,32 @@ impl P {
             self.expect(":")?;
             self.opt_nl();
             let b = self.ternary(no_gt)?;
-            return Ok(E::Cond(Box::new(c), Box::new(a), Box::new(b)));
+            return Ok(Expr::Cond(Box::new(c), Box::new(a), Box::new(b)));
         }
         Ok(c)
     }
 
-    fn or(&mut self, no_gt: bool) -> PR<E> {
+    fn or(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let mut l = self.and(no_gt)?;
         while self.eat("||") {
             self.opt_nl();
             let r = self.and(no_gt)?;
-            l = E::Or(Box::new(l), Box::new(r));
+            l = Expr::Or(Box::new(l), Box::new(r));
         }
         Ok(l)
     }
 
-    fn and(&mut self, no_gt: bool) -> PR<E> {
+    fn and(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let mut l = self.in_(no_gt)?;
         while self.eat("&&") {
             self.opt_nl();
             let r = self.in_(no_gt)?;
-            l = E::And(Box::new(l), Box::new(r));
+            l = Expr::And(Box::new(l), Box::new(r));
         }
         Ok(l)
     }
 
-    fn in_(&mut self, no_gt: bool) -> PR<E> {
+    fn in_(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let mut l = self.matching(no_gt)?;
         while matches!(self.peek(), Tok::Name(n) if n == "in") {
             self.i += 1;
@@ -651,15 +660,15 @@ impl P {
             };
             self.i += 1;
             let keys = match l {
-                E::Group(g) => vec![*g],
+                Expr::Group(g) => vec![*g],
                 other => vec![other],
             };
-            l = E::In(keys, a);
+            l = Expr::In(keys, a);
         }
         Ok(l)
     }
 
-    fn matching(&mut self, no_gt: bool) -> PR<E> {
+    fn matching(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let mut l = self.cmp(no_gt)?;
         loop {
             let neg = if self.eat("~") {
@@ -670,11 +679,11 @@ impl P {
                 return Ok(l);
             };
             let r = self.cmp(no_gt)?;
-            l = E::Match(neg, Box::new(l), Box::new(r));
+            l = Expr::Match(neg, Box::new(l), Box::new(r));
         }
     }
 
-    fn cmp(&mut self, no_gt: bool) -> PR<E> {
+    fn cmp(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let l = self.concat(no_gt)?;
         for op in ["<", "<=", "!=", "==", ">", ">="] {
             if no_gt && op == ">" {
@@ -683,7 +692,7 @@ impl P {
             if self.is_op(op) {
                 self.i += 1;
                 let r = self.concat(no_gt)?;
-                return Ok(E::Bin(op, Box::new(l), Box::new(r)));
+                return Ok(Expr::Bin(op, Box::new(l), Box::new(r)));
             }
         }
         Ok(l)
@@ -698,17 +707,17 @@ impl P {
         }
     }
 
-    fn concat(&mut self, no_gt: bool) -> PR<E> {
+    fn concat(&mut self, no_gt: bool) -> ParseResult<Expr> {
         let mut l = self.additive()?;
         while self.starts_operand() && !self.is_op("-") && !self.is_op("+") && !self.is_op("!") {
             let r = self.additive()?;
-            l = E::Concat(Box::new(l), Box::new(r));
+            l = Expr::Concat(Box::new(l), Box::new(r));
         }
         let _ = no_gt;
         Ok(l)
     }
 
-    fn additive(&mut self) -> PR<E> {
+    fn additive(&mut self) -> ParseResult<Expr> {
         let mut l = self.mul()?;
         loop {
             let op = if self.is_op("+") {
@@ -720,11 +729,11 @@ impl P {
             };
             self.i += 1;
             let r = self.mul()?;
-            l = E::Bin(op, Box::new(l), Box::new(r));
+            l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
 
-    fn mul(&mut self) -> PR<E> {
+    fn mul(&mut self) -> ParseResult<Expr> {
         let mut l = self.unary()?;
         loop {
             let op = match self.peek() {
@@ -733,52 +742,56 @@ impl P {
             };
             self.i += 1;
             let r = self.unary()?;
-            l = E::Bin(op, Box::new(l), Box::new(r));
+            l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
 
-    fn unary(&mut self) -> PR<E> {
+    fn unary(&mut self) -> ParseResult<Expr> {
         if self.eat("!") {
-            return Ok(E::Not(Box::new(self.unary()?)));
+            return Ok(Expr::Not(Box::new(self.unary()?)));
         }
         if self.eat("-") {
-            return Ok(E::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.unary()?)));
         }
         if self.eat("+") {
-            return Ok(E::Bin("+", Box::new(E::Num(0.0)), Box::new(self.unary()?)));
+            return Ok(Expr::Bin(
+                "+",
+                Box::new(Expr::Num(0.0)),
+                Box::new(self.unary()?),
+            ));
         }
         self.power()
     }
 
-    fn power(&mut self) -> PR<E> {
+    fn power(&mut self) -> ParseResult<Expr> {
         let b = self.postfix()?;
         if self.eat("^") {
             let e = self.unary()?;
-            return Ok(E::Bin("^", Box::new(b), Box::new(e)));
+            return Ok(Expr::Bin("^", Box::new(b), Box::new(e)));
         }
         Ok(b)
     }
 
-    fn postfix(&mut self) -> PR<E> {
+    fn postfix(&mut self) -> ParseResult<Expr> {
         if self.is_op("++") || self.is_op("--") {
             let d = if self.is_op("++") { 1 } else { -1 };
             self.i += 1;
             let e = self.postfix()?;
-            return Ok(E::Incr(true, d, Box::new(e)));
+            return Ok(Expr::Incr(true, d, Box::new(e)));
         }
         let e = self.primary()?;
-        if matches!(e, E::Var(_) | E::Field(_) | E::Index(..)) {
+        if matches!(e, Expr::Var(_) | Expr::Field(_) | Expr::Index(..)) {
             if self.eat("++") {
-                return Ok(E::Incr(false, 1, Box::new(e)));
+                return Ok(Expr::Incr(false, 1, Box::new(e)));
             }
             if self.eat("--") {
-                return Ok(E::Incr(false, -1, Box::new(e)));
+                return Ok(Expr::Incr(false, -1, Box::new(e)));
             }
         }
         Ok(e)
     }
 
-    fn primary(&mut self) -> PR<E> {
+    fn primary(&mut self) -> ParseResult<Expr> {
         self.depth += 1;
         if self.depth > 200 {
             return Err("nested too deeply".to_owned());
@@ -786,12 +799,12 @@ impl P {
         let t = self.peek().clone();
         self.i += 1;
         let r = match t {
-            Tok::Num(n) => Ok(E::Num(n)),
-            Tok::Str(s) => Ok(E::Str(s)),
-            Tok::Re(r) => Ok(E::Re(r)),
+            Tok::Num(n) => Ok(Expr::Num(n)),
+            Tok::Str(s) => Ok(Expr::Str(s)),
+            Tok::Re(r) => Ok(Expr::Re(r)),
             Tok::Op("$") => {
                 let e = self.postfix_operand()?;
-                Ok(E::Field(Box::new(e)))
+                Ok(Expr::Field(Box::new(e)))
             }
             Tok::Op("(") => {
                 let e = self.expr()?;
@@ -807,10 +820,10 @@ impl P {
                         return Err("syntax error: in".to_owned());
                     };
                     self.i += 1;
-                    return Ok(E::In(keys, a));
+                    return Ok(Expr::In(keys, a));
                 }
                 self.expect(")")?;
-                Ok(E::Group(Box::new(e)))
+                Ok(Expr::Group(Box::new(e)))
             }
             Tok::Func(f) => {
                 self.expect("(")?;
@@ -821,18 +834,18 @@ impl P {
                 }
                 self.opt_nl();
                 self.expect(")")?;
-                Ok(E::Call(f, args))
+                Ok(Expr::Call(f, args))
             }
             Tok::Name(n) => {
                 if n == "length" {
-                    return Ok(E::Call(n, Vec::new()));
+                    return Ok(Expr::Call(n, Vec::new()));
                 }
                 if self.eat("[") {
                     let idx = self.expr_list()?;
                     self.expect("]")?;
-                    Ok(E::Index(n, idx))
+                    Ok(Expr::Index(n, idx))
                 } else {
-                    Ok(E::Var(n))
+                    Ok(Expr::Var(n))
                 }
             }
             other => Err(format!("syntax error: unexpected {other:?}")),
@@ -841,7 +854,7 @@ impl P {
         r
     }
 
-    fn postfix_operand(&mut self) -> PR<E> {
+    fn postfix_operand(&mut self) -> ParseResult<Expr> {
         if self.is_op("++") || self.is_op("--") || self.is_op("-") {
             return self.unary();
         }
@@ -849,13 +862,17 @@ impl P {
     }
 }
 
+/// An awk value.
 #[derive(Clone, Debug)]
-enum V {
-    N(f64),
-    S(String),
+enum Value {
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
     /// Input text that may be numeric (fields, split elements).
-    SN(String),
-    U,
+    StrNum(String),
+    /// Never assigned (both `""` and `0`).
+    Uninit,
 }
 
 fn looks_numeric(s: &str) -> bool {
@@ -893,85 +910,48 @@ fn str_num(s: &str) -> f64 {
     s.parse().unwrap_or(0.0)
 }
 
-/// `%.6g`.
-fn fmt_g(v: f64, prec: usize) -> String {
-    if v == 0.0 {
-        return "0".to_owned();
-    }
-    if !v.is_finite() {
-        return if v.is_nan() {
-            "nan".to_owned()
-        } else if v > 0.0 {
-            "inf".to_owned()
-        } else {
-            "-inf".to_owned()
-        };
-    }
-    let p = prec.max(1);
-    let exp = v.abs().log10().floor() as i32;
-    if exp < -4 || exp >= p as i32 {
-        let s = format!("{:.*e}", p - 1, v);
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let m = if m.contains('.') {
-            m.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            m
-        };
-        let ev: i32 = e.parse().unwrap_or(0);
-        format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs())
-    } else {
-        let decimals = (p as i32 - 1 - exp).max(0) as usize;
-        let s = format!("{:.*}", decimals, v);
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_owned()
-        } else {
-            s
-        }
-    }
-}
-
 fn num_to_str(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e16 {
         format!("{}", v as i64)
     } else {
-        fmt_g(v, 6)
+        format::c_g(v, 6, false)
     }
 }
 
-impl V {
+impl Value {
     fn num(&self) -> f64 {
         match self {
-            V::N(n) => *n,
-            V::S(s) | V::SN(s) => str_num(s),
-            V::U => 0.0,
+            Value::Num(n) => *n,
+            Value::Str(s) | Value::StrNum(s) => str_num(s),
+            Value::Uninit => 0.0,
         }
     }
     fn str(&self) -> String {
         match self {
-            V::N(n) => num_to_str(*n),
-            V::S(s) | V::SN(s) => s.clone(),
-            V::U => String::new(),
+            Value::Num(n) => num_to_str(*n),
+            Value::Str(s) | Value::StrNum(s) => s.clone(),
+            Value::Uninit => String::new(),
         }
     }
     fn truth(&self) -> bool {
         match self {
-            V::N(n) => *n != 0.0,
-            V::S(s) => !s.is_empty(),
-            V::SN(s) => {
+            Value::Num(n) => *n != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::StrNum(s) => {
                 if looks_numeric(s) {
                     str_num(s) != 0.0
                 } else {
                     !s.is_empty()
                 }
             }
-            V::U => false,
+            Value::Uninit => false,
         }
     }
     fn is_numeric(&self) -> bool {
         match self {
-            V::N(_) | V::U => true,
-            V::SN(s) => looks_numeric(s),
-            V::S(_) => false,
+            Value::Num(_) | Value::Uninit => true,
+            Value::StrNum(s) => looks_numeric(s),
+            Value::Str(_) => false,
         }
     }
 }
@@ -979,7 +959,7 @@ impl V {
 enum Flow {
     Next,
     Exit,
-    Return(V),
+    Return(Value),
     Break,
     Continue,
 }
@@ -987,13 +967,13 @@ enum Flow {
 struct Run<'s, 'a, 'i> {
     sh: &'s mut Shell<'a>,
     io: &'i mut Io,
-    vars: HashMap<String, V>,
-    arrays: HashMap<String, HashMap<String, V>>,
+    vars: HashMap<String, Value>,
+    arrays: HashMap<String, HashMap<String, Value>>,
     fields: Vec<String>,
     record: String,
     funcs: &'i HashMap<String, Func>,
-    locals: Vec<HashMap<String, V>>,
-    local_arrays: Vec<HashMap<String, HashMap<String, V>>>,
+    locals: Vec<HashMap<String, Value>>,
+    local_arrays: Vec<HashMap<String, HashMap<String, Value>>>,
     files: HashMap<String, ()>,
     exit_code: i32,
     steps: u64,
@@ -1002,22 +982,22 @@ struct Run<'s, 'a, 'i> {
     pending_exit: bool,
 }
 
-type ER = Result<V, Ctl>;
+type EvalResult = Result<Value, Ctl>;
 
 impl Run<'_, '_, '_> {
-    fn get(&self, n: &str) -> V {
+    fn get(&self, n: &str) -> Value {
         for l in self.locals.iter().rev().take(1) {
             if let Some(v) = l.get(n) {
                 return v.clone();
             }
         }
         match n {
-            "NF" => V::N(self.fields.len() as f64),
-            _ => self.vars.get(n).cloned().unwrap_or(V::U),
+            "NF" => Value::Num(self.fields.len() as f64),
+            _ => self.vars.get(n).cloned().unwrap_or(Value::Uninit),
         }
     }
 
-    fn set(&mut self, n: &str, v: V) {
+    fn set(&mut self, n: &str, v: Value) {
         if let Some(l) = self.locals.last_mut() {
             if l.contains_key(n) {
                 l.insert(n.to_owned(), v);
@@ -1033,7 +1013,7 @@ impl Run<'_, '_, '_> {
         self.vars.insert(n.to_owned(), v);
     }
 
-    fn array(&mut self, n: &str) -> &mut HashMap<String, V> {
+    fn array(&mut self, n: &str) -> &mut HashMap<String, Value> {
         if self.local_arrays.last().is_some_and(|l| l.contains_key(n)) {
             if let Some(l) = self.local_arrays.last_mut() {
                 if let Some(a) = l.get_mut(n) {
@@ -1044,10 +1024,21 @@ impl Run<'_, '_, '_> {
         self.arrays.entry(n.to_owned()).or_default()
     }
 
+    /// A value as a string in an expression: a non-integral number goes through `CONVFMT`.
+    fn convert(&self, v: &Value) -> String {
+        match v {
+            Value::Num(n) if *n != n.trunc() => match self.vars.get("CONVFMT").map(Value::str) {
+                Some(f) if f != "%.6g" => format(&[Value::Str(f), v.clone()]),
+                _ => v.str(),
+            },
+            other => other.str(),
+        }
+    }
+
     fn ofs(&self) -> String {
         self.vars
             .get("OFS")
-            .map(V::str)
+            .map(Value::str)
             .unwrap_or_else(|| " ".to_owned())
     }
 
@@ -1059,19 +1050,19 @@ impl Run<'_, '_, '_> {
         let fs = self
             .vars
             .get("FS")
-            .map(V::str)
+            .map(Value::str)
             .unwrap_or_else(|| " ".to_owned());
         self.fields = split_fs(&self.record, &fs);
     }
 
-    fn field(&self, i: usize) -> V {
+    fn field(&self, i: usize) -> Value {
         if i == 0 {
-            return V::SN(self.record.clone());
+            return Value::StrNum(self.record.clone());
         }
         self.fields
             .get(i - 1)
-            .map(|s| V::SN(s.clone()))
-            .unwrap_or(V::U)
+            .map(|s| Value::StrNum(s.clone()))
+            .unwrap_or(Value::Uninit)
     }
 
     fn set_field(&mut self, i: usize, v: String) {
@@ -1090,11 +1081,11 @@ impl Run<'_, '_, '_> {
         self.rebuild();
     }
 
-    fn key(&mut self, idx: &[E]) -> Result<String, Ctl> {
+    fn key(&mut self, idx: &[Expr]) -> Result<String, Ctl> {
         let sep = self
             .vars
             .get("SUBSEP")
-            .map(V::str)
+            .map(Value::str)
             .unwrap_or_else(|| "\u{1c}".to_owned());
         let mut parts = Vec::new();
         for e in idx {
@@ -1103,9 +1094,9 @@ impl Run<'_, '_, '_> {
         Ok(parts.join(&sep))
     }
 
-    fn regex(&mut self, e: &E) -> Result<Option<re::Regex>, Ctl> {
+    fn regex(&mut self, e: &Expr) -> Result<Option<re::Regex>, Ctl> {
         let src = match e {
-            E::Re(r) => r.clone(),
+            Expr::Re(r) => r.clone(),
             other => self.eval(other)?.str(),
         };
         match re::compile(&src, true, false).ok() {
@@ -1117,14 +1108,14 @@ impl Run<'_, '_, '_> {
         }
     }
 
-    fn assign(&mut self, target: &E, v: V) -> Result<(), Ctl> {
+    fn assign(&mut self, target: &Expr, v: Value) -> Result<(), Ctl> {
         match target {
-            E::Var(n) => self.set(n, v),
-            E::Field(i) => {
+            Expr::Var(n) => self.set(n, v),
+            Expr::Field(i) => {
                 let k = self.eval(i)?.num().max(0.0) as usize;
                 self.set_field(k, v.str());
             }
-            E::Index(a, idx) => {
+            Expr::Index(a, idx) => {
                 let k = self.key(idx)?;
                 self.array(a).insert(k, v);
             }
@@ -1133,62 +1124,62 @@ impl Run<'_, '_, '_> {
         Ok(())
     }
 
-    fn eval(&mut self, e: &E) -> ER {
+    fn eval(&mut self, e: &Expr) -> EvalResult {
         self.steps += 1;
         if self.steps.is_multiple_of(4096) {
             self.sh.step()?;
         }
         Ok(match e {
-            E::Num(n) => V::N(*n),
-            E::Str(s) => V::S(s.clone()),
-            E::Re(_) => {
+            Expr::Num(n) => Value::Num(*n),
+            Expr::Str(s) => Value::Str(s.clone()),
+            Expr::Re(_) => {
                 let r = self.regex(e)?;
-                V::N(f64::from(u8::from(
+                Value::Num(f64::from(u8::from(
                     r.is_some_and(|r| r.is_match(self.record.as_bytes())),
                 )))
             }
-            E::Var(n) => self.get(n),
-            E::Group(g) => self.eval(g)?,
-            E::Field(i) => {
+            Expr::Var(n) => self.get(n),
+            Expr::Group(g) => self.eval(g)?,
+            Expr::Field(i) => {
                 let k = self.eval(i)?.num().max(0.0) as usize;
                 self.field(k)
             }
-            E::Index(a, idx) => {
+            Expr::Index(a, idx) => {
                 let k = self.key(idx)?;
-                self.array(a).entry(k).or_insert(V::U).clone()
+                self.array(a).entry(k).or_insert(Value::Uninit).clone()
             }
-            E::In(idx, a) => {
+            Expr::In(idx, a) => {
                 let k = self.key(idx)?;
-                V::N(f64::from(u8::from(self.array(a).contains_key(&k))))
+                Value::Num(f64::from(u8::from(self.array(a).contains_key(&k))))
             }
-            E::Assign(op, t, rhs) => {
+            Expr::Assign(op, t, rhs) => {
                 let r = self.eval(rhs)?;
                 let v = if *op == "=" {
                     r
                 } else {
                     let cur = self.eval(t)?.num();
                     let b = r.num();
-                    V::N(arith(&op[..1], cur, b))
+                    Value::Num(arith(&op[..1], cur, b))
                 };
                 self.assign(t, v.clone())?;
                 v
             }
-            E::Cond(c, a, b) => {
+            Expr::Cond(c, a, b) => {
                 if self.eval(c)?.truth() {
                     self.eval(a)?
                 } else {
                     self.eval(b)?
                 }
             }
-            E::And(a, b) => V::N(f64::from(u8::from(
+            Expr::And(a, b) => Value::Num(f64::from(u8::from(
                 self.eval(a)?.truth() && self.eval(b)?.truth(),
             ))),
-            E::Or(a, b) => V::N(f64::from(u8::from(
+            Expr::Or(a, b) => Value::Num(f64::from(u8::from(
                 self.eval(a)?.truth() || self.eval(b)?.truth(),
             ))),
-            E::Not(a) => V::N(f64::from(u8::from(!self.eval(a)?.truth()))),
-            E::Neg(a) => V::N(-self.eval(a)?.num()),
-            E::Bin(op, a, b) => {
+            Expr::Not(a) => Value::Num(f64::from(u8::from(!self.eval(a)?.truth()))),
+            Expr::Neg(a) => Value::Num(-self.eval(a)?.num()),
+            Expr::Bin(op, a, b) => {
                 let x = self.eval(a)?;
                 let y = self.eval(b)?;
                 match *op {
@@ -1209,52 +1200,56 @@ impl Run<'_, '_, '_> {
                             ">" => o == Greater,
                             _ => o != Less,
                         };
-                        V::N(f64::from(u8::from(t)))
+                        Value::Num(f64::from(u8::from(t)))
                     }
                     _ => {
                         if matches!(*op, "/" | "%") && y.num() == 0.0 {
                             self.io.err("division by zero");
                             return Err(Ctl::Exit(2));
                         }
-                        V::N(arith(op, x.num(), y.num()))
+                        Value::Num(arith(op, x.num(), y.num()))
                     }
                 }
             }
-            E::Match(neg, s, r) => {
+            Expr::Match(neg, s, r) => {
                 let text = self.eval(s)?.str();
                 let m = self.regex(r)?.is_some_and(|r| r.is_match(text.as_bytes()));
-                V::N(f64::from(u8::from(m != *neg)))
+                Value::Num(f64::from(u8::from(m != *neg)))
             }
-            E::Concat(a, b) => {
-                let mut s = self.eval(a)?.str();
-                s.push_str(&self.eval(b)?.str());
+            Expr::Concat(a, b) => {
+                let a = self.eval(a)?;
+                let b = self.eval(b)?;
+                let mut s = self.convert(&a);
+                s.push_str(&self.convert(&b));
                 if s.len() > 64 << 20 {
                     return Err(self.sh.limit(crate::exec::Limit::Output));
                 }
-                V::S(s)
+                Value::Str(s)
             }
-            E::Incr(pre, d, t) => {
+            Expr::Incr(pre, d, t) => {
                 let cur = self.eval(t)?.num();
                 let nv = cur + f64::from(*d);
-                self.assign(t, V::N(nv))?;
-                V::N(if *pre { nv } else { cur })
+                self.assign(t, Value::Num(nv))?;
+                Value::Num(if *pre { nv } else { cur })
             }
-            E::Call(f, args) => self.call(f, args)?,
+            Expr::Call(f, args) => self.call(f, args)?,
         })
     }
 
-    fn call(&mut self, f: &str, args: &[E]) -> ER {
-        let arg = |me: &mut Self, i: usize| -> ER {
+    fn call(&mut self, f: &str, args: &[Expr]) -> EvalResult {
+        let arg = |me: &mut Self, i: usize| -> EvalResult {
             match args.get(i) {
                 Some(e) => me.eval(e),
-                None => Ok(V::U),
+                None => Ok(Value::Uninit),
             }
         };
         Ok(match f {
             "length" => match args.first() {
-                None => V::N(self.record.chars().count() as f64),
-                Some(E::Var(n)) if self.arrays.contains_key(n) => V::N(self.arrays[n].len() as f64),
-                Some(_) => V::N(arg(self, 0)?.str().chars().count() as f64),
+                None => Value::Num(self.record.chars().count() as f64),
+                Some(Expr::Var(n)) if self.arrays.contains_key(n) => {
+                    Value::Num(self.arrays[n].len() as f64)
+                }
+                Some(_) => Value::Num(arg(self, 0)?.str().chars().count() as f64),
             },
             "substr" => {
                 let s: Vec<char> = arg(self, 0)?.str().chars().collect();
@@ -1267,52 +1262,52 @@ impl Run<'_, '_, '_> {
                 let start = m.max(1.0);
                 let end = (m + n).min(s.len() as f64 + 1.0);
                 if end <= start {
-                    V::S(String::new())
+                    Value::Str(String::new())
                 } else {
-                    V::S(s[(start as usize - 1)..(end as usize - 1)].iter().collect())
+                    Value::Str(s[(start as usize - 1)..(end as usize - 1)].iter().collect())
                 }
             }
             "index" => {
                 let s = arg(self, 0)?.str();
                 let t = arg(self, 1)?.str();
-                V::N(s.find(&t).map(|b| s[..b].chars().count() + 1).unwrap_or(0) as f64)
+                Value::Num(s.find(&t).map(|b| s[..b].chars().count() + 1).unwrap_or(0) as f64)
             }
             "split" => {
                 let s = arg(self, 0)?.str();
-                let Some(E::Var(a)) = args.get(1) else {
-                    return Ok(V::N(0.0));
+                let Some(Expr::Var(a)) = args.get(1) else {
+                    return Ok(Value::Num(0.0));
                 };
                 let fs = if args.len() > 2 {
                     match &args[2] {
-                        E::Re(r) => r.clone(),
+                        Expr::Re(r) => r.clone(),
                         e => self.eval(e)?.str(),
                     }
                 } else {
                     self.vars
                         .get("FS")
-                        .map(V::str)
+                        .map(Value::str)
                         .unwrap_or_else(|| " ".to_owned())
                 };
                 let parts = split_fs(&s, &fs);
                 let arr = self.array(a);
                 arr.clear();
                 for (i, p) in parts.iter().enumerate() {
-                    arr.insert((i + 1).to_string(), V::SN(p.clone()));
+                    arr.insert((i + 1).to_string(), Value::StrNum(p.clone()));
                 }
-                V::N(parts.len() as f64)
+                Value::Num(parts.len() as f64)
             }
             "sub" | "gsub" => {
                 let Some(r) = (match args.first() {
                     Some(e) => self.regex(e)?,
                     None => None,
                 }) else {
-                    return Ok(V::N(0.0));
+                    return Ok(Value::Num(0.0));
                 };
                 let repl = arg(self, 1)?.str();
                 let target = args
                     .get(2)
                     .cloned()
-                    .unwrap_or(E::Field(Box::new(E::Num(0.0))));
+                    .unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
                 let text = self.eval(&target)?.str();
                 let text = text.as_bytes();
                 let mut out = Vec::new();
@@ -1341,9 +1336,9 @@ impl Run<'_, '_, '_> {
                 if n > 0 {
                     out.extend_from_slice(&text[last..]);
                     let out = String::from_utf8_lossy(&out).into_owned();
-                    self.assign(&target, V::S(out))?;
+                    self.assign(&target, Value::Str(out))?;
                 }
-                V::N(n as f64)
+                Value::Num(n as f64)
             }
             "match" => {
                 let s = arg(self, 0)?.str();
@@ -1359,42 +1354,42 @@ impl Run<'_, '_, '_> {
                     ),
                     None => (0.0, -1.0),
                 };
-                self.vars.insert("RSTART".to_owned(), V::N(start));
-                self.vars.insert("RLENGTH".to_owned(), V::N(len));
-                V::N(start)
+                self.vars.insert("RSTART".to_owned(), Value::Num(start));
+                self.vars.insert("RLENGTH".to_owned(), Value::Num(len));
+                Value::Num(start)
             }
             "sprintf" => {
                 let mut vals = Vec::new();
                 for a in args {
                     vals.push(self.eval(a)?);
                 }
-                V::S(format(&vals))
+                Value::Str(format(&vals))
             }
-            "tolower" => V::S(arg(self, 0)?.str().to_lowercase()),
-            "toupper" => V::S(arg(self, 0)?.str().to_uppercase()),
-            "int" => V::N(arg(self, 0)?.num().trunc()),
-            "sqrt" => V::N(arg(self, 0)?.num().sqrt()),
-            "exp" => V::N(arg(self, 0)?.num().exp()),
-            "log" => V::N(arg(self, 0)?.num().ln()),
-            "sin" => V::N(arg(self, 0)?.num().sin()),
-            "cos" => V::N(arg(self, 0)?.num().cos()),
+            "tolower" => Value::Str(arg(self, 0)?.str().to_lowercase()),
+            "toupper" => Value::Str(arg(self, 0)?.str().to_uppercase()),
+            "int" => Value::Num(arg(self, 0)?.num().trunc()),
+            "sqrt" => Value::Num(arg(self, 0)?.num().sqrt()),
+            "exp" => Value::Num(arg(self, 0)?.num().exp()),
+            "log" => Value::Num(arg(self, 0)?.num().ln()),
+            "sin" => Value::Num(arg(self, 0)?.num().sin()),
+            "cos" => Value::Num(arg(self, 0)?.num().cos()),
             "atan2" => {
                 let y = arg(self, 0)?.num();
-                V::N(y.atan2(arg(self, 1)?.num()))
+                Value::Num(y.atan2(arg(self, 1)?.num()))
             }
             "rand" => {
                 self.rand = self
                     .rand
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                V::N((self.rand >> 11) as f64 / (1u64 << 53) as f64)
+                Value::Num((self.rand >> 11) as f64 / (1u64 << 53) as f64)
             }
             "srand" => {
                 let old = self.rand;
                 self.rand = arg(self, 0)?.num() as u64;
-                V::N(old as f64)
+                Value::Num(old as f64)
             }
-            "close" | "fflush" => V::N(0.0),
+            "close" | "fflush" => Value::Num(0.0),
             "system" => {
                 let cmd = arg(self, 0)?.str();
                 let out = std::mem::take(&mut self.io.out);
@@ -1404,7 +1399,7 @@ impl Run<'_, '_, '_> {
                     .run_captured(&["sh".to_owned(), "-c".to_owned(), cmd], Vec::new())?;
                 self.sh.write_fd(1, &o)?;
                 self.sh.write_fd(2, &e)?;
-                V::N(f64::from(st))
+                Value::Num(f64::from(st))
             }
             name => {
                 let Some(func) = self.funcs.get(name) else {
@@ -1419,7 +1414,7 @@ impl Run<'_, '_, '_> {
                 let mut aframe = HashMap::new();
                 for (i, p) in func.params.iter().enumerate() {
                     match args.get(i) {
-                        Some(E::Var(n)) if self.arrays.contains_key(n) => {
+                        Some(Expr::Var(n)) if self.arrays.contains_key(n) => {
                             // arrays are passed by reference: alias by name
                             let a = self.arrays.get(n).cloned().unwrap_or_default();
                             aframe.insert(p.clone(), a);
@@ -1429,7 +1424,7 @@ impl Run<'_, '_, '_> {
                             frame.insert(p.clone(), v);
                         }
                         None => {
-                            frame.insert(p.clone(), V::U);
+                            frame.insert(p.clone(), Value::Uninit);
                         }
                     }
                 }
@@ -1444,15 +1439,15 @@ impl Run<'_, '_, '_> {
                     Some(Flow::Return(v)) => v,
                     Some(Flow::Exit) => {
                         self.pending_exit = true;
-                        V::U
+                        Value::Uninit
                     }
-                    _ => V::U,
+                    _ => Value::Uninit,
                 }
             }
         })
     }
 
-    fn out_to(&mut self, red: &Option<(bool, E)>, text: String) -> Result<(), Ctl> {
+    fn out_to(&mut self, red: &Option<(bool, Expr)>, text: String) -> Result<(), Ctl> {
         match red {
             None => {
                 self.io.out.extend_from_slice(text.as_bytes());
@@ -1501,16 +1496,16 @@ impl Run<'_, '_, '_> {
         Ok(())
     }
 
-    fn exec(&mut self, s: &S) -> Result<Option<Flow>, Ctl> {
+    fn exec(&mut self, s: &Stmt) -> Result<Option<Flow>, Ctl> {
         if self.pending_exit {
             return Ok(Some(Flow::Exit));
         }
         match s {
-            S::Nop => {}
-            S::Expr(e) => {
+            Stmt::Nop => {}
+            Stmt::Expr(e) => {
                 self.eval(e)?;
             }
-            S::Print(args, red) => {
+            Stmt::Print(args, red) => {
                 let text = if args.is_empty() {
                     self.record.clone()
                 } else {
@@ -1518,16 +1513,16 @@ impl Run<'_, '_, '_> {
                     for a in args {
                         let v = self.eval(a)?;
                         parts.push(match v {
-                            V::N(n) if n != n.trunc() => {
+                            Value::Num(n) if n != n.trunc() => {
                                 let ofmt = self
                                     .vars
                                     .get("OFMT")
-                                    .map(V::str)
+                                    .map(Value::str)
                                     .unwrap_or_else(|| "%.6g".to_owned());
                                 if ofmt == "%.6g" {
-                                    fmt_g(n, 6)
+                                    format::c_g(n, 6, false)
                                 } else {
-                                    format(&[V::S(ofmt), V::N(n)])
+                                    format(&[Value::Str(ofmt), Value::Num(n)])
                                 }
                             }
                             v => v.str(),
@@ -1538,11 +1533,11 @@ impl Run<'_, '_, '_> {
                 let ors = self
                     .vars
                     .get("ORS")
-                    .map(V::str)
+                    .map(Value::str)
                     .unwrap_or_else(|| "\n".to_owned());
                 self.out_to(red, format!("{text}{ors}"))?;
             }
-            S::Printf(args, red) => {
+            Stmt::Printf(args, red) => {
                 let mut vals = Vec::new();
                 for a in args {
                     vals.push(self.eval(a)?);
@@ -1550,14 +1545,14 @@ impl Run<'_, '_, '_> {
                 let text = format(&vals);
                 self.out_to(red, text)?;
             }
-            S::If(c, a, b) => {
+            Stmt::If(c, a, b) => {
                 if self.eval(c)?.truth() {
                     return self.exec(a);
                 } else if let Some(b) = b {
                     return self.exec(b);
                 }
             }
-            S::While(c, b) => {
+            Stmt::While(c, b) => {
                 let mut n = 0u64;
                 while self.eval(c)?.truth() {
                     n += 1;
@@ -1571,7 +1566,7 @@ impl Run<'_, '_, '_> {
                     }
                 }
             }
-            S::Do(b, c) => {
+            Stmt::Do(b, c) => {
                 let mut n = 0u64;
                 loop {
                     n += 1;
@@ -1588,7 +1583,7 @@ impl Run<'_, '_, '_> {
                     }
                 }
             }
-            S::For(init, cond, step, body) => {
+            Stmt::For(init, cond, step, body) => {
                 if let Some(i) = init {
                     self.exec(i)?;
                 }
@@ -1613,14 +1608,14 @@ impl Run<'_, '_, '_> {
                     }
                 }
             }
-            S::ForIn(k, a, body) => {
+            Stmt::ForIn(k, a, body) => {
                 let mut keys: Vec<String> = self.array(a).keys().cloned().collect();
                 keys.sort_by(|x, y| match (x.parse::<f64>(), y.parse::<f64>()) {
                     (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
                     _ => x.cmp(y),
                 });
                 for key in keys {
-                    self.set(k, V::SN(key));
+                    self.set(k, Value::StrNum(key));
                     match self.exec(body)? {
                         Some(Flow::Break) => break,
                         Some(Flow::Continue) | None => {}
@@ -1628,31 +1623,31 @@ impl Run<'_, '_, '_> {
                     }
                 }
             }
-            S::Block(v) => {
+            Stmt::Block(v) => {
                 for st in v {
                     if let Some(f) = self.exec(st)? {
                         return Ok(Some(f));
                     }
                 }
             }
-            S::Next => return Ok(Some(Flow::Next)),
-            S::Break => return Ok(Some(Flow::Break)),
-            S::Continue => return Ok(Some(Flow::Continue)),
-            S::Exit(e) => {
+            Stmt::Next => return Ok(Some(Flow::Next)),
+            Stmt::Break => return Ok(Some(Flow::Break)),
+            Stmt::Continue => return Ok(Some(Flow::Continue)),
+            Stmt::Exit(e) => {
                 if let Some(e) = e {
                     self.exit_code = self.eval(e)?.num() as i32;
                 }
                 self.pending_exit = true;
                 return Ok(Some(Flow::Exit));
             }
-            S::Return(e) => {
+            Stmt::Return(e) => {
                 let v = match e {
                     Some(e) => self.eval(e)?,
-                    None => V::U,
+                    None => Value::Uninit,
                 };
                 return Ok(Some(Flow::Return(v)));
             }
-            S::Delete(a, idx) => match idx {
+            Stmt::Delete(a, idx) => match idx {
                 Some(idx) => {
                     let k = self.key(idx)?;
                     self.array(a).remove(&k);
@@ -1709,7 +1704,7 @@ fn split_fs(s: &str, fs: &str) -> Vec<String> {
 }
 
 /// awk's printf formatting.
-fn format(vals: &[V]) -> String {
+fn format(vals: &[Value]) -> String {
     let Some(fmt) = vals.first() else {
         return String::new();
     };
@@ -1729,76 +1724,22 @@ fn format(vals: &[V]) -> String {
             i += 2;
             continue;
         }
-        let mut j = i + 1;
-        let mut flags = String::new();
-        while j < fmt.len() && "-+ #0".contains(fmt[j]) {
-            flags.push(fmt[j]);
-            j += 1;
-        }
-        let mut width = String::new();
-        if fmt.get(j) == Some(&'*') {
-            width = vals
-                .get(ai)
-                .map(|v| (v.num() as i64).to_string())
-                .unwrap_or_default();
-            ai += 1;
-            j += 1;
-        }
-        while j < fmt.len() && fmt[j].is_ascii_digit() {
-            width.push(fmt[j]);
-            j += 1;
-        }
-        let mut prec: Option<usize> = None;
-        if fmt.get(j) == Some(&'.') {
-            j += 1;
-            let mut p = String::new();
-            while j < fmt.len() && fmt[j].is_ascii_digit() {
-                p.push(fmt[j]);
-                j += 1;
-            }
-            prec = Some(p.parse::<usize>().unwrap_or(0).min(60_000));
-        }
-        let Some(&conv) = fmt.get(j) else {
+        let Some(c) = format::parse(&fmt, i) else {
             out.extend(&fmt[i..]);
             break;
         };
-        j += 1;
-        let v = vals.get(ai).cloned().unwrap_or(V::U);
+        let j = c.end;
+        let spec = format::Spec::new(&c, || {
+            let w = vals.get(ai).map(|v| v.num() as i64).unwrap_or(0);
+            ai += 1;
+            w
+        });
+        let v = vals.get(ai).cloned().unwrap_or(Value::Uninit);
         ai += 1;
-        let left = flags.contains('-') || width.starts_with('-');
-        let w: usize = width
-            .trim_start_matches('-')
-            .parse::<usize>()
-            .unwrap_or(0)
-            .min(1 << 20);
-        let zero = flags.contains('0') && !left;
-        let body = match conv {
-            'd' | 'i' => {
-                let n = v.num().trunc() as i64;
-                let mut s = n.unsigned_abs().to_string();
-                if let Some(p) = prec {
-                    s = pad_zeros(&s, p);
-                }
-                let sign = if n < 0 {
-                    "-"
-                } else if flags.contains('+') {
-                    "+"
-                } else if flags.contains(' ') {
-                    " "
-                } else {
-                    ""
-                };
-                if zero && prec.is_none() {
-                    s = pad_zeros(&s, w.saturating_sub(sign.len()));
-                }
-                format!("{sign}{s}")
-            }
-            'o' => format!("{:o}", v.num() as i64),
-            'x' => format!("{:x}", v.num() as i64),
-            'X' => format!("{:X}", v.num() as i64),
-            'u' => format!("{}", v.num() as u64),
-            'c' => match v {
-                V::N(n) => char::from_u32(n as u32)
+        let body = match c.conv {
+            'd' | 'i' | 'o' | 'x' | 'X' | 'u' => spec.int(v.num().trunc() as i64),
+            'c' => spec.pad(&match v {
+                Value::Num(n) => char::from_u32(n as u32)
                     .map(String::from)
                     .unwrap_or_default(),
                 other => other
@@ -1807,52 +1748,16 @@ fn format(vals: &[V]) -> String {
                     .next()
                     .map(String::from)
                     .unwrap_or_default(),
-            },
-            's' => {
-                let s = v.str();
-                match prec {
-                    Some(p) => s.chars().take(p).collect(),
-                    None => s,
-                }
-            }
-            'f' | 'F' => {
-                let mut s = format!("{:.*}", prec.unwrap_or(6), v.num());
-                if zero {
-                    s = pad_zeros_signed(&s, w);
-                }
-                s
-            }
-            'e' | 'E' => {
-                let s = format!("{:.*e}", prec.unwrap_or(6), v.num());
-                let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-                let ev: i32 = e.parse().unwrap_or(0);
-                let r = format!("{m}e{}{:02}", if ev < 0 { '-' } else { '+' }, ev.abs());
-                if conv == 'E' {
-                    r.to_uppercase()
-                } else {
-                    r
-                }
-            }
-            'g' | 'G' => fmt_g(v.num(), prec.unwrap_or(6)),
+            }),
+            's' => spec.str(&v.str()),
+            'f' | 'F' | 'e' | 'E' | 'g' | 'G' => spec.float(v.num()),
             _ => {
                 out.extend(&fmt[i..j]);
                 i = j;
                 continue;
             }
         };
-        let n = body.chars().count();
-        if n < w {
-            let pad = " ".repeat(w - n);
-            if left {
-                out.push_str(&body);
-                out.push_str(&pad);
-            } else {
-                out.push_str(&pad);
-                out.push_str(&body);
-            }
-        } else {
-            out.push_str(&body);
-        }
+        out.push_str(&body);
         i = j;
     }
     out
@@ -1952,7 +1857,7 @@ pub fn awk(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             return Ok(2);
         }
     };
-    let mut p = P {
+    let mut p = Parser {
         t: toks,
         i: 0,
         depth: 0,
@@ -1978,30 +1883,31 @@ pub fn awk(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         ("RS", "\n"),
         ("SUBSEP", "\u{1c}"),
         ("OFMT", "%.6g"),
+        ("CONVFMT", "%.6g"),
     ] {
-        vars.insert(k.to_owned(), V::S(v.to_owned()));
+        vars.insert(k.to_owned(), Value::Str(v.to_owned()));
     }
     if let Some(f) = fs {
-        vars.insert("FS".to_owned(), V::S(f));
+        vars.insert("FS".to_owned(), Value::Str(f));
     }
     for (k, v) in assigns {
-        vars.insert(k, V::SN(v));
+        vars.insert(k, Value::StrNum(v));
     }
-    let mut arrays: HashMap<String, HashMap<String, V>> = HashMap::new();
-    let env: HashMap<String, V> = sh
+    let mut arrays: HashMap<String, HashMap<String, Value>> = HashMap::new();
+    let env: HashMap<String, Value> = sh
         .env_map()
         .into_iter()
-        .map(|(k, v)| (k, V::SN(v)))
+        .map(|(k, v)| (k, Value::StrNum(v)))
         .collect();
     arrays.insert("ENVIRON".to_owned(), env);
     let mut argv_arr = HashMap::new();
-    argv_arr.insert("0".to_owned(), V::S("awk".to_owned()));
+    argv_arr.insert("0".to_owned(), Value::Str("awk".to_owned()));
     for (k, o) in operands.iter().enumerate() {
-        argv_arr.insert((k + 1).to_string(), V::S(o.clone()));
+        argv_arr.insert((k + 1).to_string(), Value::Str(o.clone()));
     }
     arrays.insert("ARGV".to_owned(), argv_arr);
-    vars.insert("ARGC".to_owned(), V::N((operands.len() + 1) as f64));
-    vars.insert("NR".to_owned(), V::N(0.0));
+    vars.insert("ARGC".to_owned(), Value::Num((operands.len() + 1) as f64));
+    vars.insert("NR".to_owned(), Value::Num(0.0));
     let mut run = Run {
         sh,
         io,
@@ -2023,10 +1929,10 @@ pub fn awk(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 }
 
 impl Run<'_, '_, '_> {
-    fn main(&mut self, items: &[(Pat, Option<S>)], operands: &[String]) -> R {
+    fn main(&mut self, items: &[(Pattern, Option<Stmt>)], operands: &[String]) -> R {
         let mut in_range = vec![false; items.len()];
         for (pat, act) in items {
-            if matches!(pat, Pat::Begin) {
+            if matches!(pat, Pattern::Begin) {
                 if let Some(a) = act {
                     self.exec(a)?;
                 }
@@ -2035,7 +1941,7 @@ impl Run<'_, '_, '_> {
                 }
             }
         }
-        let has_main = items.iter().any(|(p, _)| !matches!(p, Pat::Begin));
+        let has_main = items.iter().any(|(p, _)| !matches!(p, Pattern::Begin));
         if !has_main {
             return Ok(self.exit_code);
         }
@@ -2061,7 +1967,8 @@ impl Run<'_, '_, '_> {
             let (name, data) = match src {
                 Some(s) if s.starts_with('\u{0}') => {
                     if let Some((k, v)) = s[1..].split_once('=') {
-                        self.vars.insert(k.to_owned(), V::SN(unescape_assign(v)));
+                        self.vars
+                            .insert(k.to_owned(), Value::StrNum(unescape_assign(v)));
                     }
                     continue;
                 }
@@ -2078,12 +1985,12 @@ impl Run<'_, '_, '_> {
                 }
                 None => ("".to_owned(), self.io.stdin_all()),
             };
-            self.vars.insert("FILENAME".to_owned(), V::S(name));
+            self.vars.insert("FILENAME".to_owned(), Value::Str(name));
             let text = String::from_utf8_lossy(&data).into_owned();
             let rs = self
                 .vars
                 .get("RS")
-                .map(V::str)
+                .map(Value::str)
                 .unwrap_or_else(|| "\n".to_owned());
             let records: Vec<String> = if rs.is_empty() {
                 text.split("\n\n")
@@ -2102,17 +2009,17 @@ impl Run<'_, '_, '_> {
             for rec in records {
                 nr += 1.0;
                 fnr += 1.0;
-                self.vars.insert("NR".to_owned(), V::N(nr));
-                self.vars.insert("FNR".to_owned(), V::N(fnr));
+                self.vars.insert("NR".to_owned(), Value::Num(nr));
+                self.vars.insert("FNR".to_owned(), Value::Num(fnr));
                 self.record = rec;
                 self.split_record();
                 self.sh.step()?;
                 for (k, (pat, act)) in items.iter().enumerate() {
                     let hit = match pat {
-                        Pat::Begin | Pat::End => false,
-                        Pat::All => true,
-                        Pat::Expr(e) => self.eval(e)?.truth(),
-                        Pat::Range(a, b) => {
+                        Pattern::Begin | Pattern::End => false,
+                        Pattern::All => true,
+                        Pattern::Expr(e) => self.eval(e)?.truth(),
+                        Pattern::Range(a, b) => {
                             if in_range[k] {
                                 if self.eval(b)?.truth() {
                                     in_range[k] = false;
@@ -2137,7 +2044,7 @@ impl Run<'_, '_, '_> {
                                 self.record,
                                 self.vars
                                     .get("ORS")
-                                    .map(V::str)
+                                    .map(Value::str)
                                     .unwrap_or_else(|| "\n".to_owned())
                             );
                             self.out_to(&None, line)?;
@@ -2158,11 +2065,11 @@ impl Run<'_, '_, '_> {
         self.finish(items, false)
     }
 
-    fn finish(&mut self, items: &[(Pat, Option<S>)], from_begin: bool) -> R {
+    fn finish(&mut self, items: &[(Pattern, Option<Stmt>)], from_begin: bool) -> R {
         let _ = from_begin;
         self.pending_exit = false;
         for (pat, act) in items {
-            if matches!(pat, Pat::End) {
+            if matches!(pat, Pattern::End) {
                 if let Some(a) = act {
                     self.exec(a)?;
                     if self.pending_exit {

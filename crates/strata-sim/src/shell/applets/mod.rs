@@ -2,10 +2,30 @@
 //! standard streams, and returns an exit status. Messages follow busybox's wording.
 
 pub mod awk;
+pub mod checksum;
+pub mod crontab;
+pub mod dd;
+pub mod dump;
+pub mod env;
+pub mod expr;
+pub mod factor;
+pub mod find;
+pub mod format;
 pub mod fs;
+pub mod getopt;
+pub mod grep;
+pub mod gzip;
+pub mod passwd;
+pub mod patch;
+pub mod printf;
+pub mod run_parts;
+pub mod sed;
+pub mod sort;
 pub mod sys;
+pub mod tabs;
 pub mod tar;
 pub mod text;
+pub mod unzip;
 
 use strata_image::{Error, NodeKind, Overlay, Stat};
 
@@ -52,6 +72,15 @@ impl Io {
         line.extend_from_slice(msg.as_bytes());
         line.push(b'\n');
         self.seq.push((true, line));
+    }
+
+    /// busybox's usage message on stderr (the banner, then `text`: `Usage: …` and the help).
+    pub fn usage(&mut self, text: &str) {
+        self.err.extend_from_slice(
+            b"BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n",
+        );
+        self.err.extend_from_slice(text.trim_end().as_bytes());
+        self.err.push(b'\n');
     }
 
     /// Writes text to stdout.
@@ -129,6 +158,7 @@ pub const NAMES: &[&str] = &[
     "seq",
     "sha1sum",
     "sha256sum",
+    "sha512sum",
     "sleep",
     "sort",
     "stat",
@@ -165,10 +195,41 @@ pub const NAMES: &[&str] = &[
     "whoami",
     "xargs",
     "yes",
+    "arch",
+    "dd",
+    "dos2unix",
+    "getopt",
+    "link",
+    "nologin",
+    "setsid",
+    "strings",
+    "unix2dos",
+    "unzip",
+    "crontab",
+    "passwd",
+    "patch",
+    "expand",
+    "unexpand",
+    "factor",
+    "run-parts",
+    "more",
+    "less",
+    "shuf",
+    "crc32",
+    "logger",
 ];
 
 /// The applets of the reference busybox build (busybox-static 1.35, `busybox --list`).
 const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
+
+/// What the reference busybox's `--list` prints: its applets and `busybox`, sorted.
+pub fn busybox_list() -> Vec<&'static str> {
+    let mut v: Vec<&str> = BUSYBOX_APPLETS.split_whitespace().collect();
+    v.push("busybox");
+    v.sort_unstable();
+    v.dedup();
+    v
+}
 
 /// Whether real busybox has an applet `name` (simulated or not).
 pub fn is_busybox_applet(name: &str) -> bool {
@@ -185,37 +246,37 @@ pub fn is_applet(name: &str) -> bool {
 
 fn lookup(name: &str) -> Option<Applet> {
     Some(match name {
-        "echo" => text::echo,
-        "hexdump" | "xxd" => text::hexdump,
+        "echo" => printf::echo,
+        "hexdump" | "xxd" => dump::hexdump,
         "paste" => text::paste,
         "fold" => text::fold,
         "comm" => text::comm,
-        "gzip" | "gunzip" | "zcat" => text::gzip,
+        "gzip" | "gunzip" | "zcat" => gzip::gzip,
         "tar" => tar::tar,
         "awk" => awk::awk,
-        "printf" => text::printf,
+        "printf" => printf::printf,
         "cat" => text::cat,
         "head" => text::head,
         "tail" => text::tail,
         "wc" => text::wc,
-        "grep" | "egrep" | "fgrep" => text::grep,
-        "sed" => text::sed,
+        "grep" | "egrep" | "fgrep" => grep::grep,
+        "sed" => sed::sed,
         "cut" => text::cut,
         "tr" => text::tr,
-        "sort" => text::sort,
+        "sort" => sort::sort,
         "uniq" => text::uniq,
         "tee" => text::tee,
         "seq" => text::seq,
         "basename" => text::basename,
         "dirname" => text::dirname,
         "yes" => text::yes,
-        "md5sum" | "sha256sum" | "sha1sum" => text::digest,
-        "expr" => text::expr,
+        "md5sum" | "sha256sum" | "sha1sum" | "sha512sum" => checksum::checksum,
+        "expr" => expr::expr,
         "rev" => text::rev,
         "tac" => text::tac,
         "nl" => text::nl,
-        "base64" => text::base64,
-        "od" => text::od,
+        "base64" => dump::base64,
+        "od" => dump::od,
         "cmp" => text::cmp,
         "diff" => text::diff,
         "xargs" => sys::xargs,
@@ -225,7 +286,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "sleep" | "usleep" | "sync" | "clear" => sys::sleep,
         "id" | "groups" => sys::id,
         "whoami" | "logname" => sys::whoami,
-        "env" | "printenv" => sys::env,
+        "env" | "printenv" => env::env,
         "hostname" => sys::hostname,
         "uname" => sys::uname,
         "date" => sys::date,
@@ -242,7 +303,25 @@ fn lookup(name: &str) -> Option<Applet> {
         "getent" => sys::getent,
         "kill" => sys::kill,
         "pwd" => sys::pwd,
-        "nohup" | "time" | "timeout" => sys::nohup,
+        "nohup" | "time" | "timeout" | "setsid" => sys::nohup,
+        "arch" => sys::arch,
+        "nologin" => sys::nologin,
+        "dd" => dd::dd,
+        "getopt" => getopt::getopt,
+        "unzip" => unzip::unzip,
+        "crontab" => crontab::crontab,
+        "passwd" => passwd::passwd,
+        "patch" => patch::patch,
+        "expand" | "unexpand" => tabs::expand,
+        "factor" => factor::factor,
+        "more" | "less" => text::pager,
+        "shuf" => sort::shuf,
+        "crc32" => checksum::crc32,
+        "logger" => sys::logger,
+        "run-parts" => run_parts::run_parts,
+        "link" => fs::link,
+        "dos2unix" | "unix2dos" => text::dos2unix,
+        "strings" => dump::strings,
         "ps" => sys::ps,
         "tty" => sys::tty,
         "uptime" | "free" | "df" => sys::uptime,
@@ -263,7 +342,7 @@ fn lookup(name: &str) -> Option<Applet> {
         "realpath" => fs::realpath_applet,
         "du" => fs::du,
         "mkfifo" | "mknod" => fs::mkfifo,
-        "find" => fs::find,
+        "find" => find::find,
         "mktemp" => fs::mktemp,
         "truncate" => fs::truncate,
         _ => return None,

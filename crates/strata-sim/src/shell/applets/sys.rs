@@ -1,4 +1,4 @@
-//! System applets: test, id, env, date, uname, which, adduser/addgroup, xargs and friends.
+//! System applets: test, id, date, uname, which, adduser/addgroup, xargs and friends (`env` is in [`super::env`]).
 
 use strata_image::{Content, Timestamp};
 
@@ -393,124 +393,6 @@ pub fn whoami(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
             Ok(1)
         }
     }
-}
-
-/// `env [-i] [-u NAME] [NAME=VALUE…] [COMMAND…]`, `printenv [NAME…]`.
-pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    let mut vars = sh.env_map();
-    if io.name == "printenv" {
-        if argv.len() > 1 {
-            let mut st = 0;
-            for n in &argv[1..] {
-                match vars.get(n) {
-                    Some(v) => io.print(&format!("{v}\n")),
-                    None => st = 1,
-                }
-            }
-            return Ok(st);
-        }
-        for (k, v) in &vars {
-            io.print(&format!("{k}={v}\n"));
-        }
-        return Ok(0);
-    }
-    let mut i = 1;
-    let mut order: Vec<String> = Vec::new();
-    while i < argv.len() {
-        let a = &argv[i];
-        if a == "-i" || a == "-" {
-            vars.clear();
-        } else if a == "-u" {
-            if let Some(n) = argv.get(i + 1) {
-                vars.remove(n);
-            }
-            i += 1;
-        } else if let Some(n) = a.strip_prefix("-u") {
-            vars.remove(n);
-        } else if a == "--" {
-            i += 1;
-            break;
-        } else if a.starts_with('-') && a.len() > 1 {
-            io.err(&format!("unrecognized option '{a}'"));
-            return Ok(125);
-        } else {
-            break;
-        }
-        i += 1;
-    }
-    while i < argv.len() {
-        if let Some((k, v)) = argv[i].split_once('=') {
-            vars.insert(k.to_owned(), v.to_owned());
-            order.retain(|o| o != k);
-            order.push(k.to_owned());
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    if i >= argv.len() {
-        for (k, v) in &vars {
-            if !order.contains(k) {
-                io.print(&format!("{k}={v}\n"));
-            }
-        }
-        for k in &order {
-            if let Some(v) = vars.get(k) {
-                io.print(&format!("{k}={v}\n"));
-            }
-        }
-        return Ok(0);
-    }
-    // Run the command with exactly this environment.
-    let saved = sh.st.vars.clone();
-    for v in sh.st.vars.values_mut() {
-        v.exported = false;
-    }
-    sh.st
-        .vars
-        .retain(|k, _| vars.contains_key(k) || !saved.get(k).is_some_and(|v| v.exported));
-    for (k, v) in &vars {
-        let e = sh.st.vars.entry(k.clone()).or_default();
-        e.value = v.clone();
-        e.exported = true;
-    }
-    let cmd = argv[i..].to_vec();
-    let stdin = io.stdin_all();
-    let found = if cmd[0].contains('/') {
-        Some(sh.abs(&cmd[0]))
-    } else {
-        let path = vars
-            .get("PATH")
-            .cloned()
-            .unwrap_or_else(|| "/bin:/usr/bin".to_owned());
-        path.split(':')
-            .map(|d| {
-                sh.abs(&format!(
-                    "{}/{}",
-                    if d.is_empty() { "." } else { d },
-                    cmd[0]
-                ))
-            })
-            .find(|p| {
-                sh.fs
-                    .stat(p)
-                    .is_ok_and(|s| !s.is_dir() && s.attrs.mode & 0o111 != 0)
-            })
-    };
-    let Some(path) = found.filter(|p| sh.fs.stat(p).is_ok()) else {
-        sh.st.vars = saved;
-        io.err(&format!(
-            "can't execute '{}': No such file or directory",
-            cmd[0]
-        ));
-        return Ok(127);
-    };
-    let r = sh.run_file_captured(&path, &cmd, stdin);
-    sh.st.vars = saved;
-    let (st, out, err) = r?;
-    io.out.extend(out);
-    io.err.extend(err);
-    Ok(st)
 }
 
 /// `hostname`.
@@ -1244,7 +1126,7 @@ pub fn nohup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
         i += 1;
     }
-    if io.name == "time" {
+    if io.name == "time" || io.name == "setsid" {
         while i < argv.len() && argv[i].starts_with('-') {
             i += 1;
         }
@@ -1620,7 +1502,7 @@ pub fn su(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         ("LOGNAME", user.as_str()),
         ("SHELL", shell.as_str()),
     ] {
-        let e = sh.st.vars.entry(k.to_owned()).or_default();
+        let e = sh.st.vars.slot(k);
         e.value = v.to_owned();
         e.exported = true;
     }
@@ -1642,4 +1524,46 @@ pub fn su(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     io.out.extend(out);
     io.err.extend(err);
     Ok(st)
+}
+
+/// `arch`: `uname -m`.
+pub fn arch(sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
+    uname(sh, &["uname".to_owned(), "-m".to_owned()], io)
+}
+
+/// `nologin`: refuses, as the shell of a system account.
+pub fn nologin(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
+    io.print("This account is not available\n");
+    Ok(1)
+}
+
+/// `logger [-s] [-t TAG] [-p PRIO] [MESSAGE…]`: a container has no syslog socket, so the message goes
+/// nowhere (busybox's `syslog(3)` fails silently) except to stderr with `-s`, as `TAG: MESSAGE` (TAG: the
+/// user's name).
+pub fn logger(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let (flags, words) = match getopt(&argv[1..], "tp") {
+        Ok(x) => x,
+        Err(c) => {
+            io.err(&format!("option requires an argument -- '{c}'"));
+            return Ok(1);
+        }
+    };
+    let tag = flags
+        .iter()
+        .rev()
+        .find(|(f, _)| *f == 't')
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| super::user_name(sh.fs, sh.identity.uid).unwrap_or_default());
+    let msg = if words.is_empty() {
+        String::from_utf8_lossy(&io.stdin_all()).into_owned()
+    } else {
+        words.join(" ")
+    };
+    if flags.iter().any(|(f, _)| *f == 's') {
+        for line in msg.lines() {
+            io.err
+                .extend_from_slice(format!("{tag}: {line}\n").as_bytes());
+        }
+    }
+    Ok(0)
 }

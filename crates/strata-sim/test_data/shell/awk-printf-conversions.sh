@@ -1,0 +1,5 @@
+awk 'BEGIN{printf "%g|%g|%g|%g|%G\n", 100000, 1000000, 0.0001, 0.00001, 1e-10}'
+awk 'BEGIN{printf "%.3g|%.0g|%g|%#x|%o|%5.1f|%-6d|\n", 2.5e-7, 0.5, 999999.5, 255, 8, 2.25, 3}'
+awk 'BEGIN{printf "%e|%E|%+d|% d|%05.1f\n", 150, 0.000123, 5, 5, -2.5}'
+awk 'BEGIN{x = sprintf("%08.3f", 3.14159); print x; print 0.1 + 0.2, 1e6, 1e-5, 123456.7}'
+awk 'BEGIN{OFMT="%.2f"; print 3.14159, 10; CONVFMT="%.3g"; y = 3.14159 ""; print y}'
