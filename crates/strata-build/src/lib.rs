@@ -17,9 +17,11 @@ pub mod users;
 
 pub mod backend;
 pub mod cache;
+pub mod commit;
 pub(crate) mod copy;
 pub mod engine;
 mod error;
+pub mod export_log;
 pub mod history;
 pub mod image;
 pub mod progress;

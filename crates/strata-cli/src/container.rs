@@ -3,15 +3,14 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use strata_build::commit::Commit;
 use strata_build::run::{resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
-use strata_build::{BaseImage, Store as _};
-use strata_image::archive::{ArchiveImage, LayerBlob};
-use strata_image::image::History;
-use strata_image::layer::Compression;
+use strata_build::{BaseImage, BuiltImage, Store as _};
 use strata_image::{Digest, Tree};
 use strata_native::{ContainerRecord, Containers, DiskImages, NewContainer};
 use strata_sim::backend::SimStore;
@@ -536,43 +535,22 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
         );
         return Ok(ExitCode::from(1));
     };
-    let mut config = img.config.clone();
-    let mut layers = Vec::new();
-    for (l, d) in img.layers.iter().zip(&img.config.rootfs.diff_ids) {
-        layers.push(disk.layer_blob(d, l)?);
-    }
-    let blob = LayerBlob::from_changeset(&upper, Compression::None)?;
-    config.rootfs.diff_ids.push(blob.diff_id);
-    layers.push(blob);
-    let ts = now();
-    let created = format_rfc3339(ts.secs, ts.nanos);
-    config.created = Some(created.clone());
-    if a.author.is_some() {
-        config.author = a.author.clone();
-    }
-    if let Some(m) = &a.message {
-        config
-            .extra
-            .insert("comment".to_owned(), serde_json::Value::from(m.as_str()));
-    }
-    config.history.push(History {
-        created: Some(created.clone()),
-        author: a.author.clone(),
-        created_by: Some(rec.command.join(" ")),
-        comment: a.message.clone(),
-        ..History::default()
-    });
-    let tags = match &a.name {
-        Some(name) => vec![strata_native::normalize_reference(name)?],
-        None => Vec::new(),
-    };
-    let archive = ArchiveImage {
-        config: strata_image::image::to_json(&config).into(),
+    let (layers, tree) = strata_build::engine::flatten(&img).map_err(|e| anyhow!(e.message))?;
+    let image = BuiltImage {
+        config: img.config,
         layers,
-        tags,
+        tree,
     };
-    let id = archive.id();
-    store.import(&[archive], &created)?;
+    let commit = Commit {
+        command: &rec.command,
+        now: now(),
+        message: a.message.as_deref(),
+        author: a.author.as_deref(),
+    };
+    let committed = strata_build::commit::commit(&image, Arc::new(upper), &commit)
+        .map_err(|e| anyhow!(e.message))?;
+    let tags: Vec<String> = a.name.iter().cloned().collect();
+    let id = disk.store_built(&committed, &tags)?;
     println!("{id}");
     Ok(ExitCode::SUCCESS)
 }

@@ -222,7 +222,11 @@ fn run_errors_read_once_as_docker_prints_them() {
     // Docker creates the container before it looks the user up (at start), so `-u ghost` leaves one behind,
     // "Created"; a relative workdir or a bad name is refused before any container exists.
     let ps = stdout(&ok(strata_at(&root, &["ps", "-a", "-q"])));
-    assert_eq!(ps.lines().count(), 1, "only -u ghost left a container: {ps}");
+    assert_eq!(
+        ps.lines().count(),
+        1,
+        "only -u ghost left a container: {ps}"
+    );
     ok(strata_at(
         &root,
         &["run", "--name", "ok_1.x-y", "busybox", "true"],
