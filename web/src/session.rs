@@ -10,9 +10,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use strata_build::commit::Commit;
 use strata_build::image::Layer;
-use strata_build::run::{parse_run_line, RunError};
+use strata_build::run::{container_config, parse_run_line, RunError};
 use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, Store as _};
 use strata_image::archive::{write_docker_archive, write_oci_archive};
+use strata_image::image::ContainerConfig;
 use strata_image::{NodeKind, Timestamp};
 use strata_sim::backend::{normalize_reference, note_text, SimBackend, SimStore};
 use strata_sim::container::{docker_diff, Started};
@@ -153,6 +154,8 @@ struct Container {
     started: Started,
     image: BuiltImage,
     id: String,
+    /// The config Docker keeps for it (what a commit makes the image's config).
+    config: ContainerConfig,
 }
 
 /// The worker's state for the page session.
@@ -382,7 +385,12 @@ impl Session {
                     .map(|d| d.to_string())
                     .collect();
                 v.layer = build::container_rows(&image.layers, &upper);
-                self.container = Some(Container { started, image, id });
+                self.container = Some(Container {
+                    config: container_config(&config, &parsed.options),
+                    started,
+                    image,
+                    id,
+                });
                 v
             }
         }
@@ -395,7 +403,8 @@ impl Session {
         };
         let upper = Arc::new(c.started.fs.changeset());
         let commit = Commit {
-            command: &c.started.resolved.argv,
+            id: &c.id,
+            container: &c.config,
             now: timestamp(now_ms),
             message: None,
             author: None,

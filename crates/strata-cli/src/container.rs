@@ -8,9 +8,10 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use strata_build::commit::Commit;
-use strata_build::run::{resolve, RunError, RunOptions};
+use strata_build::run::{container_config, resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
 use strata_build::{BaseImage, BuiltImage, Store as _};
+use strata_image::image::ContainerConfig;
 use strata_image::{Digest, Tree};
 use strata_native::{ContainerRecord, Containers, DiskImages, NewContainer};
 use strata_sim::backend::SimStore;
@@ -190,6 +191,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         None => out.exit_code,
     };
     rec.command = started.resolved.argv.clone();
+    rec.config = Some(container_config(&config, &opts));
     rec.exit_code = Some(code);
     let kept = if args.rm {
         containers.remove(&rec.id).map(drop)
@@ -535,6 +537,11 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
         );
         return Ok(ExitCode::from(1));
     };
+    // A record from before containers kept their config: the image's, with the argv it ran as its command.
+    let container = rec.config.clone().unwrap_or_else(|| ContainerConfig {
+        cmd: Some(Some(rec.command.clone())),
+        ..img.config.config.clone().unwrap_or_default()
+    });
     let (layers, tree) = strata_build::engine::flatten(&img).map_err(|e| anyhow!(e.message))?;
     let image = BuiltImage {
         config: img.config,
@@ -542,7 +549,8 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
         tree,
     };
     let commit = Commit {
-        command: &rec.command,
+        id: &rec.id,
+        container: &container,
         now: now(),
         message: a.message.as_deref(),
         author: a.author.as_deref(),
