@@ -424,9 +424,14 @@ pub fn inspect_json(
     };
     let models = SimStore::new();
     let disk = DiskImages::new(store).with_fallback(&models);
-    let config = container_image(&disk, rec)
-        .and_then(|i| i.config.config)
-        .unwrap_or_default();
+    // The container's own config (`-e`, `-w`, `-u`, `--entrypoint` and the arguments merged over the
+    // image's); a record from before containers kept it: the image's, with the argv it ran as `Cmd`.
+    let config = rec.config.clone().unwrap_or_else(|| ContainerConfig {
+        cmd: Some(Some(rec.command.clone())),
+        ..container_image(&disk, rec)
+            .and_then(|i| i.config.config)
+            .unwrap_or_default()
+    });
     let (path, args) = match rec.command.split_first() {
         Some((p, a)) => (p.clone(), a.to_vec()),
         None => (String::new(), Vec::new()),
@@ -476,7 +481,14 @@ pub fn inspect_json(
                         .flatten()
                         .map_or(Value::Null, |v| strings(&v)),
                 ),
-                ("Cmd", strings(&rec.command)),
+                (
+                    "Cmd",
+                    config
+                        .cmd
+                        .clone()
+                        .flatten()
+                        .map_or(Value::Null, |v| strings(&v)),
+                ),
                 ("Image", s(&rec.image)),
                 ("WorkingDir", s(config.working_dir.as_deref().unwrap_or(""))),
                 (

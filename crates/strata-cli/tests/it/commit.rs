@@ -82,3 +82,34 @@ fn commit_writes_the_containers_config_and_command_as_docker_does() {
         Some("true|0B")
     );
 }
+
+#[test]
+fn container_inspect_shows_the_containers_own_config() {
+    // docker run -e FOO=1 -w /tmp --entrypoint echo busybox a b; docker container inspect (Docker 20.10).
+    let dir = TempDir::new("container-inspect");
+    let root = dir.path("store");
+    run(
+        &root,
+        &[
+            "run",
+            "--name",
+            "ci",
+            "-e",
+            "FOO=1",
+            "-w",
+            "/tmp",
+            "--entrypoint",
+            "echo",
+            "busybox",
+            "a",
+            "b",
+        ],
+    );
+    assert_eq!(
+        run(
+            &root,
+            &["container", "inspect", "-f", "{{json .Path}} {{json .Args}} {{json .Config.Cmd}} {{json .Config.Entrypoint}} {{json .Config.Env}} {{json .Config.WorkingDir}}", "ci"]
+        ),
+        "\"echo\" [\"a\",\"b\"] [\"a\",\"b\"] [\"echo\"] [\"FOO=1\",\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"] \"/tmp\"\n"
+    );
+}
