@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use strata_build::engine::{BuildFailure, BuildOutput, CacheStatus};
+use strata_build::export_log::export_lines;
 use strata_build::image::Layer;
 use strata_build::{progress, BuiltImage, HistoryStyle, Step};
 use strata_image::{layer_report, Changeset, EntryKind, NodeKind, Stat, Timestamp};
@@ -293,29 +294,19 @@ pub fn view(
                 ..BuildView::default()
             };
             let n = log_steps(&mut v, &out.steps, style);
-            let id = out.image.id().to_string();
-            if classic {
-                let short: String = id.trim_start_matches("sha256:").chars().take(12).collect();
-                v.log
-                    .push(line(LineKind::Done, format!("Successfully built {short}")));
-                v.log.push(line(
-                    LineKind::Done,
-                    format!("Successfully tagged {}", full_tag(tag)),
-                ));
-            } else {
-                let end = n + 1;
-                v.log
-                    .push(line(LineKind::Step, format!("#{end} exporting to image")));
-                v.log.push(line(
-                    LineKind::Output,
-                    format!("#{end} writing image {id} done"),
-                ));
-                v.log.push(line(
-                    LineKind::Output,
-                    format!("#{end} naming to docker.io/library/{} done", full_tag(tag)),
-                ));
-                v.log.push(line(LineKind::Done, format!("#{end} DONE")));
-            }
+            let tags = [tag.to_string()];
+            let closing = export_lines(style, n, &out.image.id(), &tags);
+            let last = closing.len().saturating_sub(1);
+            v.log
+                .extend(closing.into_iter().enumerate().map(|(i, text)| {
+                    // BuildKit's export vertex: its header, its progress, its DONE; the classic lines are outcomes.
+                    let kind = match i {
+                        _ if classic || i == last => LineKind::Done,
+                        0 => LineKind::Step,
+                        _ => LineKind::Output,
+                    };
+                    line(kind, text)
+                }));
             image_panels(&mut v, &out.image);
             v
         }

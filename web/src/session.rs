@@ -8,13 +8,12 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use strata_build::commit::Commit;
 use strata_build::image::Layer;
-use strata_build::run::{parse_run_line, RunError};
-use strata_build::time::format_rfc3339;
+use strata_build::run::{container_config, parse_run_line, RunError};
 use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, ImageSource as _};
-use strata_image::archive::{write_docker_archive, write_oci_archive, ArchiveImage, LayerBlob};
-use strata_image::image::History;
-use strata_image::layer::Compression;
+use strata_image::archive::{write_docker_archive, write_oci_archive};
+use strata_image::image::ContainerConfig;
 use strata_image::{NodeKind, Timestamp};
 use strata_sim::backend::{normalize_reference, note_text, SimBackend, SimStore};
 use strata_sim::container::{docker_diff, Started};
@@ -155,6 +154,8 @@ struct Container {
     started: Started,
     image: BuiltImage,
     id: String,
+    /// The config Docker keeps for it (what a commit makes the image's config).
+    config: ContainerConfig,
 }
 
 /// The worker's state for the page session.
@@ -384,7 +385,12 @@ impl Session {
                     .map(|d| d.to_string())
                     .collect();
                 v.layer = build::container_rows(&image.layers, &upper);
-                self.container = Some(Container { started, image, id });
+                self.container = Some(Container {
+                    config: container_config(&config, &parsed.options),
+                    started,
+                    image,
+                    id,
+                });
                 v
             }
         }
@@ -396,28 +402,15 @@ impl Session {
             return Err("run a container first: there is nothing to commit".to_string());
         };
         let upper = Arc::new(c.started.fs.changeset());
-        let layer = Layer::new(upper.clone()).map_err(|e| e.to_string())?;
-        let mut config = c.image.config.clone();
-        let now = timestamp(now_ms);
-        let created = format_rfc3339(now.secs, now.nanos);
-        config.created = Some(created.clone());
-        config.rootfs.diff_ids.push(layer.diff_id);
-        config.history.push(History {
-            created: Some(created),
-            created_by: Some(c.started.resolved.argv.join(" ")),
-            ..History::default()
-        });
-        let mut tree = (*c.image.tree).clone();
-        upper
-            .apply(&mut tree)
-            .map_err(|e| format!("applying the container's layer: {e}"))?;
-        let mut layers = c.image.layers.clone();
-        layers.push(layer);
-        let image = BuiltImage {
-            config,
-            layers,
-            tree: Arc::new(tree),
+        let commit = Commit {
+            id: &c.id,
+            container: &c.config,
+            now: timestamp(now_ms),
+            message: None,
+            author: None,
         };
+        let image =
+            strata_build::commit::commit(&c.image, upper, &commit).map_err(|e| e.message)?;
         let short: String = c.id.chars().take(12).collect();
         let view = build::committed_view(&image, &short, self.style);
         self.image = Some(image);
@@ -430,17 +423,9 @@ impl Session {
             return Err("build the image first: there is nothing to save".to_string());
         };
         let tag = normalize_reference(tag.trim());
-        let layers = img
-            .layers
-            .iter()
-            .map(|l| LayerBlob::from_changeset(&l.changeset, Compression::None))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("writing a layer: {e}"))?;
-        let archive = ArchiveImage {
-            config: img.config_json().into(),
-            layers,
-            tags: vec![tag.clone()],
-        };
+        let archive = img
+            .to_archive(vec![tag.clone()], Layer::blob)
+            .map_err(|e| e.message)?;
         let stem: String = tag
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

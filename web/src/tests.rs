@@ -479,6 +479,13 @@ fn a_container_copies_up_what_it_changes_and_commits_as_a_new_layer() {
     assert_eq!(f.text.as_deref(), Some("one\ntwo\n"));
     let o = f.origin.expect("a layer has it");
     assert_eq!((o.layer, o.shadows), (2, vec![1]));
+    // As docker's commit does, the container's command becomes the image's CMD (the same core function as the
+    // CLI's `strata commit`).
+    let inspect: serde_json::Value = serde_json::from_str(&view.inspect).unwrap();
+    assert_eq!(
+        inspect[0]["Config"]["Cmd"],
+        serde_json::json!(["sh", "-c", "echo two >> /data.txt; touch /new; rm /bin/ls"])
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
@@ -837,4 +844,36 @@ fn a_cached_run_shows_only_cached_still_coloured() {
         .map(|l| l.text.as_str())
         .collect();
     assert_eq!(cached, ["#1 CACHED", "#2 CACHED"]);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_log_closes_with_the_cores_export_lines() {
+    use crate::build::LineKind;
+    let mut session = Session::new();
+    let v = build(
+        &mut session,
+        "FROM busybox\nENV A=1\nRUN echo a > /f\n",
+        0.0,
+    );
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let id = v.image_id.clone().unwrap();
+    let tail: Vec<(LineKind, &str)> = v.log[v.log.len() - 5..]
+        .iter()
+        .map(|l| (l.kind, l.text.as_str()))
+        .collect();
+    // Two vertices (FROM and RUN; ENV has none), so the export is #3; docker names the tag as given, fully
+    // qualified, without adding `:latest`.
+    let writing = format!("#3 writing image {id} done");
+    let naming = format!("#3 naming to docker.io/library/{} done", v.tag);
+    assert_eq!(
+        tail,
+        vec![
+            (LineKind::Step, "#3 exporting to image"),
+            (LineKind::Output, "#3 exporting layers done"),
+            (LineKind::Output, writing.as_str()),
+            (LineKind::Output, naming.as_str()),
+            (LineKind::Done, "#3 DONE"),
+        ]
+    );
 }

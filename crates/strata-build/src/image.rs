@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
+use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::{to_json, ImageConfig};
+use strata_image::layer::Compression;
 use strata_image::{digest, layer, Changeset, Digest, Tree};
 
 use crate::BuildError;
@@ -30,6 +32,13 @@ impl Layer {
             size,
         })
     }
+
+    /// The layer as a blob of its own: the changeset written as an uncompressed tar. A layer that came from
+    /// a stored image should rather keep the stored blob (see [`BuiltImage::to_archive`]).
+    pub fn blob(&self) -> Result<LayerBlob, BuildError> {
+        LayerBlob::from_changeset(&self.changeset, Compression::None)
+            .map_err(|e| BuildError::new(format!("writing the layer {}: {e}", self.diff_id)))
+    }
 }
 
 /// An image: its config (with history and diff_ids) and its layers, bottom first.
@@ -52,5 +61,21 @@ impl BuiltImage {
     /// The image ID: `sha256` of the config JSON.
     pub fn id(&self) -> Digest {
         digest::image_id(&self.config_json())
+    }
+
+    /// The image as an archive image (what `docker save` writes and a store imports) named `tags` (each
+    /// `name:tag`, already normalized by the caller). `blob` gives each layer's bytes: [`Layer::blob`], or,
+    /// for a layer a store handed out, the blob it holds (re-writing someone else's tar need not give the
+    /// same diff_id).
+    pub fn to_archive<E>(
+        &self,
+        tags: Vec<String>,
+        blob: impl FnMut(&Layer) -> Result<LayerBlob, E>,
+    ) -> Result<ArchiveImage, E> {
+        Ok(ArchiveImage {
+            config: self.config_json().into(),
+            layers: self.layers.iter().map(blob).collect::<Result<_, _>>()?,
+            tags,
+        })
     }
 }

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
+use strata_build::export_log::export_lines;
 use strata_build::{Backend, HistoryStyle};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
 use strata_native::{BuildCache, DiskImages};
@@ -206,21 +207,9 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             let id = images.store_built(&out.image, &args.tags)?;
             // After the image: the cache keeps only steps whose layers the store has.
             build_cache.save(&cache)?;
-            match style {
-                HistoryStyle::Buildkit => {
-                    writeln!(err, "#{} exporting to image", out.steps.len() + 1)?;
-                    writeln!(err, "#{} writing image {id} done", out.steps.len() + 1)?;
-                    for t in &args.tags {
-                        writeln!(err, "#{} naming to {t} done", out.steps.len() + 1)?;
-                    }
-                    writeln!(err, "#{} DONE", out.steps.len() + 1)?;
-                }
-                HistoryStyle::Classic => {
-                    writeln!(err, "Successfully built {}", &id.hex()[..12])?;
-                    for t in &args.tags {
-                        writeln!(err, "Successfully tagged {t}")?;
-                    }
-                }
+            let vertices = out.steps.iter().filter(|s| s.vertex.is_some()).count();
+            for line in export_lines(style, vertices, &id, &args.tags) {
+                writeln!(err, "{line}")?;
             }
             if !out.warnings.is_empty() {
                 write!(

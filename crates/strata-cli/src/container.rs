@@ -3,15 +3,15 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use strata_build::run::{resolve, RunError, RunOptions};
+use strata_build::commit::Commit;
+use strata_build::run::{container_config, resolve, RunError, RunOptions};
 use strata_build::time::format_rfc3339;
-use strata_build::{ImageSource as _, SourceImage};
-use strata_image::archive::{ArchiveImage, LayerBlob};
-use strata_image::image::History;
-use strata_image::layer::Compression;
+use strata_build::{BuiltImage, ImageSource as _, SourceImage};
+use strata_image::image::ContainerConfig;
 use strata_image::{Digest, Tree};
 use strata_native::{ContainerRecord, Containers, DiskImages, NewContainer};
 use strata_sim::backend::SimStore;
@@ -191,6 +191,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         None => out.exit_code,
     };
     rec.command = started.resolved.argv.clone();
+    rec.config = Some(container_config(&config, &opts));
     rec.exit_code = Some(code);
     let kept = if args.rm {
         containers.remove(&rec.id).map(drop)
@@ -423,9 +424,14 @@ pub fn inspect_json(
     };
     let models = SimStore::new();
     let disk = DiskImages::new(store).with_fallback(&models);
-    let config = container_image(&disk, rec)
-        .and_then(|i| i.config.config)
-        .unwrap_or_default();
+    // The container's own config (`-e`, `-w`, `-u`, `--entrypoint` and the arguments merged over the
+    // image's); a record from before containers kept it: the image's, with the argv it ran as `Cmd`.
+    let config = rec.config.clone().unwrap_or_else(|| ContainerConfig {
+        cmd: Some(Some(rec.command.clone())),
+        ..container_image(&disk, rec)
+            .and_then(|i| i.config.config)
+            .unwrap_or_default()
+    });
     let (path, args) = match rec.command.split_first() {
         Some((p, a)) => (p.clone(), a.to_vec()),
         None => (String::new(), Vec::new()),
@@ -475,7 +481,14 @@ pub fn inspect_json(
                         .flatten()
                         .map_or(Value::Null, |v| strings(&v)),
                 ),
-                ("Cmd", strings(&rec.command)),
+                (
+                    "Cmd",
+                    config
+                        .cmd
+                        .clone()
+                        .flatten()
+                        .map_or(Value::Null, |v| strings(&v)),
+                ),
                 ("Image", s(&rec.image)),
                 ("WorkingDir", s(config.working_dir.as_deref().unwrap_or(""))),
                 (
@@ -536,43 +549,28 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
         );
         return Ok(ExitCode::from(1));
     };
-    let mut config = img.config.clone();
-    let mut layers = Vec::new();
-    for (l, d) in img.layers.iter().zip(&img.config.rootfs.diff_ids) {
-        layers.push(disk.layer_blob(d, l)?);
-    }
-    let blob = LayerBlob::from_changeset(&upper, Compression::None)?;
-    config.rootfs.diff_ids.push(blob.diff_id);
-    layers.push(blob);
-    let ts = now();
-    let created = format_rfc3339(ts.secs, ts.nanos);
-    config.created = Some(created.clone());
-    if a.author.is_some() {
-        config.author = a.author.clone();
-    }
-    if let Some(m) = &a.message {
-        config
-            .extra
-            .insert("comment".to_owned(), serde_json::Value::from(m.as_str()));
-    }
-    config.history.push(History {
-        created: Some(created.clone()),
-        author: a.author.clone(),
-        created_by: Some(rec.command.join(" ")),
-        comment: a.message.clone(),
-        ..History::default()
+    // A record from before containers kept their config: the image's, with the argv it ran as its command.
+    let container = rec.config.clone().unwrap_or_else(|| ContainerConfig {
+        cmd: Some(Some(rec.command.clone())),
+        ..img.config.config.clone().unwrap_or_default()
     });
-    let tags = match &a.name {
-        Some(name) => vec![strata_native::normalize_reference(name)?],
-        None => Vec::new(),
-    };
-    let archive = ArchiveImage {
-        config: strata_image::image::to_json(&config).into(),
+    let (layers, tree) = strata_build::engine::flatten(&img).map_err(|e| anyhow!(e.message))?;
+    let image = BuiltImage {
+        config: img.config,
         layers,
-        tags,
+        tree,
     };
-    let id = archive.id();
-    store.import(&[archive], &created)?;
+    let commit = Commit {
+        id: &rec.id,
+        container: &container,
+        now: now(),
+        message: a.message.as_deref(),
+        author: a.author.as_deref(),
+    };
+    let committed = strata_build::commit::commit(&image, Arc::new(upper), &commit)
+        .map_err(|e| anyhow!(e.message))?;
+    let tags: Vec<String> = a.name.iter().cloned().collect();
+    let id = disk.store_built(&committed, &tags)?;
     println!("{id}");
     Ok(ExitCode::SUCCESS)
 }

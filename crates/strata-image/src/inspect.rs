@@ -151,7 +151,12 @@ pub fn inspect(
         repo_tags: tags,
         repo_digests: Vec::new(),
         parent: extra("parent"),
-        comment: extra("comment"),
+        // Docker: the config's comment, else the last history entry's (`buildkit.dockerfile.v0` for a
+        // BuildKit image, `docker commit -m`'s message for a committed one).
+        comment: Some(extra("comment"))
+            .filter(|c| !c.is_empty())
+            .or_else(|| c.history.last().and_then(|h| h.comment.clone()))
+            .unwrap_or_default(),
         created: c.created.clone().unwrap_or_else(|| ZERO_TIME.to_string()),
         container: extra("container"),
         container_config: (&container_config).into(),
@@ -183,4 +188,32 @@ pub fn to_json_pretty(items: &[Inspect]) -> Vec<u8> {
     let _ = items.serialize(&mut ser);
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::History;
+
+    fn comment_of(config: &ImageConfig) -> String {
+        let json = to_json_pretty(&[inspect(config, &Digest::of(b"x"), Vec::new(), 0, None)]);
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        v[0]["Comment"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn comment_falls_back_to_the_last_history_entry_as_docker_shows_it() {
+        // Observed on Docker 20.10: a BuildKit image shows "buildkit.dockerfile.v0", busybox "Imported from
+        // -", `docker commit -m M` shows M; none of them has a comment in its config.
+        let mut c = ImageConfig::default();
+        assert_eq!(comment_of(&c), "");
+        c.history.push(History {
+            comment: Some("buildkit.dockerfile.v0".to_owned()),
+            ..History::default()
+        });
+        assert_eq!(comment_of(&c), "buildkit.dockerfile.v0");
+        c.extra
+            .insert("comment".to_owned(), serde_json::Value::from("own"));
+        assert_eq!(comment_of(&c), "own");
+    }
 }

@@ -19,6 +19,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use strata_image::image::ContainerConfig;
 use strata_image::layer::{read_tar, to_tar, ReadLimits};
 use strata_image::{Changeset, Digest};
 
@@ -33,7 +34,7 @@ const UPPER: &str = "upper.tar";
 const NAME_TRIES: u32 = 6;
 
 /// One container.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContainerRecord {
     /// 64 hex digits.
     pub id: String,
@@ -51,6 +52,11 @@ pub struct ContainerRecord {
     pub exit_code: Option<i32>,
     /// Which backend ran it.
     pub backend: String,
+    /// The config Docker keeps for it: the image's with the run's `Cmd`, `Entrypoint`, `Env`, `User` and
+    /// `WorkingDir` (`strata_build::run::container_config`); what `commit` makes the image's config. Absent in
+    /// records written before it was kept, and until the container ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ContainerConfig>,
 }
 
 /// What [`Containers::create`] needs to know about a new container.
@@ -143,6 +149,7 @@ impl Containers {
             created: new.created,
             exit_code: None,
             backend: new.backend,
+            config: None,
         };
         let dir = self.dir.join(&id);
         fs::create_dir(&dir).map_err(Error::io(&dir))?;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use strata_build::{BuiltImage, SourceImage};
-use strata_image::archive::{ArchiveImage, LayerBlob};
+use strata_image::archive::LayerBlob;
 use strata_image::layer::{Compression, ReadLimits};
 use strata_image::{Changeset, Digest};
 
@@ -55,19 +55,11 @@ impl<'a> DiskImages<'a> {
     /// Puts a built image into the store under `tags` (each `name[:tag]`); returns its ID. The time its
     /// config records is the time the tags are set.
     pub fn store_built(&self, image: &BuiltImage, tags: &[String]) -> Result<Digest> {
-        let mut layers = Vec::new();
-        for l in &image.layers {
-            layers.push(self.layer_blob(&l.diff_id, &l.changeset)?);
-        }
         let tags = tags
             .iter()
             .map(|t| normalize_reference(t))
             .collect::<Result<Vec<_>>>()?;
-        let img = ArchiveImage {
-            config: image.config_json().into(),
-            layers,
-            tags,
-        };
+        let img = image.to_archive(tags, |l| self.layer_blob(&l.diff_id, &l.changeset))?;
         let id = img.id();
         let created = image.config.created.clone().unwrap_or_default();
         self.store.import(&[img], &created)?;

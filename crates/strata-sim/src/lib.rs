@@ -17,6 +17,7 @@
 pub mod backend;
 pub mod base;
 pub mod container;
+pub mod examples;
 pub mod exec;
 pub mod packages;
 pub mod shell;

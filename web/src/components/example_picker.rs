@@ -36,7 +36,7 @@ pub fn example_picker(props: &ExamplePickerProps) -> Html {
         Callback::from(move |_: MouseEvent| on_load.emit(selected))
     };
     let options = props.examples.iter().enumerate().map(|(i, ex)| {
-        html! { <option value={i.to_string()} selected={i == props.selected}>{ ex.name }</option> }
+        html! { <option value={i.to_string()} selected={i == props.selected}>{ ex.file }</option> }
     });
     html! {
         <div class="picker">

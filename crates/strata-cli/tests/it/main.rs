@@ -1,6 +1,7 @@
 //! The `strata` binary as users and other tools drive it (the CLI contract in GUIDE.md).
 
 mod build;
+mod commit;
 mod runs;
 mod store;
 mod tutorial;
