@@ -9,7 +9,7 @@ use strata_image::{Attrs, Content, Digest, EntryKind, NodeKind, Overlay, Stat, T
 use crate::archive::as_archive;
 use crate::cache::file_checksum;
 use crate::dockerignore::DockerIgnore;
-use crate::pattern;
+use crate::filepath_match;
 
 /// One COPY/ADD, with everything expanded and resolved.
 pub(crate) struct CopyOp<'a> {
@@ -187,7 +187,7 @@ fn find_sources(
     let mut out = Vec::new();
     for raw in op.sources {
         let rel = clean_source(raw);
-        if pattern::has_meta(&rel) {
+        if filepath_match::has_meta(&rel) {
             let mut matched = 0;
             let entries = all.get_or_insert_with(|| op.from.entries());
             for (path, st) in entries.iter() {
@@ -196,7 +196,9 @@ fn find_sources(
                 if p.is_empty() {
                     continue;
                 }
-                if pattern::match_path(&rel, p).map_err(|e| format!("{e}"))? && !excluded(op, p) {
+                if filepath_match::match_path(&rel, p).map_err(|e| format!("{e}"))?
+                    && !excluded(op, p)
+                {
                     matched += 1;
                     let real = real_path(op.from, p);
                     out.push(Source {
@@ -251,9 +253,9 @@ fn excluded(op: &CopyOp<'_>, rel: &str) -> bool {
             return true;
         }
     }
-    op.exclude
-        .iter()
-        .any(|p| pattern::match_path(p, rel).unwrap_or(false) || rel.starts_with(&format!("{p}/")))
+    op.exclude.iter().any(|p| {
+        filepath_match::match_path(p, rel).unwrap_or(false) || rel.starts_with(&format!("{p}/"))
+    })
 }
 
 /// Every entry below `dir` (relative) among `entries` (a tree's, parents first), with its absolute path.

@@ -21,7 +21,7 @@
 //! every parent directory rather than only the one at the pattern's depth, and it reads a leading `**foo` as
 //! "ends with foo" (20.10: `foo` or `…/foo` only).
 
-use crate::pattern::{check_pattern, PatternError};
+use crate::filepath_match::{check_pattern, PatternError};
 
 /// A parsed `.dockerignore`.
 #[derive(Clone, Debug, Default)]

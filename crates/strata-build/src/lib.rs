@@ -11,7 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod dockerignore;
-pub mod pattern;
+pub mod filepath_match;
 pub mod run;
 pub mod users;
 
@@ -26,6 +26,7 @@ mod error;
 pub mod export_log;
 pub mod history;
 pub mod image;
+pub mod printf;
 pub mod progress;
 pub mod time;
 

@@ -6,6 +6,12 @@ use crate::history::HistoryStyle;
 
 /// A size the way docker prints it: decimal units, three significant digits (`0B`, `12B`, `1.99MB`).
 pub fn human_size(bytes: u64) -> String {
+    human_size_digits(bytes, 3)
+}
+
+/// A size as docker's `units.HumanSizeWithPrecision` writes it: decimal units and Go's `%.<digits>g` (the
+/// `Size` columns use 3 digits, `VirtualSize` 4: `1.986MB`).
+pub fn human_size_digits(bytes: u64, digits: usize) -> String {
     const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
     let mut v = bytes as f64;
     let mut unit = 0;
@@ -13,32 +19,7 @@ pub fn human_size(bytes: u64) -> String {
         v /= 1000.0;
         unit += 1;
     }
-    format!("{}{}", go_g(v, 3), UNITS[unit])
-}
-
-/// Go's `%.<prec>g`: `prec` significant digits, exponent form when the exponent is below -4 or not below
-/// `prec`, trailing zeros removed.
-fn go_g(v: f64, prec: usize) -> String {
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    let sci = format!("{:.*e}", prec - 1, v);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let trim = |s: &str| -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s.to_string()
-        }
-    };
-    if exp < -4 || exp >= prec as i32 {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim(mantissa), exp.abs())
-    } else {
-        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
-        trim(&format!("{v:.decimals$}"))
-    }
+    format!("{}{}", crate::printf::c_g(v, digits, false), UNITS[unit])
 }
 
 /// The steps as BuildKit's plain progress (`#2 [2/4] RUN …`, output lines, `CACHED` or `DONE (cache miss:

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use strata_build::dockerignore::{ignore_file_for, DockerIgnore};
-use strata_build::pattern::{has_meta, match_path, PatternError};
+use strata_build::filepath_match::{has_meta, match_path, PatternError};
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data/dockerignore/cases")

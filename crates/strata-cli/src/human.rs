@@ -29,26 +29,7 @@ pub fn duration(secs: i64) -> String {
 /// A size with four significant digits, as docker's `units.HumanSize` writes `VirtualSize` (`1.986MB`;
 /// the `Size` columns use three, [`size`]).
 pub fn size4(bytes: u64) -> String {
-    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
-    let mut v = bytes as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    // Go's `%.4g` for 1 <= v < 1000 (and 0): four significant digits, trailing zeros dropped.
-    let digits = if v < 1.0 {
-        4
-    } else {
-        4 - (v.log10().floor() as usize + 1).min(4)
-    };
-    let s = format!("{v:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &s
-    };
-    format!("{s}{}", UNITS[unit])
+    strata_build::progress::human_size_digits(bytes, 4)
 }
 
 /// A time as Go's `time.Time.String` prints it in UTC (`2026-12-06 04:05:29 +0000 UTC`), docker's

@@ -3,8 +3,8 @@
 
 use super::arith;
 use super::ast::{Param, ParamOp, Word, WordPart};
+use super::fnmatch::{self, PChar};
 use super::interp::{Ctl, Shell};
-use super::pattern::{self, PChar};
 
 /// A character of a word being expanded.
 #[derive(Clone, Copy, Debug)]
@@ -88,14 +88,14 @@ impl Shell<'_> {
         for (chars, keep) in fields {
             for f in split_fields(&chars, &ifs, keep) {
                 let pat: Vec<PChar> = f.iter().map(|c| (c.c, c.quoted)).collect();
-                if !self.st.opts.noglob && pattern::has_magic(&pat) {
+                if !self.st.opts.noglob && fnmatch::has_magic(&pat) {
                     let found = self.glob(&pat);
                     if !found.is_empty() {
                         out.extend(found);
                         continue;
                     }
                 }
-                out.push(pattern::literal(&pat));
+                out.push(fnmatch::literal(&pat));
             }
         }
         Ok(out)
@@ -350,7 +350,7 @@ impl Shell<'_> {
                     if !done {
                         if let Some(j) = (i + 1..=v.len())
                             .rev()
-                            .find(|&j| pattern::matches(&pat, &v[i..j]))
+                            .find(|&j| fnmatch::matches(&pat, &v[i..j]))
                         {
                             out.push_str(&repl);
                             i = j;
@@ -410,18 +410,18 @@ impl Shell<'_> {
                 let n = v.len();
                 let r: String = match p.op {
                     ParamOp::RemoveSmallestPrefix => (0..=n)
-                        .find(|&i| pattern::matches(&pat, &v[..i]))
+                        .find(|&i| fnmatch::matches(&pat, &v[..i]))
                         .map(|i| v[i..].iter().collect()),
                     ParamOp::RemoveLargestPrefix => (0..=n)
                         .rev()
-                        .find(|&i| pattern::matches(&pat, &v[..i]))
+                        .find(|&i| fnmatch::matches(&pat, &v[..i]))
                         .map(|i| v[i..].iter().collect()),
                     ParamOp::RemoveSmallestSuffix => (0..=n)
                         .rev()
-                        .find(|&i| pattern::matches(&pat, &v[i..]))
+                        .find(|&i| fnmatch::matches(&pat, &v[i..]))
                         .map(|i| v[..i].iter().collect()),
                     _ => (0..=n)
-                        .find(|&i| pattern::matches(&pat, &v[i..]))
+                        .find(|&i| fnmatch::matches(&pat, &v[i..]))
                         .map(|i| v[..i].iter().collect()),
                 }
                 .unwrap_or_else(|| v.iter().collect());
@@ -476,7 +476,7 @@ impl Shell<'_> {
                         format!("{fsp}/{name}")
                     }
                 };
-                if pattern::has_magic(comp) {
+                if fnmatch::has_magic(comp) {
                     let Ok(names) = self.fs.read_dir(fsp) else {
                         continue;
                     };
@@ -491,7 +491,7 @@ impl Shell<'_> {
                             continue;
                         }
                         let nc: Vec<char> = name.chars().collect();
-                        if pattern::matches(comp, &nc) {
+                        if fnmatch::matches(comp, &nc) {
                             let f = join_fs(&name);
                             if ci + 1 < n && !self.fs.stat(&f).is_ok_and(|s| s.is_dir()) {
                                 continue;
@@ -500,7 +500,7 @@ impl Shell<'_> {
                         }
                     }
                 } else {
-                    let lit = pattern::literal(comp);
+                    let lit = fnmatch::literal(comp);
                     let f = join_fs(&lit);
                     if self.fs.lstat(&f).is_ok() {
                         next.push((join_disp(&lit), f));

@@ -754,7 +754,7 @@ impl<'a> Shell<'a> {
                 for (pats, body) in arms {
                     for p in pats {
                         let pat = sh.expand_pattern(p)?;
-                        if super::pattern::matches(&pat, &subject) {
+                        if super::fnmatch::matches(&pat, &subject) {
                             return sh.run_cmd(body);
                         }
                     }

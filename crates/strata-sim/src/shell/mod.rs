@@ -35,10 +35,10 @@ pub mod arith;
 pub mod ast;
 pub mod builtins;
 pub mod expand;
+pub mod fnmatch;
 pub mod interp;
 pub mod launch;
 pub mod parser;
-pub mod pattern;
 pub mod regex;
 pub mod vars;
 

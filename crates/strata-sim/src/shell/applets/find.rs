@@ -5,16 +5,16 @@ use strata_image::{NodeKind, Stat, Timestamp};
 
 use super::fs::{base, gid_of, join, parse_mode, uid_of};
 use super::{errno_msg, Io};
+use crate::shell::fnmatch;
 use crate::shell::interp::{Ctl, Shell};
-use crate::shell::pattern;
 
 type R = Result<i32, Ctl>;
 
 /// A `find` expression.
 enum FExpr {
     True,
-    Name(Vec<pattern::PChar>, bool),
-    Path(Vec<pattern::PChar>),
+    Name(Vec<fnmatch::PChar>, bool),
+    Path(Vec<fnmatch::PChar>),
     Type(char),
     Empty,
     Newer(Timestamp),
@@ -96,9 +96,9 @@ impl FParse<'_> {
             }
             "-name" | "-iname" => {
                 let p = self.arg(&t)?;
-                FExpr::Name(pattern::from_str(&p), t == "-iname")
+                FExpr::Name(fnmatch::from_str(&p), t == "-iname")
             }
-            "-path" | "-wholename" => FExpr::Path(pattern::from_str(&self.arg(&t)?)),
+            "-path" | "-wholename" => FExpr::Path(fnmatch::from_str(&self.arg(&t)?)),
             "-type" => FExpr::Type(self.arg(&t)?.chars().next().unwrap_or('f')),
             "-empty" => FExpr::Empty,
             "-newer" => {
@@ -226,16 +226,16 @@ fn feval(
         FExpr::Name(p, icase) => {
             let b = base(disp);
             if *icase {
-                let lp: Vec<pattern::PChar> = p
+                let lp: Vec<fnmatch::PChar> = p
                     .iter()
                     .map(|(c, q)| (c.to_ascii_lowercase(), *q))
                     .collect();
-                pattern::matches(&lp, &b.to_lowercase().chars().collect::<Vec<_>>())
+                fnmatch::matches(&lp, &b.to_lowercase().chars().collect::<Vec<_>>())
             } else {
-                pattern::matches(p, &b.chars().collect::<Vec<_>>())
+                fnmatch::matches(p, &b.chars().collect::<Vec<_>>())
             }
         }
-        FExpr::Path(p) => pattern::matches(p, &disp.chars().collect::<Vec<_>>()),
+        FExpr::Path(p) => fnmatch::matches(p, &disp.chars().collect::<Vec<_>>()),
         FExpr::Type(t) => matches!(
             (t, &s.kind),
             ('f', NodeKind::File(_))

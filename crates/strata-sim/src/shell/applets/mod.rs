@@ -10,7 +10,7 @@ pub mod env;
 pub mod expr;
 pub mod factor;
 pub mod find;
-pub mod format;
+pub use strata_build::printf as format;
 pub mod fs;
 pub mod getopt;
 pub mod grep;

@@ -192,8 +192,8 @@ impl Test<'_, '_, '_> {
     fn binary(&mut self, l: &str, op: &str, r: &str) -> Result<bool, String> {
         Ok(match op {
             "=" | "==" | "!=" if self.double => {
-                let m = crate::shell::pattern::matches(
-                    &crate::shell::pattern::from_str(r),
+                let m = crate::shell::fnmatch::matches(
+                    &crate::shell::fnmatch::from_str(r),
                     &l.chars().collect::<Vec<_>>(),
                 );
                 m == (op != "!=")

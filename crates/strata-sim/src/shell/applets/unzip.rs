@@ -8,8 +8,8 @@ use std::io::Read as _;
 use strata_image::{Attrs, Content, NodeKind};
 
 use super::{errno_msg, Io};
+use crate::shell::fnmatch;
 use crate::shell::interp::{Ctl, Shell};
-use crate::shell::pattern;
 
 /// One member, from the central directory.
 struct Member {
@@ -163,7 +163,7 @@ pub fn unzip(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, Ct
     let wanted = |name: &str| {
         let hit = |pats: &[String]| {
             pats.iter().any(|p| {
-                pattern::matches(&pattern::from_str(p), &name.chars().collect::<Vec<char>>())
+                fnmatch::matches(&fnmatch::from_str(p), &name.chars().collect::<Vec<char>>())
             })
         };
         (include.is_empty() || hit(&include)) && !hit(&exclude)

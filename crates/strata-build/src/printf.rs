@@ -1,5 +1,6 @@
-//! C's `printf` conversions (`%[flags][width][.precision]conversion`), one engine shared by the `printf`
-//! applet and awk's `printf`/`sprintf`/`OFMT`: how a conversion is parsed, and how an integer, a float
+//! C's `printf` conversions (`%[flags][width][.precision]conversion`), one engine shared by the simulator's
+//! `printf` applet, its awk (`printf`/`sprintf`/`OFMT`/`CONVFMT`) and docker's sizes in the build log
+//! ([`crate::progress::human_size`]; Go's `%g` lays numbers out as C's does): how a conversion is parsed, and how an integer, a float
 //! (`%f %e %g` as glibc prints them) or a string is laid out in its field. Each caller turns its own
 //! arguments into numbers or strings (the shell's `printf` parses `'c`, `0x…`; awk converts its values).
 
