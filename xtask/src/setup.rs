@@ -67,11 +67,14 @@ pub fn cargo_tools(root: &Path) -> Result<()> {
 /// `cargo install` into `.tools` with a release profile made for installing rather than for shipping: the
 /// tools' own manifests ask for fat LTO and one codegen unit, which made trunk alone compile for about five
 /// minutes on two cores. Cargo reads `CARGO_PROFILE_RELEASE_*` from the environment over the installed
-/// package's `[profile.release]`. Each install builds in its own temporary target directory.
+/// package's `[profile.release]`. Unoptimized code is fast enough for what the tools do here (trunk runs
+/// cargo and wasm-opt and copies files; wasm-bindgen rewrites one wasm file in a second or two), and it
+/// compiles in a fraction of the time (measured from a fresh clone: see ARCHITECTURE.md). Each install
+/// builds in its own temporary target directory.
 pub fn install_profile(c: &mut Command) {
     c.env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
         .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "false")
         .env_remove("CARGO_TARGET_DIR");
