@@ -115,7 +115,7 @@ pub fn rows(text: &str, diagnostics: &[Diagnostic]) -> Vec<ProblemRow> {
             sel_end: utf16_offset(text, d.span.end.max(d.span.start)),
         })
         .collect();
-    rows.sort_by(|a, b| {
+    strata_image::sort::sort_by(&mut rows, |a, b| {
         (a.line, a.col, std::cmp::Reverse(a.severity)).cmp(&(
             b.line,
             b.col,

@@ -89,7 +89,7 @@ pub fn upsert(files: &[ContextFile], added: Vec<ContextFile>) -> Vec<ContextFile
             None => out.push(f),
         }
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    strata_image::sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
     out
 }
 
@@ -112,7 +112,7 @@ pub fn rename(files: &[ContextFile], from: &str, to: &str) -> Result<Vec<Context
         return Err(format!("there is no file {from}"));
     };
     f.path = to;
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    strata_image::sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 

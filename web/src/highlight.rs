@@ -485,11 +485,11 @@ pub fn segments(text: &str, tokens: &[Token], underlines: &[Underline]) -> Vec<S
     for u in underlines {
         cuts.extend([u.start.min(text.len()), u.end.min(text.len())]);
     }
-    cuts.sort_unstable();
+    strata_image::sort::sort(&mut cuts);
     cuts.dedup();
     // One sweep: problems in order of their start; those covering the current run are `active`.
     let mut by_start: Vec<usize> = (0..underlines.len()).collect();
-    by_start.sort_by_key(|&i| (underlines[i].start, i));
+    strata_image::sort::sort_by_key(&mut by_start, |&i| (underlines[i].start, i));
     let mut next = by_start.iter().copied().peekable();
     let mut active: Vec<usize> = Vec::new();
     let mut out = Vec::new();
@@ -506,11 +506,11 @@ pub fn segments(text: &str, tokens: &[Token], underlines: &[Underline]) -> Vec<S
         }
         // Problems at a point go before the text that starts there.
         if !points.is_empty() {
-            points.sort_unstable();
+            strata_image::sort::sort(&mut points);
             out.push(covering(start, start, None, underlines, points));
         }
         active.retain(|&i| underlines[i].end > start);
-        active.sort_unstable();
+        strata_image::sort::sort(&mut active);
         while tok.peek().is_some_and(|t| t.end <= start) {
             tok.next();
         }

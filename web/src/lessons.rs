@@ -245,7 +245,7 @@ static LESSONS: &[Lesson] = &[
 
 fn project(dockerfile: &str, files: Vec<ContextFile>, run_line: &str) -> Project {
     let mut files = files;
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    strata_image::sort::sort_by(&mut files, |a, b| a.path.cmp(&b.path));
     Project {
         dockerfile: dockerfile.to_string(),
         files,

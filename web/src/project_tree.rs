@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(&*t.read("/hello.txt").unwrap().bytes(), b"hello\n");
         assert!(!t.exists("/escape"));
         let mut names: Vec<String> = t.entries().into_iter().map(|(p, _)| p).collect();
-        names.sort();
+        strata_image::sort::sort(&mut names);
         assert_eq!(names, ["/app", "/app/bin", "/app/bin/run.sh", "/hello.txt"]);
     }
 

@@ -211,7 +211,7 @@ impl Cache {
                 .filter(|r| !matches!(r.loaded.get(), Some(None)))
                 .map(|r| r.step.clone()),
         );
-        results.sort_by_key(|r| r.key);
+        strata_image::sort::sort_by_key(&mut results, |r| r.key);
         PersistedCache {
             results,
             last: self.last.clone().into_iter().collect(),

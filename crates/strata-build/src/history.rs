@@ -57,7 +57,7 @@ pub fn args_prefix(args: &[(String, String)], style: HistoryStyle) -> String {
     }
     let mut pairs: Vec<String> = args.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if style == HistoryStyle::Classic {
-        pairs.sort();
+        strata_image::sort::sort(&mut pairs);
     }
     format!("|{} {} ", pairs.len(), pairs.join(" "))
 }

@@ -129,7 +129,7 @@ impl Changeset {
     /// path: `type path mode uid:gid size sha256`.
     pub fn listing(&self) -> String {
         let mut lines: Vec<(String, String)> = self.entries.iter().map(listing_line).collect();
-        lines.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut lines, |a, b| a.0.cmp(&b.0));
         let mut out = String::new();
         for (_, l) in lines {
             out.push_str(&l);

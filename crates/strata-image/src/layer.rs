@@ -278,7 +278,7 @@ fn append_with<W: Write>(
         pax.push((format!("SCHILY.xattr.{k}"), v.clone()));
     }
     if !pax.is_empty() {
-        pax.sort();
+        crate::sort::sort(&mut pax);
         b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
     }
     set_cksum(&mut h);

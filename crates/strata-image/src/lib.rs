@@ -27,6 +27,7 @@ pub mod layer;
 pub mod layer_report;
 mod overlay;
 mod resolve;
+pub mod sort;
 mod tree;
 pub mod zstd;
 

@@ -289,7 +289,7 @@ impl Overlay {
                 }
             }
         }
-        names.sort();
+        crate::sort::sort(&mut names);
         Ok(names)
     }
 

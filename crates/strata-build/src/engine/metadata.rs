@@ -232,7 +232,7 @@ impl Builder<'_, '_> {
         }
         cc.exposed_ports = Some(Some(map));
         let mut sorted = ports.clone();
-        sorted.sort();
+        strata_image::sort::sort(&mut sorted);
         let sorted: Vec<String> = sorted
             .iter()
             .filter_map(|p| normalize_port(p).ok())
@@ -242,7 +242,7 @@ impl Builder<'_, '_> {
             // The classic builder's parser sorts the ports as written.
             HistoryStyle::Classic => {
                 let mut raw = ports.clone();
-                raw.sort();
+                strata_image::sort::sort(&mut raw);
                 history::metadata(&format!("EXPOSE {}", raw.join(" ")), &shell, style)
             }
         };

@@ -280,7 +280,7 @@ fn add(
             Some(v) => world.push(v.clone()),
             None => world.extend(names.iter().cloned()),
         }
-        world.sort();
+        strata_image::sort::sort(&mut world);
         world.dedup();
         let w: String = world.iter().map(|s| format!("{s}\n")).collect();
         put_text(p, WORLD, &w, 0o644)?;

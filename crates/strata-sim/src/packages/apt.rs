@@ -464,9 +464,9 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         .filter(|pk| !is_req(pk))
         .map(|pk| pk.name.as_str())
         .collect();
-    extra.sort_unstable();
+    strata_image::sort::sort(&mut extra);
     let mut new: Vec<&str> = plan.iter().map(|pk| pk.name.as_str()).collect();
-    new.sort_unstable();
+    strata_image::sort::sort(&mut new);
     let mut text = String::new();
     if !extra.is_empty() {
         text.push_str("The following additional packages will be installed:\n");
@@ -488,7 +488,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
                 }
             }
         }
-        skipped.sort_unstable();
+        strata_image::sort::sort(&mut skipped);
         if !skipped.is_empty() {
             text.push_str("Recommended packages:\n");
             text.push_str(&wrap(&skipped));
@@ -825,7 +825,7 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
         let list = read_text(p, &format!("/var/lib/dpkg/info/{n}.list")).unwrap_or_default();
         let mut paths: Vec<&str> = list.lines().collect();
         // Files first, then directories deepest first; directories others still use stay.
-        paths.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        strata_image::sort::sort_by_key(&mut paths, |s| std::cmp::Reverse(s.len()));
         for path in paths {
             match p.fs.lstat(path) {
                 Ok(st) if st.is_dir() => {

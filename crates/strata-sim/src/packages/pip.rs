@@ -28,7 +28,7 @@ fn python_dirs(p: &Proc<'_>, lib: &str) -> Vec<String> {
             .into_iter()
             .filter(|n| n.starts_with("python3.") || n.starts_with("python2."))
             .collect();
-    v.sort();
+    strata_image::sort::sort(&mut v);
     v.reverse();
     v
 }
@@ -285,7 +285,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                         Some((n.to_string(), v.to_string()))
                     })
                     .collect();
-            names.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+            strata_image::sort::sort_by_key(&mut names, |(n, _)| n.to_ascii_lowercase());
             let mut s = String::new();
             if op == "list" {
                 s.push_str("Package    Version\n---------- -------\n");
@@ -650,7 +650,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         .iter()
         .map(|(pk, v, _)| format!("{}-{v}", pk.display))
         .collect();
-    done.sort();
+    strata_image::sort::sort(&mut done);
     let _ = writeln!(text, "Successfully installed {}", done.join(" "));
     if !quiet {
         out(p, &text);

@@ -106,7 +106,7 @@ pub(super) fn rpm(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             installed.push(format!("{}-{v}.{}", pk.name, pk.arch));
         }
     }
-    installed.sort();
+    strata_image::sort::sort(&mut installed);
     installed.dedup();
     match op {
         "-qa" | "-aq" => {

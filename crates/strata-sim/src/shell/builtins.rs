@@ -236,7 +236,7 @@ impl Shell<'_> {
                             all.push((k, ""));
                         }
                     }
-                    all.sort();
+                    strata_image::sort::sort(&mut all);
                     let mut out = String::new();
                     for (k, v) in all {
                         out.push_str(&format!("{k}='{}'\n", v.replace('\'', "'\"'\"'")));

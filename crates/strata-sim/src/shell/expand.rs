@@ -513,7 +513,7 @@ impl Shell<'_> {
             }
         }
         let mut out: Vec<String> = cur.into_iter().map(|(d, _)| d).collect();
-        out.sort();
+        strata_image::sort::sort(&mut out);
         out
     }
 }

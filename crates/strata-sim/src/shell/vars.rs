@@ -163,8 +163,10 @@ impl Vars {
     pub fn environ(&self) -> Vec<(String, String)> {
         let mut v: Vec<(&String, &Var)> = self.map.iter().filter(|(_, v)| v.exported).collect();
         match self.order {
-            Order::Creation => v.sort_by_key(|(_, var)| var.seq),
-            Order::AshHash => v.sort_by_key(|(k, var)| (ash_chain(k), var.seq)),
+            Order::Creation => strata_image::sort::sort_by_key(&mut v, |(_, var)| var.seq),
+            Order::AshHash => {
+                strata_image::sort::sort_by_key(&mut v, |(k, var)| (ash_chain(k), var.seq))
+            }
         }
         v.into_iter()
             .map(|(k, var)| (k.clone(), var.value.clone()))

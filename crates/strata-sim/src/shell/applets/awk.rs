@@ -1610,9 +1610,11 @@ impl Run<'_, '_, '_> {
             }
             Stmt::ForIn(k, a, body) => {
                 let mut keys: Vec<String> = self.array(a).keys().cloned().collect();
-                keys.sort_by(|x, y| match (x.parse::<f64>(), y.parse::<f64>()) {
-                    (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
-                    _ => x.cmp(y),
+                strata_image::sort::sort_by(&mut keys, |x, y| {
+                    match (x.parse::<f64>(), y.parse::<f64>()) {
+                        (Ok(p), Ok(q)) => p.partial_cmp(&q).unwrap_or(std::cmp::Ordering::Equal),
+                        _ => x.cmp(y),
+                    }
                 });
                 for key in keys {
                     self.set(k, Value::StrNum(key));

@@ -97,7 +97,7 @@ fn factors(mut n: u64, out: &mut Vec<u64>) {
         stack.push(d);
         stack.push(m / d);
     }
-    out.sort_unstable();
+    strata_image::sort::sort(out);
 }
 
 /// `factor`.

@@ -175,7 +175,7 @@ pub fn ls(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
     }
     sort_entries(sh, &mut files, &o);
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    strata_image::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
     if o.reverse {
         dirs.reverse();
     }
@@ -257,7 +257,7 @@ fn sort_entries(sh: &Shell<'_>, v: &mut [(String, String, Stat)], o: &LsOpts) {
     if o.unsorted {
         return;
     }
-    v.sort_by(|a, b| {
+    strata_image::sort::sort_by(v, |a, b| {
         if o.sort_time {
             b.2.attrs.mtime.cmp(&a.2.attrs.mtime).then(a.0.cmp(&b.0))
         } else if o.sort_size {

@@ -226,7 +226,7 @@ const BUSYBOX_APPLETS: &str = include_str!("busybox_applets.txt");
 pub fn busybox_list() -> Vec<&'static str> {
     let mut v: Vec<&str> = BUSYBOX_APPLETS.split_whitespace().collect();
     v.push("busybox");
-    v.sort_unstable();
+    strata_image::sort::sort(&mut v);
     v.dedup();
     v
 }

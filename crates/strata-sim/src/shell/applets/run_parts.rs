@@ -61,7 +61,7 @@ pub fn run_parts(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32
         io.err(&format!("{dir}: No such file or directory"));
         return Ok(0);
     };
-    names.sort();
+    strata_image::sort::sort(&mut names);
     if reverse {
         names.reverse();
     }

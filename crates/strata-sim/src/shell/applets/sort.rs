@@ -187,7 +187,7 @@ pub fn sort(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             o
         }
     };
-    all.sort_by(|a, b| if rev { cmp(b, a) } else { cmp(a, b) });
+    strata_image::sort::sort_by(&mut all, |a, b| if rev { cmp(b, a) } else { cmp(a, b) });
     if uniq {
         all.dedup_by(|a, b| cmp(a, b) == std::cmp::Ordering::Equal);
     }
