@@ -6,7 +6,7 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{getopt, inputs, lines, ErrStyle, Io};
+use super::{getopt, has_flag, inputs, lines, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 
 /// The hash an applet name stands for, as lowercase hex of `data`.
@@ -31,7 +31,7 @@ pub fn checksum(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32,
             return Ok(1);
         }
     };
-    let has = |c: char| flags.iter().any(|(f, _)| *f == c);
+    let has = |c: char| has_flag(&flags, c);
     if let Some((c, _)) = flags.iter().find(|(f, _)| !"csw".contains(*f)) {
         io.err(&format!("invalid option -- '{c}'"));
         return Ok(1);

@@ -5,7 +5,7 @@
 
 use strata_image::{Attrs, Content};
 
-use super::{db, errno_msg, getopt, inputs, ErrStyle, Io};
+use super::{db, errno_msg, flag_value, getopt, has_flag, inputs, ErrStyle, Io};
 use crate::exec::Note;
 use crate::shell::interp::{Ctl, Shell};
 
@@ -18,14 +18,8 @@ pub fn crontab(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, 
             return Ok(1);
         }
     };
-    let value = |c: char| {
-        flags
-            .iter()
-            .rev()
-            .find(|(f, _)| *f == c)
-            .and_then(|(_, v)| v.clone())
-    };
-    let has = |c: char| flags.iter().any(|(f, _)| *f == c);
+    let value = |c: char| flag_value(&flags, c);
+    let has = |c: char| has_flag(&flags, c);
     let dir = value('c').unwrap_or_else(|| "/var/spool/cron/crontabs".to_owned());
     let row = match value('u') {
         Some(u) => db(sh.fs, "/etc/passwd")

@@ -610,6 +610,20 @@ pub fn parent_of(path: &str) -> String {
 /// Parsed options: each letter with its value, in order.
 pub type Flags = Vec<(char, Option<String>)>;
 
+/// Whether option `c` was given.
+pub fn has_flag(flags: &Flags, c: char) -> bool {
+    flags.iter().any(|(f, _)| *f == c)
+}
+
+/// The value of the last `-c VALUE` given.
+pub fn flag_value(flags: &Flags, c: char) -> Option<String> {
+    flags
+        .iter()
+        .rev()
+        .find(|(f, _)| *f == c)
+        .and_then(|(_, v)| v.clone())
+}
+
 /// Splits argv into options (single letters, possibly bundled, with `takes` taking a value) and operands.
 /// Returns (flags in order with optional values, operands) or the bad option.
 pub fn getopt(args: &[String], takes: &str) -> Result<(Flags, Vec<String>), char> {

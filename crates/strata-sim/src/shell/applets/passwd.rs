@@ -4,7 +4,7 @@
 
 use strata_image::Content;
 
-use super::{db, getopt, lines, Io};
+use super::{db, getopt, has_flag, lines, Io};
 use crate::exec::Note;
 use crate::shell::interp::{Ctl, Shell};
 
@@ -54,7 +54,7 @@ pub fn passwd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, C
             return Ok(1);
         }
     };
-    let has = |c: char| flags.iter().any(|(f, _)| *f == c);
+    let has = |c: char| has_flag(&flags, c);
     let (delete, lock, unlock) = (has('d'), has('l'), has('u'));
     let me = super::user_name(sh.fs, sh.identity.uid).unwrap_or_default();
     let user = ops.first().cloned().unwrap_or(me.clone());

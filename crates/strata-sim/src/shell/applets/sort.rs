@@ -1,6 +1,6 @@
 //! `sort`: keys (`-k`, `-t`), numeric, human, version and general orderings, `-u`, `-r`, `-c`.
 
-use super::{getopt, inputs, lines, ErrStyle, Io};
+use super::{flag_value, getopt, has_flag, inputs, lines, ErrStyle, Io};
 use crate::shell::interp::{Ctl, Shell};
 
 type R = Result<i32, Ctl>;
@@ -208,14 +208,8 @@ pub fn shuf(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
             return Ok(1);
         }
     };
-    let value = |c: char| {
-        flags
-            .iter()
-            .rev()
-            .find(|(f, _)| *f == c)
-            .and_then(|(_, v)| v.clone())
-    };
-    let has = |c: char| flags.iter().any(|(f, _)| *f == c);
+    let value = |c: char| flag_value(&flags, c);
+    let has = |c: char| has_flag(&flags, c);
     if let Some((c, _)) = flags.iter().find(|(f, _)| !"noiez".contains(*f)) {
         io.err(&format!("invalid option -- '{c}'"));
         return Ok(1);
