@@ -82,7 +82,7 @@ pub fn dist(root: &Path) -> Result<()> {
     setup::rust(root)?;
     setup(root)?;
     build(root)?;
-    print_sizes(root)
+    print_sizes(root).map(|_| ())
 }
 
 /// `cargo xtask play`: set up, build, and serve the site on http://127.0.0.1:8080 until interrupted.
@@ -100,6 +100,7 @@ pub fn play(root: &Path) -> Result<()> {
 /// The end-to-end tests: build the site, serve it on a free port, drive it with Playwright in Chromium.
 pub fn e2e(root: &Path) -> Result<()> {
     build(root)?;
+    within_budget(root)?;
     e2e_scripts(
         root,
         &["tests/e2e/playground.mjs", "tests/e2e/features.mjs"],
@@ -200,7 +201,33 @@ fn serve(root: &Path, addr: &str) -> Result<Child> {
 }
 
 /// Print the size of each wasm, js and css file in `dist/`, raw and gzipped, and their gzip total.
-fn print_sizes(root: &Path) -> Result<()> {
+/// Where the download's budget is kept (see the file's comment).
+const BUDGET: &str = "web/download-budget.txt";
+
+/// Fails when the built site's download (gzip -9 of its wasm, js and css) is over the budget in
+/// [`BUDGET`], so that growth is a decision, not an accident.
+fn within_budget(root: &Path) -> Result<()> {
+    let total = print_sizes(root)?;
+    let text =
+        std::fs::read_to_string(root.join(BUDGET)).with_context(|| format!("reading {BUDGET}"))?;
+    let budget: u64 = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.parse().ok())
+        .with_context(|| format!("{BUDGET} holds no number of bytes"))?;
+    if total > budget {
+        bail!(
+            "the playground's download is {total} B (gzip -9), over the {budget} B budget in {BUDGET} by {} B",
+            total - budget
+        );
+    }
+    println!("download: {total} B of the {budget} B budget ({BUDGET})");
+    Ok(())
+}
+
+/// Prints the download size of each file of `dist/` and returns the total, in gzip -9 bytes.
+fn print_sizes(root: &Path) -> Result<u64> {
     let dist = root.join("dist");
     let mut total_gz = 0u64;
     let mut entries: Vec<_> = std::fs::read_dir(&dist)
@@ -232,5 +259,5 @@ fn print_sizes(root: &Path) -> Result<()> {
         "",
         total_gz as f64 / 1024.0
     );
-    Ok(())
+    Ok(total_gz)
 }
