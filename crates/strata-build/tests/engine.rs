@@ -771,3 +771,20 @@ fn workdir_is_kept_as_written_and_run_creates_its_cwd_as_mkdirall_does() {
     assert!(tree.stat("/srv/other").is_ok_and(|s| s.is_dir()));
     assert!(tree.stat("/a/b/c/sub").is_ok_and(|s| s.is_dir()));
 }
+
+#[test]
+fn a_stage_from_an_earlier_stage_has_no_from_vertex() {
+    // Docker 20.10 BuildKit's plain progress for fidelity case 02 (oracle.sh, build.log): the second stage's
+    // `FROM base` prints no line, and its steps are numbered without it.
+    let df = "FROM base AS first\nRUN echo \"built in first\" > /first.txt\n\nFROM first\nRUN cat /first.txt > /child.txt\n";
+    let log = talk(df, &mut Cache::new());
+    let names: Vec<&String> = log.iter().filter(|l| l.contains("] ")).collect();
+    assert_eq!(
+        names,
+        vec![
+            "#1 [first 1/2] FROM docker.io/library/base:latest",
+            "#2 [first 2/2] RUN echo \"built in first\" > /first.txt",
+            "#3 [stage-1 1/1] RUN cat /first.txt > /child.txt",
+        ]
+    );
+}

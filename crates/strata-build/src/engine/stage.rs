@@ -81,16 +81,20 @@ impl Builder<'_, '_> {
         meta: &[(String, Option<String>)],
     ) -> Result<StageResult, BuildError> {
         let name = stage.display_name();
-        let vertex_total = 1 + stage
-            .commands
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c,
-                    Command::Run(_) | Command::Copy(_) | Command::Add(_) | Command::Workdir(_)
-                )
-            })
-            .count();
+        // BuildKit gives a stage built on an earlier stage no vertex of its own for FROM (it prints no line
+        // for it and numbers the stage's steps without it: `[stage-1 1/1] RUN …`).
+        let from_vertex = usize::from(!matches!(base, Base::Stage(_)));
+        let vertex_total = from_vertex
+            + stage
+                .commands
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c,
+                        Command::Run(_) | Command::Copy(_) | Command::Add(_) | Command::Workdir(_)
+                    )
+                })
+                .count();
         let parent_ran = match &base {
             Base::Stage(i) => self.done.get(i).is_some_and(|r| r.last_ran),
             Base::Image(_) => false,
@@ -162,7 +166,7 @@ impl Builder<'_, '_> {
             env_index: EntryIndex::default(),
             cmd_set: false,
             last_created: String::new(),
-            vertex: 1,
+            vertex: from_vertex,
             vertex_total,
             position: 0,
             parent_ran,
@@ -197,7 +201,7 @@ impl Builder<'_, '_> {
             stage: name.clone(),
             text: from_text,
             span: stage.span,
-            vertex: Some((1, vertex_total)),
+            vertex: (from_vertex == 1).then_some((1, vertex_total)),
             classic: (self.classic_n, self.classic_total),
             cache: CacheStatus::Metadata,
             stdout: Vec::new(),
