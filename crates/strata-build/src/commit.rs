@@ -113,6 +113,20 @@ mod tests {
 
     const PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// The `created_by` a commit of a container with config `c` records.
+    fn created_by_of(c: &ContainerConfig) -> Option<String> {
+        let commit = Commit {
+            id: "c0ffee",
+            container: c,
+            now: NOW,
+            message: None,
+            author: None,
+        };
+        commit_config(&ImageConfig::default(), None, &commit).history[0]
+            .created_by
+            .clone()
+    }
+
     fn busybox_config() -> ContainerConfig {
         ContainerConfig {
             env: Some(Some(vec![PATH.to_owned()])),
@@ -277,36 +291,14 @@ mod tests {
         assert_eq!(c.user.as_deref(), Some("1:1"));
         assert_eq!(c.working_dir.as_deref(), Some("/tmp"));
         // The history records the Cmd, not the entrypoint.
-        let out = commit_config(
-            &ImageConfig::default(),
-            None,
-            &Commit {
-                id: "c0ffee",
-                container: &c,
-                now: NOW,
-                message: None,
-                author: None,
-            },
-        );
-        assert_eq!(out.history[0].created_by.as_deref(), Some("a b"));
+        assert_eq!(created_by_of(&c).as_deref(), Some("a b"));
         // --entrypoint '' busybox echo x: Entrypoint null, Cmd ["echo","x"].
         let c = container_config(&bb, &opts(&["--entrypoint", "''", "busybox", "echo", "x"]));
         assert_eq!((c.entrypoint, c.cmd), (Some(None), strings(&["echo", "x"])));
         // --entrypoint echo busybox: Cmd null, and no created_by.
         let c = container_config(&bb, &opts(&["--entrypoint", "echo", "busybox"]));
         assert_eq!(c.cmd, Some(None));
-        let out = commit_config(
-            &ImageConfig::default(),
-            None,
-            &Commit {
-                id: "c0ffee",
-                container: &c,
-                now: NOW,
-                message: None,
-                author: None,
-            },
-        );
-        assert_eq!(out.history[0].created_by, None);
+        assert_eq!(created_by_of(&c), None);
         // -e PATH=/x:/bin -e B=2 -e PATH=/y:/bin busybox true: the last PATH, where it stands.
         let c = container_config(
             &bb,

@@ -551,16 +551,7 @@ fn metadata_before_the_first_layer_is_dated_with_that_layer_not_the_base() {
 
 fn run_classic(df: &str) -> BuildOutput {
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Classic,
-    };
+    let req = request(df, &ctx, HistoryStyle::Classic);
     let mut backend = EchoBackend { runs: Vec::new() };
     build(&req, &mut backend, &OneImage, &mut Cache::new())
         .unwrap_or_else(|f| panic!("build failed: {}", f.error.message))
@@ -623,16 +614,7 @@ impl Backend for Talker {
 
 fn talk(df: &str, cache: &mut Cache) -> Vec<String> {
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-    };
+    let req = request(df, &ctx, HistoryStyle::Buildkit);
     let out = build(&req, &mut Talker, &OneImage, cache)
         .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
     strata_build::progress::plain(&out.steps, HistoryStyle::Buildkit)
@@ -737,16 +719,7 @@ fn workdir_is_kept_as_written_and_run_creates_its_cwd_as_mkdirall_does() {
     // tests/fidelity case 200 recorded the same with Docker 20.10 BuildKit.
     let df = "FROM base\nWORKDIR /a/b/c/\nWORKDIR sub/\nARG BASE=/srv\nWORKDIR ${BASE}/other/../final\nRUN echo x > /x\n";
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-    };
+    let req = request(df, &ctx, HistoryStyle::Buildkit);
     let mut backend = EchoBackend { runs: Vec::new() };
     let out = build(&req, &mut backend, &OneImage, &mut Cache::new())
         .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
@@ -787,4 +760,18 @@ fn a_stage_from_an_earlier_stage_has_no_from_vertex() {
             "#3 [stage-1 1/1] RUN cat /first.txt > /child.txt",
         ]
     );
+}
+
+/// A build of `dockerfile` in `context` with no arguments, target or ignore file, at a fixed time.
+fn request<'a>(dockerfile: &'a str, context: &'a Tree, style: HistoryStyle) -> BuildRequest<'a> {
+    BuildRequest {
+        dockerfile,
+        context,
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        no_cache: false,
+        now: Timestamp::from_secs(1_800_000_000),
+        style,
+    }
 }
