@@ -19,26 +19,29 @@ pub(super) enum Item {
 /// The result of lowering one instruction: BuildKit reports the first problem of an instruction only.
 pub(super) type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// Every instruction keyword BuildKit knows, upper case.
+/// Every instruction keyword BuildKit knows, upper case, in the order a misspelling is matched: when two are
+/// equally close (`RNU` is two edits from both RUN and ENV), the suggestion is the one learners mean more
+/// often, so the most used come first (RUN, COPY, FROM, …) and the rare ones last. BuildKit's own list comes
+/// from a Go map, so its tie-break is random.
 pub(crate) const INSTRUCTIONS: &[&str] = &[
+    "RUN",
+    "COPY",
+    "FROM",
+    "CMD",
+    "ENV",
+    "WORKDIR",
+    "EXPOSE",
+    "ENTRYPOINT",
     "ADD",
     "ARG",
-    "CMD",
-    "COPY",
-    "ENTRYPOINT",
-    "ENV",
-    "EXPOSE",
-    "FROM",
-    "HEALTHCHECK",
-    "LABEL",
-    "MAINTAINER",
-    "ONBUILD",
-    "RUN",
-    "SHELL",
-    "STOPSIGNAL",
     "USER",
+    "LABEL",
     "VOLUME",
-    "WORKDIR",
+    "HEALTHCHECK",
+    "SHELL",
+    "ONBUILD",
+    "STOPSIGNAL",
+    "MAINTAINER",
 ];
 
 /// Lower one instruction.

@@ -549,3 +549,18 @@ fn every_instruction_error_code_is_in_the_catalogue() {
         assert!(rule.explanation.len() > 80, "{code}: explanation too short");
     }
 }
+
+#[test]
+fn a_misspelling_equally_close_to_two_keywords_suggests_the_one_learners_mean() {
+    // RNU is two edits from RUN and from ENV; a learner meant RUN.
+    for (text, want) in [
+        ("FROM a\nRNU echo hi\n", "did you mean RUN?"),
+        ("FROM a\nrnu echo hi\n", "did you mean run?"),
+        ("FROM a\nCPOY a b\n", "did you mean COPY?"),
+        ("FORM a\n", "did you mean FROM?"),
+        ("FROM a\nENVV A=1\n", "did you mean ENV?"),
+    ] {
+        let l = lower(&parse(text).ast);
+        assert_eq!(l.diagnostics[0].help.as_deref(), Some(want), "{text:?}");
+    }
+}
