@@ -63,6 +63,9 @@ pub struct Summary {
     pub errors: usize,
     /// Diagnostics of severity warning.
     pub warnings: usize,
+    /// Diagnostics of severity info (named in the line only when there are some, so that the numbers add
+    /// up to the Problems count).
+    pub infos: usize,
 }
 
 impl std::fmt::Display for Summary {
@@ -73,11 +76,16 @@ impl std::fmt::Display for Summary {
             plural(self.instructions, "instruction"),
             plural(self.errors, "error"),
             plural(self.warnings, "warning")
-        )
+        )?;
+        if self.infos > 0 {
+            write!(f, ", {} info", self.infos)?;
+        }
+        Ok(())
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 layer`, `2 layers`: `n` and `word`, plural unless `n` is 1.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -136,6 +144,10 @@ pub fn summarize(instructions: usize, diagnostics: &[Diagnostic]) -> Summary {
         warnings: diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        infos: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Info)
             .count(),
     }
 }

@@ -133,10 +133,19 @@ fn counts_and_gutter_marks_keep_the_worst_severity() {
         Summary {
             instructions: 2,
             errors: 1,
-            warnings: 2
+            warnings: 2,
+            infos: 1,
         }
     );
-    assert_eq!(summary.to_string(), "2 instructions, 1 error, 2 warnings");
+    // The numbers add up to the Problems count (4).
+    assert_eq!(
+        summary.to_string(),
+        "2 instructions, 1 error, 2 warnings, 1 info"
+    );
+    assert_eq!(
+        summarize(2, &diags[..3]).to_string(),
+        "2 instructions, 1 error, 2 warnings"
+    );
     let marks = line_marks(&diags);
     assert_eq!(marks[&1].severity, Severity::Warning);
     assert_eq!(marks[&1].tooltip, "warning SD9999: test\ninfo SD9999: test");
@@ -876,4 +885,22 @@ fn the_log_closes_with_the_cores_export_lines() {
             (LineKind::Done, "#3 DONE"),
         ]
     );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn backticks_mark_code_and_a_lone_one_stays() {
+    use crate::components::inline_code::code_spans;
+    assert_eq!(
+        code_spans("run `docker build .` then `ls`"),
+        vec![
+            (false, "run "),
+            (true, "docker build ."),
+            (false, " then "),
+            (true, "ls")
+        ]
+    );
+    assert_eq!(code_spans("a ` b"), vec![(false, "a ` b")]);
+    assert_eq!(code_spans("`x`"), vec![(true, "x")]);
+    assert_eq!(code_spans(""), Vec::<(bool, &str)>::new());
 }

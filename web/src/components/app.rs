@@ -11,13 +11,14 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Element, FocusOptions, HtmlTextAreaElement, ScrollIntoViewOptions, ScrollLogicalPosition,
+    Element, FocusOptions, HtmlElement, HtmlTextAreaElement, ScrollIntoViewOptions,
+    ScrollLogicalPosition,
 };
 use yew::prelude::*;
 
 use super::{
     BuildLog, ContextFiles, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Lessons,
-    Problems, RunPanel, SyntaxTree,
+    Problems, RunPanel, ShareButton, SyntaxTree,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::examples::EXAMPLES;
@@ -271,20 +272,9 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |n: usize| dispatcher.dispatch(Action::LoadLesson(n)))
     };
-    let on_share = {
-        let dispatcher = state.dispatcher();
+    let share_fragment = {
         let shared = shared(&state);
-        Callback::from(move |_: MouseEvent| {
-            let fragment = share::encode(&shared);
-            let Some(w) = web_sys::window() else { return };
-            let _ = w.location().set_hash(&fragment);
-            let url = w.location().href().unwrap_or_default();
-            dispatcher.dispatch(Action::Notice(Some(format!(
-                "This page's address now holds the whole project ({} characters): copy it from the address \
-                 bar to share it. {url}",
-                fragment.len()
-            ))));
-        })
+        Callback::from(move |()| share::encode(&shared))
     };
     let on_run_line = {
         let dispatcher = state.dispatcher();
@@ -347,14 +337,38 @@ pub fn app() -> Html {
             let dispatcher = state.dispatcher();
             Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(t)))
         };
+        // The ARIA tab pattern: only the open tab is in the Tab order; arrow keys move between tabs.
         html! {
             <button type="button" role="tab" id={format!("tab-{}", t.name())}
                     aria-selected={selected.to_string()} aria-controls="panel"
+                    tabindex={if selected { "0" } else { "-1" }}
                     class={classes!("tab", selected.then_some("selected"))} {onclick}>
                 { t.label() }
             </button>
         }
     });
+    let on_tab_key = {
+        let dispatcher = state.dispatcher();
+        let open = state.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(next) = tab_after_key(open, &e.key()) else {
+                return;
+            };
+            e.prevent_default();
+            dispatcher.dispatch(Action::SetTab(next));
+            // Focus follows the selection once the tab bar has re-rendered.
+            Timeout::new(0, move || {
+                let tab = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&format!("tab-{}", next.name())))
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+                if let Some(tab) = tab {
+                    let _ = tab.focus();
+                }
+            })
+            .forget();
+        })
+    };
     let export = |format: ExportFormat| {
         let on_export = on_export.clone();
         Callback::from(move |_: MouseEvent| on_export.emit(format))
@@ -382,8 +396,8 @@ pub fn app() -> Html {
         (None, false) => "not built yet".to_string(),
         (Some(b), false) if b.error.is_some() => "build failed".to_string(),
         (Some(b), false) => format!(
-            "{} layers · {}",
-            b.layers.len(),
+            "{} · {}",
+            crate::analysis::plural(b.layers.len(), "layer"),
             b.image_id
                 .as_deref()
                 .map(|i| i
@@ -409,10 +423,7 @@ pub fn app() -> Html {
                     edited={state.edited}
                     on_load={on_load}
                 />
-                <button type="button" id="share" class="minor" onclick={on_share}
-                        title="Put the Dockerfile, the files, the run line and the open panel in the page's address">
-                    { "Share link" }
-                </button>
+                <ShareButton fragment={share_fragment} />
             </header>
             <Lessons selected={state.lesson} on_load={on_lesson} />
             if state.previous.is_some() {
@@ -465,8 +476,9 @@ pub fn app() -> Html {
                                     onclick={export(ExportFormat::Oci)}>{ "OCI .tar" }</button>
                         </span>
                     </div>
-                    <div class="tabs" role="tablist" aria-label="What to look at">{ for tabs }</div>
-                    <div id="panel" role="tabpanel" data-tab={state.tab.name()}>{ panel }</div>
+                    <div class="tabs" role="tablist" aria-label="What to look at" onkeydown={on_tab_key}>{ for tabs }</div>
+                    <div id="panel" role="tabpanel" data-tab={state.tab.name()}
+                         aria-labelledby={format!("tab-{}", state.tab.name())}>{ panel }</div>
                 </div>
             </main>
         </div>
@@ -490,5 +502,18 @@ fn jump(textarea: &NodeRef, gutter: &NodeRef, row: &ProblemRow) {
         let opts = ScrollIntoViewOptions::new();
         opts.set_block(ScrollLogicalPosition::Nearest);
         line.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
+/// The tab a key pressed on the tab bar moves to (the ARIA tab pattern: arrows wrap, Home and End).
+fn tab_after_key(open: Tab, key: &str) -> Option<Tab> {
+    let all = Tab::ALL;
+    let at = all.iter().position(|t| *t == open)?;
+    match key {
+        "ArrowRight" => Some(all[(at + 1) % all.len()]),
+        "ArrowLeft" => Some(all[(at + all.len() - 1) % all.len()]),
+        "Home" => Some(all[0]),
+        "End" => Some(all[all.len() - 1]),
+        _ => None,
     }
 }

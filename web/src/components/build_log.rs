@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::inline_code::with_code;
 use crate::analysis::ProblemRow;
 use crate::build::BuildView;
 
@@ -68,13 +69,20 @@ pub fn build_log(props: &BuildLogProps) -> Html {
     let lines = props.view.iter().flat_map(|v| v.log.iter()).map(|l| {
         html! { <span class={classes!("log-line", format!("log-{}", l.kind.as_str()))}>{ &l.text }{ "\n" }</span> }
     });
-    let error = props.view.as_ref().and_then(|v| v.error.clone()).map(|e| {
+    // An error belongs to the text it was found in: once the text changed, its line and column point at
+    // something else, so it is shown only while the build is of the text as it is now.
+    let error = props
+        .view
+        .as_ref()
+        .filter(|_| props.current)
+        .and_then(|v| v.error.clone())
+        .map(|e| {
         let body = html! {
             <>
                 <span class="badge badge-error">{ "error" }</span>
-                <span class="message">{ &e.message }</span>
+                <span class="message">{ with_code(&e.message) }</span>
                 if let Some(help) = &e.help {
-                    <span class="help">{ help }</span>
+                    <span class="help">{ with_code(help) }</span>
                 }
             </>
         };

@@ -23,10 +23,10 @@ pub fn history(props: &HistoryProps) -> Html {
     let rows = rows.iter().map(|r| {
         html! {
             <tr>
-                <td class="mono">{ &r.image }</td>
-                <td class="mono created-by">{ &r.created_by }</td>
-                <td class="mono num">{ human_size(r.size) }</td>
-                <td class="mono">{ &r.comment }</td>
+                <td class="mono" data-label="IMAGE">{ &r.image }</td>
+                <td class="mono created-by" data-label="CREATED BY">{ &r.created_by }</td>
+                <td class="mono num" data-label="SIZE">{ human_size(r.size) }</td>
+                <td class="mono" data-label="COMMENT">{ &r.comment }</td>
             </tr>
         }
     });

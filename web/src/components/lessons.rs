@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::inline_code::with_code;
 use crate::lessons::lessons;
 
 /// What [`Lessons`] shows and whom it tells.
@@ -27,13 +28,21 @@ pub fn lessons_panel(props: &LessonsProps) -> Html {
             </button>
         }
     });
+    // On a phone the steps would push the panels screens down: they start folded there.
+    let wide = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_none_or(|w| w >= 700.0);
     let current = props.selected.and_then(|i| lessons().get(i)).map(|l| {
         html! {
             <div class="lesson-body" id="lesson-body" data-lesson={l.id}>
-                <p class="lesson-summary">{ l.summary }</p>
-                <ol class="lesson-steps">
-                    { for l.steps.iter().map(|s| html! { <li>{ *s }</li> }) }
-                </ol>
+                <p class="lesson-summary">{ with_code(l.summary) }</p>
+                <details class="lesson-details" id="lesson-details" open={wide}>
+                    <summary>{ format!("The {} steps", l.steps.len()) }</summary>
+                    <ol class="lesson-steps">
+                        { for l.steps.iter().map(|s| html! { <li>{ with_code(s) }</li> }) }
+                    </ol>
+                </details>
             </div>
         }
     });

@@ -3,6 +3,7 @@
 use strata_dockerfile::Severity;
 use yew::prelude::*;
 
+use super::inline_code::with_code;
 use crate::analysis::ProblemRow;
 
 /// What [`Problems`] lists and whom it tells.
@@ -31,9 +32,9 @@ pub fn problems(props: &ProblemsProps) -> Html {
                     <span class="where">{ format!("{}:{}", row.line, row.col) }</span>
                     <span class={classes!("badge", format!("badge-{sev}"))}>{ sev }</span>
                     <span class="rule-code">{ row.code }</span>
-                    <span class="message">{ &row.message }</span>
+                    <span class="message">{ with_code(&row.message) }</span>
                     if let Some(help) = &row.help {
-                        <span class="help">{ help }</span>
+                        <span class="help">{ with_code(help) }</span>
                     }
                 </button>
             </li>
