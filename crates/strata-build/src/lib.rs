@@ -26,6 +26,7 @@ mod error;
 pub mod export_log;
 pub mod history;
 pub mod image;
+pub mod import;
 pub mod printf;
 pub mod progress;
 pub mod time;

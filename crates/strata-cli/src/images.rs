@@ -51,6 +51,8 @@ pub enum ImageCommand {
     Load(LoadArgs),
     /// Save images to an archive.
     Save(SaveArgs),
+    /// Make a base image from a root filesystem tarball.
+    Import(crate::import::ImportArgs),
 }
 
 /// `load`.
@@ -206,6 +208,7 @@ pub fn run_image(cmd: ImageCommand, root: Option<&Path>) -> Result<ExitCode> {
         ImageCommand::Inspect(a) => {
             return crate::inspect::run(&open_store(root)?, &a, crate::inspect::Kind::Image)
         }
+        ImageCommand::Import(a) => return crate::import::import(&open_store(root)?, &a),
         ImageCommand::Ls(a) => Command::Images(a),
         ImageCommand::Rm(a) => Command::Rmi(a),
         ImageCommand::History(a) => Command::History(a),

@@ -19,6 +19,7 @@ mod container;
 mod examples;
 mod human;
 mod images;
+mod import;
 mod inspect;
 mod pipe;
 mod source;
@@ -75,6 +76,8 @@ enum Command {
     },
     /// Create an image from a container's changes.
     Commit(container::CommitArgs),
+    /// Make a base image from a root filesystem tarball, as `docker import` does.
+    Import(import::ImportArgs),
     /// Remove containers.
     Rm(container::RmArgs),
     /// Show containers' or images' details as `docker inspect` does (containers are looked up first).
@@ -138,6 +141,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ps(a) => container::ps(&store()?, &a),
         Command::Diff { container } => container::diff(&store()?, &container),
         Command::Commit(a) => container::commit(&store()?, &a),
+        Command::Import(a) => import::import(&store()?, &a),
         Command::Rm(a) => container::rm(&store()?, &a),
         Command::Inspect(a) => inspect::run_any(&store()?, &a, None),
         Command::Image { command } => images::run_image(command, cli.root.as_deref()),

@@ -2,6 +2,7 @@
 
 mod build;
 mod commit;
+mod import;
 mod runs;
 mod store;
 mod tutorial;
