@@ -339,6 +339,33 @@ fn test_engines() -> Result<()> {
     if !out.status.success() {
         bail!("the real-engine tests failed ({})", out.status);
     }
+    // The native backend's tests: setup.sh installed runc and busybox-static, and CI runs as root, so here
+    // they must run, not skip.
+    let mut c = cmd(&root, "cargo");
+    c.args([
+        "test",
+        "-p",
+        "strata-cli",
+        "--test",
+        "it",
+        "native::",
+        "--",
+        "--nocapture",
+    ]);
+    eprintln!("$ {}", show(&c));
+    let out = c
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("starting cargo test")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    if !out.status.success() {
+        bail!("the native backend's tests failed ({})", out.status);
+    }
+    if let Some(line) = stdout.lines().find(|l| l.starts_with("skipped:")) {
+        bail!("the native backend's tests were skipped in the real-engine group: {line}");
+    }
+    println!("engines: the native backend's tests ran");
     // The playground's download, loaded with podman.
     web::e2e_engines(&root)?;
     println!("engines: the playground's docker save and OCI tars load in podman (same image ID, same files)");

@@ -24,6 +24,9 @@ pub struct RunRequest {
     pub groups: Vec<u32>,
     /// The container's hostname.
     pub hostname: String,
+    /// The layers under the step, base first: a backend that works on disk mounts them (the simulator reads
+    /// the step's overlay instead).
+    pub layers: Vec<crate::Layer>,
     /// The build's clock: files the step writes get this mtime.
     pub now: Timestamp,
 }

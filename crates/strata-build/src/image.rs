@@ -10,7 +10,7 @@ use strata_image::{digest, layer, Changeset, Digest, Tree};
 use crate::BuildError;
 
 /// One layer of a built image.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
     /// What the layer adds, changes and deletes.
     pub changeset: Arc<Changeset>,

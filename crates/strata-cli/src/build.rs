@@ -21,7 +21,9 @@ use strata_sim::backend::{SimBackend, SimStore};
 pub enum BackendKind {
     /// The simulator: pure Rust, no root, the same images the browser builds.
     Sim,
-    /// Real containers (overlayfs, namespaces): not built yet.
+    /// Real containers: RUN executes the image's own binaries on an overlayfs mount in new namespaces,
+    /// through an OCI runtime (`--runtime`, default `runc`). Needs root and overlayfs; base images come from
+    /// the store only (`strata import`, `strata load`).
     Native,
 }
 
@@ -42,6 +44,9 @@ pub struct BuildArgs {
     /// Which backend runs RUN steps.
     #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
     pub backend: BackendKind,
+    /// The OCI runtime binary of the native backend.
+    #[arg(long, value_name = "runc|PATH", default_value = "runc")]
+    pub runtime: PathBuf,
     /// Name the image (`name[:tag]`); repeatable.
     #[arg(short = 't', long = "tag", value_name = "NAME")]
     pub tags: Vec<String>,
@@ -142,9 +147,6 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
 
 /// Runs `strata build`.
 pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> {
-    if args.backend == BackendKind::Native {
-        bail!("the native backend is not built yet; use --backend sim");
-    }
     // `strata build -` (docker's `docker build - < Dockerfile`): the Dockerfile on stdin, an empty context.
     let stdin_only = args.context.as_os_str() == "-";
     let file = match &args.file {
@@ -190,12 +192,30 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         now: now(),
         style,
     };
-    let mut backend = SimBackend::default();
     let models = SimStore::new();
-    let images = DiskImages::new(store).with_fallback(&models);
+    let native = args.backend == BackendKind::Native;
+    // The native backend runs real binaries: its bases are real images from the store, never the models.
+    let images = if native {
+        DiskImages::new(store)
+    } else {
+        DiskImages::new(store).with_fallback(&models)
+    };
     let build_cache = BuildCache::of(store);
-    let mut cache = build_cache.load();
-    let result = strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache);
+    // The native backend keeps no cache across builds yet: a step the simulator cached must not stand in
+    // for a real run.
+    let mut cache = if native {
+        strata_build::Cache::default()
+    } else {
+        build_cache.load()
+    };
+    let result = if native {
+        let runtime = strata_native::runtime::Runc::new(&args.runtime, store.root().join("runc"));
+        let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
+        strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+    } else {
+        let mut backend = SimBackend::default();
+        strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+    };
     let mut err: Box<dyn Write> = if args.quiet {
         Box::new(std::io::sink())
     } else {
@@ -206,7 +226,9 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             print_progress(&mut err, &out.steps, style, args.progress)?;
             let id = images.store_built(&out.image, &args.tags)?;
             // After the image: the cache keeps only steps whose layers the store has.
-            build_cache.save(&cache)?;
+            if !native {
+                build_cache.save(&cache)?;
+            }
             let vertices = out.steps.iter().filter(|s| s.vertex.is_some()).count();
             for line in export_lines(style, vertices, &id, &args.tags) {
                 writeln!(err, "{line}")?;

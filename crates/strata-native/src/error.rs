@@ -67,6 +67,17 @@ pub enum Error {
     /// A container name docker would refuse, in docker's words.
     #[error("Invalid container name ({0}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")]
     InvalidName(String),
+    /// A layer entry that would write outside its directory.
+    #[error("{path}: refused: {reason}")]
+    Unsafe {
+        /// The entry.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Running a container failed before or around the process (mounts, the runtime).
+    #[error("{0}")]
+    Runtime(String),
     /// Removing an image by ID while several tags still name it.
     #[error("unable to delete {id} (must be forced): image is referenced by {}", tags.join(", "))]
     Conflict {

@@ -12,8 +12,12 @@
 //!   `lock`: the store's flock, exclusive for every change, shared for reads. A failed or killed process
 //!   never leaves the store half-changed.
 //!
-//! Overlay mounts, namespaces and process execution (the native build backend) will live here too. This
-//! crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
+//! - [`NativeBackend`] (`native_backend`): RUN executed for real: layers unpacked once each by ChainID
+//!   ([`LayerDirs`], `unpack`: OCI whiteouts as overlay whiteouts), an overlayfs mount (`overlay_mount`), an
+//!   OCI bundle run by a [`runtime::Runtime`] (`runc` today), and the upper directory read back into the
+//!   engine's overlay (`upper`).
+//!
+//! This crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
 //! about it. Clocks are not read here: callers pass the time in.
 
 mod atomic;
@@ -21,16 +25,24 @@ mod build_cache;
 mod containers;
 mod disk_images;
 mod error;
+mod layer_dirs;
 mod lock;
 mod names;
+mod native_backend;
+mod overlay_mount;
 mod random;
+pub mod runtime;
 mod store;
+mod unpack;
+mod upper;
 
 pub use build_cache::BuildCache;
 pub use containers::{ContainerRecord, Containers, NewContainer};
 pub use disk_images::DiskImages;
 pub use error::{Error, Result};
+pub use layer_dirs::LayerDirs;
 pub use names::valid as valid_container_name;
+pub use native_backend::NativeBackend;
 pub use store::{
     normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
 };

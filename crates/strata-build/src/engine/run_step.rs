@@ -57,6 +57,7 @@ impl Builder<'_, '_> {
             groups,
             hostname: BUILD_HOSTNAME.to_owned(),
             now: self.req.now,
+            layers: st.layers.clone(),
         };
         let shown = format!("/bin/sh -c {}", argv.last().cloned().unwrap_or_default());
         let shown = if r.cmd.is_shell() {

@@ -3,6 +3,7 @@
 mod build;
 mod commit;
 mod import;
+mod native;
 mod runs;
 mod store;
 mod tutorial;
