@@ -239,3 +239,92 @@ fn a_failing_native_step_says_so_as_buildkit_does() {
         "{log}"
     );
 }
+
+/// A real Debian root filesystem made by Debian's mmdebstrap from the mirror (or `STRATA_DEBIAN_TAR`, one
+/// made before), imported as `debian:bookworm`; None when mmdebstrap is missing.
+fn import_debian(dir: &TempDir, root: &Path) -> Option<()> {
+    let tar = match std::env::var_os("STRATA_DEBIAN_TAR") {
+        Some(t) => PathBuf::from(t),
+        None => {
+            let tar = dir.path("debian.tar");
+            let st = Command::new("mmdebstrap")
+                .args(["--variant=minbase", "--quiet", "bookworm"])
+                .arg(&tar)
+                .status()
+                .ok()?;
+            assert!(st.success(), "mmdebstrap failed");
+            tar
+        }
+    };
+    let o = strata_at(
+        root,
+        &[
+            "import",
+            "-c",
+            r#"CMD ["bash"]"#,
+            "-c",
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            tar.to_str().unwrap(),
+            "debian:bookworm",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    Some(())
+}
+
+#[test]
+fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-debian");
+    let root = dir.path("store");
+    if import_debian(&dir, &root).is_none() {
+        println!("skipped: the Debian base needs mmdebstrap (apt-get install mmdebstrap)");
+        return;
+    }
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM debian:bookworm\n\
+         RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n\
+         RUN curl --version | head -1; dpkg -s curl | grep ^Status\n",
+    )
+    .unwrap();
+    let o = strata_at(
+        &root,
+        &[
+            "build",
+            "--backend",
+            "native",
+            "-t",
+            "deb-curl",
+            ctx.to_str().unwrap(),
+        ],
+    );
+    let log = stderr(&o);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("#2 Setting up curl ("), "{log}");
+    assert!(log.lines().any(|l| l.starts_with("#3 curl 7.")), "{log}");
+    assert!(log.contains("#3 Status: install ok installed"), "{log}");
+    let layers = layer_listings(&root, &dir, "deb-curl");
+    assert_eq!(layers.len(), 3);
+    let apt = &layers[1];
+    assert!(
+        apt.iter().any(|l| l.ends_with(" usr/bin/curl")),
+        "no usr/bin/curl"
+    );
+    // The package lists were removed in the same step: nothing of them in the layer.
+    assert!(
+        !apt.iter().any(|l| l.contains("var/lib/apt/lists/deb.")),
+        "package lists in the layer"
+    );
+    // BuildKit's bound /etc/hosts and /etc/resolv.conf are not in the layer.
+    assert!(
+        !apt.iter()
+            .any(|l| l.ends_with(" etc/hosts") || l.ends_with(" etc/resolv.conf")),
+        "{apt:?}"
+    );
+}
