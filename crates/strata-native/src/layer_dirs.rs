@@ -1,7 +1,7 @@
 //! Layers unpacked on disk, once each, shared by every image and build that has them: `layers/<ChainID>/`
 //! holds the layer whose chain (the layer and everything below it) has that ChainID, in overlayfs's form
 //! (`unpack`). A layer is unpacked into a temporary directory and renamed into place, so a killed process
-//! leaves either a whole layer or none (the temporary directory is swept by the next unpack).
+//! leaves either a whole layer or none (the temporary directory of a process that is gone is swept when the layers are next opened).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,21 @@ impl LayerDirs {
             path: dir.clone(),
             source,
         })?;
+        // What a killed unpack left: `tmp-<chain>-<pid>` of a process that is gone.
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let pid = name
+                    .strip_prefix("tmp-")
+                    .and_then(|r| r.rsplit('-').next())
+                    .and_then(|p| p.parse::<u32>().ok());
+                if let Some(pid) = pid {
+                    if pid != std::process::id() && !crate::native_backend::alive(pid) {
+                        let _ = fs::remove_dir_all(e.path());
+                    }
+                }
+            }
+        }
         Ok(LayerDirs { dir })
     }
 

@@ -29,12 +29,46 @@ pub struct NativeBackend<R: Runtime> {
 }
 
 impl<R: Runtime> NativeBackend<R> {
-    /// A backend over the store at `root`.
+    /// A backend over the store at `root`. The process moves into a mount namespace of its own first
+    /// (`overlay_mount::private_mounts`), so a killed build leaves no mount behind.
     pub fn new(root: &Path, runtime: R) -> NativeBackend<R> {
-        NativeBackend {
+        crate::overlay_mount::private_mounts();
+        let backend = NativeBackend {
             root: root.to_path_buf(),
             runtime,
             steps: 0,
+        };
+        backend.sweep();
+        backend
+    }
+
+    /// Removes what killed builds left: their step directories (`tmp/strata-run-<pid>-<n>` of a process
+    /// that is gone) and the containers the runtime still runs for them.
+    fn sweep(&self) {
+        let Ok(dir) = fs::read_dir(self.root.join("tmp")) else {
+            return;
+        };
+        for e in dir.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix("strata-run-")
+                .and_then(|r| r.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if pid == std::process::id() || alive(pid) {
+                continue;
+            }
+            self.runtime.delete(&name);
+            // The killed container's mount namespace lets go of its overlay a moment after the runtime
+            // killed it; until then its mount point is busy.
+            for _ in 0..40 {
+                if fs::remove_dir_all(e.path()).is_ok() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
         }
     }
 
@@ -123,6 +157,16 @@ impl<R: Runtime> NativeBackend<R> {
             ..RunOutput::default()
         })
     }
+}
+
+/// Whether process `pid` is running (a zombie, killed but not yet reaped, is not).
+pub(crate) fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        // `pid (comm) S …`: the state follows the last `)`.
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+            .is_some_and(|state| state != 'Z' && state != 'X')
+    })
 }
 
 /// The host's resolver configuration, as BuildKit gives a step with the host's network (nameservers on

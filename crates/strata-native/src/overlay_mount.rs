@@ -1,9 +1,15 @@
 //! An overlayfs mount that is unmounted when dropped: lower directories (top first in the mount options, as
 //! overlayfs wants them), one upper and its work directory.
+//!
+//! A process that is killed runs no destructor, so the mounts are also made in a mount namespace of the
+//! process's own ([`private_mounts`]): when the process dies the kernel takes them away with it, and the
+//! host never sees them.
 
 use std::path::{Path, PathBuf};
 
-use rustix::mount::{mount, unmount, MountFlags, UnmountFlags};
+use rustix::mount::{
+    mount, mount_change, unmount, MountFlags, MountPropagationFlags, UnmountFlags,
+};
 
 use crate::error::{Error, Result};
 
@@ -54,4 +60,21 @@ impl Drop for OverlayMount {
     fn drop(&mut self) {
         let _ = unmount(&self.target, UnmountFlags::DETACH);
     }
+}
+
+/// Moves this process into a mount namespace of its own, with every mount private (none propagates back to
+/// the host), so the overlays it mounts disappear when it exits, however it exits. Only a single-threaded
+/// process can do this; elsewhere (a test harness with threads) the kernel refuses and the mounts rely on
+/// being dropped. Returns whether it worked.
+pub fn private_mounts() -> bool {
+    // SAFETY: unshare(CLONE_NEWNS) changes only which mounts this process sees; nothing in this process holds
+    // state that depends on the host's mount namespace (open files stay open), and it fails with EINVAL
+    // instead of doing anything when the process has other threads sharing its filesystem context.
+    let unshared = unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNS) };
+    unshared.is_ok()
+        && mount_change(
+            "/",
+            MountPropagationFlags::REC | MountPropagationFlags::PRIVATE,
+        )
+        .is_ok()
 }

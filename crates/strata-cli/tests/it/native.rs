@@ -328,3 +328,98 @@ fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
         "{apt:?}"
     );
 }
+
+#[test]
+fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-kill");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN head -c 3000000 /dev/urandom > /a; sleep 0.3\nRUN cp /a /b; rm /bin/vi\nRUN ls / > /list\n",
+    )
+    .unwrap();
+    // A small LCG picks the moments: 20 kills spread over the build's first ~1.5 s.
+    let mut seed: u64 = 0x5eed;
+    for n in 0..20 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let after = std::time::Duration::from_millis(50 + (seed >> 33) % 1500);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--root")
+            .arg(&root)
+            .args(["build", "--backend", "native", "-t", &format!("k{n}")])
+            .arg(&ctx)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(after);
+        let _ = child.kill();
+        let _ = child.wait();
+        // The build's mounts were in its own mount namespace: the host's never had them.
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+        assert!(
+            !mounts.contains(root.to_str().unwrap()),
+            "kill {n} after {after:?} left a mount"
+        );
+        // Every image listed is whole: its layers are all in the store.
+        let o = strata_at(&root, &["images", "-q"]);
+        for id in stdout(&o).lines() {
+            let s = strata_at(&root, &["save", "-o", "/dev/null", id]);
+            assert!(s.status.success(), "image {id}: {}", stderr(&s));
+        }
+    }
+    let o = strata_at(
+        &root,
+        &[
+            "build",
+            "--backend",
+            "native",
+            "-t",
+            "after",
+            ctx.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "the build after the kills: {}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(root.join("tmp"))
+            .map(|d| d
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("strata-run-"))
+                .count())
+            .unwrap_or(0),
+        0,
+        "step directories of killed builds are left"
+    );
+    // The containers the killed builds left running were stopped by the next build: no process anywhere
+    // still has one of the store's overlays mounted.
+    let anywhere: String = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path().join("mountinfo")).ok())
+        .collect();
+    assert!(
+        !anywhere.contains(root.join("tmp").to_str().unwrap()),
+        "a killed build's container still has its overlay"
+    );
+    let layers = std::fs::read_dir(root.join("layers")).unwrap();
+    for e in layers.flatten() {
+        assert!(
+            !e.file_name().to_string_lossy().starts_with("tmp-"),
+            "a half-unpacked layer is left: {:?}",
+            e.file_name()
+        );
+    }
+}

@@ -37,4 +37,7 @@ pub trait Runtime {
     /// Runs the bundle in `bundle` (its `config.json` and the root it names) as container `id`, to
     /// completion, with standard input empty and the output collected.
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished>;
+
+    /// Stops and forgets container `id` if the runtime still knows it (what a killed build left running).
+    fn delete(&self, id: &str);
 }

@@ -27,6 +27,17 @@ impl Runtime for Runc {
         "runc"
     }
 
+    fn delete(&self, id: &str) {
+        let _ = Command::new(&self.binary)
+            .arg("--root")
+            .arg(&self.state)
+            .args(["delete", "--force", id])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished> {
         let out = Command::new(&self.binary)
             .arg("--root")
