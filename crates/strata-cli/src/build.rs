@@ -44,8 +44,9 @@ pub struct BuildArgs {
     /// Which backend runs RUN steps.
     #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
     pub backend: BackendKind,
-    /// The OCI runtime binary of the native backend.
-    #[arg(long, value_name = "runc|PATH", default_value = "runc")]
+    /// How the native backend runs a step: `builtin` (namespaces and mounts made by strata itself) or an
+    /// OCI runtime binary (`runc`, or its path).
+    #[arg(long, value_name = "builtin|runc|PATH", default_value = "builtin")]
     pub runtime: PathBuf,
     /// Name the image (`name[:tag]`); repeatable.
     #[arg(short = 't', long = "tag", value_name = "NAME")]
@@ -209,9 +210,16 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         build_cache.load()
     };
     let result = if native {
-        let runtime = strata_native::runtime::Runc::new(&args.runtime, store.root().join("runc"));
-        let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
-        strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+        if args.runtime.as_os_str() == "builtin" {
+            let runtime = strata_native::runtime::Builtin;
+            let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
+            strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+        } else {
+            let runtime =
+                strata_native::runtime::Runc::new(&args.runtime, store.root().join("runc"));
+            let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
+            strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+        }
     } else {
         let mut backend = SimBackend::default();
         strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)

@@ -4,6 +4,8 @@
 //! the step's output, `ps` showing the shell as PID 1, BuildKit's `/etc/hosts`, Docker's default
 //! capabilities, and the layer `bin/ bin/.wh.vi made.txt` for `echo data > /made.txt; rm /bin/vi`.
 //!
+//! Both runtimes are checked: the built-in one (the default) and runc.
+//!
 //! Needs root, overlayfs, `runc` and `/bin/busybox` (Debian's busybox-static); elsewhere each test prints
 //! why it is skipped.
 
@@ -139,11 +141,21 @@ fn layer_listings(root: &Path, dir: &TempDir, image: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn a_native_build_runs_busybox_for_real_and_makes_dockers_layers() {
+    busybox_build("builtin");
+}
+
+#[test]
+fn the_runc_runtime_makes_the_same_layers() {
+    busybox_build("runc");
+}
+
+/// The busybox build of the module docs with `--runtime runtime`.
+fn busybox_build(runtime: &str) {
     if let Some(why) = missing() {
         println!("skipped: the native backend {why}");
         return;
     }
-    let dir = TempDir::new("native");
+    let dir = TempDir::new(&format!("native-{runtime}"));
     let root = dir.path("store");
     import_busybox_mnt(&dir, &root);
     let ctx = dir.path("ctx");
@@ -161,6 +173,8 @@ fn a_native_build_runs_busybox_for_real_and_makes_dockers_layers() {
             "build",
             "--backend",
             "native",
+            "--runtime",
+            runtime,
             "-t",
             "nat",
             ctx.to_str().unwrap(),
