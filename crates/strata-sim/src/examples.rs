@@ -133,6 +133,9 @@ mod tests {
         }
         assert_eq!(find("layers").unwrap().file, "layers.Dockerfile");
         assert!(find("nope").is_none());
-        assert!(EXAMPLES[0].fails.is_none(), "the page opens on a build that works");
+        assert!(
+            EXAMPLES[0].fails.is_none(),
+            "the page opens on a build that works"
+        );
     }
 }
