@@ -437,8 +437,8 @@ pub fn app() -> Html {
             </header>
             if state.first_visit && !state.edited {
                 <p class="start-here" id="start-here">
-                    { "Start here: the Dockerfile on the left is built into the layers on the right. Open a layer \
-                       to see its files, press Run to start it, or take lesson 1 below." }
+                    { "Start here: the Dockerfile in the editor is built as you type, and the Layers tab shows \
+                       the layers it makes. Open one to see its files, start it in the Run tab, or take lesson 1." }
                 </p>
             }
             <Lessons selected={match state.origin { Origin::Lesson(n) => Some(n), _ => None }} on_load={on_lesson} />
