@@ -474,13 +474,21 @@ try {
     assert(stage.length >= 4 && stage.every((v) => v.status === 'CACHED'), JSON.stringify(stage));
   });
 
-  await check('phone-size screenshots of the first visit and each lesson', async () => {
+  await check('phone size: the picker fits, an unedited example survives a reload by name; screenshots', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const p = await phone.newPage();
     await p.goto(url);
     await p.waitForSelector('#editor', { timeout: 15000 });
     await built(p);
     await p.screenshot({ path: `${process.env.SCREENSHOT_DIR ?? 'target/screenshots'}/lesson-phone-00-first-visit.png` });
+    const right = await p.$eval('#example', (e) => e.getBoundingClientRect().right);
+    assert(right <= 390, `the picker sticks out of the phone's screen: its right edge at ${right}px`);
+    // Back later, unedited: autosave kept the example, and the picker still names it.
+    await p.reload();
+    await p.waitForSelector('#editor');
+    await built(p);
+    assert((await p.inputValue('#example')) === 'example-0', `after a reload the picker says ${await p.inputValue('#example')}`);
+    assert((await p.$('button.reload')) === null && (await p.$('#restore')) === null, 'an unedited example counts as edited');
     const ids = await p.$$eval('button.lesson', (bs) => bs.map((b) => b.id.replace(/^lesson-/, '')));
     for (const [i, id] of ids.entries()) {
       await loadLesson(p, id);

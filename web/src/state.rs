@@ -265,23 +265,9 @@ impl State {
 
     fn with_example(n: usize) -> State {
         let n = n.min(EXAMPLES.len() - 1);
-        let ex = &EXAMPLES[n];
-        let project = Project {
-            dockerfile: ex.text.to_string(),
-            files: ex
-                .context
-                .iter()
-                .map(|f| ContextFile {
-                    path: f.path.to_string(),
-                    data: f.data.to_vec(),
-                    executable: f.executable,
-                })
-                .collect(),
-            run_line: DEFAULT_RUN_LINE.to_string(),
-        };
         State {
             origin: Origin::Example(n),
-            ..State::with_project(project, Tab::Log, false)
+            ..State::with_project(example_project(n), Tab::Log, false)
         }
     }
 
@@ -493,6 +479,37 @@ impl State {
             },
         }
     }
+}
+
+/// Example `n`'s project: its Dockerfile, its build context, the default run line.
+fn example_project(n: usize) -> Project {
+    let ex = &EXAMPLES[n.min(EXAMPLES.len() - 1)];
+    Project {
+        dockerfile: ex.text.to_string(),
+        files: ex
+            .context
+            .iter()
+            .map(|f| ContextFile {
+                path: f.path.to_string(),
+                data: f.data.to_vec(),
+                executable: f.executable,
+            })
+            .collect(),
+        run_line: DEFAULT_RUN_LINE.to_string(),
+    }
+}
+
+/// The example or lesson that `project` is, unedited (an autosaved project the user never changed).
+pub fn origin_of(project: &Project) -> Option<Origin> {
+    let lesson = crate::lessons::lessons()
+        .iter()
+        .position(|l| (l.project)() == *project)
+        .map(Origin::Lesson);
+    lesson.or_else(|| {
+        (0..EXAMPLES.len())
+            .find(|&n| example_project(n) == *project)
+            .map(Origin::Example)
+    })
 }
 
 impl Default for State {

@@ -900,6 +900,11 @@ fn reload_loads_what_was_loaded() {
     assert_eq!(restored.origin, Origin::Saved);
     assert!(!restored.origin.reloadable());
     assert_eq!(restored.apply(Action::Reload).project, restored.project);
+    // An autosaved project nobody changed is named as the example or lesson it is.
+    use crate::state::origin_of;
+    assert_eq!(origin_of(&State::new().project), Some(Origin::Example(0)));
+    assert_eq!(origin_of(&again.project), Some(Origin::Lesson(3)));
+    assert_eq!(origin_of(&shared), None);
     // An example reloads as itself.
     let ex = State::new()
         .apply(Action::LoadExample(2))

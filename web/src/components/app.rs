@@ -170,14 +170,18 @@ fn initial() -> State {
                 .first()
                 .and_then(|p| Tab::from_name(p))
                 .unwrap_or_default();
-            // Not a pristine example: a lesson or an example loaded over it keeps it for Restore.
-            let origin = if from_link {
-                Origin::Link(Rc::new(s.project.clone()))
-            } else {
-                Origin::Saved
+            // An unedited example or lesson is named as one; anything else is the user's own, and a lesson or
+            // an example loaded over it keeps it for Restore.
+            let known = (!from_link)
+                .then(|| crate::state::origin_of(&s.project))
+                .flatten();
+            let origin = match known {
+                Some(o) => o,
+                None if from_link => Origin::Link(Rc::new(s.project.clone())),
+                None => Origin::Saved,
             };
             State {
-                edited: true,
+                edited: matches!(origin, Origin::Link(_) | Origin::Saved),
                 origin,
                 ..State::with_project(s.project, tab, s.classic)
             }
