@@ -381,6 +381,7 @@ try {
   await check('lesson 6 (volumes): every step holds', async () => {
     const t = await loadLesson(page, 'volumes');
     timings.push(['6 volumes', t.ms, t.worker]);
+    assert((await steps(page)).length === 5, 'steps');
     const h = await history(page);
     const vol = h.find((r) => r.createdBy.startsWith('VOLUME'));
     assert(vol && vol.size === '0B', JSON.stringify(vol));
@@ -435,8 +436,9 @@ try {
     assert(rows.slice(0, firstOwn).some((r) => bytes(r.size) > bytes(pip.size)), 'no bigger base layer');
     await shot(page, 'lesson-07-cache-order');
     // 5. Run: the CMD is python app.py (not simulated); ls /app shows the files.
+    // (The simulator's outcome for a program it does not run may change; Docker's argv does not.)
     const r1 = await run(page);
-    assert(r1.argv === 'python app.py', `argv ${r1.argv}`);
+    assert(r1.argv === 'python app.py' || /python app\.py/.test(r1.all), `run ${JSON.stringify(r1)}`);
     const r2 = await run(page, 'docker run --rm app ls /app');
     assert(r2.exit === 0 && /app\.py/.test(r2.output) && /requirements\.txt/.test(r2.output), r2.output);
   });
