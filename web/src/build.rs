@@ -207,6 +207,8 @@ pub struct EntryRow {
     pub size: u64,
     /// True for a directory.
     pub dir: bool,
+    /// `ls -l`'s mode column (`-rw-r--r--`); empty for a whiteout or an opaque marker, which have none.
+    pub mode: String,
     /// For a changed or deleted path: the lower layer whose copy it replaces or hides (for a container's
     /// layer, the image layer a file was copied up from).
     pub below: Option<usize>,
@@ -221,6 +223,7 @@ impl EntryRow {
             tar_name: e.tar_name(),
             size,
             dir: e.kind == EntryKind::Dir,
+            mode: entry_mode(e),
             below,
         }
     }
@@ -644,6 +647,32 @@ fn merged_rows(image: &BuiltImage, by_path: &Copies<'_>) -> Vec<MergedRow> {
             }
         })
         .collect()
+}
+
+/// `ls -l`'s mode column of a layer entry (a hard link shows as the regular file it names); empty for a
+/// whiteout or an opaque marker.
+pub fn entry_mode(e: &strata_image::Entry) -> String {
+    let kind = match &e.kind {
+        EntryKind::Whiteout | EntryKind::Opaque => return String::new(),
+        EntryKind::Dir => NodeKind::Dir,
+        EntryKind::Symlink(t) => NodeKind::Symlink(t.clone()),
+        EntryKind::CharDevice { major, minor } => NodeKind::CharDevice {
+            major: *major,
+            minor: *minor,
+        },
+        EntryKind::BlockDevice { major, minor } => NodeKind::BlockDevice {
+            major: *major,
+            minor: *minor,
+        },
+        EntryKind::Fifo => NodeKind::Fifo,
+        EntryKind::File(_) | EntryKind::Hardlink(_) => NodeKind::File(Default::default()),
+    };
+    mode_string(&Stat {
+        kind,
+        attrs: e.attrs.clone(),
+        nlink: 1,
+        ident: 0,
+    })
 }
 
 /// `ls -l`'s mode column.

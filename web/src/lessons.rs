@@ -17,8 +17,8 @@ use crate::project::{ContextFile, Project};
 /// A panel of the page, as a lesson refers to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Panel {
-    /// The build context's files.
-    Files,
+    /// The build context's files, beside the editor.
+    Context,
     /// The build's progress log.
     BuildLog,
     /// The image's layers and their entries.
@@ -34,7 +34,7 @@ pub enum Panel {
 impl Panel {
     /// Every panel, in the page's order.
     pub const ALL: [Panel; 6] = [
-        Panel::Files,
+        Panel::Context,
         Panel::BuildLog,
         Panel::Layers,
         Panel::History,
@@ -42,10 +42,11 @@ impl Panel {
         Panel::Run,
     ];
 
-    /// The panel's name as the page shows it and the steps write it.
+    /// The panel's name as the page shows it (a tab's label, or the build context pane's heading) and the
+    /// steps write it.
     pub fn name(self) -> &'static str {
         match self {
-            Panel::Files => "Files",
+            Panel::Context => "Build context",
             Panel::BuildLog => "Build log",
             Panel::Layers => "Layers",
             Panel::History => "History",
@@ -90,17 +91,17 @@ static LESSONS: &[Lesson] = &[
                   changes a lower layer: deleting records a whiteout, editing copies the whole file up.",
         project: layers,
         steps: &[
-            "Layers: one row per step. The first RUN holds the five notes and big.log; open it to see \
-             the files.",
-            "Layers: the `rm` layer holds no data, only whiteout markers (`.wh.note1.txt`, \
+            "Layers: one row per layer: busybox's own first, then one for each RUN (CMD makes none). \
+             Open the first RUN's row: it holds /notes with the five notes and big.log.",
+            "Layers: the `rm` layer holds no file data, only whiteout markers (`.wh.note1.txt`, \
              `.wh.big.log`). The bytes of big.log are still in the layer below, so the image is no \
-             smaller: that row shows them as wasted.",
-            "Layers: the `>>` layer holds all of note2.txt, not just the added line: the file was \
-             copied up from the layer below, then changed.",
+             smaller: the first RUN's row shows them as wasted.",
+            "Layers: the `>>` layer holds all of note2.txt (21B), not just the added line: the file \
+             was copied up from the layer below, then changed.",
             "History: the same steps as `docker history` lists them, newest first, with each layer's \
              size; CMD made no layer (0B).",
-            "Run: the container sees one merged filesystem: note1.txt and big.log are gone, note2.txt \
-             has both lines.",
+            "Run: press Run. The container sees one merged filesystem: note1.txt and big.log are \
+             gone, note2.txt has both lines.",
         ],
         panel: Panel::Layers,
     },
@@ -111,17 +112,17 @@ static LESSONS: &[Lesson] = &[
                   stays, and those words become its arguments.",
         project: cmd_entrypoint,
         steps: &[
-            "Run: the run line adds `-a` after the image name. Those words replace the whole CMD, so \
-             Docker tries to start a program called `-a`: not found, exit status 127.",
-            "Edit the Dockerfile: change `CMD` to `ENTRYPOINT`, then run again. Now `-a` is appended \
-             and `ls -l /etc -a` runs.",
-            "Now try both: `ENTRYPOINT [\"ls\", \"-l\"]` and `CMD [\"/etc\"]`. With no words after \
-             the image, CMD supplies the default argument; with `/bin` after it, `/bin` replaces just \
-             that.",
+            "Run: press Run. The run line adds `-a` after the image name. Those words replace the \
+             whole CMD, so Docker tries to start a program called `-a`: not found, exit code 127.",
+            "Edit the Dockerfile: change `CMD` to `ENTRYPOINT`; the page rebuilds. Run again: now \
+             `-a` is appended and `ls -l /etc -a` runs.",
+            "Now try both: `ENTRYPOINT [\"ls\", \"-l\"]` and `CMD [\"/etc\"]`. Run \
+             `docker run --rm lister`: CMD supplies the default argument (`ls -l /etc`); run \
+             `docker run --rm lister /bin`: `/bin` replaces just that (`ls -l /bin`).",
             "Inspect: Entrypoint and Cmd are two separate lists in the image config; only the last \
              CMD and the last ENTRYPOINT of a Dockerfile count.",
-            "A tutorial's version of this fix reads `RNTRYPOINT`: the build rejects the unknown \
-             instruction, and the problems list says where.",
+            "A tutorial's version of this fix reads `RNTRYPOINT`: type that instead of `ENTRYPOINT`, \
+             and the build fails on the unknown instruction; the problems list says where.",
         ],
         panel: Panel::Run,
     },
@@ -132,15 +133,18 @@ static LESSONS: &[Lesson] = &[
                   an ENV variable, and three CMDs of which only the last counts.",
         project: mycentos,
         steps: &[
-            "Build log: the two `yum -y install` steps are the slow ones; each becomes its own layer.",
-            "Layers: compare the size of the base layer with the two yum layers (the package \
-             manager's cache and database change too, not only the programs).",
-            "History: one row per instruction, the metadata ones (ENV, EXPOSE, CMD) with size 0B. \
+            "Build log: each `yum -y install` step prints what yum installs (modelled, as the \
+             `[strata]` line says); each becomes its own layer.",
+            "Layers: compare the size of the base layer with the two yum layers. Open one: the \
+             package manager's database (/var/lib/rpm) and cache (/var/cache/yum) changed too, not \
+             only the programs.",
+            "History: one row per instruction after FROM, newest first, above the base image's own \
+             rows; the metadata ones (MAINTAINER, ENV, WORKDIR, EXPOSE, CMD) have size 0B. \
              MAINTAINER is deprecated; a LABEL says the same.",
             "Inspect: WorkingDir is /usr/local (WORKDIR expanded $MYPATH), ExposedPorts has 80/tcp, \
              and Cmd is only `/bin/bash`: the first two CMDs were replaced.",
-            "Run: `pwd` after the image name replaces CMD and prints the working directory. EXPOSE \
-             published nothing; that takes `-p` on the run line.",
+            "Run: press Run. `pwd` after the image name replaces CMD and prints the working \
+             directory. EXPOSE published nothing; that takes `-p` on the run line.",
         ],
         panel: Panel::BuildLog,
     },
@@ -151,18 +155,26 @@ static LESSONS: &[Lesson] = &[
                   the mode the file had in the build context when it was built.",
         project: exec_bit,
         steps: &[
-            "Build log: the build succeeds, and `RUN cat /hello.txt` prints the file COPY brought in.",
-            "Run: `exec: \"/while.sh\": permission denied`, exit status 126. The file is there, but \
-             its mode is -rw-r--r--, so the kernel will not execute it.",
-            "Layers: open the COPY layer: while.sh has mode 0644, as it had in the context.",
-            "Files: tick `+x` on while.sh (the `chmod +x` of the tutorial). Running the old image \
-             still fails: the image holds its own copy of the file. Rebuild, and the COPY step is not \
-             cached any more, since the mode is part of what COPY copies.",
-            "Run: now the script prints its five lines and exits 0. (The tutorial's script loops \
-             forever with `while :`; written `while:` without the space it is a syntax error. Its \
-             `#! /bin/bash` would fail too: busybox has no bash, so this one uses /bin/sh.)",
-            "Another way out: `ENTRYPOINT [\"/bin/sh\", \"/while.sh\"]` starts the shell, which only \
-             needs to read the script, not execute it.",
+            "Build log: the build succeeds, and `RUN cat /hello.txt` prints the file COPY brought in. \
+             (If that step says CACHED, the page built the same step before, for the first example \
+             perhaps: a cached step prints nothing, as in BuildKit.)",
+            "Run: press Run: `exec: \"/while.sh\": permission denied`, exit code 126. The file is \
+             there, but it has no exec bit, so the kernel will not execute it.",
+            "Layers: open the `COPY . /` layer: while.sh is there with mode -rw-r--r--, as it was in \
+             the build context.",
+            "Build context: tick `+x` on while.sh (the tutorial's `chmod +x`). The image you ran \
+             keeps its own copy of the file, so Docker needs a new build; the page starts one at \
+             once.",
+            "Build log: `COPY . /` ran again (DONE, with the cache miss's reason) instead of CACHED: \
+             the mode is part of what COPY copies. Press Build once more and it is CACHED, since \
+             nothing changed after that build. (The page keeps its cache until you reload it, so a \
+             second time through this lesson says CACHED at once.)",
+            "Layers: in the new `COPY . /` layer, while.sh has mode -rwxr-xr-x.",
+            "Run: press Run: now the script prints its five lines and exits 0. (The tutorial's script \
+             loops forever with `while :`; written `while:` without the space it is a syntax error. \
+             Its `#! /bin/bash` would fail too: busybox has no bash, so this one uses /bin/sh.)",
+            "Another way out: untick `+x` and write `ENTRYPOINT [\"/bin/sh\", \"/while.sh\"]`, \
+             which starts the shell; it only needs to read the script, not execute it. Run: exit 0.",
         ],
         panel: Panel::Run,
     },
@@ -173,11 +185,11 @@ static LESSONS: &[Lesson] = &[
                   or compressed) into the destination.",
         project: add_copy,
         steps: &[
-            "Files: the context holds one file, site.tar.gz, a compressed tar with two files in it.",
+            "Build context: it holds one file, site.tar.gz, a compressed tar with two files in it.",
             "Layers: the COPY layer holds site.tar.gz as it is, one file under /copied.",
             "Layers: the ADD layer holds what was inside the archive: /added/site/index.html and \
-             /added/site/style.css. The archive itself is not in the image.",
-            "Run: `ls -lR` shows both directories.",
+             /added/site/style.css. The archive itself is not in that layer.",
+            "Run: press Run: `ls -lR` shows both directories.",
             "Prefer COPY unless you want the unpacking: it does only what it says. (ADD can also \
              fetch a URL; a downloaded archive is not unpacked.)",
         ],
@@ -210,14 +222,18 @@ static LESSONS: &[Lesson] = &[
                   copying the whole context before the package install makes every edit reinstall.",
         project: cache_order,
         steps: &[
-            "Build log: the first build runs every step, `pip install` among them.",
-            "Files: change a line of app.py, then rebuild. Build log: `COPY . /app` misses the cache \
-             (a source changed), and so does every step after it: pip installs flask again, though \
-             requirements.txt did not change.",
+            "Build log: the first build of this Dockerfile runs every step, `pip install` among them.",
+            "Build context: select app.py and change a line of it; the page rebuilds. Build log: \
+             `COPY . /app` misses the cache (a source changed), and so does every step after it: \
+             pip installs flask again, though requirements.txt did not change.",
             "Fix the order: `COPY requirements.txt /app/`, then the `RUN pip install …`, then \
-             `COPY . /app`. Build once, edit app.py again and rebuild: now the install says CACHED \
-             and only the last COPY runs.",
-            "Layers: the pip layer is by far the biggest; that is the work the cache saves.",
+             `COPY . /app`. Once the page has built that, edit app.py again: now the install says \
+             CACHED and only the last COPY runs.",
+            "Layers: the pip layer is the biggest one this Dockerfile adds (the python:3.12-slim base \
+             brings bigger ones of its own); that is the work the cache saves.",
+            "Run: press Run: Docker starts the image's CMD, `python app.py`, a program the simulator \
+             does not run. Run `docker run --rm app ls /app` instead: app.py and requirements.txt \
+             are in the image.",
             "COPY's cache key is the files' content and metadata (mode, owner), never their mtimes, \
              so touching a file without changing it keeps the cache.",
         ],
@@ -236,8 +252,9 @@ static LESSONS: &[Lesson] = &[
              nowhere in it.",
             "History: only the final stage's instructions are listed; the build stage is not part of \
              the image.",
-            "Run: the program copied out of the build stage runs in the busybox image.",
-            "Edit the final stage only (say, its CMD) and rebuild: the build stage is all CACHED.",
+            "Run: press Run: the program copied out of the build stage runs in the busybox image.",
+            "Edit the final stage only (say, its CMD); the page rebuilds. Build log: the build stage \
+             is all CACHED.",
         ],
         panel: Panel::Layers,
     },
@@ -303,18 +320,8 @@ CMD /bin/bash
     )
 }
 
-/// The script of the exec-bit lesson.
-pub const WHILE_SH: &str = "\
-#!/bin/sh
-# Greets a few times, numbering each line.
-i=1
-while [ \"$i\" -le 5 ]
-do
-    echo \"hello world $i\"
-    i=$((i + 1))
-    sleep 1
-done
-";
+/// The script of the exec-bit lesson: the while example's (`examples/while/while.sh`).
+pub const WHILE_SH: &str = include_str!("../../examples/while/while.sh");
 
 fn exec_bit() -> Project {
     project(
@@ -432,7 +439,7 @@ CMD [\"python\", \"app.py\"]
             ContextFile::text("requirements.txt", "flask==3.1.0\n"),
             ContextFile::text("app.py", APP_PY),
         ],
-        "",
+        "docker run --rm app",
     )
 }
 

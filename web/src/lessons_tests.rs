@@ -403,6 +403,13 @@ fn lessons_own_words_panel_names_are_the_pages() {
     let names: Vec<&str> = Panel::ALL.iter().map(|p| p.name()).collect();
     assert_eq!(
         names,
-        ["Files", "Build log", "Layers", "History", "Inspect", "Run"]
+        [
+            "Build context",
+            "Build log",
+            "Layers",
+            "History",
+            "Inspect",
+            "Run"
+        ]
     );
 }

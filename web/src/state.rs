@@ -11,6 +11,9 @@
 //! root component starts that build after its delay (a newer one replaces a build still waiting). The result
 //! comes back in [`Action::Built`], with the project it was built from; [`State::build_current`] says whether
 //! that is the project as it is now.
+//!
+//! [`State::origin`] says where the project came from (an example, a lesson, a share link, the last
+//! session), so the picker names what is loaded and [`Action::Reload`] loads that again, never something else.
 
 use std::rc::Rc;
 
@@ -80,11 +83,11 @@ impl Tab {
         }
     }
 
-    /// The tab a lesson's first panel is (the context's files are always beside the editor: the log).
+    /// The tab a lesson's first panel is (the build context is always beside the editor: the log).
     pub fn from_panel(p: crate::lessons::Panel) -> Tab {
         use crate::lessons::Panel;
         match p {
-            Panel::Files | Panel::BuildLog => Tab::Log,
+            Panel::Context | Panel::BuildLog => Tab::Log,
             Panel::Layers => Tab::Layers,
             Panel::History => Tab::History,
             Panel::Inspect => Tab::Inspect,
@@ -98,6 +101,39 @@ impl Tab {
     }
 }
 
+/// Where the project on the page came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Entry `n` of [`EXAMPLES`].
+    Example(usize),
+    /// Lesson `n` of [`crate::lessons::lessons`].
+    Lesson(usize),
+    /// A share link, with the project it held.
+    Link(Rc<Project>),
+    /// The user's own project (autosaved by the last visit, or brought back by Restore).
+    Saved,
+}
+
+impl Origin {
+    /// What the picker calls it.
+    pub fn label(&self) -> String {
+        match self {
+            Origin::Example(n) => EXAMPLES.get(*n).map_or("", |e| e.file).to_string(),
+            Origin::Lesson(n) => crate::lessons::lessons()
+                .get(*n)
+                .map_or(String::new(), |l| format!("Lesson {}: {}", n + 1, l.title)),
+            Origin::Link(_) => "the project from a share link".to_string(),
+            Origin::Saved => "your own project".to_string(),
+        }
+    }
+
+    /// True when [`Action::Reload`] can bring it back as it was loaded (the user's own project was never
+    /// loaded from anywhere).
+    pub fn reloadable(&self) -> bool {
+        !matches!(self, Origin::Saved)
+    }
+}
+
 /// Everything the page shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -108,11 +144,11 @@ pub struct State {
     pub classic: bool,
     /// The open panel.
     pub tab: Tab,
-    /// Which entry of [`EXAMPLES`] was loaded last.
-    pub example: usize,
-    /// The lesson loaded last (its index in [`crate::lessons::lessons`]), while it is the one shown.
-    pub lesson: Option<usize>,
-    /// True once the project was edited after loading the example.
+    /// Where the project came from (what the picker names and Reload loads again).
+    pub origin: Origin,
+    /// True on a first visit, until the user edits or loads something: the page says where to start.
+    pub first_visit: bool,
+    /// True once the project was edited after it was loaded.
     pub edited: bool,
     /// What the parser and linter said about [`State::analyzed`]'s text.
     pub analysis: Rc<Analysis>,
@@ -165,11 +201,13 @@ pub enum Action {
     Edit(String),
     /// Typing paused: analyze the current text.
     Analyze,
-    /// Replace the text with entry `n` of [`EXAMPLES`] and analyze it.
+    /// Replace the project with entry `n` of [`EXAMPLES`] (its Dockerfile and context) and analyze it.
     LoadExample(usize),
+    /// Load again what [`State::origin`] names, as it was loaded.
+    Reload,
     /// Load lesson `n`: its project, its first panel, its steps beside the editor.
     LoadLesson(usize),
-    /// Replace the whole project (a share link, autosave), analyze it, open `tab`.
+    /// Replace the whole project with a share link's, analyze it, open `tab`.
     LoadProject {
         /// The project.
         project: Project,
@@ -216,21 +254,21 @@ pub enum Action {
 }
 
 impl State {
-    /// The page as it opens: the first example, analyzed.
+    /// The page as a first visit opens it: the first example (which builds), analyzed, with its layers open.
     pub fn new() -> State {
-        State::with_example(0)
+        State {
+            first_visit: true,
+            tab: Tab::Layers,
+            ..State::with_example(0)
+        }
     }
 
     fn with_example(n: usize) -> State {
         let n = n.min(EXAMPLES.len() - 1);
-        let project = Project {
-            dockerfile: EXAMPLES[n].text.to_string(),
-            files: Vec::new(),
-            run_line: DEFAULT_RUN_LINE.to_string(),
-        };
-        let mut s = State::with_project(project, Tab::Log, false);
-        s.example = n;
-        s
+        State {
+            origin: Origin::Example(n),
+            ..State::with_project(example_project(n), Tab::Log, false)
+        }
     }
 
     /// The page showing `project`, analyzed, with `tab` open, wanting its first build at once.
@@ -243,8 +281,8 @@ impl State {
             project: Rc::new(project),
             classic,
             tab,
-            example: 0,
-            lesson: None,
+            origin: Origin::Saved,
+            first_visit: false,
             edited: false,
             analyzed: true,
             build: None,
@@ -331,8 +369,7 @@ impl State {
             Action::LoadLesson(n) => match crate::lessons::lessons().get(n) {
                 Some(l) => self
                     .keeping_build(State {
-                        example: self.example,
-                        lesson: Some(n),
+                        origin: Origin::Lesson(n),
                         ..State::with_project((l.project)(), Tab::from_panel(l.panel), false)
                     })
                     .build_after(self, 0),
@@ -342,12 +379,24 @@ impl State {
                 project,
                 tab,
                 classic,
-            } => self
-                .keeping_build(State {
-                    example: self.example,
-                    ..State::with_project(project, tab, classic)
+            } => {
+                let project = Rc::new(project);
+                self.keeping_build(State {
+                    origin: Origin::Link(project.clone()),
+                    ..State::with_project((*project).clone(), tab, classic)
                 })
-                .build_after(self, 0),
+                .build_after(self, 0)
+            }
+            Action::Reload => match &self.origin {
+                Origin::Example(n) => self.apply(Action::LoadExample(*n)),
+                Origin::Lesson(n) => self.apply(Action::LoadLesson(*n)),
+                Origin::Link(p) => self.apply(Action::LoadProject {
+                    project: (**p).clone(),
+                    tab: self.tab,
+                    classic: self.classic,
+                }),
+                Origin::Saved => self.clone(),
+            },
             Action::SetFiles(files) => State {
                 edited: true,
                 project: Rc::new(Project {
@@ -430,6 +479,37 @@ impl State {
             },
         }
     }
+}
+
+/// Example `n`'s project: its Dockerfile, its build context, the default run line.
+fn example_project(n: usize) -> Project {
+    let ex = &EXAMPLES[n.min(EXAMPLES.len() - 1)];
+    Project {
+        dockerfile: ex.text.to_string(),
+        files: ex
+            .context
+            .iter()
+            .map(|f| ContextFile {
+                path: f.path.to_string(),
+                data: f.data.to_vec(),
+                executable: f.executable,
+            })
+            .collect(),
+        run_line: DEFAULT_RUN_LINE.to_string(),
+    }
+}
+
+/// The example or lesson that `project` is, unedited (an autosaved project the user never changed).
+pub fn origin_of(project: &Project) -> Option<Origin> {
+    let lesson = crate::lessons::lessons()
+        .iter()
+        .position(|l| (l.project)() == *project)
+        .map(Origin::Lesson);
+    lesson.or_else(|| {
+        (0..EXAMPLES.len())
+            .find(|&n| example_project(n) == *project)
+            .map(Origin::Example)
+    })
 }
 
 impl Default for State {

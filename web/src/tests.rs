@@ -830,6 +830,98 @@ fn a_lesson_keeps_the_edited_project_for_restore() {
     assert!(State::new().apply(Action::LoadLesson(0)).previous.is_none());
 }
 
+/// A first visit lands on an example that builds, with its context and its layers open; every example
+/// loads with its context.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_first_visit_builds_and_every_example_brings_its_context() {
+    use crate::state::{Origin, Tab};
+    let s = State::new();
+    assert!(s.first_visit && s.tab == Tab::Layers && s.origin == Origin::Example(0));
+    assert!(EXAMPLES[0].fails.is_none());
+    let mut session = Session::new();
+    let view = session.build(&s.project, false, 0.0);
+    assert!(
+        view.error.is_none() && !view.layers.is_empty(),
+        "{:?}",
+        view.error
+    );
+    for (n, ex) in EXAMPLES.iter().enumerate() {
+        let loaded = s.apply(Action::LoadExample(n));
+        let paths: Vec<&str> = loaded
+            .project
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        let want: Vec<&str> = ex.context.iter().map(|f| f.path).collect();
+        assert_eq!(paths, want, "{}", ex.name);
+        assert!(!loaded.first_visit && loaded.origin == Origin::Example(n));
+    }
+    assert!(!s
+        .apply(Action::Edit("FROM busybox\n".to_string()))
+        .project
+        .files
+        .is_empty());
+}
+
+/// The picker names what is loaded, and Reload loads that again (never the example loaded before it).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn reload_loads_what_was_loaded() {
+    use crate::lessons::lessons;
+    use crate::state::{Origin, Tab};
+    let s = State::new().apply(Action::LoadExample(4));
+    let lesson = s.apply(Action::LoadLesson(3));
+    assert_eq!(lesson.origin, Origin::Lesson(3));
+    assert_eq!(
+        lesson.origin.label(),
+        format!("Lesson 4: {}", lessons()[3].title)
+    );
+    let edited = lesson.apply(Action::Edit("FROM busybox\n".to_string()));
+    assert_eq!(edited.origin, Origin::Lesson(3), "editing keeps the name");
+    let again = edited.apply(Action::Reload);
+    assert_eq!(*again.project, (lessons()[3].project)());
+    assert!(again.origin == Origin::Lesson(3) && !again.edited);
+    assert_eq!(
+        again.previous.as_deref().map(|p| p.dockerfile.as_str()),
+        Some("FROM busybox\n"),
+        "the edits are kept for Restore"
+    );
+    // A share link's project comes back as the link had it.
+    let shared = Project {
+        dockerfile: "FROM busybox\nLABEL shared=1\n".to_string(),
+        ..Project::default()
+    };
+    let link = edited.apply(Action::LoadProject {
+        project: shared.clone(),
+        tab: Tab::History,
+        classic: false,
+    });
+    assert!(matches!(&link.origin, Origin::Link(p) if p.dockerfile == shared.dockerfile));
+    let back = link
+        .apply(Action::Edit("FROM alpine\n".to_string()))
+        .apply(Action::Reload);
+    assert_eq!(back.project.dockerfile, shared.dockerfile);
+    // The user's own project has nothing to reload.
+    let own = back.apply(Action::Edit("FROM x\n".to_string()));
+    let restored = own.apply(Action::LoadExample(0)).apply(Action::Restore);
+    assert_eq!(restored.origin, Origin::Saved);
+    assert!(!restored.origin.reloadable());
+    assert_eq!(restored.apply(Action::Reload).project, restored.project);
+    // An autosaved project nobody changed is named as the example or lesson it is.
+    use crate::state::origin_of;
+    assert_eq!(origin_of(&State::new().project), Some(Origin::Example(0)));
+    assert_eq!(origin_of(&again.project), Some(Origin::Lesson(3)));
+    assert_eq!(origin_of(&shared), None);
+    // An example reloads as itself.
+    let ex = State::new()
+        .apply(Action::LoadExample(2))
+        .apply(Action::Edit("FROM y\n".to_string()))
+        .apply(Action::Reload);
+    assert_eq!(ex.project.dockerfile, EXAMPLES[2].text);
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_cached_run_shows_only_cached_still_coloured() {

@@ -374,6 +374,35 @@ fn rebuild_is_all_hits_and_a_changed_file_names_itself() {
     );
 }
 
+/// `chmod +x` alone (same bytes, same mtime) is a content change for COPY's cache, as BuildKit's checksum
+/// covers the mode: the busybox while.sh lesson relies on it.
+#[test]
+fn a_mode_change_alone_misses_copys_cache() {
+    let df = "FROM base\nCOPY . /\nENTRYPOINT [\"/while.sh\"]\n";
+    let mut cache = Cache::new();
+    let plain = context(&[("/while.sh", "echo hi\n", 0o644)]);
+    let first = run_build(df, &plain, &[], &mut cache);
+    let again = run_build(df, &plain, &[], &mut cache);
+    let copy = |out: &BuildOutput| {
+        out.steps
+            .iter()
+            .find(|s| s.text.starts_with("COPY"))
+            .unwrap()
+            .cache
+            .clone()
+    };
+    assert_eq!(copy(&again), CacheStatus::Hit);
+    let exec = context(&[("/while.sh", "echo hi\n", 0o755)]);
+    let ticked = run_build(df, &exec, &[], &mut cache);
+    assert_eq!(
+        copy(&ticked),
+        CacheStatus::Miss("COPY: /while.sh changed".to_owned())
+    );
+    assert_ne!(ticked.image.id(), first.image.id());
+    let mode = |out: &BuildOutput| out.image.tree.stat("/while.sh").unwrap().attrs.mode;
+    assert_eq!((mode(&first), mode(&ticked)), (0o644, 0o755));
+}
+
 #[test]
 fn arg_change_misses_at_first_use() {
     let df = "FROM base\nARG V=1\nRUN echo $V > /v\n";

@@ -62,6 +62,10 @@ enum Command {
     Example {
         /// The example's name.
         name: Option<String>,
+        /// Write the example into DIR instead (`DIR/Dockerfile` and its build context), ready for
+        /// `strata build DIR`.
+        #[arg(long, value_name = "DIR", requires = "name")]
+        dir: Option<std::path::PathBuf>,
     },
     /// Build an image from a Dockerfile and a context directory.
     Build(build::BuildArgs),
@@ -135,7 +139,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Parse { dump, file } => parse(&file, dump),
         Command::Lint { format, file } => lint(&file, format),
         Command::Explain { code } => explain(code.as_deref()),
-        Command::Example { name } => examples::print(name.as_deref()),
+        Command::Example { name, dir } => match dir {
+            Some(dir) => examples::write(name.as_deref().unwrap_or_default(), &dir),
+            None => examples::print(name.as_deref()),
+        },
         Command::Build(args) => build::build(args, &store()?),
         Command::Run(args) => run_container(args, &store()?),
         Command::Ps(a) => container::ps(&store()?, &a),

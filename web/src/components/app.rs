@@ -21,11 +21,10 @@ use super::{
     Problems, RunPanel, ShareButton, SyntaxTree,
 };
 use crate::analysis::{line_count, ProblemRow};
-use crate::examples::EXAMPLES;
 use crate::project::{ContextFile, Project};
 use crate::session::{ExportFormat, Reply, Request};
 use crate::share::{self, Shared};
-use crate::state::{Action, State, Tab, DEBOUNCE_MS};
+use crate::state::{Action, Origin, State, Tab, DEBOUNCE_MS};
 use crate::worker::{Answer, Client};
 
 /// Turns a worker's answer into an action.
@@ -143,9 +142,11 @@ fn initial() -> State {
     };
     let from = |text: &str| share::decode(text).ok();
     let mut previous = None;
+    let mut from_link = false;
     let (loaded, notice) = match hash {
         Some(h) => match share::decode(&h) {
             Ok(s) => {
+                from_link = true;
                 // The link replaces what autosave kept: offer that back rather than lose it.
                 previous = saved()
                     .as_deref()
@@ -170,9 +171,19 @@ fn initial() -> State {
                 .first()
                 .and_then(|p| Tab::from_name(p))
                 .unwrap_or_default();
-            // Not a pristine example: a lesson or an example loaded over it keeps it for Restore.
+            // An unedited example or lesson is named as one; anything else is the user's own, and a lesson or
+            // an example loaded over it keeps it for Restore.
+            let known = (!from_link)
+                .then(|| crate::state::origin_of(&s.project))
+                .flatten();
+            let origin = match known {
+                Some(o) => o,
+                None if from_link => Origin::Link(Rc::new(s.project.clone())),
+                None => Origin::Saved,
+            };
             State {
-                edited: true,
+                edited: matches!(origin, Origin::Link(_) | Origin::Saved),
+                origin,
                 ..State::with_project(s.project, tab, s.classic)
             }
         }
@@ -255,6 +266,10 @@ pub fn app() -> Html {
     let on_load = {
         let dispatcher = state.dispatcher();
         Callback::from(move |n: usize| dispatcher.dispatch(Action::LoadExample(n)))
+    };
+    let on_reload = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::Reload))
     };
     let on_build = {
         let dispatcher = state.dispatcher();
@@ -391,6 +406,15 @@ pub fn app() -> Html {
         },
         Tab::Syntax => html! { <SyntaxTree dump={analysis.dump.clone()} /> },
     };
+    // Why the downloads are disabled, said next to them.
+    let downloads_why = match (&build, state.building) {
+        (_, true) => "Downloads wait for the build to finish.",
+        (None, false) => "Downloads appear once the image is built.",
+        (Some(b), false) if b.error.is_some() => {
+            "Nothing to download: the build failed, so there is no image (see the Build log)."
+        }
+        (Some(_), false) => "Nothing to download yet.",
+    };
     let status = match (&build, state.building) {
         (_, true) => "building…".to_string(),
         (None, false) => "not built yet".to_string(),
@@ -418,14 +442,21 @@ pub fn app() -> Html {
                        say about it, then builds it in a simulator and shows the layers it makes, as you type." }
                 </p>
                 <ExamplePicker
-                    examples={EXAMPLES}
-                    selected={state.example}
+                    origin={state.origin.clone()}
                     edited={state.edited}
-                    on_load={on_load}
+                    on_example={on_load}
+                    on_lesson={on_lesson.clone()}
+                    on_reload={on_reload}
                 />
                 <ShareButton fragment={share_fragment} />
             </header>
-            <Lessons selected={state.lesson} on_load={on_lesson} />
+            if state.first_visit && !state.edited {
+                <p class="start-here" id="start-here">
+                    { "Start here: the Dockerfile in the editor is built as you type, and the Layers tab shows \
+                       the layers it makes. Open one to see its files, start it in the Run tab, or take lesson 1." }
+                </p>
+            }
+            <Lessons selected={match state.origin { Origin::Lesson(n) => Some(n), _ => None }} on_load={on_lesson} />
             if state.previous.is_some() {
                 <p class="notice" id="restore-notice" role="status">
                     { "The project you were working on was replaced; it is kept until you leave the page." }
@@ -468,6 +499,9 @@ pub fn app() -> Html {
                             { "image: " }{ status }
                         </span>
                         <span class="downloads">
+                            if !built_ok {
+                                <span class="downloads-why" id="downloads-why">{ downloads_why }</span>
+                            }
                             <button type="button" id="save-docker" class="action" disabled={!built_ok}
                                     title="docker save: a tar for docker load or podman load"
                                     onclick={export(ExportFormat::Docker)}>{ "Download docker save .tar" }</button>

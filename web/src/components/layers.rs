@@ -1,5 +1,6 @@
 //! The layers panel: one row per layer of the built image (the step that made it and its size), each
-//! expandable to its tar entries: what it added, changed and deleted, whiteouts shown as the real entries.
+//! expandable to its tar entries: what it added, changed and deleted (with each entry's mode, as `ls -l`
+//! shows it), whiteouts shown as the real entries.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -105,6 +106,7 @@ fn entries(layer: &LayerRow, id: &str) -> Html {
                 <span class={classes!("change", format!("change-{change}"))} title={e.change.explain()}>
                     { change }
                 </span>
+                <code class="mode" title="the entry's mode, as ls -l shows it">{ &e.mode }</code>
                 <span class="path">{ path }</span>
                 if let Some(tar) = tar {
                     <code class="tar-name" title="the entry in the layer tar">{ tar }</code>

@@ -573,6 +573,43 @@ fn the_readme_cli_walkthrough_runs_as_written() {
     assert!(ran >= 20, "only {ran} README lines ran");
 }
 
+/// `strata example NAME --dir DIR` writes the Dockerfile with its build context, so the example builds as
+/// the playground builds it; the ones that fail on purpose say so in the list and when written.
+#[test]
+fn an_example_is_written_with_its_context_and_builds() {
+    let dir = TempDir::new("example-dir");
+    let root = dir.path("store");
+    let list = stdout(&ok(strata_at(&root, &["example"])));
+    for (name, fails) in [("while", false), ("python-app", true), ("myip", true)] {
+        let line = list
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap();
+        assert_eq!(line.ends_with("(fails on purpose)"), fails, "{line}");
+    }
+    let w = dir.path("while");
+    let said = stdout(&ok(strata_at(
+        &root,
+        &["example", "while", "--dir", w.to_str().unwrap()],
+    )));
+    assert!(said.contains("Dockerfile, hello.txt, while.sh"), "{said}");
+    ok(strata_at(
+        &root,
+        &["build", "-t", "scbusybox", w.to_str().unwrap()],
+    ));
+    let run = stdout(&ok(strata_at(&root, &["run", "--rm", "scbusybox"])));
+    assert!(run.starts_with("hello world 1\n"), "{run}");
+    let p = dir.path("python-app");
+    let said = stdout(&ok(strata_at(
+        &root,
+        &["example", "python-app", "--dir", p.to_str().unwrap()],
+    )));
+    assert!(said.contains("fails on purpose"), "{said}");
+    assert!(p.join("requirements.txt").exists() && p.join("app.py").exists());
+    let failed = strata_at(&root, &["build", p.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+}
+
 #[test]
 fn the_layers_example_says_what_centos_sh_does() {
     let list = stdout(&ok(Command::new(env!("CARGO_BIN_EXE_strata"))
