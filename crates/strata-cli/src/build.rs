@@ -201,14 +201,13 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     } else {
         DiskImages::new(store).with_fallback(&models)
     };
-    let build_cache = BuildCache::of(store);
-    // The native backend keeps no cache across builds yet: a step the simulator cached must not stand in
-    // for a real run.
-    let mut cache = if native {
-        strata_build::Cache::default()
+    // The native backend keeps its own cache: a step the simulator cached must not stand in for a real run.
+    let build_cache = if native {
+        BuildCache::native_of(store)
     } else {
-        build_cache.load()
+        BuildCache::of(store)
     };
+    let mut cache = build_cache.load();
     let result = if native {
         if args.runtime.as_os_str() == "builtin" {
             let runtime = strata_native::runtime::Builtin;
@@ -234,9 +233,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             print_progress(&mut err, &out.steps, style, args.progress)?;
             let id = images.store_built(&out.image, &args.tags)?;
             // After the image: the cache keeps only steps whose layers the store has.
-            if !native {
-                build_cache.save(&cache)?;
-            }
+            build_cache.save(&cache)?;
             let vertices = out.steps.iter().filter(|s| s.vertex.is_some()).count();
             for line in export_lines(style, vertices, &id, &args.tags) {
                 writeln!(err, "{line}")?;

@@ -1,5 +1,6 @@
-//! The build cache kept in the store (`buildcache.json` under the root), so a rebuild reuses steps across
-//! runs of the CLI.
+//! The build cache kept in the store (`buildcache.json` under the root; the native backend's in
+//! `buildcache.native.json`, so a step the simulator ran never stands in for a real run), so a rebuild
+//! reuses steps across runs of the CLI.
 //!
 //! The file lists each step's key, output and layer diff_id; the layers themselves are the store's blobs
 //! (strata stores the layers it builds uncompressed, so a layer's blob digest is its diff_id). Loading reads
@@ -20,18 +21,29 @@ use crate::atomic::write_atomic;
 use crate::{Error, Result, Store};
 
 const FILE: &str = "buildcache.json";
+const NATIVE_FILE: &str = "buildcache.native.json";
 
 /// The build cache of a store.
 #[derive(Debug, Clone)]
 pub struct BuildCache {
     store: Store,
+    file: &'static str,
 }
 
 impl BuildCache {
-    /// The build cache of `store`.
+    /// The simulator's build cache of `store`.
     pub fn of(store: &Store) -> BuildCache {
         BuildCache {
             store: store.clone(),
+            file: FILE,
+        }
+    }
+
+    /// The native backend's build cache of `store`.
+    pub fn native_of(store: &Store) -> BuildCache {
+        BuildCache {
+            store: store.clone(),
+            file: NATIVE_FILE,
         }
     }
 
@@ -66,16 +78,16 @@ impl BuildCache {
         data.results
             .retain(|r| r.diff_id.is_none_or(|d| self.store.blob_path(&d).is_file()));
         data.results.sort_by_key(|r| r.key);
-        let path = self.store.root().join(FILE);
+        let path = self.store.root().join(self.file);
         let bytes = serde_json::to_vec(&data).map_err(|e| Error::Corrupt {
             path,
             reason: e.to_string(),
         })?;
-        write_atomic(self.store.root(), FILE, &bytes)
+        write_atomic(self.store.root(), self.file, &bytes)
     }
 
     fn read(&self) -> Option<PersistedCache> {
-        let bytes = match fs::read(self.store.root().join(FILE)) {
+        let bytes = match fs::read(self.store.root().join(self.file)) {
             Ok(b) => b,
             Err(e) if e.kind() == ErrorKind::NotFound => return None,
             Err(_) => return None,
