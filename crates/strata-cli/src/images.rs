@@ -318,7 +318,21 @@ fn save(
         ArchiveFormat::OciArchive => SaveFormat::OciArchive,
     };
     // The archive streams from the store's blob files to the output through one buffer.
+    // An output that exists and is not a regular file (`-o /dev/null`, a fifo) is written to as it is:
+    // renaming a temporary file over it would replace the device with a file.
+    let special = output
+        .and_then(|p| std::fs::metadata(p).ok())
+        .is_some_and(|m| !m.is_file());
     match output {
+        Some(path) if special => {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut w = store.save(&picked, format, BufWriter::with_capacity(128 << 10, f))?;
+            w.flush()
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
         Some(path) => {
             let dir = path
                 .parent()

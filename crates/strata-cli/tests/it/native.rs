@@ -387,7 +387,10 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         // Every image listed is whole: its layers are all in the store.
         let o = strata_at(&root, &["images", "-q"]);
         for id in stdout(&o).lines() {
-            let s = strata_at(&root, &["save", "-o", "/dev/null", id]);
+            let s = strata_at(
+                &root,
+                &["save", "-o", dir.path("whole.tar").to_str().unwrap(), id],
+            );
             assert!(s.status.success(), "image {id}: {}", stderr(&s));
         }
     }

@@ -759,3 +759,28 @@ fn zstd_layers_load_and_save() {
         );
     }
 }
+
+#[test]
+fn save_to_a_device_writes_to_it_and_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = TempDir::new("save-dev");
+    let root = dir.path("store");
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox\nRUN echo hi > /f\n").unwrap();
+    let o = strata_at(&root, &["build", "-t", "dev-out", ctx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = strata_at(&root, &["save", "-o", "/dev/null", "dev-out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let meta = std::fs::metadata("/dev/null").unwrap();
+    assert!(
+        meta.file_type().is_char_device(),
+        "save -o /dev/null replaced the device"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir("/dev")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("strata-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
