@@ -44,6 +44,33 @@ pub struct RunOutput {
     pub start_error: Option<String>,
     /// True when a limit stopped the step: the build reports it as such.
     pub limit_hit: bool,
+    /// Set when the step reached a program that exists in the image but that the backend cannot run (the
+    /// simulator runs busybox, the shells and the modelled package managers, not `python` or `curl`). The
+    /// step stops there; `exit_code` is then meaningless, as no process ended with it.
+    pub not_simulated: Option<NotSimulated>,
+    /// How long the step took in the backend's clock, in milliseconds (the simulator's clock is simulated:
+    /// `sleep 5` takes 5000 of them and no real time).
+    pub elapsed_ms: u64,
+}
+
+/// A program that exists in the image but that the simulator cannot run: what a run reaching it ends with,
+/// instead of an exit code Docker never gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSimulated {
+    /// The name it was called by (`python`).
+    pub program: String,
+    /// The file it resolved to, links followed (`/usr/bin/python3.12`).
+    pub path: String,
+}
+
+impl std::fmt::Display for NotSimulated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not simulated: {} exists in the image, but strata cannot run it",
+            self.path
+        )
+    }
 }
 
 /// Executes RUN steps. The simulator and the native container runtime both implement it; the engine does

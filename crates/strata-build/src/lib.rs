@@ -30,7 +30,9 @@ pub mod printf;
 pub mod progress;
 pub mod time;
 
-pub use backend::{Backend, Context, ImageSource, RunOutput, RunRequest, SourceImage};
+pub use backend::{
+    Backend, Context, ImageSource, NotSimulated, RunOutput, RunRequest, SourceImage,
+};
 pub use cache::Cache;
 pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
 pub use error::BuildError;

@@ -43,6 +43,8 @@ impl Backend for SimBackend {
                 now: req.now,
                 hostname: req.hostname.clone(),
                 limits: self.limits.clone(),
+                // BuildKit waits for a RUN step however long it sleeps.
+                stop: None,
             },
         );
         let limit_hit = out.notes.iter().any(|n| matches!(n, Note::LimitHit { .. }));
@@ -53,6 +55,8 @@ impl Backend for SimBackend {
             notes: out.notes.iter().map(note_text).collect(),
             start_error: out.start_error,
             limit_hit,
+            not_simulated: out.not_simulated,
+            elapsed_ms: out.timeline.elapsed_ms,
         }
     }
 }

@@ -154,3 +154,56 @@ fn mycentos_installs_modelled_packages_and_says_so() {
         Some("learner<learner@example.com>")
     );
 }
+
+#[test]
+fn a_run_step_that_sleeps_takes_simulated_time() {
+    let out = try_build(
+        "FROM busybox\nRUN a=$(date +%s); sleep 5; b=$(date +%s); echo $((b-a)) > /d\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    let run = out
+        .steps
+        .iter()
+        .find(|s| s.text.starts_with("RUN"))
+        .unwrap();
+    assert!(
+        run.notes
+            .iter()
+            .any(|n| n.starts_with("simulated time: the step took 5s")),
+        "{:?}",
+        run.notes
+    );
+    let d = out.image.tree.read("/d").unwrap();
+    assert_eq!(&*d.bytes(), b"5\n");
+    // BuildKit waits however long a step sleeps: no docker stop during a build.
+    let out = try_build("FROM busybox\nRUN sleep 3600\n", Limits::default()).expect("builds");
+    assert!(out.steps[1]
+        .notes
+        .iter()
+        .any(|n| n.contains("took 1h 0m 0s")));
+}
+
+#[test]
+fn a_run_step_that_reaches_a_program_strata_cannot_run_says_not_simulated() {
+    let err = try_build(
+        "FROM python:3.12-slim\nRUN echo start && python -c 'print(1)' && echo after\n",
+        Limits::default(),
+    )
+    .expect_err("the step cannot be simulated");
+    assert_eq!(err.error.span.map(|s| s.line), Some(2));
+    assert!(
+        err.error.message.ends_with(
+            "did not complete: not simulated: /usr/local/bin/python3.12 exists in the image, but strata cannot run it"
+        ),
+        "{}",
+        err.error.message
+    );
+    assert!(
+        !err.error.message.contains("exit code"),
+        "{}",
+        err.error.message
+    );
+    let last = err.steps.last().unwrap();
+    assert_eq!(String::from_utf8_lossy(&last.stdout), "start\n");
+}
