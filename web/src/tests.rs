@@ -877,3 +877,40 @@ fn the_log_closes_with_the_cores_export_lines() {
         ]
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_program_strata_cannot_run_is_not_simulated_and_time_is_simulated() {
+    let mut session = Session::new();
+    // `python app.py` (lesson 7's run line): python exists, the simulator does not run it.
+    let text = "FROM python:3.12-slim\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n";
+    let p = Project {
+        dockerfile: text.to_string(),
+        files: vec![ContextFile::text("app.py", "print('hi')\n")],
+        ..Project::default()
+    };
+    let v = session.build(&p, false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let r = session.run("docker run --rm app", 0.0);
+    assert_eq!(
+        r.not_simulated.as_deref(),
+        Some("not simulated: /usr/local/bin/python3.12 exists in the image, but strata cannot run it"),
+        "{r:?}"
+    );
+    // A program that is not there is still Docker's 127.
+    let r = session.run("docker run --rm app nosuch", 0.0);
+    assert_eq!((r.exit_code, r.not_simulated), (127, None));
+    // The tutorial's loop: one line a simulated second, stopped as docker stop stops it.
+    let r = session.run(
+        "docker run --rm busybox sh -c 'while true; do echo hello; sleep 1; done'",
+        0.0,
+    );
+    assert_eq!(r.exit_code, 137, "{r:?}");
+    assert_eq!(r.timed_stdout.len(), 70);
+    assert_eq!(r.timed_stdout[5], ("5s".to_string(), "hello".to_string()));
+    assert!(
+        r.timeline.iter().any(|l| l.contains("SIGKILL")),
+        "{:?}",
+        r.timeline
+    );
+}
