@@ -914,3 +914,36 @@ fn a_program_strata_cannot_run_is_not_simulated_and_time_is_simulated() {
         r.timeline
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_from_tag_strata_does_not_model_is_a_warning_on_the_from_line() {
+    let mut session = Session::new();
+    let v = build(
+        &mut session,
+        "FROM alpine:3.12\nRUN cat /etc/alpine-release\n",
+        0.0,
+    );
+    assert!(v.error.is_none(), "{:?}", v.error);
+    assert_eq!(v.warnings.len(), 1, "{:?}", v.warnings);
+    let w = &v.warnings[0];
+    assert!(
+        w.message
+            .starts_with("alpine:3.12 is not a version strata models"),
+        "{}",
+        w.message
+    );
+    let at = w.at.as_ref().unwrap();
+    assert_eq!((at.line, at.col, at.sel_start, at.sel_end), (1, 6, 5, 16));
+    let v = build(
+        &mut session,
+        "FROM alpine:3.19\nRUN cat /etc/alpine-release\n",
+        0.0,
+    );
+    assert!(v.warnings.is_empty());
+    assert!(
+        v.log.iter().any(|l| l.text.ends_with(" 3.19.4")),
+        "{:?}",
+        v.log
+    );
+}

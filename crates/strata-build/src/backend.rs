@@ -99,6 +99,9 @@ pub struct SourceImage {
     pub layers: Vec<Arc<Changeset>>,
     /// True when some contents are modelled rather than real (a built-in model).
     pub modelled: bool,
+    /// Set when the source had no image for this exact reference and gives another version instead (the
+    /// simulator's `alpine:3.20` model for `alpine:3.12`): the sentence the build shows on the FROM line.
+    pub substitute: Option<String>,
 }
 
 /// Where `FROM` and `COPY --from=<image>` find images (the simulator's models, the CLI's disk store). Not

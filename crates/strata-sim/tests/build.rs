@@ -207,3 +207,43 @@ fn a_run_step_that_reaches_a_program_strata_cannot_run_says_not_simulated() {
     let last = err.steps.last().unwrap();
     assert_eq!(String::from_utf8_lossy(&last.stdout), "start\n");
 }
+
+#[test]
+fn a_base_tag_strata_does_not_model_is_named_on_the_from_line() {
+    let out = try_build(
+        "FROM alpine:3.12\nRUN cat /etc/alpine-release\n",
+        Limits::default(),
+    )
+    .expect("builds on the substitute");
+    let w = out
+        .warnings
+        .iter()
+        .find(|d| d.code == "SD0090")
+        .expect("a warning on FROM");
+    assert_eq!((w.span.line, w.span.col), (1, 6));
+    assert!(
+        w.message
+            .starts_with("alpine:3.12 is not a version strata models"),
+        "{}",
+        w.message
+    );
+    assert!(out.steps[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("Alpine Linux 3.20.3 model")));
+    // A modelled version: its own facts, and apk fetches its own branch's indexes.
+    let out = try_build(
+        "FROM alpine:3.19\nRUN cat /etc/alpine-release && apk update\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    assert!(out.warnings.iter().all(|d| d.code != "SD0090"));
+    let run = String::from_utf8_lossy(&out.steps[1].stdout).into_owned();
+    assert!(run.starts_with("3.19.4\n"), "{run}");
+    assert!(
+        run.contains(
+            "fetch https://dl-cdn.alpinelinux.org/alpine/v3.19/main/x86_64/APKINDEX.tar.gz"
+        ),
+        "{run}"
+    );
+}

@@ -173,3 +173,19 @@ fn a_sleeping_container_runs_on_a_simulated_clock_until_docker_stop() {
         "{err}"
     );
 }
+
+#[test]
+fn a_from_tag_strata_does_not_model_is_a_warning_at_file_line_col() {
+    let dir = TempDir::new("from-tag");
+    let root = dir.path("store");
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM alpine:3.12\nRUN true\n").unwrap();
+    let r = strata_at(&root, &["build", "-t", "old", ctx.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let all = format!("{}{}", stdout(&r), stderr(&r));
+    assert!(
+        all.contains("Dockerfile:1:6: warning[SD0090]: alpine:3.12 is not a version strata models"),
+        "{all}"
+    );
+}
