@@ -25,6 +25,9 @@ pub struct Limits {
     pub max_output: u64,
     /// Nesting of functions, `sh -c`, scripts and subshells.
     pub max_depth: u32,
+    /// Simulated seconds one run may last (a RUN step with `sleep infinity` would make BuildKit wait forever:
+    /// here it stops at this limit, as any endless step does).
+    pub max_time_secs: u64,
     /// Simulated seconds a `docker run` container runs before it is stopped as `docker stop` would stop it
     /// ([`StopPlan`]); RUN steps are never stopped (BuildKit waits for them).
     pub run_seconds: u64,
@@ -38,6 +41,7 @@ impl Default for Limits {
             max_bytes_written: 512 << 20,
             max_output: 8 << 20,
             max_depth: 64,
+            max_time_secs: 24 * 3600,
             run_seconds: 60,
         }
     }
@@ -56,6 +60,8 @@ pub enum Limit {
     Output,
     /// [`Limits::max_depth`].
     Depth,
+    /// [`Limits::max_time_secs`].
+    Time,
 }
 
 /// The counters a run charges against its [`Limits`].

@@ -182,6 +182,22 @@ fn a_run_step_that_sleeps_takes_simulated_time() {
         .notes
         .iter()
         .any(|n| n.contains("took 1h 0m 0s")));
+    // A step that would never end stops at the simulated-time limit, as an endless loop does.
+    let err = try_build("FROM busybox\nRUN sleep infinity\n", Limits::default())
+        .expect_err("sleep infinity never ends");
+    assert!(
+        err.error.message.contains("limits"),
+        "{}",
+        err.error.message
+    );
+    assert!(
+        err.steps[1]
+            .notes
+            .iter()
+            .any(|n| n == "limit: more than 24h 0m 0s of simulated time"),
+        "{:?}",
+        err.steps[1].notes
+    );
 }
 
 #[test]

@@ -377,6 +377,11 @@ impl<'a> Shell<'a> {
             self.fired_deadline = Some(d);
             return Err(Ctl::Killed(15));
         }
+        let max = self.budget.limits.max_time_secs.saturating_mul(1000);
+        if target > max {
+            self.set_time(max);
+            return Err(self.limit(Limit::Time));
+        }
         self.set_time(target);
         Ok(())
     }
@@ -567,6 +572,12 @@ impl<'a> Shell<'a> {
                     self.budget.limits.max_output
                 ),
                 Limit::Depth => format!("nesting deeper than {}", self.budget.limits.max_depth),
+                Limit::Time => format!(
+                    "more than {} of simulated time",
+                    strata_build::time::simulated_duration(
+                        self.budget.limits.max_time_secs.saturating_mul(1000)
+                    )
+                ),
             };
             self.notes.push(Note::LimitHit { limit: l, detail });
         }

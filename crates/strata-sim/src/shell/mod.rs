@@ -171,6 +171,7 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
                 Limit::BytesWritten => "bytes written",
                 Limit::Output => "output",
                 Limit::Depth => "nesting depth",
+                Limit::Time => "simulated time",
             };
             let msg = format!("strata: the simulation stopped: limit on {what} reached\n");
             sh.sinks[1].buf.extend_from_slice(msg.as_bytes());
