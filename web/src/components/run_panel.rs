@@ -101,11 +101,13 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                     }
                     if !r.stderr.is_empty() { <span class="log-error">{ &r.stderr }</span> }
                     { for r.notes.iter().map(|n| html! { <span class="log-note">{ format!("[strata] {n}\n") }</span> }) }
-                    { for r.timeline.iter().map(|l| html! { <span class="log-note run-timeline">{ format!("{l}\n") }</span> }) }
                 </pre>
+                if !r.timeline.is_empty() {
+                    <ul id="run-timeline" class="explain timeline">{ for r.timeline.iter().map(|l| html! { <li class="mono">{ l.trim_start_matches("[strata] ") }</li> }) }</ul>
+                }
                 if let Some(ns) = &r.not_simulated {
                     <p><b>{ "outcome: " }</b><span id="run-exit" class="exit exit-bad not-simulated">{ "not simulated" }</span>
-                        { format!(" — {} The program exists; strata's simulator does not run it, so there is no exit code to show (Docker would run it).", ns.trim_start_matches("not simulated: ")) }
+                        { format!(" — {}. The program exists; strata's simulator does not run it, so there is no exit code to show (Docker would run it).", ns.trim_start_matches("not simulated: ")) }
                     </p>
                 } else {
                     <p><b>{ "exit code: " }</b><span id="run-exit" class={classes!("exit", (r.exit_code != 0).then_some("exit-bad"))}>{ r.exit_code }</span>
