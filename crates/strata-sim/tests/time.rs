@@ -172,4 +172,11 @@ fn ps_shows_the_process_tree() {
         "1 0\n7 1\nPID   PPID  COMMAND\n    1     0 sh\n    7     1 sh\n    8     7 ps\n1\n"
     );
     assert_eq!(ps(sh("pidof sh; pidof nosuch; echo $?")), "1\n1\n");
+    // kill -0 asks whether a process exists (recorded: `kill -0 $$` is 0 in Docker).
+    assert_eq!(
+        ps(sh(
+            "kill -0 $$; echo k=$?; kill -0 999 2>/dev/null; echo k=$?"
+        )),
+        "k=0\nk=1\n"
+    );
 }
