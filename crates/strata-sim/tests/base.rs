@@ -484,4 +484,11 @@ fn a_tag_no_model_knows_is_substituted_and_says_so() {
     let (_, note) = lookup_or_substitute("alpine:3.19").unwrap();
     assert_eq!(note, None);
     assert!(lookup_or_substitute("nosuchimage:1").is_none());
+    let (_, note) = lookup_or_substitute("busybox:1.36").unwrap();
+    assert!(
+        note.as_deref().unwrap().starts_with(
+            "busybox:1.36 is not a version strata models (it has busybox:latest): this build uses the BusyBox 1.35.0"
+        ),
+        "{note:?}"
+    );
 }

@@ -235,8 +235,10 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
                         .or_else(|| l.strip_prefix("version "))
                 })
                 .filter_map(|l| {
-                    l.split_whitespace()
-                        .find(|t| t.contains(':') && t.contains(|c: char| c.is_ascii_digit()))
+                    let mut tags = l.split_whitespace().filter(|t| t.contains(':'));
+                    let first = tags.clone().next();
+                    tags.find(|t| t.contains(|c: char| c.is_ascii_digit()))
+                        .or(first)
                 })
         })
         .collect();
