@@ -118,6 +118,50 @@ try {
     await shot(page, '23-committed');
   });
 
+  await check('a program strata cannot run is "not simulated", not exit 127', async () => {
+    await page.click('#tab-log');
+    await page.fill('#editor', 'FROM python:3.12-slim\nCMD ["python", "-c", "print(1)"]\n');
+    await built(page);
+    await run(page, 'docker run --rm py');
+    const exit = await page.getAttribute('#run-result', 'data-exit');
+    assert(exit === 'not simulated', `data-exit ${exit}`);
+    assert((await page.textContent('#run-exit')) === 'not simulated', 'the outcome is not an exit code');
+    const text = await page.textContent('#run-result');
+    assert(text.includes('/usr/local/bin/python3.12 exists in the image, but strata cannot run it'), text);
+    assert(!/exit code:/.test(text) && !/command not found/.test(text), text);
+    await shot(page, '24-run-not-simulated');
+    const missing = await run(page, 'docker run --rm py nosuch');
+    assert(missing.exit === 127, `a missing program stays 127: ${missing.exit}`);
+  });
+
+  await check('sleep runs on a simulated clock and docker stop ends the loop', async () => {
+    const r = await run(page, "docker run --rm busybox sh -c 'while true; do echo hello; sleep 1; done'");
+    assert(r.exit === 137, `exit ${r.exit}`);
+    assert(/t=5s\s+hello/.test(r.output), `timed lines ${r.output.slice(0, 200)}`);
+    const timeline = await page.textContent('#run-timeline');
+    assert(timeline.includes('t=1m 0s docker stop: SIGTERM to PID 1, which ignores it'), timeline);
+    assert(timeline.includes('t=1m 10s docker stop: SIGKILL after the 10 s grace period, exit code 137'), timeline);
+    assert((r.output.match(/hello/g) || []).length === 70, 'one line a simulated second for 70 s');
+    await shot(page, '25-run-sleep-timeline');
+    const t = await run(page, "docker run --rm busybox sh -c \"trap 'echo got TERM; exit 0' TERM; while true; do sleep 1; done\"");
+    assert(t.exit === 0 && t.output.includes('got TERM'), `trap ${t.exit} ${t.output.slice(-300)}`);
+  });
+
+  await check('a FROM tag strata does not model is a warning on the FROM line', async () => {
+    await page.click('#tab-log');
+    await page.fill('#editor', 'FROM alpine:3.12\nRUN cat /etc/alpine-release\n');
+    await built(page);
+    const w = page.locator('.build-warning').first();
+    const text = await w.textContent();
+    assert(/1:6/.test(text) && text.includes('alpine:3.12 is not a version strata models'), text);
+    assert((await w.getAttribute('data-line')) === '1', 'tied to line 1');
+    await shot(page, '26-from-tag-warning');
+    await page.fill('#editor', 'FROM alpine:3.19\nRUN cat /etc/alpine-release\n');
+    await built(page);
+    assert((await page.locator('.build-warning').count()) === 0, 'a modelled tag has no warning');
+    assert((await page.textContent('#build-log')).includes('3.19.4'), 'alpine:3.19 is 3.19.4');
+  });
+
   await check('the filesystem view says which layer a file comes from, and opens it', async () => {
     await page.fill('#editor', 'FROM busybox\nRUN echo a > /f\nRUN echo b > /f\n');
     await built(page);

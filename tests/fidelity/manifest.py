@@ -106,6 +106,8 @@ D = {
 '202-add-compressed-tars': 'ADD unpacks plain, bzip2 and xz tars, detected by content (an xz tar named `.tar.gz` too)',
 '203-add-zstd-tar': 'ADD of a `.tar.zst`: **20.10 copies it as a file**; current BuildKit unpacks it',
 '231-env-order-build': 'environment in RUN (ARG and ENV in ash order, HOSTNAME unexported, `set`/`export -p`), as nobody (HOME), at run with -u/-w; busybox has no `printenv`',
+'250-processes-and-time': 'processes and time: `ps` as PID 1 and as ash\'s exec\'d last command (`{ps} sh -c ps`, busybox\'s `PID USER COMMAND` columns), `$$`/`$PPID` of PID 1 and a child shell, `pidof`, `ps -o`; `date` after `sleep 2` (also in a RUN step), `timeout 1 sleep 5` (143, `Terminated`), `usleep`',
+'251-run-not-simulated': 'a program that exists but that the simulator does not run (busybox `bc`): the run stops as "not simulated" (a listed difference: Docker prints 42)',
 '232-shell-applets-more': 'applets added for issue 10 under real Docker: patch -p1, dos2unix, dd records, sha256sum -c, printf --, getopt with eval set, factor, expand, strings; at run dd skip/count, crontab without/with its spool dir, passwd -l with no /etc/shadow, unzip usage, run-parts --test, logger -s, env -0',
 '230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }

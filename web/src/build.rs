@@ -65,6 +65,10 @@ pub struct BuildView {
     pub inspect: String,
     /// True when the log and history are the classic builder's.
     pub classic: bool,
+    /// What the build found worth a warning on a line (a FROM tag the simulator does not model, built on
+    /// another version).
+    #[serde(default)]
+    pub warnings: Vec<BuildErrorRow>,
 }
 
 /// A layer index, and the lower layers whose copies of the same path it hides.
@@ -162,10 +166,15 @@ pub struct Jump {
 impl BuildErrorRow {
     /// The error as a problem row, for the editor's jump (the same shape the linter's problems have).
     pub fn problem(&self) -> Option<ProblemRow> {
+        self.problem_as(Severity::Error)
+    }
+
+    /// The row as a problem of `severity`, for the editor's jump.
+    pub fn problem_as(&self, severity: Severity) -> Option<ProblemRow> {
         self.at.as_ref().map(|j| ProblemRow {
             line: j.line,
             col: j.col,
-            severity: Severity::Error,
+            severity,
             code: "build",
             message: self.message.clone(),
             help: self.help.clone(),
@@ -311,6 +320,21 @@ pub fn view(
                     line(kind, text)
                 }));
             image_panels(&mut v, &out.image);
+            v.warnings = out
+                .warnings
+                .iter()
+                .filter(|d| d.code == strata_build::SUBSTITUTED_BASE)
+                .map(|d| BuildErrorRow {
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                    at: Some(Jump {
+                        line: d.span.line,
+                        col: d.span.col,
+                        sel_start: utf16_offset(dockerfile, d.span.start),
+                        sel_end: utf16_offset(dockerfile, d.span.end.max(d.span.start)),
+                    }),
+                })
+                .collect();
             v
         }
         Err(BuildFailure { error, steps }) => {

@@ -140,7 +140,18 @@ pub struct RunView {
     /// What strata modelled or could not run.
     pub notes: Vec<String>,
     /// The exit status (`docker run`'s: 125 when Docker itself refused, 126 not executable, 127 not found).
+    /// Not meaningful when `not_simulated` is set.
     pub exit_code: i32,
+    /// Set when the run reached a program that exists but that strata cannot run: `not simulated:
+    /// /usr/bin/python3 exists in the image, but strata cannot run it` (shown instead of an exit code).
+    #[serde(default)]
+    pub not_simulated: Option<String>,
+    /// The simulated timeline (`[strata] t=60s docker stop: SIGTERM …`), when time passed in the run.
+    #[serde(default)]
+    pub timeline: Vec<String>,
+    /// Each stdout line with its simulated time (`("3s", "hello")`), when time passed in the run.
+    #[serde(default)]
+    pub timed_stdout: Vec<(String, String)>,
     /// The container ID (12 hex digits), when a container was created.
     pub container: Option<String>,
     /// `docker diff`: `A /path`, `C /path`, `D /path`.
@@ -378,6 +389,16 @@ impl Session {
                 }
                 v.notes = out.notes.iter().map(note_text).collect();
                 v.exit_code = out.exit_code;
+                v.not_simulated = out.not_simulated.as_ref().map(|n| n.to_string());
+                v.timeline = strata_sim::container::timeline_lines(out);
+                if out.timeline.moved() {
+                    v.timed_stdout = out
+                        .timeline
+                        .stdout_lines(&out.stdout)
+                        .into_iter()
+                        .map(|(ms, l)| (strata_build::time::simulated_duration(ms), l.into_owned()))
+                        .collect();
+                }
                 v.container = Some(id.chars().take(12).collect());
                 let upper = started.fs.changeset();
                 v.diff = docker_diff(&image.tree, &upper)

@@ -996,3 +996,73 @@ fn backticks_mark_code_and_a_lone_one_stays() {
     assert_eq!(code_spans("`x`"), vec![(true, "x")]);
     assert_eq!(code_spans(""), Vec::<(bool, &str)>::new());
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_program_strata_cannot_run_is_not_simulated_and_time_is_simulated() {
+    let mut session = Session::new();
+    // `python app.py` (lesson 7's run line): python exists, the simulator does not run it.
+    let text = "FROM python:3.12-slim\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n";
+    let p = Project {
+        dockerfile: text.to_string(),
+        files: vec![ContextFile::text("app.py", "print('hi')\n")],
+        ..Project::default()
+    };
+    let v = session.build(&p, false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    let r = session.run("docker run --rm app", 0.0);
+    assert_eq!(
+        r.not_simulated.as_deref(),
+        Some("not simulated: /usr/local/bin/python3.12 exists in the image, but strata cannot run it"),
+        "{r:?}"
+    );
+    // A program that is not there is still Docker's 127.
+    let r = session.run("docker run --rm app nosuch", 0.0);
+    assert_eq!((r.exit_code, r.not_simulated), (127, None));
+    // The tutorial's loop: one line a simulated second, stopped as docker stop stops it.
+    let r = session.run(
+        "docker run --rm busybox sh -c 'while true; do echo hello; sleep 1; done'",
+        0.0,
+    );
+    assert_eq!(r.exit_code, 137, "{r:?}");
+    assert_eq!(r.timed_stdout.len(), 70);
+    assert_eq!(r.timed_stdout[5], ("5s".to_string(), "hello".to_string()));
+    assert!(
+        r.timeline.iter().any(|l| l.contains("SIGKILL")),
+        "{:?}",
+        r.timeline
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_from_tag_strata_does_not_model_is_a_warning_on_the_from_line() {
+    let mut session = Session::new();
+    let v = build(
+        &mut session,
+        "FROM alpine:3.12\nRUN cat /etc/alpine-release\n",
+        0.0,
+    );
+    assert!(v.error.is_none(), "{:?}", v.error);
+    assert_eq!(v.warnings.len(), 1, "{:?}", v.warnings);
+    let w = &v.warnings[0];
+    assert!(
+        w.message
+            .starts_with("alpine:3.12 is not a version strata models"),
+        "{}",
+        w.message
+    );
+    let at = w.at.as_ref().unwrap();
+    assert_eq!((at.line, at.col, at.sel_start, at.sel_end), (1, 6, 5, 16));
+    let v = build(
+        &mut session,
+        "FROM alpine:3.19\nRUN cat /etc/alpine-release\n",
+        0.0,
+    );
+    assert!(v.warnings.is_empty());
+    assert!(
+        v.log.iter().any(|l| l.text.ends_with(" 3.19.4")),
+        "{:?}",
+        v.log
+    );
+}

@@ -47,6 +47,33 @@ pub struct RunOutput {
     pub start_error: Option<String>,
     /// True when a limit stopped the step: the build reports it as such.
     pub limit_hit: bool,
+    /// Set when the step reached a program that exists in the image but that the backend cannot run (the
+    /// simulator runs busybox, the shells and the modelled package managers, not `python` or `curl`). The
+    /// step stops there; `exit_code` is then meaningless, as no process ended with it.
+    pub not_simulated: Option<NotSimulated>,
+    /// How long the step took in the backend's clock, in milliseconds (the simulator's clock is simulated:
+    /// `sleep 5` takes 5000 of them and no real time).
+    pub elapsed_ms: u64,
+}
+
+/// A program that exists in the image but that the simulator cannot run: what a run reaching it ends with,
+/// instead of an exit code Docker never gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSimulated {
+    /// The name it was called by (`python`).
+    pub program: String,
+    /// The file it resolved to, links followed (`/usr/bin/python3.12`).
+    pub path: String,
+}
+
+impl std::fmt::Display for NotSimulated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not simulated: {} exists in the image, but strata cannot run it",
+            self.path
+        )
+    }
 }
 
 /// Executes RUN steps. The simulator and the native container runtime both implement it; the engine does
@@ -75,6 +102,9 @@ pub struct SourceImage {
     pub layers: Vec<Arc<Changeset>>,
     /// True when some contents are modelled rather than real (a built-in model).
     pub modelled: bool,
+    /// Set when the source had no image for this exact reference and gives another version instead (the
+    /// simulator's `alpine:3.20` model for `alpine:3.12`): the sentence the build shows on the FROM line.
+    pub substitute: Option<String>,
 }
 
 /// Where `FROM` and `COPY --from=<image>` find images (the simulator's models, the CLI's disk store). Not

@@ -172,6 +172,7 @@ impl ImageSource for EmptyImage<'_> {
             },
             layers: Vec::new(),
             modelled: false,
+            substitute: None,
         })
     }
 }

@@ -31,9 +31,13 @@ pub mod printf;
 pub mod progress;
 pub mod time;
 
-pub use backend::{Backend, Context, ImageSource, RunOutput, RunRequest, SourceImage};
+pub use backend::{
+    Backend, Context, ImageSource, NotSimulated, RunOutput, RunRequest, SourceImage,
+};
 pub use cache::Cache;
-pub use engine::{build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step};
+pub use engine::{
+    build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step, SUBSTITUTED_BASE,
+};
 pub use error::BuildError;
 pub use history::HistoryStyle;
 pub use image::{BuiltImage, Layer};

@@ -84,3 +84,37 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
+
+/// A simulated duration in milliseconds as the simulator's notes and timelines show it: `5s`, `1.5s`,
+/// `2m 5s`, `1h 0m 3s`.
+pub fn simulated_duration(ms: u64) -> String {
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let s = if frac == 0 {
+        format!("{s}s")
+    } else {
+        let f = format!("{frac:03}");
+        format!("{s}.{}s", f.trim_end_matches('0'))
+    };
+    match (h, m) {
+        (0, 0) => s,
+        (0, m) => format!("{m}m {s}"),
+        (h, m) => format!("{h}h {m}m {s}"),
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::simulated_duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(simulated_duration(0), "0s");
+        assert_eq!(simulated_duration(5000), "5s");
+        assert_eq!(simulated_duration(1500), "1.5s");
+        assert_eq!(simulated_duration(100), "0.1s");
+        assert_eq!(simulated_duration(125_000), "2m 5s");
+        assert_eq!(simulated_duration(3_603_000), "1h 0m 3s");
+    }
+}

@@ -117,6 +117,7 @@ impl ImageSource for OneImage {
             },
             layers: vec![Arc::new(layer)],
             modelled: false,
+            substitute: None,
         })
     }
 }

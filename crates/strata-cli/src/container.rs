@@ -181,6 +181,16 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     for n in &out.notes {
         eprintln!("[strata] {}", strata_sim::backend::note_text(n));
     }
+    for line in strata_sim::container::timeline_lines(out) {
+        eprintln!("{line}");
+    }
+    if let Some(ns) = &out.not_simulated {
+        // Not an exit code docker gave: strata's own status, documented with the CLI's exit codes.
+        eprintln!(
+            "strata: {ns} (exit status {} is strata's own: no process ended)",
+            strata_sim::exec::NOT_SIMULATED_EXIT
+        );
+    }
     let code = match &out.start_error {
         Some(e) => {
             eprintln!(

@@ -82,6 +82,7 @@ impl<'a> DiskImages<'a> {
             config,
             layers,
             modelled: false,
+            substitute: None,
         })
     }
 }

@@ -43,6 +43,8 @@ impl Backend for SimBackend {
                 now: req.now,
                 hostname: req.hostname.clone(),
                 limits: self.limits.clone(),
+                // BuildKit waits for a RUN step however long it sleeps.
+                stop: None,
             },
         );
         let limit_hit = out.notes.iter().any(|n| matches!(n, Note::LimitHit { .. }));
@@ -53,6 +55,8 @@ impl Backend for SimBackend {
             notes: out.notes.iter().map(note_text).collect(),
             start_error: out.start_error,
             limit_hit,
+            not_simulated: out.not_simulated,
+            elapsed_ms: out.timeline.elapsed_ms,
         }
     }
 }
@@ -99,19 +103,14 @@ impl ImageSource for SimStore {
         if let Some(img) = self.models.borrow().get(&key) {
             return Some(img.clone());
         }
-        // A model stands for every tag of its image: `busybox:1.36` is the busybox model, named as asked.
-        let found = crate::base::lookup(reference).or_else(|| {
-            let (name, _) = reference.rsplit_once(':')?;
-            crate::base::lookup(name).map(|mut b| {
-                b.reference = normalize_reference(reference);
-                b
-            })
-        });
-        let mut img = found.map(|b| SourceImage {
+        // A tag no model knows gets the repository's default model, and the build says so on FROM.
+        let found = crate::base::lookup_or_substitute(reference);
+        let mut img = found.map(|(b, substitute)| SourceImage {
             reference: b.reference,
             config: b.config,
             layers: b.layers.into_iter().map(std::sync::Arc::new).collect(),
             modelled: true,
+            substitute,
         })?;
         if img.config.rootfs.diff_ids.len() != img.layers.len() {
             let mut ids = Vec::new();

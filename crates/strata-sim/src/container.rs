@@ -12,7 +12,7 @@ use strata_image::image::ContainerConfig;
 use strata_image::{Changeset, EntryKind, Overlay, Timestamp, Tree};
 
 use crate::backend::container_rootfs;
-use crate::exec::{exec, ExecOutcome, ExecRequest, Identity, Limits};
+use crate::exec::{exec, Event, ExecOutcome, ExecRequest, Identity, Limits, StopPlan};
 
 /// An image's merged filesystem as `docker run` reads `/etc/passwd` and `/etc/group` from it.
 pub struct TreeFiles<'a>(pub &'a Tree);
@@ -84,6 +84,7 @@ pub fn run(
             stdin: Vec::new(),
             now,
             hostname,
+            stop: Some(StopPlan::docker_stop_after(limits.run_seconds)),
             limits,
         },
     );
@@ -129,4 +130,40 @@ pub fn docker_diff(lower: &Tree, upper: &Changeset) -> Vec<DiffLine> {
             })
         })
         .collect()
+}
+
+/// The run's simulated timeline as `[strata]` lines, when time passed in it (a `sleep`) or `docker stop`
+/// had to stop it: `t=0s start`, `t=60s docker stop: SIGTERM …`, `t=70s SIGKILL, exit code 137`.
+pub fn timeline_lines(outcome: &ExecOutcome) -> Vec<String> {
+    use strata_build::time::simulated_duration as d;
+    let tl = &outcome.timeline;
+    if !tl.moved() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    out.push(match tl.stop {
+        Some(stop) => format!(
+            "[strata] time is simulated: t=0s start; a container still running at t={} is stopped as `docker stop` would stop it",
+            d(stop.term_at_ms)
+        ),
+        None => "[strata] time is simulated: t=0s start".to_owned(),
+    });
+    for (at, e) in &tl.events {
+        out.push(match e {
+            Event::Term { handled: true } => format!(
+                "[strata] t={} docker stop: SIGTERM to PID 1, which traps it",
+                d(*at)
+            ),
+            Event::Term { handled: false } => format!(
+                "[strata] t={} docker stop: SIGTERM to PID 1, which ignores it (PID 1 has no handler for it)",
+                d(*at)
+            ),
+            Event::Kill => format!(
+                "[strata] t={} docker stop: SIGKILL after the 10 s grace period, exit code 137",
+                d(*at)
+            ),
+            Event::Exit(code) => format!("[strata] t={} exited, exit code {code}", d(*at)),
+        });
+    }
+    out
 }

@@ -5,6 +5,12 @@ use std::collections::BTreeMap;
 
 use strata_image::{Overlay, Timestamp};
 
+pub use strata_build::NotSimulated;
+
+/// The CLI's exit status for a run that reached a program the simulator cannot run: strata's own, outside
+/// Docker's 125–127 and the 128+signal range, so it cannot be read as something Docker reported.
+pub const NOT_SIMULATED_EXIT: i32 = 250;
+
 /// Bounds on one simulated run (a RUN step or a `docker run`). Hitting one ends the run with
 /// [`Note::LimitHit`] and exit code 137, so the build can report a clear error on the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +25,12 @@ pub struct Limits {
     pub max_output: u64,
     /// Nesting of functions, `sh -c`, scripts and subshells.
     pub max_depth: u32,
+    /// Simulated seconds one run may last (a RUN step with `sleep infinity` would make BuildKit wait forever:
+    /// here it stops at this limit, as any endless step does).
+    pub max_time_secs: u64,
+    /// Simulated seconds a `docker run` container runs before it is stopped as `docker stop` would stop it
+    /// ([`StopPlan`]); RUN steps are never stopped (BuildKit waits for them).
+    pub run_seconds: u64,
 }
 
 impl Default for Limits {
@@ -29,6 +41,8 @@ impl Default for Limits {
             max_bytes_written: 512 << 20,
             max_output: 8 << 20,
             max_depth: 64,
+            max_time_secs: 24 * 3600,
+            run_seconds: 60,
         }
     }
 }
@@ -46,6 +60,8 @@ pub enum Limit {
     Output,
     /// [`Limits::max_depth`].
     Depth,
+    /// [`Limits::max_time_secs`].
+    Time,
 }
 
 /// The counters a run charges against its [`Limits`].
@@ -126,6 +142,92 @@ pub struct Identity {
     pub groups: Vec<u32>,
 }
 
+/// When a running container is stopped, as `docker stop` does it: SIGTERM to PID 1 at `term_at_ms`
+/// (simulated milliseconds after the start), then SIGKILL `grace_ms` later (docker's default 10 s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopPlan {
+    /// When SIGTERM is sent.
+    pub term_at_ms: u64,
+    /// How long docker waits before SIGKILL.
+    pub grace_ms: u64,
+}
+
+impl StopPlan {
+    /// `docker stop` after `secs` simulated seconds, with docker's 10 s grace period.
+    pub fn docker_stop_after(secs: u64) -> StopPlan {
+        StopPlan {
+            term_at_ms: secs.saturating_mul(1000),
+            grace_ms: 10_000,
+        }
+    }
+
+    /// When SIGKILL is sent.
+    pub fn kill_at_ms(&self) -> u64 {
+        self.term_at_ms.saturating_add(self.grace_ms)
+    }
+}
+
+/// Something that happened at a simulated time during a run, for its timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// `docker stop` sent SIGTERM to PID 1; `handled` when PID 1 had a handler (a shell's `trap … TERM`).
+    /// PID 1 without a handler ignores it, as the kernel does for a container's init.
+    Term {
+        /// Whether PID 1 handles it.
+        handled: bool,
+    },
+    /// `docker stop`'s SIGKILL after the grace period: exit code 137.
+    Kill,
+    /// The process exited with this status.
+    Exit(i32),
+}
+
+/// The simulated clock of one run: the start time, the simulated milliseconds since, and where the output
+/// stood when the clock moved (so each output line can be shown with its simulated time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timeline {
+    /// Simulated milliseconds from the start to the end of the run.
+    pub elapsed_ms: u64,
+    /// `(ms, stdout bytes so far)` each time the clock moved forward: stdout bytes before the first mark
+    /// were printed at 0 ms, bytes between two marks at the earlier one's time.
+    pub marks: Vec<(u64, usize)>,
+    /// Signals and the exit, with their times.
+    pub events: Vec<(u64, Event)>,
+    /// The stop plan the run had, if any.
+    pub stop: Option<StopPlan>,
+}
+
+impl Timeline {
+    /// Each stdout line with the simulated milliseconds at which it was printed.
+    pub fn stdout_lines<'a>(&self, stdout: &'a [u8]) -> Vec<(u64, std::borrow::Cow<'a, str>)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, b) in stdout.iter().enumerate() {
+            if *b == b'\n' || i + 1 == stdout.len() {
+                let at = self
+                    .marks
+                    .iter()
+                    .take_while(|(_, len)| *len <= start)
+                    .last()
+                    .map_or(0, |(ms, _)| *ms);
+                let end = if *b == b'\n' { i } else { i + 1 };
+                out.push((at, String::from_utf8_lossy(&stdout[start..end])));
+                start = i + 1;
+            }
+        }
+        out
+    }
+
+    /// Whether time passed in the run (a `sleep`), so a timeline is worth showing.
+    pub fn moved(&self) -> bool {
+        self.elapsed_ms > 0
+            || self
+                .events
+                .iter()
+                .any(|(_, e)| !matches!(e, Event::Exit(_)))
+    }
+}
+
 /// What to start: the resolved argv, environment, working directory and identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecRequest {
@@ -145,13 +247,21 @@ pub struct ExecRequest {
     pub hostname: String,
     /// Bounds on the run.
     pub limits: Limits,
+    /// When a `docker run` container is stopped (`None` for RUN steps, which BuildKit waits for).
+    pub stop: Option<StopPlan>,
 }
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExecOutcome {
-    /// The exit status (126 permission denied, 127 not found, 137 limit hit).
+    /// The exit status (126 permission denied, 127 not found, 137 limit hit or SIGKILL by `docker stop`).
+    /// When [`ExecOutcome::not_simulated`] is set no process ended: it is then [`NOT_SIMULATED_EXIT`], strata's
+    /// own status, which front ends do not show as a Docker exit code.
     pub exit_code: i32,
+    /// The run stopped at a program that exists in the image but that the simulator cannot run.
+    pub not_simulated: Option<NotSimulated>,
+    /// The simulated clock: how long the run took, when output was printed, the signals of `docker stop`.
+    pub timeline: Timeline,
     /// What it printed to stdout.
     pub stdout: Vec<u8>,
     /// What it printed to stderr.

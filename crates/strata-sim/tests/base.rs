@@ -434,3 +434,61 @@ fn configuration_files_read_as_text() {
         .expect("libc")
         .is_modelled());
 }
+
+#[test]
+fn a_modelled_version_has_its_own_facts() {
+    use strata_sim::base::lookup;
+    let text = |t: &strata_image::Tree, p: &str| {
+        String::from_utf8_lossy(&t.read(p).unwrap().bytes()).into_owned()
+    };
+    for (tag, release, branch) in [
+        ("alpine:3.19", "3.19.4", "v3.19"),
+        ("alpine:3.18.9", "3.18.9", "v3.18"),
+        ("alpine:3.20", "3.20.3", "v3.20"),
+        ("alpine", "3.20.3", "v3.20"),
+    ] {
+        let img = lookup(tag).unwrap_or_else(|| panic!("{tag}"));
+        let t = img.tree().unwrap();
+        assert_eq!(
+            text(&t, "/etc/alpine-release"),
+            format!("{release}\n"),
+            "{tag}"
+        );
+        assert!(
+            text(&t, "/usr/lib/os-release").contains(&format!("VERSION_ID={release}\n")),
+            "{tag}"
+        );
+        assert!(
+            text(&t, "/etc/apk/repositories").contains(&format!(
+                "https://dl-cdn.alpinelinux.org/alpine/{branch}/main"
+            )),
+            "{tag}"
+        );
+        assert!(
+            text(&t, "/lib/apk/db/installed").contains(&format!("V:{release}-r0")),
+            "{tag}"
+        );
+    }
+    assert!(lookup("alpine:3.12").is_none());
+}
+
+#[test]
+fn a_tag_no_model_knows_is_substituted_and_says_so() {
+    use strata_sim::base::lookup_or_substitute;
+    let (img, note) = lookup_or_substitute("alpine:3.12").expect("alpine has a model");
+    assert_eq!(img.reference, "alpine:3.12");
+    assert_eq!(
+        note.as_deref(),
+        Some("alpine:3.12 is not a version strata models (it has alpine:3.20, alpine:3.19, alpine:3.18): this build uses the Alpine Linux 3.20.3 model (alpine:latest) instead, with that version's files, os-release and packages")
+    );
+    let (_, note) = lookup_or_substitute("alpine:3.19").unwrap();
+    assert_eq!(note, None);
+    assert!(lookup_or_substitute("nosuchimage:1").is_none());
+    let (_, note) = lookup_or_substitute("busybox:1.36").unwrap();
+    assert!(
+        note.as_deref().unwrap().starts_with(
+            "busybox:1.36 is not a version strata models (it has busybox:latest): this build uses the BusyBox 1.35.0"
+        ),
+        "{note:?}"
+    );
+}

@@ -154,3 +154,112 @@ fn mycentos_installs_modelled_packages_and_says_so() {
         Some("learner<learner@example.com>")
     );
 }
+
+#[test]
+fn a_run_step_that_sleeps_takes_simulated_time() {
+    let out = try_build(
+        "FROM busybox\nRUN a=$(date +%s); sleep 5; b=$(date +%s); echo $((b-a)) > /d\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    let run = out
+        .steps
+        .iter()
+        .find(|s| s.text.starts_with("RUN"))
+        .unwrap();
+    assert!(
+        run.notes
+            .iter()
+            .any(|n| n.starts_with("simulated time: the step took 5s")),
+        "{:?}",
+        run.notes
+    );
+    let d = out.image.tree.read("/d").unwrap();
+    assert_eq!(&*d.bytes(), b"5\n");
+    // BuildKit waits however long a step sleeps: no docker stop during a build.
+    let out = try_build("FROM busybox\nRUN sleep 3600\n", Limits::default()).expect("builds");
+    assert!(out.steps[1]
+        .notes
+        .iter()
+        .any(|n| n.contains("took 1h 0m 0s")));
+    // A step that would never end stops at the simulated-time limit, as an endless loop does.
+    let err = try_build("FROM busybox\nRUN sleep infinity\n", Limits::default())
+        .expect_err("sleep infinity never ends");
+    assert!(
+        err.error.message.contains("limits"),
+        "{}",
+        err.error.message
+    );
+    assert!(
+        err.steps[1]
+            .notes
+            .iter()
+            .any(|n| n == "limit: more than 24h 0m 0s of simulated time"),
+        "{:?}",
+        err.steps[1].notes
+    );
+}
+
+#[test]
+fn a_run_step_that_reaches_a_program_strata_cannot_run_says_not_simulated() {
+    let err = try_build(
+        "FROM python:3.12-slim\nRUN echo start && python -c 'print(1)' && echo after\n",
+        Limits::default(),
+    )
+    .expect_err("the step cannot be simulated");
+    assert_eq!(err.error.span.map(|s| s.line), Some(2));
+    assert!(
+        err.error.message.ends_with(
+            "did not complete: not simulated: /usr/local/bin/python3.12 exists in the image, but strata cannot run it"
+        ),
+        "{}",
+        err.error.message
+    );
+    assert!(
+        !err.error.message.contains("exit code"),
+        "{}",
+        err.error.message
+    );
+    let last = err.steps.last().unwrap();
+    assert_eq!(String::from_utf8_lossy(&last.stdout), "start\n");
+}
+
+#[test]
+fn a_base_tag_strata_does_not_model_is_named_on_the_from_line() {
+    let out = try_build(
+        "FROM alpine:3.12\nRUN cat /etc/alpine-release\n",
+        Limits::default(),
+    )
+    .expect("builds on the substitute");
+    let w = out
+        .warnings
+        .iter()
+        .find(|d| d.code == "SD0090")
+        .expect("a warning on FROM");
+    assert_eq!((w.span.line, w.span.col), (1, 6));
+    assert!(
+        w.message
+            .starts_with("alpine:3.12 is not a version strata models"),
+        "{}",
+        w.message
+    );
+    assert!(out.steps[0]
+        .notes
+        .iter()
+        .any(|n| n.contains("Alpine Linux 3.20.3 model")));
+    // A modelled version: its own facts, and apk fetches its own branch's indexes.
+    let out = try_build(
+        "FROM alpine:3.19\nRUN cat /etc/alpine-release && apk update\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    assert!(out.warnings.iter().all(|d| d.code != "SD0090"));
+    let run = String::from_utf8_lossy(&out.steps[1].stdout).into_owned();
+    assert!(run.starts_with("3.19.4\n"), "{run}");
+    assert!(
+        run.contains(
+            "fetch https://dl-cdn.alpinelinux.org/alpine/v3.19/main/x86_64/APKINDEX.tar.gz"
+        ),
+        "{run}"
+    );
+}

@@ -16,6 +16,7 @@ fn run(fs: &mut Overlay, cmd: &str) -> exec::ExecOutcome {
         now: Timestamp::from_secs(1_763_900_000),
         hostname: "buildkitsandbox".to_string(),
         limits: Limits::default(),
+        stop: None,
     };
     exec::exec(fs, &req)
 }

@@ -109,6 +109,7 @@ fn request(script: &str) -> ExecRequest {
         now: Timestamp::from_secs(NOW),
         hostname: "vm".into(),
         limits: Limits::default(),
+        stop: None,
     }
 }
 

@@ -69,6 +69,7 @@ fn req(argv: &[&str]) -> ExecRequest {
         now: now(),
         hostname: "abc123".into(),
         limits: Limits::default(),
+        stop: None,
     }
 }
 
@@ -245,19 +246,43 @@ fn buildkit_identity_and_ownership() {
 }
 
 #[test]
-fn unknown_binaries_fail_visibly() {
+fn a_program_that_exists_but_cannot_be_simulated_is_not_command_not_found() {
     let mut t = busybox_tree();
     file(&mut t, "/usr/bin/node", 0o755, b"\x7fELF\x02\x01\x01\0\0\0");
     let mut fs = overlay(t);
-    let o = sh(&mut fs, "node --version; echo rc=$?");
-    assert!(out(&o).contains("rc=127"));
+    // The run stops at node: nothing after it is simulated, no exit code is invented for it.
+    let o = sh(&mut fs, "echo before; node --version; echo rc=$?");
+    assert_eq!(out(&o), "before\n");
+    let ns = o.not_simulated.clone().expect("not simulated");
+    assert_eq!(
+        (ns.program.as_str(), ns.path.as_str()),
+        ("node", "/usr/bin/node")
+    );
+    assert_eq!(
+        ns.to_string(),
+        "not simulated: /usr/bin/node exists in the image, but strata cannot run it"
+    );
+    assert_eq!(o.exit_code, strata_sim::exec::NOT_SIMULATED_EXIT);
+    assert!(
+        o.stderr.is_empty(),
+        "no invented error text: {:?}",
+        o.stderr
+    );
     assert!(o
         .notes
         .iter()
         .any(|n| matches!(n, Note::Unsupported { .. })));
     let o = exec(&mut fs, &req(&["node"]));
-    assert_eq!(o.exit_code, 127);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot simulate"));
+    assert_eq!(
+        o.not_simulated.map(|n| n.path),
+        Some("/usr/bin/node".to_owned())
+    );
+    // A program that really is not there stays Docker's 127.
+    let o = exec(&mut fs, &req(&["nosuch"]));
+    assert_eq!((o.exit_code, o.not_simulated), (127, None));
+    let o = sh(&mut fs, "nosuch; echo rc=$?");
+    assert_eq!(out(&o), "rc=127\n");
+    assert!(o.not_simulated.is_none());
 }
 
 #[test]
@@ -566,15 +591,14 @@ fn python_dash_m_pip_is_the_package_manager() {
     let mut fs = overlay(t);
     let o = sh(&mut fs, "python3 -m pip --version; python3 -c 'print(1)'");
     // pip is handled by the package models (whatever they answer), python itself is not simulated
-    let text = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(
-        text.contains("cannot simulate binary /usr/bin/python3"),
-        "{text}"
+    assert_eq!(
+        o.not_simulated.map(|n| (n.program, n.path)),
+        Some(("python3".to_owned(), "/usr/bin/python3".to_owned()))
     );
     assert_eq!(
         o.notes
             .iter()
-            .filter(|n| matches!(n, Note::Unsupported { detail, .. } if detail.contains("cannot simulate")))
+            .filter(|n| matches!(n, Note::Unsupported { detail, .. } if detail.contains("strata cannot run it")))
             .count(),
         1,
         "{:?}",

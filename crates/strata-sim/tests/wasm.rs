@@ -89,6 +89,7 @@ fn entrypoint_with_args_runs_like_b1() {
             now: Timestamp::from_secs(0),
             hostname: "0123456789ab".to_owned(),
             limits: Limits::default(),
+            stop: None,
         },
     );
     assert_eq!(ran.stdout, b"hi you all");

@@ -102,6 +102,29 @@ pub fn build_log(props: &BuildLogProps) -> Html {
             None => html! { <p id="build-error" class="problem sev-error">{ body }</p> },
         }
     });
+    let warnings = props.view.iter().flat_map(|v| v.warnings.iter()).map(|w| {
+        let body = html! {
+            <>
+                <span class="badge badge-warning">{ "warning" }</span>
+                <span class="message">{ &w.message }</span>
+            </>
+        };
+        match w.problem_as(strata_dockerfile::Severity::Warning) {
+            Some(row) => {
+                let on_jump = props.on_jump.clone();
+                let line = row.line;
+                let at = format!("{}:{}", row.line, row.col);
+                let onclick = Callback::from(move |_: MouseEvent| on_jump.emit(row.clone()));
+                html! {
+                    <button type="button" class="problem sev-warning build-warning" data-line={line.to_string()} {onclick}>
+                        <span class="where">{ at }</span>
+                        { body }
+                    </button>
+                }
+            }
+            None => html! { <p class="problem sev-warning build-warning">{ body }</p> },
+        }
+    });
     html! {
         <section class="pane build-log" aria-label="Build log">
             <div class="pane-head">
@@ -117,6 +140,7 @@ pub fn build_log(props: &BuildLogProps) -> Html {
                 { status }
             </p>
             { for error }
+            { for warnings }
             if props.view.as_ref().is_some_and(|v| !v.log.is_empty()) {
                 <pre id="build-log" class="log" tabindex="0" aria-label="Build output">{ for lines }</pre>
             }

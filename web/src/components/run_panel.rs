@@ -80,7 +80,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
             }
         });
         html! {
-            <div class="run-result" id="run-result" data-exit={r.exit_code.to_string()} data-line={r.line.clone()}>
+            <div class="run-result" id="run-result" data-exit={if r.not_simulated.is_some() { "not simulated".to_string() } else { r.exit_code.to_string() }} data-line={r.line.clone()}>
                 if !r.image.is_empty() { <p class="note">{ "image: " }{ &r.image }</p> }
                 if !r.argv.is_empty() {
                     <p><b>{ "Docker starts: " }</b><code id="run-argv">{ argv }</code></p>
@@ -93,13 +93,27 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                     if r.stdout.is_empty() && r.stderr.is_empty() && r.notes.is_empty() {
                         <span class="log-note">{ "(no output)" }</span>
                     }
-                    { &r.stdout }
+                    if r.timed_stdout.is_empty() {
+                        { &r.stdout }
+                    } else {
+                        // Time passed in the run: each line with the simulated time it was printed at.
+                        { for r.timed_stdout.iter().map(|(t, l)| html! { <><span class="log-time">{ format!("t={t:<6} ") }</span>{ format!("{l}\n") }</> }) }
+                    }
                     if !r.stderr.is_empty() { <span class="log-error">{ &r.stderr }</span> }
                     { for r.notes.iter().map(|n| html! { <span class="log-note">{ format!("[strata] {n}\n") }</span> }) }
                 </pre>
-                <p><b>{ "exit code: " }</b><span id="run-exit" class={classes!("exit", (r.exit_code != 0).then_some("exit-bad"))}>{ r.exit_code }</span>
-                    { match r.exit_code { 0 => "", 125 => " (Docker refused: the error is with docker run itself)", 126 => " (the command cannot be executed: permission denied, e.g. no exec bit)", 127 => " (command not found)", 137 => " (killed: the simulator's limits stopped it)", _ => "" } }
-                </p>
+                if !r.timeline.is_empty() {
+                    <ul id="run-timeline" class="explain timeline">{ for r.timeline.iter().map(|l| html! { <li class="mono">{ l.trim_start_matches("[strata] ") }</li> }) }</ul>
+                }
+                if let Some(ns) = &r.not_simulated {
+                    <p><b>{ "outcome: " }</b><span id="run-exit" class="exit exit-bad not-simulated">{ "not simulated" }</span>
+                        { format!(" — {}. The program exists; strata's simulator does not run it, so there is no exit code to show (Docker would run it).", ns.trim_start_matches("not simulated: ")) }
+                    </p>
+                } else {
+                    <p><b>{ "exit code: " }</b><span id="run-exit" class={classes!("exit", (r.exit_code != 0).then_some("exit-bad"))}>{ r.exit_code }</span>
+                        { match r.exit_code { 0 => "", 125 => " (Docker refused: the error is with docker run itself)", 126 => " (the command cannot be executed: permission denied, e.g. no exec bit)", 127 => " (command not found: no such program in the image)", 137 if r.timeline.iter().any(|l| l.contains("SIGKILL")) => " (killed by SIGKILL: docker stop's, 10 s after its SIGTERM)", 137 => " (killed: the simulator's limits stopped it)", _ => "" } }
+                    </p>
+                }
                 if let Some(c) = &r.container {
                     <h3>{ format!("Container {c}: its writable layer") }</h3>
                     <p class="note">{ "What the process wrote lands in the container's own layer; a file it changed was first copied up from the image layer that had it. The image's layers are never modified." }</p>

@@ -139,6 +139,8 @@ pub fn build(
         lexer: Lexer::new('\\'),
         classic_total: 0,
         classic_n: 0,
+        warnings: Vec::new(),
+        from_notes: Vec::new(),
     };
     match b.run() {
         Ok((image, warnings)) => Ok(BuildOutput {
@@ -164,7 +166,14 @@ struct Builder<'a, 'r> {
     lexer: Lexer,
     classic_total: usize,
     classic_n: usize,
+    /// Warnings found while building (a base image substituted for a tag the source does not have).
+    warnings: Vec<Diagnostic>,
+    /// Notes for the next FROM step.
+    from_notes: Vec<String>,
 }
+
+/// The warning code of a FROM whose tag the image source does not have, given another version instead.
+pub const SUBSTITUTED_BASE: &str = "SD0090";
 
 fn read_text(tree: &Tree, path: &str) -> Option<String> {
     let c = tree.read(path).ok()?;

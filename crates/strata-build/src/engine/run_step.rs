@@ -77,6 +77,18 @@ impl Builder<'_, '_> {
                 stderr: out.stderr,
                 notes: out.notes,
             };
+            if out.elapsed_ms > 0 {
+                run.notes.push(format!(
+                    "simulated time: the step took {} (sleep advances the simulator's clock; no real time passed)",
+                    crate::time::simulated_duration(out.elapsed_ms)
+                ));
+            }
+            if let Some(ns) = out.not_simulated {
+                return Err((
+                    format!("process \"{shown}\" did not complete: {ns}"),
+                    run,
+                ));
+            }
             if let Some(err) = out.start_error {
                 run.notes.push(err.clone());
                 return Err((

@@ -11,7 +11,7 @@ use strata_image::{Digest, Tree};
 
 use super::stages::{needed_stages, resolve_bases, target_stage, Base};
 use super::state::State;
-use super::{Builder, CacheStatus, Step, DEFAULT_PATH};
+use super::{Builder, CacheStatus, Step, DEFAULT_PATH, SUBSTITUTED_BASE};
 use crate::backend::SourceImage;
 use crate::dockerignore::DockerIgnore;
 use crate::env::{EntryIndex, OrderedEnv};
@@ -70,6 +70,7 @@ impl Builder<'_, '_> {
             .remove(&target)
             .map(|r| r.image)
             .ok_or_else(|| BuildError::new("no stage to build"))?;
+        warnings.append(&mut self.warnings);
         Ok((image, warnings))
     }
 
@@ -142,6 +143,14 @@ impl Builder<'_, '_> {
                         "the simulator has busybox, alpine, debian, ubuntu, centos and python built in, plus any image you loaded",
                     )
                 })?;
+                if let Some(note) = &img.substitute {
+                    self.from_notes.push(note.clone());
+                    self.warnings.push(Diagnostic::warning(
+                        SUBSTITUTED_BASE,
+                        stage.base_span,
+                        note.clone(),
+                    ));
+                }
                 let (config, layers, tree, onbuild) = self.open_base(&img)?;
                 let key = Some(Digest::of(&strata_image::image::to_json(&config)));
                 (
@@ -206,7 +215,7 @@ impl Builder<'_, '_> {
             cache: CacheStatus::Metadata,
             stdout: Vec::new(),
             stderr: Vec::new(),
-            notes: Vec::new(),
+            notes: std::mem::take(&mut self.from_notes),
             layer: None,
         });
         // ONBUILD triggers of the base run first, as one-instruction Dockerfiles.

@@ -123,3 +123,69 @@ fn a_build_opens_no_blob_of_a_cached_step_it_does_not_reuse() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_program_strata_cannot_run_is_not_simulated_with_strata_s_own_status() {
+    let dir = TempDir::new("not-simulated");
+    let root = dir.path("store");
+    // bc is in busybox, but not simulated: not docker's 127 (that is for a program that is not there).
+    let r = strata_at(
+        &root,
+        &["run", "--rm", "busybox", "sh", "-c", "echo 6*7 | bc"],
+    );
+    assert_eq!(r.status.code(), Some(250), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("strata: not simulated: busybox's bc applet exists in the image, but strata cannot run it"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(!stderr(&r).contains("command not found"), "{}", stderr(&r));
+    let r = strata_at(&root, &["run", "--rm", "busybox", "nosuch"]);
+    assert_eq!(r.status.code(), Some(127), "{}", stderr(&r));
+}
+
+#[test]
+fn a_sleeping_container_runs_on_a_simulated_clock_until_docker_stop() {
+    let dir = TempDir::new("sleep");
+    let root = dir.path("store");
+    let r = strata_at(
+        &root,
+        &[
+            "run",
+            "--rm",
+            "busybox",
+            "sh",
+            "-c",
+            "while true; do echo hello; sleep 1; done",
+        ],
+    );
+    assert_eq!(r.status.code(), Some(137), "{}", stderr(&r));
+    assert_eq!(stdout(&r).lines().count(), 70);
+    let err = stderr(&r);
+    assert!(
+        err.contains("[strata] t=1m 0s docker stop: SIGTERM to PID 1, which ignores it"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "[strata] t=1m 10s docker stop: SIGKILL after the 10 s grace period, exit code 137"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_from_tag_strata_does_not_model_is_a_warning_at_file_line_col() {
+    let dir = TempDir::new("from-tag");
+    let root = dir.path("store");
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM alpine:3.12\nRUN true\n").unwrap();
+    let r = strata_at(&root, &["build", "-t", "old", ctx.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    let all = format!("{}{}", stdout(&r), stderr(&r));
+    assert!(
+        all.contains("Dockerfile:1:6: warning[SD0090]: alpine:3.12 is not a version strata models"),
+        "{all}"
+    );
+}

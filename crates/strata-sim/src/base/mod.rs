@@ -8,7 +8,8 @@
 //! - **busybox** (`busybox`, `busybox:latest`, `busybox:mnt`) is exact: the images `../shared/oracle/setup.sh`
 //!   imports from Debian's busybox-static, entry for entry (type, path, mode, owner, size, link target, mtime 0)
 //!   and config (Env, Cmd, the import's legacy keys); only the bytes of `/bin/busybox` are generated.
-//! - **alpine 3.20**, **debian bookworm** (and `-slim`), **ubuntu 22.04**, **centos 7**, **python 3.12-slim**:
+//! - **alpine 3.20** (and 3.19, 3.18 by the `version` lines of its data: their os-release, alpine-release
+//!   and apk repositories), **debian bookworm** (and `-slim`), **ubuntu 22.04**, **centos 7**, **python 3.12-slim**:
 //!   the FHS directories with their real modes (`/tmp` 1777, `/root` 0700, …), the real `/etc/passwd`,
 //!   `/etc/group`, `/etc/shadow`, `/etc/os-release` and package-manager configuration, the shell and the core
 //!   utilities (busybox and its applet links on alpine; bash, dash and coreutils binaries elsewhere), the
@@ -22,6 +23,9 @@
 //! - `centos` and `centos:latest` answer with the centos 7 model (what the tutorials meant; the real
 //!   `centos:latest` is 8, end of life). `python:3`, `python:3.12` and the other python 3 tags answer with
 //!   the 3.12-slim model.
+//!
+//! A tag no model knows (`alpine:3.12`) is answered by [`lookup_or_substitute`] with the repository's default
+//! model and a sentence saying so, which the build shows on the FROM line; never silently.
 //!
 //! Everything is deterministic: the same reference gives the same image on every call.
 
@@ -73,6 +77,7 @@ impl BaseImage {
             config: self.config,
             layers: self.layers.into_iter().map(std::sync::Arc::new).collect(),
             modelled: true,
+            substitute: None,
         }
     }
 
@@ -175,15 +180,101 @@ pub fn lookup(reference: &str) -> Option<BaseImage> {
     Some(img)
 }
 
+/// The text of another version of a model (a `version TAG… | OLD=NEW…` line whose tags name `r`): the
+/// model's text with that version's facts put in.
+fn version_text(data: &str, r: &str, bare: &str) -> Option<String> {
+    data.lines().find_map(|l| {
+        let rest = l.strip_prefix("version ")?;
+        let (tags, repl) = rest.split_once('|')?;
+        if !tags.split_whitespace().any(|t| t == r || t == bare) {
+            return None;
+        }
+        let mut text = data.to_owned();
+        for pair in repl.split_whitespace() {
+            let (old, new) = pair.split_once('=')?;
+            text = text.replace(old, new);
+        }
+        Some(text)
+    })
+}
+
+/// What a model stands for, from its `release` line (`Alpine Linux 3.20.3`).
+fn release_line(data: &str) -> Option<&str> {
+    data.lines().find_map(|l| l.strip_prefix("release "))
+}
+
+/// The built-in model for `reference`, or, for a tag no model knows (`alpine:3.12`), the repository's
+/// default model with a sentence saying which version stands in for it; `None` when the repository has no
+/// model at all.
+pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String>)> {
+    if let Some(img) = lookup(reference) {
+        return Some((img, None));
+    }
+    let r = normalize(reference)?;
+    let (repo, _) = r.split_once(':')?;
+    let mut img = lookup(repo)?;
+    let release = MODELS
+        .iter()
+        .filter(|m| m.name == repo)
+        .find(|m| {
+            parse::tags(m.data)
+                .0
+                .iter()
+                .any(|t| *t == repo || *t == img.reference)
+        })
+        .and_then(|m| release_line(m.data))
+        .unwrap_or("its default version");
+    let known: Vec<&str> = MODELS
+        .iter()
+        .filter(|m| m.name == repo)
+        .flat_map(|m| {
+            m.data
+                .lines()
+                .filter_map(|l| {
+                    l.strip_prefix("tags ")
+                        .or_else(|| l.strip_prefix("version "))
+                })
+                .filter_map(|l| {
+                    let mut tags = l.split_whitespace().filter(|t| t.contains(':'));
+                    let first = tags.clone().next();
+                    tags.find(|t| t.contains(|c: char| c.is_ascii_digit()))
+                        .or(first)
+                })
+        })
+        .collect();
+    let note = format!(
+        "{r} is not a version strata models (it has {}): this build uses the {release} model ({}) instead, with that version's files, os-release and packages",
+        known.join(", "),
+        img.reference
+    );
+    img.reference = r;
+    Some((img, Some(note)))
+}
+
 /// Parses the model a normalised reference names.
 fn parse_model(r: String) -> Option<BaseImage> {
     let (repo, _) = r.split_once(':')?;
     let bare = r.strip_suffix(":latest").unwrap_or(&r);
     // A repository can have several models (python 3.12 and 2.7): the one whose tags name the reference.
-    let model = MODELS
+    let Some(model) = MODELS
         .iter()
         .filter(|m| m.name == repo)
-        .find(|m| parse::tags(m.data).0.iter().any(|t| *t == r || *t == bare))?;
+        .find(|m| parse::tags(m.data).0.iter().any(|t| *t == r || *t == bare))
+    else {
+        // Another version of a model, with its own facts.
+        let (model, text) = MODELS
+            .iter()
+            .filter(|m| m.name == repo)
+            .find_map(|m| Some((m, version_text(m.data, &r, bare)?)))?;
+        let mut layers = base_layers(&text, 0)?;
+        let parsed = parse::parse(model.name, &text, None)?;
+        layers.extend(parsed.layers);
+        return Some(BaseImage {
+            reference: r,
+            config: parsed.config,
+            layers,
+        });
+    };
     let (_, variants) = parse::tags(model.data);
     let variant = variants
         .iter()

@@ -15,6 +15,26 @@ const INSTALLED: &str = "/lib/apk/db/installed";
 const WORLD: &str = "/etc/apk/world";
 const CACHE: &str = "/var/cache/apk";
 const MIRROR: &str = "https://dl-cdn.alpinelinux.org/alpine/v3.20";
+
+/// The repository base the image's `/etc/apk/repositories` names (its first `…/main` line), so an
+/// `alpine:3.19` image fetches v3.19's indexes; the model's v3.20 when the file says nothing.
+fn mirror(p: &Proc<'_>) -> String {
+    p.fs.read("/etc/apk/repositories")
+        .ok()
+        .and_then(|c| {
+            String::from_utf8_lossy(&c.bytes())
+                .lines()
+                .find_map(|l| l.trim().strip_suffix("/main").map(str::to_owned))
+        })
+        .unwrap_or_else(|| MIRROR.to_owned())
+}
+
+/// The release `/etc/alpine-release` names (`3.20.3`).
+fn release(p: &Proc<'_>) -> String {
+    p.fs.read("/etc/alpine-release")
+        .map(|c| String::from_utf8_lossy(&c.bytes()).trim().to_owned())
+        .unwrap_or_else(|_| "3.20.3".to_owned())
+}
 /// The two index files `apk update` keeps in the cache: (file name, size).
 const INDEXES: [(&str, &str, u64); 2] = [
     ("main", "APKINDEX.bf8a3d67.tar.gz", 662_744),
@@ -59,11 +79,12 @@ fn indexes_cached(p: &Proc<'_>) -> bool {
 /// Prints the `fetch` lines and, unless `no_cache`, keeps the indexes in `/var/cache/apk`.
 fn fetch(p: &mut Proc<'_>, no_cache: bool, quiet: bool) -> Res<u64> {
     let mut bytes = 0;
+    let mirror = mirror(p);
     for (repo, _, _) in INDEXES {
         if !quiet {
             out(
                 p,
-                &format!("fetch {MIRROR}/{repo}/x86_64/APKINDEX.tar.gz\n"),
+                &format!("fetch {mirror}/{repo}/x86_64/APKINDEX.tar.gz\n"),
             );
         }
     }
@@ -116,7 +137,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         "update" => {
             let bytes = fetch(p, no_cache, quiet)?;
             if !quiet {
-                out(p, &format!("v3.20.3-229-g1b4c0a4e8ba [{MIRROR}/main]\nv3.20.3-228-g2e5d2fb3c6a [{MIRROR}/community]\nOK: 24174 distinct packages available\n"));
+                let (mirror, release) = (mirror(p), release(p));
+                if release == "3.20.3" {
+                    out(p, &format!("v3.20.3-229-g1b4c0a4e8ba [{mirror}/main]\nv3.20.3-228-g2e5d2fb3c6a [{mirror}/community]\nOK: 24174 distinct packages available\n"));
+                } else {
+                    out(p, &format!("v{release} [{mirror}/main]\nv{release} [{mirror}/community]\nOK: 24174 distinct packages available\n"));
+                }
             }
             let detail = if no_cache {
                 "fetched the package indexes (not kept: --no-cache)".to_string()

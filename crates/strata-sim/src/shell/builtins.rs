@@ -478,19 +478,27 @@ impl Shell<'_> {
                         "0" | "EXIT" => "EXIT".to_owned(),
                         other => other.to_owned(),
                     };
+                    // Only `docker stop`'s SIGTERM reaches PID 1 in the simulator.
+                    let pid1_term = c == "TERM" && self.proc_depth == 1;
                     match &action {
                         Some(a) if !a.is_empty() => {
-                            if c != "EXIT" {
+                            if c != "EXIT" && !pid1_term {
                                 self.notes.push(crate::exec::Note::Unsupported {
                                     command: format!("trap {}", args.join(" ")),
                                     detail: format!(
-                                        "no signals arrive in the simulator: the {c} trap never runs"
+                                        "the only signal the simulator sends is docker stop's SIGTERM to PID 1: this {c} trap never runs"
                                     ),
                                 });
+                            }
+                            if pid1_term {
+                                self.pid1_term_trap = Some(a.clone());
                             }
                             self.st.traps.insert(c, a.clone());
                         }
                         _ => {
+                            if pid1_term {
+                                self.pid1_term_trap = None;
+                            }
                             self.st.traps.remove(&c);
                         }
                     }

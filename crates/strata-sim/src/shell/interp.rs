@@ -12,7 +12,7 @@ use super::parser::{is_name, Parser};
 use crate::exec::{Budget, Identity, Limit, Note};
 
 /// Why execution stopped early (unwinds to the construct that handles it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ctl {
     /// `break n`.
     Break(u32),
@@ -24,6 +24,26 @@ pub enum Ctl {
     Exit(i32),
     /// A limit was hit: ends the whole run.
     Limit(Limit),
+    /// A program exists but the simulator cannot run it: ends the whole run (whatever it would have done
+    /// is unknown, so nothing after it is simulated).
+    NotSimulated(crate::exec::NotSimulated),
+    /// The process was killed by a signal at a simulated time: 9 is `docker stop`'s SIGKILL (ends the
+    /// run), 15 a `timeout`'s SIGTERM (ends the command `timeout` runs).
+    Killed(i32),
+}
+
+/// A process of the simulated container, for `ps`, `pidof`, `$$` and `$PPID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcInfo {
+    /// Its PID.
+    pub pid: u32,
+    /// Its parent's PID (0 for PID 1).
+    pub ppid: u32,
+    /// `/proc/PID/cmdline`, arguments joined by spaces.
+    pub cmdline: String,
+    /// `/proc/PID/comm`: the name of the program running (a busybox applet forked without exec keeps
+    /// its parent's cmdline, and `ps` shows it as `{comm} cmdline`).
+    pub comm: String,
 }
 
 /// Result of running something.
@@ -202,6 +222,31 @@ pub struct Shell<'a> {
     pub last_cmdsub_status: Option<i32>,
     /// State of `$RANDOM` (seeded from the run's time, so runs are reproducible).
     pub random: Cell<u64>,
+    /// The simulated clock: `sleep` moves it, `date` reads it ([`Shell::advance`]).
+    pub timeline: crate::exec::Timeline,
+    /// The run's start time (`now` is this plus the simulated time elapsed).
+    pub start: Timestamp,
+    /// When `docker stop` stops the container, if it does.
+    pub stop: Option<crate::exec::StopPlan>,
+    /// `docker stop` has sent SIGTERM.
+    pub term_sent: bool,
+    /// PID 1 (a shell) runs its TERM trap when the command it waits for has finished.
+    pub term_pending: bool,
+    /// Process nesting: 0 before a shell runs as PID 1, 1 in PID 1's shell, more in child shells and
+    /// subshells.
+    pub proc_depth: u32,
+    /// PID 1's `trap … TERM` action.
+    pub pid1_term_trap: Option<String>,
+    /// Deadlines (simulated ms) of the `timeout`s running, innermost last.
+    pub deadlines: Vec<u64>,
+    /// The deadline that fired, for the `timeout` that set it.
+    pub fired_deadline: Option<u64>,
+    /// The container's processes from PID 1 to the one running now.
+    pub procs: Vec<ProcInfo>,
+    /// The next PID to hand out.
+    pub next_pid: u32,
+    /// The command running is the last of PID 1's `sh -c` text, which ash execs in place of itself.
+    pub tail_exec: bool,
 }
 
 /// Sink 0 is the process's stdout, sink 1 its stderr.
@@ -282,6 +327,118 @@ impl<'a> Shell<'a> {
             limit_hit: None,
             last_cmdsub_status: None,
             random: Cell::new(now.secs as u64 ^ 0x5DEE_CE66_D1CE_4E5B),
+            timeline: crate::exec::Timeline::default(),
+            start: now,
+            stop: None,
+            term_sent: false,
+            term_pending: false,
+            proc_depth: 0,
+            pid1_term_trap: None,
+            deadlines: Vec::new(),
+            fired_deadline: None,
+            procs: Vec::new(),
+            // runc's own processes take the first PIDs: the first child a container's PID 1 forks is 7 (now
+            // and then 6) in Docker 20.10.
+            next_pid: 7,
+            tail_exec: false,
+        }
+    }
+
+    // ----- the simulated clock
+
+    /// Moves the simulated clock `ms` forward (a `sleep`), delivering what happens on the way: `docker
+    /// stop`'s SIGTERM (PID 1 runs its TERM trap after the command it waits for, or ignores it without
+    /// one, as a container's init does), its SIGKILL 10 s later ([`Ctl::Killed`] 9, exit 137), and a
+    /// `timeout`'s deadline ([`Ctl::Killed`] 15).
+    pub fn advance(&mut self, ms: u64) -> Result<(), Ctl> {
+        let target = self.timeline.elapsed_ms.saturating_add(ms);
+        let deadline = self.deadlines.iter().copied().min();
+        let before = |t: u64| t <= target && deadline.is_none_or(|d| t <= d);
+        if let Some(stop) = self.stop {
+            if !self.term_sent && before(stop.term_at_ms) {
+                self.set_time(stop.term_at_ms);
+                self.term_sent = true;
+                let handled = self.proc_depth >= 1 && self.pid1_term_trap.is_some();
+                self.term_pending = handled;
+                self.timeline
+                    .events
+                    .push((stop.term_at_ms, crate::exec::Event::Term { handled }));
+            }
+            if before(stop.kill_at_ms()) {
+                self.set_time(stop.kill_at_ms());
+                self.timeline
+                    .events
+                    .push((stop.kill_at_ms(), crate::exec::Event::Kill));
+                return Err(Ctl::Killed(9));
+            }
+        }
+        if let Some(d) = deadline.filter(|d| *d <= target) {
+            self.set_time(d);
+            self.fired_deadline = Some(d);
+            return Err(Ctl::Killed(15));
+        }
+        let max = self.budget.limits.max_time_secs.saturating_mul(1000);
+        if target > max {
+            self.set_time(max);
+            return Err(self.limit(Limit::Time));
+        }
+        self.set_time(target);
+        Ok(())
+    }
+
+    fn set_time(&mut self, ms: u64) {
+        if ms <= self.timeline.elapsed_ms {
+            return;
+        }
+        self.timeline.elapsed_ms = ms;
+        let printed = self.sinks.get(SINK_STDOUT).map_or(0, |s| s.buf.len());
+        self.timeline.marks.push((ms, printed));
+        let secs = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
+        let nanos = self.start.nanos as u64 + (ms % 1000) * 1_000_000;
+        self.now = Timestamp {
+            secs: self
+                .start
+                .secs
+                .saturating_add(secs)
+                .saturating_add((nanos / 1_000_000_000) as i64),
+            nanos: (nanos % 1_000_000_000) as u32,
+        };
+    }
+
+    /// The process running now (PID 1 when no process was started yet).
+    pub fn current_proc(&self) -> ProcInfo {
+        self.procs.last().cloned().unwrap_or(ProcInfo {
+            pid: 1,
+            ppid: 0,
+            cmdline: String::new(),
+            comm: String::new(),
+        })
+    }
+
+    /// Starts a child process (a shell, a subshell) of the current one and returns its PID (`$$` is the
+    /// caller's business: a subshell keeps its parent's).
+    pub fn push_proc(&mut self, cmdline: String, comm: String) -> u32 {
+        let ppid = self.current_proc().pid;
+        let pid = if self.procs.is_empty() {
+            1
+        } else {
+            let p = self.next_pid;
+            self.next_pid += 1;
+            p
+        };
+        self.procs.push(ProcInfo {
+            pid,
+            ppid: if self.procs.is_empty() { 0 } else { ppid },
+            cmdline,
+            comm,
+        });
+        pid
+    }
+
+    /// Ends the current process.
+    pub fn pop_proc(&mut self) {
+        if self.procs.len() > 1 {
+            self.procs.pop();
         }
     }
 
@@ -415,6 +572,12 @@ impl<'a> Shell<'a> {
                     self.budget.limits.max_output
                 ),
                 Limit::Depth => format!("nesting deeper than {}", self.budget.limits.max_depth),
+                Limit::Time => format!(
+                    "more than {} of simulated time",
+                    strata_build::time::simulated_duration(
+                        self.budget.limits.max_time_secs.saturating_mul(1000)
+                    )
+                ),
             };
             self.notes.push(Note::LimitHit { limit: l, detail });
         }
@@ -423,7 +586,15 @@ impl<'a> Shell<'a> {
 
     /// Counts one step.
     pub fn step(&mut self) -> Result<(), Ctl> {
-        self.budget.step().map_err(|l| self.limit(l))
+        self.budget.step().map_err(|l| self.limit(l))?;
+        if self.term_pending && self.proc_depth == 1 {
+            // PID 1's TERM trap runs once the command it waited for has finished.
+            self.term_pending = false;
+            if let Some(action) = self.pid1_term_trap.clone() {
+                self.run_text(&action)?;
+            }
+        }
+        Ok(())
     }
 
     /// Delivers a file sink's buffered bytes to the filesystem.
@@ -503,6 +674,54 @@ impl<'a> Shell<'a> {
             }
         }
         Ok(status)
+    }
+
+    /// Runs `sh -c` text: as [`Shell::run_text`], but the last command, when it is a simple command and
+    /// no trap is set, is the one ash execs in place of itself ([`Shell::tail_exec`]; `ps` shows it).
+    fn run_c_text(&mut self, text: &str) -> Run {
+        let mut p = Parser::new(text);
+        let mut status = 0;
+        let mut next = p.next_command();
+        loop {
+            match next {
+                Ok(Some(cmd)) => {
+                    next = p.next_command();
+                    status = if matches!(next, Ok(None)) {
+                        self.run_tail(&cmd)?
+                    } else {
+                        self.run_cmd(&cmd)?
+                    };
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    self.line = p.line();
+                    self.shell_err(&e)?;
+                    self.status = 2;
+                    return Err(Ctl::Exit(2));
+                }
+            }
+        }
+        Ok(status)
+    }
+
+    /// Runs the last command of `sh -c` text: the last simple command of a list is exec'd in place.
+    fn run_tail(&mut self, cmd: &Command) -> Run {
+        match cmd {
+            Command::List(items) if !items.is_empty() => {
+                let (last, rest) = items.split_last().expect("not empty");
+                for c in rest {
+                    self.run_cmd(c)?;
+                }
+                self.run_tail(last)
+            }
+            Command::Simple { .. } if self.st.traps.is_empty() => {
+                self.tail_exec = true;
+                let r = self.run_cmd(cmd);
+                self.tail_exec = false;
+                r
+            }
+            _ => self.run_cmd(cmd),
+        }
     }
 
     /// Runs the script on stdin one complete command at a time; what a command reads is not parsed.
@@ -776,7 +995,14 @@ impl<'a> Shell<'a> {
         let saved_errexit = self.errexit_off;
         self.loops = 0;
         self.st.traps.clear();
+        let proc = self.current_proc();
+        let _ = self.push_proc(proc.cmdline, proc.comm);
+        let saved_tail = std::mem::take(&mut self.tail_exec);
+        self.proc_depth += 1;
         let r = f(self);
+        self.proc_depth -= 1;
+        self.pop_proc();
+        self.tail_exec = saved_tail;
         self.st = saved;
         self.loops = saved_loops;
         self.errexit_off = saved_errexit;
@@ -1352,8 +1578,28 @@ impl<'a> Shell<'a> {
         let saved_status = self.status;
         self.loops = 0;
         self.errexit_off = 0;
-        // A new process: only the environment comes along, in the order the parent passes it.
-        let ppid = if self.depth <= 1 { 0 } else { self.pid };
+        // A new process (PID 1 itself when the runtime started the shell): only the environment comes
+        // along, in the order the parent passes it.
+        // A shell that is the last command of `sh -c` replaces that shell's process (ash execs it).
+        let in_place = std::mem::take(&mut self.tail_exec) && self.proc_depth > 0;
+        let nested = self.proc_depth > 0 && !in_place;
+        let saved_pid = self.pid;
+        let comm = super::launch::basename(argv.first().map_or("sh", String::as_str)).to_owned();
+        let mut replaced = None;
+        if nested {
+            self.pid = self.push_proc(argv.join(" "), comm);
+        } else if in_place {
+            if let Some(p) = self.procs.last_mut() {
+                let old = (p.cmdline.clone(), p.comm.clone());
+                p.cmdline = argv.join(" ");
+                p.comm = comm;
+                replaced = Some(old);
+            }
+        }
+        if !in_place {
+            self.proc_depth += 1;
+        }
+        let ppid = self.current_proc().ppid;
         self.st.vars = ash_vars(&self.st.vars.environ(), &self.st.cwd, &self.hostname, ppid);
         self.st.funcs.clear();
         self.st.locals.clear();
@@ -1373,6 +1619,8 @@ impl<'a> Shell<'a> {
         self.status = 0;
         let mut r = if from_stdin {
             self.run_stdin_script()
+        } else if c_flag {
+            self.run_c_text(&text)
         } else {
             self.run_text(&text)
         };
@@ -1385,11 +1633,21 @@ impl<'a> Shell<'a> {
                 self.status = code;
                 r = match self.run_text(&action) {
                     Err(Ctl::Exit(s)) => Ok(s),
-                    Err(Ctl::Limit(l)) => Err(Ctl::Limit(l)),
+                    Err(e @ (Ctl::Limit(_) | Ctl::NotSimulated(_) | Ctl::Killed(_))) => Err(e),
                     _ => Ok(code),
                 };
             }
         }
+        if !in_place {
+            self.proc_depth -= 1;
+        }
+        if nested {
+            self.pop_proc();
+        }
+        if let (Some((cmdline, comm)), Some(p)) = (replaced, self.procs.last_mut()) {
+            (p.cmdline, p.comm) = (cmdline, comm);
+        }
+        self.pid = saved_pid;
         self.st = saved;
         self.loops = saved_loops;
         self.errexit_off = saved_errexit;

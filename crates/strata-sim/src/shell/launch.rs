@@ -128,14 +128,22 @@ fn exec_depth(
             Launch::Format
         });
     }
+    let _ = called;
+    Err(not_simulated(sh, argv, &real))
+}
+
+/// Ends the run at a program that exists (at `path`) but that the simulator cannot run: a note for the
+/// step, and [`Ctl::NotSimulated`], so nothing after it pretends to know what it did.
+pub fn not_simulated(sh: &mut Shell<'_>, argv: &[String], path: &str) -> Ctl {
+    let ns = crate::exec::NotSimulated {
+        program: argv.first().cloned().unwrap_or_default(),
+        path: path.to_owned(),
+    };
     sh.notes.push(Note::Unsupported {
         command: argv.join(" "),
-        detail: format!("cannot simulate binary {real}"),
+        detail: format!("{path} exists in the image, but strata cannot run it; the run stops here"),
     });
-    sh.errln(&format!(
-        "{called}: cannot simulate binary {real} (not a modelled command)"
-    ))?;
-    Ok(Launch::Ran(127))
+    Ctl::NotSimulated(ns)
 }
 
 /// The busybox multi-call binary: the applet is `argv[0]`'s name, or `argv[1]` after `busybox`.
@@ -197,12 +205,12 @@ fn run_named(
                 sh.errln(&format!("{name}: applet not found"))?;
                 Ok(Launch::Ran(127))
             } else {
-                sh.notes.push(Note::Unsupported {
-                    command: argv.join(" "),
-                    detail: format!("the applet {name} is not simulated"),
-                });
-                sh.errln(&format!("{name}: not simulated"))?;
-                Ok(Launch::Ran(127))
+                let path = if busybox {
+                    format!("busybox's {name} applet")
+                } else {
+                    format!("/bin/{name}")
+                };
+                Err(not_simulated(sh, argv, &path))
             }
         }
     }

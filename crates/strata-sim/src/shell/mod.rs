@@ -18,13 +18,17 @@
 //! success): binaries other than busybox, the shells and the package managers (unless an applet of the same
 //! name exists, as `/bin/ls` of a Debian model), network applets (`wget`, `nc`, …), bzip2/xz/lzma archives,
 //! hardware and system administration applets (`mount`, `ip`, `sysctl`, …), `getline` in awk, sed's
-//! `b`/`t`/`r`/`w`, device nodes, job control (`&` runs in the foreground), signals (traps other than `EXIT`
-//! never fire). `busybox --list` prints the reference binary's whole list; [`applets::NAMES`] is what is
+//! `b`/`t`/`r`/`w`, device nodes, job control (`&` runs in the foreground), signals other than `docker stop`'s
+//! SIGTERM to PID 1 (other traps never fire). A program that exists but cannot be simulated (`python`,
+//! `curl`, a busybox applet not implemented) ends the run with [`ExecOutcome::not_simulated`], not an exit
+//! code. `busybox --list` prints the reference binary's whole list; [`applets::NAMES`] is what is
 //! simulated.
 //!
 //! The environment: a plain process keeps it in the order it was given, a shell in busybox ash's hash-chain
 //! order ([`vars`]). Pipelines run their commands one after the other, each reading the previous one's complete
-//! output; nothing takes wall-clock time (`sleep` returns at once, `date` is the run's fixed time).
+//! output. Time is simulated ([`interp::Shell::advance`]): nothing takes wall-clock time, `sleep`, `usleep`
+//! and `timeout` move the run's clock and `date` reads it; a `docker run` container is stopped as `docker
+//! stop` does it (SIGTERM to PID 1, which a shell ignores unless it traps TERM, then SIGKILL 10 s later).
 //!
 //! Every run is bounded by [`Limits`](crate::exec::Limits): commands, loop iterations, bytes written, output
 //! and nesting (functions, subshells, `sh -c`); the parser bounds syntax nesting, so deep input is an error,
@@ -113,6 +117,9 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
     if !req.env.iter().any(|kv| kv.starts_with("PATH=")) {
         let _ = sh.set_var("PATH", DEFAULT_PATH);
     }
+    sh.stop = req.stop;
+    sh.timeline.stop = req.stop;
+    let _ = sh.push_proc(req.argv.join(" "), launch::basename(&name).to_owned());
     match launch::check(&sh, &path) {
         Launch::NotFound => {
             out.exit_code = 127;
@@ -151,6 +158,12 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
         }
         Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,
         Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => 0,
+        Err(Ctl::NotSimulated(ns)) => {
+            out.not_simulated = Some(ns);
+            crate::exec::NOT_SIMULATED_EXIT
+        }
+        // SIGKILL (docker stop's, after its grace period) or a SIGTERM nobody caught: 128 + the signal.
+        Err(Ctl::Killed(sig)) => 128 + sig,
         Err(Ctl::Limit(l)) => {
             let what = match l {
                 Limit::Steps => "commands",
@@ -158,6 +171,7 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
                 Limit::BytesWritten => "bytes written",
                 Limit::Output => "output",
                 Limit::Depth => "nesting depth",
+                Limit::Time => "simulated time",
             };
             let msg = format!("strata: the simulation stopped: limit on {what} reached\n");
             sh.sinks[1].buf.extend_from_slice(msg.as_bytes());
@@ -173,5 +187,16 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
     }
     out.exit_code = code;
     out.notes = std::mem::take(&mut sh.notes);
+    let killed = matches!(
+        sh.timeline.events.last(),
+        Some((_, crate::exec::Event::Kill))
+    );
+    if out.not_simulated.is_none() && !killed {
+        let at = sh.timeline.elapsed_ms;
+        sh.timeline
+            .events
+            .push((at, crate::exec::Event::Exit(code)));
+    }
+    out.timeline = std::mem::take(&mut sh.timeline);
     out
 }

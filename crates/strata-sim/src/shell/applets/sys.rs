@@ -19,21 +19,47 @@ pub fn false_(_sh: &mut Shell<'_>, _argv: &[String], _io: &mut Io) -> R {
 
 /// `sleep N` (no wall time passes in the simulator).
 pub fn sleep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
-    if io.name == "sleep" && argv.len() < 2 {
-        io.err("usage: sleep [N]...");
+    if argv.len() < 2 {
+        io.err(&format!("usage: {} N", io.name));
         return Ok(1);
     }
-    if io.name == "sleep"
-        && argv[1..]
-            .iter()
-            .any(|a| a == "infinity" || a.parse::<f64>().is_ok_and(|n| n >= 3600.0))
-    {
-        sh.notes.push(crate::exec::Note::Modelled {
-            command: argv.join(" "),
-            detail: "no time passes in the simulator: the sleep returned at once (a real container keeps running)".to_owned(),
-        });
+    let mut ms: u64 = 0;
+    for a in &argv[1..] {
+        let d = if io.name == "usleep" {
+            a.parse::<u64>().ok().map(|us| us / 1000)
+        } else {
+            duration_ms(a)
+        };
+        match d {
+            Some(d) => ms = ms.saturating_add(d),
+            None => {
+                io.err(&format!("invalid number '{a}'"));
+                return Ok(1);
+            }
+        }
     }
+    sh.advance(ms)?;
     Ok(0)
+}
+
+/// A busybox `sleep`/`timeout` duration in milliseconds: `5`, `0.5`, `2m`, `1h`, `1d`, `infinity`.
+pub fn duration_ms(a: &str) -> Option<u64> {
+    if a == "infinity" || a == "inf" {
+        return Some(u64::MAX / 4);
+    }
+    let (num, mult) = match a.as_bytes().last()? {
+        b's' => (&a[..a.len() - 1], 1.0),
+        b'm' => (&a[..a.len() - 1], 60.0),
+        b'h' => (&a[..a.len() - 1], 3600.0),
+        b'd' => (&a[..a.len() - 1], 86400.0),
+        _ => (a, 1.0),
+    };
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let v: f64 = num.parse().ok()?;
+    let ms = v * mult * 1000.0;
+    (ms.is_finite() && ms >= 0.0).then(|| ms.min((u64::MAX / 4) as f64) as u64)
 }
 
 /// `pwd`.
@@ -1105,16 +1131,46 @@ pub fn getent(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 }
 
 /// `kill` (there are no other processes).
-pub fn kill(_sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+pub fn kill(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     if argv.iter().any(|a| a == "-l") {
         io.print("HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM\n");
         return Ok(0);
     }
-    if let Some(p) = argv[1..].iter().find(|a| !a.starts_with('-')) {
-        io.err_as_sh(&format!("can't kill pid {p}: No such process"));
-        return Ok(1);
+    let mut signal = "TERM".to_owned();
+    let mut pids = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "-s" {
+            i += 1;
+            signal = argv.get(i).cloned().unwrap_or_default();
+        } else if let Some(s) = a.strip_prefix('-').filter(|s| !s.is_empty()) {
+            signal = s.trim_start_matches("SIG").to_owned();
+        } else {
+            pids.push(a.clone());
+        }
+        i += 1;
     }
-    Ok(0)
+    let mut status = 0;
+    for p in &pids {
+        // The container's processes are the simulated process table; `kill -0` asks whether one exists.
+        let exists = p
+            .parse::<u32>()
+            .is_ok_and(|n| sh.procs.iter().any(|q| q.pid == n));
+        if !exists {
+            io.err_as_sh(&format!("can't kill pid {p}: No such process"));
+            status = 1;
+        } else if signal != "0" {
+            sh.notes.push(crate::exec::Note::Unsupported {
+                command: argv.join(" "),
+                detail: format!(
+                    "the simulator does not deliver SIG{signal} to process {p} (only docker stop's SIGTERM to PID 1)"
+                ),
+            });
+            status = 1;
+        }
+    }
+    Ok(status)
 }
 
 /// `nohup` / `time` / `timeout N`: run the command.
@@ -1135,6 +1191,31 @@ pub fn nohup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         return Ok(if io.name == "time" { 0 } else { 1 });
     }
     let stdin = io.stdin_all();
+    if io.name == "timeout" {
+        // `timeout N cmd`: SIGTERM to the command when the simulated clock reaches N.
+        let Some(limit) = argv.get(i - 1).and_then(|a| duration_ms(a)) else {
+            io.err(&format!("invalid number '{}'", argv[i - 1]));
+            return Ok(1);
+        };
+        let deadline = sh.timeline.elapsed_ms.saturating_add(limit);
+        sh.deadlines.push(deadline);
+        let r = sh.run_captured(&argv[i..], stdin);
+        sh.deadlines.pop();
+        return match r {
+            Ok((st, out, err)) => {
+                io.out.extend(out);
+                io.err.extend(err);
+                Ok(st)
+            }
+            Err(Ctl::Killed(15)) if sh.fired_deadline == Some(deadline) => {
+                sh.fired_deadline = None;
+                // The command died of SIGTERM; ash reports it as a foreground job killed by a signal.
+                io.err.extend_from_slice(b"Terminated\n");
+                Ok(143)
+            }
+            Err(e) => Err(e),
+        };
+    }
     let (st, out, err) = sh.run_captured(&argv[i..], stdin)?;
     io.out.extend(out);
     io.err.extend(err);
@@ -1145,9 +1226,121 @@ pub fn nohup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     Ok(st)
 }
 
-/// `ps`: the shell is PID 1.
-pub fn ps(_sh: &mut Shell<'_>, _argv: &[String], io: &mut Io) -> R {
-    io.print("PID   USER     TIME  COMMAND\n    1 root      0:00 /bin/sh\n");
+/// The container's processes as `ps`, `pidof` and `top` see them: the ones running, then the caller itself
+/// (busybox runs `ps` forked without exec, so it keeps its parent's cmdline; as the last command of `sh -c`
+/// ash runs it in place of itself, and as the container's command it is PID 1).
+pub fn process_table(sh: &mut Shell<'_>, me: &str) -> Vec<crate::shell::interp::ProcInfo> {
+    let mut procs = sh.procs.clone();
+    let cur = sh.current_proc();
+    if sh.proc_depth == 0 {
+        // The runtime started this applet itself: it is the process `procs` ends with.
+    } else if sh.tail_exec {
+        if let Some(p) = procs.last_mut() {
+            p.comm = me.to_owned();
+        }
+    } else {
+        let pid = sh.next_pid;
+        sh.next_pid += 1;
+        procs.push(crate::shell::interp::ProcInfo {
+            pid,
+            ppid: cur.pid,
+            cmdline: cur.cmdline,
+            comm: me.to_owned(),
+        });
+    }
+    procs
+}
+
+/// How `ps` shows a process's command: `{comm} cmdline` when the program running is not the one its
+/// cmdline names.
+fn ps_command(p: &crate::shell::interp::ProcInfo) -> String {
+    let first = p.cmdline.split(' ').next().unwrap_or("");
+    if crate::shell::launch::basename(first) == p.comm || p.cmdline.is_empty() {
+        if p.cmdline.is_empty() {
+            format!("[{}]", p.comm)
+        } else {
+            p.cmdline.clone()
+        }
+    } else {
+        format!("{{{}}} {}", p.comm, p.cmdline)
+    }
+}
+
+/// `ps [-o COLS]`: busybox's columns (`PID   USER     COMMAND`) over the simulated process table.
+pub fn ps(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let mut cols: Vec<String> = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "-o" => {
+                i += 1;
+                if let Some(c) = argv.get(i) {
+                    cols.extend(c.split(',').map(str::to_owned));
+                }
+            }
+            o if o.starts_with("-o") => cols.extend(o[2..].split(',').map(str::to_owned)),
+            _ => {}
+        }
+        i += 1;
+    }
+    let user =
+        super::user_name_as(sh, sh.identity.uid).unwrap_or_else(|| sh.identity.uid.to_string());
+    let procs = process_table(sh, "ps");
+    let mut out = String::new();
+    if cols.is_empty() {
+        out.push_str("PID   USER     COMMAND\n");
+        for p in &procs {
+            out.push_str(&format!("{:>5} {:<8.8} {}\n", p.pid, user, ps_command(p)));
+        }
+    } else {
+        let mut head = Vec::new();
+        for c in &cols {
+            head.push(match c.as_str() {
+                "pid" => format!("{:<5}", "PID"),
+                "ppid" => format!("{:<5}", "PPID"),
+                "user" => format!("{:<8}", "USER"),
+                "comm" => "COMMAND".to_owned(),
+                "args" => "COMMAND".to_owned(),
+                other => other.to_uppercase(),
+            });
+        }
+        out.push_str(head.join(" ").trim_end());
+        out.push('\n');
+        for p in &procs {
+            let mut row = Vec::new();
+            for c in &cols {
+                row.push(match c.as_str() {
+                    "pid" => format!("{:>5}", p.pid),
+                    "ppid" => format!("{:>5}", p.ppid),
+                    "user" => format!("{user:<8.8}"),
+                    "comm" => p.comm.clone(),
+                    _ => ps_command(p),
+                });
+            }
+            out.push_str(row.join(" ").trim_end());
+            out.push('\n');
+        }
+    }
+    io.print(&out);
+    Ok(0)
+}
+
+/// `pidof NAME…`: the PIDs of the processes running those programs, newest first (not its own).
+pub fn pidof(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    let procs = sh.procs.clone();
+    let mut found = Vec::new();
+    for name in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        for p in procs.iter().rev() {
+            let first = p.cmdline.split(' ').next().unwrap_or("");
+            if p.comm == *name || crate::shell::launch::basename(first) == name.as_str() {
+                found.push(p.pid.to_string());
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(1);
+    }
+    io.print(&format!("{}\n", found.join(" ")));
     Ok(0)
 }
 
