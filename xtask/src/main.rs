@@ -341,7 +341,11 @@ fn test_engines() -> Result<()> {
     }
     // The native backend's tests: setup.sh installed runc and busybox-static, mmdebstrap makes their real
     // Debian base from the mirror, and CI runs as root, so here they must run, not skip.
-    if Command::new("mmdebstrap").arg("--version").output().is_err() {
+    if Command::new("mmdebstrap")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         let mut c = Command::new("apt-get");
         c.args(["install", "-y", "-q", "mmdebstrap"])
             .env("DEBIAN_FRONTEND", "noninteractive");
