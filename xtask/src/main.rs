@@ -361,7 +361,8 @@ fn test_engines() -> Result<()> {
         "native::",
         "--",
         "--nocapture",
-    ]);
+    ])
+    .env("STRATA_NATIVE_DEBIAN", "1");
     eprintln!("$ {}", show(&c));
     let out = c
         .stderr(std::process::Stdio::inherit())
