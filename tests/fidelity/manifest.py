@@ -107,6 +107,8 @@ D = {
 '203-add-zstd-tar': 'ADD of a `.tar.zst`: **20.10 copies it as a file**; current BuildKit unpacks it',
 '231-env-order-build': 'environment in RUN (ARG and ENV in ash order, HOSTNAME unexported, `set`/`export -p`), as nobody (HOME), at run with -u/-w; busybox has no `printenv`',
 '232-shell-applets-more': 'applets added for issue 10 under real Docker: patch -p1, dos2unix, dd records, sha256sum -c, printf --, getopt with eval set, factor, expand, strings; at run dd skip/count, crontab without/with its spool dir, passwd -l with no /etc/shadow, unzip usage, run-parts --test, logger -s, env -0',
+'240-volume-writes-stay-in-the-volume': 'VOLUME /data: the write goes to the anonymous volume (filled with the image\'s seed.txt); a new named volume gets the image\'s files, a second run sees what the first wrote; `:ro` fails every change with EROFS (`>`, `>>`, rm, mkdir, touch)',
+'241-volume-bind-and-new-mount-point': 'a host directory (`-v /host:/data:ro`) hides the image\'s files and is read-only; `-v /newvol` creates the mount point, empty; the daemon\'s 125 refusals of a bad mode and a relative mount path',
 '230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }
 rows=[]
