@@ -447,7 +447,7 @@ fn a_container_copies_up_what_it_changes_and_commits_as_a_new_layer() {
     let v = build(&mut session, text, 0.0);
     assert_eq!(v.layers.len(), 2);
     let r = session.run(
-        "docker run app sh -c 'echo two >> /data.txt; touch /new; rm /bin/ls'",
+        "docker run playground sh -c 'echo two >> /data.txt; touch /new; rm /bin/ls'",
         0.0,
     );
     assert_eq!(r.exit_code, 0, "{r:?}");

@@ -110,11 +110,13 @@ pub fn run_with_volumes(
     limits: Limits,
     volumes: &BTreeMap<String, Tree>,
 ) -> Result<Started, NotStarted> {
-    let hostname: String = id.chars().take(12).collect();
     let mut opts = opts.clone();
-    if opts.hostname.is_none() {
-        opts.hostname = Some(hostname.clone());
-    }
+    // `-h` names the host; else the container ID's first 12 characters do.
+    let hostname: String = match opts.hostname.as_deref() {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => id.chars().take(12).collect(),
+    };
+    opts.hostname = Some(hostname.clone());
     let resolved = match resolve_explained(config, &opts, &TreeFiles(image)) {
         (Ok(r), _) => r,
         (Err(error), explanation) => return Err(NotStarted { error, explanation }),
