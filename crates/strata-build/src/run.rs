@@ -204,6 +204,13 @@ impl RunError {
                 "Unable to find image '{r}' locally\ndocker: strata cannot pull '{r}': there is no registry here (only the images you built or loaded, and the base images).\n{HINT}\n"
             ),
             RunError::NotRun(_) => format!("{self}\n"),
+            // The client's own flag errors: no `docker: ` prefix (Docker 20.10).
+            RunError::UnknownFlag(_)
+            | RunError::UnknownShorthand { .. }
+            | RunError::MissingValue(_)
+            | RunError::BadBool { .. }
+            | RunError::InvalidEnv(_)
+            | RunError::NoImage => format!("{self}\n{HINT}\n"),
             e => format!("docker: {e}\n{HINT}\n"),
         }
     }

@@ -448,7 +448,7 @@ fn the_stderr_of_a_refusal_is_dockers() {
         parse_run_line("docker run --bogus img")
             .unwrap_err()
             .stderr(),
-        "docker: unknown flag: --bogus\nSee 'docker run --help'.\n"
+        "unknown flag: --bogus\nSee 'docker run --help'.\n"
     );
 }
 

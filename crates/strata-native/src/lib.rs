@@ -25,12 +25,14 @@ mod lock;
 mod names;
 mod random;
 mod store;
+mod volumes;
 
 pub use build_cache::BuildCache;
-pub use containers::{ContainerRecord, Containers, NewContainer};
+pub use containers::{ContainerRecord, Containers, MountRecord, NewContainer};
 pub use disk_images::DiskImages;
 pub use error::{Error, Result};
 pub use names::valid as valid_container_name;
 pub use store::{
     normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
 };
+pub use volumes::{VolumeRecord, Volumes};

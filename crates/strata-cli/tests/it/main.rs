@@ -5,6 +5,7 @@ mod commit;
 mod runs;
 mod store;
 mod tutorial;
+mod volumes;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
