@@ -183,12 +183,6 @@ pub struct MountView {
 /// How many paths of a mount the run panel lists.
 pub const MOUNT_FILES: usize = 20;
 
-/// A volume the session keeps.
-#[derive(Clone)]
-struct Volume {
-    content: Tree,
-}
-
 /// The last container: its filesystem and where it came from.
 struct Container {
     started: Started,
@@ -210,7 +204,8 @@ pub struct Session {
     committed: Vec<BuiltImage>,
     /// The build context of the last build (where `--env-file` finds its file).
     context: Option<Tree>,
-    volumes: BTreeMap<String, Volume>,
+    /// The volumes containers made (name → files).
+    volumes: BTreeMap<String, Tree>,
     container: Option<Container>,
     style: HistoryStyle,
 }
@@ -407,11 +402,6 @@ impl Session {
         let config = image.config.config.clone().unwrap_or_default();
         let now = timestamp(now_ms);
         let id = container_id(&image, line, now);
-        let volumes: BTreeMap<String, Tree> = self
-            .volumes
-            .iter()
-            .map(|(k, v)| (k.clone(), v.content.clone()))
-            .collect();
         match strata_sim::container::run_with_volumes(
             &image.tree,
             &config,
@@ -419,7 +409,7 @@ impl Session {
             &id,
             now,
             Limits::default(),
-            &volumes,
+            &self.volumes,
         ) {
             Err(n) => refused(v, &n.error, n.explanation),
             Ok(started) => {
@@ -458,12 +448,7 @@ impl Session {
                     .collect();
                 for m in &started.mounts {
                     if m.is_volume() && !(options.rm && m.anonymous()) {
-                        self.volumes.insert(
-                            m.name.clone(),
-                            Volume {
-                                content: m.content.clone(),
-                            },
-                        );
+                        self.volumes.insert(m.name.clone(), m.content.clone());
                     }
                 }
                 v.volumes = self.volumes.keys().cloned().collect();
@@ -584,8 +569,8 @@ impl Session {
     fn known_images(&self) -> String {
         let built = match &self.tagged {
             Some((tag, _)) => format!(
-                "the image built from the Dockerfile is {tag} (the name this line had when it was built: edit the \
-                 name and build again to call it something else)"
+                "the image built from the Dockerfile is {tag} (the name this line had when it was built; to call it \
+                 something else, change the name here and press Build in the Build log tab)"
             ),
             None => "nothing is built yet (fix the build first)".to_string(),
         };

@@ -103,7 +103,11 @@ pub fn e2e(root: &Path) -> Result<()> {
     within_budget(root)?;
     e2e_scripts(
         root,
-        &["tests/e2e/playground.mjs", "tests/e2e/features.mjs"],
+        &[
+            "tests/e2e/playground.mjs",
+            "tests/e2e/features.mjs",
+            "tests/e2e/runline.mjs",
+        ],
         false,
     )
 }

@@ -179,8 +179,8 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                 </button>
             </form>
             <p class="note">
-                { "The image you build is named by this line (as docker build -t NAME would; build again after renaming \
-                   it); busybox, alpine, ubuntu… run the base images, and any other name is not found, as in Docker. \
+                { "The image you build is named by this line (as docker build -t NAME would: after renaming it, press \
+                   Build in the Build log tab); busybox, alpine, ubuntu… run the base images, and any other name is not found, as in Docker. \
                    Try --rm, -v NAME:/path, --entrypoint, -e K=V, --env-file FILE (from the context), -w /dir, \
                    -u 1000, and arguments after the image, which replace CMD; -p, -P, --network and -d are \
                    accepted but not modelled." }
