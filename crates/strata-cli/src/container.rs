@@ -485,8 +485,30 @@ pub fn ps(store: &strata_native::Store, a: &PsArgs) -> Result<ExitCode> {
                 ),
                 ("Image", c.image.clone()),
                 ("Labels", String::new()),
-                ("LocalVolumes", "0".to_owned()),
-                ("Mounts", String::new()),
+                (
+                    "LocalVolumes",
+                    c.mounts
+                        .iter()
+                        .filter(|m| m.name.is_some())
+                        .count()
+                        .to_string(),
+                ),
+                (
+                    "Mounts",
+                    // docker: each volume's name (a bind's source), cut to 15 characters, joined by commas.
+                    c.mounts
+                        .iter()
+                        .map(|m| {
+                            let name = m.name.as_deref().unwrap_or(&m.source);
+                            if a.no_trunc {
+                                name.to_owned()
+                            } else {
+                                human::ellipsis(name, 15)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 ("Names", c.name.clone()),
                 ("Networks", String::new()),
                 ("Ports", String::new()),

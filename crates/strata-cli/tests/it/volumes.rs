@@ -189,6 +189,14 @@ fn a_host_directory_is_an_empty_modelled_one_and_ro_refuses_writes() {
         ok(&root, &["inspect", "-f", "{{json .Mounts}}", "bind1"]),
         "[{\"Type\":\"bind\",\"Source\":\"/srv/host\",\"Destination\":\"/data\",\"Mode\":\"ro\",\"RW\":false,\"Propagation\":\"rprivate\"}]\n"
     );
+    // `ps`: a bind shows its source (cut to 15 characters as docker cuts it) and is no local volume.
+    assert_eq!(
+        ok(
+            &root,
+            &["ps", "-a", "--format", "{{.Mounts}}|{{.LocalVolumes}}"]
+        ),
+        "/srv/host|0\n"
+    );
 }
 
 #[test]
