@@ -7,7 +7,6 @@
 //! (named ones live across runs, as Docker's do), and the last container run (for `docker diff` and `docker
 //! commit`) unless it ran with `--rm`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -205,7 +204,7 @@ pub struct Session {
     /// The build context of the last build (where `--env-file` finds its file).
     context: Option<Tree>,
     /// The volumes containers made (name → files).
-    volumes: BTreeMap<String, Tree>,
+    volumes: Vec<(String, Tree)>,
     container: Option<Container>,
     style: HistoryStyle,
 }
@@ -409,7 +408,12 @@ impl Session {
             &id,
             now,
             Limits::default(),
-            &self.volumes,
+            &|name: &str| {
+                self.volumes
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, t)| t.clone())
+            },
         ) {
             Err(n) => refused(v, &n.error, n.explanation),
             Ok(started) => {
@@ -448,10 +452,19 @@ impl Session {
                     .collect();
                 for m in &started.mounts {
                     if m.is_volume() && !(options.rm && m.anonymous()) {
-                        self.volumes.insert(m.name.clone(), m.content.clone());
+                        self.volumes.retain(|(n, _)| *n != m.name);
+                        self.volumes.push((m.name.clone(), m.content.clone()));
                     }
                 }
-                v.volumes = self.volumes.keys().cloned().collect();
+                v.volumes = self.volumes.iter().map(|(n, _)| n.clone()).collect();
+                // `docker volume ls` lists them by name.
+                for i in 1..v.volumes.len() {
+                    let mut j = i;
+                    while j > 0 && v.volumes[j - 1] > v.volumes[j] {
+                        v.volumes.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
                 if options.rm {
                     // `--rm`: the container is gone once it exits; nothing is left to diff or commit.
                     v.removed = Some(short);

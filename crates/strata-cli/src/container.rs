@@ -228,7 +228,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         &rec.id,
         ts,
         Limits::default(),
-        &existing,
+        &|n: &str| existing.get(n).cloned(),
     ) {
         Ok(s) => s,
         Err(n) => {

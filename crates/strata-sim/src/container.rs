@@ -12,7 +12,6 @@
 //! commit` never see it, as with Docker. A mount point the image lacks is created in the writable layer
 //! (`A /path` in `docker diff`); a `:ro` mount makes every change under it fail with `EROFS`.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use strata_build::mounts::{container_mounts, MountSource, MountSpec};
@@ -96,11 +95,11 @@ pub fn run(
     now: Timestamp,
     limits: Limits,
 ) -> Result<Started, NotStarted> {
-    run_with_volumes(image, config, opts, id, now, limits, &BTreeMap::new())
+    run_with_volumes(image, config, opts, id, now, limits, &|_| None)
 }
 
-/// [`run`], where `volumes` are the named volumes that exist (name → files); a named volume not among them
-/// is created. The caller keeps what [`Started::mounts`] says they hold afterwards.
+/// [`run`], where `volumes` gives the files of each named volume that exists (`None`: there is none, and the
+/// run creates it). The caller keeps what [`Started::mounts`] says they hold afterwards.
 pub fn run_with_volumes(
     image: &Tree,
     config: &ContainerConfig,
@@ -108,7 +107,7 @@ pub fn run_with_volumes(
     id: &str,
     now: Timestamp,
     limits: Limits,
-    volumes: &BTreeMap<String, Tree>,
+    volumes: &dyn Fn(&str) -> Option<Tree>,
 ) -> Result<Started, NotStarted> {
     let mut opts = opts.clone();
     // `-h` names the host; else the container ID's first 12 characters do.
@@ -128,7 +127,7 @@ pub fn run_with_volumes(
         let path = spec.path();
         let (name, existing) = match &spec.source {
             MountSource::Anonymous => (anonymous_name(id, &path), None),
-            MountSource::Named(n) => (n.clone(), volumes.get(n).cloned()),
+            MountSource::Named(n) => (n.clone(), volumes(n)),
             MountSource::Bind(h) => (h.clone(), None),
         };
         let created = existing.is_none() && !matches!(spec.source, MountSource::Bind(_));

@@ -44,7 +44,7 @@ fn run(line: &str, volumes: &BTreeMap<String, Tree>) -> (Tree, Started) {
         ID,
         Timestamp::from_secs(1_800_000_000),
         Limits::default(),
-        volumes,
+        &|n: &str| volumes.get(n).cloned(),
     )
     .unwrap_or_else(|n| panic!("{line}: {}", n.error));
     (tree, started)

@@ -505,7 +505,7 @@ fn check_run(
         &id,
         Timestamp::from_secs(1_800_000_000),
         Limits::default(),
-        volumes,
+        &|n: &str| volumes.get(n).cloned(),
     ) {
         Ok(s) => s,
         Err(n) => {
