@@ -90,6 +90,9 @@ try {
   await check('a run line with an override shows the argv, the rule and the output', async () => {
     await page.click('#lesson-cmd-entrypoint');
     await built(page);
+    // The run line names the image the next build makes (`docker build -t demo`).
+    await page.click('#tab-run');
+    await page.fill('#run-line', 'docker run --rm demo');
     await page.click('#tab-log');
     await page.fill('#editor', 'FROM busybox\nENTRYPOINT ["echo", "hello"]\nCMD ["world"]\n');
     await built(page);
@@ -106,7 +109,7 @@ try {
     await page.click('#tab-log');
     await page.fill('#editor', 'FROM busybox\nRUN echo one > /data.txt\nCMD ["sh"]\n');
     await built(page);
-    const r = await run(page, "docker run app sh -c 'echo two >> /data.txt; rm /bin/ls'");
+    const r = await run(page, "docker run demo sh -c 'echo two >> /data.txt; rm /bin/ls'");
     assert(r.exit === 0, `exit ${r.exit}`);
     const diff = await page.textContent('#run-diff');
     assert(diff.includes('C /data.txt') && diff.includes('D /bin/ls'), `diff ${diff}`);

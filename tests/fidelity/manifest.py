@@ -109,6 +109,8 @@ D = {
 '250-processes-and-time': 'processes and time: `ps` as PID 1 and as ash\'s exec\'d last command (`{ps} sh -c ps`, busybox\'s `PID USER COMMAND` columns), `$$`/`$PPID` of PID 1 and a child shell, `pidof`, `ps -o`; `date` after `sleep 2` (also in a RUN step), `timeout 1 sleep 5` (143, `Terminated`), `usleep`',
 '251-run-not-simulated': 'a program that exists but that the simulator does not run (busybox `bc`): the run stops as "not simulated" (a listed difference: Docker prints 42)',
 '232-shell-applets-more': 'applets added for issue 10 under real Docker: patch -p1, dos2unix, dd records, sha256sum -c, printf --, getopt with eval set, factor, expand, strings; at run dd skip/count, crontab without/with its spool dir, passwd -l with no /etc/shadow, unzip usage, run-parts --test, logger -s, env -0',
+'240-volume-writes-stay-in-the-volume': 'VOLUME /data: the write goes to the anonymous volume (filled with the image\'s seed.txt); a new named volume gets the image\'s files, a second run sees what the first wrote; `:ro` fails every change with EROFS (`>`, `>>`, rm, mkdir, touch)',
+'241-volume-bind-and-new-mount-point': 'a host directory (`-v /host:/data:ro`) hides the image\'s files and is read-only; `-v /newvol` creates the mount point, empty; the daemon\'s 125 refusals of a bad mode and a relative mount path',
 '230-env-order': 'environment order: `env` without a shell (docker\'s PATH, HOSTNAME, ENV, HOME), under ash (hash-chain order, PWD/SHLVL/OLDPWD), `export -p`/`set` sorted, `env -u/-i/NAME=`, prefix assignments, `local`',
 }
 rows=[]

@@ -211,7 +211,7 @@ static LESSONS: &[Lesson] = &[
              the volume, not the container layer: `docker commit` would not capture it, and it \
              outlives `docker rm` (without `-v`).",
             "The tutorials also mount a host directory with `docker run -v /host/dir:/data`; the \
-             page has no host, so it models only the image's side.",
+             page has no host, so it mounts an empty modelled directory there (seed.txt is hidden).",
         ],
         panel: Panel::Inspect,
     },

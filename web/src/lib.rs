@@ -29,4 +29,6 @@ pub mod worker;
 pub use components::App;
 
 #[cfg(test)]
+mod run_line_tests;
+#[cfg(test)]
 mod tests;

@@ -2,21 +2,24 @@
 //! [`Session`] that answers — plain Rust, tested natively; `worker.rs` only moves these values across.
 //!
 //! A session lives as long as the page: the simulator's base images (each model built once), the build
-//! cache (so a rebuild says `CACHED`), the last image built, and the last container run from it (for
-//! `docker diff` and `docker commit`).
+//! cache (so a rebuild says `CACHED`), the last image built (under the name the run line gave it when it
+//! was built, as `docker build -t NAME` would), the images committed since, the volumes containers made
+//! (named ones live across runs, as Docker's do), and the last container run (for `docker diff` and `docker
+//! commit`) unless it ran with `--rm`.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use strata_build::commit::Commit;
 use strata_build::image::Layer;
+use strata_build::mounts::MountSource;
 use strata_build::run::{container_config, parse_run_line, RunError};
 use strata_build::{Backend, BuiltImage, Cache, HistoryStyle, ImageSource as _};
 use strata_image::archive::{write_docker_archive, write_oci_archive};
 use strata_image::image::ContainerConfig;
-use strata_image::{NodeKind, Timestamp};
+use strata_image::{NodeKind, Timestamp, Tree};
 use strata_sim::backend::{normalize_reference, note_text, SimBackend, SimStore};
-use strata_sim::container::{docker_diff, Started};
+use strata_sim::container::{docker_diff, Mounted, Started};
 use strata_sim::exec::Limits;
 
 use crate::build::{self, human_size, timestamp, BuildView, EntryRow, Indexed};
@@ -152,13 +155,43 @@ pub struct RunView {
     /// Each stdout line with its simulated time (`("3s", "hello")`), when time passed in the run.
     #[serde(default)]
     pub timed_stdout: Vec<(String, String)>,
-    /// The container ID (12 hex digits), when a container was created.
+    /// The container ID (12 hex digits), when a container was created and is kept (not `--rm`).
     pub container: Option<String>,
+    /// The container ID (12 hex digits) of a container that ran with `--rm` and is gone.
+    pub removed: Option<String>,
+    /// `--name`, when given.
+    pub name: Option<String>,
+    /// The container's mounts (volumes and host directories), sorted by destination.
+    pub mounts: Vec<MountView>,
+    /// `docker volume ls` after the run: the volume names.
+    pub volumes: Vec<String>,
     /// `docker diff`: `A /path`, `C /path`, `D /path`.
     pub diff: Vec<String>,
     /// The container's writable layer as tar entries; a `changed` entry is a copy-up of a lower file.
     pub layer: Vec<EntryRow>,
 }
+
+/// One mount of the container that ran.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MountView {
+    /// `volume` or `bind`.
+    pub kind: String,
+    /// The volume's name (an anonymous one's 64 hex digits), or the host path.
+    pub name: String,
+    /// Whether the volume is anonymous.
+    pub anonymous: bool,
+    /// The path in the container.
+    pub destination: String,
+    /// `rw` or `ro`.
+    pub mode: String,
+    /// What it was and what became of it, in plain words.
+    pub note: String,
+    /// The paths it holds after the run (at most [`MOUNT_FILES`]).
+    pub files: Vec<String>,
+}
+
+/// How many paths of a mount the run panel lists.
+pub const MOUNT_FILES: usize = 20;
 
 /// The last container: its filesystem and where it came from.
 struct Container {
@@ -175,6 +208,14 @@ pub struct Session {
     store: SimStore,
     cache: Cache,
     image: Option<BuiltImage>,
+    /// The name the built image was given (`voltest:latest`), and the image.
+    tagged: Option<(String, BuiltImage)>,
+    /// Images made by `docker commit`, known by their IDs.
+    committed: Vec<BuiltImage>,
+    /// The build context of the last build (where `--env-file` finds its file).
+    context: Option<Tree>,
+    /// The volumes containers made (name → files).
+    volumes: Vec<(String, Tree)>,
     container: Option<Container>,
     style: HistoryStyle,
 }
@@ -250,15 +291,18 @@ impl Session {
             &mut self.cache,
         );
         self.style = style;
+        self.context = Some(context);
         let tag = image_tag(&project.run_line, &self.store);
         match result {
             Ok(out) => {
                 let v = build::view(&project.dockerfile, Ok(&out), style, &tag);
+                self.tagged = Some((normalize_reference(&tag), out.image.clone()));
                 self.image = Some(out.image);
                 v
             }
             Err(f) => {
                 self.image = None;
+                self.tagged = None;
                 build::view(&project.dockerfile, Err(f), style, &tag)
             }
         }
@@ -332,7 +376,9 @@ impl Session {
         }
     }
 
-    /// Runs `line` against the last image, or against a base image it names.
+    /// Runs `line` as `docker run` would: the image it names is the image built from the Dockerfile (by the
+    /// name the run line gave it when it was built), a committed image (by ID), or a base image; any other
+    /// name is Docker's "Unable to find image" (exit 125), as strata cannot pull.
     pub fn run(&mut self, line: &str, now_ms: f64) -> RunView {
         let mut v = RunView {
             line: line.to_string(),
@@ -344,23 +390,41 @@ impl Session {
         };
         let (image, label) = match self.image_for(&parsed.image) {
             Ok(found) => found,
-            Err(msg) => {
-                v.stderr = msg;
-                v.exit_code = 125;
-                return v;
+            Err(e) => {
+                v.notes.push(self.known_images());
+                return refused(v, &e, Vec::new());
             }
         };
         v.image = label;
+        let mut options = parsed.options.clone();
+        let context = self.context.clone().unwrap_or_default();
+        let read = |f: &str| {
+            let path = format!("/{}", f.trim_start_matches("./"));
+            context.read(&path).ok().map(|c| c.bytes().into_owned())
+        };
+        if let Err(e) = options.read_env_files(&read, &|_| None) {
+            v.notes.push(
+                "--env-file reads a file of the build context here (add it in the context's file list)"
+                    .to_string(),
+            );
+            return refused(v, &e, Vec::new());
+        }
         let config = image.config.config.clone().unwrap_or_default();
         let now = timestamp(now_ms);
         let id = container_id(&image, line, now);
-        match strata_sim::container::run(
+        match strata_sim::container::run_with_volumes(
             &image.tree,
             &config,
-            &parsed.options,
+            &options,
             &id,
             now,
             Limits::default(),
+            &|name: &str| {
+                self.volumes
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, t)| t.clone())
+            },
         ) {
             Err(n) => refused(v, &n.error, n.explanation),
             Ok(started) => {
@@ -387,7 +451,8 @@ impl Session {
                         "docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {e}: unknown.\n"
                     ));
                 }
-                v.notes = out.notes.iter().map(note_text).collect();
+                v.notes = options.not_modelled();
+                v.notes.extend(out.notes.iter().map(note_text));
                 v.exit_code = out.exit_code;
                 v.not_simulated = out.not_simulated.as_ref().map(|n| n.to_string());
                 v.timeline = strata_sim::container::timeline_lines(out);
@@ -399,15 +464,42 @@ impl Session {
                         .map(|(ms, l)| (strata_build::time::simulated_duration(ms), l.into_owned()))
                         .collect();
                 }
-                v.container = Some(id.chars().take(12).collect());
-                let upper = started.fs.changeset();
-                v.diff = docker_diff(&image.tree, &upper)
+                v.name = options.name.clone();
+                let short: String = id.chars().take(12).collect();
+                v.mounts = started
+                    .mounts
+                    .iter()
+                    .map(|m| mount_view(m, options.rm))
+                    .collect();
+                for m in &started.mounts {
+                    if m.is_volume() && !(options.rm && m.anonymous()) {
+                        self.volumes.retain(|(n, _)| *n != m.name);
+                        self.volumes.push((m.name.clone(), m.content.clone()));
+                    }
+                }
+                v.volumes = self.volumes.iter().map(|(n, _)| n.clone()).collect();
+                // `docker volume ls` lists them by name.
+                for i in 1..v.volumes.len() {
+                    let mut j = i;
+                    while j > 0 && v.volumes[j - 1] > v.volumes[j] {
+                        v.volumes.swap(j - 1, j);
+                        j -= 1;
+                    }
+                }
+                if options.rm {
+                    // `--rm`: the container is gone once it exits; nothing is left to diff or commit.
+                    v.removed = Some(short);
+                    self.container = None;
+                    return v;
+                }
+                v.container = Some(short);
+                v.diff = docker_diff(&image.tree, &started.layer)
                     .iter()
                     .map(|d| d.to_string())
                     .collect();
-                v.layer = build::container_rows(&image.layers, &upper);
+                v.layer = build::container_rows(&image.layers, &started.layer);
                 self.container = Some(Container {
-                    config: container_config(&config, &parsed.options),
+                    config: container_config(&config, &options),
                     started,
                     image,
                     id,
@@ -422,7 +514,7 @@ impl Session {
         let Some(c) = &self.container else {
             return Err("run a container first: there is nothing to commit".to_string());
         };
-        let upper = Arc::new(c.started.fs.changeset());
+        let upper = Arc::new(c.started.layer.clone());
         let commit = Commit {
             id: &c.id,
             container: &c.config,
@@ -434,6 +526,7 @@ impl Session {
             strata_build::commit::commit(&c.image, upper, &commit).map_err(|e| e.message)?;
         let short: String = c.id.chars().take(12).collect();
         let view = build::committed_view(&image, &short, self.style);
+        self.committed.push(image.clone());
         self.image = Some(image);
         Ok(view)
     }
@@ -459,12 +552,24 @@ impl Session {
         Ok((format!("{stem}.{suffix}"), bytes))
     }
 
-    /// The image `name` means: a base image the simulator has, else the last image built.
-    fn image_for(&self, name: &str) -> Result<(BuiltImage, String), String> {
+    /// The image `name` means: a base image the simulator has, the image built (by the name it was built
+    /// under), or a committed or built image by (a prefix of) its ID; else Docker's "Unable to find image".
+    fn image_for(&self, name: &str) -> Result<(BuiltImage, String), RunError> {
         let reference = normalize_reference(name);
+        if let Some((tag, img)) = &self.tagged {
+            if *tag == reference {
+                return Ok((
+                    img.clone(),
+                    format!(
+                        "{reference}: the image built from the Dockerfile ({})",
+                        short_id(&img.id().to_string())
+                    ),
+                ));
+            }
+        }
         if let Some(base) = self.store.image(&reference) {
             let (layers, tree) = strata_build::engine::flatten(&base)
-                .map_err(|e| format!("unpacking {reference}: {e}"))?;
+                .map_err(|e| RunError::Volume(format!("unpacking {reference}: {e}")))?;
             return Ok((
                 BuiltImage {
                     config: base.config,
@@ -474,18 +579,82 @@ impl Session {
                 format!("{reference} (a base image, not the one you built)"),
             ));
         }
-        match &self.image {
-            Some(img) => Ok((
-                img.clone(),
-                format!(
-                    "{name}: the image built from the Dockerfile ({})",
-                    short_id(&img.id().to_string())
-                ),
-            )),
-            None => Err(format!(
-                "Unable to find image '{name}' locally: the Dockerfile has not built yet (fix the build first).\n"
-            )),
+        let hex = name.trim_start_matches("sha256:");
+        if hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let built = self.tagged.iter().map(|(_, i)| i);
+            for img in self.committed.iter().rev().chain(built) {
+                if img
+                    .id()
+                    .to_string()
+                    .trim_start_matches("sha256:")
+                    .starts_with(hex)
+                {
+                    return Ok((
+                        img.clone(),
+                        format!("{}: an image by its ID", short_id(&img.id().to_string())),
+                    ));
+                }
+            }
         }
+        Err(RunError::ImageNotFound(reference))
+    }
+
+    /// The note under an "Unable to find image": which names this page knows.
+    fn known_images(&self) -> String {
+        let built = match &self.tagged {
+            Some((tag, _)) => format!(
+                "the image built from the Dockerfile is {tag} (the name this line had when it was built; to call it \
+                 something else, change the name here and press Build in the Build log tab)"
+            ),
+            None => "nothing is built yet (fix the build first)".to_string(),
+        };
+        format!(
+            "{built}; committed images run by their ID; base images: busybox, alpine, debian, ubuntu, centos, python"
+        )
+    }
+}
+
+/// A mount as the run panel shows it.
+fn mount_view(m: &Mounted, rm: bool) -> MountView {
+    let note = match &m.spec.source {
+        MountSource::Bind(h) => format!(
+            "host directory {h}: this page has no host, so it is an empty modelled directory (what was written \
+             there is not kept)"
+        ),
+        src => {
+            let what = match (src, m.created, m.copied) {
+                (MountSource::Anonymous, _, true) => {
+                    "new anonymous volume, filled with the image's files at this path"
+                }
+                (MountSource::Anonymous, _, false) => "new anonymous volume, empty",
+                (_, true, true) => "new named volume, filled with the image's files at this path",
+                (_, true, false) => "new named volume, empty",
+                (_, false, true) => "named volume (it was empty, so it got the image's files)",
+                (_, false, false) => "named volume, as an earlier container left it",
+            };
+            let fate = if rm && m.anonymous() {
+                "removed with the container (--rm)"
+            } else {
+                "kept after the container: docker volume ls lists it"
+            };
+            format!("{what}; what the container wrote here is in the volume, not in its layer; {fate}")
+        }
+    };
+    let files = m
+        .content
+        .entries()
+        .into_iter()
+        .take(MOUNT_FILES)
+        .map(|(p, st)| if st.is_dir() { format!("{p}/") } else { p })
+        .collect();
+    MountView {
+        kind: m.spec.kind().to_string(),
+        name: m.name.clone(),
+        anonymous: m.anonymous(),
+        destination: m.spec.destination.clone(),
+        mode: if m.spec.read_only { "ro" } else { "rw" }.to_string(),
+        note,
+        files,
     }
 }
 
@@ -502,10 +671,7 @@ pub fn image_tag(run_line: &str, store: &SimStore) -> String {
 
 fn refused(mut v: RunView, e: &RunError, why: Vec<String>) -> RunView {
     v.explanation = why;
-    v.stderr = match e {
-        RunError::NoCommand | RunError::RelativeWorkdir(_) | RunError::User(_) => format!("{e}\n"),
-        e => format!("docker: {e}\nSee 'docker run --help'.\n"),
-    };
+    v.stderr = e.stderr();
     v.exit_code = e.exit_code();
     v
 }

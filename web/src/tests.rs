@@ -456,7 +456,7 @@ fn a_container_copies_up_what_it_changes_and_commits_as_a_new_layer() {
     let v = build(&mut session, text, 0.0);
     assert_eq!(v.layers.len(), 2);
     let r = session.run(
-        "docker run app sh -c 'echo two >> /data.txt; touch /new; rm /bin/ls'",
+        "docker run playground sh -c 'echo two >> /data.txt; touch /new; rm /bin/ls'",
         0.0,
     );
     assert_eq!(r.exit_code, 0, "{r:?}");
@@ -1006,7 +1006,8 @@ fn a_program_strata_cannot_run_is_not_simulated_and_time_is_simulated() {
     let p = Project {
         dockerfile: text.to_string(),
         files: vec![ContextFile::text("app.py", "print('hi')\n")],
-        ..Project::default()
+        // The built image is named by the run line, as `docker build -t app` names it.
+        run_line: "docker run --rm app".to_string(),
     };
     let v = session.build(&p, false, 0.0);
     assert!(v.error.is_none(), "{:?}", v.error);

@@ -108,6 +108,7 @@ pub fn e2e(root: &Path) -> Result<()> {
             "tests/e2e/features.mjs",
             "tests/e2e/details.mjs",
             "tests/e2e/lessons.mjs",
+            "tests/e2e/runline.mjs",
         ],
         false,
     )

@@ -11,7 +11,9 @@
 #![warn(missing_docs)]
 
 pub mod dockerignore;
+pub mod env_file;
 pub mod filepath_match;
+pub mod mounts;
 pub mod run;
 pub mod users;
 

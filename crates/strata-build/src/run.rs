@@ -13,6 +13,7 @@
 //! 3. `HOME` from the user's passwd entry (`/` when the uid has none) is appended when no `HOME` is set, or fills
 //!    in an empty `HOME=` in place.
 
+use crate::mounts::{parse_volume, MountSpec};
 use crate::users::{self, UserError, UserIds};
 use serde::Serialize;
 use serde_json::json;
@@ -48,10 +49,69 @@ pub struct RunOptions {
     pub interactive: bool,
     /// `-t`: adds `TERM=xterm` to the environment.
     pub tty: bool,
-    /// `-d`.
+    /// `-d`: accepted; the simulator runs every container in the foreground.
     pub detach: bool,
+    /// `-v/--volume`, parsed ([`crate::mounts::parse_volume`]).
+    pub volumes: Vec<MountSpec>,
+    /// `--env-file`: read by the front end ([`RunOptions::read_env_files`]) into [`RunOptions::env`].
+    pub env_files: Vec<String>,
+    /// `-p/--publish`: accepted, not modelled (the simulator has no network).
+    pub publish: Vec<String>,
+    /// `-P/--publish-all`: accepted, not modelled.
+    pub publish_all: bool,
+    /// `--network`/`--net`: accepted, not modelled.
+    pub network: Option<String>,
     /// The container id the caller assigned; its first 12 characters are the default hostname.
     pub container_id: Option<String>,
+}
+
+impl RunOptions {
+    /// One line per option that `docker run` accepts but the simulator does not model (ports, networks,
+    /// detaching, stdin), saying what Docker would have done.
+    pub fn not_modelled(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.publish {
+            out.push(format!(
+                "-p {p}: accepted, not modelled here (the simulator has no network: nothing listens on a host port)"
+            ));
+        }
+        if self.publish_all {
+            out.push("-P: accepted, not modelled here (no host ports are published: the simulator has no network)".to_string());
+        }
+        if let Some(n) = &self.network {
+            out.push(format!(
+                "--network {n}: accepted, not modelled here (the simulator has no network)"
+            ));
+        }
+        if self.detach {
+            out.push("-d: accepted, not modelled here (the container runs in the foreground; docker would print its ID and return)".to_string());
+        }
+        if self.interactive {
+            out.push(
+                "-i: accepted; the simulated container's stdin is empty (nothing is typed into it)"
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// Reads each `--env-file` with `read` (`None`: no such file) and puts its entries before the `-e` values,
+    /// as docker does; `lookup` gives a bare name's value from the client's environment.
+    pub fn read_env_files(
+        &mut self,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), RunError> {
+        let mut env = Vec::new();
+        for f in &self.env_files {
+            let bytes = read(f).ok_or_else(|| crate::env_file::not_found(f))?;
+            env.extend(crate::env_file::parse(f, &bytes, lookup)?);
+        }
+        env.append(&mut self.env);
+        self.env = env;
+        self.env_files.clear();
+        Ok(())
+    }
 }
 
 /// A parsed `docker run …` line.
@@ -61,6 +121,9 @@ pub struct RunLine {
     pub options: RunOptions,
     /// The image reference as written.
     pub image: String,
+    /// The flags the caller asked [`parse_run_words`] to accept besides docker's (`--dry-run`), with
+    /// their values, in order.
+    pub extra: Vec<(String, Option<String>)>,
 }
 
 /// Why a run line or a run cannot be resolved. Every one is exit code 125 in Docker ([`RunError::exit_code`]).
@@ -106,12 +169,50 @@ pub enum RunError {
     /// The user or group cannot be resolved in the image.
     #[error("docker: Error response from daemon: {0}.")]
     User(#[from] UserError),
+    /// A `-v` the daemon refuses (the daemon's text, without its `docker: Error response from daemon:`).
+    #[error("{0}")]
+    Volume(String),
+    /// An `--env-file` that cannot be read or parsed (docker's text, without `docker: `).
+    #[error("{0}")]
+    EnvFile(String),
+    /// The image is neither in the store nor a base image, and strata cannot pull.
+    #[error("Unable to find image '{0}' locally")]
+    ImageNotFound(String),
+    /// The line is a docker command other than `run` (`docker build .`).
+    #[error("the run line takes a `docker run …` command; `docker {0}` is not one")]
+    NotRun(String),
 }
 
 impl RunError {
     /// The exit status `docker run` gives for this error: 125, "the error is with Docker itself".
     pub fn exit_code(&self) -> i32 {
         125
+    }
+
+    /// What `docker run` prints on stderr for this error, every line ending in a newline (the help hint
+    /// where docker gives it). [`RunError::ImageNotFound`] gets strata's own second line: it cannot pull.
+    pub fn stderr(&self) -> String {
+        const HINT: &str = "See 'docker run --help'.";
+        match self {
+            RunError::NoCommand | RunError::RelativeWorkdir(_) => format!("{self}\n{HINT}\n"),
+            RunError::User(_) => format!("{self}\n"),
+            RunError::Volume(m) => {
+                format!("docker: Error response from daemon: {m}.\n{HINT}\n")
+            }
+            RunError::EnvFile(m) => format!("docker: {m}.\n{HINT}\n"),
+            RunError::ImageNotFound(r) => format!(
+                "Unable to find image '{r}' locally\ndocker: strata cannot pull '{r}': there is no registry here (only the images you built or loaded, and the base images).\n{HINT}\n"
+            ),
+            RunError::NotRun(_) => format!("{self}\n"),
+            // The client's own flag errors: no `docker: ` prefix (Docker 20.10).
+            RunError::UnknownFlag(_)
+            | RunError::UnknownShorthand { .. }
+            | RunError::MissingValue(_)
+            | RunError::BadBool { .. }
+            | RunError::InvalidEnv(_)
+            | RunError::NoImage => format!("{self}\n{HINT}\n"),
+            e => format!("docker: {e}\n{HINT}\n"),
+        }
     }
 }
 
@@ -233,11 +334,10 @@ impl Resolved {
 }
 
 /// Parses a `docker run` command line (`docker run --rm -e A=1 --entrypoint '' -w /x -u 0 IMG a b`), with or
-/// without the leading `docker run` / `strata run` / `docker container run`, with shell-style quoting.
+/// without the leading `docker run` / `strata run` / `docker container run`, with shell-style quoting. A line
+/// that is another docker command (`docker build .`) is [`RunError::NotRun`].
 ///
-/// Flags (as Docker's flag parser reads them: `--flag=value` or `--flag value`, `-e=V`, `-eV`, `-e V`, grouped
-/// `-it`): `-e/--env`, `-w/--workdir`, `-u/--user`, `-h/--hostname`, `--entrypoint`, `--name`, `--rm`,
-/// `-i/--interactive`, `-t/--tty`, `-d/--detach`. Flags stop at the image; `--` ends them too.
+/// The flags are [`parse_run_words`]'.
 pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
     let words = split_words(line)?;
     let skip = match words
@@ -248,10 +348,53 @@ pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
     {
         ["docker" | "strata" | "podman", "container", "run", ..] => 3,
         ["docker" | "strata" | "podman", "run", ..] => 2,
+        ["docker" | "strata" | "podman", rest @ ..] => {
+            return Err(RunError::NotRun(rest.join(" ")))
+        }
         _ => 0,
     };
+    parse_run_words(&words[skip..], &[])
+}
+
+/// How a flag of `docker run` takes its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    Bool,
+    Value,
+}
+
+/// `docker run`'s flags that strata reads: long name, one-letter name, and whether it takes a value.
+const FLAGS: &[(&str, Option<char>, Takes)] = &[
+    ("rm", None, Takes::Bool),
+    ("interactive", Some('i'), Takes::Bool),
+    ("tty", Some('t'), Takes::Bool),
+    ("detach", Some('d'), Takes::Bool),
+    ("publish-all", Some('P'), Takes::Bool),
+    ("env", Some('e'), Takes::Value),
+    ("workdir", Some('w'), Takes::Value),
+    ("user", Some('u'), Takes::Value),
+    ("hostname", Some('h'), Takes::Value),
+    ("entrypoint", None, Takes::Value),
+    ("name", None, Takes::Value),
+    ("volume", Some('v'), Takes::Value),
+    ("publish", Some('p'), Takes::Value),
+    ("network", None, Takes::Value),
+    ("net", None, Takes::Value),
+    ("env-file", None, Takes::Value),
+];
+
+/// Parses the words of `docker run` after `run` (options, the image, its arguments) as Docker's flag parser
+/// reads them: `--flag=value` or `--flag value`, `-e=V`, `-eV`, `-e V`, grouped `-it`; flags stop at the image,
+/// and `--` ends them too. `extra` names the caller's own long flags (`("dry-run", false)`: a flag without a
+/// value; `true`: with one), returned in [`RunLine::extra`].
+///
+/// Flags: `-e/--env`, `--env-file`, `-w/--workdir`, `-u/--user`, `-h/--hostname`, `--entrypoint`, `--name`,
+/// `-v/--volume`, `--rm`, `-i/--interactive`, `-t/--tty`; accepted and not modelled: `-d/--detach`,
+/// `-p/--publish`, `-P/--publish-all`, `--network`/`--net` ([`RunOptions::not_modelled`]).
+pub fn parse_run_words(words: &[String], extra: &[(&str, bool)]) -> Result<RunLine, RunError> {
     let mut opts = RunOptions::default();
-    let mut rest = words.into_iter().skip(skip).peekable();
+    let mut found_extra = Vec::new();
+    let mut rest = words.iter().cloned().peekable();
     let mut image = None;
     while let Some(word) = rest.next() {
         if word == "--" {
@@ -264,22 +407,31 @@ pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
                 None => (long, None),
             };
             let flag = format!("--{name}");
-            match name {
-                "rm" | "interactive" | "tty" | "detach" => {
+            if let Some((_, takes)) = extra.iter().find(|(n, _)| *n == name) {
+                let value = match (takes, inline) {
+                    (true, Some(v)) => Some(v),
+                    (true, None) => Some(rest.next().ok_or(RunError::MissingValue(flag))?),
+                    (false, v) => v,
+                };
+                found_extra.push((name.to_string(), value));
+                continue;
+            }
+            match FLAGS.iter().find(|(n, _, _)| *n == name) {
+                Some((_, _, Takes::Bool)) => {
                     let on = match &inline {
                         Some(v) => go_bool(&flag, v)?,
                         None => true,
                     };
                     set_bool(&mut opts, name, on);
                 }
-                "env" | "workdir" | "user" | "hostname" | "entrypoint" | "name" => {
+                Some((_, _, Takes::Value)) => {
                     let value = match inline {
                         Some(v) => v,
                         None => rest.next().ok_or(RunError::MissingValue(flag))?,
                     };
                     set_value(&mut opts, name, value)?;
                 }
-                _ => return Err(RunError::UnknownFlag(flag)),
+                None => return Err(RunError::UnknownFlag(flag)),
             }
             continue;
         }
@@ -287,26 +439,15 @@ pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
             let body = &word[1..];
             for (i, c) in body.char_indices() {
                 let after = &body[i + c.len_utf8()..];
-                match c {
-                    'i' | 't' | 'd' => {
-                        let name = match c {
-                            'i' => "interactive",
-                            't' => "tty",
-                            _ => "detach",
-                        };
+                match FLAGS.iter().find(|(_, short, _)| *short == Some(c)) {
+                    Some((name, _, Takes::Bool)) => {
                         if let Some(v) = after.strip_prefix('=') {
                             set_bool(&mut opts, name, go_bool(&format!("-{c}"), v)?);
                             break;
                         }
                         set_bool(&mut opts, name, true);
                     }
-                    'e' | 'w' | 'u' | 'h' => {
-                        let name = match c {
-                            'e' => "env",
-                            'w' => "workdir",
-                            'u' => "user",
-                            _ => "hostname",
-                        };
+                    Some((name, _, Takes::Value)) => {
                         let value = if after.is_empty() {
                             rest.next()
                                 .ok_or_else(|| RunError::MissingValue(format!("'{c}' in -{c}")))?
@@ -316,7 +457,7 @@ pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
                         set_value(&mut opts, name, value)?;
                         break;
                     }
-                    _ => {
+                    None => {
                         return Err(RunError::UnknownShorthand {
                             flag: c,
                             word: word.clone(),
@@ -334,6 +475,7 @@ pub fn parse_run_line(line: &str) -> Result<RunLine, RunError> {
     Ok(RunLine {
         options: opts,
         image,
+        extra: found_extra,
     })
 }
 
@@ -342,6 +484,7 @@ fn set_bool(opts: &mut RunOptions, name: &str, on: bool) {
         "rm" => opts.rm = on,
         "interactive" => opts.interactive = on,
         "tty" => opts.tty = on,
+        "publish-all" => opts.publish_all = on,
         _ => opts.detach = on,
     }
 }
@@ -356,6 +499,10 @@ fn set_value(opts: &mut RunOptions, name: &str, value: String) -> Result<(), Run
         "user" => opts.user = Some(value),
         "hostname" => opts.hostname = Some(value),
         "entrypoint" => opts.entrypoint = Some(value),
+        "volume" => opts.volumes.push(parse_volume(&value)?),
+        "publish" => opts.publish.push(value),
+        "network" | "net" => opts.network = Some(value),
+        "env-file" => opts.env_files.push(value),
         _ => opts.name = Some(value),
     }
     Ok(())

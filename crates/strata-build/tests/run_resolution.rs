@@ -380,3 +380,102 @@ fn parser_errors_name_the_problem() {
     );
     assert!(parse_run_line("docker run --rm img").is_ok());
 }
+
+#[test]
+fn parser_accepts_the_flags_learners_type() {
+    use strata_build::mounts::MountSource;
+    let l = parse_run_line(
+        "docker run -d -p 8080:80 -P --network none --net=host -it --rm -v /data -v vol:/v:ro -v /h:/b \
+         --env-file app.env -u 1000 --workdir /srv -h box --name web img",
+    )
+    .unwrap();
+    let o = &l.options;
+    assert!(o.detach && o.publish_all && o.interactive && o.tty && o.rm);
+    assert_eq!(o.publish, ["8080:80"]);
+    assert_eq!(o.network.as_deref(), Some("host"));
+    assert_eq!(o.env_files, ["app.env"]);
+    let sources: Vec<&MountSource> = o.volumes.iter().map(|m| &m.source).collect();
+    assert_eq!(
+        sources,
+        [
+            &MountSource::Anonymous,
+            &MountSource::Named("vol".into()),
+            &MountSource::Bind("/h".into())
+        ]
+    );
+    assert!(o.volumes[1].read_only);
+    let notes = o.not_modelled().join("\n");
+    assert!(
+        notes.contains("-p 8080:80: accepted, not modelled here"),
+        "{notes}"
+    );
+    assert!(notes.contains("-P: accepted") && notes.contains("--network host: accepted"));
+    assert!(notes.contains("-d: accepted"));
+}
+
+#[test]
+fn a_line_that_is_not_docker_run_says_so() {
+    let e = parse_run_line("docker build .").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the run line takes a `docker run …` command; `docker build .` is not one"
+    );
+    assert_eq!(e.exit_code(), 125);
+    assert!(matches!(
+        parse_run_line("docker images"),
+        Err(RunError::NotRun(_))
+    ));
+    // An image called `docker` is still an image.
+    assert_eq!(parse_run_line("docker run docker").unwrap().image, "docker");
+}
+
+#[test]
+fn the_stderr_of_a_refusal_is_dockers() {
+    assert_eq!(
+        RunError::ImageNotFound("x:latest".into())
+            .stderr()
+            .lines()
+            .next(),
+        Some("Unable to find image 'x:latest' locally")
+    );
+    assert_eq!(
+        parse_run_line("docker run -v a:/p:xx img")
+            .unwrap_err()
+            .stderr(),
+        "docker: Error response from daemon: invalid mode: xx.\nSee 'docker run --help'.\n"
+    );
+    assert_eq!(
+        parse_run_line("docker run --bogus img")
+            .unwrap_err()
+            .stderr(),
+        "unknown flag: --bogus\nSee 'docker run --help'.\n"
+    );
+}
+
+#[test]
+fn env_files_come_before_the_e_values() {
+    let mut o = parse_run_line("docker run --env-file e.env -e A=9 img")
+        .unwrap()
+        .options;
+    let read = |f: &str| (f == "e.env").then(|| b"A=1\nB=2\n".to_vec());
+    o.read_env_files(&read, &|_| None).unwrap();
+    assert_eq!(o.env, ["A=1", "B=2", "A=9"]);
+    let r = resolve(
+        &ContainerConfig::default(),
+        &RunOptions {
+            args: vec!["env".into()],
+            ..o
+        },
+        &(),
+    )
+    .unwrap();
+    // Docker 20.10: the name keeps its first place and its last value.
+    assert_eq!(&r.env[2..4], ["A=9", "B=2"]);
+    let mut o = parse_run_line("docker run --env-file nope.env img")
+        .unwrap()
+        .options;
+    assert_eq!(
+        o.read_env_files(&read, &|_| None).unwrap_err().stderr(),
+        "docker: open nope.env: no such file or directory.\nSee 'docker run --help'.\n"
+    );
+}

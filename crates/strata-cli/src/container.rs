@@ -7,15 +7,18 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use strata_build::commit::Commit;
-use strata_build::run::{container_config, resolve, RunError, RunOptions};
+
+use strata_build::mounts::{container_mounts, MountSource};
+use strata_build::run::{container_config, parse_run_words, resolve, RunError, RunLine};
 use strata_build::time::format_rfc3339;
 use strata_build::{BuiltImage, ImageSource as _, SourceImage};
 use strata_image::image::ContainerConfig;
 use strata_image::{Digest, Tree};
-use strata_native::{ContainerRecord, Containers, DiskImages, NewContainer};
+use strata_native::{ContainerRecord, Containers, DiskImages, MountRecord, NewContainer, Volumes};
 use strata_sim::backend::SimStore;
-use strata_sim::container::TreeFiles;
+use strata_sim::container::{Mounted, TreeFiles};
 use strata_sim::exec::Limits;
 
 use crate::build::{now, BackendKind};
@@ -32,41 +35,77 @@ pub enum DryRunFormat {
     Json,
 }
 
-/// `strata run`.
+/// `strata run`: docker's options are read by the core's run-line parser (`strata_build::run`), the same
+/// one the playground's run line uses; clap only collects the words.
 #[derive(Args)]
 pub struct RunArgs {
-    /// Which backend runs the container.
-    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
+    /// `[OPTIONS] IMAGE [COMMAND] [ARG...]` as `docker run` takes them: --rm, -d, -i, -t, -e K=V,
+    /// --env-file FILE, -w DIR, -u USER, -h HOST, --name N, -v [SRC:]DST[:ro], -p SPEC, -P, --network N,
+    /// --entrypoint CMD (-d, -p, -P and --network are accepted and not modelled); and strata's own
+    /// --backend sim|native, --dry-run (print what would run, and why) and --format text|json (of --dry-run).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true,
+        value_name = "OPTIONS… IMAGE [ARG…]"
+    )]
+    pub words: Vec<String>,
+}
+
+/// strata's own flags of `run`, besides docker's: `--backend`, `--dry-run`, `--format`.
+const STRATA_RUN_FLAGS: &[(&str, bool)] =
+    &[("backend", true), ("dry-run", false), ("format", true)];
+
+/// A `strata run` line, parsed.
+pub struct ParsedRun {
+    /// The docker options, image and arguments.
+    pub line: RunLine,
+    /// `--backend`.
     pub backend: BackendKind,
-    /// Remove the container when it exits.
-    #[arg(long)]
-    pub rm: bool,
-    /// Overwrite the image's ENTRYPOINT (one word; `''` resets it).
-    #[arg(long, value_name = "CMD")]
-    pub entrypoint: Option<String>,
-    /// Set an environment variable (`K=V`, or `K` to take it from here).
-    #[arg(short = 'e', long = "env", value_name = "K=V")]
-    pub env: Vec<String>,
-    /// Working directory inside the container.
-    #[arg(short = 'w', long = "workdir", value_name = "DIR")]
-    pub workdir: Option<String>,
-    /// `name|uid[:group|gid]`.
-    #[arg(short = 'u', long = "user", value_name = "USER")]
-    pub user: Option<String>,
-    /// The container's name.
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Print what would run and why, without running it.
-    #[arg(long)]
+    /// `--dry-run`.
     pub dry_run: bool,
-    /// Output of `--dry-run`.
-    #[arg(long, value_enum, default_value_t = DryRunFormat::Text)]
+    /// `--format` of `--dry-run`.
     pub format: DryRunFormat,
-    /// The image.
-    pub image: String,
-    /// The command and its arguments (replace CMD).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+}
+
+impl RunArgs {
+    /// Parses the words; `Err` is docker's message for a bad line (exit 125), or strata's for a bad
+    /// `--backend`/`--format` value.
+    pub fn parse(&self) -> Result<ParsedRun, RunError> {
+        let line = parse_run_words(&self.words, STRATA_RUN_FLAGS)?;
+        let mut parsed = ParsedRun {
+            backend: BackendKind::Sim,
+            dry_run: false,
+            format: DryRunFormat::Text,
+            line,
+        };
+        for (flag, value) in parsed.line.extra.clone() {
+            let value = value.unwrap_or_default();
+            match flag.as_str() {
+                "dry-run" => parsed.dry_run = value.is_empty() || value == "true",
+                "backend" => {
+                    parsed.backend =
+                        BackendKind::from_str(&value, true).map_err(|_| RunError::BadBool {
+                            flag: "--backend".into(),
+                            value: value.clone(),
+                        })?
+                }
+                _ => {
+                    parsed.format =
+                        DryRunFormat::from_str(&value, true).map_err(|_| RunError::BadBool {
+                            flag: "--format".into(),
+                            value: value.clone(),
+                        })?
+                }
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Whether the words ask for `--dry-run` (nothing runs).
+    pub fn dry_run(&self) -> bool {
+        self.parse().is_ok_and(|p| p.dry_run)
+    }
 }
 
 fn flatten(img: &SourceImage) -> Result<Tree> {
@@ -81,49 +120,55 @@ fn flatten(img: &SourceImage) -> Result<Tree> {
 /// a name in use is refused before anything runs — then started; once the process ran, its exit status is
 /// the result whatever happens to the bookkeeping after.
 pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
-    if args.backend == BackendKind::Native {
+    let parsed = match args.parse() {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{}", e.stderr());
+            return Ok(ExitCode::from(125));
+        }
+    };
+    if parsed.backend == BackendKind::Native {
         bail!("the native backend is not built yet; use --backend sim");
+    }
+    let image = parsed.line.image.clone();
+    let mut opts = parsed.line.options.clone();
+    if let Some(code) = refuse_bad_name(opts.name.as_deref()) {
+        return Ok(code);
     }
     let models = SimStore::new();
     let images = DiskImages::new(store).with_fallback(&models);
-    let Some(img) = images.image(&args.image) else {
-        eprintln!(
-            "Unable to find image '{}' locally\ndocker: Error response from daemon: pull access denied for {}: the simulator has no registry.",
-            args.image, args.image
+    let Some(img) = images.image(&image) else {
+        eprint!(
+            "{}",
+            RunError::ImageNotFound(strata_sim::backend::normalize_reference(&image)).stderr()
         );
         return Ok(ExitCode::from(125));
     };
     let tree = flatten(&img)?;
     let config = img.config.config.clone().unwrap_or_default();
-    let env: Vec<String> = args
+    // `-e K` and a bare `K` in an env file take K from this process's environment, as docker's client does.
+    let lookup = |k: &str| std::env::var(k).ok();
+    opts.env = opts
         .env
         .iter()
-        .map(|e| {
-            if e.contains('=') {
-                e.clone()
-            } else {
-                std::env::var(e)
-                    .map(|v| format!("{e}={v}"))
-                    .unwrap_or_else(|_| e.clone())
-            }
+        .map(|e| match lookup(e) {
+            Some(v) if !e.contains('=') => format!("{e}={v}"),
+            _ => e.clone(),
         })
         .collect();
-    let mut opts = RunOptions {
-        entrypoint: args.entrypoint.clone(),
-        args: args.args.clone(),
-        env,
-        workdir: args.workdir.clone(),
-        user: args.user.clone(),
-        name: args.name.clone(),
-        rm: args.rm,
-        ..RunOptions::default()
-    };
-    if args.dry_run {
+    let read = |f: &str| std::fs::read(f).ok();
+    if let Err(e) = opts.read_env_files(&read, &lookup) {
+        return Ok(run_error(&e));
+    }
+    for line in opts.not_modelled() {
+        eprintln!("[strata] {line}");
+    }
+    if parsed.dry_run {
         let resolved = match resolve(&config, &opts, &TreeFiles(&tree)) {
             Ok(r) => r,
             Err(e) => return Ok(run_error(&e)),
         };
-        match args.format {
+        match parsed.format {
             DryRunFormat::Json => println!("{}", resolved.dry_run_json()),
             DryRunFormat::Text => {
                 println!("argv: {}", shell_words(&resolved.argv));
@@ -145,9 +190,10 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     }
     let ts = now();
     let containers = Containers::open(store.root())?;
+    let volume_store = Volumes::open(store.root())?;
     let created = containers.create(NewContainer {
-        name: args.name.clone(),
-        image: args.image.clone(),
+        name: opts.name.clone(),
+        image: image.clone(),
         image_id: Digest::of(&strata_image::image::to_json(&img.config)),
         created: format_rfc3339(ts.secs, ts.nanos),
         backend: "sim".to_owned(),
@@ -162,19 +208,38 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    opts.hostname = Some(rec.id[..12].to_owned());
-    let started =
-        match strata_sim::container::run(&tree, &config, &opts, &rec.id, ts, Limits::default()) {
-            Ok(s) => s,
-            Err(n) => {
-                // Docker refuses these at creation, so no container is left; a user it cannot find is a start
-                // error, and the container stays, created and never run.
-                if !matches!(n.error, RunError::User(_)) || args.rm {
-                    let _ = containers.remove(&rec.id);
-                }
-                return Ok(run_error(&n.error));
+    opts.hostname = opts
+        .hostname
+        .clone()
+        .or_else(|| Some(rec.id[..12].to_owned()));
+    // The named volumes this run mounts, as they are now.
+    let mut existing = BTreeMap::new();
+    for m in container_mounts(&config, &opts) {
+        if let MountSource::Named(n) = &m.source {
+            if let Some(content) = volume_store.content(n)? {
+                existing.insert(n.clone(), content);
             }
-        };
+        }
+    }
+    let started = match strata_sim::container::run_with_volumes(
+        &tree,
+        &config,
+        &opts,
+        &rec.id,
+        ts,
+        Limits::default(),
+        &|n: &str| existing.get(n).cloned(),
+    ) {
+        Ok(s) => s,
+        Err(n) => {
+            // Docker refuses these at creation, so no container is left; a user it cannot find is a start
+            // error, and the container stays, created and never run.
+            if !matches!(n.error, RunError::User(_)) || opts.rm {
+                let _ = containers.remove(&rec.id);
+            }
+            return Ok(run_error(&n.error));
+        }
+    };
     let out = &started.outcome;
     crate::pipe::ignore_broken_pipe(std::io::stdout().write_all(&out.stdout))?;
     crate::pipe::ignore_broken_pipe(std::io::stderr().write_all(&out.stderr))?;
@@ -203,11 +268,30 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     rec.command = started.resolved.argv.clone();
     rec.config = Some(container_config(&config, &opts));
     rec.exit_code = Some(code);
-    let kept = if args.rm {
-        containers.remove(&rec.id).map(drop)
-    } else {
-        containers.finish(&rec, &started.fs.changeset())
-    };
+    rec.mounts = started.mounts.iter().map(mount_record).collect();
+    // The volumes first: a container record never names a volume the store does not have.
+    let mut kept: Result<(), strata_native::Error> = Ok(());
+    for m in started.mounts.iter().filter(|m| m.is_volume()) {
+        if opts.rm && m.anonymous() {
+            continue;
+        }
+        let saved = volume_store.save(
+            &m.name,
+            m.anonymous(),
+            &format_rfc3339(ts.secs, 0),
+            &m.content,
+        );
+        if saved.is_err() {
+            kept = saved;
+        }
+    }
+    let kept = kept.and_then(|()| {
+        if opts.rm {
+            containers.remove(&rec.id).map(drop)
+        } else {
+            containers.finish(&rec, &started.layer)
+        }
+    });
     if let Err(e) = kept {
         eprintln!("strata: warning: container {}: {e}", rec.name);
     }
@@ -216,17 +300,43 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     ))
 }
 
+/// The daemon's check of `--name`: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least two characters.
+fn refuse_bad_name(name: Option<&str>) -> Option<ExitCode> {
+    let name = name?;
+    let bare = name.strip_prefix('/').unwrap_or(name);
+    let mut bytes = bare.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphanumeric());
+    if first_ok
+        && bare.len() >= 2
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    {
+        return None;
+    }
+    eprintln!(
+        "docker: Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.\nSee 'docker run --help'."
+    );
+    Some(ExitCode::from(125))
+}
+
+/// What the store keeps of a mount, for `inspect`'s `Mounts` and `volume rm`'s in-use check.
+fn mount_record(m: &Mounted) -> MountRecord {
+    MountRecord {
+        kind: m.spec.kind().to_owned(),
+        name: m.is_volume().then(|| m.name.clone()),
+        source: match &m.spec.source {
+            MountSource::Bind(h) => h.clone(),
+            _ => m.name.clone(),
+        },
+        destination: m.spec.destination.clone(),
+        mode: m.spec.mode.clone(),
+        rw: !m.spec.read_only,
+        anonymous: m.anonymous(),
+    }
+}
+
 /// Docker's message and exit status for a run that cannot start.
 fn run_error(e: &RunError) -> ExitCode {
-    match e {
-        // These errors already read as docker prints them; the ones the daemon finds when it creates the
-        // container are followed by docker's hint.
-        RunError::NoCommand | RunError::RelativeWorkdir(_) => {
-            eprintln!("{e}\nSee 'docker run --help'.")
-        }
-        RunError::User(_) => eprintln!("{e}"),
-        e => eprintln!("docker: Error response from daemon: {e}."),
-    }
+    eprint!("{}", e.stderr());
     ExitCode::from(125)
 }
 
@@ -317,7 +427,7 @@ pub struct RmArgs {
     /// Force the removal of a running container (the simulator's have all exited).
     #[arg(short, long)]
     pub force: bool,
-    /// Remove anonymous volumes (accepted: the simulator has none).
+    /// Remove the containers' anonymous volumes too.
     #[arg(short, long)]
     pub volumes: bool,
     /// The containers (names or IDs).
@@ -385,8 +495,30 @@ pub fn ps(store: &strata_native::Store, a: &PsArgs) -> Result<ExitCode> {
                 ),
                 ("Image", c.image.clone()),
                 ("Labels", String::new()),
-                ("LocalVolumes", "0".to_owned()),
-                ("Mounts", String::new()),
+                (
+                    "LocalVolumes",
+                    c.mounts
+                        .iter()
+                        .filter(|m| m.name.is_some())
+                        .count()
+                        .to_string(),
+                ),
+                (
+                    "Mounts",
+                    // docker: each volume's name (a bind's source), cut to 15 characters, joined by commas.
+                    c.mounts
+                        .iter()
+                        .map(|m| {
+                            let name = m.name.as_deref().unwrap_or(&m.source);
+                            if a.no_trunc {
+                                name.to_owned()
+                            } else {
+                                human::ellipsis(name, 15)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
                 ("Names", c.name.clone()),
                 ("Networks", String::new()),
                 ("Ports", String::new()),
@@ -478,6 +610,10 @@ pub fn inspect_json(
         ("Driver", s(&format!("strata-{}", rec.backend))),
         ("Platform", s("linux")),
         (
+            "Mounts",
+            Value::List(rec.mounts.iter().map(|m| mount_json(store, m)).collect()),
+        ),
+        (
             "Config",
             obj(vec![
                 ("Hostname", s(&rec.id[..12])),
@@ -512,6 +648,42 @@ pub fn inspect_json(
             ]),
         ),
     ]))
+}
+
+/// One entry of `docker inspect`'s `Mounts`, in docker's key order.
+fn mount_json(store: &strata_native::Store, m: &MountRecord) -> Value {
+    let s = |x: &str| Value::Str(x.to_owned());
+    let mut fields = vec![("Type", s(&m.kind))];
+    match &m.name {
+        Some(name) => {
+            let source = Volumes::open(store.root())
+                .map(|v| v.mountpoint(name).display().to_string())
+                .unwrap_or_default();
+            // docker gives a named volume the SELinux relabel mode `z` when no mode is given.
+            let mode = if m.mode.is_empty() && !m.anonymous {
+                "z"
+            } else {
+                &m.mode
+            };
+            fields.extend([
+                ("Name", s(name)),
+                ("Source", s(&source)),
+                ("Destination", s(&m.destination)),
+                ("Driver", s("local")),
+                ("Mode", s(mode)),
+                ("RW", Value::Bool(m.rw)),
+                ("Propagation", s("")),
+            ]);
+        }
+        None => fields.extend([
+            ("Source", s(&m.source)),
+            ("Destination", s(&m.destination)),
+            ("Mode", s(&m.mode)),
+            ("RW", Value::Bool(m.rw)),
+            ("Propagation", s("rprivate")),
+        ]),
+    }
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// `strata diff CONTAINER`: `A`/`C`/`D` per path, as `docker diff` prints them.
@@ -588,10 +760,20 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
 /// `strata rm [-f] CONTAINER…`.
 pub fn rm(store: &strata_native::Store, a: &RmArgs) -> Result<ExitCode> {
     let containers = Containers::open(store.root())?;
+    let volumes = Volumes::open(store.root())?;
     let mut code = ExitCode::SUCCESS;
     for n in &a.containers {
         match containers.remove(n) {
-            Ok(_) => println!("{n}"),
+            Ok(rec) => {
+                if a.volumes {
+                    for m in rec.mounts.iter().filter(|m| m.anonymous) {
+                        if let Some(name) = &m.name {
+                            let _ = volumes.remove(name, &[]);
+                        }
+                    }
+                }
+                println!("{n}")
+            }
             Err(e) => {
                 // docker: `Error: No such container: x`, exit 1; with -f the message stays and the exit is 0.
                 eprintln!("Error: {e}");

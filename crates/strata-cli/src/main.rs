@@ -24,6 +24,7 @@ mod inspect;
 mod pipe;
 mod source;
 mod template;
+mod volume;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "See what Docker will do with a Dockerfile", long_about = None)]
@@ -96,6 +97,11 @@ enum Command {
         #[command(subcommand)]
         command: container::ContainerCommand,
     },
+    /// Manage volumes (`volume ls`, `volume rm`, `volume inspect`).
+    Volume {
+        #[command(subcommand)]
+        command: volume::VolumeCommand,
+    },
     #[command(flatten)]
     Images(images::Command),
 }
@@ -114,7 +120,7 @@ fn main() -> ExitCode {
         Command::Run(args)
         | Command::Container {
             command: ContainerCommand::Run(args),
-        } => !args.dry_run,
+        } => !args.dry_run(),
         _ => false,
     };
     if !runs_a_container {
@@ -160,26 +166,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ContainerCommand::Commit(a) => container::commit(&store()?, &a),
             ContainerCommand::Run(a) => run_container(a, &store()?),
         },
+        Command::Volume { command } => volume::run(&store()?, &command),
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }
 
-/// `run` after the daemon's check of `--name`: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least two characters.
 fn run_container(args: container::RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
-    if let Some(name) = &args.name {
-        let bare = name.strip_prefix('/').unwrap_or(name);
-        let mut bytes = bare.bytes();
-        let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphanumeric());
-        if !first_ok
-            || bare.len() < 2
-            || !bytes.all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        {
-            eprintln!(
-                "docker: Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.\nSee 'docker run --help'."
-            );
-            return Ok(ExitCode::from(125));
-        }
-    }
     container::run(args, store)
 }
 

@@ -37,6 +37,9 @@ pub enum Error {
     /// without `redirect_dir`).
     #[error("{0}: invalid cross-device link")]
     CrossDevice(String),
+    /// `EROFS`: a change under a read-only mount (`docker run -v …:/path:ro`).
+    #[error("{0}: read-only file system")]
+    ReadOnly(String),
     /// A tar stream or layer that cannot be read or must not be applied.
     #[error("bad archive entry {entry:?}: {reason}")]
     Archive {

@@ -31,6 +31,8 @@ use crate::{
 pub struct Overlay {
     lower: Arc<Tree>,
     upper: Tree,
+    /// Canonical paths of read-only mounts: a change at or under one fails with [`Error::ReadOnly`].
+    read_only: Vec<String>,
 }
 
 /// A merged directory: its upper part (if copied up or created) and the lower part it lets through.
@@ -87,7 +89,43 @@ impl Overlay {
     /// A fresh container layer over `lower`.
     pub fn new(lower: Arc<Tree>) -> Overlay {
         let upper = Tree::with_root(lower.node(ROOT).attrs());
-        Overlay { lower, upper }
+        Overlay {
+            lower,
+            upper,
+            read_only: Vec::new(),
+        }
+    }
+
+    /// Makes the canonical absolute `path` and everything under it read-only, as a mount with `ro` is: every
+    /// later change there fails with [`Error::ReadOnly`] (`EROFS`).
+    pub fn mount_read_only(&mut self, path: &str) {
+        self.read_only.push(path.to_string());
+    }
+
+    /// Whether `path` (resolved in the merged view, its final symlink followed) may be changed: `Err` with
+    /// [`Error::ReadOnly`] under a read-only mount. For the callers that open a file for writing without
+    /// changing it yet (`>>` onto an existing file).
+    pub fn writable(&self, path: &str) -> Result<()> {
+        let (r, _) = self.locate(path, true)?;
+        self.check_writable(&r, path)
+    }
+
+    fn check_writable(&self, r: &Resolved<MDir>, path: &str) -> Result<()> {
+        if self.read_only.is_empty() {
+            return Ok(());
+        }
+        let full = r.full_path();
+        let under = |m: &String| {
+            m == "/"
+                || full == *m
+                || full
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if self.read_only.iter().any(under) {
+            return Err(Error::ReadOnly(path.to_string()));
+        }
+        Ok(())
     }
 
     /// The read-only lower tree.
@@ -214,6 +252,7 @@ impl Overlay {
     /// Resolves `path` for a change to an existing entry, copies it up; returns its canonical path.
     fn copy_up_path(&mut self, path: &str, follow: bool) -> Result<String> {
         let (r, f) = self.existing(path, follow)?;
+        self.check_writable(&r, path)?;
         let parent = self.copy_up_chain(&r);
         if let Some(name) = &r.name {
             self.copy_up(parent, name, f);
@@ -311,6 +350,7 @@ impl Overlay {
         if f.is_some() {
             return Err(Error::AlreadyExists(path.to_string()));
         }
+        self.check_writable(&r, path)?;
         let Some(name) = r.name.clone() else {
             return Err(Error::AlreadyExists(path.to_string()));
         };
@@ -375,6 +415,7 @@ impl Overlay {
             }
             _ => {}
         }
+        self.check_writable(&r, path)?;
         let parent = self.copy_up_chain(&r);
         if let Some(f) = f {
             self.copy_up(parent, name, f);
@@ -440,6 +481,7 @@ impl Overlay {
                 reason: "names a directory by `/`, `.` or `..`",
             });
         };
+        self.check_writable(&r, path)?;
         let parent = self.copy_up_chain(&r);
         if self.upper.child(parent, &name).is_some() {
             self.upper.detach(parent, &name);
@@ -464,8 +506,9 @@ impl Overlay {
         if self.exists(new) {
             return Err(Error::AlreadyExists(new.to_string()));
         }
-        let from = self.copy_up_path(existing, false)?;
         let (r, _) = self.locate(new, false)?;
+        self.check_writable(&r, new)?;
+        let from = self.copy_up_path(existing, false)?;
         self.copy_up_chain(&r);
         self.upper.link(&from, &r.full_path(), now)
     }
@@ -479,6 +522,8 @@ impl Overlay {
             }
         }
         let (rt, t) = self.locate(to, false)?;
+        self.check_writable(&rf, from)?;
+        self.check_writable(&rt, to)?;
         let same = match (f, t) {
             (Found::Upper(a), Some(Found::Upper(b))) | (Found::Lower(a), Some(Found::Lower(b))) => {
                 a == b

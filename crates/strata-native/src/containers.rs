@@ -57,6 +57,29 @@ pub struct ContainerRecord {
     /// records written before it was kept, and until the container ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ContainerConfig>,
+    /// Its mounts (volumes and host directories), sorted by destination; empty in older records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mounts: Vec<MountRecord>,
+}
+
+/// One mount of a container, as `docker inspect` lists it in `Mounts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MountRecord {
+    /// `volume` or `bind`.
+    pub kind: String,
+    /// The volume's name (none for a bind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The host path of a bind, or the volume's name.
+    pub source: String,
+    /// The path in the container, as given.
+    pub destination: String,
+    /// The mode as given (`ro`, `z`, …; empty when none).
+    pub mode: String,
+    /// Read-write (not `:ro`).
+    pub rw: bool,
+    /// An anonymous volume (removed by `run --rm` and `rm -v`).
+    pub anonymous: bool,
 }
 
 /// What [`Containers::create`] needs to know about a new container.
@@ -150,6 +173,7 @@ impl Containers {
             exit_code: None,
             backend: new.backend,
             config: None,
+            mounts: Vec::new(),
         };
         let dir = self.dir.join(&id);
         fs::create_dir(&dir).map_err(Error::io(&dir))?;

@@ -57,6 +57,17 @@ pub enum Error {
     #[error("{0}")]
     Container(String),
     /// A container name already taken, in docker's words.
+    /// A volume that is not in the store (docker's `Error: No such volume: NAME`).
+    #[error("No such volume: {0}")]
+    NoSuchVolume(String),
+    /// A volume a container still mounts (docker's text, with the containers' IDs).
+    #[error("remove {name}: volume is in use - [{}]", ids.join(", "))]
+    VolumeInUse {
+        /// The volume.
+        name: String,
+        /// The containers (full IDs) that mount it.
+        ids: Vec<String>,
+    },
     #[error("Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name.")]
     NameInUse {
         /// The name asked for.

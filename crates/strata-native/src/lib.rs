@@ -35,9 +35,10 @@ pub mod runtime;
 mod store;
 mod unpack;
 mod upper;
+mod volumes;
 
 pub use build_cache::BuildCache;
-pub use containers::{ContainerRecord, Containers, NewContainer};
+pub use containers::{ContainerRecord, Containers, MountRecord, NewContainer};
 pub use disk_images::DiskImages;
 pub use error::{Error, Result};
 pub use layer_dirs::LayerDirs;
@@ -46,3 +47,4 @@ pub use native_backend::NativeBackend;
 pub use store::{
     normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
 };
+pub use volumes::{VolumeRecord, Volumes};

@@ -4,12 +4,20 @@
 //!
 //! Shared by the CLI's `run` verb and the playground's run panel, so both start the same process on the same
 //! files. Pure: the time and the container ID come in from the caller.
+//!
+//! Volumes (`strata_build::mounts`): each mount is laid over the container's filesystem before the process
+//! starts — a volume's files (a new or empty volume first filled with the image's files at that path, as
+//! Docker copies them), or an empty modelled host directory for a bind — and what the process wrote under a
+//! mount goes back to the volume, not into the container's writable layer: so `docker diff` and `docker
+//! commit` never see it, as with Docker. A mount point the image lacks is created in the writable layer
+//! (`A /path` in `docker diff`); a `:ro` mount makes every change under it fail with `EROFS`.
 
 use std::sync::Arc;
 
+use strata_build::mounts::{container_mounts, MountSource, MountSpec};
 use strata_build::run::{resolve_explained, ImageFiles, Resolved, RunError, RunOptions};
 use strata_image::image::ContainerConfig;
-use strata_image::{Changeset, EntryKind, Overlay, Timestamp, Tree};
+use strata_image::{Attrs, Changeset, Entry, EntryKind, NodeKind, Overlay, Timestamp, Tree};
 
 use crate::backend::container_rootfs;
 use crate::exec::{exec, Event, ExecOutcome, ExecRequest, Identity, Limits, StopPlan};
@@ -30,8 +38,41 @@ pub struct Started {
     pub resolved: Resolved,
     /// How the process ended.
     pub outcome: ExecOutcome,
-    /// The container's filesystem: the image (plus the runtime's additions) below, its writable layer above.
+    /// The container's filesystem: the image (plus the runtime's additions and the mounts) below, what the
+    /// process changed above — under the mounts too; [`Started::layer`] is the writable layer alone.
     pub fs: Overlay,
+    /// The container's writable layer: what `docker diff` lists and `docker commit` records (nothing that was
+    /// written into a mount).
+    pub layer: Changeset,
+    /// The container's mounts, sorted by destination, each with what it holds after the run.
+    pub mounts: Vec<Mounted>,
+}
+
+/// One mount of a container that ran, and what it holds afterwards.
+#[derive(Debug, Clone)]
+pub struct Mounted {
+    /// What was asked for (`-v`, or an image `VOLUME`).
+    pub spec: MountSpec,
+    /// The volume's name (an anonymous one's is generated: 64 hex digits), or the host path of a bind.
+    pub name: String,
+    /// Whether this run created the volume (it was not among the volumes given to [`run_with_volumes`]).
+    pub created: bool,
+    /// Whether the volume was empty and got the image's files at the destination (Docker's copy).
+    pub copied: bool,
+    /// What the volume (or, for a bind, the modelled host directory) holds after the run.
+    pub content: Tree,
+}
+
+impl Mounted {
+    /// Whether it is a volume without a name given (`-v /path` or an image `VOLUME`).
+    pub fn anonymous(&self) -> bool {
+        self.spec.source == MountSource::Anonymous
+    }
+
+    /// Whether it is a volume (not a bind of a host directory).
+    pub fn is_volume(&self) -> bool {
+        !matches!(self.spec.source, MountSource::Bind(_))
+    }
 }
 
 /// Why a run did not start a process: Docker's error (exit code 125) and the explanation gathered up to it.
@@ -44,7 +85,8 @@ pub struct NotStarted {
 }
 
 /// Runs the image with merged filesystem `image` and config `config` as `docker run` with `opts` would, in
-/// a container with ID `id` (its first 12 characters are the hostname) at time `now`.
+/// a container with ID `id` (its first 12 characters are the hostname) at time `now`, with no volumes that
+/// exist before it ([`run_with_volumes`]).
 pub fn run(
     image: &Tree,
     config: &ContainerConfig,
@@ -53,23 +95,90 @@ pub fn run(
     now: Timestamp,
     limits: Limits,
 ) -> Result<Started, NotStarted> {
-    let hostname: String = id.chars().take(12).collect();
+    run_with_volumes(image, config, opts, id, now, limits, &|_| None)
+}
+
+/// [`run`], where `volumes` gives the files of each named volume that exists (`None`: there is none, and the
+/// run creates it). The caller keeps what [`Started::mounts`] says they hold afterwards.
+pub fn run_with_volumes(
+    image: &Tree,
+    config: &ContainerConfig,
+    opts: &RunOptions,
+    id: &str,
+    now: Timestamp,
+    limits: Limits,
+    volumes: &dyn Fn(&str) -> Option<Tree>,
+) -> Result<Started, NotStarted> {
     let mut opts = opts.clone();
-    if opts.hostname.is_none() {
-        opts.hostname = Some(hostname.clone());
-    }
+    // `-h` names the host; else the container ID's first 12 characters do.
+    let hostname: String = match opts.hostname.as_deref() {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => id.chars().take(12).collect(),
+    };
+    opts.hostname = Some(hostname.clone());
     let resolved = match resolve_explained(config, &opts, &TreeFiles(image)) {
         (Ok(r), _) => r,
         (Err(error), explanation) => return Err(NotStarted { error, explanation }),
     };
-    let volumes: Vec<String> = config
-        .volumes
-        .clone()
-        .flatten()
-        .map(|v| v.into_keys().collect())
-        .unwrap_or_default();
-    let rootfs = container_rootfs(image, &volumes, &resolved.argv, &resolved.env, &hostname);
-    let mut fs = Overlay::new(Arc::new(rootfs));
+    let mut rootfs = container_rootfs(image, &[], &resolved.argv, &resolved.env, &hostname);
+    let mut mounts = Vec::new();
+    let mut new_points = Vec::new();
+    for spec in container_mounts(config, &opts) {
+        let path = spec.path();
+        let (name, existing) = match &spec.source {
+            MountSource::Anonymous => (anonymous_name(id, &path), None),
+            MountSource::Named(n) => (n.clone(), volumes(n)),
+            MountSource::Bind(h) => (h.clone(), None),
+        };
+        let created = existing.is_none() && !matches!(spec.source, MountSource::Bind(_));
+        let mut content = existing.unwrap_or_else(|| Tree::with_root(Attrs::new(0o755, 0, 0, now)));
+        let empty = content.read_dir("/").map(|v| v.is_empty()).unwrap_or(true);
+        let image_dir = image.stat(&path).ok().filter(|s| s.is_dir());
+        let copied = empty
+            && !spec.no_copy
+            && !matches!(spec.source, MountSource::Bind(_))
+            && image_dir.is_some();
+        if copied {
+            content = subtree(image, &path);
+        }
+        if rootfs.lstat(&path).is_ok() {
+            let _ = rootfs.remove_all(&path, now);
+            let _ = rootfs.insert(&path, root_attrs(&content), NodeKind::Dir);
+            for (p, st) in content.entries() {
+                let _ = rootfs.insert(&join(&path, &p), st.attrs, st.kind);
+            }
+        } else {
+            new_points.push(path.clone());
+        }
+        mounts.push(Mounted {
+            spec,
+            name,
+            created,
+            copied,
+            content,
+        });
+    }
+    let lower = Arc::new(rootfs);
+    let mut fs = Overlay::new(lower.clone());
+    for m in &mounts {
+        let path = m.spec.path();
+        if new_points.contains(&path) {
+            // Docker creates a missing mount point in the container's writable layer.
+            let _ = fs.mkdir_all(&path, Attrs::new(0o755, 0, 0, now));
+            for (p, st) in m.content.entries() {
+                let full = join(&path, &p);
+                let _ = match st.kind {
+                    NodeKind::Dir => fs.mkdir(&full, st.attrs),
+                    kind => fs.create(&full, st.attrs, kind),
+                };
+            }
+        }
+    }
+    for m in &mounts {
+        if m.spec.read_only {
+            fs.mount_read_only(&m.spec.path());
+        }
+    }
     let outcome = exec(
         &mut fs,
         &ExecRequest {
@@ -88,11 +197,133 @@ pub fn run(
             limits,
         },
     );
+    let (layer, mounts) = split_layer(&lower, fs.changeset(), mounts, &new_points);
     Ok(Started {
         resolved,
         outcome,
         fs,
+        layer,
+        mounts,
     })
+}
+
+/// An anonymous volume's name: Docker's are random 64-hex; this one is the sha256 of the container ID and
+/// the mount path, so a run is reproducible.
+fn anonymous_name(id: &str, path: &str) -> String {
+    let d = strata_image::Digest::of(format!("{id}\n{path}").as_bytes()).to_string();
+    d.trim_start_matches("sha256:").to_string()
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    if dir == "/" {
+        rel.to_string()
+    } else {
+        format!("{dir}{rel}")
+    }
+}
+
+fn root_attrs(t: &Tree) -> Attrs {
+    t.lstat("/").map(|s| s.attrs).unwrap_or_default()
+}
+
+/// The files of `tree` under the directory `path`, as a tree of their own (its root has the directory's
+/// attributes).
+fn subtree(tree: &Tree, path: &str) -> Tree {
+    let attrs = tree.stat(path).map(|s| s.attrs).unwrap_or_default();
+    let mut out = Tree::with_root(attrs);
+    let prefix = format!("{}/", path.trim_end_matches('/'));
+    for (p, st) in tree.entries() {
+        if let Some(rel) = p.strip_prefix(&prefix) {
+            let _ = out.insert(&format!("/{rel}"), st.attrs, st.kind);
+        }
+    }
+    out
+}
+
+/// The mount (index into `mounts`) whose destination holds `path`: the deepest.
+fn mount_of(paths: &[String], path: &str) -> Option<usize> {
+    paths
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            m.as_str() == "/"
+                || path == m.as_str()
+                || path
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|(_, m)| m.len())
+        .map(|(i, _)| i)
+}
+
+/// Splits what the process changed into the container's writable layer and each mount's new content.
+fn split_layer(
+    lower: &Tree,
+    all: Changeset,
+    mut mounts: Vec<Mounted>,
+    new_points: &[String],
+) -> (Changeset, Vec<Mounted>) {
+    let paths: Vec<String> = mounts.iter().map(|m| m.spec.path()).collect();
+    let mut layer = Vec::new();
+    let mut per_mount: Vec<Vec<Entry>> = vec![Vec::new(); mounts.len()];
+    for e in all.entries {
+        match mount_of(&paths, &e.path) {
+            Some(i) if !(e.path == paths[i] && new_points.contains(&e.path)) => {
+                let rebase = |p: &str| match p.strip_prefix(paths[i].as_str()) {
+                    _ if paths[i] == "/" => p.to_string(),
+                    Some("") => "/".to_string(),
+                    Some(r) => r.to_string(),
+                    None => p.to_string(),
+                };
+                let kind = match e.kind {
+                    EntryKind::Hardlink(t) => EntryKind::Hardlink(rebase(&t)),
+                    k => k,
+                };
+                if e.path != paths[i] {
+                    per_mount[i].push(Entry {
+                        path: rebase(&e.path),
+                        attrs: e.attrs,
+                        kind,
+                    });
+                }
+            }
+            _ => layer.push(e),
+        }
+    }
+    // A directory above a mount point that is in the layer only because a write under the mount copied it up
+    // (same attributes as below, nothing else changed in it) is not a change of the container.
+    let keep: Vec<bool> = layer
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let above_mount = paths.iter().any(|m| {
+                m.strip_prefix(e.path.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+                    || e.path == "/"
+            });
+            let unchanged = matches!(e.kind, EntryKind::Dir)
+                && lower
+                    .lstat(&e.path)
+                    .is_ok_and(|st| st.is_dir() && st.attrs == e.attrs);
+            let inside = format!("{}/", e.path);
+            let has_children = layer
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && o.path.starts_with(&inside));
+            !(above_mount && unchanged && !has_children)
+        })
+        .collect();
+    let layer: Vec<Entry> = layer
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect();
+    for (m, entries) in mounts.iter_mut().zip(per_mount) {
+        if !entries.is_empty() {
+            let _ = Changeset { entries }.apply(&mut m.content);
+        }
+    }
+    (Changeset { entries: layer }, mounts)
 }
 
 /// One line of `docker diff`.

@@ -17,15 +17,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde_json::Value;
 use strata_build::engine::BuildRequest;
-use strata_build::run::{parse_run_line, resolve, ImageFiles};
+use strata_build::run::parse_run_line;
 use strata_build::{build, Cache, HistoryStyle};
-use strata_image::{Attrs, Changeset, Content, EntryKind, NodeKind, Overlay, Timestamp, Tree};
-use strata_sim::backend::{container_rootfs, SimBackend, SimStore};
-use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
+use strata_image::{Attrs, Changeset, Content, EntryKind, NodeKind, Timestamp, Tree};
+use strata_sim::backend::{SimBackend, SimStore};
+use strata_sim::exec::Limits;
 
 /// Every context file and directory gets this mtime (record.sh does the same).
 const MTIME: i64 = 1_700_000_000;
@@ -344,14 +343,6 @@ fn py_bytes(s: &str) -> Vec<u8> {
     out
 }
 
-struct TreeFiles<'a>(&'a Tree);
-
-impl ImageFiles for TreeFiles<'_> {
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.read(path).ok().map(|c| c.bytes().into_owned())
-    }
-}
-
 /// Compares one case; returns its differences as (aspect, detail).
 fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
     let mut diffs: Vec<(String, String)> = Vec::new();
@@ -470,9 +461,10 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
     }
     // Runs.
     let mut k = 1;
+    let mut volumes = std::collections::BTreeMap::new();
     while let Ok(text) = std::fs::read_to_string(exp.join(format!("run-{k}.txt"))) {
         let rec = parse_run(&text);
-        if let Some(d) = check_run(&out.image, &rec) {
+        if let Some(d) = check_run(&out.image, &rec, &mut volumes) {
             diffs.push((format!("run {k}"), d));
         }
         k += 1;
@@ -480,7 +472,11 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
     diffs
 }
 
-fn check_run(image: &strata_build::BuiltImage, rec: &RecordedRun) -> Option<String> {
+fn check_run(
+    image: &strata_build::BuiltImage,
+    rec: &RecordedRun,
+    volumes: &mut std::collections::BTreeMap<String, strata_image::Tree>,
+) -> Option<String> {
     let line = if rec.runset.split_whitespace().any(|w| w == "IMAGE") {
         format!("docker run {}", rec.runset)
     } else {
@@ -488,54 +484,48 @@ fn check_run(image: &strata_build::BuiltImage, rec: &RecordedRun) -> Option<Stri
     };
     let parsed = match parse_run_line(&line) {
         Ok(p) => p,
-        Err(e) => return Some(format!("cannot parse {line:?}: {e}")),
-    };
-    let config = image.config.config.clone().unwrap_or_default();
-    let resolved = match resolve(&config, &parsed.options, &TreeFiles(&image.tree)) {
-        Ok(r) => r,
+        // Refused before a container exists: docker's exit 125 and its message.
+        Err(e) if rec.exit == 125 && e.stderr().trim_end() == rec.stderr.trim_end() => return None,
         Err(e) => {
-            return (rec.exit != 125)
-                .then(|| format!("sim refused ({e}), docker exit {}", rec.exit))
+            return Some(format!(
+                "cannot parse {line:?}: {:?}, docker exit {} {:?}",
+                e.stderr(),
+                rec.exit,
+                rec.stderr
+            ))
         }
     };
-    let volumes: Vec<String> = config
-        .volumes
-        .clone()
-        .flatten()
-        .map(|v| v.into_keys().collect())
-        .unwrap_or_default();
-    let tree = container_rootfs(
+    let config = image.config.config.clone().unwrap_or_default();
+    // Named volumes live across the runs of a case, as on the recording daemon.
+    let id = format!("0123456789ab{}", "0".repeat(52));
+    let started = match strata_sim::container::run_with_volumes(
         &image.tree,
-        &volumes,
-        &resolved.argv,
-        &resolved.env,
-        "0123456789ab",
-    );
+        &config,
+        &parsed.options,
+        &id,
+        Timestamp::from_secs(1_800_000_000),
+        Limits::default(),
+        &|n: &str| volumes.get(n).cloned(),
+    ) {
+        Ok(s) => s,
+        Err(n) => {
+            return (rec.exit != 125)
+                .then(|| format!("sim refused ({}), docker exit {}", n.error, rec.exit))
+        }
+    };
+    for m in &started.mounts {
+        if let strata_build::mounts::MountSource::Named(name) = &m.spec.source {
+            volumes.insert(name.clone(), m.content.clone());
+        }
+    }
+    let resolved = &started.resolved;
     let mut d = String::new();
     if let Some(want) = &rec.path_args {
         if want != &resolved.argv {
             let _ = writeln!(d, "  argv: docker {want:?} sim {:?}", resolved.argv);
         }
     }
-    let mut fs = Overlay::new(Arc::new(tree));
-    let out = exec(
-        &mut fs,
-        &ExecRequest {
-            argv: resolved.argv.clone(),
-            env: resolved.env.clone(),
-            cwd: resolved.workdir.clone(),
-            identity: Identity {
-                uid: resolved.uid,
-                gid: resolved.gid,
-                groups: resolved.groups.clone(),
-            },
-            stdin: Vec::new(),
-            now: Timestamp::from_secs(1_800_000_000),
-            hostname: "0123456789ab".to_owned(),
-            limits: Limits::default(),
-            stop: None,
-        },
-    );
+    let out = &started.outcome;
     if let Some(ns) = &out.not_simulated {
         // The simulator stopped at a program it cannot run: there is no exit code or output to compare
         // past it, and no code was invented for it.

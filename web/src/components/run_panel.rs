@@ -1,13 +1,14 @@
 //! The run panel: a `docker run …` line, the process Docker would start and why (which CMD/ENTRYPOINT rule
-//! applied), the output and exit code from the simulator, the container's writable layer (copy-up shown),
-//! `docker diff`, and `docker commit`.
+//! applied), the output and exit code from the simulator, the container's mounts (volumes and host
+//! directories, and `docker volume ls`), the container's writable layer (copy-up shown), `docker diff`, and
+//! `docker commit` — the last three only while the container exists (not after `--rm`).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::build::{human_size, Change};
-use crate::session::RunView;
+use crate::session::{MountView, RunView};
 
 /// What [`RunPanel`] shows and whom it tells.
 #[derive(Properties, PartialEq)]
@@ -37,6 +38,42 @@ fn quote(w: &str) -> String {
         w.to_string()
     } else {
         format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// A volume's name as `docker volume ls` shows it, shortened when it is an anonymous one's 64 hex digits.
+fn short_name(m: &MountView) -> String {
+    if m.anonymous {
+        format!("{}…", &m.name[..m.name.len().min(12)])
+    } else {
+        m.name.clone()
+    }
+}
+
+/// The mounts of the container, each with what it holds after the run.
+fn mounts_table(mounts: &[MountView]) -> Html {
+    let rows = mounts.iter().map(|m| {
+        html! {
+            <tr class={format!("mount-{}", m.kind)} data-destination={m.destination.clone()}>
+                <td class="mono">{ &m.destination }</td>
+                <td>{ &m.kind }</td>
+                <td class="mono" title={m.name.clone()}>{ short_name(m) }</td>
+                <td>{ &m.mode }</td>
+                <td>
+                    { &m.note }
+                    <br />
+                    <span class="mono mount-files">
+                        { if m.files.is_empty() { "(empty)".to_string() } else { m.files.join(" ") } }
+                    </span>
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <table id="run-mounts">
+            <thead><tr><th>{ "path" }</th><th>{ "type" }</th><th>{ "name / source" }</th><th>{ "mode" }</th><th>{ "what it holds" }</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
     }
 }
 
@@ -114,8 +151,23 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                         { match r.exit_code { 0 => "", 125 => " (Docker refused: the error is with docker run itself)", 126 => " (the command cannot be executed: permission denied, e.g. no exec bit)", 127 => " (command not found: no such program in the image)", 137 if r.timeline.iter().any(|l| l.contains("SIGKILL")) => " (killed by SIGKILL: docker stop's, 10 s after its SIGTERM)", 137 => " (killed: the simulator's limits stopped it)", _ => "" } }
                     </p>
                 }
+                if !r.mounts.is_empty() {
+                    <h3>{ "Mounts: volumes and host directories" }</h3>
+                    <p class="note">{ "A mount is not part of the container's layer: what the process wrote under it went to the volume (or host directory), so docker diff and docker commit do not see it." }</p>
+                    { mounts_table(&r.mounts) }
+                    <h3>{ "docker volume ls" }</h3>
+                    <pre id="run-volumes" class="log">{
+                        std::iter::once("DRIVER    VOLUME NAME".to_string())
+                            .chain(r.volumes.iter().map(|v| format!("local     {v}")))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }</pre>
+                }
+                if let Some(c) = &r.removed {
+                    <p class="note" id="run-removed">{ format!("Container {c}{} was removed when it exited (--rm): there is no writable layer left to diff or commit{}.", r.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default(), if r.mounts.iter().any(|m| m.anonymous) { ", and its anonymous volumes went with it" } else { "" }) }</p>
+                }
                 if let Some(c) = &r.container {
-                    <h3>{ format!("Container {c}: its writable layer") }</h3>
+                    <h3>{ format!("Container {c}{}: its writable layer", r.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()) }</h3>
                     <p class="note">{ "What the process wrote lands in the container's own layer; a file it changed was first copied up from the image layer that had it. The image's layers are never modified." }</p>
                     if r.layer.is_empty() {
                         <p class="note">{ "Nothing written: the layer is empty." }</p>
@@ -141,9 +193,11 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
                 </button>
             </form>
             <p class="note">
-                { "The image you built is called by the name in this line (any name that is not a base image); \
-                   busybox, alpine, ubuntu… run the base images. Try --entrypoint, -e K=V, -w /dir, -u 1000, \
-                   and arguments after the image, which replace CMD." }
+                { "The image you build is named by this line (as docker build -t NAME would: after renaming it, press \
+                   Build in the Build log tab); busybox, alpine, ubuntu… run the base images, and any other name is not found, as in Docker. \
+                   Try --rm, -v NAME:/path, --entrypoint, -e K=V, --env-file FILE (from the context), -w /dir, \
+                   -u 1000, and arguments after the image, which replace CMD; -p, -P, --network and -d are \
+                   accepted but not modelled." }
             </p>
             { for result }
         </section>

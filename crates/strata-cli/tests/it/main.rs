@@ -7,6 +7,7 @@ mod native;
 mod runs;
 mod store;
 mod tutorial;
+mod volumes;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

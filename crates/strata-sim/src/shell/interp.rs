@@ -1214,7 +1214,7 @@ impl<'a> Shell<'a> {
                 self.fds[fd] = Fd::Out(self.sinks.len() - 1);
                 return Ok(true);
             }
-            Ok(_) if append => Ok(()),
+            Ok(_) if append => self.fs.writable(&path),
             _ if append => self.fs.append(&path, b"", attrs, self.now),
             _ => self.fs.write(&path, Content::empty(), attrs, self.now),
         };

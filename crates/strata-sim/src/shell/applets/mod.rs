@@ -428,6 +428,7 @@ pub fn errno_msg(e: &Error) -> &'static str {
         Error::DirectoryNotEmpty(_) => "Directory not empty",
         Error::TooManyLinks(_) => "Symbolic link loop",
         Error::CrossDevice(_) => "Invalid cross-device link",
+        Error::ReadOnly(_) => "Read-only file system",
         _ => "Invalid argument",
     }
 }
