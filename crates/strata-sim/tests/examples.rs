@@ -1,6 +1,10 @@
 //! The embedded examples (`strata_sim::examples`): each one's build context is exactly the directory
 //! `examples/NAME/` (bytes and exec bits), and each builds with the simulator, except those that keep a
 //! tutorial's mistake on purpose, which fail.
+//!
+//! Native only: it reads the example directories from disk.
+
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
