@@ -84,37 +84,44 @@ impl BaseImage {
 
 struct Model {
     name: &'static str,
-    data: &'static str,
+    /// Its file in `data/` (see `crate::data`).
+    file: &'static str,
+}
+
+impl Model {
+    fn data(&self) -> &'static str {
+        crate::data::text(self.file)
+    }
 }
 
 const MODELS: &[Model] = &[
     Model {
         name: "busybox",
-        data: include_str!("../../data/busybox.txt"),
+        file: "busybox.txt",
     },
     Model {
         name: "alpine",
-        data: include_str!("../../data/alpine.txt"),
+        file: "alpine.txt",
     },
     Model {
         name: "debian",
-        data: include_str!("../../data/debian.txt"),
+        file: "debian.txt",
     },
     Model {
         name: "ubuntu",
-        data: include_str!("../../data/ubuntu.txt"),
+        file: "ubuntu.txt",
     },
     Model {
         name: "centos",
-        data: include_str!("../../data/centos.txt"),
+        file: "centos.txt",
     },
     Model {
         name: "python",
-        data: include_str!("../../data/python.txt"),
+        file: "python.txt",
     },
     Model {
         name: "python",
-        data: include_str!("../../data/python27.txt"),
+        file: "python27.txt",
     },
 ];
 
@@ -180,17 +187,19 @@ fn parse_model(r: String) -> Option<BaseImage> {
     let (repo, _) = r.split_once(':')?;
     let bare = r.strip_suffix(":latest").unwrap_or(&r);
     // A repository can have several models (python 3.12 and 2.7): the one whose tags name the reference.
-    let model = MODELS
-        .iter()
-        .filter(|m| m.name == repo)
-        .find(|m| parse::tags(m.data).0.iter().any(|t| *t == r || *t == bare))?;
-    let (_, variants) = parse::tags(model.data);
+    let model = MODELS.iter().filter(|m| m.name == repo).find(|m| {
+        parse::tags(m.data())
+            .0
+            .iter()
+            .any(|t| *t == r || *t == bare)
+    })?;
+    let (_, variants) = parse::tags(model.data());
     let variant = variants
         .iter()
         .find(|(t, _)| *t == r || *t == bare)
         .map(|(_, v)| *v);
-    let mut layers = base_layers(model.data, 0)?;
-    let parsed = parse::parse(model.name, model.data, variant)?;
+    let mut layers = base_layers(model.data(), 0)?;
+    let parsed = parse::parse(model.name, model.data(), variant)?;
     layers.extend(parsed.layers);
     Some(BaseImage {
         reference: r,
@@ -211,8 +220,8 @@ fn base_layers(data: &str, depth: u32) -> Option<Vec<Changeset>> {
     let name = w.next()?;
     let variant = w.next();
     let model = MODELS.iter().find(|m| m.name == name)?;
-    let mut layers = base_layers(model.data, depth + 1)?;
-    layers.extend(parse::parse(model.name, model.data, variant)?.layers);
+    let mut layers = base_layers(model.data(), depth + 1)?;
+    layers.extend(parse::parse(model.name, model.data(), variant)?.layers);
     Some(layers)
 }
 
@@ -222,7 +231,7 @@ pub(crate) fn base_packages(model: &str) -> Vec<BasePkg> {
     MODELS
         .iter()
         .find(|m| m.name == model)
-        .map(|m| parse::base_pkgs(m.data, None))
+        .map(|m| parse::base_pkgs(m.data(), None))
         .unwrap_or_default()
 }
 
