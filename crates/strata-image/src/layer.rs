@@ -209,6 +209,17 @@ fn append_with<W: Write>(
     e: &Entry,
     data: &mut dyn Read,
 ) -> io::Result<()> {
+    // The headers are made outside the generic part, so the wasm holds one copy of that code, not one per
+    // writer type.
+    let (h, pax) = headers(e)?;
+    if !pax.is_empty() {
+        b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
+    }
+    b.append(&h, data)
+}
+
+/// The ustar header of `e` and the PAX records (sorted by key) that must precede it.
+fn headers(e: &Entry) -> io::Result<(Header, Vec<(String, Vec<u8>)>)> {
     let name = e.tar_name();
     let mut h = Header::new_ustar();
     let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
@@ -277,12 +288,9 @@ fn append_with<W: Write>(
     for (k, v) in &e.attrs.xattrs {
         pax.push((format!("SCHILY.xattr.{k}"), v.clone()));
     }
-    if !pax.is_empty() {
-        crate::sort::sort(&mut pax);
-        b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
-    }
+    crate::sort::sort(&mut pax);
     set_cksum(&mut h);
-    b.append(&h, data)
+    Ok((h, pax))
 }
 
 /// A numeric header field as the tar crate writes one that fits: octal digits, zero-padded, NUL last
@@ -379,6 +387,12 @@ pub fn read_layer(blob: &[u8], limits: &ReadLimits) -> Result<Changeset> {
 /// truncated stream is a read error. Nothing limits the expanded size here: count what you read (as
 /// [`read_tar`] does with [`ReadLimits::max_expanded`]).
 pub fn decompressor<'a, R: BufRead + 'a>(r: R, compression: Compression) -> Box<dyn Read + 'a> {
+    // The decoders read through a `dyn BufRead`: one copy of each in the wasm, not one per reader type.
+    decoder(Box::new(r), compression)
+}
+
+/// [`decompressor`] of a boxed reader.
+fn decoder<'a>(r: Box<dyn BufRead + 'a>, compression: Compression) -> Box<dyn Read + 'a> {
     match compression {
         Compression::None => Box::new(r),
         Compression::Gzip => Box::new(MultiGzDecoder::new(r)),
