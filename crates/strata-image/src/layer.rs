@@ -218,11 +218,14 @@ fn append_with<W: Write>(
     b.append(&h, data)
 }
 
+/// PAX extended-header records: key and value.
+type PaxRecords = Vec<(String, Vec<u8>)>;
+
 /// The ustar header of `e` and the PAX records (sorted by key) that must precede it.
-fn headers(e: &Entry) -> io::Result<(Header, Vec<(String, Vec<u8>)>)> {
+fn headers(e: &Entry) -> io::Result<(Header, PaxRecords)> {
     let name = e.tar_name();
     let mut h = Header::new_ustar();
-    let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut pax: PaxRecords = Vec::new();
     let (ty, size, link) = match &e.kind {
         EntryKind::Dir => (EntryType::Directory, 0, None),
         EntryKind::File(c) => (EntryType::Regular, c.len(), None),
