@@ -209,23 +209,9 @@ fn append_with<W: Write>(
     e: &Entry,
     data: &mut dyn Read,
 ) -> io::Result<()> {
-    // The headers are made outside the generic part, so the wasm holds one copy of that code, not one per
-    // writer type.
-    let (h, pax) = headers(e)?;
-    if !pax.is_empty() {
-        b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
-    }
-    b.append(&h, data)
-}
-
-/// PAX extended-header records: key and value.
-type PaxRecords = Vec<(String, Vec<u8>)>;
-
-/// The ustar header of `e` and the PAX records (sorted by key) that must precede it.
-fn headers(e: &Entry) -> io::Result<(Header, PaxRecords)> {
     let name = e.tar_name();
     let mut h = Header::new_ustar();
-    let mut pax: PaxRecords = Vec::new();
+    let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
     let (ty, size, link) = match &e.kind {
         EntryKind::Dir => (EntryType::Directory, 0, None),
         EntryKind::File(c) => (EntryType::Regular, c.len(), None),
@@ -291,9 +277,12 @@ fn headers(e: &Entry) -> io::Result<(Header, PaxRecords)> {
     for (k, v) in &e.attrs.xattrs {
         pax.push((format!("SCHILY.xattr.{k}"), v.clone()));
     }
-    crate::sort::sort(&mut pax);
+    if !pax.is_empty() {
+        crate::sort::sort(&mut pax);
+        b.append_pax_extensions(pax.iter().map(|(k, v)| (k.as_str(), v.as_slice())))?;
+    }
     set_cksum(&mut h);
-    Ok((h, pax))
+    b.append(&h, data)
 }
 
 /// A numeric header field as the tar crate writes one that fits: octal digits, zero-padded, NUL last
