@@ -16,8 +16,9 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    BuildLog, ContextFiles, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Lessons,
-    Problems, RunPanel, SyntaxTree,
+    history, inspect, problems, syntax_tree, BuildLog, ContextFiles, Editor, ExamplePicker,
+    Filesystem, HistoryProps, InspectProps, Layers, Lessons, ProblemsProps, RunPanel,
+    SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::examples::EXAMPLES;
@@ -369,13 +370,19 @@ pub fn app() -> Html {
         Tab::Files => html! {
             <Filesystem view={build.clone()} file={state.file.clone()} on_open={on_open_file} />
         },
-        Tab::History => html! { <History view={build.clone()} /> },
-        Tab::Inspect => html! { <Inspect view={build.clone()} /> },
+        Tab::History => history(&HistoryProps {
+            view: build.clone(),
+        }),
+        Tab::Inspect => inspect(&InspectProps {
+            view: build.clone(),
+        }),
         Tab::Run => html! {
             <RunPanel line={state.project.run_line.clone()} run={state.run.clone()} running={state.running}
                       built={built_ok} on_line={on_run_line} on_run={on_run} on_commit={on_commit} />
         },
-        Tab::Syntax => html! { <SyntaxTree dump={analysis.dump.clone()} /> },
+        Tab::Syntax => syntax_tree(&SyntaxTreeProps {
+            dump: analysis.dump.clone(),
+        }),
     };
     let status = match (&build, state.building) {
         (_, true) => "building…".to_string(),
@@ -444,7 +451,7 @@ pub fn app() -> Html {
                             if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
                         </p>
                     </section>
-                    <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                    { problems(&ProblemsProps { rows: analysis.problems.clone(), on_jump }) }
                     <section class="pane context-pane" aria-label="Build context">
                         <h2>{ "Build context" }<span class="count">{ state.project.files.len() }</span></h2>
                         <ContextFiles project={state.project.clone()} on_change={on_files} />

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::analysis::ProblemRow;
 
-/// What [`Problems`] lists and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`problems`] lists and whom it tells.
+#[derive(PartialEq)]
 pub struct ProblemsProps {
     /// The problems, in source order.
     pub rows: Vec<ProblemRow>,
@@ -15,7 +15,8 @@ pub struct ProblemsProps {
 }
 
 /// The problems panel.
-#[function_component(Problems)]
+/// A plain function, not a component: the page's wasm holds no per-component machinery for it (about 2 KB
+/// per component), and the panel has no state of its own to keep.
 pub fn problems(props: &ProblemsProps) -> Html {
     let items = props.rows.iter().map(|row| {
         let onclick = {
