@@ -16,9 +16,9 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    history, inspect, problems, syntax_tree, BuildLog, ContextFiles, Editor, ExamplePicker,
-    Filesystem, HistoryProps, InspectProps, Layers, Lessons, ProblemsProps, RunPanel,
-    SyntaxTreeProps,
+    build_log, example_picker, history, inspect, lessons_panel, problems, run_panel, syntax_tree,
+    BuildLogProps, ContextFiles, Editor, ExamplePickerProps, Filesystem, HistoryProps,
+    InspectProps, Layers, LessonsProps, ProblemsProps, RunPanelProps, SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::examples::EXAMPLES;
@@ -361,11 +361,16 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| on_export.emit(format))
     };
     let panel = match state.tab {
-        Tab::Log => html! {
-            <BuildLog view={build.clone()} current={current} ms={state.build_ms}
-                      building={state.building} classic={state.classic} on_classic={on_classic}
-                      on_build={on_build} on_jump={on_jump.clone()} />
-        },
+        Tab::Log => build_log(&BuildLogProps {
+            view: build.clone(),
+            current,
+            ms: state.build_ms,
+            building: state.building,
+            classic: state.classic,
+            on_classic,
+            on_build,
+            on_jump: on_jump.clone(),
+        }),
         Tab::Layers => html! { <Layers view={build.clone()} current={current} /> },
         Tab::Files => html! {
             <Filesystem view={build.clone()} file={state.file.clone()} on_open={on_open_file} />
@@ -376,10 +381,15 @@ pub fn app() -> Html {
         Tab::Inspect => inspect(&InspectProps {
             view: build.clone(),
         }),
-        Tab::Run => html! {
-            <RunPanel line={state.project.run_line.clone()} run={state.run.clone()} running={state.running}
-                      built={built_ok} on_line={on_run_line} on_run={on_run} on_commit={on_commit} />
-        },
+        Tab::Run => run_panel(&RunPanelProps {
+            line: state.project.run_line.clone(),
+            run: state.run.clone(),
+            running: state.running,
+            built: built_ok,
+            on_line: on_run_line,
+            on_run,
+            on_commit,
+        }),
         Tab::Syntax => syntax_tree(&SyntaxTreeProps {
             dump: analysis.dump.clone(),
         }),
@@ -410,18 +420,18 @@ pub fn app() -> Html {
                     { "Type a Dockerfile. strata reads it the way BuildKit does and tells you what Docker would \
                        say about it, then builds it in a simulator and shows the layers it makes, as you type." }
                 </p>
-                <ExamplePicker
-                    examples={EXAMPLES}
-                    selected={state.example}
-                    edited={state.edited}
-                    on_load={on_load}
-                />
+                { example_picker(&ExamplePickerProps {
+                    examples: EXAMPLES,
+                    selected: state.example,
+                    edited: state.edited,
+                    on_load,
+                }) }
                 <button type="button" id="share" class="minor" onclick={on_share}
                         title="Put the Dockerfile, the files, the run line and the open panel in the page's address">
                     { "Share link" }
                 </button>
             </header>
-            <Lessons selected={state.lesson} on_load={on_lesson} />
+            { lessons_panel(&LessonsProps { selected: state.lesson, on_load: on_lesson }) }
             if state.previous.is_some() {
                 <p class="notice" id="restore-notice" role="status">
                     { "The project you were working on was replaced; it is kept until you leave the page." }

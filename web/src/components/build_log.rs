@@ -8,8 +8,8 @@ use yew::prelude::*;
 use crate::analysis::ProblemRow;
 use crate::build::BuildView;
 
-/// What [`BuildLog`] shows and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`build_log`] shows and whom it tells.
+#[derive(PartialEq)]
 pub struct BuildLogProps {
     /// The last build, if there was one.
     pub view: Option<Rc<BuildView>>,
@@ -30,7 +30,8 @@ pub struct BuildLogProps {
 }
 
 /// The build log panel.
-#[function_component(BuildLog)]
+/// A plain function, not a component: the page's wasm holds no per-component machinery for it (about 2 KB
+/// per component), and the panel has no state of its own to keep.
 pub fn build_log(props: &BuildLogProps) -> Html {
     let onclick = {
         let on_build = props.on_build.clone();
@@ -95,7 +96,7 @@ pub fn build_log(props: &BuildLogProps) -> Html {
         }
     });
     html! {
-        <section class="pane build-log" aria-label="Build log">
+        <section key="build_log" class="pane build-log" aria-label="Build log">
             <div class="pane-head">
                 <h2>{ "Build log" }</h2>
                 <label class="toggle" title="docker build without BuildKit (DOCKER_BUILDKIT=0), as older tutorials show it">

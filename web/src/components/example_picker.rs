@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::examples::Example;
 
-/// What [`ExamplePicker`] offers and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`example_picker`] offers and whom it tells.
+#[derive(PartialEq)]
 pub struct ExamplePickerProps {
     /// The examples, in dropdown order.
     pub examples: &'static [Example],
@@ -19,7 +19,8 @@ pub struct ExamplePickerProps {
 }
 
 /// A labelled `<select>` of examples.
-#[function_component(ExamplePicker)]
+/// A plain function, not a component: the page's wasm holds no per-component machinery for it (about 2 KB
+/// per component), and the panel has no state of its own to keep.
 pub fn example_picker(props: &ExamplePickerProps) -> Html {
     let onchange = {
         let on_load = props.on_load.clone();

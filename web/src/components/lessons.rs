@@ -4,8 +4,8 @@ use yew::prelude::*;
 
 use crate::lessons::lessons;
 
-/// What [`Lessons`] shows and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`lessons_panel`] shows and whom it tells.
+#[derive(PartialEq)]
 pub struct LessonsProps {
     /// The lesson loaded, while it is the one shown.
     pub selected: Option<usize>,
@@ -14,7 +14,8 @@ pub struct LessonsProps {
 }
 
 /// The lessons panel.
-#[function_component(Lessons)]
+/// A plain function, not a component: the page's wasm holds no per-component machinery for it (about 2 KB
+/// per component), and the panel has no state of its own to keep.
 pub fn lessons_panel(props: &LessonsProps) -> Html {
     let buttons = lessons().iter().enumerate().map(|(i, l)| {
         let on_load = props.on_load.clone();

@@ -9,8 +9,8 @@ use yew::prelude::*;
 use crate::build::{human_size, Change};
 use crate::session::RunView;
 
-/// What [`RunPanel`] shows and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`run_panel`] shows and whom it tells.
+#[derive(PartialEq)]
 pub struct RunPanelProps {
     /// The run line.
     pub line: String,
@@ -41,7 +41,8 @@ fn quote(w: &str) -> String {
 }
 
 /// The run panel.
-#[function_component(RunPanel)]
+/// A plain function, not a component: the page's wasm holds no per-component machinery for it (about 2 KB
+/// per component), and the panel has no state of its own to keep.
 pub fn run_panel(props: &RunPanelProps) -> Html {
     let oninput = {
         let on_line = props.on_line.clone();
@@ -116,7 +117,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
         }
     });
     html! {
-        <section class="pane run" aria-label="docker run">
+        <section key="run_panel" class="pane run" aria-label="docker run">
             <h2>{ "docker run" }</h2>
             <form class="run-form" {onsubmit}>
                 <label for="run-line" class="sr-only">{ "docker run line" }</label>
