@@ -23,16 +23,24 @@ pub(crate) fn as_archive(content: &Content) -> Option<Changeset> {
     let cs = if bytes.starts_with(BZIP2_MAGIC) {
         read_tar(bzip2_rs::DecoderReader::new(&bytes[..]), &limits).ok()?
     } else if bytes.starts_with(XZ_MAGIC) {
-        let mut out = Capped {
-            buf: Vec::new(),
-            limit: limits.max_expanded,
-        };
-        lzma_rs::xz_decompress(&mut &bytes[..], &mut out).ok()?;
-        read_tar(&out.buf[..], &limits).ok()?
+        read_tar(&unxz(&bytes, limits.max_expanded)?[..], &limits).ok()?
     } else {
         read_layer(&bytes, &limits).ok()?
     };
     (!cs.entries.is_empty()).then_some(cs)
+}
+
+/// The bytes the xz stream `packed` holds, if it is a valid stream of at most `limit` bytes.
+///
+/// The one use of the xz decoder in the playground's wasm (ADD here, the simulator's packed data files), so
+/// it is compiled once.
+pub fn unxz(packed: &[u8], limit: u64) -> Option<Vec<u8>> {
+    let mut out = Capped {
+        buf: Vec::new(),
+        limit,
+    };
+    lzma_rs::xz_decompress(&mut &packed[..], &mut out).ok()?;
+    Some(out.buf)
 }
 
 /// A growing buffer that refuses to pass `limit` bytes (an xz bomb stops here).

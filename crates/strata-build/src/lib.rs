@@ -18,6 +18,7 @@ pub mod run;
 pub mod users;
 
 mod archive;
+pub use archive::unxz;
 pub mod backend;
 pub mod cache;
 pub mod commit;

@@ -26,7 +26,9 @@ pub fn human_size_digits(bytes: u64, digits: usize) -> String {
 /// …)`), or the classic builder's `Step n/m : …` with `---> Using cache`. Notes are prefixed `[strata]`.
 pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
     let mut out = Vec::new();
-    let stages: std::collections::BTreeSet<&str> = steps.iter().map(|s| s.stage.as_str()).collect();
+    // `extend`, not `collect`: collecting into a B-tree sorts first, with a copy of the standard sort of its own.
+    let mut stages = std::collections::BTreeSet::new();
+    stages.extend(steps.iter().map(|s| s.stage.as_str()));
     let multi = stages.len() > 1;
     let mut n = 0;
     for s in steps {

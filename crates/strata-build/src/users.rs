@@ -189,7 +189,11 @@ pub fn lookup_user(
         .iter()
         .find(|u| u.uid == uid)
         .map_or_else(|| "/".to_string(), |u| u.home.clone());
-    let build_groups: BTreeSet<u32> = member_of.iter().map(|&g| to_u32(g)).collect();
+    // Inserted one by one: collecting into a BTreeSet sorts first, with a copy of the standard sort of its own.
+    let mut build_groups = BTreeSet::new();
+    for &g in &member_of {
+        build_groups.insert(to_u32(g));
+    }
     let mut set = BTreeSet::new();
     for wanted in std::iter::once(gid).chain(member_of) {
         let text = wanted.to_string();

@@ -15,6 +15,7 @@ pub mod instructions;
 pub mod lint;
 mod render;
 pub mod shell;
+pub(crate) mod sort;
 mod span;
 mod syntax;
 
@@ -30,7 +31,7 @@ pub fn rules() -> Vec<&'static Rule> {
         .chain(instructions::RULES)
         .chain(lint::RULES)
         .collect();
-    all.sort_by_key(|r| r.code);
+    sort::sort_by(&mut all, |a, b| a.code.cmp(b.code));
     all
 }
 

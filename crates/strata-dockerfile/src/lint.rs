@@ -78,7 +78,7 @@ pub fn check_lowered(text: &str, parsed: &Parsed, lowered: &Lowered) -> Vec<Diag
     let config = directive::read(&parsed.ast, &mut all);
     config.apply(&mut all);
 
-    all.sort_by(|a, b| {
+    crate::sort::sort_by(&mut all, |a, b| {
         (
             a.span.start,
             a.span.end,

@@ -313,7 +313,7 @@ impl Lexer {
         // A syntax error just ends the list.
         let _ = run.stop_on(None, self.raw_escapes, None);
         let mut refs = run.refs.unwrap_or_default();
-        refs.sort_by_key(|r| r.span.start);
+        crate::sort::sort_by(&mut refs, |a, b| a.span.start.cmp(&b.span.start));
         refs
     }
 }

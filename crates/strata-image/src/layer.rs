@@ -379,6 +379,12 @@ pub fn read_layer(blob: &[u8], limits: &ReadLimits) -> Result<Changeset> {
 /// truncated stream is a read error. Nothing limits the expanded size here: count what you read (as
 /// [`read_tar`] does with [`ReadLimits::max_expanded`]).
 pub fn decompressor<'a, R: BufRead + 'a>(r: R, compression: Compression) -> Box<dyn Read + 'a> {
+    // The decoders read through a `dyn BufRead`: one copy of each in the wasm, not one per reader type.
+    decoder(Box::new(r), compression)
+}
+
+/// [`decompressor`] of a boxed reader.
+fn decoder<'a>(r: Box<dyn BufRead + 'a>, compression: Compression) -> Box<dyn Read + 'a> {
     match compression {
         Compression::None => Box::new(r),
         Compression::Gzip => Box::new(MultiGzDecoder::new(r)),

@@ -34,16 +34,20 @@ impl<'a> Cx<'a> {
     /// A context over one parsed and lowered Dockerfile.
     pub(super) fn new(text: &'a str, ast: &'a Dockerfile, lowered: &'a Lowered) -> Cx<'a> {
         let escape = if ast.escape == '\0' { '\\' } else { ast.escape };
-        Cx {
+        let mut cx = Cx {
             text,
             index: LineIndex::new(text),
             ast,
             lowered,
             lexer: Lexer::new(escape),
-            by_start: ast.instructions.iter().map(|i| (i.span.start, i)).collect(),
+            by_start: BTreeMap::new(),
             out: Vec::new(),
             hash_comment: std::collections::BTreeSet::new(),
-        }
+        };
+        // `extend`, not `collect`: collecting into a B-tree sorts first, with a copy of the standard sort.
+        cx.by_start
+            .extend(ast.instructions.iter().map(|i| (i.span.start, i)));
+        cx
     }
 
     /// The stages `stage` is built on, nearest first (`FROM a AS b` then `FROM b`: for the second, `b`'s

@@ -63,7 +63,9 @@ impl Scope {
 
 /// Run the rules of this file.
 pub(super) fn check(cx: &mut Cx) {
-    let global: BTreeSet<String> = cx.lowered.meta_args.iter().map(|a| a.key.clone()).collect();
+    // `extend`, not `collect`: collecting into a B-tree sorts first, with a copy of the standard sort of its own.
+    let mut global = BTreeSet::new();
+    global.extend(cx.lowered.meta_args.iter().map(|a| a.key.clone()));
     let mut finals: Vec<Scope> = Vec::with_capacity(cx.lowered.stages.len());
     for stage in &cx.lowered.stages {
         from_line(cx, stage, &global);
@@ -170,8 +172,8 @@ fn stage_body(cx: &mut Cx, stage: &Stage, mut scope: Scope, global: &BTreeSet<St
             Command::Env(e) => {
                 for (i, p) in e.pairs.iter().enumerate() {
                     // Names set earlier on the same line: EnvSelfReference explains those.
-                    let same_line: BTreeSet<&str> =
-                        e.pairs[..i].iter().map(|q| q.key.text.as_str()).collect();
+                    let mut same_line = BTreeSet::new();
+                    same_line.extend(e.pairs[..i].iter().map(|q| q.key.text.as_str())); // see `global`
                     builder_word(cx, &scope, &ctx, &p.key, &same_line);
                     builder_word(cx, &scope, &ctx, &p.value, &same_line);
                 }

@@ -89,37 +89,44 @@ impl BaseImage {
 
 struct Model {
     name: &'static str,
-    data: &'static str,
+    /// Its file in `data/` (see `crate::data`).
+    file: &'static str,
+}
+
+impl Model {
+    fn data(&self) -> &'static str {
+        crate::data::text(self.file)
+    }
 }
 
 const MODELS: &[Model] = &[
     Model {
         name: "busybox",
-        data: include_str!("../../data/busybox.txt"),
+        file: "busybox.txt",
     },
     Model {
         name: "alpine",
-        data: include_str!("../../data/alpine.txt"),
+        file: "alpine.txt",
     },
     Model {
         name: "debian",
-        data: include_str!("../../data/debian.txt"),
+        file: "debian.txt",
     },
     Model {
         name: "ubuntu",
-        data: include_str!("../../data/ubuntu.txt"),
+        file: "ubuntu.txt",
     },
     Model {
         name: "centos",
-        data: include_str!("../../data/centos.txt"),
+        file: "centos.txt",
     },
     Model {
         name: "python",
-        data: include_str!("../../data/python.txt"),
+        file: "python.txt",
     },
     Model {
         name: "python",
-        data: include_str!("../../data/python27.txt"),
+        file: "python27.txt",
     },
 ];
 
@@ -217,18 +224,18 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
         .iter()
         .filter(|m| m.name == repo)
         .find(|m| {
-            parse::tags(m.data)
+            parse::tags(m.data())
                 .0
                 .iter()
                 .any(|t| *t == repo || *t == img.reference)
         })
-        .and_then(|m| release_line(m.data))
+        .and_then(|m| release_line(m.data()))
         .unwrap_or("its default version");
     let known: Vec<&str> = MODELS
         .iter()
         .filter(|m| m.name == repo)
         .flat_map(|m| {
-            m.data
+            m.data()
                 .lines()
                 .filter_map(|l| {
                     l.strip_prefix("tags ")
@@ -259,13 +266,13 @@ fn parse_model(r: String) -> Option<BaseImage> {
     let Some(model) = MODELS
         .iter()
         .filter(|m| m.name == repo)
-        .find(|m| parse::tags(m.data).0.iter().any(|t| *t == r || *t == bare))
+        .find(|m| parse::tags(m.data()).0.iter().any(|t| *t == r || *t == bare))
     else {
         // Another version of a model, with its own facts.
         let (model, text) = MODELS
             .iter()
             .filter(|m| m.name == repo)
-            .find_map(|m| Some((m, version_text(m.data, &r, bare)?)))?;
+            .find_map(|m| Some((m, version_text(m.data(), &r, bare)?)))?;
         let mut layers = base_layers(&text, 0)?;
         let parsed = parse::parse(model.name, &text, None)?;
         layers.extend(parsed.layers);
@@ -275,13 +282,13 @@ fn parse_model(r: String) -> Option<BaseImage> {
             layers,
         });
     };
-    let (_, variants) = parse::tags(model.data);
+    let (_, variants) = parse::tags(model.data());
     let variant = variants
         .iter()
         .find(|(t, _)| *t == r || *t == bare)
         .map(|(_, v)| *v);
-    let mut layers = base_layers(model.data, 0)?;
-    let parsed = parse::parse(model.name, model.data, variant)?;
+    let mut layers = base_layers(model.data(), 0)?;
+    let parsed = parse::parse(model.name, model.data(), variant)?;
     layers.extend(parsed.layers);
     Some(BaseImage {
         reference: r,
@@ -302,8 +309,8 @@ fn base_layers(data: &str, depth: u32) -> Option<Vec<Changeset>> {
     let name = w.next()?;
     let variant = w.next();
     let model = MODELS.iter().find(|m| m.name == name)?;
-    let mut layers = base_layers(model.data, depth + 1)?;
-    layers.extend(parse::parse(model.name, model.data, variant)?.layers);
+    let mut layers = base_layers(model.data(), depth + 1)?;
+    layers.extend(parse::parse(model.name, model.data(), variant)?.layers);
     Some(layers)
 }
 
@@ -313,7 +320,7 @@ pub(crate) fn base_packages(model: &str) -> Vec<BasePkg> {
     MODELS
         .iter()
         .find(|m| m.name == model)
-        .map(|m| parse::base_pkgs(m.data, None))
+        .map(|m| parse::base_pkgs(m.data(), None))
         .unwrap_or_default()
 }
 

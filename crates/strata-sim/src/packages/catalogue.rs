@@ -15,8 +15,6 @@ use strata_image::Content;
 
 use crate::base::fnv;
 
-const DATA: &str = include_str!("../../data/packages.txt");
-
 /// What a catalogue file entry is.
 #[derive(Clone, Debug)]
 pub(crate) enum FileKind {
@@ -136,7 +134,7 @@ impl Pkg {
 fn blocks() -> HashMap<&'static str, String> {
     let mut out = HashMap::new();
     let mut cur: Option<(&str, String)> = None;
-    for line in DATA.lines() {
+    for line in crate::data::text("packages.txt").lines() {
         if let Some((name, text)) = cur.as_mut() {
             if line == ">>>" {
                 out.insert(*name, std::mem::take(text));
@@ -158,7 +156,7 @@ pub(crate) fn family(family: &str) -> Vec<Pkg> {
     let mut out: Vec<Pkg> = Vec::new();
     let mut cur: Option<Pkg> = None;
     let mut in_block = false;
-    for line in DATA.lines() {
+    for line in crate::data::text("packages.txt").lines() {
         if in_block {
             in_block = line != ">>>";
             continue;
@@ -315,7 +313,7 @@ pub(crate) fn valid_name(name: &str) -> bool {
 /// Whether `name` is listed as unavailable in `family`'s repositories (an `unavailable FAMILY NAME…` line:
 /// e.g. htop and jq are only in EPEL for CentOS 7).
 pub(crate) fn is_unavailable(family: &str, name: &str) -> bool {
-    DATA.lines().any(|l| {
+    crate::data::text("packages.txt").lines().any(|l| {
         let mut w = l.split_whitespace();
         w.next() == Some("unavailable") && w.next() == Some(family) && w.any(|n| n == name)
     })

@@ -466,12 +466,12 @@ impl<'a> Shell<'a> {
 
     /// The exported variables, as an environment (by name).
     pub fn env_map(&self) -> BTreeMap<String, String> {
-        self.st
-            .vars
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect()
+        // Inserted one by one: a `collect` into a BTreeMap sorts first, with a copy of the standard sort.
+        let mut map = BTreeMap::new();
+        for (k, v) in self.st.vars.iter().filter(|(_, v)| v.exported) {
+            map.insert(k.clone(), v.value.clone());
+        }
+        map
     }
 
     /// Absolute form of `path` against the working directory.

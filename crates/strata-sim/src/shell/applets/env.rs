@@ -120,7 +120,13 @@ pub fn env(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         }
     }
     sh.st.vars = fresh;
-    let vars: std::collections::BTreeMap<String, String> = vars.into_iter().collect();
+    // Inserted one by one (the last of equal names wins, as with `collect`), which spares the playground's
+    // wasm the copy of the standard sort a `collect` into a BTreeMap brings.
+    let mut by_name = std::collections::BTreeMap::new();
+    for (k, v) in vars {
+        by_name.insert(k, v);
+    }
+    let vars = by_name;
     let cmd = argv[i..].to_vec();
     let stdin = io.stdin_all();
     let found = if cmd[0].contains('/') {
