@@ -263,11 +263,12 @@ fn parse_model(r: String) -> Option<BaseImage> {
     let (repo, _) = r.split_once(':')?;
     let bare = r.strip_suffix(":latest").unwrap_or(&r);
     // A repository can have several models (python 3.12 and 2.7): the one whose tags name the reference.
-    let Some(model) = MODELS
-        .iter()
-        .filter(|m| m.name == repo)
-        .find(|m| parse::tags(m.data()).0.iter().any(|t| *t == r || *t == bare))
-    else {
+    let Some(model) = MODELS.iter().filter(|m| m.name == repo).find(|m| {
+        parse::tags(m.data())
+            .0
+            .iter()
+            .any(|t| *t == r || *t == bare)
+    }) else {
         // Another version of a model, with its own facts.
         let (model, text) = MODELS
             .iter()
