@@ -78,14 +78,14 @@ try {
     assert(/image: 1 layer · [0-9a-f]{12}/.test(status), `status ${JSON.stringify(status)}`);
     await setText(page, 'FROM busybox\nRUN echo output-of-the-run-step\n');
     await page.click('#tab-log');
-    assert(/^#\d+ [\d.]+ output-of-the-run-step/m.test(await page.textContent('#build-log')), 'the first build printed no output line');
+    assert(/^#\d+ (?:[\d.]+ )?output-of-the-run-step/m.test(await page.textContent('#build-log')), 'the first build printed no output line');
     await page.click('#build');
     await page.waitForFunction(() => /1 cached/.test(document.querySelector('#build-status').textContent)
       && document.querySelector('#build-status').dataset.state === 'done');
     const log = await page.textContent('#build-log');
     assert(/CACHED/.test(log), `no CACHED in ${log}`);
-    // The step's header names the command; an output line is `#N 0.123 text`.
-    assert(!/^#\d+ [\d.]+ output-of-the-run-step/m.test(log), `a cached step printed its output: ${log}`);
+    // The step's header names the command; an output line is `#N text` (`#N 0.123 text` in BuildKit's own log).
+    assert(!/^#\d+ (?:[\d.]+ )?output-of-the-run-step/m.test(log), `a cached step printed its output: ${log}`);
   });
 
   await check('the counts in the summary add up to the Problems count', async () => {

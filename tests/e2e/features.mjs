@@ -122,6 +122,9 @@ try {
   });
 
   await check('a program strata cannot run is "not simulated", not exit 127', async () => {
+    // The image is named by the run line it is built with (`docker build -t py`).
+    await page.click('#tab-run');
+    await page.fill('#run-line', 'docker run --rm py');
     await page.click('#tab-log');
     await page.fill('#editor', 'FROM python:3.12-slim\nCMD ["python", "-c", "print(1)"]\n');
     await built(page);
