@@ -678,18 +678,8 @@ fn merged_rows(image: &BuiltImage, by_path: &Copies<'_>) -> Vec<MergedRow> {
 pub fn entry_mode(e: &strata_image::Entry) -> String {
     let kind = match &e.kind {
         EntryKind::Whiteout | EntryKind::Opaque => return String::new(),
-        EntryKind::Dir => NodeKind::Dir,
-        EntryKind::Symlink(t) => NodeKind::Symlink(t.clone()),
-        EntryKind::CharDevice { major, minor } => NodeKind::CharDevice {
-            major: *major,
-            minor: *minor,
-        },
-        EntryKind::BlockDevice { major, minor } => NodeKind::BlockDevice {
-            major: *major,
-            minor: *minor,
-        },
-        EntryKind::Fifo => NodeKind::Fifo,
-        EntryKind::File(_) | EntryKind::Hardlink(_) => NodeKind::File(Default::default()),
+        EntryKind::Hardlink(_) => NodeKind::File(Default::default()),
+        k => strata_image::plain_kind(k).unwrap_or(NodeKind::Fifo),
     };
     mode_string(&Stat {
         kind,

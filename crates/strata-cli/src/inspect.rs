@@ -63,9 +63,28 @@ pub fn run_any(store: &Store, a: &InspectArgs, kind: Option<Kind>) -> Result<Exi
             None => missing.push(name),
         }
     }
+    let Some(mut code) = print_found(found, a.format.as_deref())? else {
+        return Ok(ExitCode::from(1));
+    };
+    for name in missing {
+        let what = match kind {
+            Some(Kind::Image) => "image",
+            Some(Kind::Container) => "container",
+            None => "object",
+        };
+        eprintln!("Error: No such {what}: {name}");
+        code = ExitCode::from(1);
+    }
+    Ok(code)
+}
+
+/// Prints what an inspect found as docker does: one JSON list, or each value through the `--format` template.
+/// `None` when the template does not parse (docker then prints nothing more and exits 1); otherwise the exit
+/// code so far (1 when a value failed to render).
+pub fn print_found(found: Vec<Value>, format: Option<&str>) -> Result<Option<ExitCode>> {
     let mut out = std::io::stdout().lock();
     let mut code = ExitCode::SUCCESS;
-    match &a.format {
+    match format {
         None => out.write_all(pretty(&Value::List(found)).as_bytes())?,
         Some(f) => match Template::parse(f, Missing::Map) {
             Ok(t) => {
@@ -81,21 +100,12 @@ pub fn run_any(store: &Store, a: &InspectArgs, kind: Option<Kind>) -> Result<Exi
             }
             Err(e) => {
                 eprintln!("template parsing error: {e}");
-                return Ok(ExitCode::from(1));
+                return Ok(None);
             }
         },
     }
     out.flush()?;
-    for name in missing {
-        let what = match kind {
-            Some(Kind::Image) => "image",
-            Some(Kind::Container) => "container",
-            None => "object",
-        };
-        eprintln!("Error: No such {what}: {name}");
-        code = ExitCode::from(1);
-    }
-    Ok(code)
+    Ok(Some(code))
 }
 
 fn image_json(img: &strata_native::StoredImage) -> Result<Value> {

@@ -1,7 +1,6 @@
 //! `strata volume ls|rm|inspect`: the volumes containers made (kept by `strata_native::Volumes`), listed,
 //! removed and shown as docker's `volume` verbs do (texts checked against Docker 20.10).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -9,8 +8,7 @@ use clap::Subcommand;
 use strata_native::{Containers, Store, VolumeRecord, Volumes};
 
 use crate::images;
-use crate::inspect::pretty;
-use crate::template::{Missing, Template, Value};
+use crate::template::{Missing, Value};
 
 /// `strata volume …`.
 #[derive(Subcommand)]
@@ -135,29 +133,11 @@ pub fn run(store: &Store, cmd: &VolumeCommand) -> Result<ExitCode> {
                     }
                 }
             }
-            let mut out = std::io::stdout().lock();
-            match format {
-                None => out.write_all(pretty(&Value::List(found)).as_bytes())?,
-                Some(f) => match Template::parse(f, Missing::Map) {
-                    Ok(t) => {
-                        for v in &found {
-                            match t.render(v) {
-                                Ok(s) => writeln!(out, "{s}")?,
-                                Err(e) => {
-                                    eprintln!("template parsing error: {e}");
-                                    code = ExitCode::from(1);
-                                }
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        eprintln!("template parsing error: {e}");
-                        return Ok(ExitCode::from(1));
-                    }
-                },
+            match crate::inspect::print_found(found, format.as_deref())? {
+                None => Ok(ExitCode::from(1)),
+                Some(c) if c != ExitCode::SUCCESS => Ok(c),
+                Some(_) => Ok(code),
             }
-            out.flush()?;
-            Ok(code)
         }
     }
 }

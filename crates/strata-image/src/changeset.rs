@@ -291,7 +291,7 @@ fn apply_entry(tree: &mut Tree, e: &Entry, parent: &str, parents: &Attrs) -> Res
 }
 
 /// The node kind of an entry that simply adds an inode (not a whiteout, opaque marker or hard link).
-fn plain_kind(k: &EntryKind) -> Option<NodeKind> {
+pub fn plain_kind(k: &EntryKind) -> Option<NodeKind> {
     Some(match k {
         EntryKind::Dir => NodeKind::Dir,
         EntryKind::File(c) => NodeKind::File(c.clone()),

@@ -31,7 +31,9 @@ pub mod sort;
 mod tree;
 pub mod zstd;
 
-pub use changeset::{diff, Changeset, Entry, EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX};
+pub use changeset::{
+    diff, plain_kind, Changeset, Entry, EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX,
+};
 pub use content::{Content, ContentReader};
 pub use digest::Digest;
 pub use error::{Error, Result};

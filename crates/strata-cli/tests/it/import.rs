@@ -22,22 +22,7 @@ fn rootfs_tar(dir: &TempDir) -> std::path::PathBuf {
     std::fs::write(r.join("etc/hello"), "hello from the import\n").unwrap();
     std::fs::write(r.join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
     let tar = dir.path("rootfs.tar");
-    let st = Command::new("tar")
-        .args([
-            "--sort=name",
-            "--mtime=@0",
-            "--owner=0",
-            "--group=0",
-            "--numeric-owner",
-            "-C",
-        ])
-        .arg(&r)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .expect("GNU tar runs");
-    assert!(st.success());
+    crate::store::rootfs_tar(&r, &tar);
     tar
 }
 

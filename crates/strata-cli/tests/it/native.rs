@@ -73,22 +73,7 @@ fn import_busybox_mnt(dir: &TempDir, root: &Path) {
         .unwrap()
         .success());
     let tar = dir.path("rootfs.tar");
-    let st = Command::new("tar")
-        .args([
-            "--sort=name",
-            "--mtime=@0",
-            "--owner=0",
-            "--group=0",
-            "--numeric-owner",
-            "-C",
-        ])
-        .arg(&r)
-        .arg("-cf")
-        .arg(&tar)
-        .arg(".")
-        .status()
-        .unwrap();
-    assert!(st.success());
+    crate::store::rootfs_tar(&r, &tar);
     let o = strata_at(
         root,
         &[

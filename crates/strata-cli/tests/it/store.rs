@@ -35,6 +35,27 @@ impl Drop for TempDir {
 }
 
 /// Runs strata with `--root root`.
+/// `dir` as a root filesystem tarball at `tar`, written by GNU tar as the oracle writes its busybox rootfs
+/// (sorted, mtime 0, owner 0:0).
+pub fn rootfs_tar(dir: &Path, tar: &Path) {
+    let st = Command::new("tar")
+        .args([
+            "--sort=name",
+            "--mtime=@0",
+            "--owner=0",
+            "--group=0",
+            "--numeric-owner",
+            "-C",
+        ])
+        .arg(dir)
+        .arg("-cf")
+        .arg(tar)
+        .arg(".")
+        .status()
+        .expect("GNU tar runs");
+    assert!(st.success(), "tar -cf {}", tar.display());
+}
+
 pub fn strata_at(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_strata"))
         .arg("--root")
