@@ -361,8 +361,9 @@ fn test_engines() -> Result<()> {
         "strata-cli",
         "--test",
         "it",
-        "native::",
         "--",
+        "native::",
+        "parity::",
         "--nocapture",
     ])
     .env("STRATA_NATIVE_DEBIAN", "1");

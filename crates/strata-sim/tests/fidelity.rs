@@ -14,10 +14,13 @@
 //! reason; the test fails on an unlisted difference and on a listed one that no longer differs, so the list
 //! is always the truth. `FIDELITY_REPORT=1` prints every difference in full.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+#[path = "../../../tests/fidelity/expected.rs"]
+mod expected;
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use expected::RecordedRun;
 use serde_json::Value;
 use strata_build::engine::BuildRequest;
 use strata_build::run::parse_run_line;
@@ -28,10 +31,6 @@ use strata_sim::exec::Limits;
 
 /// Every context file and directory gets this mtime (record.sh does the same).
 const MTIME: i64 = 1_700_000_000;
-
-fn fidelity_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fidelity")
-}
 
 fn read_context(case: &Path) -> Tree {
     let t0 = Timestamp::from_secs(MTIME);
@@ -115,17 +114,6 @@ fn base64_decode(input: &[u8]) -> Vec<u8> {
     out
 }
 
-fn lines_of(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .map(|s| {
-            s.lines()
-                .map(str::to_owned)
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// A layer in imgdump.py's normalized form, sorted by path.
 fn listing(cs: &Changeset) -> Vec<String> {
     let sha = |b: &[u8]| strata_image::Digest::of(b).hex();
@@ -195,154 +183,6 @@ fn listing(cs: &Changeset) -> Vec<String> {
     out.into_iter().map(|(_, l)| l).collect()
 }
 
-/// The config fields a Dockerfile can set.
-fn config_fields(v: &Value) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    if let Some(c) = v.get("config").and_then(Value::as_object) {
-        for (k, val) in c {
-            out.insert(format!("config.{k}"), val.clone());
-        }
-    }
-    for k in ["author", "architecture", "os"] {
-        if let Some(val) = v.get(k) {
-            out.insert(k.to_owned(), val.clone());
-        }
-    }
-    out
-}
-
-/// History entries after the base image's, as comparable strings.
-fn history_of(v: &Value) -> Vec<String> {
-    let Some(h) = v.get("history").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    h.iter()
-        .skip_while(|e| e.get("comment").and_then(Value::as_str) != Some("buildkit.dockerfile.v0"))
-        .map(|e| {
-            let by = e.get("created_by").and_then(Value::as_str).unwrap_or("");
-            let by = match by.split_whitespace().next() {
-                Some(k @ ("EXPOSE" | "HEALTHCHECK")) => format!("{k} …"),
-                // Current BuildKit records --chown/--chmod in COPY/ADD entries, 20.10 did not.
-                Some("COPY" | "ADD") => by
-                    .split(' ')
-                    .filter(|w| !w.starts_with("--chown=") && !w.starts_with("--chmod="))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => by.to_owned(),
-            };
-            format!(
-                "{by} | empty_layer={} | {}",
-                e.get("empty_layer")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                e.get("comment").and_then(Value::as_str).unwrap_or("")
-            )
-        })
-        .collect()
-}
-
-/// What a recorded run produced.
-struct RecordedRun {
-    runset: String,
-    exit: i32,
-    path_args: Option<Vec<String>>,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn parse_run(text: &str) -> RecordedRun {
-    let mut runset = String::new();
-    let mut exit = 0;
-    let mut path_args = None;
-    let mut stdout = Vec::new();
-    let mut stderr = String::new();
-    let mut section = "";
-    for line in text.split_inclusive('\n') {
-        let l = line.trim_end_matches('\n');
-        match l {
-            "--- stdout" => section = "stdout",
-            "--- stdout (escaped)" => section = "escaped",
-            "--- stderr" => section = "stderr",
-            _ if section.is_empty() => {
-                if let Some(r) = l.strip_prefix("runset: ") {
-                    runset = r.to_owned();
-                } else if l == "runset:" {
-                    runset.clear();
-                } else if let Some(e) = l.strip_prefix("exit: ") {
-                    exit = e.trim().parse().unwrap_or(-1);
-                } else if let Some(r) = l.strip_prefix("resolved: ") {
-                    path_args = parse_resolved(r);
-                }
-            }
-            _ if section == "escaped" && (l.starts_with("b'") || l.starts_with("b\"")) => {
-                stdout = py_bytes(l);
-            }
-            _ if section == "stderr" => stderr.push_str(line),
-            _ => {}
-        }
-    }
-    RecordedRun {
-        runset,
-        exit,
-        path_args,
-        stdout,
-        stderr,
-    }
-}
-
-/// `Path="echo" Args=["-n","hi"] …` → the argv.
-fn parse_resolved(r: &str) -> Option<Vec<String>> {
-    let rest = r.strip_prefix("Path=")?;
-    let (path, rest): (String, &str) = {
-        let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
-        let p = de.next()?.ok()?;
-        let off = de.byte_offset();
-        (p, &rest[off..])
-    };
-    let rest = rest.trim_start().strip_prefix("Args=")?;
-    let mut de = serde_json::Deserializer::from_str(rest).into_iter::<Vec<String>>();
-    let args = de.next()?.ok()?;
-    let mut v = vec![path];
-    v.extend(args);
-    Some(v)
-}
-
-/// Python's `repr` of bytes back to bytes.
-fn py_bytes(s: &str) -> Vec<u8> {
-    let q = s.as_bytes()[1];
-    let body = &s.as_bytes()[2..s.len().saturating_sub(1)];
-    let _ = q;
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < body.len() {
-        if body[i] == b'\\' && i + 1 < body.len() {
-            let c = body[i + 1];
-            i += 2;
-            match c {
-                b'n' => out.push(b'\n'),
-                b't' => out.push(b'\t'),
-                b'r' => out.push(b'\r'),
-                b'\\' => out.push(b'\\'),
-                b'\'' => out.push(b'\''),
-                b'"' => out.push(b'"'),
-                b'x' => {
-                    let h = std::str::from_utf8(&body[i..i + 2]).unwrap_or("00");
-                    out.push(u8::from_str_radix(h, 16).unwrap_or(0));
-                    i += 2;
-                }
-                other => {
-                    out.push(b'\\');
-                    out.push(other);
-                }
-            }
-        } else {
-            out.push(body[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Compares one case; returns its differences as (aspect, detail).
 fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
     let mut diffs: Vec<(String, String)> = Vec::new();
@@ -357,11 +197,8 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
                 .ok()
                 .map(|c| String::from_utf8_lossy(&c.bytes()).into_owned())
         });
-    let build_args: Vec<(String, String)> = lines_of(&case.join("build-args"))
-        .iter()
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
-        .collect();
-    let target = lines_of(&case.join("target")).into_iter().next();
+    let build_args = expected::build_args(case);
+    let target = expected::target(case);
     let req = BuildRequest {
         dockerfile: &dockerfile,
         context: &ctx,
@@ -372,10 +209,7 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
     };
-    let rc: i32 = std::fs::read_to_string(exp.join("build.rc"))
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(-1);
+    let rc = expected::build_rc(case);
     let mut backend = SimBackend::default();
     let result = build(&req, &mut backend, store, &mut Cache::new());
     let out = match (result, rc) {
@@ -395,34 +229,11 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
         serde_json::from_slice(&std::fs::read(exp.join("config.json")).expect("config.json"))
             .expect("config json");
     let ours: Value = serde_json::from_slice(&out.image.config_json()).expect("our config is json");
-    let (e, o) = (config_fields(&expected), config_fields(&ours));
-    let keys: BTreeSet<&String> = e.keys().chain(o.keys()).collect();
-    for k in keys {
-        if e.get(k) != o.get(k) {
-            diffs.push((
-                "config".into(),
-                format!("{k}: docker {:?} sim {:?}", e.get(k), o.get(k)),
-            ));
-        }
-    }
-    // History after the base image's entries.
-    let (eh, oh) = (history_of(&expected), history_of(&ours));
-    if eh != oh {
-        let mut d = String::new();
-        for i in 0..eh.len().max(oh.len()) {
-            let (a, b) = (eh.get(i), oh.get(i));
-            if a != b {
-                let _ = writeln!(d, "  #{i}: docker {a:?}\n       sim    {b:?}");
-            }
-        }
-        diffs.push(("history".into(), d));
-    }
+    diffs.extend(expected::compare_config(&expected, &ours, "docker", "sim"));
+    diffs.extend(expected::compare_history(&expected, &ours, "docker", "sim"));
     // Layers (the base image's layer is not recorded: its binary is modelled).
     let n_layers = out.image.layers.len();
-    let expected_layers = expected
-        .pointer("/rootfs/diff_ids")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+    let expected_layers = expected::layer_count(&expected);
     if n_layers != expected_layers {
         diffs.push((
             "layers".into(),
@@ -430,44 +241,23 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
         ));
     }
     // The base image's layer (history entry 0 not written by BuildKit) holds a modelled binary: skipped.
-    let first = usize::from(
-        expected
-            .pointer("/history/0/comment")
-            .and_then(Value::as_str)
-            != Some("buildkit.dockerfile.v0"),
-    );
+    let first = usize::from(expected::first_layer_is_base(&expected));
     for i in first..expected_layers.min(n_layers) {
         let Ok(text) = std::fs::read_to_string(exp.join(format!("layers/{i}.txt"))) else {
             continue;
         };
-        let want: Vec<String> = text
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let want = expected::listing_lines(&text);
         let got = listing(&out.image.layers[i].changeset);
-        if want != got {
-            let w: BTreeSet<&String> = want.iter().collect();
-            let g: BTreeSet<&String> = got.iter().collect();
-            let mut d = String::new();
-            for l in w.difference(&g) {
-                let _ = writeln!(d, "  - {l}");
-            }
-            for l in g.difference(&w) {
-                let _ = writeln!(d, "  + {l}");
-            }
+        if let Some(d) = expected::compare_listing(&want, &got) {
             diffs.push((format!("layer {i}"), d));
         }
     }
     // Runs.
-    let mut k = 1;
     let mut volumes = std::collections::BTreeMap::new();
-    while let Ok(text) = std::fs::read_to_string(exp.join(format!("run-{k}.txt"))) {
-        let rec = parse_run(&text);
-        if let Some(d) = check_run(&out.image, &rec, &mut volumes) {
-            diffs.push((format!("run {k}"), d));
+    for (k, rec) in expected::recorded_runs(case).iter().enumerate() {
+        if let Some(d) = check_run(&out.image, rec, &mut volumes) {
+            diffs.push((format!("run {}", k + 1), d));
         }
-        k += 1;
     }
     diffs
 }
@@ -562,64 +352,20 @@ fn check_run(
 
 #[test]
 fn fidelity_cases_match_docker_buildkit() {
-    let dir = fidelity_dir();
-    let cases_dir = dir.join("cases");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&cases_dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", cases_dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("expected/build.rc").exists())
-        .collect();
-    cases.sort();
+    let dir = expected::fidelity_dir(env!("CARGO_MANIFEST_DIR"));
+    let cases = expected::recorded_cases(&dir);
     assert!(cases.len() >= 40, "only {} recorded cases", cases.len());
-    // case → aspect → reason
-    let mut known: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for l in lines_of(&dir.join("known-differences.txt")) {
-        let mut parts = l.splitn(3, '\t');
-        let (Some(c), Some(a), Some(r)) = (parts.next(), parts.next(), parts.next()) else {
-            panic!("known-differences.txt: bad line {l:?} (want CASE<TAB>ASPECT<TAB>REASON)");
-        };
-        known
-            .entry(c.to_owned())
-            .or_default()
-            .insert(a.to_owned(), r.to_owned());
-    }
-    let report = std::env::var_os("FIDELITY_REPORT").is_some();
     let store = SimStore::new();
-    let mut identical = 0;
-    let mut problems = String::new();
-    for case in &cases {
-        let name = case
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let diffs = check_case(case, &store);
-        if diffs.is_empty() {
-            identical += 1;
-        }
-        let listed = known.remove(&name).unwrap_or_default();
-        let found: BTreeSet<&str> = diffs.iter().map(|(a, _)| a.as_str()).collect();
-        for (aspect, detail) in &diffs {
-            if report || !listed.contains_key(aspect) {
-                let _ = writeln!(problems, "{name}: {aspect}:\n{detail}");
-            }
-        }
-        for aspect in listed.keys() {
-            if !found.contains(aspect.as_str()) {
-                let _ = writeln!(
-                    problems,
-                    "{name}: {aspect} is listed in known-differences.txt but now matches Docker: remove the line"
-                );
-            }
-        }
-    }
-    for name in known.keys() {
-        let _ = writeln!(
-            problems,
-            "known-differences.txt names {name}, which is not a recorded case"
-        );
-    }
+    let found: Vec<(String, Vec<(String, String)>)> = cases
+        .iter()
+        .map(|case| (expected::case_name(case), check_case(case, &store)))
+        .collect();
+    let (identical, problems) = expected::judge(
+        &found,
+        expected::read_known(&dir.join("known-differences.txt")),
+        "known-differences.txt",
+        std::env::var_os("FIDELITY_REPORT").is_some(),
+    );
     eprintln!(
         "fidelity: {identical}/{} cases identical to Docker",
         cases.len()

@@ -16,7 +16,7 @@ use crate::store::{strata_at, TempDir};
 use crate::{stderr, stdout};
 
 /// Why the native backend cannot run here, if it cannot.
-fn missing() -> Option<String> {
+pub(crate) fn missing() -> Option<String> {
     let uid = Command::new("id").arg("-u").output().ok()?;
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         return Some("needs root".into());
