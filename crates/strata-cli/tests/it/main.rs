@@ -1,5 +1,6 @@
 //! The `strata` binary as users and other tools drive it (the CLI contract in GUIDE.md).
 
+mod apt_model;
 mod build;
 mod commit;
 mod import;

@@ -560,7 +560,8 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
     let mut total_bytes = 0;
     for (i, pk) in plan.iter().enumerate() {
         let v = pk.version_on(&d.id).to_string();
-        let _ = writeln!(text, "Selecting previously unselected package {}.", pk.name);
+        let dname = dpkg_name(pk);
+        let _ = writeln!(text, "Selecting previously unselected package {dname}.");
         if i == 0 {
             let _ = writeln!(
                 text,
@@ -569,22 +570,35 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         }
         let _ = writeln!(
             text,
-            "Preparing to unpack .../{i}-{}_{}_{}.deb ...\nUnpacking {} ({v}) ...",
+            "Preparing to unpack .../{i}-{}_{}_{}.deb ...\nUnpacking {dname} ({v}) ...",
             pk.name,
             v.replace(':', "%3a"),
             pk.arch,
-            pk.name
         );
-        let w = install_files(p, pk, &|s| s.to_string())?;
+        let mut w = install_files(p, pk, &|s| s.to_string())?;
+        w.paths.extend(default_docs(p, pk)?);
         total_files += w.files;
         total_bytes += w.bytes;
-        let list: String = w.paths.iter().map(|s| format!("{s}\n")).collect();
         put_text(
             p,
-            &format!("/var/lib/dpkg/info/{}.list", pk.name),
-            &list,
+            &format!("/var/lib/dpkg/info/{dname}.list"),
+            &dpkg_list(&w.paths),
             0o644,
         )?;
+        if let Some(shlibs) = shlibs(pk) {
+            put_text(
+                p,
+                &format!("/var/lib/dpkg/info/{dname}.shlibs"),
+                &shlibs,
+                0o644,
+            )?;
+            put_text(
+                p,
+                &format!("/var/lib/dpkg/info/{dname}.triggers"),
+                "# Triggers added by dh_makeshlibs/13.11.4\nactivate-noawait ldconfig\n",
+                0o644,
+            )?;
+        }
         let sums: String = w
             .paths
             .iter()
@@ -604,7 +618,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
             .collect();
         put_text(
             p,
-            &format!("/var/lib/dpkg/info/{}.md5sums", pk.name),
+            &format!("/var/lib/dpkg/info/{dname}.md5sums"),
             &sums,
             0o644,
         )?;
@@ -618,7 +632,7 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
         let _ = writeln!(
             text,
             "Setting up {} ({}) ...",
-            pk.name,
+            dpkg_name(pk),
             pk.version_on(&d.id)
         );
         if pk.name == "tzdata"
@@ -639,7 +653,10 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
         let _ = writeln!(text, "Processing triggers for libc-bin ({libc}) ...");
+        rerun_ldconfig(p, &plan)?;
     }
+    rewrite_debconf_cache(p)?;
+    dpkg_locks(p)?;
     if o.quiet < 2 {
         out(p, &text);
     }
@@ -822,7 +839,8 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
     let mut status = read_text(p, STATUS).unwrap_or_default();
     for (n, v) in &gone {
         out(p, &format!("Removing {n} ({v}) ...\n"));
-        let list = read_text(p, &format!("/var/lib/dpkg/info/{n}.list")).unwrap_or_default();
+        let info = info_stem(p, n);
+        let list = read_text(p, &format!("{info}.list")).unwrap_or_default();
         let mut paths: Vec<&str> = list.lines().collect();
         // Files first, then directories deepest first; directories others still use stay.
         strata_image::sort::sort_by_key(&mut paths, |s| std::cmp::Reverse(s.len()));
@@ -840,8 +858,8 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
                 Err(_) => {}
             }
         }
-        for ext in ["list", "md5sums"] {
-            remove(p, &format!("/var/lib/dpkg/info/{n}.{ext}"));
+        for ext in ["list", "md5sums", "shlibs", "triggers"] {
+            remove(p, &format!("{info}.{ext}"));
         }
         status = status
             .split("\n\n")
@@ -862,6 +880,141 @@ fn remove_pkgs(argv: &[String], o: &Opts, purge: bool, p: &mut Proc<'_>) -> Res<
         ),
     );
     Ok(0)
+}
+
+/// The name dpkg prints and files a package under: `libbrotli1:amd64` for a `Multi-Arch: same` package
+/// (in bookworm and jammy, the architecture-specific `lib*` packages other than `libc-bin`), else the name.
+/// A rule, not per-package data: checked against a real install in `strata-cli/tests/it/apt_model.rs`.
+pub(crate) fn dpkg_name(pk: &catalogue::Pkg) -> String {
+    if pk.name.starts_with("lib") && pk.arch != "all" && pk.name != "libc-bin" {
+        format!("{}:{}", pk.name, pk.arch)
+    } else {
+        pk.name.clone()
+    }
+}
+
+/// `/var/lib/dpkg/info/NAME` or `…/NAME:amd64`, whichever the installed package uses (the path without
+/// extension).
+pub(crate) fn info_stem(p: &Proc<'_>, name: &str) -> String {
+    let plain = format!("/var/lib/dpkg/info/{name}");
+    let arch = format!("{plain}:amd64");
+    if p.fs.lstat(&format!("{arch}.list")).is_ok() {
+        arch
+    } else {
+        plain
+    }
+}
+
+/// A package's `.list` as dpkg writes it: `/.`, then every directory it has a file under, then the files.
+fn dpkg_list(paths: &[String]) -> String {
+    let mut all: Vec<String> = vec!["/.".to_string()];
+    for path in paths {
+        let mut at = 0;
+        while let Some(i) = path[at + 1..].find('/') {
+            at += i + 1;
+            let dir = &path[..at];
+            if !all.iter().any(|d| d == dir) {
+                all.push(dir.to_string());
+            }
+        }
+        if !all.iter().any(|d| d == path) {
+            all.push(path.clone());
+        }
+    }
+    all.iter().map(|s| format!("{s}\n")).collect()
+}
+
+/// A copyright file and a Debian changelog for a catalogue package that lists no documentation (every
+/// Debian package ships both): modelled content of plausible size. Returns the paths written.
+fn default_docs(p: &mut Proc<'_>, pk: &catalogue::Pkg) -> Res<Vec<String>> {
+    let dir = format!("/usr/share/doc/{}", pk.name);
+    if pk.placeholder || pk.files.iter().any(|f| f.path.starts_with(&dir)) {
+        return Ok(Vec::new());
+    }
+    put_dir(p, &dir, 0o755)?;
+    let seed = crate::base::fnv(&[&pk.name, "doc"]);
+    let mut written = Vec::new();
+    for (name, size) in [
+        ("changelog.Debian.gz", 1200 + seed % 6000),
+        ("copyright", 1400 + (seed >> 16) % 9000),
+    ] {
+        let path = format!("{dir}/{name}");
+        put_file(p, &path, Content::modelled(size, seed ^ size), 0o644)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The `.shlibs` of a package with shared libraries (`libbrotlicommon 1 libbrotli1 (>= 1.0.9)`), or None.
+fn shlibs(pk: &catalogue::Pkg) -> Option<String> {
+    let mut out = String::new();
+    for f in &pk.files {
+        let name = f.path.rsplit('/').next().unwrap_or_default();
+        let Some((lib, rest)) = name.split_once(".so.") else {
+            continue;
+        };
+        if !matches!(f.kind, catalogue::FileKind::Symlink(_)) || rest.contains('.') {
+            continue;
+        }
+        let upstream = pk.version.split(['-', '+']).next().unwrap_or(&pk.version);
+        let upstream = upstream.split(':').next_back().unwrap_or(upstream);
+        let _ = writeln!(out, "{lib} {rest} {} (>= {upstream})", pk.name);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// What the libc-bin trigger's `ldconfig` rewrites: `/etc/ld.so.cache` (longer by an entry per new
+/// library) and `/var/cache/ldconfig/aux-cache`.
+fn rerun_ldconfig(p: &mut Proc<'_>, plan: &[catalogue::Pkg]) -> Res<()> {
+    let new_libs = plan
+        .iter()
+        .flat_map(|pk| pk.files.iter())
+        .filter(|f| f.path.contains(".so"))
+        .count() as u64;
+    for (path, mode, per) in [
+        ("/etc/ld.so.cache", 0o644, 48),
+        ("/var/cache/ldconfig/aux-cache", 0o600, 40),
+    ] {
+        let old = p.fs.lstat(path).map(|st| st.size()).unwrap_or(4000);
+        if path.starts_with("/var/cache/ldconfig") {
+            put_dir(p, "/var/cache/ldconfig", 0o700)?;
+        }
+        let size = old + per * new_libs;
+        put_file(p, path, Content::modelled(size, size), mode)?;
+    }
+    Ok(())
+}
+
+/// debconf rewrites its caches on every install (`config.dat`, `passwords.dat`, `templates.dat`), so each
+/// apt-get install layer carries a copy of them.
+fn rewrite_debconf_cache(p: &mut Proc<'_>) -> Res<()> {
+    for (name, mode) in [
+        ("config.dat", 0o644),
+        ("passwords.dat", 0o600),
+        ("templates.dat", 0o644),
+    ] {
+        let path = format!("/var/cache/debconf/{name}");
+        if let Ok(c) = p.fs.read(&path) {
+            put_file(p, &path, c, mode)?;
+        }
+    }
+    Ok(())
+}
+
+/// The lock files dpkg and apt open (and so copy up) on every install.
+fn dpkg_locks(p: &mut Proc<'_>) -> Res<()> {
+    put_dir(p, "/var/cache/apt/archives/partial", 0o700)?;
+    put_dir(p, "/var/lib/dpkg/triggers", 0o755)?;
+    put_dir(p, "/var/lib/dpkg/updates", 0o755)?;
+    for (path, mode) in [
+        ("/var/cache/apt/archives/lock", 0o640),
+        ("/var/lib/dpkg/lock", 0o640),
+        ("/var/lib/dpkg/lock-frontend", 0o640),
+        ("/var/lib/dpkg/triggers/Lock", 0o600),
+    ] {
+        put_file(p, path, Content::empty(), mode)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

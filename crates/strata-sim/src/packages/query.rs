@@ -64,7 +64,7 @@ pub(super) fn dpkg(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                 if op == "-s" || op == "--status" {
                     out(p, &format!("{}\n\n", s.trim_end()));
                 } else {
-                    let list = read_text(p, &format!("/var/lib/dpkg/info/{a}.list"))
+                    let list = read_text(p, &format!("{}.list", super::apt::info_stem(p, a)))
                         .unwrap_or_else(|| "/.\n".to_string());
                     out(p, &list);
                 }

@@ -1,0 +1,219 @@
+//! The simulator's apt model against the real thing: on a real Debian bookworm made by mmdebstrap (with the
+//! apt settings Docker's `debian` image adds, `/etc/apt/apt.conf.d/docker-*`, taken from the simulator's own
+//! model of that image), `apt-get install -y --no-install-recommends PKG` runs natively; the same Dockerfile
+//! on the simulator's `debian:bookworm` model runs the modelled apt. Compared: the packages apt sets up
+//! (names as dpkg prints them, `libssl3:amd64` for `Multi-Arch: same` ones) must be the same, and the bytes the
+//! install layer adds within 15 % of the real layer's. Versions are reported, not compared: the model is a
+//! snapshot and the mirror moves on.
+//!
+//! Needs what the native backend needs, plus a Debian root filesystem: `STRATA_DEBIAN_TAR` (one made before;
+//! `cargo xtask test-engines` makes one) or `STRATA_NATIVE_DEBIAN=1` and mmdebstrap; elsewhere it says why it
+//! is skipped.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::stderr;
+use crate::store::{strata_at, TempDir};
+
+/// The packages compared: curl (and its 15 libraries), wget, jq and procps.
+const PACKAGES: [&str; 4] = ["curl", "wget", "jq", "procps"];
+
+/// A Debian bookworm root filesystem tar, or why there is none.
+fn debian_tar(dir: &TempDir) -> Result<PathBuf, String> {
+    if let Some(t) = std::env::var_os("STRATA_DEBIAN_TAR") {
+        return Ok(PathBuf::from(t));
+    }
+    if std::env::var_os("STRATA_NATIVE_DEBIAN").is_none() {
+        return Err("downloads a Debian base (about a minute): set STRATA_NATIVE_DEBIAN=1 or STRATA_DEBIAN_TAR=rootfs.tar (cargo xtask test-engines does)".into());
+    }
+    let tar = dir.path("debian.tar");
+    let st = Command::new("mmdebstrap")
+        .args(["--variant=minbase", "--quiet", "bookworm"])
+        .arg(&tar)
+        .status()
+        .map_err(|_| "needs mmdebstrap (apt-get install mmdebstrap)".to_string())?;
+    assert!(st.success(), "mmdebstrap failed");
+    Ok(tar)
+}
+
+/// The text blocks `<<< NAME` … `>>>` of the simulator's Debian model that Docker's image adds to apt.
+fn docker_apt_settings(into: &Path) {
+    let model = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../strata-sim/data/debian.txt"),
+    )
+    .unwrap();
+    let mut n = 0;
+    let mut lines = model.lines();
+    while let Some(l) = lines.next() {
+        let Some(name) = l.strip_prefix("<<< docker-") else {
+            continue;
+        };
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != ">>>").collect();
+        std::fs::write(
+            into.join(format!("docker-{name}")),
+            format!("{}\n", body.join("\n")),
+        )
+        .unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 4, "the Debian model's four docker-* apt settings");
+}
+
+/// `Setting up NAME (VERSION)` of a build log: (name, version).
+fn set_up(log: &str) -> BTreeSet<(String, String)> {
+    log.lines()
+        .filter_map(|l| {
+            let rest = l.split_once("Setting up ")?.1;
+            let (name, rest) = rest.split_once(" (")?;
+            Some((name.to_string(), rest.split_once(')')?.0.to_string()))
+        })
+        .collect()
+}
+
+/// Bytes and regular files of the last layer of `image`, read from `strata save`.
+fn last_layer(root: &Path, dir: &TempDir, image: &str) -> (u64, usize) {
+    let tar = dir.path(&format!("{image}.tar"));
+    let o = strata_at(root, &["save", "-o", tar.to_str().unwrap(), image]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut archive = tar::Archive::new(std::fs::File::open(&tar).unwrap());
+    let mut blobs = std::collections::BTreeMap::new();
+    let mut manifest = Vec::new();
+    for e in archive.entries().unwrap() {
+        let mut e = e.unwrap();
+        let name = e.path().unwrap().to_string_lossy().into_owned();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if name == "manifest.json" {
+            manifest = bytes;
+        } else {
+            blobs.insert(name, bytes);
+        }
+    }
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let last = manifest[0]["Layers"].as_array().unwrap().last().unwrap();
+    let layer = &blobs[last.as_str().unwrap()];
+    let _ = std::fs::remove_file(&tar);
+    let mut bytes = 0;
+    let mut files = 0;
+    for e in tar::Archive::new(&layer[..]).entries().unwrap() {
+        let e = e.unwrap();
+        if e.header().entry_type().is_file() {
+            bytes += e.header().size().unwrap();
+            files += 1;
+        }
+    }
+    (bytes, files)
+}
+
+#[test]
+fn the_apt_model_installs_what_real_apt_installs() {
+    if let Some(why) = crate::native::missing() {
+        println!("skipped: the apt model comparison: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("apt-model");
+    let tar = match debian_tar(&dir) {
+        Ok(t) => t,
+        Err(why) => {
+            println!("skipped: the apt model comparison {why}");
+            return;
+        }
+    };
+    let real = dir.path("real");
+    let model = dir.path("model");
+    let o = strata_at(
+        &real,
+        &[
+            "import",
+            "-c",
+            r#"CMD ["bash"]"#,
+            "-c",
+            "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            tar.to_str().unwrap(),
+            "debian:minbase",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let base = dir.path("base");
+    std::fs::create_dir_all(&base).unwrap();
+    docker_apt_settings(&base);
+    std::fs::write(
+        base.join("Dockerfile"),
+        "FROM debian:minbase\nCOPY docker-* /etc/apt/apt.conf.d/\n",
+    )
+    .unwrap();
+    let o = strata_at(
+        &real,
+        &[
+            "build",
+            "--backend",
+            "native",
+            "-q",
+            "-t",
+            "debian:bookworm",
+            base.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut problems = String::new();
+    println!(
+        "package  real: bytes files  model: bytes files  difference  packages  versions differ"
+    );
+    for pkg in PACKAGES {
+        let ctx = dir.path(pkg);
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(
+            ctx.join("Dockerfile"),
+            format!(
+                "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends {pkg} && rm -rf /var/lib/apt/lists/*\n"
+            ),
+        )
+        .unwrap();
+        let mut logs = Vec::new();
+        for (root, backend) in [(&real, "native"), (&model, "sim")] {
+            let o = strata_at(
+                root,
+                &[
+                    "build",
+                    "--backend",
+                    backend,
+                    "--progress",
+                    "plain",
+                    "-t",
+                    pkg,
+                    ctx.to_str().unwrap(),
+                ],
+            );
+            assert!(o.status.success(), "{backend} {pkg}: {}", stderr(&o));
+            logs.push(stderr(&o));
+        }
+        let (real_set, model_set) = (set_up(&logs[0]), set_up(&logs[1]));
+        let names = |s: &BTreeSet<(String, String)>| -> BTreeSet<String> {
+            s.iter().map(|(n, _)| n.clone()).collect()
+        };
+        if names(&real_set) != names(&model_set) {
+            problems.push_str(&format!(
+                "{pkg}: real apt set up {:?}\n  the model set up {:?}\n",
+                names(&real_set),
+                names(&model_set)
+            ));
+        }
+        let versions = real_set.difference(&model_set).count();
+        let (rb, rf) = last_layer(&real, &dir, pkg);
+        let (mb, mf) = last_layer(&model, &dir, pkg);
+        let diff = (mb as f64 - rb as f64) / rb as f64 * 100.0;
+        println!(
+            "{pkg:8} {rb:>12} {rf:>5} {mb:>13} {mf:>5} {diff:>+10.1}%  {:>8}  {versions}",
+            real_set.len()
+        );
+        if diff.abs() > 15.0 {
+            problems.push_str(&format!(
+                "{pkg}: the model's layer adds {mb} bytes, the real one {rb} ({diff:+.1}%)\n"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{problems}");
+}
