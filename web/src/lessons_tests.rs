@@ -29,6 +29,7 @@ fn build_with(p: &Project, cache: &mut Cache) -> Result<BuildOutput, BuildFailur
         no_cache: false,
         now: NOW,
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = SimBackend::default();
     strata_build::build(

@@ -282,6 +282,7 @@ impl Session {
             no_cache: false,
             now,
             style,
+            secrets: Vec::new(),
         };
         let mut backend = SimBackend::default();
         let result = strata_build::build(

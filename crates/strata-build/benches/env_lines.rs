@@ -59,6 +59,7 @@ fn env_lines(c: &mut Criterion) {
                     no_cache: false,
                     now: Timestamp::from_secs(1_700_000_000),
                     style: HistoryStyle::Buildkit,
+                    secrets: Vec::new(),
                 };
                 let out = build(&req, &mut Nothing, &Nothing, &mut Cache::new())
                     .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));

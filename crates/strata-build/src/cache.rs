@@ -150,6 +150,8 @@ pub struct Cache {
     last: HashMap<String, StepInputs>,
     /// Base images already flattened, by the digest of their config (which lists their diff_ids).
     flattened: HashMap<Digest, (Vec<Layer>, Arc<Tree>)>,
+    /// The content of each `RUN --mount=type=cache` by its id: kept across builds, never in a layer.
+    mount_caches: BTreeMap<String, Arc<Tree>>,
 }
 
 impl Cache {
@@ -251,6 +253,21 @@ impl Cache {
         cache.loader = Some(layer);
         cache.last = data.last.into_iter().collect();
         cache
+    }
+
+    /// The content of the cache mount `id`, if a build has used it.
+    pub fn mount_cache(&self, id: &str) -> Option<Arc<Tree>> {
+        self.mount_caches.get(id).cloned()
+    }
+
+    /// Sets the content of the cache mount `id`.
+    pub fn put_mount_cache(&mut self, id: String, tree: Arc<Tree>) {
+        self.mount_caches.insert(id, tree);
+    }
+
+    /// Every cache mount's id and content (for a front end that keeps them on disk).
+    pub fn mount_caches(&self) -> impl Iterator<Item = (&str, &Arc<Tree>)> {
+        self.mount_caches.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// A base image flattened by an earlier build.

@@ -123,6 +123,7 @@ pub fn apply_changes(
         no_cache: true,
         now: Timestamp::default(),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let out = crate::build(&req, &mut NoCommands, &empty, &mut Cache::default()).map_err(|f| {
         // The engine's spans are in the made-up Dockerfile: name the change instead.

@@ -156,6 +156,7 @@ fn run_build(df: &str, ctx: &Tree, args: &[(&str, &str)], cache: &mut Cache) -> 
         no_cache: false,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     match build(&req, &mut backend, &OneImage, cache) {
@@ -432,6 +433,7 @@ fn a_failing_run_names_the_process_and_the_exit_code() {
         no_cache: false,
         now: Timestamp::from_secs(0),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
@@ -453,6 +455,7 @@ fn unknown_base_is_a_clear_error_on_the_from_line() {
         no_cache: false,
         now: Timestamp::from_secs(0),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
@@ -503,6 +506,7 @@ fn an_all_cached_rebuild_later_gives_the_same_image_id() {
         no_cache: false,
         now: Timestamp::from_secs(secs),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     let first = build(&at(1_800_000_000), &mut backend, &OneImage, &mut cache).unwrap();
@@ -541,6 +545,7 @@ fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
         no_cache: false,
         now: Timestamp::from_secs(0),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     let out = build(&req, &mut backend, &Bare, &mut Cache::new()).unwrap();
@@ -704,6 +709,7 @@ fn an_expanded_port_is_checked_by_the_dockerfile_crates_port_check() {
         no_cache: false,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let err = build(
         &req,
@@ -803,5 +809,6 @@ fn request<'a>(dockerfile: &'a str, context: &'a Tree, style: HistoryStyle) -> B
         no_cache: false,
         now: Timestamp::from_secs(1_800_000_000),
         style,
+        secrets: Vec::new(),
     }
 }

@@ -63,6 +63,9 @@ pub struct BuildArgs {
     /// Do not reuse results from the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// A secret for `RUN --mount=type=secret`: `id=ID,src=FILE` or `id=ID,env=VAR`.
+    #[arg(long = "secret", value_name = "id=ID,src=FILE")]
+    pub secrets: Vec<String>,
     /// Progress output.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
@@ -146,6 +149,46 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
     Ok(tree)
 }
 
+/// Reads `--secret id=ID,src=FILE` (or `env=VAR`, or `type=file|env`) as docker buildx does.
+fn read_secrets(specs: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for spec in specs {
+        let mut id = None;
+        let mut src = None;
+        let mut env = None;
+        for field in spec.split(',') {
+            match field.split_once('=') {
+                Some(("id", v)) => id = Some(v.to_string()),
+                Some(("src" | "source", v)) => src = Some(v.to_string()),
+                Some(("env", v)) => env = Some(v.to_string()),
+                Some(("type", "file" | "env")) => {}
+                _ => bail!(
+                    "--secret {spec}: unexpected {field:?} (want id=ID,src=FILE or id=ID,env=VAR)"
+                ),
+            }
+        }
+        let Some(id) = id else {
+            bail!("--secret {spec}: no id= (want id=ID,src=FILE)");
+        };
+        let bytes = match (src, env) {
+            (Some(f), _) => {
+                std::fs::read(&f).with_context(|| format!("--secret {spec}: reading {f}"))?
+            }
+            (None, Some(v)) => std::env::var(&v)
+                .with_context(|| format!("--secret {spec}: the environment has no {v}"))?
+                .into_bytes(),
+            // Docker takes the value from an environment variable named like the id.
+            (None, None) => std::env::var(&id)
+                .with_context(|| {
+                    format!("--secret {spec}: no src= and no environment variable {id}")
+                })?
+                .into_bytes(),
+        };
+        out.push((id, bytes));
+    }
+    Ok(out)
+}
+
 /// Runs `strata build`.
 pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> {
     // `strata build -` (docker's `docker build - < Dockerfile`): the Dockerfile on stdin, an empty context.
@@ -192,6 +235,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         no_cache: args.no_cache,
         now: now(),
         style,
+        secrets: read_secrets(&args.secrets)?,
     };
     let models = SimStore::new();
     let native = args.backend == BackendKind::Native;
@@ -208,6 +252,8 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         BuildCache::of(store)
     };
     let mut cache = build_cache.load();
+    let mount_caches = strata_native::MountCaches::of(store, native);
+    mount_caches.load_into(&mut cache);
     let result = if native {
         if args.runtime.as_os_str() == "builtin" {
             let runtime = strata_native::runtime::Builtin;
@@ -234,6 +280,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             let id = images.store_built(&out.image, &args.tags)?;
             // After the image: the cache keeps only steps whose layers the store has.
             build_cache.save(&cache)?;
+            mount_caches.save_from(&cache)?;
             let vertices = out.steps.iter().filter(|s| s.vertex.is_some()).count();
             for line in export_lines(style, vertices, &id, &args.tags) {
                 writeln!(err, "{line}")?;
@@ -250,6 +297,8 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         }
         Err(BuildFailure { error, steps }) => {
             print_progress(&mut err, &steps, style, args.progress)?;
+            // What a failed step left in its cache mounts is kept, as BuildKit keeps it.
+            mount_caches.save_from(&cache)?;
             // The error shows even with --quiet.
             let mut err = std::io::stderr().lock();
             let at = error

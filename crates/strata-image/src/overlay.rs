@@ -77,6 +77,20 @@ fn step_of(tree: &Tree, id: Id) -> Step<MDir> {
     }
 }
 
+/// Copies the node `id` of `src` (a directory with everything under it) into `dir` of `dst` as `name`.
+fn copy_node(dst: &mut Tree, dir: Id, name: &str, src: &Tree, id: Id) {
+    let n = src.node(id);
+    let new = dst.put(dir, name, shallow(&n.kind), &n.attrs());
+    dst.set_opaque(new, n.is_opaque());
+    let children: Vec<(String, Id)> = src
+        .children(id)
+        .map(|(c, cid)| (c.to_string(), cid))
+        .collect();
+    for (c, cid) in children {
+        copy_node(dst, new, &c, src, cid);
+    }
+}
+
 /// A copy of a node's type without a directory's children.
 fn shallow(kind: &Kind) -> Kind {
     match kind {
@@ -100,6 +114,96 @@ impl Overlay {
     /// later change there fails with [`Error::ReadOnly`] (`EROFS`).
     pub fn mount_read_only(&mut self, path: &str) {
         self.read_only.push(path.to_string());
+    }
+
+    /// Ends a read-only mount made with [`Overlay::mount_read_only`] at the same `path`.
+    pub fn unmount_read_only(&mut self, path: &str) {
+        if let Some(i) = self.read_only.iter().rposition(|p| p == path) {
+            self.read_only.remove(i);
+        }
+    }
+
+    /// Runs `f` with no read-only mount in force: for a backend that brings back what a real container
+    /// wrote (its own mounts enforced read-only-ness there), not for the command's own changes.
+    pub fn with_mounts_writable<R>(&mut self, f: impl FnOnce(&mut Overlay) -> R) -> R {
+        let kept = std::mem::take(&mut self.read_only);
+        let r = f(self);
+        self.read_only = kept;
+        r
+    }
+
+    /// The upper layer as it is now, for [`Overlay::restore_upper`].
+    pub fn upper_snapshot(&self) -> Tree {
+        self.upper.clone()
+    }
+
+    /// Puts back at and under the canonical absolute `path` exactly what the upper layer held there in
+    /// `snapshot` (from [`Overlay::upper_snapshot`]): what a RUN wrote into a `--mount` target leaves no
+    /// trace in the step's layer, and what the mount hid is as it was.
+    pub fn restore_upper(&mut self, snapshot: &Tree, path: &str) -> Result<()> {
+        let names: Vec<&str> = path.split('/').filter(|n| !n.is_empty()).collect();
+        let Some((last, parents)) = names.split_last() else {
+            return Err(Error::InvalidPath {
+                path: path.to_string(),
+                reason: "a mount cannot replace /",
+            });
+        };
+        let mut src = Some(ROOT);
+        let mut dst = ROOT;
+        for name in parents {
+            src = src.and_then(|id| snapshot.child(id, name));
+            dst = match self.upper.child(dst, name) {
+                Some(id) if self.upper.node(id).is_dir() => id,
+                _ => match src {
+                    // The command removed a parent the snapshot had: put the directory back.
+                    Some(s) => {
+                        let n = snapshot.node(s);
+                        let id = self.upper.put(dst, name, shallow(&n.kind), &n.attrs());
+                        self.upper.set_opaque(id, n.is_opaque());
+                        id
+                    }
+                    // Neither had it: nothing to restore below.
+                    None => return Ok(()),
+                },
+            };
+        }
+        self.upper.detach(dst, last);
+        if let Some(s) = src.and_then(|id| snapshot.child(id, last)) {
+            copy_node(&mut self.upper, dst, last, snapshot, s);
+            return Ok(());
+        }
+        // Directories above the target that only the mount copied up (not in the snapshot, empty now, their
+        // metadata the lower's) go too.
+        for depth in (1..names.len()).rev() {
+            let dir_path = format!("/{}", names[..depth].join("/"));
+            let in_snapshot = names[..depth]
+                .iter()
+                .try_fold(ROOT, |id, n| snapshot.child(id, n))
+                .is_some();
+            if in_snapshot {
+                break;
+            }
+            let Some(parent) = names[..depth - 1]
+                .iter()
+                .try_fold(ROOT, |id, n| self.upper.child(id, n))
+            else {
+                break;
+            };
+            let Some(id) = self.upper.child(parent, names[depth - 1]) else {
+                break;
+            };
+            let node = self.upper.node(id);
+            let empty = self.upper.children(id).next().is_none();
+            let same = self
+                .lower
+                .lstat(&dir_path)
+                .is_ok_and(|st| st.attrs == node.attrs());
+            if !(node.is_dir() && empty && !node.is_opaque() && same) {
+                break;
+            }
+            self.upper.detach(parent, names[depth - 1]);
+        }
+        Ok(())
     }
 
     /// Whether `path` (resolved in the merged view, its final symlink followed) may be changed: `Err` with

@@ -27,6 +27,7 @@ mod disk_images;
 mod error;
 mod layer_dirs;
 mod lock;
+mod mount_caches;
 mod names;
 mod native_backend;
 mod overlay_mount;
@@ -42,6 +43,7 @@ pub use containers::{ContainerRecord, Containers, MountRecord, NewContainer};
 pub use disk_images::DiskImages;
 pub use error::{Error, Result};
 pub use layer_dirs::LayerDirs;
+pub use mount_caches::MountCaches;
 pub use names::valid as valid_container_name;
 pub use native_backend::NativeBackend;
 pub use store::{

@@ -148,7 +148,8 @@ impl<R: Runtime> NativeBackend<R> {
                 .map_err(|e| Error::Runtime(format!("writing {}: {e}", config.display())))?;
             self.runtime.run(&bundle, id)?
         };
-        apply_upper(&upper, fs_)?;
+        // What the container wrote under a read-only `RUN --mount` target is put back by the engine.
+        fs_.with_mounts_writable(|fs| apply_upper(&upper, fs))?;
         Ok(RunOutput {
             exit_code: finished.exit_code,
             stdout: finished.stdout,

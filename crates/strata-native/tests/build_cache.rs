@@ -88,6 +88,7 @@ fn build(store: &Store, from: &str, file: &str, tag: &str) -> BuildOutput {
         no_cache: false,
         now: Timestamp::from_secs(1_700_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let images = DiskImages::new(store);
     let build_cache = BuildCache::of(store);

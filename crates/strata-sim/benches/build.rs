@@ -89,6 +89,7 @@ fn sim_build(df: &str, ctx: &Tree, store: &SimStore, cache: &mut Cache, no_cache
         no_cache,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let mut backend = SimBackend::default();
     if let Err(f) = build(&req, &mut backend, store, cache) {

@@ -18,6 +18,7 @@ fn try_build(df: &str, limits: Limits) -> Result<BuildOutput, BuildFailure> {
         no_cache: false,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     build(
         &req,

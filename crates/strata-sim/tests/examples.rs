@@ -80,6 +80,7 @@ fn each_builds_unless_it_fails_on_purpose() {
             no_cache: false,
             now: NOW,
             style: HistoryStyle::Buildkit,
+            secrets: Vec::new(),
         };
         let out = build(
             &req,
@@ -117,6 +118,7 @@ fn python_app_builds_once_its_comments_are_on_their_own_lines() {
         no_cache: false,
         now: NOW,
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let out = build(
         &req,

@@ -208,6 +208,7 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
         no_cache: true,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     let rc = expected::build_rc(case);
     let mut backend = SimBackend::default();

@@ -26,6 +26,7 @@ fn build_it(df: &str, store: &SimStore, cache: &mut Cache) -> strata_build::Buil
         no_cache: false,
         now: Timestamp::from_secs(1_800_000_000),
         style: HistoryStyle::Buildkit,
+        secrets: Vec::new(),
     };
     match build(&req, &mut SimBackend::new(Limits::default()), store, cache) {
         Ok(out) => out,

@@ -10,6 +10,7 @@
 mod copy_step;
 mod fs_step;
 mod metadata;
+mod run_mounts;
 mod run_step;
 mod stage;
 mod stages;
@@ -60,6 +61,9 @@ pub struct BuildRequest<'a> {
     pub now: Timestamp,
     /// Which builder's history text to write.
     pub style: HistoryStyle,
+    /// Secrets a `RUN --mount=type=secret,id=ID` can read (`--secret id=ID,src=FILE`): (id, content).
+    /// They are never in a layer, the cache key or the history.
+    pub secrets: Vec<(String, Vec<u8>)>,
 }
 
 /// Whether a filesystem step came from the cache.

@@ -5,6 +5,7 @@ use strata_dockerfile::instructions::{self, ShellOrExec};
 use strata_image::{Attrs, NodeKind, Overlay, Timestamp};
 
 use super::fs_step::StepRun;
+use super::run_mounts;
 use super::state::State;
 use super::{Builder, BUILD_HOSTNAME};
 use crate::backend::RunRequest;
@@ -39,14 +40,27 @@ impl Builder<'_, '_> {
             env.push(format!("HOME={home}"));
         }
         let by = history::run(&argv, &args, style);
+        let (mut mounts, mount_sums) = self.run_mounts(st, &r.mounts, r.span)?;
+        // The history leaves the mounts out; the cache key does not.
+        let mut instruction = by.clone();
+        for m in &r.mounts {
+            instruction.push(' ');
+            instruction.push_str(
+                self.req
+                    .dockerfile
+                    .get(m.span.start..m.span.end)
+                    .unwrap_or_default(),
+            );
+        }
         let inputs = StepInputs {
             parent: st.key,
-            instruction: by.clone(),
+            instruction,
             env: env.clone(),
             args: args.clone(),
             cwd_user: format!("{cwd} {uid}:{gid}"),
-            ..StepInputs::default()
+            files: mount_sums,
         };
+        let mut kept_caches = Vec::new();
         let raw_cwd = cwd.clone();
         let req = RunRequest {
             argv: argv.clone(),
@@ -65,12 +79,14 @@ impl Builder<'_, '_> {
         } else {
             argv.join(" ")
         };
-        self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
+        let result = self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
             let stubs = mount_stubs(fs, req.now);
             // BuildKit runs in the working directory, creating it if needed, as Go's MkdirAll
             // does on the path as written (`/srv/other/../final` creates `/srv/other`).
             mkdir_all_as_written(fs, &raw_cwd, Attrs::new(0o755, 0, 0, req.now));
+            let before = run_mounts::mount(fs, &mut mounts, req.now);
             let out = backend.run(fs, &req);
+            run_mounts::unmount(fs, &mounts, &before, &mut kept_caches, req.now);
             remove_stubs(fs, &stubs, req.now);
             let mut run = StepRun {
                 stdout: out.stdout,
@@ -114,8 +130,10 @@ impl Builder<'_, '_> {
                 ));
             }
             Ok(run)
-        })?;
-        Ok(())
+        });
+        // A cache mount keeps what the command left there, even when the command then failed.
+        self.cache.keep_mount_caches(kept_caches);
+        result
     }
 }
 

@@ -60,7 +60,10 @@ fn docker_apt_settings(into: &Path) {
         std::fs::write(into.join(name), format!("{}\n", body.join("\n"))).unwrap();
         n += 1;
     }
-    assert_eq!(n, 5, "the Debian model's four docker-* apt settings and /etc/hosts");
+    assert_eq!(
+        n, 5,
+        "the Debian model's four docker-* apt settings and /etc/hosts"
+    );
 }
 
 /// `Setting up NAME (VERSION)` of a build log: (name, version).

@@ -6,6 +6,7 @@ mod commit;
 mod import;
 mod native;
 mod parity;
+mod run_mount;
 mod runs;
 mod store;
 mod tutorial;

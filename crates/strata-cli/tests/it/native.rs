@@ -35,7 +35,7 @@ pub(crate) fn missing() -> Option<String> {
 }
 
 /// The oracle's busybox:mnt root filesystem (`../shared/oracle/setup.sh` makes it the same way), imported.
-fn import_busybox_mnt(dir: &TempDir, root: &Path) {
+pub(crate) fn import_busybox_mnt(dir: &TempDir, root: &Path) {
     let r = dir.path("rootfs");
     for d in ["bin", "etc", "tmp", "root", "dev", "proc", "sys", "run"] {
         std::fs::create_dir_all(r.join(d)).unwrap();
