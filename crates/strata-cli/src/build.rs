@@ -19,6 +19,9 @@ use strata_sim::backend::{SimBackend, SimStore};
 /// Which backend runs RUN steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BackendKind {
+    /// Real containers when this machine can run them and every base image is a real image in the store;
+    /// else the simulator, saying why (see `backend_choice.rs`).
+    Auto,
     /// The simulator: pure Rust, no root, the same images the browser builds.
     Sim,
     /// Real containers: RUN executes the image's own binaries on an overlayfs mount in new namespaces,
@@ -42,7 +45,7 @@ pub enum Progress {
 #[derive(Args)]
 pub struct BuildArgs {
     /// Which backend runs RUN steps.
-    #[arg(long, value_enum, default_value_t = BackendKind::Sim)]
+    #[arg(long, value_enum, default_value_t = BackendKind::Auto)]
     pub backend: BackendKind,
     /// How the native backend runs a step: `builtin` (namespaces and mounts made by strata itself) or an
     /// OCI runtime binary (`runc`, or its path).
@@ -238,7 +241,13 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         secrets: read_secrets(&args.secrets)?,
     };
     let models = SimStore::new();
-    let native = args.backend == BackendKind::Native;
+    let (backend_kind, simulated_because) = match args.backend {
+        BackendKind::Auto => {
+            crate::backend_choice::choose(&dockerfile, &req.build_args, store, &args.runtime)
+        }
+        k => (k, None),
+    };
+    let native = backend_kind == BackendKind::Native;
     // The native backend runs real binaries: its bases are real images from the store, never the models.
     let images = if native {
         DiskImages::new(store)
@@ -274,6 +283,9 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     } else {
         Box::new(std::io::stderr().lock())
     };
+    if let (Some(why), Progress::Auto | Progress::Plain) = (&simulated_because, args.progress) {
+        writeln!(err, "#0 strata: RUN steps are simulated: {why}")?;
+    }
     match result {
         Ok(out) => {
             print_progress(&mut err, &out.steps, style, args.progress)?;

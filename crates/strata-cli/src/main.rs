@@ -14,6 +14,7 @@ use strata_dockerfile::{Diagnostic, Severity};
 
 use container::ContainerCommand;
 
+mod backend_choice;
 mod build;
 mod container;
 mod examples;

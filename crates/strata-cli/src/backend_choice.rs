@@ -1,0 +1,107 @@
+//! Which backend `strata build` uses when `--backend` is not given: real containers when this machine can run
+//! them and every base image the Dockerfile names is a real image in the store, as `docker build` would build
+//! it; else the simulator, with a line that says why (the base is only modelled, not root, no overlayfs),
+//! so a preview is never mistaken for a real build.
+
+use std::path::Path;
+
+use strata_dockerfile::instructions;
+
+use crate::build::BackendKind;
+
+/// The backend to use, and why the simulator was chosen when it was.
+pub fn choose(
+    dockerfile: &str,
+    build_args: &[(String, String)],
+    store: &strata_native::Store,
+    runtime: &Path,
+) -> (BackendKind, Option<String>) {
+    if let Err(why) = native_ready(runtime) {
+        return (BackendKind::Sim, Some(why));
+    }
+    match modelled_base(dockerfile, build_args, store) {
+        Some(why) => (BackendKind::Sim, Some(why)),
+        None => (BackendKind::Native, None),
+    }
+}
+
+/// Whether real containers can run here: root (rootless mode is not built yet), overlayfs, the runtime.
+fn native_ready(runtime: &Path) -> Result<(), String> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err("real builds need root here (rootless mode is not built yet)".into());
+    }
+    let fs = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
+    if !fs.lines().any(|l| l.trim_end().ends_with("overlay")) {
+        return Err("this kernel has no overlayfs".into());
+    }
+    if runtime.as_os_str() != "builtin" && which(runtime).is_none() {
+        return Err(format!(
+            "the runtime {} is not installed",
+            runtime.display()
+        ));
+    }
+    Ok(())
+}
+
+fn which(program: &Path) -> Option<std::path::PathBuf> {
+    if program.components().count() > 1 {
+        return program.is_file().then(|| program.to_path_buf());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// The first base image that is not a real image in the store (scratch and earlier stages need none), as a
+/// sentence; None when every base is real.
+fn modelled_base(
+    dockerfile: &str,
+    build_args: &[(String, String)],
+    store: &strata_native::Store,
+) -> Option<String> {
+    let parsed = strata_dockerfile::parse(dockerfile);
+    let lowered = instructions::lower(&parsed.ast);
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for a in &lowered.meta_args {
+        let given = build_args.iter().rev().find(|(k, _)| *k == a.key);
+        let value = given
+            .map(|(_, v)| v.clone())
+            .or_else(|| a.value.as_ref().map(|v| v.trim_matches('"').to_string()));
+        if let Some(v) = value {
+            vars.push((a.key.clone(), v));
+        }
+    }
+    for stage in &lowered.stages {
+        if stage.base_stage.is_some() || stage.base.eq_ignore_ascii_case("scratch") {
+            continue;
+        }
+        let mut base = stage.base.clone();
+        for (k, v) in &vars {
+            base = base
+                .replace(&format!("${{{k}}}"), v)
+                .replace(&format!("${k}"), v);
+        }
+        if base.contains('$') {
+            return Some(format!(
+                "{} could not be resolved before the build, so it is simulated",
+                stage.base
+            ));
+        }
+        if lowered
+            .stages
+            .iter()
+            .any(|s| s.index < stage.index && s.name.as_deref() == Some(&base.to_lowercase()))
+        {
+            continue;
+        }
+        if store.archive_image(&base).is_err() {
+            return Some(format!(
+                "{base} is not in the store, only modelled: `strata load` or `strata import` it for a real build"
+            ));
+        }
+    }
+    None
+}
