@@ -4,6 +4,7 @@ mod build;
 mod commit;
 mod import;
 mod native;
+mod native_run;
 mod runs;
 mod store;
 mod tutorial;

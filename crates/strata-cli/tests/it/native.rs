@@ -16,7 +16,7 @@ use crate::store::{strata_at, TempDir};
 use crate::{stderr, stdout};
 
 /// Why the native backend cannot run here, if it cannot.
-fn missing() -> Option<String> {
+pub(crate) fn missing() -> Option<String> {
     let uid = Command::new("id").arg("-u").output().ok()?;
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         return Some("needs root".into());
@@ -35,7 +35,7 @@ fn missing() -> Option<String> {
 }
 
 /// The oracle's busybox:mnt root filesystem (`../shared/oracle/setup.sh` makes it the same way), imported.
-fn import_busybox_mnt(dir: &TempDir, root: &Path) {
+pub(crate) fn import_busybox_mnt(dir: &TempDir, root: &Path) {
     let r = dir.path("rootfs");
     for d in ["bin", "etc", "tmp", "root", "dev", "proc", "sys", "run"] {
         std::fs::create_dir_all(r.join(d)).unwrap();

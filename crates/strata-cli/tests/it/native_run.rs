@@ -1,0 +1,643 @@
+//! `strata run --backend native`: a stored image (the oracle's `busybox:mnt`, imported) run for real, with
+//! both runtimes (the built-in one and runc). Isolation — the container's own processes, hostname, mounts
+//! and network —, read-only paths and volumes, Docker's exit codes and messages, a terminal with `-it`,
+//! volumes that outlive their container, `diff` against Docker's, `commit`, `save` and `load`, and the
+//! tutorial's busybox `while.sh` without and with its exec bit.
+//!
+//! Needs root, overlayfs, `runc` and `/bin/busybox`; elsewhere each test prints why it is skipped (as
+//! `native.rs` does). The comparison with a live Docker runs when `docker` answers; the expected lines are
+//! also recorded here from Docker 20.10.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::native::{import_busybox_mnt, missing};
+use crate::store::{strata_at, TempDir};
+use crate::{stderr, stdout};
+
+/// A store with busybox:mnt imported, or `None` (with the reason printed) where native runs cannot work.
+fn setup(name: &str) -> Option<(TempDir, PathBuf)> {
+    if let Some(why) = missing() {
+        println!("skipped: the native run {why}");
+        return None;
+    }
+    let dir = TempDir::new(&format!("native-run-{name}"));
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    Some((dir, root))
+}
+
+/// `strata run --backend native --runtime RUNTIME ARGS…`.
+fn run(root: &Path, runtime: &str, args: &[&str]) -> Output {
+    let mut all = vec!["run", "--backend", "native", "--runtime", runtime];
+    all.extend_from_slice(args);
+    strata_at(root, &all)
+}
+
+/// The container's stdout, asserting it exited 0.
+#[track_caller]
+fn ok_out(o: Output) -> String {
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    stdout(&o)
+}
+
+/// Docker's message for a process runc could not start (Docker 20.10).
+fn start_error(e: &str) -> String {
+    format!("docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {e}: unknown.\n")
+}
+
+#[test]
+fn a_container_is_isolated_with_the_builtin_runtime() {
+    isolation("builtin");
+}
+
+#[test]
+fn a_container_is_isolated_with_runc() {
+    isolation("runc");
+}
+
+/// Processes, hostname, mounts, read-only paths and exit codes, with `runtime`.
+fn isolation(runtime: &str) {
+    let Some((dir, root)) = setup(&format!("iso-{runtime}")) else {
+        return;
+    };
+    // Only its own processes, PID 1 first: `ps` itself is PID 1 (nothing of the host or of strata).
+    let ps = ok_out(run(
+        &root,
+        runtime,
+        &["--rm", "busybox:mnt", "ps", "-o", "pid,comm"],
+    ));
+    let rows: Vec<Vec<&str>> = ps
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows, vec![vec!["1", "ps"]], "{ps}");
+    let ps = ok_out(run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "sleep 5 & ps -o pid,comm",
+        ],
+    ));
+    // `sh -c` execs its last command, so `ps` is PID 1; the backgrounded `sleep` is its only other process.
+    let rows: Vec<Vec<&str>> = ps
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{ps}");
+    assert_eq!(rows[0], vec!["1", "ps"], "{ps}");
+
+    // The hostname is the container's, in the kernel and in /etc/hostname.
+    let h = ok_out(run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "-h",
+            "boxhost",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "hostname; cat /etc/hostname",
+        ],
+    ));
+    assert_eq!(h, "boxhost\nboxhost\n");
+
+    // A mount made on the host is not in the container.
+    let hostmnt = dir.path("host-only-mount");
+    std::fs::create_dir_all(&hostmnt).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "tmpfs"])
+        .arg(&hostmnt)
+        .status()
+        .unwrap();
+    assert!(mounted.success());
+    let mounts = run(
+        &root,
+        runtime,
+        &["--rm", "busybox:mnt", "cat", "/proc/mounts"],
+    );
+    let _ = Command::new("umount").arg(&hostmnt).status();
+    let mounts = ok_out(mounts);
+    assert!(mounts.starts_with("overlay / overlay "), "{mounts}");
+    assert!(!mounts.contains(hostmnt.to_str().unwrap()), "{mounts}");
+
+    // A `:ro` bind refuses writes; a writable one is the host's directory.
+    let host = dir.path("shared");
+    std::fs::create_dir_all(&host).unwrap();
+    let ro = format!("{}:/data:ro", host.display());
+    let o = run(
+        &root,
+        runtime,
+        &["--rm", "-v", &ro, "busybox:mnt", "touch", "/data/x"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Read-only file system"),
+        "{}",
+        stderr(&o)
+    );
+    let rw = format!("{}:/mnt/deep/data", host.display());
+    ok_out(run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "-v",
+            &rw,
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "echo from-container > /mnt/deep/data/f",
+        ],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(host.join("f")).unwrap(),
+        "from-container\n"
+    );
+
+    // /proc/sys and /sys are read-only.
+    for path in ["/proc/sys/kernel/hostname", "/sys/kernel/uevent_helper"] {
+        let o = run(
+            &root,
+            runtime,
+            &[
+                "--rm",
+                "busybox:mnt",
+                "sh",
+                "-c",
+                &format!("echo x > {path}"),
+            ],
+        );
+        assert_ne!(o.status.code(), Some(0), "{path} was written");
+        assert!(
+            stderr(&o).contains("Read-only file system"),
+            "{path}: {}",
+            stderr(&o)
+        );
+    }
+
+    // Docker's exit codes and messages.
+    assert_eq!(
+        run(&root, runtime, &["--rm", "busybox:mnt", "true"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit 42",
+        ],
+    );
+    assert_eq!(
+        (o.status.code(), stdout(&o), stderr(&o)),
+        (Some(42), "out\n".into(), "err\n".into())
+    );
+    let o = run(&root, runtime, &["--rm", "busybox:mnt", "nosuch"]);
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(
+        stderr(&o),
+        start_error(r#"exec: "nosuch": executable file not found in $PATH"#)
+    );
+    let o = run(&root, runtime, &["--rm", "busybox:mnt", "/etc/passwd"]);
+    assert_eq!(o.status.code(), Some(126));
+    assert_eq!(
+        stderr(&o),
+        start_error(r#"exec: "/etc/passwd": permission denied"#)
+    );
+    let o = run(
+        &root,
+        runtime,
+        &["--rm", "--network", "nosuchnet", "busybox:mnt", "true"],
+    );
+    assert_eq!(o.status.code(), Some(125));
+    assert_eq!(
+        stderr(&o),
+        "docker: Error response from daemon: network nosuchnet not found.\n"
+    );
+    let o = run(
+        &root,
+        runtime,
+        &["--rm", "-u", "nosuchuser", "busybox:mnt", "true"],
+    );
+    assert_eq!(o.status.code(), Some(125), "{}", stderr(&o));
+    // `-e`, `-w` (made when missing) and `-u` reach the process.
+    let o = ok_out(run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "-e",
+            "GREETING=hi",
+            "-w",
+            "/made/here",
+            "-u",
+            "nobody",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "echo $GREETING; pwd; id -u",
+        ],
+    ));
+    assert_eq!(o, "hi\n/made/here\n65534\n");
+    // Nothing is left mounted on the host.
+    let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(!info.contains(root.to_str().unwrap()), "{info}");
+}
+
+/// A TCP listener on the host's 127.0.0.1 that answers `hello` to each connection; its port.
+fn listener() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut c in l.incoming().flatten() {
+            let _ = c.write_all(b"hello\n");
+        }
+    });
+    port
+}
+
+#[test]
+fn the_network_is_the_containers_own_unless_host_with_the_builtin_runtime() {
+    networks("builtin");
+}
+
+#[test]
+fn the_network_is_the_containers_own_unless_host_with_runc() {
+    networks("runc");
+}
+
+/// `--network none` and the default have only `lo` and cannot reach the host's loopback; `host` can.
+fn networks(runtime: &str) {
+    let Some((_dir, root)) = setup(&format!("net-{runtime}")) else {
+        return;
+    };
+    let port = listener().to_string();
+    for net in [&["--network", "none"][..], &[]] {
+        let mut args = vec!["--rm"];
+        args.extend_from_slice(net);
+        args.extend([
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "ls /sys/class/net; ip -o link | wc -l",
+        ]);
+        assert_eq!(ok_out(run(&root, runtime, &args)), "lo\n1\n", "{net:?}");
+        let mut args = vec!["--rm"];
+        args.extend_from_slice(net);
+        args.extend(["busybox:mnt", "nc", "127.0.0.1", &port]);
+        let o = run(&root, runtime, &args);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{net:?} reached the host: {}",
+            stdout(&o)
+        );
+        assert!(stderr(&o).contains("Connection refused"), "{}", stderr(&o));
+    }
+    let o = run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "--network",
+            "host",
+            "busybox:mnt",
+            "nc",
+            "127.0.0.1",
+            &port,
+        ],
+    );
+    assert_eq!(ok_out(o), "hello\n");
+}
+
+#[test]
+fn it_gives_a_terminal_with_the_builtin_runtime() {
+    terminal("builtin");
+}
+
+#[test]
+fn it_gives_a_terminal_with_runc() {
+    terminal("runc");
+}
+
+/// `-it` under `script` (a pty as stdin): the container has its own `/dev/pts/0` as its terminal.
+fn terminal(runtime: &str) {
+    let Some((_dir, root)) = setup(&format!("tty-{runtime}")) else {
+        return;
+    };
+    if Command::new("script").arg("--version").output().is_err() {
+        println!("skipped: needs script(1) (util-linux)");
+        return;
+    }
+    let line = format!(
+        "{} --root {} run --backend native --runtime {runtime} --rm -it busybox:mnt sh -c 'tty; test -t 0 && echo stdin-is-a-tty; stty size'",
+        env!("CARGO_BIN_EXE_strata"),
+        root.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{out}");
+    // Output through a terminal ends lines with \r\n, as Docker's does.
+    assert!(out.contains("/dev/pts/0\r\nstdin-is-a-tty\r\n"), "{out:?}");
+}
+
+#[test]
+fn a_named_volume_outlives_its_container_and_both_backends_see_it() {
+    let Some((_dir, root)) = setup("volume") else {
+        return;
+    };
+    ok_out(run(
+        &root,
+        "builtin",
+        &[
+            "--rm",
+            "-v",
+            "data:/data",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "echo kept > /data/f",
+        ],
+    ));
+    assert_eq!(
+        ok_out(run(
+            &root,
+            "runc",
+            &["--rm", "-v", "data:/data", "busybox:mnt", "cat", "/data/f"]
+        )),
+        "kept\n"
+    );
+    let ls = ok_out(strata_at(&root, &["volume", "ls", "-q"]));
+    assert_eq!(ls, "data\n");
+    // The simulator reads the same volume, and what it writes the native run reads.
+    let sim = strata_at(
+        &root,
+        &[
+            "run",
+            "--rm",
+            "-v",
+            "data:/data",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "cat /data/f; echo sim > /data/g",
+        ],
+    );
+    assert_eq!(ok_out(sim), "kept\n");
+    assert_eq!(
+        ok_out(run(
+            &root,
+            "builtin",
+            &[
+                "--rm",
+                "-v",
+                "data:/data",
+                "busybox:mnt",
+                "cat",
+                "/data/f",
+                "/data/g"
+            ]
+        )),
+        "kept\nsim\n"
+    );
+    // A new volume gets the image's files at its destination first, as Docker copies them.
+    assert_eq!(
+        ok_out(run(
+            &root,
+            "builtin",
+            &[
+                "--rm",
+                "-v",
+                "etcvol:/etc",
+                "busybox:mnt",
+                "cat",
+                "/etc/group"
+            ]
+        )),
+        "root:x:0:\nnogroup:x:65534:\n"
+    );
+    // `--rm` removes the anonymous volumes it made.
+    ok_out(run(
+        &root,
+        "builtin",
+        &["--rm", "-v", "/anon", "busybox:mnt", "true"],
+    ));
+    let ls = ok_out(strata_at(&root, &["volume", "ls", "-q"]));
+    assert_eq!(ls, "data\netcvol\n");
+}
+
+/// What `docker diff` printed (Docker 20.10) for a container of busybox:mnt that ran [`CHANGES`] with
+/// `-v /vol`, sorted.
+const DOCKER_DIFF: &[&str] = &[
+    "A /root/q",
+    "A /tmp/d",
+    "A /tmp/d/e",
+    "A /vol",
+    "A /x",
+    "C /bin",
+    "C /etc",
+    "C /etc/passwd",
+    "C /root",
+    "C /tmp",
+    "D /bin/vi",
+];
+const CHANGES: &str =
+    "echo a > /x; rm /bin/vi; mkdir -p /tmp/d/e; touch /etc/passwd; echo > /vol/f; mkdir /root/q";
+
+fn sorted_lines(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.lines().map(str::to_owned).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn diff_lists_what_docker_diff_lists_and_commit_save_load_keep_it() {
+    let Some((dir, root)) = setup("diff") else {
+        return;
+    };
+    let o = run(
+        &root,
+        "builtin",
+        &[
+            "--name",
+            "c1",
+            "-v",
+            "/vol",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            CHANGES,
+        ],
+    );
+    ok_out(o);
+    let diff = sorted_lines(&ok_out(strata_at(&root, &["diff", "c1"])));
+    assert_eq!(diff, DOCKER_DIFF);
+    // The same with Docker itself, when it answers here.
+    let docker = Command::new("docker")
+        .args([
+            "run",
+            "--name",
+            &format!("strata-it-diff-{}", std::process::id()),
+            "-v",
+            "/vol",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            CHANGES,
+        ])
+        .output();
+    if docker.is_ok_and(|o| o.status.success()) {
+        let name = format!("strata-it-diff-{}", std::process::id());
+        let d = Command::new("docker")
+            .args(["diff", &name])
+            .output()
+            .unwrap();
+        let _ = Command::new("docker").args(["rm", "-v", &name]).output();
+        assert_eq!(diff, sorted_lines(&stdout(&d)));
+    } else {
+        println!("docker is not available: compared with the recorded diff only");
+    }
+    let ps = ok_out(strata_at(
+        &root,
+        &["ps", "-a", "--format", "{{.Names}} {{.Status}}"],
+    ));
+    assert!(ps.starts_with("c1 Exited (0) "), "{ps}");
+    // commit -m -a, then a run of the committed image sees the container's changes.
+    ok_out(strata_at(
+        &root,
+        &[
+            "commit",
+            "-m",
+            "made x",
+            "-a",
+            "me <me@example.com>",
+            "c1",
+            "committed:1",
+        ],
+    ));
+    let seen = run(
+        &root,
+        "builtin",
+        &[
+            "--rm",
+            "committed:1",
+            "sh",
+            "-c",
+            "cat /x; ls /bin/vi; ls -d /tmp/d/e",
+        ],
+    );
+    assert_eq!(seen.status.code(), Some(0), "{}", stderr(&seen));
+    assert_eq!(stdout(&seen), "a\n/tmp/d/e\n");
+    let history = ok_out(strata_at(
+        &root,
+        &["history", "--format", "{{.Comment}}", "committed:1"],
+    ));
+    assert!(history.starts_with("made x\n"), "{history}");
+    // save, load into another store, run: the same files.
+    let tar = dir.path("committed.tar");
+    ok_out(strata_at(
+        &root,
+        &["save", "-o", tar.to_str().unwrap(), "committed:1"],
+    ));
+    let other = dir.path("other-store");
+    ok_out(strata_at(&other, &["load", "-i", tar.to_str().unwrap()]));
+    assert_eq!(
+        ok_out(run(&other, "runc", &["--rm", "committed:1", "cat", "/x"])),
+        "a\n"
+    );
+    // rm removes the container and its upper directory.
+    ok_out(strata_at(&root, &["rm", "-v", "c1"]));
+    assert_eq!(ok_out(strata_at(&root, &["ps", "-a", "-q"])), "");
+    assert_eq!(
+        std::fs::read_dir(root.join("containers")).unwrap().count(),
+        0
+    );
+}
+
+#[test]
+fn the_tutorials_while_sh_needs_its_exec_bit() {
+    let Some((dir, root)) = setup("while") else {
+        return;
+    };
+    // The seed's image (../shared/seeds/002): `COPY . /` and `ENTRYPOINT ["/while.sh"]`, the script as
+    // `strata example while` writes it.
+    let ctx = dir.path("while");
+    ok_out(strata_at(
+        &root,
+        &["example", "while", "--dir", ctx.to_str().unwrap()],
+    ));
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nCOPY . /\nRUN cat /hello.txt\nENTRYPOINT [\"/while.sh\"]\n",
+    )
+    .unwrap();
+    let build = |tag: &str| {
+        let o = strata_at(
+            &root,
+            &[
+                "build",
+                "--backend",
+                "native",
+                "-t",
+                tag,
+                ctx.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    build("scbusybox:1.0");
+    let o = run(&root, "builtin", &["--rm", "scbusybox:1.0"]);
+    assert_eq!(o.status.code(), Some(126));
+    assert_eq!(
+        stderr(&o),
+        start_error(r#"exec: "/while.sh": permission denied"#)
+    );
+    let o = run(&root, "runc", &["--rm", "scbusybox:1.0"]);
+    assert_eq!(o.status.code(), Some(126));
+    assert_eq!(
+        stderr(&o),
+        start_error(r#"exec: "/while.sh": permission denied"#)
+    );
+    // chmod +x on the host changes nothing until the image is rebuilt.
+    let script = ctx.join("while.sh");
+    let mut perm = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(&script, perm).unwrap();
+    assert_eq!(
+        run(&root, "builtin", &["--rm", "scbusybox:1.0"])
+            .status
+            .code(),
+        Some(126)
+    );
+    build("scbusybox:2.0");
+    let out = ok_out(run(&root, "builtin", &["--rm", "scbusybox:2.0"]));
+    let want: String = (1..=5).map(|i| format!("hello world {i}\n")).collect();
+    assert_eq!(out, want);
+}
