@@ -177,6 +177,9 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         if let Some(code) = crate::native_run::refuse_network(opts.network.as_deref()) {
             return Ok(code);
         }
+        for line in crate::native_run::not_modelled(&opts) {
+            eprintln!("[strata] {line}");
+        }
     } else {
         for line in opts.not_modelled() {
             eprintln!("[strata] {line}");
@@ -227,10 +230,6 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    opts.hostname = opts
-        .hostname
-        .clone()
-        .or_else(|| Some(rec.id[..12].to_owned()));
     if native {
         let native = crate::native_run::NativeRun {
             store,
@@ -244,6 +243,10 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         };
         return native.run(rec, &opts);
     }
+    opts.hostname = opts
+        .hostname
+        .clone()
+        .or_else(|| Some(rec.id[..12].to_owned()));
     // The named volumes this run mounts, as they are now.
     let mut existing = BTreeMap::new();
     for m in container_mounts(&config, &opts) {

@@ -31,6 +31,23 @@ pub fn refuse_network(network: Option<&str>) -> Option<ExitCode> {
     }
 }
 
+/// One line per option `docker run` accepts that the native run does not carry out.
+pub fn not_modelled(opts: &RunOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &opts.publish {
+        out.push(format!(
+            "-p {p}: accepted, not carried out (there is no bridge network: nothing is published on the host)"
+        ));
+    }
+    if opts.publish_all {
+        out.push("-P: accepted, not carried out (there is no bridge network)".to_owned());
+    }
+    if opts.detach {
+        out.push("-d: accepted, not carried out (the container runs in the foreground; docker would print its ID and return)".to_owned());
+    }
+    out
+}
+
 /// A created native container's run: where it comes from and what runs it.
 pub struct NativeRun<'a> {
     /// The store.
@@ -54,6 +71,22 @@ pub struct NativeRun<'a> {
 impl NativeRun<'_> {
     /// Runs the created container `rec` as `opts` say, in the foreground, and returns Docker's exit status.
     pub fn run(&self, mut rec: ContainerRecord, opts: &RunOptions) -> Result<ExitCode> {
+        let network = match opts.network.as_deref() {
+            Some("host") => Network::Host,
+            _ => Network::Own,
+        };
+        // `-h`, else the short ID; with the host's network, the host's name (Docker 20.10 still gives the
+        // container a UTS namespace of its own, so `-h` applies there too).
+        let hostname = match (&opts.hostname, network) {
+            (Some(h), _) => h.clone(),
+            (None, Network::Host) => std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|h| h.trim_end().to_owned())
+                .unwrap_or_default(),
+            (None, Network::Own) => rec.id[..12].to_owned(),
+        };
+        let mut opts = opts.clone();
+        opts.hostname = Some(hostname.clone());
+        let opts = &opts;
         let resolved = match resolve(self.config, opts, &TreeFiles(self.tree)) {
             Ok(r) => r,
             Err(e) => {
@@ -64,10 +97,6 @@ impl NativeRun<'_> {
                 }
                 return Ok(crate::container::run_error(&e));
             }
-        };
-        let network = match opts.network.as_deref() {
-            Some("host") => Network::Host,
-            _ => Network::Own,
         };
         let (layers, _) =
             strata_build::engine::flatten(self.image).map_err(|e| anyhow!(e.message))?;
@@ -111,12 +140,6 @@ impl NativeRun<'_> {
                 fill,
             });
         }
-        let hostname = match network {
-            Network::Host => std::fs::read_to_string("/proc/sys/kernel/hostname")
-                .map(|h| h.trim_end().to_owned())
-                .unwrap_or_default(),
-            Network::Own => opts.hostname.clone().unwrap_or_default(),
-        };
         let run = ContainerRun {
             dir: self.containers.dir(&rec),
             runtime_id: format!("strata-{}", &rec.id[..12]),

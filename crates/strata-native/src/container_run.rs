@@ -105,24 +105,28 @@ pub fn run_container<R: Runtime>(
     let exited = {
         let mount = OverlayMount::mount(&lowers, &upper, &work, &merged)?;
         let rootfs = mount.target();
-        let workdir = under(rootfs, run.process.cwd);
-        if !workdir.exists() {
-            fs::create_dir_all(&workdir).map_err(Error::io(&workdir))?;
-        }
+        make_dir(rootfs, run.process.cwd)?;
+        let mut binds = Vec::new();
         for m in &run.mounts {
             if m.fill {
-                fill_volume(&under(rootfs, &m.destination), &m.source)?;
+                fill_volume(&in_root(rootfs, &m.destination), &m.source)?;
             }
-        }
-        let binds: Vec<Bind> = run
-            .mounts
-            .iter()
-            .map(|m| Bind {
+            // The mount point, made here with the image's symlinks resolved inside the root (never a
+            // host path an image's symlink points at); the runtime gets the resolved path.
+            let target = if m.source.is_dir() {
+                make_dir(rootfs, &m.destination)?
+            } else {
+                make_file(rootfs, &m.destination)?
+            };
+            binds.push(Bind {
                 source: m.source.clone(),
-                destination: m.destination.clone(),
+                destination: format!(
+                    "/{}",
+                    target.strip_prefix(rootfs).unwrap_or(&target).display()
+                ),
                 read_only: m.read_only,
-            })
-            .collect();
+            });
+        }
         let spec = container_spec(
             rootfs,
             d,
@@ -174,9 +178,91 @@ pub fn read_upper(upper: &Path, lower: &Tree) -> Result<Changeset> {
     Ok(layer)
 }
 
-/// `path` (absolute in the container) under the root filesystem `rootfs`.
-fn under(rootfs: &Path, path: &str) -> PathBuf {
-    rootfs.join(path.trim_start_matches('/'))
+/// The host path of `path` (absolute in the container) under the root filesystem `rootfs`, with every
+/// symlink on the way resolved as the container would resolve it: an absolute target starts again at
+/// `rootfs`, `..` never climbs above it (as Docker's `securejoin` does). The last component is resolved too
+/// when it is a symlink.
+fn in_root(rootfs: &Path, path: &str) -> PathBuf {
+    let mut todo: Vec<String> = path
+        .split('/')
+        .rev()
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut done: Vec<String> = Vec::new();
+    let mut hops = 0;
+    while let Some(part) = todo.pop() {
+        match part.as_str() {
+            "." => continue,
+            ".." => {
+                done.pop();
+                continue;
+            }
+            _ => {}
+        }
+        let here = done
+            .iter()
+            .fold(rootfs.to_path_buf(), |p, d| p.join(d))
+            .join(&part);
+        match fs::read_link(&here) {
+            Ok(target) if hops < 40 => {
+                hops += 1;
+                let target = target.to_string_lossy().into_owned();
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                todo.extend(
+                    target
+                        .split('/')
+                        .rev()
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned),
+                );
+            }
+            _ => done.push(part),
+        }
+    }
+    done.iter().fold(rootfs.to_path_buf(), |p, d| p.join(d))
+}
+
+/// `mkdir -p` of `path` in the container (see [`in_root`]); returns its host path.
+fn make_dir(rootfs: &Path, path: &str) -> Result<PathBuf> {
+    let mut made = PathBuf::from("/");
+    let mut host = rootfs.to_path_buf();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        made.push(part);
+        host = in_root(rootfs, &made.to_string_lossy());
+        if !host.exists() {
+            // Fully resolved: what is missing has no symlinks left to follow.
+            fs::create_dir_all(&host).map_err(Error::io(&host))?;
+        }
+        // Continue from the resolved place (a symlinked component stays inside the root).
+        made = PathBuf::from("/").join(host.strip_prefix(rootfs).unwrap_or(Path::new("")));
+    }
+    Ok(host)
+}
+
+/// An empty file at `path` in the container (its directory made), to bind a file over; its host path.
+fn make_file(rootfs: &Path, path: &str) -> Result<PathBuf> {
+    let (dir, name) = path
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .unwrap_or(("", path));
+    let parent = make_dir(rootfs, dir)?;
+    let host = in_root(
+        rootfs,
+        &format!(
+            "{}/{name}",
+            parent
+                .strip_prefix(rootfs)
+                .unwrap_or(Path::new(""))
+                .display()
+        ),
+    );
+    if !host.exists() {
+        fs::write(&host, b"").map_err(Error::io(&host))?;
+    }
+    Ok(host)
 }
 
 /// The init layer (see the module docs), once: each directory with the attributes of the image's own (the
@@ -233,7 +319,7 @@ fn write_etc_files(dir: &Path, run: &ContainerRun<'_>) -> Result<()> {
     let (hosts, hostname) = match run.network {
         Network::Host => (
             host_file("/etc/hosts"),
-            host_file("/proc/sys/kernel/hostname"),
+            format!("{}\n", run.process.hostname),
         ),
         Network::Own => (
             "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n".to_owned(),
@@ -351,4 +437,30 @@ fn socketpair() -> Result<(OwnedFd, OwnedFd)> {
     use std::os::fd::FromRawFd;
     // SAFETY: just created, not owned by anything else.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_points_resolve_an_images_symlinks_inside_its_root() {
+        let root = std::env::temp_dir().join(format!("strata-in-root-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("b")).unwrap();
+        std::os::unix::fs::symlink("/b", root.join("abs")).unwrap();
+        std::os::unix::fs::symlink("../../..", root.join("b/up")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("hostetc")).unwrap();
+        assert_eq!(in_root(&root, "/abs/x"), root.join("b/x"));
+        assert_eq!(in_root(&root, "/b/up/etc"), root.join("etc"));
+        assert_eq!(in_root(&root, "/../../etc/passwd"), root.join("etc/passwd"));
+        // A symlink to the host's /etc makes a directory in the root, never on the host.
+        let made = make_dir(&root, "/hostetc/strata-made").unwrap();
+        assert_eq!(made, root.join("etc/strata-made"));
+        assert!(made.is_dir());
+        let f = make_file(&root, "/abs/deep/file").unwrap();
+        assert_eq!(f, root.join("b/deep/file"));
+        assert!(f.is_file());
+        fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -254,6 +254,34 @@ fn isolation(runtime: &str) {
         ],
     ));
     assert_eq!(o, "hi\n/made/here\n65534\n");
+    // `-i` gives the container this process's stdin; without it, stdin is empty.
+    let args = [
+        "run",
+        "--backend",
+        "native",
+        "--runtime",
+        runtime,
+        "--rm",
+        "-i",
+        "busybox:mnt",
+        "wc",
+        "-l",
+    ];
+    let o = crate::tutorial::strata_with_stdin(&root, &args, b"a\nb\n");
+    assert_eq!(ok_out(o), "2\n");
+    let args = [
+        "run",
+        "--backend",
+        "native",
+        "--runtime",
+        runtime,
+        "--rm",
+        "busybox:mnt",
+        "wc",
+        "-l",
+    ];
+    let o = crate::tutorial::strata_with_stdin(&root, &args, b"a\nb\n");
+    assert_eq!(ok_out(o), "0\n");
     // Nothing is left mounted on the host.
     let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
     assert!(!info.contains(root.to_str().unwrap()), "{info}");
