@@ -9,8 +9,8 @@
 //!                           topmost lower directory, so none of them is in the container's layer
 //! containers/<id>/upper/    the overlay's upper directory: the container's writable layer, kept after it
 //!                           exits and read back by `diff`, `commit` and `ps` ([`read_upper`])
-//! containers/<id>/work/     overlayfs's work directory
-//! containers/<id>/merged/   the mount point while it runs
+//! containers/<id>/work/     overlayfs's work directory      } while it runs
+//! containers/<id>/merged/   the mount point                 }
 //! containers/<id>/hosts, hostname, resolv.conf   bound over the image's
 //! ```
 //!
@@ -102,8 +102,25 @@ pub fn run_container<R: Runtime>(
     write_init_layer(&init, &lowers)?;
     write_etc_files(d, run)?;
     lowers.push(init);
-    let exited = {
-        let mount = OverlayMount::mount(&lowers, &upper, &work, &merged)?;
+    let exited = mounted_run(runtime, run, &lowers, &bundle);
+    // The mount is gone (dropped in `mounted_run`); the upper directory stays.
+    let _ = fs::remove_dir(&merged);
+    let _ = fs::remove_dir_all(&work);
+    let _ = fs::remove_dir_all(&bundle);
+    exited
+}
+
+/// The part of [`run_container`] with the overlay mounted: the mount points, the bundle, the run.
+fn mounted_run<R: Runtime>(
+    runtime: &R,
+    run: &ContainerRun<'_>,
+    lowers: &[PathBuf],
+    bundle: &Path,
+) -> Result<Exited> {
+    let d = &run.dir;
+    let (upper, work, merged) = (d.join("upper"), d.join("work"), d.join("merged"));
+    {
+        let mount = OverlayMount::mount(lowers, &upper, &work, &merged)?;
         let rootfs = mount.target();
         make_dir(rootfs, run.process.cwd)?;
         let mut binds = Vec::new();
@@ -144,25 +161,22 @@ pub fn run_container<R: Runtime>(
             let (ours, theirs) = socketpair()?;
             let copier = crate::pty::serve(ours, run.interactive);
             let exited = runtime.run_attached(
-                &bundle,
+                bundle,
                 &run.runtime_id,
                 Attach::Terminal { console: theirs },
             );
             let _ = copier.join();
-            exited?
+            exited
         } else {
             runtime.run_attached(
-                &bundle,
+                bundle,
                 &run.runtime_id,
                 Attach::Inherit {
                     stdin: run.interactive,
                 },
-            )?
+            )
         }
-    };
-    let _ = fs::remove_dir(&merged);
-    let _ = fs::remove_dir_all(&bundle);
-    Ok(exited)
+    }
 }
 
 /// The writable layer of a native container (its `upper/` directory, as overlayfs left it) as a layer over
