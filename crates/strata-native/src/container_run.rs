@@ -102,12 +102,48 @@ pub fn run_container<R: Runtime>(
     write_init_layer(&init, &lowers)?;
     write_etc_files(d, run)?;
     lowers.push(init);
-    let exited = mounted_run(runtime, run, &lowers, &bundle);
+    let exited = {
+        let _sigint = KeepOnInterrupt::install();
+        mounted_run(runtime, run, &lowers, &bundle)
+    };
     // The mount is gone (dropped in `mounted_run`); the upper directory stays.
     let _ = fs::remove_dir(&merged);
     let _ = fs::remove_dir_all(&work);
     let _ = fs::remove_dir_all(&bundle);
     exited
+}
+
+/// While it lives, `^C` (SIGINT) does not end this process: the container's processes, in the same
+/// process group, get it from the terminal and decide (its PID 1, as a pid namespace's init, ignores it
+/// unless it handles it — as with Docker, whose client passes the signal on to PID 1), and this process
+/// records how the container ended. A handler that does nothing, not `SIG_IGN`: an exec resets it, so the
+/// container's programs start with the default.
+struct KeepOnInterrupt {
+    previous: libc::sigaction,
+}
+
+extern "C" fn ignore_signal(_: libc::c_int) {}
+
+impl KeepOnInterrupt {
+    fn install() -> KeepOnInterrupt {
+        // SAFETY: sigaction with structures on the stack; the handler does nothing.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = ignore_signal as *const () as libc::sighandler_t;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            let mut previous: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(libc::SIGINT, &action, &mut previous);
+            KeepOnInterrupt { previous }
+        }
+    }
+}
+
+impl Drop for KeepOnInterrupt {
+    fn drop(&mut self) {
+        // SAFETY: puts back what `install` found.
+        unsafe { libc::sigaction(libc::SIGINT, &self.previous, std::ptr::null_mut()) };
+    }
 }
 
 /// The part of [`run_container`] with the overlay mounted: the mount points, the bundle, the run.

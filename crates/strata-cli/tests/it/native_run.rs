@@ -10,6 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -282,6 +283,45 @@ fn isolation(runtime: &str) {
     ];
     let o = crate::tutorial::strata_with_stdin(&root, &args, b"a\nb\n");
     assert_eq!(ok_out(o), "0\n");
+    // ^C (SIGINT to the process group) is the container's to handle; strata reports how it ended.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(&root)
+        .args([
+            "run",
+            "--backend",
+            "native",
+            "--runtime",
+            runtime,
+            "--rm",
+            "busybox:mnt",
+        ])
+        .args([
+            "sh",
+            "-c",
+            "trap 'echo interrupted; exit 3' INT; echo ready; sleep 10 & wait",
+        ])
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut ready = [0u8; 6];
+    out.read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready\n");
+    let pgid = i32::try_from(child.id()).unwrap();
+    assert!(Command::new("kill")
+        .args(["-INT", "--", &format!("-{pgid}")])
+        .status()
+        .unwrap()
+        .success());
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert_eq!(
+        (child.wait().unwrap().code(), rest.as_str()),
+        (Some(3), "interrupted\n")
+    );
     // Nothing is left mounted on the host.
     let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
     assert!(!info.contains(root.to_str().unwrap()), "{info}");
