@@ -106,9 +106,11 @@ impl NativeRun<'_> {
         for m in container_mounts(self.config, opts) {
             let (source, name, fill) = match &m.source {
                 MountSource::Bind(host) => {
-                    // Docker creates a missing host directory.
-                    std::fs::create_dir_all(host)
-                        .map_err(|e| anyhow!("creating the host directory {host}: {e}"))?;
+                    // Docker creates a missing host path as a directory.
+                    if std::fs::symlink_metadata(host).is_err() {
+                        std::fs::create_dir_all(host)
+                            .map_err(|e| anyhow!("creating the host directory {host}: {e}"))?;
+                    }
                     (std::path::PathBuf::from(host), None, false)
                 }
                 MountSource::Named(n) => {

@@ -521,23 +521,44 @@ fn a_named_volume_outlives_its_container_and_both_backends_see_it() {
     assert_eq!(ls, "data\netcvol\n");
 }
 
-/// What `docker diff` printed (Docker 20.10) for a container of busybox:mnt that ran [`CHANGES`] with
-/// `-v /vol`, sorted.
-const DOCKER_DIFF: &[&str] = &[
-    "A /root/q",
-    "A /tmp/d",
-    "A /tmp/d/e",
-    "A /vol",
-    "A /x",
-    "C /bin",
-    "C /etc",
-    "C /etc/passwd",
-    "C /root",
-    "C /tmp",
-    "D /bin/vi",
+/// What `docker diff` printed (Docker 20.10) for a container of busybox:mnt with each case's options and
+/// commands, sorted: changes, a removal, copied-up directories, an anonymous volume's mount point; the
+/// working directory and the mount points of binds (a directory and a file) the image lacks.
+const DIFF_CASES: &[(&[&str], &str, &[&str])] = &[
+    (
+        &["-v", "/vol"],
+        "echo a > /x; rm /bin/vi; mkdir -p /tmp/d/e; touch /etc/passwd; echo > /vol/f; mkdir /root/q",
+        &[
+            "A /root/q",
+            "A /tmp/d",
+            "A /tmp/d/e",
+            "A /vol",
+            "A /x",
+            "C /bin",
+            "C /etc",
+            "C /etc/passwd",
+            "C /root",
+            "C /tmp",
+            "D /bin/vi",
+        ],
+    ),
+    (
+        &["-w", "/new/dir", "-v", "HOSTFILE:/opt/f.txt", "-v", "HOSTDIR:/mnt/zz"],
+        "cat /opt/f.txt; ln -s /x /lnk; mkfifo /tmp/ff; rm -r /root",
+        &[
+            "A /lnk",
+            "A /mnt",
+            "A /mnt/zz",
+            "A /new",
+            "A /new/dir",
+            "A /opt",
+            "A /opt/f.txt",
+            "A /tmp/ff",
+            "C /tmp",
+            "D /root",
+        ],
+    ),
 ];
-const CHANGES: &str =
-    "echo a > /x; rm /bin/vi; mkdir -p /tmp/d/e; touch /etc/passwd; echo > /vol/f; mkdir /root/q";
 
 fn sorted_lines(s: &str) -> Vec<String> {
     let mut v: Vec<String> = s.lines().map(str::to_owned).collect();
@@ -547,58 +568,51 @@ fn sorted_lines(s: &str) -> Vec<String> {
 
 #[test]
 fn diff_lists_what_docker_diff_lists() {
-    let Some((_dir, root)) = setup("diff") else {
+    let Some((dir, root)) = setup("diff") else {
         return;
     };
-    let o = run(
-        &root,
-        "builtin",
-        &[
-            "--name",
-            "c1",
-            "-v",
-            "/vol",
-            "busybox:mnt",
-            "sh",
-            "-c",
-            CHANGES,
-        ],
-    );
-    ok_out(o);
-    let diff = sorted_lines(&ok_out(strata_at(&root, &["diff", "c1"])));
-    assert_eq!(diff, DOCKER_DIFF);
-    // The same with Docker itself, when it answers here.
-    let name = format!("strata-it-diff-{}", std::process::id());
-    let docker = Command::new("docker")
-        .args([
-            "run",
-            "--name",
-            &name,
-            "-v",
-            "/vol",
-            "busybox:mnt",
-            "sh",
-            "-c",
-            CHANGES,
-        ])
-        .output();
-    if docker.is_ok_and(|o| o.status.success()) {
-        let d = Command::new("docker")
-            .args(["diff", &name])
-            .output()
-            .unwrap();
-        let _ = Command::new("docker").args(["rm", "-v", &name]).output();
-        assert_eq!(diff, sorted_lines(&stdout(&d)));
-    } else {
-        println!("docker is not available: compared with the recorded diff only");
+    let hostfile = dir.path("hostfile.txt");
+    std::fs::write(&hostfile, "from the host\n").unwrap();
+    let hostdir = dir.path("hostdir");
+    for (n, (options, commands, recorded)) in DIFF_CASES.iter().enumerate() {
+        let options: Vec<String> = options
+            .iter()
+            .map(|o| {
+                o.replace("HOSTFILE", hostfile.to_str().unwrap())
+                    .replace("HOSTDIR", hostdir.to_str().unwrap())
+            })
+            .collect();
+        let name = format!("c{n}");
+        let mut args: Vec<&str> = vec!["--name", &name];
+        args.extend(options.iter().map(String::as_str));
+        args.extend(["busybox:mnt", "sh", "-c", commands]);
+        ok_out(run(&root, "builtin", &args));
+        let diff = sorted_lines(&ok_out(strata_at(&root, &["diff", &name])));
+        assert_eq!(diff, *recorded, "case {n}");
+        // The same with Docker itself, when it answers here.
+        let docker_name = format!("strata-it-diff-{}-{n}", std::process::id());
+        args[1] = &docker_name;
+        let docker = Command::new("docker").arg("run").args(&args).output();
+        if docker.is_ok_and(|o| o.status.success()) {
+            let d = Command::new("docker")
+                .args(["diff", &docker_name])
+                .output()
+                .unwrap();
+            let _ = Command::new("docker")
+                .args(["rm", "-v", &docker_name])
+                .output();
+            assert_eq!(diff, sorted_lines(&stdout(&d)), "case {n} against docker");
+        } else {
+            println!("docker is not available: compared with the recorded diff only");
+        }
     }
     let ps = ok_out(strata_at(
         &root,
         &["ps", "-a", "--format", "{{.Names}} {{.Status}}"],
     ));
-    assert!(ps.starts_with("c1 Exited (0) "), "{ps}");
-    // rm -v removes the container, its upper directory and its anonymous volume.
-    ok_out(strata_at(&root, &["rm", "-v", "c1"]));
+    assert!(ps.contains("c0 Exited (0) "), "{ps}");
+    // rm -v removes the containers, their upper directories and their anonymous volumes.
+    ok_out(strata_at(&root, &["rm", "-v", "c0", "c1"]));
     assert_eq!(ok_out(strata_at(&root, &["ps", "-a", "-q"])), "");
     assert_eq!(
         std::fs::read_dir(root.join("containers")).unwrap().count(),
