@@ -155,6 +155,9 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             "{}",
             RunError::ImageNotFound(strata_sim::backend::normalize_reference(&image)).stderr()
         );
+        if native && models.image(&image).is_some() {
+            eprintln!("[strata] the native backend runs images of the store only: `{image}` is one of the simulator's models, whose files are not real programs (make a real one with `strata import ROOTFS.tar {image}` or `strata load`)");
+        }
         return Ok(ExitCode::from(125));
     };
     let tree = flatten(&img)?;

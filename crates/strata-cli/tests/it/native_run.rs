@@ -327,6 +327,39 @@ fn isolation(runtime: &str) {
     assert!(!info.contains(root.to_str().unwrap()), "{info}");
 }
 
+#[test]
+fn errors_say_what_is_wrong_and_leave_no_container() {
+    let Some((_dir, root)) = setup("errors") else {
+        return;
+    };
+    // A simulator's model is not a real image.
+    let o = run(&root, "builtin", &["--rm", "busybox", "true"]);
+    assert_eq!(o.status.code(), Some(125));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("Unable to find image 'busybox:latest' locally\n"),
+        "{e}"
+    );
+    assert!(
+        e.contains("the native backend runs images of the store only"),
+        "{e}"
+    );
+    // A runtime binary that is not there.
+    let o = run(
+        &root,
+        "/nonexistent/runc",
+        &["--name", "never", "busybox:mnt", "true"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("starting the OCI runtime /nonexistent/runc")
+            && e.contains("install runc, or name one with --runtime PATH"),
+        "{e}"
+    );
+    assert_eq!(ok_out(strata_at(&root, &["ps", "-a", "-q"])), "");
+}
+
 /// A TCP listener on the host's 127.0.0.1 that answers `hello` to each connection; its port.
 fn listener() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
