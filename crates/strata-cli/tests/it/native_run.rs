@@ -497,6 +497,29 @@ fn a_named_volume_outlives_its_container_and_both_backends_see_it() {
     );
     let ls = ok_out(strata_at(&root, &["volume", "ls", "-q"]));
     assert_eq!(ls, "data\n");
+    // Read-only, the same volume refuses writes.
+    let o = run(
+        &root,
+        "builtin",
+        &[
+            "--rm",
+            "-v",
+            "data:/data:ro",
+            "busybox:mnt",
+            "sh",
+            "-c",
+            "cat /data/f; rm /data/f",
+        ],
+    );
+    assert_eq!(
+        (o.status.code(), stdout(&o)),
+        (Some(1), "kept\n".to_owned())
+    );
+    assert!(
+        stderr(&o).contains("Read-only file system"),
+        "{}",
+        stderr(&o)
+    );
     // The simulator reads the same volume, and what it writes the native run reads.
     let sim = strata_at(
         &root,
