@@ -470,8 +470,8 @@ fn terminal(runtime: &str) {
 }
 
 #[test]
-fn a_named_volume_outlives_its_container_and_both_backends_see_it() {
-    let Some((_dir, root)) = setup("volume") else {
+fn volumes_outlive_their_container_and_both_backends_see_them() {
+    let Some((dir, root)) = setup("volume") else {
         return;
     };
     ok_out(run(
@@ -567,6 +567,55 @@ fn a_named_volume_outlives_its_container_and_both_backends_see_it() {
         )),
         "root:x:0:\nnogroup:x:65534:\n"
     );
+    // An image's VOLUME is an anonymous volume, filled with the image's files there.
+    let ctx = dir.path("volctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN mkdir /cfg && echo from-image > /cfg/f\nVOLUME /cfg\n",
+    )
+    .unwrap();
+    ok_out(strata_at(
+        &root,
+        &[
+            "build",
+            "--backend",
+            "native",
+            "-t",
+            "withvol",
+            ctx.to_str().unwrap(),
+        ],
+    ));
+    let o = run(
+        &root,
+        "builtin",
+        &[
+            "--name",
+            "v1",
+            "withvol",
+            "sh",
+            "-c",
+            "cat /cfg/f; echo added >> /cfg/f",
+        ],
+    );
+    assert_eq!(ok_out(o), "from-image\n");
+    let vols = ok_out(strata_at(&root, &["volume", "ls", "-q"]));
+    let anon: Vec<&str> = vols.lines().filter(|v| v.len() == 64).collect();
+    assert_eq!(anon.len(), 1, "{vols}");
+    let inspect = ok_out(strata_at(
+        &root,
+        &[
+            "inspect",
+            "-f",
+            "{{range .Mounts}}{{.Name}} {{.Destination}}{{end}}",
+            "v1",
+        ],
+    ));
+    assert_eq!(inspect, format!("{} /cfg\n", anon[0]));
+    assert!(root.join("volumes").join(anon[0]).join("_data/f").is_file());
+    // The container's layer does not hold what went into the volume.
+    assert_eq!(ok_out(strata_at(&root, &["diff", "v1"])), "");
+    ok_out(strata_at(&root, &["rm", "-v", "v1"]));
     // `--rm` removes the anonymous volumes it made.
     ok_out(run(
         &root,
