@@ -3,10 +3,12 @@
 //! container's output to this process's standard output, and with `-i` this process's standard input to the
 //! container — until the container's side is closed (the master reads `EIO`). When standard input is a
 //! terminal it is put in raw mode meanwhile (keys go to the container as typed, `^C` included) and the
-//! container's terminal gets its size; both are restored when the copying ends.
+//! container's terminal gets its size, again whenever it changes (`SIGWINCH`); both are restored when the
+//! copying ends.
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 /// Receives the master on `console` and copies until the container's terminal is closed.
@@ -19,6 +21,7 @@ pub fn serve(console: OwnedFd, interactive: bool) -> JoinHandle<()> {
         drop(console);
         copy_size(&master);
         let _raw = RawMode::enter(interactive);
+        let _winch = on_resize();
         copy(&master, interactive);
     })
 }
@@ -67,6 +70,9 @@ fn copy(master: &OwnedFd, interactive: bool) {
     let mut buf = [0u8; 8192];
     let mut out = std::io::stdout();
     loop {
+        if RESIZED.swap(false, Ordering::Relaxed) {
+            copy_size(master);
+        }
         let mut fds = [
             libc::pollfd {
                 fd: m,
@@ -80,7 +86,8 @@ fn copy(master: &OwnedFd, interactive: bool) {
             },
         ];
         // SAFETY: polls two descriptors described by a live array.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        // A timeout, so a resize is noticed even when the signal went to another thread.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, 200) };
         if n < 0 {
             if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
                 continue;
@@ -157,5 +164,37 @@ fn copy_size(master: &OwnedFd) {
                 return;
             }
         }
+    }
+}
+
+/// Set by `SIGWINCH`: this process's terminal changed size.
+static RESIZED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn resized(_: libc::c_int) {
+    RESIZED.store(true, Ordering::Relaxed);
+}
+
+/// Notes `SIGWINCH` in [`RESIZED`] while the guard lives.
+struct OnResize {
+    previous: libc::sigaction,
+}
+
+fn on_resize() -> OnResize {
+    // SAFETY: sigaction with structures on the stack; the handler only stores to an atomic.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = resized as *const () as libc::sighandler_t;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGWINCH, &action, &mut previous);
+        OnResize { previous }
+    }
+}
+
+impl Drop for OnResize {
+    fn drop(&mut self) {
+        // SAFETY: puts back what `on_resize` found.
+        unsafe { libc::sigaction(libc::SIGWINCH, &self.previous, std::ptr::null_mut()) };
     }
 }

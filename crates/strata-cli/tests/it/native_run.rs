@@ -446,7 +446,7 @@ fn terminal(runtime: &str) {
         return;
     }
     let line = format!(
-        "{} --root {} run --backend native --runtime {runtime} --rm -it busybox:mnt sh -c 'tty; test -t 0 && echo stdin-is-a-tty; stty size'",
+        "stty rows 33 cols 99; {} --root {} run --backend native --runtime {runtime} --rm -it busybox:mnt sh -c 'tty; test -t 0 && echo stdin-is-a-tty; stty size'",
         env!("CARGO_BIN_EXE_strata"),
         root.display()
     );
@@ -466,7 +466,11 @@ fn terminal(runtime: &str) {
     let status = child.wait().unwrap();
     assert!(status.success(), "{out}");
     // Output through a terminal ends lines with \r\n, as Docker's does.
-    assert!(out.contains("/dev/pts/0\r\nstdin-is-a-tty\r\n"), "{out:?}");
+    // …and the size of the terminal it was started from.
+    assert!(
+        out.contains("/dev/pts/0\r\nstdin-is-a-tty\r\n33 99\r\n"),
+        "{out:?}"
+    );
 }
 
 #[test]
