@@ -255,6 +255,20 @@ fn isolation(runtime: &str) {
         ],
     ));
     assert_eq!(o, "hi\n/made/here\n65534\n");
+    // `--entrypoint` replaces the image's; the arguments follow it.
+    let o = run(
+        &root,
+        runtime,
+        &[
+            "--rm",
+            "--entrypoint",
+            "echo",
+            "busybox:mnt",
+            "via",
+            "entrypoint",
+        ],
+    );
+    assert_eq!(ok_out(o), "via entrypoint\n");
     // `-i` gives the container this process's stdin; without it, stdin is empty.
     let args = [
         "run",
