@@ -160,7 +160,10 @@ fn run_true(strata: &Path, tar: &Path, work: &Path) -> Result<()> {
         })?;
         println!("{:<34} {t:>10.3}", "podman run");
     } else {
-        println!("{:<34} {:>10}", "podman run", "skipped (no podman or no image)");
+        println!(
+            "{:<34} {:>10}",
+            "podman run", "skipped (no podman or no image)"
+        );
     }
     Ok(())
 }
