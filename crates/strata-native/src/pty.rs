@@ -27,7 +27,7 @@ pub fn serve(console: OwnedFd, interactive: bool) -> JoinHandle<()> {
 }
 
 /// Receives one descriptor sent with `SCM_RIGHTS` on `socket`; `None` when the socket closed without one.
-fn receive_fd(socket: &OwnedFd) -> Option<OwnedFd> {
+pub(crate) fn receive_fd(socket: &OwnedFd) -> Option<OwnedFd> {
     let mut byte = [0u8; 1];
     let mut iov = libc::iovec {
         iov_base: byte.as_mut_ptr().cast(),
@@ -154,7 +154,7 @@ impl Drop for RawMode {
 }
 
 /// Gives the container's terminal `master` the size of this process's terminal, when it has one.
-fn copy_size(master: &OwnedFd) {
+pub(crate) fn copy_size(master: &OwnedFd) {
     // SAFETY: TIOCGWINSZ/TIOCSWINSZ with a winsize on the stack.
     unsafe {
         let mut ws: libc::winsize = std::mem::zeroed();

@@ -460,9 +460,9 @@ fn terminal(runtime: &str) {
         return;
     }
     let line = format!(
-        "stty rows 33 cols 99; {} --root {} run --backend native --runtime {runtime} --rm -it busybox:mnt sh -c 'tty; test -t 0 && echo stdin-is-a-tty; stty size'",
+        "stty rows 33 cols 99; {} --root {} run --backend native --runtime {runtime} --rm -it busybox:mnt sh -c 'tty; test -t 0 && echo stdin-is-a-tty; stty size; exit 4'",
         env!("CARGO_BIN_EXE_strata"),
-        root.display()
+        root.display(),
     );
     let mut child = Command::new("script")
         .args(["-qec", &line, "/dev/null"])
@@ -478,9 +478,10 @@ fn terminal(runtime: &str) {
         .read_to_string(&mut out)
         .unwrap();
     let status = child.wait().unwrap();
-    assert!(status.success(), "{out}");
-    // Output through a terminal ends lines with \r\n, as Docker's does.
-    // …and the size of the terminal it was started from.
+    // `script -e` exits with the command's status: the container's.
+    assert_eq!(status.code(), Some(4), "{out}");
+    // Output through a terminal ends lines with \r\n, as Docker's does; the size is the terminal's it was
+    // started from.
     assert!(
         out.contains("/dev/pts/0\r\nstdin-is-a-tty\r\n33 99\r\n"),
         "{out:?}"

@@ -107,6 +107,9 @@ fn spawn(
         .map_err(|e| Error::Runtime(format!("reading the bundle's config.json: {e}")))?;
     let mut plan = Plan::of(&spec)?;
     plan.console = console;
+    if console.is_some() {
+        plan.terminal_size = terminal_size();
+    }
     let (err_read, err_write) = pipe()?;
     let err_fd = err_write.as_raw_fd();
     // SAFETY: the closure runs in the forked child and only makes system calls on data prepared above
@@ -121,6 +124,18 @@ fn spawn(
         .map_err(|e| Error::Runtime(format!("starting the container: {e}")))?;
     drop(err_write);
     Ok((child, err_read))
+}
+
+/// The size of this process's terminal (of the first of its standard streams that is one).
+fn terminal_size() -> Option<libc::winsize> {
+    // SAFETY: TIOCGWINSZ into a winsize on the stack.
+    unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        [0, 1, 2]
+            .into_iter()
+            .any(|fd| libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) == 0)
+            .then_some(ws)
+    }
 }
 
 /// The runtime's complaint the child wrote, if any.
@@ -195,6 +210,8 @@ struct Plan {
     denied: Vec<u8>,
     /// The console socket of a terminal ([`Attach::Terminal`]).
     console: Option<libc::c_int>,
+    /// The size of this process's terminal, for the container's.
+    terminal_size: Option<libc::winsize>,
 }
 
 impl Plan {
@@ -333,6 +350,7 @@ impl Plan {
             },
             denied: format!("exec: \"{program}\": permission denied").into_bytes(),
             console: None,
+            terminal_size: None,
         })
     }
 
@@ -504,7 +522,7 @@ impl Plan {
             fail(err, b"bringing up the loopback interface failed", 126);
         }
         if let Some(console) = self.console {
-            if !child_calls::terminal(console, self.uid) {
+            if !child_calls::terminal(console, self.uid, self.terminal_size.as_ref()) {
                 fail(err, b"making the container's terminal failed", 126);
             }
         }

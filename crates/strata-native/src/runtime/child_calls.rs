@@ -43,11 +43,16 @@ pub(super) unsafe fn loopback_up() -> bool {
 
 /// Makes a terminal in the container (after the pivot, so `/dev/ptmx` is the container's `devpts`): opens
 /// a pty, sends its master over `console`, and makes the slave this process's controlling terminal and
-/// standard input, output and error, owned by `uid`. Returns whether it worked.
+/// standard input, output and error, owned by `uid`, of the size `size` (the host terminal's, so the
+/// process sees it from its start). Returns whether it worked.
 ///
 /// # Safety
 /// Only system calls on stack memory; call in the container's init, before the exec.
-pub(super) unsafe fn terminal(console: libc::c_int, uid: libc::uid_t) -> bool {
+pub(super) unsafe fn terminal(
+    console: libc::c_int,
+    uid: libc::uid_t,
+    size: Option<&libc::winsize>,
+) -> bool {
     let master = libc::open(
         c"/dev/ptmx".as_ptr(),
         libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
@@ -64,6 +69,9 @@ pub(super) unsafe fn terminal(console: libc::c_int, uid: libc::uid_t) -> bool {
         return false;
     }
     libc::fchown(slave, uid, libc::gid_t::MAX);
+    if let Some(size) = size {
+        libc::ioctl(slave, libc::TIOCSWINSZ, size);
+    }
     if !send_fd(console, master) {
         return false;
     }

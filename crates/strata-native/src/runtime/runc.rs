@@ -1,13 +1,11 @@
 //! An external OCI runtime binary (`runc`, or any binary with its command line) as a [`Runtime`].
 //!
-//! With a terminal ([`Attach::Terminal`]) `runc run` in the foreground makes the container's pty itself and
-//! copies between it and its own standard streams, which must be a terminal: strata gives it the slave of a
-//! pty of its own (`openpty`) as standard input and output, and sends that pty's master to the caller, so
-//! the caller sees the same console protocol as with the built-in runtime. runc's own messages go to a
-//! pipe, not into the terminal.
+//! With a terminal ([`Attach::Terminal`]) the container is started detached with a console socket (as
+//! containerd and podman do): runc sends the pty's master, which goes on to the caller (the same console
+//! protocol as the built-in runtime's), and this process waits for the container's process itself.
 
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -68,53 +66,22 @@ impl Runtime for Runc {
     }
 
     fn run_attached(&self, bundle: &Path, id: &str, attach: Attach) -> Result<Exited> {
+        let stdin = match attach {
+            Attach::Inherit { stdin } => stdin,
+            Attach::Terminal { console } => return self.run_terminal(bundle, id, console),
+        };
         let mut cmd = self.command(bundle, id);
         // runc passes its standard error to the container: it is copied through as it comes, except runc's
         // own complaint about a process it could not start, kept to become Docker's message.
-        cmd.stderr(Stdio::piped());
-        let mut keep = None;
-        match attach {
-            Attach::Inherit { stdin } => {
-                cmd.stdin(if stdin {
-                    Stdio::inherit()
-                } else {
-                    Stdio::null()
-                })
-                .stdout(Stdio::inherit());
-            }
-            Attach::Terminal { console } => {
-                let (master, slave) = openpty()?;
-                // SAFETY: both are open descriptors of this process.
-                if !unsafe { super::child_calls::send_fd(console.as_raw_fd(), master.as_raw_fd()) }
-                {
-                    return Err(Error::Runtime(format!(
-                        "sending the terminal: {}",
-                        std::io::Error::last_os_error()
-                    )));
-                }
-                let dup = slave.try_clone().map_err(|e| self.not_started(e))?;
-                cmd.stdin(Stdio::from(slave)).stdout(Stdio::from(dup));
-                keep = Some((master, console));
-            }
-        }
+        cmd.stdin(if stdin {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| self.not_started(e))?;
-        // runc holds the slave now; the caller's copy of the master must see it close when runc exits.
-        drop(cmd);
-        drop(keep);
-        let mut err = Vec::new();
-        if let Some(mut e) = child.stderr.take() {
-            let mut buf = [0u8; 8192];
-            while let Ok(n @ 1..) = e.read(&mut buf) {
-                let chunk = &buf[..n];
-                if String::from_utf8_lossy(chunk).contains("unable to start container process") {
-                    err.extend_from_slice(chunk);
-                } else {
-                    let mut out = std::io::stderr().lock();
-                    let _ = out.write_all(chunk);
-                    let _ = out.flush();
-                }
-            }
-        }
+        let err = copy_stderr(&mut child);
         let status = child
             .wait()
             .map_err(|e| Error::Runtime(format!("waiting for {}: {e}", self.binary.display())))?;
@@ -127,6 +94,124 @@ impl Runtime for Runc {
 }
 
 impl Runc {
+    /// A container with a terminal, as containerd and podman run one: `runc create --console-socket SOCKET
+    /// --pid-file FILE`, where runc makes the pty in the container and sends its master over the socket;
+    /// the master gets this process's terminal size and goes on to the caller's `console`; then
+    /// `runc start`, and the container's process, orphaned when runc exits, is reparented to this process
+    /// (a child subreaper meanwhile), which waits for it. (runc's own foreground console proxy was tried
+    /// first: it sizes the terminal only after the process started and can lose the last output.)
+    fn run_terminal(&self, bundle: &Path, id: &str, console: OwnedFd) -> Result<Exited> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
+        };
+        std::fs::create_dir_all(&self.state).map_err(io(&self.state))?;
+        let socket = self.state.join(format!("{id}.console"));
+        let pid_file = self.state.join(format!("{id}.pid"));
+        let _ = std::fs::remove_file(&socket);
+        let _ = std::fs::remove_file(&pid_file);
+        let listener = std::os::unix::net::UnixListener::bind(&socket).map_err(io(&socket))?;
+        listener.set_nonblocking(true).map_err(io(&socket))?;
+        let _reaper = Subreaper::become_one();
+        let mut child = Command::new(&self.binary)
+            .arg("--root")
+            .arg(&self.state)
+            .args(["create", "--console-socket"])
+            .arg(&socket)
+            .arg("--pid-file")
+            .arg(&pid_file)
+            .arg("--bundle")
+            .arg(bundle)
+            .arg(id)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.not_started(e))?;
+        // The console arrives while runc runs; runc may also fail before sending it.
+        let stream = loop {
+            let mut fds = [libc::pollfd {
+                fd: listener.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            // SAFETY: polls one descriptor described by a live array.
+            unsafe { libc::poll(fds.as_mut_ptr(), 1, 50) };
+            if let Ok((stream, _)) = listener.accept() {
+                break Some(stream);
+            }
+            if child.try_wait().ok().flatten().is_some() {
+                break listener.accept().ok().map(|(s, _)| s);
+            }
+        };
+        if let Some(stream) = stream {
+            let _ = stream.set_nonblocking(false);
+            if let Some(master) = crate::pty::receive_fd(&OwnedFd::from(stream)) {
+                crate::pty::copy_size(&master);
+                // SAFETY: both are open descriptors of this process.
+                unsafe { super::child_calls::send_fd(console.as_raw_fd(), master.as_raw_fd()) };
+            }
+        }
+        drop(console);
+        let err = copy_stderr(&mut child);
+        let status = child
+            .wait()
+            .map_err(|e| Error::Runtime(format!("waiting for {}: {e}", self.binary.display())))?;
+        let _ = std::fs::remove_file(&socket);
+        let (mut exit_code, mut start_error) = outcome(status, &err);
+        if status.success() && start_error.is_none() {
+            let start = Command::new(&self.binary)
+                .arg("--root")
+                .arg(&self.state)
+                .args(["start", id])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+                .map_err(|e| self.not_started(e))?;
+            (exit_code, start_error) = outcome(start.status, &start.stderr);
+            if !start.status.success() {
+                if start_error.is_none() {
+                    let _ = std::io::stderr().write_all(&start.stderr);
+                }
+                self.delete(id);
+                return Ok(Exited {
+                    exit_code,
+                    start_error,
+                });
+            }
+        }
+        let pid = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<libc::pid_t>().ok());
+        let _ = std::fs::remove_file(&pid_file);
+        let (Some(pid), true, None) = (pid, status.success(), &start_error) else {
+            return Ok(Exited {
+                exit_code,
+                start_error,
+            });
+        };
+        let mut wstatus = 0;
+        // SAFETY: waits for the container's process, our child since runc exited.
+        while unsafe { libc::waitpid(pid, &mut wstatus, 0) } < 0 {
+            if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+                return Err(Error::Runtime(format!(
+                    "waiting for the container's process {pid}: {}",
+                    std::io::Error::last_os_error()
+                )));
+            }
+        }
+        self.delete(id);
+        Ok(Exited {
+            exit_code: if libc::WIFEXITED(wstatus) {
+                libc::WEXITSTATUS(wstatus)
+            } else {
+                128 + libc::WTERMSIG(wstatus)
+            },
+            start_error: None,
+        })
+    }
+
     /// `runc --root STATE run --bundle BUNDLE ID`.
     fn command(&self, bundle: &Path, id: &str) -> Command {
         let mut cmd = Command::new(&self.binary);
@@ -143,6 +228,45 @@ impl Runc {
             "starting the OCI runtime {}: {e} (install runc, or name one with --runtime PATH)",
             self.binary.display()
         ))
+    }
+}
+
+/// Copies runc's standard error through to this process's as it comes, except runc's own complaint about a
+/// process it could not start, which is returned (to become Docker's message).
+fn copy_stderr(child: &mut std::process::Child) -> Vec<u8> {
+    let mut err = Vec::new();
+    if let Some(mut e) = child.stderr.take() {
+        let mut buf = [0u8; 8192];
+        while let Ok(n @ 1..) = e.read(&mut buf) {
+            let chunk = &buf[..n];
+            if String::from_utf8_lossy(chunk).contains("unable to start container process") {
+                err.extend_from_slice(chunk);
+            } else {
+                let mut out = std::io::stderr().lock();
+                let _ = out.write_all(chunk);
+                let _ = out.flush();
+            }
+        }
+    }
+    err
+}
+
+/// This process as a child subreaper while it lives: orphaned descendants (a detached container's
+/// process) become its children.
+struct Subreaper;
+
+impl Subreaper {
+    fn become_one() -> Subreaper {
+        // SAFETY: a process attribute; no memory is involved.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) };
+        Subreaper
+    }
+}
+
+impl Drop for Subreaper {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 0) };
     }
 }
 
@@ -169,32 +293,4 @@ fn outcome(status: std::process::ExitStatus, stderr: &[u8]) -> (i32, Option<Stri
         None => code,
     };
     (exit_code, start_error)
-}
-
-/// A new pty pair of this process's `/dev/ptmx`: (master, slave).
-fn openpty() -> Result<(OwnedFd, OwnedFd)> {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills both descriptors on success; the name, termios and size are not wanted.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    if rc != 0 {
-        return Err(Error::Runtime(format!(
-            "openpty: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    // SAFETY: just opened, owned by nothing else.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-    for fd in [&master, &slave] {
-        // SAFETY: sets close-on-exec on our own descriptor (runc gets the slave through dup2).
-        unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
-    }
-    Ok((master, slave))
 }
