@@ -373,7 +373,9 @@ fn test_engines() -> Result<()> {
         "it",
         "--",
         "native::",
+        "native_run::",
         "parity::",
+        "run_mount::",
         "apt_model::",
         "--nocapture",
     ])

@@ -2,6 +2,9 @@
 //! the same Dockerfiles built by the release `strata build --backend native` (built-in runtime and runc) and by
 //! `/usr/bin/docker build`, cold and all-cached, medians of a few runs. Both start from the oracle's
 //! busybox:mnt (`../shared/oracle/setup.sh` imports it into Docker; strata imports the same tarball).
+//! Then a container's start and end: `strata run --rm busybox:mnt true` (both runtimes) beside
+//! `docker run --rm` and `podman run --rm` of the same image (podman gets it from the same tarball when it
+//! lacks it; skipped when there is no podman).
 //! Needs root, overlayfs, runc and the oracle's Docker; says why it is skipped otherwise.
 
 use std::path::{Path, PathBuf};
@@ -84,7 +87,84 @@ pub fn native_vs_docker(root: &Path) -> Result<()> {
             );
         }
     }
+    run_true(&strata, &tar, &work)?;
     let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// `run --rm busybox:mnt true`, timed: strata native (built-in runtime and runc), docker, podman.
+fn run_true(strata: &Path, tar: &Path, work: &Path) -> Result<()> {
+    let store = work.join("store-run");
+    let st = Command::new(strata)
+        .arg("--root")
+        .arg(&store)
+        .args(["import", "-c", "CMD [\"sh\"]"])
+        .arg(tar)
+        .arg("busybox:mnt")
+        .stdout(Stdio::null())
+        .status()
+        .context("strata import")?;
+    if !st.success() {
+        bail!("strata import failed");
+    }
+    let time = |c: &mut dyn FnMut() -> Command| -> Result<f64> {
+        let mut v = Vec::new();
+        // One untimed run first: the layer is unpacked once, the binaries are in the page cache.
+        for n in 0..=RUNS {
+            let t = Instant::now();
+            let st = c().stdout(Stdio::null()).status()?;
+            if !st.success() {
+                bail!("{:?} failed", c());
+            }
+            if n > 0 {
+                v.push(t.elapsed().as_secs_f64());
+            }
+        }
+        Ok(median(v))
+    };
+    println!("\nrun --rm busybox:mnt true (medians of {RUNS} runs, seconds)");
+    for runtime in ["builtin", "runc"] {
+        let t = time(&mut || {
+            let mut c = Command::new(strata);
+            c.arg("--root")
+                .arg(&store)
+                .args(["run", "--backend", "native", "--runtime", runtime])
+                .args(["--rm", "busybox:mnt", "true"]);
+            c
+        })?;
+        println!("{:<34} {t:>10.3}", format!("strata run ({runtime})"));
+    }
+    let t = time(&mut || {
+        let mut c = Command::new("/usr/bin/docker");
+        c.args(["run", "--rm", "busybox:mnt", "true"]);
+        c
+    })?;
+    println!("{:<34} {t:>10.3}", "docker run");
+    let podman = |args: &[&str]| {
+        Command::new("podman")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !podman(&["image", "exists", "busybox:mnt"]) {
+        let tar = tar.to_string_lossy();
+        podman(&["import", "--change", "CMD [\"sh\"]", &tar, "busybox:mnt"]);
+    }
+    if podman(&["image", "exists", "busybox:mnt"]) {
+        let t = time(&mut || {
+            let mut c = Command::new("podman");
+            c.args(["run", "--rm", "busybox:mnt", "true"]);
+            c
+        })?;
+        println!("{:<34} {t:>10.3}", "podman run");
+    } else {
+        println!(
+            "{:<34} {:>10}",
+            "podman run", "skipped (no podman or no image)"
+        );
+    }
     Ok(())
 }
 

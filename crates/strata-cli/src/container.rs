@@ -1,11 +1,11 @@
-//! The container verbs with the simulator: `run` (resolve what docker would start, run it in the simulated
-//! shell on a copy-on-write layer), `ps`, `diff`, `commit`, `rm`.
+//! The container verbs: `run` (resolve what docker would start, then run it in the simulated shell on a
+//! copy-on-write layer, or for real with `--backend native`: `native_run`), `ps`, `diff`, `commit`, `rm`.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
 use strata_build::commit::Commit;
@@ -41,8 +41,10 @@ pub enum DryRunFormat {
 pub struct RunArgs {
     /// `[OPTIONS] IMAGE [COMMAND] [ARG...]` as `docker run` takes them: --rm, -d, -i, -t, -e K=V,
     /// --env-file FILE, -w DIR, -u USER, -h HOST, --name N, -v [SRC:]DST[:ro], -p SPEC, -P, --network N,
-    /// --entrypoint CMD (-d, -p, -P and --network are accepted and not modelled); and strata's own
-    /// --backend sim|native, --dry-run (print what would run, and why) and --format text|json (of --dry-run).
+    /// --entrypoint CMD (the simulator accepts -d, -p, -P and --network without modelling them; the native
+    /// backend runs --network none|host and its own loopback-only network by default); and strata's own
+    /// --backend sim|native, --runtime builtin|runc|PATH (of the native backend), --dry-run (print what
+    /// would run, and why) and --format text|json (of --dry-run).
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
@@ -53,8 +55,12 @@ pub struct RunArgs {
 }
 
 /// strata's own flags of `run`, besides docker's: `--backend`, `--dry-run`, `--format`.
-const STRATA_RUN_FLAGS: &[(&str, bool)] =
-    &[("backend", true), ("dry-run", false), ("format", true)];
+const STRATA_RUN_FLAGS: &[(&str, bool)] = &[
+    ("backend", true),
+    ("dry-run", false),
+    ("format", true),
+    ("runtime", true),
+];
 
 /// A `strata run` line, parsed.
 pub struct ParsedRun {
@@ -66,6 +72,8 @@ pub struct ParsedRun {
     pub dry_run: bool,
     /// `--format` of `--dry-run`.
     pub format: DryRunFormat,
+    /// `--runtime` of the native backend (`builtin`, `runc` or a path).
+    pub runtime: String,
 }
 
 impl RunArgs {
@@ -77,12 +85,14 @@ impl RunArgs {
             backend: BackendKind::Sim,
             dry_run: false,
             format: DryRunFormat::Text,
+            runtime: "builtin".to_owned(),
             line,
         };
         for (flag, value) in parsed.line.extra.clone() {
             let value = value.unwrap_or_default();
             match flag.as_str() {
                 "dry-run" => parsed.dry_run = value.is_empty() || value == "true",
+                "runtime" => parsed.runtime = value,
                 "backend" => {
                     parsed.backend =
                         BackendKind::from_str(&value, true).map_err(|_| RunError::BadBool {
@@ -127,21 +137,27 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             return Ok(ExitCode::from(125));
         }
     };
-    if parsed.backend == BackendKind::Native {
-        bail!("the native backend is not built yet; use --backend sim");
-    }
+    let native = parsed.backend == BackendKind::Native;
     let image = parsed.line.image.clone();
     let mut opts = parsed.line.options.clone();
     if let Some(code) = refuse_bad_name(opts.name.as_deref()) {
         return Ok(code);
     }
     let models = SimStore::new();
-    let images = DiskImages::new(store).with_fallback(&models);
+    // The native backend runs real binaries: its images are the store's, never the simulator's models.
+    let images = if native {
+        DiskImages::new(store)
+    } else {
+        DiskImages::new(store).with_fallback(&models)
+    };
     let Some(img) = images.image(&image) else {
         eprint!(
             "{}",
             RunError::ImageNotFound(strata_sim::backend::normalize_reference(&image)).stderr()
         );
+        if native && models.image(&image).is_some() {
+            eprintln!("[strata] the native backend runs images of the store only: `{image}` is one of the simulator's models, whose files are not real programs (make a real one with `strata import ROOTFS.tar {image}` or `strata load`)");
+        }
         return Ok(ExitCode::from(125));
     };
     let tree = flatten(&img)?;
@@ -160,8 +176,17 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
     if let Err(e) = opts.read_env_files(&read, &lookup) {
         return Ok(run_error(&e));
     }
-    for line in opts.not_modelled() {
-        eprintln!("[strata] {line}");
+    if native {
+        if let Some(code) = crate::native_run::refuse_network(opts.network.as_deref()) {
+            return Ok(code);
+        }
+        for line in crate::native_run::not_modelled(&opts) {
+            eprintln!("[strata] {line}");
+        }
+    } else {
+        for line in opts.not_modelled() {
+            eprintln!("[strata] {line}");
+        }
     }
     if parsed.dry_run {
         let resolved = match resolve(&config, &opts, &TreeFiles(&tree)) {
@@ -196,7 +221,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         image: image.clone(),
         image_id: Digest::of(&strata_image::image::to_json(&img.config)),
         created: format_rfc3339(ts.secs, ts.nanos),
-        backend: "sim".to_owned(),
+        backend: if native { "native" } else { "sim" }.to_owned(),
     });
     let mut rec = match created {
         Ok(rec) => rec,
@@ -208,6 +233,19 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    if native {
+        let native = crate::native_run::NativeRun {
+            store,
+            containers: &containers,
+            volumes: &volume_store,
+            image: &img,
+            tree: &tree,
+            config: &config,
+            runtime: &parsed.runtime,
+            created: ts,
+        };
+        return native.run(rec, &opts);
+    }
     opts.hostname = opts
         .hostname
         .clone()
@@ -301,7 +339,7 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
 }
 
 /// The daemon's check of `--name`: `/?[a-zA-Z0-9][a-zA-Z0-9_.-]+`, so at least two characters.
-fn refuse_bad_name(name: Option<&str>) -> Option<ExitCode> {
+pub(crate) fn refuse_bad_name(name: Option<&str>) -> Option<ExitCode> {
     let name = name?;
     let bare = name.strip_prefix('/').unwrap_or(name);
     let mut bytes = bare.bytes();
@@ -319,7 +357,7 @@ fn refuse_bad_name(name: Option<&str>) -> Option<ExitCode> {
 }
 
 /// What the store keeps of a mount, for `inspect`'s `Mounts` and `volume rm`'s in-use check.
-fn mount_record(m: &Mounted) -> MountRecord {
+pub(crate) fn mount_record(m: &Mounted) -> MountRecord {
     MountRecord {
         kind: m.spec.kind().to_owned(),
         name: m.is_volume().then(|| m.name.clone()),
@@ -335,7 +373,7 @@ fn mount_record(m: &Mounted) -> MountRecord {
 }
 
 /// Docker's message and exit status for a run that cannot start.
-fn run_error(e: &RunError) -> ExitCode {
+pub(crate) fn run_error(e: &RunError) -> ExitCode {
     eprint!("{}", e.stderr());
     ExitCode::from(125)
 }
@@ -696,13 +734,13 @@ pub fn diff(store: &strata_native::Store, container: &str) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let upper = containers.upper(&rec)?;
     let models = SimStore::new();
     let disk = DiskImages::new(store).with_fallback(&models);
     let lower = match container_image(&disk, &rec) {
         Some(img) => flatten(&img)?,
         None => Tree::new(),
     };
+    let upper = containers.layer(&rec, &lower)?;
     for line in strata_sim::container::docker_diff(&lower, &upper) {
         println!("{line}");
     }
@@ -719,7 +757,6 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
             return Ok(ExitCode::from(1));
         }
     };
-    let upper = containers.upper(&rec)?;
     let models = SimStore::new();
     let disk = DiskImages::new(store).with_fallback(&models);
     let Some(img) = container_image(&disk, &rec) else {
@@ -737,6 +774,7 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
         ..img.config.config.clone().unwrap_or_default()
     });
     let (layers, tree) = strata_build::engine::flatten(&img).map_err(|e| anyhow!(e.message))?;
+    let upper = containers.layer(&rec, &tree)?;
     let image = BuiltImage {
         config: img.config,
         layers,

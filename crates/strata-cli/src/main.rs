@@ -22,6 +22,7 @@ mod human;
 mod images;
 mod import;
 mod inspect;
+mod native_run;
 mod pipe;
 mod source;
 mod template;

@@ -6,6 +6,9 @@
 //! ```text
 //! containers/<id>/container.json   the record; a directory without one is a creation that was killed
 //! containers/<id>/upper.tar        the container layer as a layer tar, once the container finished
+//!                                  (the simulator's containers)
+//! containers/<id>/upper/           the container layer as overlayfs left it (native containers, with their
+//!                                  init layer and work directory beside it: `container_run`)
 //! ```
 //!
 //! Every change holds the store's exclusive lock ([`crate::lock`]) and writes through the crate's one atomic
@@ -180,6 +183,33 @@ impl Containers {
         write_record(&dir, &rec)?;
         sync_dir(&self.dir)?;
         Ok(rec)
+    }
+
+    /// The container's directory (where a native container keeps its overlay directories).
+    pub fn dir(&self, rec: &ContainerRecord) -> PathBuf {
+        self.dir.join(&rec.id)
+    }
+
+    /// Records how a created native container ended (`rec` with its command and exit code); its layer is
+    /// its upper directory, already in place. A container removed meanwhile stays removed.
+    pub fn finish_in_place(&self, rec: &ContainerRecord) -> Result<()> {
+        let dir = self.dir.join(&rec.id);
+        let _lock = lock(&self.root, true)?;
+        if !dir.join(RECORD).is_file() {
+            return Ok(());
+        }
+        write_record(&dir, rec)
+    }
+
+    /// A container's writable layer over the image's flattened files `lower`: a native container's upper
+    /// directory read back ([`crate::read_upper`]), else the simulator's [`Containers::upper`].
+    pub fn layer(&self, rec: &ContainerRecord, lower: &strata_image::Tree) -> Result<Changeset> {
+        let upper = self.dir.join(&rec.id).join("upper");
+        if upper.is_dir() {
+            let _lock = lock(&self.root, false)?;
+            return crate::container_run::read_upper(&upper, lower);
+        }
+        self.upper(rec)
     }
 
     /// Records how a created container ended (`rec` with its command and exit code) and its writable layer:

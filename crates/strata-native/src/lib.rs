@@ -17,11 +17,16 @@
 //!   OCI bundle run by a [`runtime::Runtime`] (`runc` today), and the upper directory read back into the
 //!   engine's overlay (`upper`).
 //!
+//! - [`run_container`] (`container_run`): `strata run --backend native`, a stored image run for real in the
+//!   foreground over an overlay whose upper directory is the container's layer, with a terminal (`pty`) or
+//!   this process's standard streams.
+//!
 //! This crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
 //! about it. Clocks are not read here: callers pass the time in.
 
 mod atomic;
 mod build_cache;
+mod container_run;
 mod containers;
 mod disk_images;
 mod error;
@@ -31,6 +36,7 @@ mod mount_caches;
 mod names;
 mod native_backend;
 mod overlay_mount;
+mod pty;
 mod random;
 pub mod runtime;
 mod store;
@@ -39,6 +45,7 @@ mod upper;
 mod volumes;
 
 pub use build_cache::BuildCache;
+pub use container_run::{read_upper, run_container, ContainerRun, NativeMount, Network};
 pub use containers::{ContainerRecord, Containers, MountRecord, NewContainer};
 pub use disk_images::DiskImages;
 pub use error::{Error, Result};

@@ -5,7 +5,13 @@
 //! ```text
 //! volumes/<name>/volume.json   the record (name, creation time, anonymous or not)
 //! volumes/<name>/data.tar      the volume's files as a layer tar (paths relative to the volume's root)
+//! volumes/<name>/_data/        or as a real directory (Docker's layout), once a native container mounted it
 //! ```
+//!
+//! A volume has one form at a time. The simulator keeps a volume as `data.tar`; a native container needs a
+//! directory to bind, so [`Volumes::native_dir`] unpacks the tar into `_data/` and drops it; when the
+//! simulator next reads the volume it reads the directory, and when it saves it, the tar replaces the
+//! directory. Either way both backends see the same files.
 //!
 //! A volume is created by the run that first mounts it (anonymous ones have a 64-hex name); `run --rm` and
 //! `rm -v` remove a container's anonymous volumes; `volume rm` refuses a volume a container still mounts.
@@ -26,6 +32,7 @@ use crate::{Error, Result};
 
 const RECORD: &str = "volume.json";
 const DATA: &str = "data.tar";
+const DIR: &str = "_data";
 
 /// One volume.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,9 +63,70 @@ impl Volumes {
         })
     }
 
-    /// Where a volume's files are kept (docker's `Mountpoint`): its layer tar.
+    /// Where a volume's files are kept (docker's `Mountpoint`): its directory, or its layer tar.
     pub fn mountpoint(&self, name: &str) -> PathBuf {
-        self.dir.join(name).join(DATA)
+        let dir = self.dir.join(name).join(DIR);
+        if dir.is_dir() {
+            dir
+        } else {
+            self.dir.join(name).join(DATA)
+        }
+    }
+
+    /// The volume `name` as a directory a native container binds (Docker's `_data`), creating the volume (at
+    /// `created`) when it is new; a volume the simulator kept as a tar is unpacked into it first. Returns
+    /// the directory and whether the volume is empty (Docker then fills it with the image's files).
+    pub fn native_dir(
+        &self,
+        name: &str,
+        anonymous: bool,
+        created: &str,
+    ) -> Result<(PathBuf, bool)> {
+        let _lock = lock(&self.root, true)?;
+        let vol = self.dir.join(name);
+        let dir = vol.join(DIR);
+        let rec = match self.find_unlocked(name) {
+            Ok(rec) => rec,
+            Err(_) => VolumeRecord {
+                name: name.to_owned(),
+                created: created.to_owned(),
+                anonymous,
+            },
+        };
+        fs::create_dir_all(&vol).map_err(Error::io(&vol))?;
+        if !dir.is_dir() {
+            let tmp = vol.join(format!("{TMP_PREFIX}{DIR}-{}", unique_suffix()));
+            fs::create_dir(&tmp).map_err(Error::io(&tmp))?;
+            let tar = vol.join(DATA);
+            match fs::read(&tar) {
+                Ok(bytes) => {
+                    let layer = read_tar(bytes.as_slice(), &ReadLimits::DEFAULT).map_err(|e| {
+                        Error::Corrupt {
+                            path: tar.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?;
+                    crate::unpack::write_layer(&tmp, &layer)?;
+                }
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&tar)(e)),
+            }
+            fs::rename(&tmp, &dir).map_err(Error::io(&dir))?;
+            let _ = fs::remove_file(&tar);
+            sync_dir(&vol)?;
+        }
+        let mut json = serde_json::to_vec_pretty(&rec).map_err(|e| Error::Corrupt {
+            path: vol.join(RECORD),
+            reason: e.to_string(),
+        })?;
+        json.push(b'\n');
+        write_atomic(&vol, RECORD, &json)?;
+        sync_dir(&self.dir)?;
+        let empty = fs::read_dir(&dir)
+            .map_err(Error::io(&dir))?
+            .next()
+            .is_none();
+        Ok((dir, empty))
     }
 
     /// Every volume, sorted by name (`docker volume ls`'s order).
@@ -97,7 +165,17 @@ impl Volumes {
         if self.find_unlocked(name).is_err() {
             return Ok(None);
         }
-        let path = self.mountpoint(name);
+        let dir = self.dir.join(name).join(DIR);
+        if dir.is_dir() {
+            let empty = Tree::with_root(Attrs::new(0o755, 0, 0, Timestamp::from_secs(0)));
+            let mut overlay = strata_image::Overlay::new(std::sync::Arc::new(empty));
+            crate::upper::apply_upper(&dir, &mut overlay)?;
+            return overlay.merged().map(Some).map_err(|e| Error::Corrupt {
+                path: dir,
+                reason: e.to_string(),
+            });
+        }
+        let path = self.dir.join(name).join(DATA);
         let bytes = fs::read(&path).map_err(Error::io(&path))?;
         let layer =
             read_tar(bytes.as_slice(), &ReadLimits::DEFAULT).map_err(|e| Error::Corrupt {
@@ -152,6 +230,8 @@ impl Volumes {
         };
         fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
         write_atomic(&dir, DATA, &tar)?;
+        // The tar is the volume now: a directory a native container left goes.
+        let _ = fs::remove_dir_all(dir.join(DIR));
         let mut json = serde_json::to_vec_pretty(&rec).map_err(|e| Error::Corrupt {
             path: dir.join(RECORD),
             reason: e.to_string(),

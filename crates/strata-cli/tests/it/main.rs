@@ -5,6 +5,7 @@ mod build;
 mod commit;
 mod import;
 mod native;
+mod native_run;
 mod parity;
 mod run_mount;
 mod runs;

@@ -2,8 +2,9 @@
 //! binary. It exists because a step's cost is mostly the runtime's own start-up (runc takes about 150 ms a
 //! step here; the namespaces, mounts and exec themselves about 20 ms).
 //!
-//! `strata` forks a child that enters new mount, pid, uts and ipc namespaces (the network stays the host's,
-//! as BuildKit's default for RUN) and forks again so that the command is PID 1 of its pid namespace; that
+//! `strata` forks a child that enters new mount, pid, uts and ipc namespaces (and a network namespace when
+//! the spec asks for one — a container of `strata run` —, with its loopback brought up; a build step keeps
+//! the host's network, as BuildKit's default for RUN) and forks again so that the command is PID 1 of its pid namespace; that
 //! grandchild makes its mounts private, mounts what the spec lists under the root filesystem (with the
 //! device nodes and links a runtime creates in `/dev`, masked and read-only paths), pivots into it, sets the
 //! hostname, the groups, the user, the capabilities and the umask, and executes the command, looked up in
@@ -13,6 +14,10 @@
 //! children only make system calls (a forked child of a threaded process must not allocate). A failure is
 //! written to a pipe as the runtime's error (`exec: "x": executable file not found in $PATH`) and the child
 //! exits 127 (not found) or 126.
+//!
+//! For `strata run` ([`Runtime::run_attached`]) the process gets this process's standard streams, or, with a
+//! terminal, the init opens a pty of the container's own `devpts` after the pivot, sends its master back
+//! over the console socket and takes the slave as its controlling terminal (`child_calls`).
 
 use std::ffi::CString;
 use std::io::Read;
@@ -23,7 +28,8 @@ use std::process::{Command, Stdio};
 
 use oci_spec::runtime::{Capability, LinuxNamespaceType, Spec};
 
-use super::{Finished, Runtime};
+use super::child_calls;
+use super::{Attach, Exited, Finished, Runtime};
 use crate::error::{Error, Result};
 
 /// The built-in runtime.
@@ -41,42 +47,109 @@ impl Runtime for Builtin {
     }
 
     fn run(&self, bundle: &Path, _id: &str) -> Result<Finished> {
-        let spec = Spec::load(bundle.join("config.json"))
-            .map_err(|e| Error::Runtime(format!("reading the bundle's config.json: {e}")))?;
-        let plan = Plan::of(&spec)?;
-        let (err_read, err_write) = pipe()?;
         let mut cmd = Command::new("/proc/self/exe");
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let err_fd = err_write.as_raw_fd();
-        // SAFETY: the closure runs in the forked child and only makes system calls on data prepared above
-        // (`plan` is borrowed, never allocated into); it never returns when the fork succeeds.
-        unsafe {
-            cmd.pre_exec(move || {
-                plan.middle(err_fd);
-            });
-        }
-        let child = cmd
-            .spawn()
-            .map_err(|e| Error::Runtime(format!("starting the container: {e}")))?;
-        drop(err_write);
+        let (child, err_read) = spawn(bundle, cmd, None)?;
         let out = child
             .wait_with_output()
             .map_err(|e| Error::Runtime(format!("waiting for the container: {e}")))?;
-        let mut message = String::new();
-        let _ = std::fs::File::from(err_read).read_to_string(&mut message);
-        let code = out
-            .status
-            .code()
-            .unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
+        let start_error = read_error(err_read);
         Ok(Finished {
-            exit_code: code,
+            exit_code: status_code(out.status),
             stdout: out.stdout,
             stderr: out.stderr,
-            start_error: (!message.is_empty()).then_some(message),
+            start_error,
         })
     }
+
+    fn run_attached(&self, bundle: &Path, _id: &str, attach: Attach) -> Result<Exited> {
+        let mut cmd = Command::new("/proc/self/exe");
+        let console = match attach {
+            Attach::Inherit { stdin } => {
+                cmd.stdin(if stdin {
+                    Stdio::inherit()
+                } else {
+                    Stdio::null()
+                });
+                None
+            }
+            Attach::Terminal { console } => {
+                // The init replaces all three with the terminal's slave.
+                cmd.stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null());
+                Some(console)
+            }
+        };
+        let (mut child, err_read) = spawn(bundle, cmd, console.as_ref().map(|c| c.as_raw_fd()))?;
+        // The child has its copy: the caller sees the socket close when the container's init is gone.
+        drop(console);
+        let status = child
+            .wait()
+            .map_err(|e| Error::Runtime(format!("waiting for the container: {e}")))?;
+        Ok(Exited {
+            exit_code: status_code(status),
+            start_error: read_error(err_read),
+        })
+    }
+}
+
+/// Forks the container's middle process from `cmd` (its standard streams set by the caller) for the bundle,
+/// with the console socket `console` for a terminal. Returns the child and the read end of its error pipe.
+fn spawn(
+    bundle: &Path,
+    mut cmd: Command,
+    console: Option<libc::c_int>,
+) -> Result<(std::process::Child, OwnedFd)> {
+    let spec = Spec::load(bundle.join("config.json"))
+        .map_err(|e| Error::Runtime(format!("reading the bundle's config.json: {e}")))?;
+    let mut plan = Plan::of(&spec)?;
+    plan.console = console;
+    if console.is_some() {
+        plan.terminal_size = terminal_size();
+    }
+    let (err_read, err_write) = pipe()?;
+    let err_fd = err_write.as_raw_fd();
+    // SAFETY: the closure runs in the forked child and only makes system calls on data prepared above
+    // (`plan` is borrowed, never allocated into); it never returns when the fork succeeds.
+    unsafe {
+        cmd.pre_exec(move || {
+            plan.middle(err_fd);
+        });
+    }
+    let child = cmd
+        .spawn()
+        .map_err(|e| Error::Runtime(format!("starting the container: {e}")))?;
+    drop(err_write);
+    Ok((child, err_read))
+}
+
+/// The size of this process's terminal (of the first of its standard streams that is one).
+fn terminal_size() -> Option<libc::winsize> {
+    // SAFETY: TIOCGWINSZ into a winsize on the stack.
+    unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        [0, 1, 2]
+            .into_iter()
+            .any(|fd| libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) == 0)
+            .then_some(ws)
+    }
+}
+
+/// The runtime's complaint the child wrote, if any.
+fn read_error(err_read: OwnedFd) -> Option<String> {
+    let mut message = String::new();
+    let _ = std::fs::File::from(err_read).read_to_string(&mut message);
+    (!message.is_empty()).then_some(message)
+}
+
+/// An exit status as a shell reports it (128 + N for signal N).
+fn status_code(status: std::process::ExitStatus) -> i32 {
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
 fn pipe() -> Result<(OwnedFd, OwnedFd)> {
@@ -133,6 +206,12 @@ struct Plan {
     envp: Vec<CString>,
     /// The message for a program that is not there.
     not_found: Vec<u8>,
+    /// The message for a program that cannot be executed.
+    denied: Vec<u8>,
+    /// The console socket of a terminal ([`Attach::Terminal`]).
+    console: Option<libc::c_int>,
+    /// The size of this process's terminal, for the container's.
+    terminal_size: Option<libc::winsize>,
 }
 
 impl Plan {
@@ -269,6 +348,9 @@ impl Plan {
             } else {
                 format!("exec: \"{program}\": executable file not found in $PATH").into_bytes()
             },
+            denied: format!("exec: \"{program}\": permission denied").into_bytes(),
+            console: None,
+            terminal_size: None,
         })
     }
 
@@ -326,13 +408,14 @@ impl Plan {
         for op in &self.ops {
             match op {
                 Op::Mkdir(p) => {
-                    libc::mkdir(p.as_ptr(), 0o755);
+                    child_calls::mkdir_all(p);
                 }
                 Op::Touch(p) => {
                     // Only when missing: opening an image's file for writing would copy it up into the
                     // layer.
                     let mut st: libc::stat = std::mem::zeroed();
                     if libc::lstat(p.as_ptr(), &mut st) != 0 {
+                        child_calls::mkdir_parent(p);
                         let fd = libc::open(
                             p.as_ptr(),
                             libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC,
@@ -435,6 +518,14 @@ impl Plan {
         if let Some(h) = &self.hostname {
             libc::sethostname(h.as_ptr(), h.as_bytes().len());
         }
+        if self.namespaces & libc::CLONE_NEWNET != 0 && !child_calls::loopback_up() {
+            fail(err, b"bringing up the loopback interface failed", 126);
+        }
+        if let Some(console) = self.console {
+            if !child_calls::terminal(console, self.uid, self.terminal_size.as_ref()) {
+                fail(err, b"making the container's terminal failed", 126);
+            }
+        }
         // The bounding set first (needs CAP_SETPCAP), then the groups and ids, then the sets.
         for cap in 0..=63u32 {
             if self.caps & (1u64 << cap) == 0 {
@@ -470,7 +561,7 @@ impl Plan {
             }
         }
         if denied {
-            fail(err, b"exec: permission denied", 126);
+            fail(err, &self.denied, 126);
         }
         fail(err, &self.not_found, 127);
     }

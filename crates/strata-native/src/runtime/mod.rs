@@ -5,11 +5,17 @@
 //! [`Builtin`] carries the spec out itself with system calls (the default: a step costs a few milliseconds
 //! instead of runc's start-up); [`Runc`] runs bundles with an external OCI runtime binary (`--runtime runc`
 //! or a path; crun does not work on the development machines).
+//!
+//! A build's step is run with [`Runtime::run`] (standard input empty, the output collected); a container of
+//! `strata run` with [`Runtime::run_attached`]: this process's own standard streams, or a terminal made in
+//! the container whose master comes back over a socket ([`Attach`]).
 
 mod builtin;
+mod child_calls;
 mod runc;
 pub mod spec;
 
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
 pub use builtin::Builtin;
@@ -31,6 +37,36 @@ pub struct Finished {
     pub start_error: Option<String>,
 }
 
+/// How a container's standard streams are connected ([`Runtime::run_attached`]).
+#[derive(Debug)]
+pub enum Attach {
+    /// Standard output and error are this process's; standard input too when `stdin` (`docker run -i`),
+    /// else it is empty (`/dev/null`).
+    Inherit {
+        /// Whether the container reads this process's standard input.
+        stdin: bool,
+    },
+    /// A terminal (`docker run -t`): the runtime allocates a pty in the container's own `devpts` (so `tty`
+    /// prints `/dev/pts/0`), makes its slave the process's controlling terminal and standard streams, and
+    /// sends the master over `console` (one `SCM_RIGHTS` message; the socket is closed without one when
+    /// the process could not be started). The caller copies bytes between the master and its own streams
+    /// (`crate::pty`).
+    Terminal {
+        /// A connected Unix stream socket.
+        console: OwnedFd,
+    },
+}
+
+/// How an attached container process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exited {
+    /// The process's exit status (128 + N for a signal), or 126/127 when it could not be started.
+    pub exit_code: i32,
+    /// The runtime's complaint when the process could not be started (`exec: "x": executable file not
+    /// found in $PATH`).
+    pub start_error: Option<String>,
+}
+
 /// Runs an OCI bundle.
 pub trait Runtime {
     /// A short name (`runc`).
@@ -39,6 +75,10 @@ pub trait Runtime {
     /// Runs the bundle in `bundle` (its `config.json` and the root it names) as container `id`, to
     /// completion, with standard input empty and the output collected.
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished>;
+
+    /// Runs the bundle as container `id`, to completion, with its standard streams connected as `attach`
+    /// says (the spec's `process.terminal` must be true for [`Attach::Terminal`]).
+    fn run_attached(&self, bundle: &Path, id: &str, attach: Attach) -> Result<Exited>;
 
     /// Stops and forgets container `id` if the runtime still knows it (what a killed build left running).
     fn delete(&self, id: &str);

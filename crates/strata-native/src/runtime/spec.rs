@@ -107,3 +107,83 @@ pub fn spec(rootfs: &Path, etc: &Path, p: &ProcessSpec<'_>) -> Result<Spec> {
     }
     Ok(spec)
 }
+
+/// A host path bound into a container (`-v HOST:CTR[:ro]`, or a volume's directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bind {
+    /// The directory or file on the host.
+    pub source: std::path::PathBuf,
+    /// The absolute path in the container.
+    pub destination: String,
+    /// `:ro`.
+    pub read_only: bool,
+}
+
+/// What a container of `strata run` adds to a step's spec.
+#[derive(Debug, Clone)]
+pub struct ContainerSpec<'a> {
+    /// What runs.
+    pub process: ProcessSpec<'a>,
+    /// A terminal (`-t`).
+    pub terminal: bool,
+    /// A network namespace of its own, with only loopback (Docker's default and `--network none`); false
+    /// shares the host's (`--network host`).
+    pub own_network: bool,
+    /// The volumes and host directories, in `docker inspect`'s order (by destination).
+    pub binds: &'a [Bind],
+}
+
+/// The spec of a container of `strata run` over `rootfs`: a step's ([`spec`]) with its own network
+/// namespace unless `--network host`, a terminal when asked, `/etc/hosts`, `/etc/hostname` and
+/// `/etc/resolv.conf` from `etc` bound read-write (as Docker binds them), and the container's mounts.
+pub fn container_spec(rootfs: &Path, etc: &Path, c: &ContainerSpec<'_>) -> Result<Spec> {
+    let mut s = spec(rootfs, etc, &c.process)?;
+    if let Some(p) = s.process_mut() {
+        p.set_terminal(Some(c.terminal));
+    }
+    let bad = |e: oci_spec::OciSpecError| Error::Runtime(format!("the runtime spec: {e}"));
+    let mut mounts: Vec<Mount> = s.mounts().clone().unwrap_or_default();
+    mounts.retain(|m| !m.destination().starts_with("/etc/"));
+    for name in ["hostname", "hosts", "resolv.conf"] {
+        mounts.push(
+            MountBuilder::default()
+                .destination(format!("/etc/{name}"))
+                .typ("bind")
+                .source(etc.join(name))
+                .options(vec!["rbind".to_owned(), "rprivate".to_owned()])
+                .build()
+                .map_err(bad)?,
+        );
+    }
+    for b in c.binds {
+        let mut options = vec!["rbind".to_owned(), "rprivate".to_owned()];
+        if b.read_only {
+            options.push("ro".to_owned());
+        }
+        mounts.push(
+            MountBuilder::default()
+                .destination(&b.destination)
+                .typ("bind")
+                .source(&b.source)
+                .options(options)
+                .build()
+                .map_err(bad)?,
+        );
+    }
+    s.set_mounts(Some(mounts));
+    if c.own_network {
+        if let Some(ns) = s
+            .linux_mut()
+            .as_mut()
+            .and_then(|l| l.namespaces_mut().as_mut())
+        {
+            ns.push(
+                oci_spec::runtime::LinuxNamespaceBuilder::default()
+                    .typ(LinuxNamespaceType::Network)
+                    .build()
+                    .map_err(bad)?,
+            );
+        }
+    }
+    Ok(s)
+}
