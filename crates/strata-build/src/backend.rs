@@ -29,7 +29,16 @@ pub struct RunRequest {
     pub layers: Vec<crate::Layer>,
     /// The build's clock: files the step writes get this mtime.
     pub now: Timestamp,
+    /// `RUN --network`: `None` gives the step a network namespace with only loopback; the default and
+    /// `host` run in the builder's.
+    pub network: NetworkMode,
+    /// The targets of the step's read-only `RUN --mount`s (binds, secrets): the simulator's overlay refuses
+    /// writes there by itself, a backend that runs real processes mounts them read-only.
+    pub read_only: Vec<String>,
 }
+
+/// `RUN --network=…` (the Dockerfile crate's type, so a backend needs no parser).
+pub use strata_dockerfile::instructions::NetworkMode;
 
 /// How a RUN step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

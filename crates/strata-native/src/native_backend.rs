@@ -143,6 +143,7 @@ impl<R: Runtime> NativeBackend<R> {
                     hostname: &req.hostname,
                 },
             )?;
+            let s = with_step_mounts(s, mount.target(), req)?;
             let config = bundle.join("config.json");
             s.save(&config)
                 .map_err(|e| Error::Runtime(format!("writing {}: {e}", config.display())))?;
@@ -200,4 +201,48 @@ impl<R: Runtime> Backend for NativeBackend<R> {
             },
         }
     }
+}
+
+/// What a step's `RUN --mount`s and `--network` add to its spec: each read-only target bound onto itself
+/// read-only (the engine laid the mount's files there), and for `--network=none` a network namespace of its
+/// own, where only loopback is.
+fn with_step_mounts(
+    mut s: oci_spec::runtime::Spec,
+    rootfs: &Path,
+    req: &RunRequest,
+) -> Result<oci_spec::runtime::Spec> {
+    use oci_spec::runtime::{LinuxNamespaceBuilder, LinuxNamespaceType, MountBuilder};
+    let bad = |e: oci_spec::OciSpecError| Error::Runtime(format!("the runtime spec: {e}"));
+    let mut mounts = s.mounts().clone().unwrap_or_default();
+    for target in &req.read_only {
+        mounts.push(
+            MountBuilder::default()
+                .destination(target)
+                .typ("bind")
+                .source(rootfs.join(target.trim_start_matches('/')))
+                .options(vec![
+                    "rbind".to_owned(),
+                    "rprivate".to_owned(),
+                    "ro".to_owned(),
+                ])
+                .build()
+                .map_err(bad)?,
+        );
+    }
+    s.set_mounts(Some(mounts));
+    if req.network == strata_build::backend::NetworkMode::None {
+        if let Some(ns) = s
+            .linux_mut()
+            .as_mut()
+            .and_then(|l| l.namespaces_mut().as_mut())
+        {
+            ns.push(
+                LinuxNamespaceBuilder::default()
+                    .typ(LinuxNamespaceType::Network)
+                    .build()
+                    .map_err(bad)?,
+            );
+        }
+    }
+    Ok(s)
 }

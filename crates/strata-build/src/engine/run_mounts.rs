@@ -276,6 +276,15 @@ impl Builder<'_, '_> {
     }
 }
 
+/// The targets of the read-only mounts.
+pub(super) fn read_only_targets(mounts: &[ReadyMount]) -> Vec<String> {
+    mounts
+        .iter()
+        .filter(|m| m.read_only)
+        .map(|m| m.target.clone())
+        .collect()
+}
+
 /// Lays the mounts into the step's overlay: creates the missing mount points (they stay in the layer), then
 /// shows each mount's content at its target. Returns the upper layer as it was before the content went in.
 pub(super) fn mount(fs: &mut Overlay, mounts: &mut [ReadyMount], now: Timestamp) -> Tree {

@@ -72,6 +72,10 @@ impl Builder<'_, '_> {
             hostname: BUILD_HOSTNAME.to_owned(),
             now: self.req.now,
             layers: st.layers.clone(),
+            network: r
+                .network
+                .unwrap_or(strata_dockerfile::instructions::NetworkMode::Default),
+            read_only: run_mounts::read_only_targets(&mounts),
         };
         let shown = format!("/bin/sh -c {}", argv.last().cloned().unwrap_or_default());
         let shown = if r.cmd.is_shell() {

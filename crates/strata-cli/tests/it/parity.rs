@@ -5,8 +5,11 @@
 //! busybox wrote*, are compared with what Docker 20.10 BuildKit produced. The base layer is compared too
 //! (`tests/fidelity/base/busybox-mnt.txt`): here it is real.
 //!
+//! Each recorded `docker run` line is run with `strata run --backend native` on the native image: exit code,
+//! stdout and stderr compared with Docker's.
+//!
 //! Then sim = native: the same case built with `--backend sim` on the same store is compared with the native
-//! build, aspect by aspect (config, history, each layer above the base).
+//! build, aspect by aspect (config, history, each layer above the base, each run line's result).
 //!
 //! Differences must be listed in `tests/fidelity/known-differences.native.txt` (`sim: ASPECT` for the
 //! simulator against the native build) with the reason; an unlisted one fails the test, and so does a listed
@@ -195,6 +198,164 @@ fn build(
     Ok(Built { config, layers })
 }
 
+/// Python's `shlex.split` (POSIX mode), which oracle.sh uses on a `runs` line.
+fn shlex(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\')) => {
+                            cur.push(chars.next().unwrap_or('\\'));
+                        }
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    cur.push(c);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// What one `strata run` printed.
+struct RunResult {
+    exit: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+/// Runs a recorded `runs` line against `image` with `backend`, as oracle.sh runs it against Docker's.
+fn run_line(root: &Path, backend: &str, image: &str, runset: &str) -> RunResult {
+    let words = shlex(runset);
+    let mut args: Vec<String> = vec!["run".into(), "--backend".into(), backend.into()];
+    match words.iter().position(|w| w == "IMAGE") {
+        Some(i) => {
+            args.extend(words[..i].iter().cloned());
+            args.push(image.into());
+            args.extend(words[i + 1..].iter().cloned());
+        }
+        None => {
+            args.push(image.into());
+            args.extend(words);
+        }
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = strata_at(root, &argv);
+    RunResult {
+        exit: o.status.code().unwrap_or(-1),
+        stdout: o.stdout.clone(),
+        stderr: stderr(&o),
+    }
+}
+
+/// The differences of one run from what was expected (`base` names the expectation).
+fn compare_run(want: &RunResult, got: &RunResult, base: &str, who: &str) -> Option<String> {
+    let mut d = String::new();
+    if want.exit != got.exit {
+        d.push_str(&format!(
+            "  exit: {base} {} {who} {}\n",
+            want.exit, got.exit
+        ));
+    }
+    if want.stdout != got.stdout {
+        d.push_str(&format!(
+            "  stdout: {base} {:?}\n          {who} {:?}\n",
+            String::from_utf8_lossy(&want.stdout),
+            String::from_utf8_lossy(&got.stdout)
+        ));
+    }
+    if want.stderr.trim_end() != got.stderr.trim_end() {
+        d.push_str(&format!(
+            "  stderr: {base} {:?}\n          {who} {:?}\n",
+            want.stderr.trim_end(),
+            got.stderr.trim_end()
+        ));
+    }
+    (!d.is_empty()).then_some(d)
+}
+
+/// Each recorded run line against the native image (`run K` aspects), then the simulator's run of its own
+/// image against the native one (`sim: run K`; strata's own `[strata] …` notes left out). Named volumes live
+/// as long as the case's runs, as on the recording daemon, and are removed between the two backends' runs.
+fn runs(root: &Path, case: &Path, native_ok: bool, sim_ok: bool) -> Vec<(String, String)> {
+    let mut diffs = Vec::new();
+    if !native_ok {
+        return diffs;
+    }
+    let recorded = expected::recorded_runs(case);
+    let mut natives = Vec::new();
+    for (k, rec) in recorded.iter().enumerate() {
+        let docker = RunResult {
+            exit: rec.exit,
+            stdout: rec.stdout.clone(),
+            stderr: rec.stderr.clone(),
+        };
+        let native = run_line(root, "native", "parity-native:latest", &rec.runset);
+        if let Some(d) = compare_run(&docker, &native, "docker", "native") {
+            diffs.push((format!("run {}", k + 1), d));
+        }
+        natives.push(native);
+    }
+    remove_volumes(root);
+    if sim_ok {
+        for (k, (rec, native)) in recorded.iter().zip(&natives).enumerate() {
+            let mut sim = run_line(root, "sim", "parity-sim:latest", &rec.runset);
+            sim.stderr = sim
+                .stderr
+                .lines()
+                .filter(|l| !l.starts_with("[strata] "))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if let Some(d) = compare_run(native, &sim, "native", "sim") {
+                diffs.push((format!("sim: run {}", k + 1), d));
+            }
+        }
+        remove_volumes(root);
+    }
+    diffs
+}
+
+fn remove_volumes(root: &Path) {
+    let o = strata_at(root, &["volume", "ls", "-q"]);
+    for v in String::from_utf8_lossy(&o.stdout).split_whitespace() {
+        let _ = strata_at(root, &["volume", "rm", "-f", v]);
+    }
+}
+
 /// Native against Docker's recording.
 fn against_docker(case: &Path, native: &Result<Built, String>) -> Vec<(String, String)> {
     let mut diffs = Vec::new();
@@ -312,8 +473,15 @@ fn every_fidelity_case_built_natively_matches_docker_and_the_simulator() {
         let (dockerfile, ctx) = materialize(case, &work);
         let native = build(&root, case, &work, &dockerfile, &ctx, "native");
         let sim = build(&root, case, &work, &dockerfile, &ctx, "sim");
-        let d = against_docker(case, &native);
-        let s = sim_against_native(&native, &sim);
+        let mut d = against_docker(case, &native);
+        let mut s = sim_against_native(&native, &sim);
+        for (aspect, detail) in runs(&root, case, native.is_ok(), sim.is_ok()) {
+            if aspect.starts_with("sim: ") {
+                s.push((aspect, detail));
+            } else {
+                d.push((aspect, detail));
+            }
+        }
         let mut all = d.clone();
         all.extend(s.iter().cloned());
         docker_found.push((name.clone(), d));

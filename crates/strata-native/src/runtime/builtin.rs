@@ -202,6 +202,10 @@ struct Plan {
     cwd: CString,
     /// The program: each candidate path in the container, in `PATH` order.
     candidates: Vec<CString>,
+    /// For each candidate: what the process prints when the file is there but cannot be executed because
+    /// its interpreter (`#!`) is missing: runc's init has started the container by then, so it is the
+    /// process's own stderr and exit status 1, not a start error.
+    no_interpreter: Vec<Vec<u8>>,
     argv: Vec<CString>,
     envp: Vec<CString>,
     /// The message for a program that is not there.
@@ -329,7 +333,14 @@ impl Plan {
                 .map(|d| c(&format!("{d}/{program}")))
                 .collect::<Result<_>>()?
         };
+        let no_interpreter = candidates
+            .iter()
+            .map(|c| {
+                format!("exec {}: no such file or directory\n", c.to_string_lossy()).into_bytes()
+            })
+            .collect();
         Ok(Plan {
+            no_interpreter,
             namespaces,
             rootfs: c(&rootfs)?,
             ops,
@@ -554,10 +565,18 @@ impl Plan {
             envp[i] = e.as_ptr();
         }
         let mut denied = false;
-        for p in &self.candidates {
+        for (i, p) in self.candidates.iter().enumerate() {
             libc::execve(p.as_ptr(), argv.as_ptr(), envp.as_ptr());
-            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EACCES) {
-                denied = true;
+            match std::io::Error::last_os_error().raw_os_error() {
+                Some(libc::EACCES) => denied = true,
+                // The file is there, so what is missing is its interpreter.
+                Some(libc::ENOENT) if libc::access(p.as_ptr(), libc::F_OK) == 0 => {
+                    if let Some(m) = self.no_interpreter.get(i) {
+                        libc::write(2, m.as_ptr().cast(), m.len());
+                    }
+                    libc::_exit(1);
+                }
+                _ => {}
             }
         }
         if denied {
