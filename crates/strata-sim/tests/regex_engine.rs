@@ -271,4 +271,16 @@ fn deep_and_huge_expressions_are_refused_not_overflowed() {
     assert!(re::build("x{1000}{1000}", false).is_err());
     assert!(re::build("x{4294967295}", false).is_err());
     assert!(re::build("x{4294967296}", false).is_err());
+    // captures for 20,000 groups over 60,000 states would need gigabytes of slots
+    assert!(re::build(&"(a)".repeat(20_000), false).is_err());
+}
+
+#[test]
+fn many_matches_in_a_long_text_reuse_the_search_state() {
+    // 200,000 matches of a 20,000-state expression: one allocation of the thread lists, not one a match
+    let r = re::build("a|x{10000}", false).unwrap();
+    let text = "a".repeat(200_000);
+    assert_eq!(r.find_iter(text.as_bytes()).count(), 200_000);
+    let r = re::build("(a)|(x{10000})", false).unwrap();
+    assert_eq!(r.captures_iter(text.as_bytes()).count(), 200_000);
 }

@@ -7,6 +7,9 @@
 //! Callers match on the bytes of their text and turn matched bytes back into text with
 //! [`String::from_utf8_lossy`].
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 mod nfa;
 mod pikevm;
 
@@ -220,9 +223,20 @@ pub fn compile(pat: &str, extended: bool, icase: bool) -> Result<Regex, String> 
 }
 
 /// A compiled expression; it matches bytes (see the module doc).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Regex {
-    nfa: std::rc::Rc<nfa::Nfa>,
+    nfa: Rc<nfa::Nfa>,
+    /// The Pike VM's thread lists, made by the first search.
+    cache: RefCell<Option<Box<pikevm::Cache>>>,
+}
+
+impl Clone for Regex {
+    fn clone(&self) -> Regex {
+        Regex {
+            nfa: Rc::clone(&self.nfa),
+            cache: RefCell::new(None),
+        }
+    }
 }
 
 /// Why [`build`] refused an expression.
@@ -232,7 +246,8 @@ pub type Error = nfa::Error;
 /// case folding when `icase`.
 pub fn build(re: &str, icase: bool) -> Result<Regex, Error> {
     Ok(Regex {
-        nfa: std::rc::Rc::new(nfa::compile(re, icase)?),
+        nfa: Rc::new(nfa::compile(re, icase)?),
+        cache: RefCell::new(None),
     })
 }
 
@@ -299,7 +314,12 @@ impl<'h> Captures<'h> {
 
 impl Regex {
     fn search<'h>(&self, hs: &'h [u8], start: usize, width: usize) -> Option<Captures<'h>> {
-        let slots = pikevm::search(&self.nfa, hs, start, width)?;
+        let mut cache = self.cache.borrow_mut();
+        let cache = match cache.as_mut() {
+            Some(c) if c.width() == width => c,
+            _ => cache.insert(Box::new(pikevm::Cache::new(&self.nfa, width))),
+        };
+        let slots = pikevm::search(&self.nfa, cache, hs, start)?;
         Some(Captures { hs, slots })
     }
 

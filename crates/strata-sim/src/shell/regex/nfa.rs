@@ -84,6 +84,9 @@ pub struct Error;
 const NEST_LIMIT: u32 = 250;
 /// States an NFA may have (about the 4 MiB `size_limit` the `regex` crate was given).
 const STATE_LIMIT: usize = 100_000;
+/// A search for captures keeps two slots per group for every state, in each of two thread lists: an
+/// expression needing more than this many (64 MiB a list) is refused rather than run out of memory.
+const SLOT_LIMIT: usize = 1 << 23;
 
 /// A parsed expression.
 #[derive(Clone, Debug)]
@@ -184,6 +187,9 @@ pub fn compile(re: &str, icase: bool) -> Result<Nfa, Error> {
     c.patch(e, end);
     let m = c.push(State::Match)?;
     c.patch(end, m);
+    if c.states.len().saturating_mul(2 * c.groups) > SLOT_LIMIT {
+        return Err(Error);
+    }
     Ok(Nfa {
         states: c.states,
         groups: c.groups,

@@ -8,6 +8,7 @@ use super::nfa::{has, Nfa, State};
 const NONE: usize = usize::MAX;
 
 /// The threads alive at one position: a sparse set of states, each with its capture slots.
+#[derive(Debug)]
 struct Threads {
     dense: Vec<usize>,
     sparse: Vec<usize>,
@@ -41,6 +42,7 @@ impl Threads {
     }
 }
 
+#[derive(Debug)]
 enum Step {
     Explore(usize),
     Restore(usize, usize),
@@ -105,15 +107,46 @@ fn closure(
     }
 }
 
+/// What a search works in, kept between the searches of one expression (a text with many matches would
+/// otherwise allocate the thread lists once per match).
+#[derive(Debug)]
+pub struct Cache {
+    curr: Threads,
+    next: Threads,
+    stack: Vec<Step>,
+    scratch: Vec<usize>,
+}
+
+impl Cache {
+    /// Room for `nfa` with `width` slots per thread.
+    pub fn new(nfa: &Nfa, width: usize) -> Cache {
+        let n = nfa.states.len();
+        Cache {
+            curr: Threads::new(n, width),
+            next: Threads::new(n, width),
+            stack: Vec::new(),
+            scratch: vec![NONE; width],
+        }
+    }
+
+    /// The slots per thread it has room for.
+    pub fn width(&self) -> usize {
+        self.scratch.len()
+    }
+}
+
 /// The leftmost-first match of `nfa` in `hs` starting at or after `start` (assertions see all of `hs`):
-/// its first `width` slots (2 for the match alone, two per group for captures), `NONE` where a group did not
-/// take part.
-pub fn search(nfa: &Nfa, hs: &[u8], start: usize, width: usize) -> Option<Vec<usize>> {
-    let n = nfa.states.len();
-    let mut curr = Threads::new(n, width);
-    let mut next = Threads::new(n, width);
-    let mut stack = Vec::new();
-    let mut scratch = vec![NONE; width];
+/// the first `cache.width()` slots (2 for the match alone, two per group for captures), `NONE` where a group
+/// did not take part.
+pub fn search(nfa: &Nfa, cache: &mut Cache, hs: &[u8], start: usize) -> Option<Vec<usize>> {
+    let Cache {
+        curr,
+        next,
+        stack,
+        scratch,
+    } = cache;
+    curr.dense.clear();
+    next.dense.clear();
     let mut found: Option<Vec<usize>> = None;
     let mut at = start;
     while at <= hs.len() {
@@ -122,14 +155,14 @@ pub fn search(nfa: &Nfa, hs: &[u8], start: usize, width: usize) -> Option<Vec<us
         }
         if found.is_none() {
             scratch.fill(NONE);
-            closure(nfa, &mut stack, &mut scratch, &mut curr, hs, at, 0);
+            closure(nfa, stack, scratch, curr, hs, at, 0);
         }
         for i in 0..curr.dense.len() {
             let s = curr.dense[i];
             match &nfa.states[s] {
                 State::Bytes(set, to) if hs.get(at).is_some_and(|&b| has(set, b)) => {
                     scratch.copy_from_slice(curr.slots_of(s));
-                    closure(nfa, &mut stack, &mut scratch, &mut next, hs, at + 1, *to);
+                    closure(nfa, stack, scratch, next, hs, at + 1, *to);
                 }
                 State::Match => {
                     found = Some(curr.slots_of(s).to_vec());
@@ -138,7 +171,7 @@ pub fn search(nfa: &Nfa, hs: &[u8], start: usize, width: usize) -> Option<Vec<us
                 _ => {}
             }
         }
-        std::mem::swap(&mut curr, &mut next);
+        std::mem::swap(curr, next);
         next.dense.clear();
         at += 1;
     }
