@@ -120,8 +120,10 @@ pub fn translate(pat: &str, extended: bool) -> Result<String, String> {
     Ok(out)
 }
 
+/// `c` as a literal in the `regex` syntax: escaped unless it means itself there (`\<` and `\>` would be word
+/// edges, and are refused inside a class).
 fn push_lit(out: &mut String, c: char) {
-    if c.is_ascii_alphanumeric() || c == ' ' || !c.is_ascii() {
+    if c.is_ascii_alphanumeric() || matches!(c, ' ' | '<' | '>') || !c.is_ascii() {
         out.push(c);
     } else {
         out.push('\\');
@@ -426,6 +428,8 @@ mod tests {
         assert_eq!(translate("*a", false).unwrap(), "\\*a");
         assert_eq!(translate("[a-z]x", false).unwrap(), "[a-z]x");
         assert_eq!(translate("x\\{2,3\\}", false).unwrap(), "x{2,3}");
+        assert_eq!(translate("<a>[<>]", false).unwrap(), "<a>[<>]");
+        assert_eq!(translate("\\<a\\>", false).unwrap(), "\\ba\\b");
         assert!(compile("[[:digit:]]+", true, false)
             .unwrap()
             .is_match(b"a12"));
