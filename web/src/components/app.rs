@@ -17,8 +17,9 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    BuildLog, ContextFiles, Editor, ExamplePicker, Filesystem, History, Inspect, Layers, Lessons,
-    Problems, RunPanel, ShareButton, SyntaxTree,
+    build_log, history, inspect, problems, run_panel, syntax_tree, BuildLogProps, ContextFiles,
+    Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers, Lessons, ProblemsProps,
+    RunPanelProps, ShareButton, SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::project::{ContextFile, Project};
@@ -389,22 +390,38 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| on_export.emit(format))
     };
     let panel = match state.tab {
-        Tab::Log => html! {
-            <BuildLog view={build.clone()} current={current} ms={state.build_ms}
-                      building={state.building} classic={state.classic} on_classic={on_classic}
-                      on_build={on_build} on_jump={on_jump.clone()} />
-        },
+        Tab::Log => build_log(&BuildLogProps {
+            view: build.clone(),
+            current,
+            ms: state.build_ms,
+            building: state.building,
+            classic: state.classic,
+            on_classic,
+            on_build,
+            on_jump: on_jump.clone(),
+        }),
         Tab::Layers => html! { <Layers view={build.clone()} current={current} /> },
         Tab::Files => html! {
             <Filesystem view={build.clone()} file={state.file.clone()} on_open={on_open_file} />
         },
-        Tab::History => html! { <History view={build.clone()} /> },
-        Tab::Inspect => html! { <Inspect view={build.clone()} /> },
-        Tab::Run => html! {
-            <RunPanel line={state.project.run_line.clone()} run={state.run.clone()} running={state.running}
-                      built={built_ok} on_line={on_run_line} on_run={on_run} on_commit={on_commit} />
-        },
-        Tab::Syntax => html! { <SyntaxTree dump={analysis.dump.clone()} /> },
+        Tab::History => history(&HistoryProps {
+            view: build.clone(),
+        }),
+        Tab::Inspect => inspect(&InspectProps {
+            view: build.clone(),
+        }),
+        Tab::Run => run_panel(&RunPanelProps {
+            line: state.project.run_line.clone(),
+            run: state.run.clone(),
+            running: state.running,
+            built: built_ok,
+            on_line: on_run_line,
+            on_run,
+            on_commit,
+        }),
+        Tab::Syntax => syntax_tree(&SyntaxTreeProps {
+            dump: analysis.dump.clone(),
+        }),
     };
     // Why the downloads are disabled, said next to them.
     let downloads_why = match (&build, state.building) {
@@ -486,7 +503,7 @@ pub fn app() -> Html {
                             if !state.analyzed { <span class="pending">{ " · checking…" }</span> }
                         </p>
                     </section>
-                    <Problems rows={analysis.problems.clone()} on_jump={on_jump} />
+                    { problems(&ProblemsProps { rows: analysis.problems.clone(), on_jump }) }
                     <section class="pane context-pane" aria-label="Build context">
                         <h2>{ "Build context" }<span class="count">{ state.project.files.len() }</span></h2>
                         <ContextFiles project={state.project.clone()} on_change={on_files} />

@@ -9,8 +9,7 @@ use super::inline_code::with_code;
 use crate::analysis::ProblemRow;
 use crate::build::BuildView;
 
-/// What [`BuildLog`] shows and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`build_log`] shows and whom it tells.
 pub struct BuildLogProps {
     /// The last build, if there was one.
     pub view: Option<Rc<BuildView>>,
@@ -31,7 +30,6 @@ pub struct BuildLogProps {
 }
 
 /// The build log panel.
-#[function_component(BuildLog)]
 pub fn build_log(props: &BuildLogProps) -> Html {
     let onclick = {
         let on_build = props.on_build.clone();
@@ -126,7 +124,7 @@ pub fn build_log(props: &BuildLogProps) -> Html {
         }
     });
     html! {
-        <section class="pane build-log" aria-label="Build log">
+        <section key="build_log" class="pane build-log" aria-label="Build log">
             <div class="pane-head">
                 <h2>{ "Build log" }</h2>
                 <label class="toggle" title="docker build without BuildKit (DOCKER_BUILDKIT=0), as older tutorials show it">

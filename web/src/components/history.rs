@@ -6,15 +6,13 @@ use yew::prelude::*;
 
 use crate::build::{human_size, BuildView, HistoryRow};
 
-/// What [`History`] shows.
-#[derive(Properties, PartialEq)]
+/// What [`history`] shows.
 pub struct HistoryProps {
     /// The last build (its history rows, newest first).
     pub view: Option<Rc<BuildView>>,
 }
 
 /// The history panel.
-#[function_component(History)]
 pub fn history(props: &HistoryProps) -> Html {
     let rows: &[HistoryRow] = props.view.as_ref().map_or(&[], |v| &v.history);
     if rows.is_empty() {
@@ -31,7 +29,7 @@ pub fn history(props: &HistoryProps) -> Html {
         }
     });
     html! {
-        <section class="pane history" aria-label="docker history">
+        <section key="history" class="pane history" aria-label="docker history">
             <h2>{ "docker history" }</h2>
             <div class="table-scroll" tabindex="0">
                 <table id="history">

@@ -6,15 +6,13 @@ use yew::prelude::*;
 
 use crate::build::BuildView;
 
-/// What [`Inspect`] shows.
-#[derive(Properties, PartialEq)]
+/// What [`inspect`] shows.
 pub struct InspectProps {
     /// The last build.
     pub view: Option<Rc<BuildView>>,
 }
 
 /// The inspect panel.
-#[function_component(Inspect)]
 pub fn inspect(props: &InspectProps) -> Html {
     let json = props
         .view
@@ -22,7 +20,7 @@ pub fn inspect(props: &InspectProps) -> Html {
         .map(|v| v.inspect.as_str())
         .filter(|j| !j.is_empty());
     html! {
-        <section class="pane inspect" aria-label="docker inspect">
+        <section key="inspect" class="pane inspect" aria-label="docker inspect">
             <h2>{ "docker inspect" }</h2>
             <ul class="explain">
                 <li><b>{ "Id" }</b>{ " is the sha256 of the image config: change any instruction, even a LABEL, and it changes." }</li>

@@ -1,5 +1,8 @@
 //! The page's components, one per file. Only [`App`] holds the page's state; the
-//! others take values and callbacks ([`Layers`] remembers only which rows are expanded).
+//! others take values and callbacks ([`Layers`] remembers only which rows are expanded). The panels with no
+//! state or hooks of their own are plain functions from their props to `Html` ([`history()`], [`inspect()`],
+//! [`syntax_tree()`], [`problems()`], [`build_log()`], [`run_panel()`]): a yew component costs about 700 B of the
+//! playground's gzipped wasm.
 
 mod app;
 mod build_log;
@@ -18,16 +21,16 @@ mod share_button;
 mod syntax_tree;
 
 pub use app::App;
-pub use build_log::{BuildLog, BuildLogProps};
+pub use build_log::{build_log, BuildLogProps};
 pub use context_files::{ContextFiles, ContextFilesProps};
 pub use editor::{Editor, EditorProps};
 pub use example_picker::{ExamplePicker, ExamplePickerProps};
 pub use filesystem::{Filesystem, FilesystemProps};
-pub use history::{History, HistoryProps};
-pub use inspect::{Inspect, InspectProps};
+pub use history::{history, HistoryProps};
+pub use inspect::{inspect, InspectProps};
 pub use layers::{Layers, LayersProps};
 pub use lessons::{Lessons, LessonsProps};
-pub use problems::{Problems, ProblemsProps};
-pub use run_panel::{RunPanel, RunPanelProps};
+pub use problems::{problems, ProblemsProps};
+pub use run_panel::{run_panel, RunPanelProps};
 pub use share_button::{ShareButton, ShareButtonProps};
-pub use syntax_tree::{SyntaxTree, SyntaxTreeProps};
+pub use syntax_tree::{syntax_tree, SyntaxTreeProps};

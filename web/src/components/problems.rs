@@ -6,8 +6,7 @@ use yew::prelude::*;
 use super::inline_code::with_code;
 use crate::analysis::ProblemRow;
 
-/// What [`Problems`] lists and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`problems`] lists and whom it tells.
 pub struct ProblemsProps {
     /// The problems, in source order.
     pub rows: Vec<ProblemRow>,
@@ -16,7 +15,6 @@ pub struct ProblemsProps {
 }
 
 /// The problems panel.
-#[function_component(Problems)]
 pub fn problems(props: &ProblemsProps) -> Html {
     let items = props.rows.iter().map(|row| {
         let onclick = {

@@ -10,8 +10,7 @@ use yew::prelude::*;
 use crate::build::{human_size, Change};
 use crate::session::{MountView, RunView};
 
-/// What [`RunPanel`] shows and whom it tells.
-#[derive(Properties, PartialEq)]
+/// What [`run_panel`] shows and whom it tells.
 pub struct RunPanelProps {
     /// The run line.
     pub line: String,
@@ -78,7 +77,6 @@ fn mounts_table(mounts: &[MountView]) -> Html {
 }
 
 /// The run panel.
-#[function_component(RunPanel)]
 pub fn run_panel(props: &RunPanelProps) -> Html {
     let oninput = {
         let on_line = props.on_line.clone();
@@ -182,7 +180,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
         }
     });
     html! {
-        <section class="pane run" aria-label="docker run">
+        <section key="run_panel" class="pane run" aria-label="docker run">
             <h2>{ "docker run" }</h2>
             <form class="run-form" {onsubmit}>
                 <label for="run-line" class="sr-only">{ "docker run line" }</label>

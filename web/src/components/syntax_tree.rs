@@ -3,17 +3,15 @@
 use yew::prelude::*;
 
 /// The dump to show.
-#[derive(Properties, PartialEq)]
 pub struct SyntaxTreeProps {
     /// The output of `Dockerfile::dump`.
     pub dump: String,
 }
 
 /// The syntax tree panel.
-#[function_component(SyntaxTree)]
 pub fn syntax_tree(props: &SyntaxTreeProps) -> Html {
     html! {
-        <section class="pane tree" aria-label="BuildKit syntax tree">
+        <section key="syntax_tree" class="pane tree" aria-label="BuildKit syntax tree">
             <h2>{ "BuildKit syntax tree" }</h2>
             <p class="note">
                 { "How BuildKit's parser splits each instruction into words, before any variable is expanded." }

@@ -1,9 +1,17 @@
-//! POSIX basic and extended regular expressions (grep, sed, awk, expr), translated to the `regex` crate's syntax.
+//! POSIX basic and extended regular expressions (grep, sed, awk, expr), translated to the `regex` crate's syntax
+//! and run by our own engine ([`nfa`] compiles, [`pikevm`] matches), which gives the matches and captures the
+//! `regex` crate gave without its ~150 KB in the playground's wasm.
 //!
 //! Matching is byte-oriented, as busybox's is in the C locale its images run with: `.` and bracket expressions
 //! match one byte, `\w`, `\s`, `\b` and `[[:alpha:]]` know ASCII only, and `-i` folds ASCII letters only.
 //! Callers match on the bytes of their text and turn matched bytes back into text with
 //! [`String::from_utf8_lossy`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+mod nfa;
+mod pikevm;
 
 /// Translates a POSIX BRE (`extended == false`) or ERE to `regex` syntax.
 pub fn translate(pat: &str, extended: bool) -> Result<String, String> {
@@ -112,8 +120,10 @@ pub fn translate(pat: &str, extended: bool) -> Result<String, String> {
     Ok(out)
 }
 
+/// `c` as a literal in the `regex` syntax: escaped unless it means itself there (`\<` and `\>` would be word
+/// edges, and are refused inside a class).
 fn push_lit(out: &mut String, c: char) {
-    if c.is_ascii_alphanumeric() || c == ' ' || !c.is_ascii() {
+    if c.is_ascii_alphanumeric() || matches!(c, ' ' | '<' | '>') || !c.is_ascii() {
         out.push(c);
     } else {
         out.push('\\');
@@ -215,16 +225,190 @@ pub fn compile(pat: &str, extended: bool, icase: bool) -> Result<Regex, String> 
 }
 
 /// A compiled expression; it matches bytes (see the module doc).
-pub type Regex = ::regex::bytes::Regex;
+#[derive(Debug)]
+pub struct Regex {
+    nfa: Rc<nfa::Nfa>,
+    /// The Pike VM's thread lists, made by the first search.
+    cache: RefCell<Option<Box<pikevm::Cache>>>,
+}
 
-/// Compiles `regex` syntax (the output of [`translate`], or [`::regex::escape`]d text) byte-oriented, with
-/// ASCII-only case folding when `icase`.
-pub fn build(re: &str, icase: bool) -> Result<Regex, ::regex::Error> {
-    ::regex::bytes::RegexBuilder::new(re)
-        .unicode(false)
-        .case_insensitive(icase)
-        .size_limit(1 << 22)
-        .build()
+impl Clone for Regex {
+    fn clone(&self) -> Regex {
+        Regex {
+            nfa: Rc::clone(&self.nfa),
+            cache: RefCell::new(None),
+        }
+    }
+}
+
+/// Why [`build`] refused an expression.
+pub type Error = nfa::Error;
+
+/// Compiles `regex` syntax (the output of [`translate`], or [`escape`]d text) byte-oriented, with ASCII-only
+/// case folding when `icase`.
+pub fn build(re: &str, icase: bool) -> Result<Regex, Error> {
+    Ok(Regex {
+        nfa: Rc::new(nfa::compile(re, icase)?),
+        cache: RefCell::new(None),
+    })
+}
+
+/// `text` as an expression that matches it literally.
+pub fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A match: where it is in the text it was found in.
+#[derive(Clone, Copy, Debug)]
+pub struct Match<'h> {
+    hs: &'h [u8],
+    start: usize,
+    end: usize,
+}
+
+impl<'h> Match<'h> {
+    /// Where it starts.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Where it ends.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The matched bytes.
+    pub fn as_bytes(&self) -> &'h [u8] {
+        &self.hs[self.start..self.end]
+    }
+}
+
+/// The groups of one match: group 0 is the whole match.
+#[derive(Clone, Debug)]
+pub struct Captures<'h> {
+    hs: &'h [u8],
+    slots: Vec<usize>,
+}
+
+impl<'h> Captures<'h> {
+    /// Group `i`, when it took part in the match.
+    pub fn get(&self, i: usize) -> Option<Match<'h>> {
+        let (&start, &end) = (self.slots.get(2 * i)?, self.slots.get(2 * i + 1)?);
+        (start != usize::MAX && end != usize::MAX).then_some(Match {
+            hs: self.hs,
+            start,
+            end,
+        })
+    }
+}
+
+impl Regex {
+    fn search<'h>(&self, hs: &'h [u8], start: usize, width: usize) -> Option<Captures<'h>> {
+        let mut cache = self.cache.borrow_mut();
+        let cache = match cache.as_mut() {
+            Some(c) if c.width() == width => c,
+            _ => cache.insert(Box::new(pikevm::Cache::new(&self.nfa, width))),
+        };
+        let slots = pikevm::search(&self.nfa, cache, hs, start)?;
+        Some(Captures { hs, slots })
+    }
+
+    /// Whether it matches somewhere in `hs`.
+    pub fn is_match(&self, hs: &[u8]) -> bool {
+        self.find(hs).is_some()
+    }
+
+    /// The leftmost-first match in `hs`.
+    pub fn find<'h>(&self, hs: &'h [u8]) -> Option<Match<'h>> {
+        self.search(hs, 0, 2)?.get(0)
+    }
+
+    /// The groups of the leftmost-first match in `hs`.
+    pub fn captures<'h>(&self, hs: &'h [u8]) -> Option<Captures<'h>> {
+        self.search(hs, 0, 2 * self.captures_len())
+    }
+
+    /// How many groups the expression has, group 0 (the whole match) included.
+    pub fn captures_len(&self) -> usize {
+        self.nfa.groups
+    }
+
+    /// The successive matches in `hs`, as the `regex` crate iterates them: an empty match right where the last
+    /// one ended is skipped.
+    pub fn captures_iter<'r, 'h>(&'r self, hs: &'h [u8]) -> impl Iterator<Item = Captures<'h>> + 'r
+    where
+        'h: 'r,
+    {
+        self.iter(hs, 2 * self.captures_len())
+    }
+
+    /// The successive matches in `hs` (see [`Regex::captures_iter`]).
+    pub fn find_iter<'r, 'h>(&'r self, hs: &'h [u8]) -> impl Iterator<Item = Match<'h>> + 'r
+    where
+        'h: 'r,
+    {
+        self.iter(hs, 2).filter_map(|c| c.get(0))
+    }
+
+    fn iter<'r, 'h>(&'r self, hs: &'h [u8], width: usize) -> impl Iterator<Item = Captures<'h>> + 'r
+    where
+        'h: 'r,
+    {
+        let mut start = 0;
+        let mut last_end = None;
+        std::iter::from_fn(move || {
+            if start > hs.len() {
+                return None;
+            }
+            let mut c = self.search(hs, start, width)?;
+            let m = c.get(0)?;
+            if m.is_empty() && Some(m.end) == last_end {
+                start += 1;
+                if start > hs.len() {
+                    return None;
+                }
+                c = self.search(hs, start, width)?;
+            }
+            let end = c.get(0)?.end;
+            start = end;
+            last_end = Some(end);
+            Some(c)
+        })
+    }
+
+    /// The pieces of `hs` between matches (see [`Regex::captures_iter`]), the last one after the last match.
+    pub fn split<'r, 'h>(&'r self, hs: &'h [u8]) -> impl Iterator<Item = &'h [u8]> + 'r
+    where
+        'h: 'r,
+    {
+        let mut last = 0;
+        let mut matches = self.find_iter(hs);
+        std::iter::from_fn(move || match matches.next() {
+            Some(m) => {
+                let piece = &hs[last..m.start];
+                last = m.end;
+                Some(piece)
+            }
+            None if last > hs.len() => None,
+            None => {
+                let piece = &hs[last..];
+                last = hs.len() + 1;
+                Some(piece)
+            }
+        })
+    }
 }
 
 /// How many characters the UTF-8 text `b` holds; a character cut by a byte-wise match counts where it starts.
@@ -244,6 +428,8 @@ mod tests {
         assert_eq!(translate("*a", false).unwrap(), "\\*a");
         assert_eq!(translate("[a-z]x", false).unwrap(), "[a-z]x");
         assert_eq!(translate("x\\{2,3\\}", false).unwrap(), "x{2,3}");
+        assert_eq!(translate("<a>[<>]", false).unwrap(), "<a>[<>]");
+        assert_eq!(translate("\\<a\\>", false).unwrap(), "\\ba\\b");
         assert!(compile("[[:digit:]]+", true, false)
             .unwrap()
             .is_match(b"a12"));

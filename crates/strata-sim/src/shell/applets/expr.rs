@@ -237,7 +237,7 @@ fn match_re(s: &str, pat: &str) -> Result<EV, String> {
     let r = re::build(&format!("^(?:{t})"), false).map_err(|_| "bad regex".to_owned())?;
     match r.captures(s.as_bytes()) {
         Some(c) => {
-            if c.len() > 1 {
+            if r.captures_len() > 1 {
                 Ok(EV::S(
                     c.get(1)
                         .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())

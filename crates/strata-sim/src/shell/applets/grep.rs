@@ -50,7 +50,7 @@ pub fn grep(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
     let mut res = Vec::new();
     for p in &pats {
         let mut t = if fixed {
-            ::regex::escape(p)
+            re::escape(p)
         } else {
             match re::translate(p, ext) {
                 Ok(t) => t,

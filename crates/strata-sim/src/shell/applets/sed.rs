@@ -263,7 +263,7 @@ fn push_char(out: &mut Vec<u8>, c: char) {
     out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
 }
 
-fn sed_repl(repl: &str, caps: &::regex::bytes::Captures<'_>) -> Vec<u8> {
+fn sed_repl(repl: &str, caps: &re::Captures<'_>) -> Vec<u8> {
     let mut out = Vec::new();
     let cs: Vec<char> = repl.chars().collect();
     let mut i = 0;
