@@ -30,6 +30,7 @@ pub mod export_log;
 pub mod history;
 pub mod image;
 pub mod import;
+pub mod observer;
 pub mod printf;
 pub mod progress;
 pub mod time;
@@ -39,7 +40,8 @@ pub use backend::{
 };
 pub use cache::Cache;
 pub use engine::{
-    build, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step, SUBSTITUTED_BASE,
+    build, build_observed, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step,
+    SUBSTITUTED_BASE,
 };
 pub use error::BuildError;
 pub use history::HistoryStyle;

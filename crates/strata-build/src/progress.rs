@@ -25,49 +25,136 @@ pub fn human_size_digits(bytes: u64, digits: usize) -> String {
 /// The steps as BuildKit's plain progress (`#2 [2/4] RUN …`, output lines, `CACHED` or `DONE (cache miss:
 /// …)`), or the classic builder's `Step n/m : …` with `---> Using cache`. Notes are prefixed `[strata]`.
 pub fn plain(steps: &[Step], style: HistoryStyle) -> Vec<String> {
-    let mut out = Vec::new();
     // `extend`, not `collect`: collecting into a B-tree sorts first, with a copy of the standard sort of its own.
     let mut stages = std::collections::BTreeSet::new();
     stages.extend(steps.iter().map(|s| s.stage.as_str()));
-    let multi = stages.len() > 1;
-    let mut n = 0;
+    let mut printer = PlainPrinter::new(style, stages.len());
+    let mut out = Vec::new();
     for s in steps {
-        match style {
+        out.extend(printer.done(s));
+    }
+    out
+}
+
+/// [`plain`] a step at a time, for a front end that prints while the build runs: a step's heading when it
+/// starts, a RUN's output lines as they come, the rest when it is done. The lines are the same as
+/// [`plain`]'s, except that output that came while the step ran is in the order it came.
+pub struct PlainPrinter {
+    style: HistoryStyle,
+    multi: bool,
+    n: usize,
+    /// The step that started and is not done: its number, whether output came, an unfinished line.
+    open: Option<(usize, bool, Vec<u8>)>,
+}
+
+impl PlainPrinter {
+    /// A printer for a build of `stages` stages.
+    pub fn new(style: HistoryStyle, stages: usize) -> PlainPrinter {
+        PlainPrinter {
+            style,
+            multi: stages > 1,
+            n: 0,
+            open: None,
+        }
+    }
+
+    fn heading(&mut self, s: &Step) -> Option<String> {
+        match self.style {
             HistoryStyle::Classic => {
-                out.push(format!("Step {}/{} : {}", s.classic.0, s.classic.1, s.text));
-                if s.cache == CacheStatus::Hit {
-                    // A cached step's output is not replayed.
-                    out.push(" ---> Using cache".to_owned());
-                } else {
-                    output_lines(&mut out, "", s);
-                }
+                Some(format!("Step {}/{} : {}", s.classic.0, s.classic.1, s.text))
             }
             HistoryStyle::Buildkit => {
-                let Some((i, total)) = s.vertex else { continue };
-                n += 1;
-                let prefix = if multi {
+                let (i, total) = s.vertex?;
+                self.n += 1;
+                let prefix = if self.multi {
                     format!("{} {i}/{total}", s.stage)
                 } else {
                     format!("{i}/{total}")
                 };
-                out.push(format!("#{n} [{prefix}] {}", s.text));
-                // BuildKit prints only `CACHED` for a cached step, never its old output.
-                if s.cache != CacheStatus::Hit {
-                    output_lines(&mut out, &format!("#{n} "), s);
-                }
-                out.push(match &s.cache {
-                    CacheStatus::Hit => format!("#{n} CACHED"),
-                    CacheStatus::Failed => format!("#{n} ERROR"),
-                    CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
-                    // BuildKit reports a base image it already has as CACHED.
-                    CacheStatus::Metadata if is_image_from(&s.text) => format!("#{n} CACHED"),
-                    CacheStatus::Metadata => format!("#{n} DONE"),
-                });
-                out.push(String::new());
+                Some(format!("#{} [{prefix}] {}", self.n, s.text))
             }
         }
     }
-    out
+
+    fn tag(&self, n: usize) -> String {
+        match self.style {
+            HistoryStyle::Classic => String::new(),
+            HistoryStyle::Buildkit => format!("#{n} "),
+        }
+    }
+
+    /// The heading of a step that starts running.
+    pub fn started(&mut self, s: &Step) -> Vec<String> {
+        let Some(h) = self.heading(s) else {
+            return Vec::new();
+        };
+        self.open = Some((self.n, false, Vec::new()));
+        vec![h]
+    }
+
+    /// The complete lines of a chunk of the running step's output.
+    pub fn output(&mut self, chunk: &[u8]) -> Vec<String> {
+        let tag = match &self.open {
+            Some((n, _, _)) => self.tag(*n),
+            None => return Vec::new(),
+        };
+        let Some((_, streamed, partial)) = &mut self.open else {
+            return Vec::new();
+        };
+        *streamed = true;
+        partial.extend_from_slice(chunk);
+        let mut lines = Vec::new();
+        while let Some(i) = partial.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = partial.drain(..=i).collect();
+            lines.push(String::from_utf8_lossy(&line[..i]).into_owned());
+        }
+        lines.into_iter().map(|l| format!("{tag}{l}")).collect()
+    }
+
+    /// The rest of a step that is done: its heading unless it started, its output unless it came already,
+    /// its notes and its outcome.
+    pub fn done(&mut self, s: &Step) -> Vec<String> {
+        let mut out = Vec::new();
+        let (n, streamed, partial) = match self.open.take() {
+            Some(open) => open,
+            None => match self.heading(s) {
+                Some(h) => {
+                    out.push(h);
+                    (self.n, false, Vec::new())
+                }
+                None => return out,
+            },
+        };
+        let tag = self.tag(n);
+        let cached = s.cache == CacheStatus::Hit;
+        if streamed {
+            if !partial.is_empty() {
+                out.push(format!("{tag}{}", String::from_utf8_lossy(&partial)));
+            }
+            for note in &s.notes {
+                out.push(format!("{tag}[strata] {note}"));
+            }
+        } else if cached {
+            // A cached step's output is not replayed.
+            if self.style == HistoryStyle::Classic {
+                out.push(" ---> Using cache".to_owned());
+            }
+        } else {
+            output_lines(&mut out, &tag, s);
+        }
+        if self.style == HistoryStyle::Buildkit {
+            out.push(match &s.cache {
+                CacheStatus::Hit => format!("#{n} CACHED"),
+                CacheStatus::Failed => format!("#{n} ERROR"),
+                CacheStatus::Miss(r) => format!("#{n} DONE (cache miss: {r})"),
+                // BuildKit reports a base image it already has as CACHED.
+                CacheStatus::Metadata if is_image_from(&s.text) => format!("#{n} CACHED"),
+                CacheStatus::Metadata => format!("#{n} DONE"),
+            });
+            out.push(String::new());
+        }
+        out
+    }
 }
 
 /// Whether a step's text is a `FROM` of an image, which BuildKit names with its registry

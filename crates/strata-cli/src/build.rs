@@ -6,12 +6,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use strata_build::observer::BuildObserver;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
 use strata_build::export_log::export_lines;
-use strata_build::{Backend, HistoryStyle};
+use strata_build::HistoryStyle;
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
 use strata_native::{BuildCache, DiskImages};
 use strata_sim::backend::{SimBackend, SimStore};
@@ -39,6 +40,9 @@ pub enum Progress {
     Plain,
     /// One JSON object per step.
     Json,
+    /// Nothing (the progress was printed while the build ran).
+    #[value(skip)]
+    None,
 }
 
 /// `strata build`.
@@ -263,32 +267,43 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let mut cache = build_cache.load();
     let mount_caches = strata_native::MountCaches::of(store, native);
     mount_caches.load_into(&mut cache);
-    let result = if native {
-        if args.runtime.as_os_str() == "builtin" {
-            let runtime = strata_native::runtime::Builtin;
-            let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
-            strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+    let live = !args.quiet && matches!(args.progress, Progress::Auto | Progress::Plain);
+    if let (Some(why), true) = (&simulated_because, live) {
+        eprintln!("#0 strata: RUN steps are simulated: {why}");
+    }
+    // Plain progress is printed as the build goes (a native RUN's output as it comes); JSON at the end.
+    let mut printer = LivePrinter {
+        printer: strata_build::progress::PlainPrinter::new(style, 1),
+        style,
+        on: live,
+    };
+    let result = {
+        let observer: &mut dyn BuildObserver = &mut printer;
+        if native {
+            if args.runtime.as_os_str() == "builtin" {
+                let runtime = strata_native::runtime::Builtin;
+                let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
+                strata_build::build_observed(&req, &mut backend, &images, &mut cache, observer)
+            } else {
+                let runtime =
+                    strata_native::runtime::Runc::new(&args.runtime, store.root().join("runc"));
+                let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
+                strata_build::build_observed(&req, &mut backend, &images, &mut cache, observer)
+            }
         } else {
-            let runtime =
-                strata_native::runtime::Runc::new(&args.runtime, store.root().join("runc"));
-            let mut backend = strata_native::NativeBackend::new(store.root(), runtime);
-            strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
+            let mut backend = SimBackend::default();
+            strata_build::build_observed(&req, &mut backend, &images, &mut cache, observer)
         }
-    } else {
-        let mut backend = SimBackend::default();
-        strata_build::build(&req, &mut backend as &mut dyn Backend, &images, &mut cache)
     };
     let mut err: Box<dyn Write> = if args.quiet {
         Box::new(std::io::sink())
     } else {
         Box::new(std::io::stderr().lock())
     };
-    if let (Some(why), Progress::Auto | Progress::Plain) = (&simulated_because, args.progress) {
-        writeln!(err, "#0 strata: RUN steps are simulated: {why}")?;
-    }
+    let progress = if live { Progress::None } else { args.progress };
     match result {
         Ok(out) => {
-            print_progress(&mut err, &out.steps, style, args.progress)?;
+            print_progress(&mut err, &out.steps, style, progress)?;
             let id = images.store_built(&out.image, &args.tags)?;
             // After the image: the cache keeps only steps whose layers the store has.
             build_cache.save(&cache)?;
@@ -308,7 +323,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildFailure { error, steps }) => {
-            print_progress(&mut err, &steps, style, args.progress)?;
+            print_progress(&mut err, &steps, style, progress)?;
             // What a failed step left in its cache mounts is kept, as BuildKit keeps it.
             mount_caches.save_from(&cache)?;
             // The error shows even with --quiet.
@@ -331,6 +346,50 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     }
 }
 
+/// Prints BuildKit's plain progress (or the classic builder's) to standard error as the build goes.
+struct LivePrinter {
+    printer: strata_build::progress::PlainPrinter,
+    style: HistoryStyle,
+    on: bool,
+}
+
+impl LivePrinter {
+    fn print(&self, lines: Vec<String>) {
+        let mut err = std::io::stderr().lock();
+        for l in lines {
+            // A closed standard error is not the build's failure.
+            let _ = writeln!(err, "{l}");
+        }
+    }
+}
+
+impl BuildObserver for LivePrinter {
+    fn plan(&mut self, stages: usize) {
+        self.printer = strata_build::progress::PlainPrinter::new(self.style, stages);
+    }
+
+    fn started(&mut self, step: &strata_build::Step) {
+        if self.on {
+            let lines = self.printer.started(step);
+            self.print(lines);
+        }
+    }
+
+    fn output(&mut self, chunk: &[u8]) {
+        if self.on {
+            let lines = self.printer.output(chunk);
+            self.print(lines);
+        }
+    }
+
+    fn done(&mut self, step: &strata_build::Step) {
+        if self.on {
+            let lines = self.printer.done(step);
+            self.print(lines);
+        }
+    }
+}
+
 /// Prints the steps as BuildKit's plain progress or the classic builder's `Step n/m`.
 pub fn print_progress(
     w: &mut dyn Write,
@@ -338,6 +397,9 @@ pub fn print_progress(
     style: HistoryStyle,
     progress: Progress,
 ) -> Result<()> {
+    if progress == Progress::None {
+        return Ok(());
+    }
     if progress == Progress::Json {
         for s in steps {
             let cache = match &s.cache {

@@ -197,7 +197,7 @@ impl Builder<'_, '_> {
             files: std::mem::take(&mut prepared.sums),
             ..StepInputs::default()
         };
-        self.fs_step(st, text, t.span, inputs, by, t.keyword, |fs, _b| {
+        self.fs_step(st, text, t.span, inputs, by, t.keyword, |fs, _b, _out| {
             copy::copy(fs, &op, &prepared).map_err(|m| (m, StepRun::default()))?;
             Ok(StepRun::default())
         })

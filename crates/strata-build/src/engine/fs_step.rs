@@ -17,7 +17,7 @@ impl Builder<'_, '_> {
     pub(super) fn fail_step(&mut self, st: &mut State, text: String, span: Span, message: String) {
         self.classic_n += 1;
         st.vertex += 1;
-        self.steps.push(Step {
+        self.push_step(Step {
             stage: st.name.clone(),
             text,
             span,
@@ -45,7 +45,11 @@ impl Builder<'_, '_> {
         f: F,
     ) -> Result<(), BuildError>
     where
-        F: FnOnce(&mut Overlay, &mut dyn Backend) -> Result<StepRun, StepFail>,
+        F: FnOnce(
+            &mut Overlay,
+            &mut dyn Backend,
+            &mut dyn FnMut(&[u8]),
+        ) -> Result<StepRun, StepFail>,
     {
         let key = inputs.key();
         let position = format!("{}#{}", st.name, st.position);
@@ -96,7 +100,7 @@ impl Builder<'_, '_> {
                 if st.layers.len() >= MAX_LAYER_DEPTH {
                     // BuildKit cannot stack another snapshot on this many layers (overlayfs's limit).
                     step.cache = CacheStatus::Failed;
-                    self.steps.push(step);
+                    self.push_step(step);
                     return Err(BuildError::at(
                         span,
                         format!("failed to prepare {position}: max depth exceeded"),
@@ -108,7 +112,12 @@ impl Builder<'_, '_> {
                     )));
                 }
                 let mut fs = Overlay::new(st.tree.clone());
-                match f(&mut fs, self.backend) {
+                self.observer.started(&step);
+                let observer = &mut *self.observer;
+                let ran = f(&mut fs, &mut *self.backend, &mut |chunk| {
+                    observer.output(chunk)
+                });
+                match ran {
                     Ok(run) => {
                         let changeset = Arc::new(fs.changeset());
                         let layer = Layer::new(changeset.clone())
@@ -141,7 +150,7 @@ impl Builder<'_, '_> {
                         step.stderr = run.stderr;
                         step.notes = run.notes;
                         step.cache = CacheStatus::Failed;
-                        self.steps.push(step);
+                        self.push_step(step);
                         return Err(BuildError::at(span, message));
                     }
                 }
@@ -158,7 +167,7 @@ impl Builder<'_, '_> {
             step.layer = Some(idx);
             st.push_history(&result.created, created_by, false, style);
         }
-        self.steps.push(step);
+        self.push_step(step);
         Ok(())
     }
 }

@@ -45,7 +45,7 @@ impl Builder<'_, '_> {
 
     pub(super) fn metadata_step(&mut self, st: &State, text: String, span: Span) {
         self.classic_n += 1;
-        self.steps.push(Step {
+        self.push_step(Step {
             stage: st.name.clone(),
             text,
             span,

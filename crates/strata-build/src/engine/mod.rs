@@ -132,11 +132,24 @@ pub fn build(
     store: &dyn ImageSource,
     cache: &mut Cache,
 ) -> Result<BuildOutput, BuildFailure> {
+    build_observed(req, backend, store, cache, &mut crate::observer::NoObserver)
+}
+
+/// [`build`], telling `observer` about each step as it starts and ends and about a RUN's output as it
+/// comes.
+pub fn build_observed(
+    req: &BuildRequest<'_>,
+    backend: &mut dyn Backend,
+    store: &dyn ImageSource,
+    cache: &mut Cache,
+    observer: &mut dyn crate::observer::BuildObserver,
+) -> Result<BuildOutput, BuildFailure> {
     let mut b = Builder {
         req,
         backend,
         store,
         cache,
+        observer,
         steps: Vec::new(),
         done: BTreeMap::new(),
         ignore: None,
@@ -164,6 +177,7 @@ struct Builder<'a, 'r> {
     backend: &'a mut dyn Backend,
     store: &'a dyn ImageSource,
     cache: &'a mut Cache,
+    observer: &'a mut dyn crate::observer::BuildObserver,
     steps: Vec<Step>,
     done: BTreeMap<usize, StageResult>,
     ignore: Option<DockerIgnore>,
@@ -219,6 +233,12 @@ fn var_end(s: &str) -> usize {
 }
 
 impl Builder<'_, '_> {
+    /// Records a step and tells the observer it is done.
+    fn push_step(&mut self, step: Step) {
+        self.observer.done(&step);
+        self.steps.push(step);
+    }
+
     fn build_arg(&self, key: &str) -> Option<String> {
         self.req
             .build_args

@@ -83,13 +83,13 @@ impl Builder<'_, '_> {
         } else {
             argv.join(" ")
         };
-        let result = self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend| {
+        let result = self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend, out| {
             let stubs = mount_stubs(fs, req.now);
             // BuildKit runs in the working directory, creating it if needed, as Go's MkdirAll
             // does on the path as written (`/srv/other/../final` creates `/srv/other`).
             mkdir_all_as_written(fs, &raw_cwd, Attrs::new(0o755, 0, 0, req.now));
             let before = run_mounts::mount(fs, &mut mounts, req.now);
-            let out = backend.run(fs, &req);
+            let out = backend.run_live(fs, &req, out);
             run_mounts::unmount(fs, &mounts, &before, &mut kept_caches, req.now);
             remove_stubs(fs, &stubs, req.now);
             let mut run = StepRun {

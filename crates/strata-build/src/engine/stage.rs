@@ -61,6 +61,7 @@ impl Builder<'_, '_> {
             .iter()
             .map(|&i| lowered.stages[i].commands.len() + 1)
             .sum::<usize>();
+        self.observer.plan(order.len());
         for i in order {
             let result = self.build_stage(&lowered.stages[i], bases[i].clone()?, &meta)?;
             self.done.insert(i, result);
@@ -206,7 +207,8 @@ impl Builder<'_, '_> {
             HistoryStyle::Classic => self.source_text(stage.span),
             HistoryStyle::Buildkit => from_text,
         };
-        self.steps.push(Step {
+        let from_notes = std::mem::take(&mut self.from_notes);
+        self.push_step(Step {
             stage: name.clone(),
             text: from_text,
             span: stage.span,
@@ -215,7 +217,7 @@ impl Builder<'_, '_> {
             cache: CacheStatus::Metadata,
             stdout: Vec::new(),
             stderr: Vec::new(),
-            notes: std::mem::take(&mut self.from_notes),
+            notes: from_notes,
             layer: None,
         });
         // ONBUILD triggers of the base run first, as one-instruction Dockerfiles.

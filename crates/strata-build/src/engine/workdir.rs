@@ -55,18 +55,26 @@ impl Builder<'_, '_> {
             HistoryStyle::Buildkit => body.clone(),
             HistoryStyle::Classic => history::classic_file_op(&body, &shell),
         };
-        self.fs_step(st, source_text, w.span, inputs, by, "WORKDIR", |fs, _b| {
-            if !fs.stat(&dir).map(|s| s.is_dir()).unwrap_or(false) {
-                fs.mkdir_all(&dir, Attrs::new(0o755, uid, gid, now))
-                    .map_err(|e| {
-                        (
-                            format!("failed to create WORKDIR {dir}: {e}"),
-                            StepRun::default(),
-                        )
-                    })?;
-            }
-            Ok(StepRun::default())
-        })?;
+        self.fs_step(
+            st,
+            source_text,
+            w.span,
+            inputs,
+            by,
+            "WORKDIR",
+            |fs, _b, _out| {
+                if !fs.stat(&dir).map(|s| s.is_dir()).unwrap_or(false) {
+                    fs.mkdir_all(&dir, Attrs::new(0o755, uid, gid, now))
+                        .map_err(|e| {
+                            (
+                                format!("failed to create WORKDIR {dir}: {e}"),
+                                StepRun::default(),
+                            )
+                        })?;
+                }
+                Ok(StepRun::default())
+            },
+        )?;
         Ok(())
     }
 }

@@ -46,20 +46,25 @@ impl Runtime for Builtin {
         // with the middle process's parent gone, see `PR_SET_PDEATHSIG` below).
     }
 
-    fn run(&self, bundle: &Path, _id: &str) -> Result<Finished> {
+    fn run(&self, bundle: &Path, id: &str) -> Result<Finished> {
+        self.run_live(bundle, id, &mut |_| {})
+    }
+
+    fn run_live(&self, bundle: &Path, _id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
         let mut cmd = Command::new("/proc/self/exe");
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let (child, err_read) = spawn(bundle, cmd, None)?;
-        let out = child
-            .wait_with_output()
+        let (mut child, err_read) = spawn(bundle, cmd, None)?;
+        let (stdout, stderr) = super::collect_live(&mut child, out);
+        let status = child
+            .wait()
             .map_err(|e| Error::Runtime(format!("waiting for the container: {e}")))?;
         let start_error = read_error(err_read);
         Ok(Finished {
-            exit_code: status_code(out.status),
-            stdout: out.stdout,
-            stderr: out.stderr,
+            exit_code: status_code(status),
+            stdout,
+            stderr,
             start_error,
         })
     }

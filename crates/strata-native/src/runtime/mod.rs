@@ -23,6 +23,58 @@ pub use runc::Runc;
 
 use crate::error::Result;
 
+/// Reads a child's standard output and error as they come (a thread each), handing every piece to `out`
+/// in arrival order; returns both in full once both are closed.
+pub(crate) fn collect_live(
+    child: &mut std::process::Child,
+    out: &mut dyn FnMut(&[u8]),
+) -> (Vec<u8>, Vec<u8>) {
+    use std::io::Read;
+    let (tx, rx) = std::sync::mpsc::channel::<(bool, Vec<u8>)>();
+    let readers: Vec<(bool, Box<dyn Read + Send>)> = [
+        child
+            .stdout
+            .take()
+            .map(|r| (false, Box::new(r) as Box<dyn Read + Send>)),
+        child
+            .stderr
+            .take()
+            .map(|r| (true, Box::new(r) as Box<dyn Read + Send>)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    std::thread::scope(|scope| {
+        for (is_err, mut r) in readers {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                loop {
+                    match r.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            if tx.send((is_err, buf[..n].to_vec())).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (is_err, chunk) in rx {
+            out(&chunk);
+            if is_err {
+                stderr.extend_from_slice(&chunk);
+            } else {
+                stdout.extend_from_slice(&chunk);
+            }
+        }
+    });
+    (stdout, stderr)
+}
+
 /// What a finished container process gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
@@ -75,6 +127,15 @@ pub trait Runtime {
     /// Runs the bundle in `bundle` (its `config.json` and the root it names) as container `id`, to
     /// completion, with standard input empty and the output collected.
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished>;
+
+    /// [`Runtime::run`], handing `out` each piece of the output (standard output and error, in the order
+    /// they come) as the process writes it. By default the output is handed over at the end.
+    fn run_live(&self, bundle: &Path, id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
+        let f = self.run(bundle, id)?;
+        out(&f.stdout);
+        out(&f.stderr);
+        Ok(f)
+    }
 
     /// Runs the bundle as container `id`, to completion, with its standard streams connected as `attach`
     /// says (the spec's `process.terminal` must be true for [`Attach::Terminal`]).

@@ -45,21 +45,29 @@ impl Runtime for Runc {
     }
 
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished> {
-        let out = self
+        self.run_live(bundle, id, &mut |_| {})
+    }
+
+    fn run_live(&self, bundle: &Path, id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
+        let mut child = self
             .command(bundle, id)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .output()
+            .spawn()
             .map_err(|e| self.not_started(e))?;
-        let (exit_code, start_error) = outcome(out.status, &out.stderr);
+        let (stdout, stderr) = super::collect_live(&mut child, out);
+        let status = child
+            .wait()
+            .map_err(|e| Error::Runtime(format!("waiting for runc: {e}")))?;
+        let (exit_code, start_error) = outcome(status, &stderr);
         Ok(Finished {
             exit_code,
-            stdout: out.stdout,
+            stdout,
             stderr: if start_error.is_some() {
                 Vec::new()
             } else {
-                out.stderr
+                stderr
             },
             start_error,
         })
