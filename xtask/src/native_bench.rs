@@ -84,7 +84,72 @@ pub fn native_vs_docker(root: &Path) -> Result<()> {
             );
         }
     }
+    peak_memory(&strata, &tar, &work)?;
     let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// Peak memory (the strata process's maximum resident set, from `/usr/bin/time -f %M`) of a cold native
+/// build whose one RUN writes a 256 MiB and a 1 GiB file: the layer streams from the disk, so it must not grow
+/// with the file.
+fn peak_memory(strata: &Path, tar: &Path, work: &Path) -> Result<()> {
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        println!(
+            "
+peak memory: skipped (needs /usr/bin/time)"
+        );
+        return Ok(());
+    }
+    println!(
+        "
+peak memory of a native build whose RUN writes one file (max RSS of strata)"
+    );
+    println!("{:<34} {:>10}", "file written", "MiB");
+    for (label, bytes) in [("256 MiB", 256u64 << 20), ("1 GiB", 1 << 30)] {
+        let ctx = work.join(format!("big-{bytes}"));
+        std::fs::create_dir_all(&ctx)?;
+        std::fs::write(
+            ctx.join("Dockerfile"),
+            format!("FROM busybox:mnt\nRUN head -c {bytes} /dev/zero > /big\n"),
+        )?;
+        let store = work.join(format!("store-big-{bytes}"));
+        let st = Command::new(strata)
+            .arg("--root")
+            .arg(&store)
+            .args(["import", "-c", "CMD [\"sh\"]"])
+            .arg(tar)
+            .arg("busybox:mnt")
+            .stdout(Stdio::null())
+            .status()
+            .context("strata import")?;
+        if !st.success() {
+            bail!("strata import failed");
+        }
+        let out_file = work.join("maxrss");
+        let st = Command::new(time)
+            .args(["-f", "%M", "-o"])
+            .arg(&out_file)
+            .arg(strata)
+            .arg("--root")
+            .arg(&store)
+            .args(["build", "-q", "--backend", "native"])
+            .arg(&ctx)
+            .stdout(Stdio::null())
+            .status()?;
+        if !st.success() {
+            bail!("strata build --backend native failed in {}", ctx.display());
+        }
+        let kib: f64 = std::fs::read_to_string(&out_file)?
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .context("reading /usr/bin/time's %M")?;
+        println!("{label:<34} {:>10.1}", kib / 1024.0);
+        let _ = std::fs::remove_dir_all(&store);
+    }
     Ok(())
 }
 

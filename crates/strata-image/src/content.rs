@@ -1,24 +1,82 @@
-//! File contents: shared bytes, or modelled bytes generated on read.
+//! File contents: shared bytes, modelled bytes generated on read, or bytes kept outside memory (a file on
+//! the host a native backend hands the engine) and read on demand.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
-use std::io;
+use std::io::{self, Read};
 use std::sync::Arc;
+
+/// Contents that live outside memory and are read on demand: what a native backend hands the engine for a
+/// file a container wrote, so a layer streams from the disk into its tar and its digest without the file's
+/// bytes ever being held whole. Implemented outside this crate (strata-native's host file); this crate only
+/// reads through it, so it stays pure.
+pub trait ContentSource: Send + Sync {
+    /// The size in bytes; the reader yields exactly this many or fails.
+    fn len(&self) -> u64;
+
+    /// Whether the content is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A reader from the start. Fails with an error naming what could not be read (a vanished file).
+    fn open(&self) -> io::Result<Box<dyn Read + Send>>;
+
+    /// Names the bytes: two sources with the same identity hold the same bytes (a host path that is never
+    /// rewritten, say). Used for equality, never read as content.
+    fn identity(&self) -> &str;
+
+    /// The implementation, for a backend that knows a faster way to copy its own sources.
+    fn as_any(&self) -> &dyn Any;
+}
 
 /// The contents of a regular file.
 ///
 /// Cloning is cheap: real bytes are behind an [`Arc`], so a snapshot, a copy-up or a layer that reuses a file
 /// shares them. *Modelled* content is a size and a seed; its bytes are generated deterministically when read,
 /// so a base-image model can hold a realistic 5 MB binary without storing it. Two modelled contents are equal
-/// when size and seed are; modelled and real content never compare equal.
-#[derive(Clone, PartialEq, Eq)]
+/// when size and seed are; modelled and real content never compare equal. *External* content
+/// ([`Content::external`]) is read from its [`ContentSource`] when needed; two external contents are equal
+/// when their identities are.
+#[derive(Clone)]
 pub struct Content(Repr);
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 enum Repr {
     Bytes(Arc<[u8]>),
     Modelled { size: u64, seed: u64 },
+    External(Arc<dyn ContentSource>),
 }
+
+impl PartialEq for Repr {
+    fn eq(&self, other: &Repr) -> bool {
+        match (self, other) {
+            (Repr::Bytes(a), Repr::Bytes(b)) => a == b,
+            (
+                Repr::Modelled { size, seed },
+                Repr::Modelled {
+                    size: size2,
+                    seed: seed2,
+                },
+            ) => size == size2 && seed == seed2,
+            (Repr::External(a), Repr::External(b)) => {
+                Arc::ptr_eq(a, b) || (a.len() == b.len() && a.identity() == b.identity())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Repr {}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Content) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Content {}
 
 impl Content {
     /// Empty content.
@@ -36,11 +94,25 @@ impl Content {
         Content(Repr::Modelled { size, seed })
     }
 
+    /// Content read from `source` when needed (see [`ContentSource`]).
+    pub fn external(source: Arc<dyn ContentSource>) -> Content {
+        Content(Repr::External(source))
+    }
+
+    /// The source of external content.
+    pub fn source(&self) -> Option<&Arc<dyn ContentSource>> {
+        match &self.0 {
+            Repr::External(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The size in bytes.
     pub fn len(&self) -> u64 {
         match &self.0 {
             Repr::Bytes(b) => b.len() as u64,
             Repr::Modelled { size, .. } => *size,
+            Repr::External(s) => s.len(),
         }
     }
 
@@ -62,23 +134,83 @@ impl Content {
         }
     }
 
-    /// All the bytes. Borrowed for real content; generated (and allocated) for modelled content.
+    /// All the bytes. Borrowed for real content; generated (and allocated) for modelled content; read for
+    /// external content, which is empty if it cannot be read (use [`Content::try_bytes`] or
+    /// [`Content::reader`] where that matters, and where the content may be large).
     pub fn bytes(&self) -> Cow<'_, [u8]> {
+        self.try_bytes().unwrap_or_default()
+    }
+
+    /// All the bytes, or why external content could not be read.
+    pub fn try_bytes(&self) -> io::Result<Cow<'_, [u8]>> {
         match &self.0 {
-            Repr::Bytes(b) => Cow::Borrowed(b),
+            Repr::Bytes(b) => Ok(Cow::Borrowed(b)),
             Repr::Modelled { size, seed } => {
                 let mut out = vec![0; usize::try_from(*size).unwrap_or(usize::MAX)];
                 fill_modelled(*seed, 0, &mut out);
-                Cow::Owned(out)
+                Ok(Cow::Owned(out))
+            }
+            Repr::External(_) => {
+                let mut out = Vec::new();
+                self.reader().read_to_end(&mut out)?;
+                Ok(Cow::Owned(out))
             }
         }
     }
 
-    /// A reader over the bytes; modelled content is generated in chunks, never all at once.
+    /// A reader over the bytes; modelled content is generated in chunks, never all at once; external
+    /// content is read from its source, and yields exactly [`Content::len`] bytes or an error.
     pub fn reader(&self) -> ContentReader<'_> {
         ContentReader {
             content: self,
             pos: 0,
+            source: None,
+        }
+    }
+
+    /// The sha256 of the bytes, read in chunks (never all at once).
+    pub fn digest(&self) -> io::Result<crate::Digest> {
+        match &self.0 {
+            Repr::Bytes(b) => Ok(crate::Digest::of(b)),
+            _ => {
+                let mut w = crate::digest::HashingWriter::new(io::sink());
+                io::copy(&mut self.reader(), &mut w)?;
+                Ok(w.finish().0)
+            }
+        }
+    }
+
+    /// Whether both hold the same bytes: equal without reading where possible, else compared in chunks.
+    /// Content that cannot be read equals nothing but itself.
+    pub fn same_bytes(&self, other: &Content) -> bool {
+        if self.ptr_eq(other) || self == other {
+            return true;
+        }
+        if self.len() != other.len() {
+            return false;
+        }
+        if let (Repr::Bytes(a), Repr::Bytes(b)) = (&self.0, &other.0) {
+            return a == b;
+        }
+        let (mut a, mut b) = (self.reader(), other.reader());
+        let (mut ba, mut bb) = (vec![0u8; 64 << 10], vec![0u8; 64 << 10]);
+        loop {
+            let n = match read_full(&mut a, &mut ba) {
+                Ok(n) => n,
+                Err(_) => return false,
+            };
+            // One byte more than `a` gave when `a` ended, to see that `b` ends too.
+            let want = n.max(1);
+            match read_full(&mut b, &mut bb[..want]) {
+                Ok(m) if m == n => {}
+                _ => return false,
+            }
+            if ba[..n] != bb[..n] {
+                return false;
+            }
+            if n == 0 {
+                return true;
+            }
         }
     }
 
@@ -106,6 +238,7 @@ impl fmt::Debug for Content {
             Repr::Modelled { size, seed } => {
                 write!(f, "Content(modelled {size} bytes, seed {seed})")
             }
+            Repr::External(s) => write!(f, "Content({} bytes at {})", s.len(), s.identity()),
         }
     }
 }
@@ -132,13 +265,43 @@ impl From<Vec<u8>> for Content {
 pub struct ContentReader<'a> {
     content: &'a Content,
     pos: u64,
+    /// External content's reader, opened on the first read.
+    source: Option<Box<dyn Read + Send>>,
 }
 
 impl io::Read for ContentReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let left = self.content.len().saturating_sub(self.pos);
         let n = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        if n == 0 {
+            return Ok(0);
+        }
         match &self.content.0 {
+            Repr::External(src) => {
+                if self.source.is_none() {
+                    self.source = Some(src.open()?);
+                }
+                let r = self.source.as_mut().expect("opened above");
+                let got = loop {
+                    match r.read(&mut buf[..n]) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        other => break other?,
+                    }
+                };
+                if got == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "{} ended after {} of its {} bytes (changed while being read)",
+                            src.identity(),
+                            self.pos,
+                            src.len()
+                        ),
+                    ));
+                }
+                self.pos += got as u64;
+                return Ok(got);
+            }
             Repr::Bytes(b) => {
                 // pos <= len, which is a usize for real bytes.
                 let start = self.pos as usize;
@@ -149,6 +312,20 @@ impl io::Read for ContentReader<'_> {
         self.pos += n as u64;
         Ok(n)
     }
+}
+
+/// Reads into `buf` until it is full or the reader ends.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// The generator of modelled bytes: byte `i` depends only on the seed and `i`, so any range can be produced

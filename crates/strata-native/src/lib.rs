@@ -25,6 +25,7 @@ mod build_cache;
 mod containers;
 mod disk_images;
 mod error;
+mod host_file;
 mod layer_dirs;
 mod lock;
 mod names;
@@ -33,6 +34,7 @@ mod overlay_mount;
 mod random;
 pub mod runtime;
 mod store;
+mod stored_layer;
 mod unpack;
 mod upper;
 mod volumes;
@@ -45,6 +47,6 @@ pub use layer_dirs::LayerDirs;
 pub use names::valid as valid_container_name;
 pub use native_backend::NativeBackend;
 pub use store::{
-    normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
+    normalize_reference, ImageRecord, Loaded, NewLayer, Removed, SaveFormat, Store, StoredImage,
 };
 pub use volumes::{VolumeRecord, Volumes};

@@ -4,8 +4,10 @@
 //! in its namespaces, and what the process wrote is read back from the upper directory into the engine's
 //! overlay (`upper`), from which the engine computes the layer exactly as it does for the simulator.
 //!
-//! Each step works in `tmp/run-<pid>-<n>/` under the store root (upper, work, merged, bundle); the mount is
-//! dropped and the directory removed whatever happens.
+//! Each step works in `tmp/strata-run-<pid>-<n>/` under the store root (upper, work, merged, bundle); the
+//! mount is dropped whatever happens. The upper directory stays as long as the engine holds contents read
+//! from it (`host_file`: files are streamed from it into the layer, never held in memory); everything else
+//! goes when the step ends, and all of it if the step failed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use strata_build::{Backend, RunOutput, RunRequest};
 use strata_image::Overlay;
 
 use crate::error::{Error, Result};
+use crate::host_file::KeptDir;
 use crate::layer_dirs::LayerDirs;
 use crate::overlay_mount::OverlayMount;
 use crate::runtime::spec::{spec, ProcessSpec};
@@ -78,8 +81,14 @@ impl<R: Runtime> NativeBackend<R> {
         let id = format!("strata-run-{}-{}", std::process::id(), self.steps);
         let dir = self.root.join("tmp").join(&id);
         let _ = fs::remove_dir_all(&dir);
-        let result = self.in_dir(&dir, &id, lowers, fs_, req);
-        let _ = fs::remove_dir_all(&dir);
+        // Removes the directory when the step fails, or when the last content read from it is dropped.
+        let kept = KeptDir::new(dir.clone());
+        let result = self.in_dir(&dir, &id, lowers, fs_, req, &kept);
+        if result.is_ok() {
+            for name in ["work", "merged", "etc", "empty", "bundle"] {
+                let _ = fs::remove_dir_all(dir.join(name));
+            }
+        }
         result
     }
 
@@ -90,6 +99,7 @@ impl<R: Runtime> NativeBackend<R> {
         mut lowers: Vec<PathBuf>,
         fs_: &mut Overlay,
         req: &RunRequest,
+        kept: &std::sync::Arc<KeptDir>,
     ) -> Result<RunOutput> {
         let (upper, work, merged, etc) = (
             dir.join("upper"),
@@ -148,7 +158,7 @@ impl<R: Runtime> NativeBackend<R> {
                 .map_err(|e| Error::Runtime(format!("writing {}: {e}", config.display())))?;
             self.runtime.run(&bundle, id)?
         };
-        apply_upper(&upper, fs_)?;
+        apply_upper(&upper, fs_, kept)?;
         Ok(RunOutput {
             exit_code: finished.exit_code,
             stdout: finished.stdout,

@@ -62,7 +62,19 @@ pub fn write_layer(dir: &Path, layer: &Changeset) -> Result<()> {
                     .mode(0o600)
                     .open(&path)
                     .map_err(io)?;
-                std::io::copy(&mut content.reader(), &mut f).map_err(io)?;
+                match crate::host_file::HostFile::path_of(content) {
+                    // A file a RUN step wrote: the kernel copies it (copy_file_range).
+                    Some(src) => {
+                        let mut from = fs::File::open(src).map_err(|source| Error::Io {
+                            path: src.to_path_buf(),
+                            source,
+                        })?;
+                        std::io::copy(&mut from, &mut f).map_err(io)?;
+                    }
+                    None => {
+                        std::io::copy(&mut content.reader(), &mut f).map_err(io)?;
+                    }
+                }
                 f.flush().map_err(io)?;
                 drop(f);
                 set_attrs(&path, &e.attrs, false)?;
