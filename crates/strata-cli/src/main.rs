@@ -23,6 +23,7 @@ mod import;
 mod inspect;
 mod pipe;
 mod source;
+mod system;
 mod template;
 mod volume;
 
@@ -102,6 +103,11 @@ enum Command {
         #[command(subcommand)]
         command: volume::VolumeCommand,
     },
+    /// Manage the store (`system df`, `system prune`, `system check`).
+    System {
+        #[command(subcommand)]
+        command: system::SystemCommand,
+    },
     #[command(flatten)]
     Images(images::Command),
 }
@@ -167,6 +173,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ContainerCommand::Run(a) => run_container(a, &store()?),
         },
         Command::Volume { command } => volume::run(&store()?, &command),
+        Command::System { command } => system::run(&store()?, &command),
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }

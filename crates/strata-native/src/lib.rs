@@ -12,6 +12,8 @@
 //!   `lock`: the store's flock, exclusive for every change, shared for reads. A failed or killed process
 //!   never leaves the store half-changed.
 //!
+//! - `store_check` ([`Store::check`], `strata system check`) and `store_usage` ([`Store::usage`],
+//!   [`Store::prune`]: `system df` and `system prune`): the store read back whole, and what nothing uses.
 //! - [`NativeBackend`] (`native_backend`): RUN executed for real: layers unpacked once each by ChainID
 //!   ([`LayerDirs`], `unpack`: OCI whiteouts as overlay whiteouts), an overlayfs mount (`overlay_mount`), an
 //!   OCI bundle run by a [`runtime::Runtime`] (`runc` today), and the upper directory read back into the
@@ -34,6 +36,8 @@ mod overlay_mount;
 mod random;
 pub mod runtime;
 mod store;
+mod store_check;
+mod store_usage;
 mod stored_layer;
 mod unpack;
 mod upper;
@@ -49,4 +53,6 @@ pub use native_backend::NativeBackend;
 pub use store::{
     normalize_reference, ImageRecord, Loaded, NewLayer, Removed, SaveFormat, Store, StoredImage,
 };
+pub use store_check::{mounts_under, CheckReport, Problem};
+pub use store_usage::{disk_usage, PruneOptions, Pruned, Usage, UsageRow};
 pub use volumes::{VolumeRecord, Volumes};

@@ -161,7 +161,7 @@ impl Store {
         self.limits = limits;
     }
 
-    fn blob_dir(&self) -> PathBuf {
+    pub(crate) fn blob_dir(&self) -> PathBuf {
         self.root.join("blobs").join("sha256")
     }
 
@@ -474,6 +474,11 @@ impl Store {
         Ok(true)
     }
 
+    /// Every image, without taking the lock (the caller holds it).
+    pub(crate) fn images_unlocked(&self) -> Result<Vec<ImageRecord>> {
+        Ok(self.read_index()?.images)
+    }
+
     /// Every image, in the index's order (by ID).
     pub fn images(&self) -> Result<Vec<ImageRecord>> {
         let _lock = self.lock(false)?;
@@ -497,7 +502,7 @@ impl Store {
         self.stored(&index.images[pos])
     }
 
-    fn stored(&self, record: &ImageRecord) -> Result<StoredImage> {
+    pub(crate) fn stored(&self, record: &ImageRecord) -> Result<StoredImage> {
         let config_json = self.read_blob(&record.id)?;
         let config = ImageConfig::from_json(&config_json).map_err(|e| Error::Corrupt {
             path: self.blob_path(&record.id),
