@@ -337,34 +337,71 @@ fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
     );
 }
 
+/// The Dockerfiles the kill test builds: RUN writing files, COPY, multi-stage and a failing RUN.
+const KILL_CASES: [(&str, &str); 4] = [
+    (
+        "run",
+        "FROM busybox:mnt\nRUN head -c 3000000 /dev/urandom > /a; sleep 0.2\nRUN cp /a /b; rm /bin/vi\nRUN ls / > /list\n",
+    ),
+    (
+        "copy",
+        "FROM busybox:mnt\nCOPY . /app\nRUN du -s /app > /du\n",
+    ),
+    (
+        "stages",
+        "FROM busybox:mnt AS a\nRUN head -c 200000 /dev/urandom > /x\nFROM busybox:mnt\nCOPY --from=a /x /y\nRUN wc -c /y > /n\n",
+    ),
+    (
+        "fails",
+        "FROM busybox:mnt\nRUN echo x > /x\nRUN exit 3\n",
+    ),
+];
+
 #[test]
 fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() {
     if let Some(why) = missing() {
         println!("skipped: the native backend {why}");
         return;
     }
+    let started = std::time::Instant::now();
     let dir = TempDir::new("native-kill");
     let root = dir.path("store");
     import_busybox_mnt(&dir, &root);
-    let ctx = dir.path("ctx");
-    std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::write(
-        ctx.join("Dockerfile"),
-        "FROM busybox:mnt\nRUN head -c 3000000 /dev/urandom > /a; sleep 0.3\nRUN cp /a /b; rm /bin/vi\nRUN ls / > /list\n",
-    )
-    .unwrap();
-    // A small LCG picks the moments: 20 kills spread over the build's first ~1.5 s.
+    let mut ctxs = Vec::new();
+    for (name, dockerfile) in KILL_CASES {
+        let ctx = dir.path(name);
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        if name == "copy" {
+            for i in 0..300 {
+                std::fs::write(ctx.join(format!("f{i}")), format!("file {i}\n").repeat(i)).unwrap();
+            }
+        }
+        ctxs.push(ctx);
+    }
+    // A small LCG picks the Dockerfile, whether the cache is used, and the moment: 100 kills, each within
+    // the build's first ~1.2 s.
     let mut seed: u64 = 0x5eed;
-    for n in 0..20 {
+    let mut next = || {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let after = std::time::Duration::from_millis(50 + (seed >> 33) % 1500);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
-            .arg("--root")
+        seed >> 33
+    };
+    let mut cleaned = 0;
+    for n in 0..100 {
+        let case = (next() % KILL_CASES.len() as u64) as usize;
+        let no_cache = next() % 2 == 0;
+        let after = std::time::Duration::from_millis(20 + next() % 1200);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+        cmd.arg("--root")
             .arg(&root)
-            .args(["build", "--backend", "native", "-t", &format!("k{n}")])
-            .arg(&ctx)
+            .args(["build", "--backend", "native", "-t", &format!("k{n}")]);
+        if no_cache {
+            cmd.arg("--no-cache");
+        }
+        let mut child = cmd
+            .arg(&ctxs[case])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -372,38 +409,54 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         std::thread::sleep(after);
         let _ = child.kill();
         let _ = child.wait();
+        let what = format!(
+            "kill {n} ({}, no-cache {no_cache}) after {after:?}",
+            KILL_CASES[case].0
+        );
         // The build's mounts were in its own mount namespace: the host's never had them.
         let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
         assert!(
             !mounts.contains(root.to_str().unwrap()),
-            "kill {n} after {after:?} left a mount"
+            "{what} left a mount"
         );
-        // Every image listed is whole: its layers are all in the store.
-        let o = strata_at(&root, &["images", "-q"]);
-        for id in stdout(&o).lines() {
-            let s = strata_at(
-                &root,
-                &["save", "-o", dir.path("whole.tar").to_str().unwrap(), id],
-            );
-            assert!(s.status.success(), "image {id}: {}", stderr(&s));
-        }
+        // The store is consistent: every blob has its digest, every image listed is whole (its config,
+        // manifest and layers are there), nothing dangles. What the killed process left is removed.
+        let o = strata_at(&root, &["system", "check"]);
+        assert!(o.status.success(), "{what}: {}{}", stdout(&o), stderr(&o));
+        let listed = strata_at(&root, &["images", "-q", "--no-trunc"]);
+        assert!(listed.status.success(), "{what}: {}", stderr(&listed));
+        let report = stdout(&o);
+        cleaned += usize::from(report.contains("left by a killed process"));
+        let images = stdout(&listed)
+            .lines()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        assert!(
+            report.contains(&format!(" {images} images,")),
+            "{what}: `images` lists {images}, the check saw: {report}"
+        );
     }
-    let o = strata_at(
-        &root,
-        &[
-            "build",
-            "--backend",
-            "native",
-            "-t",
-            "after",
-            ctx.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        o.status.success(),
-        "the build after the kills: {}",
-        stderr(&o)
-    );
+    for (ctx, (name, _)) in ctxs.iter().zip(KILL_CASES) {
+        let o = strata_at(
+            &root,
+            &[
+                "build",
+                "--backend",
+                "native",
+                "-t",
+                "after",
+                ctx.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            o.status.success(),
+            name != "fails",
+            "the {name} build after the kills: {}",
+            stderr(&o)
+        );
+    }
+    let o = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(
         std::fs::read_dir(root.join("tmp"))
             .map(|d| d
@@ -414,8 +467,8 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         0,
         "step directories of killed builds are left"
     );
-    // The containers the killed builds left running were stopped by the next build: no process anywhere
-    // still has one of the store's overlays mounted.
+    // The containers the killed builds left running are gone: no process anywhere still has one of the
+    // store's overlays mounted.
     let anywhere: String = std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
@@ -433,4 +486,8 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
             e.file_name()
         );
     }
+    println!(
+        "100 kills ({cleaned} left something for the check to remove) and the builds after them in {:?}",
+        started.elapsed()
+    );
 }
