@@ -83,8 +83,14 @@ impl<R: Runtime> NativeBackend<R> {
         let _ = fs::remove_dir_all(&dir);
         // Removes the directory when the step fails, or when the last content read from it is dropped.
         let kept = KeptDir::new(dir.clone());
-        let result = self.in_dir(&dir, &id, lowers, fs_, req, &kept);
-        if result.is_ok() {
+        let mut result = self.in_dir(&dir, &id, lowers, fs_, req, &kept);
+        if let Ok(out) = &mut result {
+            if out.exit_code != 0 {
+                // A process that failed on a full disk often says only "I/O error" (overlayfs): say why.
+                if let Some(note) = disk_full(&self.root) {
+                    out.notes.push(note);
+                }
+            }
             for name in ["work", "merged", "etc", "empty", "bundle"] {
                 let _ = fs::remove_dir_all(dir.join(name));
             }
@@ -167,6 +173,20 @@ impl<R: Runtime> NativeBackend<R> {
             ..RunOutput::default()
         })
     }
+}
+
+/// A note when the filesystem of the store at `root` is (nearly) full: less than 1 MiB or 1% left.
+fn disk_full(root: &Path) -> Option<String> {
+    let st = rustix::fs::statvfs(root).ok()?;
+    let free = st.f_bavail.saturating_mul(st.f_frsize);
+    let total = st.f_blocks.saturating_mul(st.f_frsize);
+    (free < (1 << 20) || free.saturating_mul(100) < total).then(|| {
+        format!(
+            "no space left on device: the store's filesystem at {} is full ({free} of {total} bytes free); \
+             free some space (`strata system prune`) or use another --root",
+            root.display()
+        )
+    })
 }
 
 /// Whether process `pid` is running (a zombie, killed but not yet reaped, is not).

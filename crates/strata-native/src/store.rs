@@ -1009,10 +1009,10 @@ impl Staging {
         let w = HashingWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
         let w = strata_image::layer::write_tar(layer, w).map_err(|source| match source {
             // A disk error (full, say) is the disk's, named by the file being written.
-            strata_image::Error::Archive { entry, reason } => Error::Io {
-                path: part.clone(),
-                source: io::Error::other(format!("writing the layer tar at {entry:?}: {reason}")),
-            },
+            strata_image::Error::Archive { entry, reason } => Error::Runtime(format!(
+                "writing the layer into the store, at its entry {entry:?}: {}: {reason}",
+                part.display()
+            )),
             source => Error::BadImage {
                 what: "the layer".to_string(),
                 source,

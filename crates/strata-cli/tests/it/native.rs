@@ -337,6 +337,98 @@ fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
     );
 }
 
+/// A tmpfs mounted for a test, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_step_clearly_and_keeps_the_store_consistent() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-full");
+    let mnt = dir.path("full");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mounting a tmpfs");
+    let _unmount = Tmpfs(mnt.clone());
+    let root = mnt.join("store");
+    import_busybox_mnt(&dir, &root);
+    let build = |name: &str, dockerfile: &str| {
+        let ctx = dir.path(name);
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        strata_at(
+            &root,
+            &[
+                "build",
+                "--backend",
+                "native",
+                "-t",
+                name,
+                ctx.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = build("keep", "FROM busybox:mnt\nRUN echo kept > /kept\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The process itself runs out of space (busybox says only "I/O error" through overlayfs): the step
+    // fails, and says why and where.
+    let o = build(
+        "huge",
+        "FROM busybox:mnt\nRUN head -c 30000000 /dev/zero > /big\n",
+    );
+    let log = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("did not complete successfully: exit code: 1"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!(
+            "no space left on device: the store's filesystem at {} is full",
+            root.display()
+        )),
+        "{log}"
+    );
+    // The step fits, its layer does not: writing the blob fails, naming the file.
+    let o = build(
+        "big",
+        "FROM busybox:mnt\nRUN head -c 9000000 /dev/zero > /big\n",
+    );
+    let log = stderr(&o);
+    assert!(!o.status.success(), "{log}");
+    assert!(log.contains("No space left on device"), "{log}");
+    assert!(
+        log.contains(&root.join("tmp").display().to_string()),
+        "{log}"
+    );
+    // Nothing half-written: the store checks clean without repairs, the earlier image is whole.
+    let o = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = strata_at(&root, &["images", "--format", "{{.Repository}}"]);
+    let mut names: Vec<_> = stdout(&o).lines().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(names, ["busybox", "keep"]);
+    let o = strata_at(
+        &root,
+        &["save", "-o", dir.path("keep.tar").to_str().unwrap(), "keep"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = build("after", "FROM keep\nRUN cat /kept\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 /// The Dockerfiles the kill test builds: RUN writing files, COPY, multi-stage and a failing RUN.
 const KILL_CASES: [(&str, &str); 4] = [
     (
