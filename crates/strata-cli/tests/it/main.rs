@@ -6,6 +6,7 @@ mod import;
 mod native;
 mod runs;
 mod store;
+mod system;
 mod tutorial;
 mod volumes;
 
