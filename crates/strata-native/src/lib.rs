@@ -33,6 +33,7 @@ mod lock;
 mod names;
 mod native_backend;
 mod overlay_mount;
+pub mod preflight;
 mod random;
 pub mod runtime;
 mod store;

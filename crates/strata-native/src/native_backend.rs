@@ -76,6 +76,9 @@ impl<R: Runtime> NativeBackend<R> {
     }
 
     fn run_step(&mut self, fs_: &mut Overlay, req: &RunRequest) -> Result<RunOutput> {
+        if let Some(why) = crate::preflight::host_refusal() {
+            return Err(Error::Runtime(why));
+        }
         self.steps += 1;
         let lowers = LayerDirs::open(&self.root)?.ensure(&req.layers)?;
         let id = format!("strata-run-{}-{}", std::process::id(), self.steps);

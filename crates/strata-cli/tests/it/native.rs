@@ -337,6 +337,86 @@ fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
     );
 }
 
+#[test]
+fn errors_a_user_understands_without_root_overlayfs_or_the_runtime() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-errors");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox:mnt\nRUN echo hi\n").unwrap();
+    let native = ["build", "--no-cache", "--backend", "native"];
+    let expect = |o: std::process::Output, says: &str| {
+        let log = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{log}");
+        assert!(log.contains(says), "{log}");
+        assert!(!log.contains("panicked"), "{log}");
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+        assert!(!mounts.contains(root.to_str().unwrap()), "a mount was left");
+        let check = strata_at(&root, &["system", "check", "--read-only"]);
+        assert!(check.status.success(), "{}", stdout(&check));
+    };
+
+    // A missing runtime binary.
+    let mut args = native.to_vec();
+    args.extend(["--runtime", "/nonexistent", ctx.to_str().unwrap()]);
+    expect(
+        strata_at(&root, &args),
+        "starting the OCI runtime /nonexistent: No such file or directory",
+    );
+
+    // A kernel without overlayfs (its filesystem list stands in for /proc/filesystems).
+    let fs = std::fs::read_to_string("/proc/filesystems").unwrap();
+    let without: String = fs
+        .lines()
+        .filter(|l| !l.ends_with("overlay"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let list = dir.path("filesystems");
+    std::fs::write(&list, without).unwrap();
+    let mut args = native.to_vec();
+    args.push(ctx.to_str().unwrap());
+    let o = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .env("STRATA_PROC_FILESYSTEMS", &list)
+        .arg("--root")
+        .arg(&root)
+        .args(&args)
+        .output()
+        .unwrap();
+    expect(
+        o,
+        "the native backend needs overlayfs, which this kernel does not have",
+    );
+
+    // Not root: as nobody, through setpriv (util-linux), in a store nobody may write.
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        println!("not root: skipped (needs setpriv)");
+        return;
+    }
+    let st = Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dir.path(""))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(&root)
+        .args(&args)
+        .output()
+        .unwrap();
+    expect(
+        o,
+        "the native backend needs root: a RUN step is an overlayfs mount in new namespaces",
+    );
+}
+
 /// A tmpfs mounted for a test, unmounted when dropped.
 struct Tmpfs(PathBuf);
 
