@@ -121,6 +121,9 @@ fn prune(store: &Store, a: &PruneArgs) -> Result<ExitCode> {
             writeln!(out)?;
         }
     }
+    if let Some(why) = &p.kept_layers {
+        eprintln!("{why}");
+    }
     writeln!(out, "Total reclaimed space: {}", human::size4(p.reclaimed))?;
     Ok(ExitCode::SUCCESS)
 }

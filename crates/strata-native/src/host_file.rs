@@ -33,12 +33,14 @@ impl Drop for KeptDir {
 }
 
 /// A regular file of the host that is not rewritten while strata holds it.
-pub(crate) struct HostFile {
+pub struct HostFile {
     path: PathBuf,
     /// The path as text: the content's identity.
     name: String,
     len: u64,
-    _dir: Arc<KeptDir>,
+    /// What the file is, for errors.
+    what: &'static str,
+    _dir: Option<Arc<KeptDir>>,
 }
 
 impl HostFile {
@@ -49,7 +51,22 @@ impl HostFile {
             path,
             name,
             len,
-            _dir: dir.clone(),
+            what: "a file a RUN step wrote",
+            _dir: Some(dir.clone()),
+        }))
+    }
+
+    /// A file of a build context (`len` bytes, modified at `mtime` nanoseconds), read when the build needs
+    /// it rather than up front: a large context file costs no memory. Changed during the build, it fails
+    /// the build (a shorter file when read, other bytes when the layer's digest is checked).
+    pub fn context(path: PathBuf, len: u64, mtime: i128) -> Content {
+        let name = format!("{}@{mtime}", path.display());
+        Content::external(Arc::new(HostFile {
+            path,
+            name,
+            len,
+            what: "a file of the build context",
+            _dir: None,
         }))
     }
 
@@ -72,10 +89,7 @@ impl ContentSource for HostFile {
         let f = File::open(&self.path).map_err(|e| {
             io::Error::new(
                 e.kind(),
-                format!(
-                    "reading {}, a file a RUN step wrote: {e}",
-                    self.path.display()
-                ),
+                format!("reading {}, {}: {e}", self.path.display(), self.what),
             )
         })?;
         Ok(Box::new(io::BufReader::with_capacity(128 << 10, f)))

@@ -28,6 +28,7 @@ mod containers;
 mod disk_images;
 mod error;
 mod host_file;
+pub use host_file::HostFile;
 mod layer_dirs;
 mod lock;
 mod names;

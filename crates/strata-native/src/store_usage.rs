@@ -14,7 +14,9 @@
 //! Pruning removes finished containers, untagged images no container uses (`all`: every image no container
 //! uses), unpacked layer directories no image has and the leftovers of killed processes (`all`: every
 //! unpacked directory and the cached steps too), and with `volumes` the volumes no container mounts. Each
-//! removal is the store's own (under its lock, atomic); the reclaimed space is measured on the disk.
+//! removal is the store's own (under its lock, atomic); the reclaimed space is measured on the disk. While a
+//! native build runs (a live process has a step directory), the unpacked layers are left alone: its overlay
+//! may be using them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -74,6 +76,25 @@ pub struct Pruned {
     pub build_cache: Vec<String>,
     /// Bytes freed on the disk.
     pub reclaimed: u64,
+    /// Why the unpacked layers were left alone, if they were (a build is running: its overlay has them).
+    pub kept_layers: Option<String>,
+}
+
+/// The process ID of a native build running now (one with a step directory under `tmp/`), if any.
+fn running_build(root: &Path) -> Option<u32> {
+    fs::read_dir(root.join("tmp"))
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_prefix("strata-run-")?
+                .split('-')
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
+        .find(|pid| crate::native_backend::alive(*pid))
 }
 
 /// Bytes of the files under `path` (a file's own size for a file).
@@ -281,7 +302,13 @@ impl Store {
             }
         }
         let chains = image_chains(self, &self.images_unlocked()?);
-        for (chain, path) in layer_dirs(&root) {
+        let running = running_build(&root);
+        if let Some(pid) = running {
+            out.kept_layers = Some(format!(
+                "unpacked layers kept: a native build (process {pid}) is running on them"
+            ));
+        }
+        for (chain, path) in layer_dirs(&root).into_iter().filter(|_| running.is_none()) {
             if !opts.all && chains.contains(&chain) {
                 continue;
             }
