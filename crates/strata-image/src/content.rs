@@ -349,3 +349,82 @@ fn splitmix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// External content over bytes in memory that may claim a different length than they have.
+    struct Fake {
+        bytes: Vec<u8>,
+        len: u64,
+        name: String,
+    }
+
+    impl ContentSource for Fake {
+        fn len(&self) -> u64 {
+            self.len
+        }
+        fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+            Ok(Box::new(io::Cursor::new(self.bytes.clone())))
+        }
+        fn identity(&self) -> &str {
+            &self.name
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    fn fake(bytes: &[u8], len: u64, name: &str) -> Content {
+        Content::external(Arc::new(Fake {
+            bytes: bytes.to_vec(),
+            len,
+            name: name.to_owned(),
+        }))
+    }
+
+    #[test]
+    fn external_content_reads_on_demand_and_compares_by_identity_or_bytes() {
+        let a = fake(b"hello", 5, "a");
+        assert_eq!(a.len(), 5);
+        assert_eq!(&*a.try_bytes().unwrap(), b"hello");
+        assert_eq!(a.digest().unwrap(), crate::Digest::of(b"hello"));
+        // Same identity: equal without reading; other identity: not equal, but the same bytes.
+        assert_eq!(a, fake(b"other", 5, "a"));
+        let b = fake(b"hello", 5, "b");
+        assert_ne!(a, b);
+        assert!(a.same_bytes(&b));
+        assert!(a.same_bytes(&Content::from("hello")));
+        assert!(Content::from("hello").same_bytes(&a));
+        assert!(!a.same_bytes(&Content::from("hellO")));
+        assert!(!a.same_bytes(&Content::from("hello!")));
+        assert_eq!(format!("{a:?}"), "Content(5 bytes at a)");
+    }
+
+    #[test]
+    fn a_source_shorter_than_it_claims_is_an_error_not_a_short_file() {
+        let c = fake(b"hel", 5, "f");
+        let err = c.try_bytes().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(
+            err.to_string().contains("f ended after 3 of its 5 bytes"),
+            "{err}"
+        );
+        assert_eq!(&*c.bytes(), b"");
+        assert!(c.digest().is_err());
+        assert!(!c.same_bytes(&Content::from("hel\0\0")));
+        // Longer than it claims: only `len` bytes are read.
+        let long = fake(b"hello world", 5, "g");
+        assert_eq!(&*long.try_bytes().unwrap(), b"hello");
+    }
+
+    #[test]
+    fn modelled_and_real_content_compare_by_bytes_across_representations() {
+        let m = Content::modelled(100, 7);
+        let real = Content::from_bytes(m.bytes().into_owned());
+        assert_ne!(m, real);
+        assert!(m.same_bytes(&real));
+        assert_eq!(m.digest().unwrap(), real.digest().unwrap());
+    }
+}

@@ -212,6 +212,31 @@ impl Store {
                 ));
             }
         }
+        // A container or volume directory without its record: a creation killed before it wrote the record
+        // (creations write it under the exclusive lock, so none is in progress while a repair holds it).
+        for (kind, record) in [("containers", "container.json"), ("volumes", "volume.json")] {
+            let Ok(entries) = fs::read_dir(root.join(kind)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                let hidden = e.file_name().to_string_lossy().starts_with('.');
+                if hidden || !path.is_dir() || path.join(record).exists() {
+                    continue;
+                }
+                if repair && remove_path(&path).is_ok() {
+                    r.cleaned.push(path);
+                } else {
+                    r.problems.push(problem(
+                        format!(
+                            "{}: no {record} (a creation that was killed)",
+                            path.display()
+                        ),
+                        "`strata system check` (without --read-only) removes it",
+                    ));
+                }
+            }
+        }
         for m in mounts_under(&root) {
             r.problems.push(problem(
                 format!("{m}: a mount left under the store"),

@@ -417,6 +417,107 @@ fn errors_a_user_understands_without_root_overlayfs_or_the_runtime() {
     );
 }
 
+#[test]
+fn a_large_file_streams_from_the_step_to_the_store_and_back() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        println!("skipped: needs /usr/bin/time for the peak memory");
+        return;
+    }
+    let dir = TempDir::new("native-stream");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    // 200 MiB written by the step, then read back by the next one (unpacked from the layer) and, in a
+    // second build, from the stored blob (a cache hit, then a base image).
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN head -c 209715200 /dev/zero > /big\nRUN wc -c /big\n",
+    )
+    .unwrap();
+    std::fs::write(ctx.join("Dockerfile.on"), "FROM big\nRUN wc -c /big\n").unwrap();
+    let peak_kib = |args: &[&str]| {
+        let out = dir.path("maxrss");
+        let o = Command::new(time)
+            .args(["-f", "%M", "-o"])
+            .arg(&out)
+            .arg(env!("CARGO_BIN_EXE_strata"))
+            .arg("--root")
+            .arg(&root)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let kib: u64 = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        (kib, stderr(&o))
+    };
+    let c = ctx.to_str().unwrap();
+    for (what, args) in [
+        (
+            "cold",
+            vec![
+                "build",
+                "--progress",
+                "plain",
+                "--backend",
+                "native",
+                "-t",
+                "big",
+                c,
+            ],
+        ),
+        (
+            "cached",
+            vec![
+                "build",
+                "--progress",
+                "plain",
+                "--backend",
+                "native",
+                "-t",
+                "big",
+                c,
+            ],
+        ),
+    ] {
+        let (kib, log) = peak_kib(&args);
+        let ran = log.contains(" 209715200 /big");
+        assert_eq!(ran, what == "cold", "{what}: {log}");
+        // The file is 200 MiB; holding it would show.
+        assert!(kib < 100 * 1024, "{what}: peak RSS {kib} KiB");
+    }
+    let on = ctx.join("Dockerfile.on");
+    let (kib, log) = peak_kib(&[
+        "build",
+        "--progress",
+        "plain",
+        "--no-cache",
+        "--backend",
+        "native",
+        "-f",
+        on.to_str().unwrap(),
+        c,
+    ]);
+    assert!(log.contains("209715200 /big"), "{log}");
+    assert!(kib < 100 * 1024, "on the image: peak RSS {kib} KiB");
+    let (kib, _) = peak_kib(&["save", "-o", dir.path("big.tar").to_str().unwrap(), "big"]);
+    assert!(kib < 100 * 1024, "save: peak RSS {kib} KiB");
+    let check = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
 /// A tmpfs mounted for a test, unmounted when dropped.
 struct Tmpfs(PathBuf);
 

@@ -183,6 +183,19 @@ fn check_finds_leftovers_damage_and_dangling_references_with_hints() {
     );
     assert!(!staging.exists() && !tmp_blob.exists());
 
+    // A container whose creation was killed before its record was written.
+    let half = root.join("containers").join("0123456789abcdef");
+    std::fs::create_dir_all(&half).unwrap();
+    let o = strata_at(&root, &["system", "check", "--read-only"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("no container.json (a creation that was killed)"),
+        "{}",
+        stdout(&o)
+    );
+    ok(strata_at(&root, &["system", "check"]));
+    assert!(!half.exists());
+
     // A blob whose bytes changed.
     let img = crate::store::inspect(&root, "a");
     let layer = img["RootFS"]["Layers"]
