@@ -771,7 +771,14 @@ impl Store {
                     path: ent.path(),
                     reason: "not a blob name".to_string(),
                 })?;
-            self.read_blob(&digest)?;
+            // Streamed: a blob may be larger than memory.
+            let path = ent.path();
+            if crate::store_check::file_digest(&path).map_err(Error::io(&path))? != digest {
+                return Err(Error::Corrupt {
+                    path,
+                    reason: "content does not match its digest".to_string(),
+                });
+            }
             n += 1;
         }
         for hex in keep {

@@ -181,7 +181,7 @@ pub(crate) fn read_records<T: serde::de::DeserializeOwned>(
 }
 
 /// The sha256 of a file, read in chunks.
-fn file_digest(path: &Path) -> io::Result<Digest> {
+pub(crate) fn file_digest(path: &Path) -> io::Result<Digest> {
     let mut f = File::open(path)?;
     let mut w = HashingWriter::new(io::sink());
     io::copy(&mut f, &mut w)?;
