@@ -17,7 +17,9 @@
 //! - [`NativeBackend`] (`native_backend`): RUN executed for real: layers unpacked once each by ChainID
 //!   ([`LayerDirs`], `unpack`: OCI whiteouts as overlay whiteouts), an overlayfs mount (`overlay_mount`), an
 //!   OCI bundle run by a [`runtime::Runtime`] (`runc` today), and the upper directory read back into the
-//!   engine's overlay (`upper`).
+//!   engine's overlay (`upper`), its files' contents left on the disk ([`HostFile`], `host_file`; stored
+//!   layers' large files likewise, `stored_layer`), so layers stream and memory does not grow with them;
+//!   [`preflight`] says what the host lacks (root, overlayfs) before a step starts.
 //!
 //! This crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
 //! about it. Clocks are not read here: callers pass the time in.
