@@ -342,19 +342,9 @@ pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
             h.update(c.len().to_le_bytes());
             // In chunks: a file a native build wrote may be larger than memory. Content that cannot be read
             // hashes as its error, which no readable content matches.
-            let mut r = c.reader();
-            let mut buf = vec![0u8; 64 << 10];
-            loop {
-                match std::io::Read::read(&mut r, &mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => h.update(&buf[..n]),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        h.update(b"unreadable");
-                        h.update(e.to_string().as_bytes());
-                        break;
-                    }
-                }
+            if let Err(e) = c.chunks(&mut |b| h.update(b)) {
+                h.update(b"unreadable");
+                h.update(e.to_string().as_bytes());
             }
         }
         NodeKind::Dir => h.update(b"dir"),

@@ -168,16 +168,33 @@ impl Content {
         }
     }
 
+    /// Hands the bytes to `f` in chunks, never holding more than one (bytes in memory in one piece).
+    pub fn chunks(&self, f: &mut dyn FnMut(&[u8])) -> io::Result<()> {
+        if let Repr::Bytes(b) = &self.0 {
+            f(b);
+            return Ok(());
+        }
+        let mut r = self.reader();
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = r.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            f(&buf[..n]);
+        }
+    }
+
     /// The sha256 of the bytes, read in chunks (never all at once).
     pub fn digest(&self) -> io::Result<crate::Digest> {
-        match &self.0 {
-            Repr::Bytes(b) => Ok(crate::Digest::of(b)),
-            _ => {
-                let mut w = crate::digest::HashingWriter::new(io::sink());
-                io::copy(&mut self.reader(), &mut w)?;
-                Ok(w.finish().0)
-            }
+        if let Repr::Bytes(b) = &self.0 {
+            return Ok(crate::Digest::of(b));
         }
+        let mut w = crate::digest::HashingWriter::new(io::sink());
+        self.chunks(&mut |b| {
+            let _ = io::Write::write_all(&mut w, b);
+        })?;
+        Ok(w.finish().0)
     }
 
     /// Whether both hold the same bytes: equal without reading where possible, else compared in chunks.
