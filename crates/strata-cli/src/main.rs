@@ -136,13 +136,30 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if pipe::is_broken_pipe(&err) => ExitCode::from(pipe::BROKEN_PIPE_STATUS),
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "strata: error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "strata: error: {}", error_message(&err));
             match err.downcast_ref::<source::NotUtf8>() {
                 Some(_) => ExitCode::from(1),
                 None => ExitCode::from(2),
             }
         }
     }
+}
+
+/// The error and its causes, `: `-separated as anyhow's `{:#}` writes them, without a cause the message
+/// before it already ends with (an I/O error whose text names its operating-system error, then that error).
+fn error_message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

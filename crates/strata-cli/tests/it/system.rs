@@ -260,3 +260,23 @@ fn check_finds_leftovers_damage_and_dangling_references_with_hints() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("images.json"), "{}", stdout(&o));
 }
+
+#[test]
+fn an_io_error_names_the_path_and_the_systems_error_once() {
+    let dir = TempDir::new("system-io-error");
+    // The store's root is a file: nothing can be made under it.
+    let root = dir.path("file");
+    std::fs::write(&root, "").unwrap();
+    let o = strata_at(&root, &["images"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = crate::stderr(&o);
+    assert!(
+        err.starts_with("strata: error: opening the store "),
+        "{err}"
+    );
+    assert!(
+        err.contains("blobs/sha256: Not a directory (os error 20)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("(os error 20)").count(), 1, "{err}");
+}
