@@ -2,9 +2,6 @@
 //! the same Dockerfiles built by the release `strata build --backend native` (built-in runtime and runc) and by
 //! `/usr/bin/docker build`, cold and all-cached, medians of a few runs. Both start from the oracle's
 //! busybox:mnt (`../shared/oracle/setup.sh` imports it into Docker; strata imports the same tarball).
-//! Then a container's start and end: `strata run --rm busybox:mnt true` (both runtimes) beside
-//! `docker run --rm` and `podman run --rm` of the same image (podman gets it from the same tarball when it
-//! lacks it; skipped when there is no podman).
 //! Needs root, overlayfs, runc and the oracle's Docker; says why it is skipped otherwise.
 
 use std::path::{Path, PathBuf};
@@ -88,6 +85,7 @@ pub fn native_vs_docker(root: &Path) -> Result<()> {
         }
     }
     run_true(&strata, &tar, &work)?;
+    peak_memory(&strata, &tar, &work)?;
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
 }
@@ -164,6 +162,70 @@ fn run_true(strata: &Path, tar: &Path, work: &Path) -> Result<()> {
             "{:<34} {:>10}",
             "podman run", "skipped (no podman or no image)"
         );
+    }
+    Ok(())
+}
+
+/// Peak memory (the strata process's maximum resident set, from `/usr/bin/time -f %M`) of a cold native
+/// build whose one RUN writes a 256 MiB and a 1 GiB file: the layer streams from the disk, so it must not grow
+/// with the file.
+fn peak_memory(strata: &Path, tar: &Path, work: &Path) -> Result<()> {
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        println!(
+            "
+peak memory: skipped (needs /usr/bin/time)"
+        );
+        return Ok(());
+    }
+    println!(
+        "
+peak memory of a native build whose RUN writes one file (max RSS of strata)"
+    );
+    println!("{:<34} {:>10}", "file written", "MiB");
+    for (label, bytes) in [("256 MiB", 256u64 << 20), ("1 GiB", 1 << 30)] {
+        let ctx = work.join(format!("big-{bytes}"));
+        std::fs::create_dir_all(&ctx)?;
+        std::fs::write(
+            ctx.join("Dockerfile"),
+            format!("FROM busybox:mnt\nRUN head -c {bytes} /dev/zero > /big\n"),
+        )?;
+        let store = work.join(format!("store-big-{bytes}"));
+        let st = Command::new(strata)
+            .arg("--root")
+            .arg(&store)
+            .args(["import", "-c", "CMD [\"sh\"]"])
+            .arg(tar)
+            .arg("busybox:mnt")
+            .stdout(Stdio::null())
+            .status()
+            .context("strata import")?;
+        if !st.success() {
+            bail!("strata import failed");
+        }
+        let out_file = work.join("maxrss");
+        let st = Command::new(time)
+            .args(["-f", "%M", "-o"])
+            .arg(&out_file)
+            .arg(strata)
+            .arg("--root")
+            .arg(&store)
+            .args(["build", "-q", "--backend", "native"])
+            .arg(&ctx)
+            .stdout(Stdio::null())
+            .status()?;
+        if !st.success() {
+            bail!("strata build --backend native failed in {}", ctx.display());
+        }
+        let kib: f64 = std::fs::read_to_string(&out_file)?
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .context("reading /usr/bin/time's %M")?;
+        println!("{label:<34} {:>10.1}", kib / 1024.0);
+        let _ = std::fs::remove_dir_all(&store);
     }
     Ok(())
 }

@@ -106,6 +106,9 @@ pub fn now() -> Timestamp {
     }
 }
 
+/// Context files this large or larger are read on demand ([`strata_native::HostFile::context`]).
+const CONTEXT_IN_MEMORY_BELOW: u64 = 1 << 20;
+
 /// Reads a directory into a tree: files with their bytes, modes and mtimes, symlinks as links; owners are
 /// 0:0 as the builder sees them.
 pub fn read_context(dir: &Path) -> Result<Tree> {
@@ -146,6 +149,11 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
                     attrs,
                     NodeKind::Symlink(target.to_string_lossy().into_owned()),
                 )?;
+            } else if ft.is_file() && md.len() >= CONTEXT_IN_MEMORY_BELOW {
+                // Large files stay on the disk, read when the build needs them.
+                let mtime = i128::from(md.mtime()) * 1_000_000_000 + i128::from(md.mtime_nsec());
+                let content = strata_native::HostFile::context(e.path(), md.len(), mtime);
+                tree.insert(&rel_child, attrs, NodeKind::File(content))?;
             } else if ft.is_file() {
                 let bytes = std::fs::read(e.path())
                     .with_context(|| format!("reading {}", e.path().display()))?;

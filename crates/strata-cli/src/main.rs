@@ -25,6 +25,7 @@ mod inspect;
 mod native_run;
 mod pipe;
 mod source;
+mod system;
 mod template;
 mod volume;
 
@@ -104,6 +105,11 @@ enum Command {
         #[command(subcommand)]
         command: volume::VolumeCommand,
     },
+    /// Manage the store (`system df`, `system prune`, `system check`).
+    System {
+        #[command(subcommand)]
+        command: system::SystemCommand,
+    },
     #[command(flatten)]
     Images(images::Command),
 }
@@ -132,13 +138,30 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if pipe::is_broken_pipe(&err) => ExitCode::from(pipe::BROKEN_PIPE_STATUS),
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "strata: error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "strata: error: {}", error_message(&err));
             match err.downcast_ref::<source::NotUtf8>() {
                 Some(_) => ExitCode::from(1),
                 None => ExitCode::from(2),
             }
         }
     }
+}
+
+/// The error and its causes, `: `-separated as anyhow's `{:#}` writes them, without a cause the message
+/// before it already ends with (an I/O error whose text names its operating-system error, then that error).
+fn error_message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -169,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ContainerCommand::Run(a) => run_container(a, &store()?),
         },
         Command::Volume { command } => volume::run(&store()?, &command),
+        Command::System { command } => system::run(&store()?, &command),
         Command::Images(cmd) => images::run(cmd, cli.root.as_deref()),
     }
 }

@@ -419,8 +419,34 @@ impl<R: Read> Read for Guard<R> {
 /// Reads an uncompressed tar stream into a changeset, validating every entry (see the module docs).
 pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
     let mut entries = Vec::new();
-    walk_tar(r, limits, true, |e| entries.push(e))?;
+    walk_tar(r, limits, &mut Keep::Bytes, |e| entries.push(e))?;
     Ok(Changeset { entries })
+}
+
+/// Reads an uncompressed tar stream as [`read_tar`] does, except that a file's contents may stay where they
+/// are: for each regular file, `external(offset, size)` (the offset of its data in the stream) may return
+/// the content to use instead of reading it into memory (a native store hands out a blob's range this way,
+/// so a large layer costs no memory); the file's bytes are then read past. `None` keeps the bytes.
+pub fn read_tar_with<R: Read>(
+    r: R,
+    limits: &ReadLimits,
+    external: &mut dyn FnMut(u64, u64) -> Option<Content>,
+) -> Result<Changeset> {
+    let mut entries = Vec::new();
+    walk_tar(r, limits, &mut Keep::External(external), |e| {
+        entries.push(e)
+    })?;
+    Ok(Changeset { entries })
+}
+
+/// What [`walk_tar`] does with file contents.
+enum Keep<'a> {
+    /// Read past them: a file's entry has modelled content of its size.
+    Nothing,
+    /// Keep them in memory.
+    Bytes,
+    /// Ask for external content first (see [`read_tar_with`]), else keep them in memory.
+    External(&'a mut dyn FnMut(u64, u64) -> Option<Content>),
 }
 
 /// What [`scan_layer`] found in a layer blob.
@@ -450,7 +476,7 @@ pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerS
     let mut hashing = crate::digest::HashingReader::new(decompressor(blob, compression));
     let mut entries = 0;
     let mut size = 0u64;
-    walk_tar(&mut hashing, limits, false, |e| {
+    walk_tar(&mut hashing, limits, &mut Keep::Nothing, |e| {
         entries += 1;
         size += match &e.kind {
             EntryKind::File(c) => c.len(),
@@ -468,12 +494,11 @@ pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerS
     })
 }
 
-/// Reads a tar stream entry by entry, validating each, handing each to `each`. With `keep` false, file
-/// contents are read past, not kept: a file's entry has modelled content of its size.
+/// Reads a tar stream entry by entry, validating each, handing each to `each`; file contents as `keep` says.
 fn walk_tar<R: Read>(
     r: R,
     limits: &ReadLimits,
-    keep: bool,
+    keep: &mut Keep<'_>,
     mut each: impl FnMut(Entry),
 ) -> Result<()> {
     let mut archive = tar::Archive::new(Guard {
@@ -540,7 +565,7 @@ fn read_entry<R: Read>(
     raw: &str,
     seen: &mut HashSet<String>,
     limits: &ReadLimits,
-    keep: bool,
+    keep: &mut Keep<'_>,
 ) -> Result<Option<Entry>> {
     let bad = |reason: &str| Error::archive(raw, reason);
     if raw.starts_with('/') {
@@ -655,8 +680,13 @@ fn read_entry<R: Read>(
             if size > limits.max_expanded {
                 return Err(bad("file larger than the expanded-size limit"));
             }
+            let external = match keep {
+                Keep::External(f) => f(ent.raw_file_position(), size),
+                _ => None,
+            };
+            let keep_bytes = external.is_none() && !matches!(keep, Keep::Nothing);
             let mut data = Vec::new();
-            let read = if keep {
+            let read = if keep_bytes {
                 ent.take(size).read_to_end(&mut data).map(|n| n as u64)
             } else {
                 io::copy(&mut ent.take(size), &mut io::sink())
@@ -677,7 +707,9 @@ fn read_entry<R: Read>(
             if read < size {
                 return Err(bad("truncated tar: the file's contents end early"));
             }
-            if keep {
+            if let Some(content) = external {
+                EntryKind::File(content)
+            } else if keep_bytes {
                 EntryKind::File(Content::from_bytes(data))
             } else {
                 EntryKind::File(Content::modelled(size, 0))

@@ -34,7 +34,7 @@ pub mod zstd;
 pub use changeset::{
     diff, plain_kind, Changeset, Entry, EntryKind, OPAQUE_MARKER, WHITEOUT_PREFIX,
 };
-pub use content::{Content, ContentReader};
+pub use content::{Content, ContentReader, ContentSource};
 pub use digest::Digest;
 pub use error::{Error, Result};
 pub use overlay::Overlay;

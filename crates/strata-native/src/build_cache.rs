@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use strata_build::cache::PersistedCache;
 use strata_build::Cache;
-use strata_image::layer::{read_layer, ReadLimits};
 
 use crate::atomic::write_atomic;
 use crate::{Error, Result, Store};
@@ -55,9 +54,11 @@ impl BuildCache {
         let store = self.store.clone();
         Cache::restore_lazy(
             data,
+            // Large files stay in the blob, read when the layer is written or unpacked.
             Arc::new(move |d| {
-                let blob = store.read_blob(d).ok()?;
-                read_layer(&blob, &ReadLimits::DEFAULT).ok().map(Arc::new)
+                crate::stored_layer::read_stored_layer(&store, d)
+                    .ok()
+                    .map(Arc::new)
             }),
         )
     }

@@ -219,7 +219,7 @@ fn mounted_run<R: Runtime>(
 /// the image's flattened files `lower`: overlay whiteouts as removals, opaque directories, hard links kept.
 pub fn read_upper(upper: &Path, lower: &Tree) -> Result<Changeset> {
     let mut overlay = Overlay::new(Arc::new(lower.clone()));
-    crate::upper::apply_upper(upper, &mut overlay)?;
+    crate::upper::apply_upper(upper, &mut overlay, None)?;
     let mut layer = overlay.changeset();
     // The upper directory's own root is not a change Docker lists or commits.
     layer

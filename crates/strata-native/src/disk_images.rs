@@ -10,18 +10,19 @@ use std::sync::Arc;
 
 use strata_build::{BuiltImage, SourceImage};
 use strata_image::archive::LayerBlob;
-use strata_image::layer::{Compression, ReadLimits};
+use strata_image::layer::Compression;
 use strata_image::{Changeset, Digest};
 
-use crate::{normalize_reference, Error, Result, Store};
+use crate::{normalize_reference, Error, NewLayer, Result, Store};
 
 /// Images from the on-disk store, then from a fallback source (the simulator's built-in models).
 pub struct DiskImages<'a> {
     store: &'a Store,
     fallback: Option<&'a dyn strata_build::ImageSource>,
-    /// The stored blobs of the layers handed out, by diff_id: an image built on them reuses these exact
-    /// bytes (re-serializing a layer read from someone else's tar need not give the same diff_id).
-    blobs: RefCell<HashMap<Digest, LayerBlob>>,
+    /// The stored blobs of the layers handed out (their digests), by diff_id: an image built on them reuses
+    /// these exact blobs (re-serializing a layer read from someone else's tar need not give the same
+    /// diff_id).
+    blobs: RefCell<HashMap<Digest, Digest>>,
 }
 
 impl<'a> DiskImages<'a> {
@@ -43,8 +44,13 @@ impl<'a> DiskImages<'a> {
     /// The blob of a layer with this diff_id: the stored one if the layer came from the store, else the
     /// changeset written as an uncompressed tar.
     pub fn layer_blob(&self, diff_id: &Digest, changeset: &Changeset) -> Result<LayerBlob> {
-        if let Some(b) = self.blobs.borrow().get(diff_id) {
-            return Ok(b.clone());
+        if let Some(digest) = self.blobs.borrow().get(diff_id) {
+            let bytes = self.store.read_blob(digest)?;
+            return Ok(LayerBlob {
+                compression: Compression::detect(&bytes),
+                bytes: bytes.into(),
+                diff_id: *diff_id,
+            });
         }
         LayerBlob::from_changeset(changeset, Compression::None).map_err(|source| Error::BadImage {
             what: format!("layer {diff_id}"),
@@ -53,29 +59,46 @@ impl<'a> DiskImages<'a> {
     }
 
     /// Puts a built image into the store under `tags` (each `name[:tag]`); returns its ID. The time its
-    /// config records is the time the tags are set.
+    /// config records is the time the tags are set. The layers a build made are streamed from their
+    /// changesets into the store ([`Store::import_built`]); the ones it started from keep their blobs.
     pub fn store_built(&self, image: &BuiltImage, tags: &[String]) -> Result<Digest> {
         let tags = tags
             .iter()
             .map(|t| normalize_reference(t))
             .collect::<Result<Vec<_>>>()?;
-        let img = image.to_archive(tags, |l| self.layer_blob(&l.diff_id, &l.changeset))?;
-        let id = img.id();
+        let blobs = self.blobs.borrow();
+        let layers: Vec<NewLayer<'_>> = image
+            .layers
+            .iter()
+            .map(|l| match blobs.get(&l.diff_id) {
+                Some(digest) => NewLayer::Stored {
+                    digest: *digest,
+                    diff_id: l.diff_id,
+                },
+                None => NewLayer::Built {
+                    changeset: &l.changeset,
+                    diff_id: l.diff_id,
+                },
+            })
+            .collect();
         let created = image.config.created.clone().unwrap_or_default();
-        self.store.import(&[img], &created)?;
-        Ok(id)
+        self.store
+            .import_built(&image.config_json(), &layers, tags, &created)
     }
 
     fn stored(&self, reference: &str) -> Option<SourceImage> {
-        let img = self.store.archive_image(reference).ok()?;
-        let config = img.image_config().ok()?;
+        let img = self.store.image(reference).ok()?;
+        let config = img.config.clone();
         let mut layers = Vec::new();
-        for l in &img.layers {
-            layers.push(Arc::new(l.changeset(&ReadLimits::DEFAULT).ok()?));
+        let mut found = Vec::new();
+        for (d, diff_id) in img.manifest.layers.iter().zip(&config.rootfs.diff_ids) {
+            let cs = crate::stored_layer::read_stored_layer(self.store, &d.digest).ok()?;
+            layers.push(Arc::new(cs));
+            found.push((*diff_id, d.digest));
         }
         let mut blobs = self.blobs.borrow_mut();
-        for l in img.layers {
-            blobs.insert(l.diff_id, l);
+        for (diff_id, digest) in found {
+            blobs.insert(diff_id, digest);
         }
         Some(SourceImage {
             reference: reference.to_owned(),

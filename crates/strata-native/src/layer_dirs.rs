@@ -1,7 +1,7 @@
 //! Layers unpacked on disk, once each, shared by every image and build that has them: `layers/<ChainID>/`
 //! holds the layer whose chain (the layer and everything below it) has that ChainID, in overlayfs's form
-//! (`unpack`). A layer is unpacked into a temporary directory and renamed into place, so a killed process
-//! leaves either a whole layer or none (the temporary directory of a process that is gone is swept when the layers are next opened).
+//! (`unpack`). A layer is unpacked into a temporary directory, flushed to the disk (`unpack::sync_tree`) and
+//! renamed into place, so a killed process or a power loss leaves either a whole layer or none (the temporary directory of a process that is gone is swept when the layers are next opened).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use strata_build::Layer;
 use strata_image::digest::chain_id;
 
 use crate::error::{Error, Result};
-use crate::unpack::write_layer;
+use crate::unpack::{sync_tree, write_layer};
 
 /// The unpacked layers of a store.
 pub struct LayerDirs {
@@ -62,12 +62,12 @@ impl LayerDirs {
                     path: tmp.clone(),
                     source,
                 })?;
-                if let Err(e) = write_layer(&tmp, &layer.changeset) {
+                if let Err(e) = write_layer(&tmp, &layer.changeset).and_then(|()| sync_tree(&tmp)) {
                     let _ = fs::remove_dir_all(&tmp);
                     return Err(e);
                 }
                 match fs::rename(&tmp, &dir) {
-                    Ok(()) => {}
+                    Ok(()) => crate::atomic::sync_dir(&self.dir)?,
                     // Another process unpacked it first: theirs is as good.
                     Err(_) if dir.is_dir() => {
                         let _ = fs::remove_dir_all(&tmp);

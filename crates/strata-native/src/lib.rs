@@ -12,10 +12,14 @@
 //!   `lock`: the store's flock, exclusive for every change, shared for reads. A failed or killed process
 //!   never leaves the store half-changed.
 //!
+//! - `store_check` ([`Store::check`], `strata system check`) and `store_usage` ([`Store::usage`],
+//!   [`Store::prune`]: `system df` and `system prune`): the store read back whole, and what nothing uses.
 //! - [`NativeBackend`] (`native_backend`): RUN executed for real: layers unpacked once each by ChainID
 //!   ([`LayerDirs`], `unpack`: OCI whiteouts as overlay whiteouts), an overlayfs mount (`overlay_mount`), an
 //!   OCI bundle run by a [`runtime::Runtime`] (`runc` today), and the upper directory read back into the
-//!   engine's overlay (`upper`).
+//!   engine's overlay (`upper`), its files' contents left on the disk ([`HostFile`], `host_file`; stored
+//!   layers' large files likewise, `stored_layer`), so layers stream and memory does not grow with them;
+//!   [`preflight`] says what the host lacks (root, overlayfs) before a step starts.
 //!
 //! - [`run_container`] (`container_run`): `strata run --backend native`, a stored image run for real in the
 //!   foreground over an overlay whose upper directory is the container's layer, with a terminal (`pty`) or
@@ -30,16 +34,22 @@ mod container_run;
 mod containers;
 mod disk_images;
 mod error;
+mod host_file;
+pub use host_file::HostFile;
 mod layer_dirs;
 mod lock;
 mod mount_caches;
 mod names;
 mod native_backend;
 mod overlay_mount;
+pub mod preflight;
 mod pty;
 mod random;
 pub mod runtime;
 mod store;
+mod store_check;
+mod store_usage;
+mod stored_layer;
 mod unpack;
 mod upper;
 mod volumes;
@@ -54,6 +64,8 @@ pub use mount_caches::MountCaches;
 pub use names::valid as valid_container_name;
 pub use native_backend::NativeBackend;
 pub use store::{
-    normalize_reference, ImageRecord, Loaded, Removed, SaveFormat, Store, StoredImage,
+    normalize_reference, ImageRecord, Loaded, NewLayer, Removed, SaveFormat, Store, StoredImage,
 };
+pub use store_check::{mounts_under, CheckReport, Problem};
+pub use store_usage::{disk_usage, PruneOptions, Pruned, Usage, UsageRow};
 pub use volumes::{VolumeRecord, Volumes};

@@ -4,8 +4,10 @@
 //! in its namespaces, and what the process wrote is read back from the upper directory into the engine's
 //! overlay (`upper`), from which the engine computes the layer exactly as it does for the simulator.
 //!
-//! Each step works in `tmp/run-<pid>-<n>/` under the store root (upper, work, merged, bundle); the mount is
-//! dropped and the directory removed whatever happens.
+//! Each step works in `tmp/strata-run-<pid>-<n>/` under the store root (upper, work, merged, bundle); the
+//! mount is dropped whatever happens. The upper directory stays as long as the engine holds contents read
+//! from it (`host_file`: files are streamed from it into the layer, never held in memory); everything else
+//! goes when the step ends, and all of it if the step failed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use strata_build::{Backend, RunOutput, RunRequest};
 use strata_image::Overlay;
 
 use crate::error::{Error, Result};
+use crate::host_file::KeptDir;
 use crate::layer_dirs::LayerDirs;
 use crate::overlay_mount::OverlayMount;
 use crate::runtime::spec::{spec, ProcessSpec};
@@ -73,13 +76,28 @@ impl<R: Runtime> NativeBackend<R> {
     }
 
     fn run_step(&mut self, fs_: &mut Overlay, req: &RunRequest) -> Result<RunOutput> {
+        if let Some(why) = crate::preflight::host_refusal() {
+            return Err(Error::Runtime(why));
+        }
         self.steps += 1;
         let lowers = LayerDirs::open(&self.root)?.ensure(&req.layers)?;
         let id = format!("strata-run-{}-{}", std::process::id(), self.steps);
         let dir = self.root.join("tmp").join(&id);
         let _ = fs::remove_dir_all(&dir);
-        let result = self.in_dir(&dir, &id, lowers, fs_, req);
-        let _ = fs::remove_dir_all(&dir);
+        // Removes the directory when the step fails, or when the last content read from it is dropped.
+        let kept = KeptDir::new(dir.clone());
+        let mut result = self.in_dir(&dir, &id, lowers, fs_, req, &kept);
+        if let Ok(out) = &mut result {
+            if out.exit_code != 0 {
+                // A process that failed on a full disk often says only "I/O error" (overlayfs): say why.
+                if let Some(note) = disk_full(&self.root) {
+                    out.notes.push(note);
+                }
+            }
+            for name in ["work", "merged", "etc", "empty", "bundle"] {
+                let _ = fs::remove_dir_all(dir.join(name));
+            }
+        }
         result
     }
 
@@ -90,6 +108,7 @@ impl<R: Runtime> NativeBackend<R> {
         mut lowers: Vec<PathBuf>,
         fs_: &mut Overlay,
         req: &RunRequest,
+        kept: &std::sync::Arc<KeptDir>,
     ) -> Result<RunOutput> {
         let (upper, work, merged, etc) = (
             dir.join("upper"),
@@ -150,7 +169,7 @@ impl<R: Runtime> NativeBackend<R> {
             self.runtime.run(&bundle, id)?
         };
         // What the container wrote under a read-only `RUN --mount` target is put back by the engine.
-        fs_.with_mounts_writable(|fs| apply_upper(&upper, fs))?;
+        fs_.with_mounts_writable(|fs| apply_upper(&upper, fs, Some(kept)))?;
         Ok(RunOutput {
             exit_code: finished.exit_code,
             stdout: finished.stdout,
@@ -159,6 +178,20 @@ impl<R: Runtime> NativeBackend<R> {
             ..RunOutput::default()
         })
     }
+}
+
+/// A note when the filesystem of the store at `root` is (nearly) full: less than 1 MiB or 1% left.
+fn disk_full(root: &Path) -> Option<String> {
+    let st = rustix::fs::statvfs(root).ok()?;
+    let free = st.f_bavail.saturating_mul(st.f_frsize);
+    let total = st.f_blocks.saturating_mul(st.f_frsize);
+    (free < (1 << 20) || free.saturating_mul(100) < total).then(|| {
+        format!(
+            "no space left on device: the store's filesystem at {} is full ({free} of {total} bytes free); \
+             free some space (`strata system prune`) or use another --root",
+            root.display()
+        )
+    })
 }
 
 /// Whether process `pid` is running (a zombie, killed but not yet reaped, is not).

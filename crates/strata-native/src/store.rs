@@ -32,7 +32,7 @@ use strata_image::archive::{
 use strata_image::digest::HashingWriter;
 use strata_image::image::{from_json, to_json, ImageConfig, Manifest};
 use strata_image::layer::{Compression, ReadLimits};
-use strata_image::Digest;
+use strata_image::{Changeset, Digest};
 
 use crate::atomic::{sync_dir, unique_suffix, write_atomic, AtomicFile, TMP_PREFIX};
 use crate::lock::Lock;
@@ -96,6 +96,25 @@ pub struct Loaded {
     pub retagged: Vec<(String, Digest)>,
 }
 
+/// A layer of an image being stored from a build ([`Store::import_built`]).
+#[derive(Debug, Clone, Copy)]
+pub enum NewLayer<'a> {
+    /// A layer the store already holds as the blob `digest` (from the image a build started from).
+    Stored {
+        /// The blob's digest.
+        digest: Digest,
+        /// The digest of its uncompressed tar.
+        diff_id: Digest,
+    },
+    /// A layer the build made: written as an uncompressed tar, streamed into a blob.
+    Built {
+        /// Its entries (their contents read as they are written).
+        changeset: &'a Changeset,
+        /// The diff_id the build computed for it.
+        diff_id: Digest,
+    },
+}
+
 /// What a removal did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Removed {
@@ -142,7 +161,7 @@ impl Store {
         self.limits = limits;
     }
 
-    fn blob_dir(&self) -> PathBuf {
+    pub(crate) fn blob_dir(&self) -> PathBuf {
         self.root.join("blobs").join("sha256")
     }
 
@@ -273,6 +292,69 @@ impl Store {
         self.commit(&staging, &checked, now)
     }
 
+    /// Stores an image a build (or a commit) made: `config` (its digest is the ID) and its layers, bottom
+    /// first, tagged `tags` (normalized). A built layer's tar is streamed from its changeset into a staged
+    /// blob, hashed on the way, so no layer is ever held in memory; then the image is checked as an import
+    /// is and committed under the lock. On error nothing changes.
+    pub fn import_built(
+        &self,
+        config: &[u8],
+        layers: &[NewLayer<'_>],
+        tags: Vec<String>,
+        now: &str,
+    ) -> Result<Digest> {
+        let mut staging = Staging::new(&self.root)?;
+        staging.fallback = Some(self.blob_dir());
+        let mut refs = Vec::new();
+        for (i, l) in layers.iter().enumerate() {
+            let (digest, diff_id) = match *l {
+                NewLayer::Stored { digest, diff_id } => (digest, diff_id),
+                NewLayer::Built { changeset, diff_id } => {
+                    let (digest, _) = staging.put_tar(changeset)?;
+                    if digest != diff_id {
+                        return Err(Error::Runtime(format!(
+                            "layer {}: written with digest {digest}, not its diff_id {diff_id} (a file \
+                             changed while the layer was written)",
+                            i + 1
+                        )));
+                    }
+                    (digest, diff_id)
+                }
+            };
+            let path = staging
+                .path(&digest)
+                .unwrap_or_else(|| self.blob_path(&digest));
+            let mut f = File::open(&path).map_err(Error::io(&path))?;
+            let size = f.metadata().map_err(Error::io(&path))?.len();
+            let mut head = [0u8; 4];
+            let n = read_up_to(&mut f, &mut head).map_err(Error::io(&path))?;
+            refs.push(LayerRef {
+                digest,
+                size,
+                compression: Compression::detect(&head[..n]),
+                diff_id,
+            });
+        }
+        let image = ImageRef {
+            config: config.to_vec().into(),
+            layers: refs,
+            tags,
+        };
+        let sizes = check_image(&image, &staging, &self.limits).map_err(|source| {
+            staging.take_error().unwrap_or(Error::BadImage {
+                what: "the built image".to_string(),
+                source,
+            })
+        })?;
+        let id = Digest::of(config);
+        self.commit(
+            &staging,
+            &[(image, sizes.iter().map(|s| s.size).collect())],
+            now,
+        )?;
+        Ok(id)
+    }
+
     /// Loads a docker-archive or OCI archive (plain, gzip or zstd) read from `archive`, streaming: see the
     /// module docs. The checks are those of [`strata_image::archive::read_archive_from`]; a bad archive is
     /// [`Error::BadArchive`]. On error nothing changes.
@@ -392,6 +474,11 @@ impl Store {
         Ok(true)
     }
 
+    /// Every image, without taking the lock (the caller holds it).
+    pub(crate) fn images_unlocked(&self) -> Result<Vec<ImageRecord>> {
+        Ok(self.read_index()?.images)
+    }
+
     /// Every image, in the index's order (by ID).
     pub fn images(&self) -> Result<Vec<ImageRecord>> {
         let _lock = self.lock(false)?;
@@ -415,7 +502,7 @@ impl Store {
         self.stored(&index.images[pos])
     }
 
-    fn stored(&self, record: &ImageRecord) -> Result<StoredImage> {
+    pub(crate) fn stored(&self, record: &ImageRecord) -> Result<StoredImage> {
         let config_json = self.read_blob(&record.id)?;
         let config = ImageConfig::from_json(&config_json).map_err(|e| Error::Corrupt {
             path: self.blob_path(&record.id),
@@ -684,7 +771,14 @@ impl Store {
                     path: ent.path(),
                     reason: "not a blob name".to_string(),
                 })?;
-            self.read_blob(&digest)?;
+            // Streamed: a blob may be larger than memory.
+            let path = ent.path();
+            if crate::store_check::file_digest(&path).map_err(Error::io(&path))? != digest {
+                return Err(Error::Corrupt {
+                    path,
+                    reason: "content does not match its digest".to_string(),
+                });
+            }
             n += 1;
         }
         for hex in keep {
@@ -887,6 +981,8 @@ struct Staging {
     /// The first error writing to the disk (as opposed to reading the archive): reported as itself, not as
     /// a bad archive.
     error: Option<Error>,
+    /// Where blobs that are not staged are read from (the store's blobs, for a built image's base layers).
+    fallback: Option<PathBuf>,
 }
 
 /// The copy buffer of [`Staging::put`].
@@ -901,6 +997,7 @@ impl Staging {
             dir,
             blobs: HashMap::new(),
             error: None,
+            fallback: None,
         })
     }
 
@@ -910,6 +1007,31 @@ impl Staging {
 
     fn take_error(&mut self) -> Option<Error> {
         self.error.take()
+    }
+
+    /// Stages `layer` written as an uncompressed tar, streaming; returns its digest (its diff_id) and size.
+    fn put_tar(&mut self, layer: &Changeset) -> Result<(Digest, u64)> {
+        let file = AtomicFile::create(&self.dir)?;
+        let part = file.path().to_path_buf();
+        let w = HashingWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
+        let w = strata_image::layer::write_tar(layer, w).map_err(|source| match source {
+            // A disk error (full, say) is the disk's, named by the file being written.
+            strata_image::Error::Archive { entry, reason } => Error::Runtime(format!(
+                "writing the layer into the store, at its entry {entry:?}: {}: {reason}",
+                part.display()
+            )),
+            source => Error::BadImage {
+                what: "the layer".to_string(),
+                source,
+            },
+        })?;
+        let (digest, size, w) = w.finish();
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io(&part)(e.into_error()))?;
+        let dest = file.commit(&digest.hex())?;
+        self.blobs.insert(digest, dest);
+        Ok((digest, size))
     }
 
     fn put_inner(&mut self, data: &mut dyn Read) -> io::Result<(Digest, u64)> {
@@ -951,12 +1073,15 @@ impl Staging {
 
 impl BlobSource for Staging {
     fn open(&self, digest: &Digest) -> io::Result<Box<dyn Read + '_>> {
-        let path = self.path(digest).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("blob {digest} was not staged"),
-            )
-        })?;
+        let path = self
+            .path(digest)
+            .or_else(|| self.fallback.as_ref().map(|d| d.join(digest.hex())))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("blob {digest} was not staged"),
+                )
+            })?;
         Ok(Box::new(BufReader::new(File::open(path)?)))
     }
 }

@@ -62,7 +62,19 @@ pub fn write_layer(dir: &Path, layer: &Changeset) -> Result<()> {
                     .mode(0o600)
                     .open(&path)
                     .map_err(io)?;
-                std::io::copy(&mut content.reader(), &mut f).map_err(io)?;
+                match crate::host_file::HostFile::path_of(content) {
+                    // A file a RUN step wrote: the kernel copies it (copy_file_range).
+                    Some(src) => {
+                        let mut from = fs::File::open(src).map_err(|source| Error::Io {
+                            path: src.to_path_buf(),
+                            source,
+                        })?;
+                        std::io::copy(&mut from, &mut f).map_err(io)?;
+                    }
+                    None => {
+                        std::io::copy(&mut content.reader(), &mut f).map_err(io)?;
+                    }
+                }
                 f.flush().map_err(io)?;
                 drop(f);
                 set_attrs(&path, &e.attrs, false)?;
@@ -239,4 +251,16 @@ fn set_times(path: &Path, t: Timestamp, _link: bool) -> Result<()> {
         path: path.to_path_buf(),
         source: e.into(),
     })
+}
+
+/// Flushes everything under `dir` to the disk (one `syncfs(2)` of its filesystem: a layer of thousands of
+/// files would take as many journal commits with an fsync each). Before an unpacked layer is renamed into
+/// place, so that what has the layer's name is whole even after a power loss, not only after a kill.
+pub fn sync_tree(dir: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let d = fs::File::open(dir).map_err(io)?;
+    rfs::syncfs(&d).map_err(|e| io(e.into()))
 }

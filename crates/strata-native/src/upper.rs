@@ -3,22 +3,30 @@
 //! hides what was below it, everything else is created or replaced with its mode, owner, mtime and xattrs;
 //! files with several names in the upper directory stay hard links. The engine then computes the layer from
 //! the overlay, as it does for the simulator.
+//!
+//! File contents are not read: each file becomes [`strata_image::Content::external`] content pointing at the
+//! file in the upper directory (`host_file`), which stays on the disk while the engine holds it, so a layer
+//! streams from the disk and memory does not grow with what the step wrote.
 
 use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
+use std::sync::Arc;
 
 use rustix::fs as rfs;
-use strata_image::{Attrs, Content, NodeKind, Overlay, Timestamp};
+use strata_image::{Attrs, NodeKind, Overlay, Timestamp};
 
 use crate::error::{Error, Result};
+use crate::host_file::{HostFile, KeptDir};
 use crate::unpack::OPAQUE_XATTR;
 
-/// Applies everything in `upper` to `fs`.
-pub fn apply_upper(upper: &Path, fs: &mut Overlay) -> Result<()> {
+/// Applies everything in `upper` to `fs`; the files' contents stay in `upper`, which `kept` keeps (and
+/// removes when the last content is dropped). With `None` (a container's upper or a volume's directory, which
+/// outlive the call) the contents are read into memory.
+pub fn apply_upper(upper: &Path, fs: &mut Overlay, kept: Option<&Arc<KeptDir>>) -> Result<()> {
     let mut links: HashMap<(u64, u64), String> = HashMap::new();
-    walk(upper, "", fs, &mut links)?;
+    walk(upper, "", fs, &mut links, kept)?;
     // The root directory's own attributes.
     let meta = fs::symlink_metadata(upper).map_err(io(upper))?;
     set_attrs(fs, "/", &attrs_of(upper, &meta)?)?;
@@ -30,6 +38,7 @@ fn walk(
     rel: &str,
     fs: &mut Overlay,
     links: &mut HashMap<(u64, u64), String>,
+    kept: Option<&Arc<KeptDir>>,
 ) -> Result<()> {
     let mut names: Vec<_> = fs::read_dir(dir)
         .map_err(io(dir))?
@@ -62,7 +71,7 @@ fn walk(
                 }
                 Err(_) => fs.mkdir(&path, attrs.clone()).map_err(image(&path))?,
             }
-            walk(&host, &path, fs, links)?;
+            walk(&host, &path, fs, links, kept)?;
             // Creating the children moved the directory's time.
             fs.set_mtime(&path, attrs.mtime).map_err(image(&path))?;
             continue;
@@ -79,8 +88,11 @@ fn walk(
                 }
                 links.insert(key, path.clone());
             }
-            let bytes = fs::read(&host).map_err(io(&host))?;
-            fs.write(&path, Content::from_bytes(bytes), attrs.clone(), now)
+            let content = match kept {
+                Some(kept) => HostFile::content(host.clone(), meta.len(), kept),
+                None => strata_image::Content::from(fs::read(&host).map_err(io(&host))?),
+            };
+            fs.write(&path, content, attrs.clone(), now)
                 .map_err(image(&path))?;
             set_attrs(fs, &path, &attrs)?;
         } else if ft.is_symlink() {

@@ -169,7 +169,7 @@ impl Volumes {
         if dir.is_dir() {
             let empty = Tree::with_root(Attrs::new(0o755, 0, 0, Timestamp::from_secs(0)));
             let mut overlay = strata_image::Overlay::new(std::sync::Arc::new(empty));
-            crate::upper::apply_upper(&dir, &mut overlay)?;
+            crate::upper::apply_upper(&dir, &mut overlay, None)?;
             return overlay.merged().map(Some).map_err(|e| Error::Corrupt {
                 path: dir,
                 reason: e.to_string(),

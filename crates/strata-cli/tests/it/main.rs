@@ -10,6 +10,7 @@ mod parity;
 mod run_mount;
 mod runs;
 mod store;
+mod system;
 mod tutorial;
 mod volumes;
 

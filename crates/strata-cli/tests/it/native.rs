@@ -338,33 +338,343 @@ fn a_native_build_installs_curl_with_apt_on_a_real_debian() {
 }
 
 #[test]
+fn errors_a_user_understands_without_root_overlayfs_or_the_runtime() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-errors");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox:mnt\nRUN echo hi\n").unwrap();
+    let native = ["build", "--no-cache", "--backend", "native"];
+    let expect = |o: std::process::Output, says: &str| {
+        let log = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{log}");
+        assert!(log.contains(says), "{log}");
+        assert!(!log.contains("panicked"), "{log}");
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+        assert!(!mounts.contains(root.to_str().unwrap()), "a mount was left");
+        let check = strata_at(&root, &["system", "check", "--read-only"]);
+        assert!(check.status.success(), "{}", stdout(&check));
+    };
+
+    // A missing runtime binary.
+    let mut args = native.to_vec();
+    args.extend(["--runtime", "/nonexistent", ctx.to_str().unwrap()]);
+    expect(
+        strata_at(&root, &args),
+        "starting the OCI runtime /nonexistent: No such file or directory",
+    );
+
+    // A kernel without overlayfs (its filesystem list stands in for /proc/filesystems).
+    let fs = std::fs::read_to_string("/proc/filesystems").unwrap();
+    let without: String = fs
+        .lines()
+        .filter(|l| !l.ends_with("overlay"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let list = dir.path("filesystems");
+    std::fs::write(&list, without).unwrap();
+    let mut args = native.to_vec();
+    args.push(ctx.to_str().unwrap());
+    let o = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .env("STRATA_PROC_FILESYSTEMS", &list)
+        .arg("--root")
+        .arg(&root)
+        .args(&args)
+        .output()
+        .unwrap();
+    expect(
+        o,
+        "the native backend needs overlayfs, which this kernel does not have",
+    );
+
+    // Not root: as nobody, through setpriv (util-linux), in a store nobody may write.
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        println!("not root: skipped (needs setpriv)");
+        return;
+    }
+    let st = Command::new("chmod")
+        .args(["-R", "a+rwX"])
+        .arg(dir.path(""))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(&root)
+        .args(&args)
+        .output()
+        .unwrap();
+    expect(
+        o,
+        "the native backend needs root: a RUN step is an overlayfs mount in new namespaces",
+    );
+}
+
+#[test]
+fn a_large_file_streams_from_the_step_to_the_store_and_back() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        println!("skipped: needs /usr/bin/time for the peak memory");
+        return;
+    }
+    let dir = TempDir::new("native-stream");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    // 200 MiB written by the step, then read back by the next one (unpacked from the layer) and, in a
+    // second build, from the stored blob (a cache hit, then a base image).
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN head -c 209715200 /dev/zero > /big\nRUN wc -c /big\n",
+    )
+    .unwrap();
+    std::fs::write(ctx.join("Dockerfile.on"), "FROM big\nRUN wc -c /big\n").unwrap();
+    let peak_kib = |args: &[&str]| {
+        let out = dir.path("maxrss");
+        let o = Command::new(time)
+            .args(["-f", "%M", "-o"])
+            .arg(&out)
+            .arg(env!("CARGO_BIN_EXE_strata"))
+            .arg("--root")
+            .arg(&root)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let kib: u64 = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        (kib, stderr(&o))
+    };
+    let c = ctx.to_str().unwrap();
+    for (what, args) in [
+        (
+            "cold",
+            vec![
+                "build",
+                "--progress",
+                "plain",
+                "--backend",
+                "native",
+                "-t",
+                "big",
+                c,
+            ],
+        ),
+        (
+            "cached",
+            vec![
+                "build",
+                "--progress",
+                "plain",
+                "--backend",
+                "native",
+                "-t",
+                "big",
+                c,
+            ],
+        ),
+    ] {
+        let (kib, log) = peak_kib(&args);
+        let ran = log.contains(" 209715200 /big");
+        assert_eq!(ran, what == "cold", "{what}: {log}");
+        // The file is 200 MiB; holding it would show.
+        assert!(kib < 100 * 1024, "{what}: peak RSS {kib} KiB");
+    }
+    let on = ctx.join("Dockerfile.on");
+    let (kib, log) = peak_kib(&[
+        "build",
+        "--progress",
+        "plain",
+        "--no-cache",
+        "--backend",
+        "native",
+        "-f",
+        on.to_str().unwrap(),
+        c,
+    ]);
+    assert!(log.contains("209715200 /big"), "{log}");
+    assert!(kib < 100 * 1024, "on the image: peak RSS {kib} KiB");
+    let (kib, _) = peak_kib(&["save", "-o", dir.path("big.tar").to_str().unwrap(), "big"]);
+    assert!(kib < 100 * 1024, "save: peak RSS {kib} KiB");
+    let check = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+/// A tmpfs mounted for a test, unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_step_clearly_and_keeps_the_store_consistent() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-full");
+    let mnt = dir.path("full");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mounting a tmpfs");
+    let _unmount = Tmpfs(mnt.clone());
+    let root = mnt.join("store");
+    import_busybox_mnt(&dir, &root);
+    let build = |name: &str, dockerfile: &str| {
+        let ctx = dir.path(name);
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        strata_at(
+            &root,
+            &[
+                "build",
+                "--backend",
+                "native",
+                "-t",
+                name,
+                ctx.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = build("keep", "FROM busybox:mnt\nRUN echo kept > /kept\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The process itself runs out of space (busybox says only "I/O error" through overlayfs): the step
+    // fails, and says why and where.
+    let o = build(
+        "huge",
+        "FROM busybox:mnt\nRUN head -c 30000000 /dev/zero > /big\n",
+    );
+    let log = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("did not complete successfully: exit code: 1"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!(
+            "no space left on device: the store's filesystem at {} is full",
+            root.display()
+        )),
+        "{log}"
+    );
+    // The step fits, its layer does not: writing the blob fails, naming the file.
+    let o = build(
+        "big",
+        "FROM busybox:mnt\nRUN head -c 9000000 /dev/zero > /big\n",
+    );
+    let log = stderr(&o);
+    assert!(!o.status.success(), "{log}");
+    assert!(log.contains("No space left on device"), "{log}");
+    assert!(
+        log.contains(&root.join("tmp").display().to_string()),
+        "{log}"
+    );
+    // Nothing half-written: the store checks clean without repairs, the earlier image is whole.
+    let o = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = strata_at(&root, &["images", "--format", "{{.Repository}}"]);
+    let mut names: Vec<_> = stdout(&o).lines().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(names, ["busybox", "keep"]);
+    let o = strata_at(
+        &root,
+        &["save", "-o", dir.path("keep.tar").to_str().unwrap(), "keep"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = build("after", "FROM keep\nRUN cat /kept\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The Dockerfiles the kill test builds: RUN writing files, COPY, multi-stage and a failing RUN.
+const KILL_CASES: [(&str, &str); 4] = [
+    (
+        "run",
+        "FROM busybox:mnt\nRUN head -c 3000000 /dev/urandom > /a; sleep 0.2\nRUN cp /a /b; rm /bin/vi\nRUN ls / > /list\n",
+    ),
+    (
+        "copy",
+        "FROM busybox:mnt\nCOPY . /app\nRUN du -s /app > /du\n",
+    ),
+    (
+        "stages",
+        "FROM busybox:mnt AS a\nRUN head -c 200000 /dev/urandom > /x\nFROM busybox:mnt\nCOPY --from=a /x /y\nRUN wc -c /y > /n\n",
+    ),
+    (
+        "fails",
+        "FROM busybox:mnt\nRUN echo x > /x\nRUN exit 3\n",
+    ),
+];
+
+#[test]
 fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() {
     if let Some(why) = missing() {
         println!("skipped: the native backend {why}");
         return;
     }
+    let started = std::time::Instant::now();
     let dir = TempDir::new("native-kill");
     let root = dir.path("store");
     import_busybox_mnt(&dir, &root);
-    let ctx = dir.path("ctx");
-    std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::write(
-        ctx.join("Dockerfile"),
-        "FROM busybox:mnt\nRUN head -c 3000000 /dev/urandom > /a; sleep 0.3\nRUN cp /a /b; rm /bin/vi\nRUN ls / > /list\n",
-    )
-    .unwrap();
-    // A small LCG picks the moments: 20 kills spread over the build's first ~1.5 s.
+    let mut ctxs = Vec::new();
+    for (name, dockerfile) in KILL_CASES {
+        let ctx = dir.path(name);
+        std::fs::create_dir_all(&ctx).unwrap();
+        std::fs::write(ctx.join("Dockerfile"), dockerfile).unwrap();
+        if name == "copy" {
+            for i in 0..300 {
+                std::fs::write(ctx.join(format!("f{i}")), format!("file {i}\n").repeat(i)).unwrap();
+            }
+        }
+        ctxs.push(ctx);
+    }
+    // A small LCG picks the Dockerfile, whether the cache is used, and the moment: 100 kills, each within
+    // the build's first ~1.2 s.
     let mut seed: u64 = 0x5eed;
-    for n in 0..20 {
+    let mut next = || {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let after = std::time::Duration::from_millis(50 + (seed >> 33) % 1500);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
-            .arg("--root")
+        seed >> 33
+    };
+    let mut cleaned = 0;
+    for n in 0..100 {
+        let case = (next() % KILL_CASES.len() as u64) as usize;
+        let no_cache = next() % 2 == 0;
+        let after = std::time::Duration::from_millis(20 + next() % 1200);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+        cmd.arg("--root")
             .arg(&root)
-            .args(["build", "--backend", "native", "-t", &format!("k{n}")])
-            .arg(&ctx)
+            .args(["build", "--backend", "native", "-t", &format!("k{n}")]);
+        if no_cache {
+            cmd.arg("--no-cache");
+        }
+        let mut child = cmd
+            .arg(&ctxs[case])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -372,38 +682,54 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         std::thread::sleep(after);
         let _ = child.kill();
         let _ = child.wait();
+        let what = format!(
+            "kill {n} ({}, no-cache {no_cache}) after {after:?}",
+            KILL_CASES[case].0
+        );
         // The build's mounts were in its own mount namespace: the host's never had them.
         let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
         assert!(
             !mounts.contains(root.to_str().unwrap()),
-            "kill {n} after {after:?} left a mount"
+            "{what} left a mount"
         );
-        // Every image listed is whole: its layers are all in the store.
-        let o = strata_at(&root, &["images", "-q"]);
-        for id in stdout(&o).lines() {
-            let s = strata_at(
-                &root,
-                &["save", "-o", dir.path("whole.tar").to_str().unwrap(), id],
-            );
-            assert!(s.status.success(), "image {id}: {}", stderr(&s));
-        }
+        // The store is consistent: every blob has its digest, every image listed is whole (its config,
+        // manifest and layers are there), nothing dangles. What the killed process left is removed.
+        let o = strata_at(&root, &["system", "check"]);
+        assert!(o.status.success(), "{what}: {}{}", stdout(&o), stderr(&o));
+        let listed = strata_at(&root, &["images", "-q", "--no-trunc"]);
+        assert!(listed.status.success(), "{what}: {}", stderr(&listed));
+        let report = stdout(&o);
+        cleaned += usize::from(report.contains("left by a killed process"));
+        let images = stdout(&listed)
+            .lines()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        assert!(
+            report.contains(&format!(" {images} images,")),
+            "{what}: `images` lists {images}, the check saw: {report}"
+        );
     }
-    let o = strata_at(
-        &root,
-        &[
-            "build",
-            "--backend",
-            "native",
-            "-t",
-            "after",
-            ctx.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        o.status.success(),
-        "the build after the kills: {}",
-        stderr(&o)
-    );
+    for (ctx, (name, _)) in ctxs.iter().zip(KILL_CASES) {
+        let o = strata_at(
+            &root,
+            &[
+                "build",
+                "--backend",
+                "native",
+                "-t",
+                "after",
+                ctx.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(
+            o.status.success(),
+            name != "fails",
+            "the {name} build after the kills: {}",
+            stderr(&o)
+        );
+    }
+    let o = strata_at(&root, &["system", "check", "--read-only"]);
+    assert!(o.status.success(), "{}", stdout(&o));
     assert_eq!(
         std::fs::read_dir(root.join("tmp"))
             .map(|d| d
@@ -414,8 +740,8 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         0,
         "step directories of killed builds are left"
     );
-    // The containers the killed builds left running were stopped by the next build: no process anywhere
-    // still has one of the store's overlays mounted.
+    // The containers the killed builds left running are gone: no process anywhere still has one of the
+    // store's overlays mounted.
     let anywhere: String = std::fs::read_dir("/proc")
         .unwrap()
         .flatten()
@@ -433,4 +759,8 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
             e.file_name()
         );
     }
+    println!(
+        "100 kills ({cleaned} left something for the check to remove) and the builds after them in {:?}",
+        started.elapsed()
+    );
 }

@@ -1,0 +1,100 @@
+//! A stored layer blob read back as a changeset without holding large files in memory: in an uncompressed
+//! blob (strata stores the layers it builds uncompressed) a file's bytes are one range of the blob file, so a
+//! file of [`EXTERNAL_FROM`] bytes or more becomes [`strata_image::Content::external`] content reading that
+//! range on demand ([`BlobRange`]). The blob is hashed as it is read and must still have its digest. A
+//! compressed blob is read into memory as before.
+
+use std::any::Any;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use strata_image::digest::HashingReader;
+use strata_image::layer::{read_layer, read_tar_with, Compression, ReadLimits};
+use strata_image::{Changeset, Content, ContentSource, Digest};
+
+use crate::{Error, Result, Store};
+
+/// Files at least this large stay in the blob; smaller ones are read into memory (one open file each would
+/// cost more than their bytes).
+pub(crate) const EXTERNAL_FROM: u64 = 64 << 10;
+
+/// The layer stored as blob `digest`, checked against that digest.
+pub(crate) fn read_stored_layer(store: &Store, digest: &Digest) -> Result<Changeset> {
+    let path = store.blob_path(digest);
+    let file = File::open(&path).map_err(Error::io(&path))?;
+    let mut blob = BufReader::with_capacity(128 << 10, file);
+    let head = blob.fill_buf().map_err(Error::io(&path))?;
+    if Compression::detect(head) != Compression::None {
+        let bytes = store.read_blob(digest)?;
+        return read_layer(&bytes, &ReadLimits::DEFAULT).map_err(|e| Error::Corrupt {
+            path,
+            reason: e.to_string(),
+        });
+    }
+    let name: Arc<str> = path.display().to_string().into();
+    let mut hashing = HashingReader::new(blob);
+    let mut external = |offset: u64, len: u64| {
+        (len >= EXTERNAL_FROM).then(|| {
+            Content::external(Arc::new(BlobRange {
+                path: path.clone(),
+                identity: format!("{name}@{offset}"),
+                offset,
+                len,
+            }))
+        })
+    };
+    let cs = read_tar_with(&mut hashing, &ReadLimits::DEFAULT, &mut external).map_err(|e| {
+        Error::Corrupt {
+            path: path.clone(),
+            reason: e.to_string(),
+        }
+    })?;
+    io::copy(&mut hashing, &mut io::sink()).map_err(Error::io(&path))?;
+    let (got, _, _) = hashing.finish();
+    if got != *digest {
+        return Err(Error::Corrupt {
+            path,
+            reason: "content does not match its digest".to_string(),
+        });
+    }
+    Ok(cs)
+}
+
+/// `len` bytes at `offset` of a blob file (blobs are never rewritten: their name is their digest).
+struct BlobRange {
+    path: PathBuf,
+    identity: String,
+    offset: u64,
+    len: u64,
+}
+
+impl ContentSource for BlobRange {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        let fail = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!("reading the stored layer {}: {e}", self.path.display()),
+            )
+        };
+        let mut f = File::open(&self.path).map_err(fail)?;
+        f.seek(SeekFrom::Start(self.offset)).map_err(fail)?;
+        Ok(Box::new(BufReader::with_capacity(
+            128 << 10,
+            f.take(self.len),
+        )))
+    }
+
+    fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
