@@ -75,7 +75,12 @@ impl<R: Runtime> NativeBackend<R> {
         }
     }
 
-    fn run_step(&mut self, fs_: &mut Overlay, req: &RunRequest) -> Result<RunOutput> {
+    fn run_step(
+        &mut self,
+        fs_: &mut Overlay,
+        req: &RunRequest,
+        out: &mut dyn FnMut(&[u8]),
+    ) -> Result<RunOutput> {
         if let Some(why) = crate::preflight::host_refusal() {
             return Err(Error::Runtime(why));
         }
@@ -86,7 +91,7 @@ impl<R: Runtime> NativeBackend<R> {
         let _ = fs::remove_dir_all(&dir);
         // Removes the directory when the step fails, or when the last content read from it is dropped.
         let kept = KeptDir::new(dir.clone());
-        let mut result = self.in_dir(&dir, &id, lowers, fs_, req, &kept);
+        let mut result = self.in_dir(&dir, lowers, fs_, req, &kept, out);
         if let Ok(out) = &mut result {
             if out.exit_code != 0 {
                 // A process that failed on a full disk often says only "I/O error" (overlayfs): say why.
@@ -101,15 +106,21 @@ impl<R: Runtime> NativeBackend<R> {
         result
     }
 
+    /// Runs the step in `dir` (`tmp/<container id>`).
     fn in_dir(
         &self,
         dir: &Path,
-        id: &str,
         mut lowers: Vec<PathBuf>,
         fs_: &mut Overlay,
         req: &RunRequest,
         kept: &std::sync::Arc<KeptDir>,
+        out: &mut dyn FnMut(&[u8]),
     ) -> Result<RunOutput> {
+        let id = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = id.as_str();
         let (upper, work, merged, etc) = (
             dir.join("upper"),
             dir.join("work"),
@@ -166,7 +177,7 @@ impl<R: Runtime> NativeBackend<R> {
             let config = bundle.join("config.json");
             s.save(&config)
                 .map_err(|e| Error::Runtime(format!("writing {}: {e}", config.display())))?;
-            self.runtime.run(&bundle, id)?
+            self.runtime.run_live(&bundle, id, out)?
         };
         // What the container wrote under a read-only `RUN --mount` target is put back by the engine.
         fs_.with_mounts_writable(|fs| apply_upper(&upper, fs, Some(kept)))?;
@@ -225,7 +236,16 @@ impl<R: Runtime> Backend for NativeBackend<R> {
     }
 
     fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput {
-        match self.run_step(fs, req) {
+        self.run_live(fs, req, &mut |_| {})
+    }
+
+    fn run_live(
+        &mut self,
+        fs: &mut Overlay,
+        req: &RunRequest,
+        out: &mut dyn FnMut(&[u8]),
+    ) -> RunOutput {
+        match self.run_step(fs, req, out) {
             Ok(out) => out,
             Err(e) => RunOutput {
                 exit_code: 1,

@@ -764,3 +764,134 @@ fn killing_native_builds_at_random_moments_leaves_no_mount_and_a_usable_store() 
         started.elapsed()
     );
 }
+
+#[test]
+fn a_native_steps_output_reaches_the_progress_while_it_runs() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    use std::io::{BufRead, Write};
+    let dir = TempDir::new("native-live");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    // The step prints `first`, then waits for this test (a RUN shares the host's network, as BuildKit's
+    // default RUN without CNI does), which answers only once it has read `first` from the progress: without
+    // live output the build could never finish.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM busybox:mnt\nRUN echo first; nc 127.0.0.1 {port}; echo second\n"),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("--root")
+        .arg(&root)
+        .args(["build", "--backend", "native", "--progress", "plain"])
+        .arg(&ctx)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !seen.iter().any(|l: &String| l == "#2 first") {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) => seen.push(l),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("`first` did not reach the progress while the step ran: {seen:?}");
+            }
+        }
+    }
+    assert!(
+        !seen.iter().any(|l| l.contains("DONE")),
+        "the step ended before `first` was shown: {seen:?}"
+    );
+    let (mut conn, _) = listener.accept().unwrap();
+    conn.write_all(b"go\n").unwrap();
+    drop(conn);
+    let status = child.wait().unwrap();
+    seen.extend(rx.iter());
+    assert!(status.success(), "{seen:?}");
+    let at = |s: &str| seen.iter().position(|l| l == s);
+    assert!(
+        at("#2 first") < at("#2 go") && at("#2 go") < at("#2 second"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_native_step_that_prints_more_than_a_pipe_holds_finishes() {
+    if let Some(why) = missing() {
+        println!("skipped: the native backend {why}");
+        return;
+    }
+    let dir = TempDir::new("native-big-output");
+    let root = dir.path("store");
+    import_busybox_mnt(&dir, &root);
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    // 300,000 bytes: more than a pipe's 64 KiB, so the build must read while the step runs.
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN head -c 300000 /dev/zero | tr '\\0' x; echo\n",
+    )
+    .unwrap();
+    for runtime in ["builtin", "runc"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .arg("--root")
+            .arg(&root)
+            .args([
+                "build",
+                "--backend",
+                "native",
+                "--no-cache",
+                "--runtime",
+                runtime,
+            ])
+            .args(["--progress", "plain"])
+            .arg(&ctx)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut s).unwrap();
+            s
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break st;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("{runtime}: the build did not finish");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let log = reader.join().unwrap();
+        assert!(status.success(), "{runtime}: {log}");
+        assert!(
+            log.contains(&format!("#2 {}", "x".repeat(300_000))),
+            "{runtime}"
+        );
+    }
+}

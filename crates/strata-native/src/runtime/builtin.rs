@@ -376,6 +376,11 @@ impl Plan {
         unsafe {
             // Die with the build: a killed strata takes its container with it.
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // `Command::spawn` returns once this child execs or closes the status pipe std gave it; this
+            // child never execs (it waits for the container), so it closes every descriptor it does not
+            // need. Then the parent reads the container's output while it runs: a step that prints more than
+            // a pipe holds would otherwise wait for a reader forever.
+            close_all_but(&[err, self.console.unwrap_or(err)]);
             if libc::unshare(self.namespaces) != 0 {
                 fail(err, b"unshare: cannot make the container's namespaces", 126);
             }
@@ -589,6 +594,36 @@ impl Plan {
         }
         fail(err, &self.not_found, 127);
     }
+}
+
+/// Closes every file descriptor above 2 except `keep` (`close_range`, or one by one where the kernel lacks
+/// it).
+unsafe fn close_all_but(keep: &[libc::c_int]) {
+    let mut keep: [libc::c_int; 2] = [
+        keep.first().copied().unwrap_or(-1),
+        keep.get(1).copied().unwrap_or(-1),
+    ];
+    if keep[0] > keep[1] {
+        keep.swap(0, 1);
+    }
+    let close = |lo: libc::c_uint, hi: libc::c_uint| {
+        if lo > hi {
+            return;
+        }
+        if libc::syscall(libc::SYS_close_range, lo, hi, 0) != 0 {
+            for fd in lo..=hi.min(65_535) {
+                libc::close(fd as libc::c_int);
+            }
+        }
+    };
+    let mut lo: libc::c_uint = 3;
+    for k in keep {
+        if k >= 3 && k as libc::c_uint >= lo {
+            close(lo, k as libc::c_uint - 1);
+            lo = k as libc::c_uint + 1;
+        }
+    }
+    close(lo, libc::c_uint::MAX);
 }
 
 /// Sets the effective, permitted and inheritable-free capability sets of this (single-threaded) process.
