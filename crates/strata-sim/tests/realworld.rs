@@ -39,8 +39,8 @@ const HARNESS_FILES: &[&str] = &["PATTERN.md", "build-args", "target", "secrets"
 /// How a case ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
-    /// Built, every step simulated or modelled.
-    Modelled,
+    /// Built, every step simulated or modelled; how many COPY/ADD layers were checked.
+    Modelled(usize),
     /// A step reached commands the simulator cannot run.
     NotSimulated(Vec<String>),
     /// The build stopped with this error.
@@ -50,7 +50,7 @@ enum Outcome {
 impl Outcome {
     fn word(&self) -> &'static str {
         match self {
-            Outcome::Modelled => "modelled",
+            Outcome::Modelled(_) => "modelled",
             Outcome::NotSimulated(_) => "not simulated",
             Outcome::Fails(_) => "fails",
         }
@@ -58,7 +58,7 @@ impl Outcome {
 
     fn detail(&self) -> String {
         match self {
-            Outcome::Modelled => String::new(),
+            Outcome::Modelled(n) => format!("checked: the config and {n} COPY/ADD layers"),
             Outcome::NotSimulated(c) => c.join(", "),
             Outcome::Fails(m) => m.clone(),
         }
@@ -239,7 +239,12 @@ fn run_case(case: &Case, store: &SimStore) -> (Outcome, Vec<String>) {
                     .steps
                     .last()
                     .map(|s| String::from_utf8_lossy(&s.stderr).into_owned())
-                    .and_then(|e| e.lines().rev().find(|l| !l.trim().is_empty()).map(str::to_owned));
+                    .and_then(|e| {
+                        e.lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty())
+                            .map(str::to_owned)
+                    });
                 let msg = match why {
                     Some(w) if msg.starts_with("process ") => format!("{msg} ({})", w.trim()),
                     _ => msg,
@@ -251,9 +256,9 @@ fn run_case(case: &Case, store: &SimStore) -> (Outcome, Vec<String>) {
         }
         Ok(out) => {
             let ns = not_simulated_in(&out.steps, None);
-            let problems = check_built(case, &out, store);
+            let (copies, problems) = check_built(case, &out, store);
             if ns.is_empty() {
-                (Outcome::Modelled, problems)
+                (Outcome::Modelled(copies), problems)
             } else {
                 (Outcome::NotSimulated(ns), problems)
             }
@@ -346,14 +351,19 @@ fn base_workdir(stage: &Stage, store: &SimStore) -> Option<String> {
     Some(if wd.is_empty() { "/".into() } else { wd })
 }
 
-/// Checks a built case against what its Dockerfile says.
-fn check_built(case: &Case, out: &strata_build::BuildOutput, store: &SimStore) -> Vec<String> {
+/// Checks a built case against what its Dockerfile says: how many COPY/ADD steps could be checked, and the
+/// problems found.
+fn check_built(
+    case: &Case,
+    out: &strata_build::BuildOutput,
+    store: &SimStore,
+) -> (usize, Vec<String>) {
     let mut problems = Vec::new();
     let parsed = strata_dockerfile::parse(&case.dockerfile);
     let lowered = instructions::lower(&parsed.ast);
     let chain = stage_chain(&lowered.stages, case.target.as_deref());
     let Some(last) = chain.last() else {
-        return vec!["no target stage".into()];
+        return (0, vec!["no target stage".into()]);
     };
     let ignore = case
         .dockerignore
@@ -457,7 +467,6 @@ fn check_built(case: &Case, out: &strata_build::BuildOutput, store: &SimStore) -
             }
         }
     }
-    let _ = checked_copies;
     let config: Value = serde_json::from_slice(&out.image.config_json()).expect("config json");
     let cfg = &config["config"];
     let null = Value::Null;
@@ -494,15 +503,19 @@ fn check_built(case: &Case, out: &strata_build::BuildOutput, store: &SimStore) -
         .unwrap_or_default();
     for k in &exp.env_keys {
         if !env.iter().any(|e| e.split('=').next() == Some(k.as_str())) {
-            problems.push(format!("Env: {k} is set by the Dockerfile, not in the image"));
+            problems.push(format!(
+                "Env: {k} is set by the Dockerfile, not in the image"
+            ));
         }
     }
     for p in &exp.ports {
         if field("ExposedPorts").get(p).is_none() {
-            problems.push(format!("ExposedPorts: {p} is exposed by the Dockerfile, not in the image"));
+            problems.push(format!(
+                "ExposedPorts: {p} is exposed by the Dockerfile, not in the image"
+            ));
         }
     }
-    problems
+    (checked_copies, problems)
 }
 
 /// Checks that the layer of a COPY/ADD step holds each file the sources name, with its bytes; returns
@@ -531,12 +544,18 @@ fn check_copy(
     };
     let dest_is_dir = dest.ends_with('/') || dest == "." || sources.len() > 1;
     let Some(layer) = step.and_then(|s| s.layer) else {
-        problems.push(format!("COPY {} {dest}: no layer for the step", sources.join(" ")));
+        problems.push(format!(
+            "COPY {} {dest}: no layer for the step",
+            sources.join(" ")
+        ));
         return true;
     };
     let cs = &out.image.layers[layer].changeset;
-    let in_layer: BTreeMap<&str, &EntryKind> =
-        cs.entries.iter().map(|e| (e.path.as_str(), &e.kind)).collect();
+    let in_layer: BTreeMap<&str, &EntryKind> = cs
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), &e.kind))
+        .collect();
     let kept = |rel: &str| ignore.is_none_or(|i| !i.is_excluded(rel));
     let mut want: Vec<(String, &[u8])> = Vec::new();
     for src in sources {
@@ -550,7 +569,10 @@ fn check_copy(
             if src.is_empty() {
                 want.push((join_path(&dest_abs, rel), bytes));
             } else if glob {
-                let top = rel.split('/').take(src.split('/').count()).collect::<Vec<_>>();
+                let top = rel
+                    .split('/')
+                    .take(src.split('/').count())
+                    .collect::<Vec<_>>();
                 let top = top.join("/");
                 if strata_build::filepath_match::match_path(src, &top).unwrap_or(false) {
                     let name = top.rsplit('/').next().unwrap_or(&top);
@@ -580,7 +602,9 @@ fn check_copy(
     for (path, bytes) in want {
         match in_layer.get(path.as_str()) {
             Some(EntryKind::File(c)) if c.bytes().as_ref() == bytes => {}
-            Some(EntryKind::File(_)) => problems.push(format!("{path}: other bytes in the COPY layer")),
+            Some(EntryKind::File(_)) => {
+                problems.push(format!("{path}: other bytes in the COPY layer"))
+            }
             Some(k) => problems.push(format!("{path}: {k:?} in the COPY layer, not a file")),
             None => problems.push(format!(
                 "{path}: missing from the layer of COPY {} {dest}",
@@ -693,7 +717,12 @@ fn realworld_corpus_builds_as_recorded() {
         match recorded.get(name) {
             Some(r) if r == o.word() => {}
             Some(r) => {
-                let _ = writeln!(diff, "{name}: STATUS.md says {r}, now {} ({})", o.word(), o.detail());
+                let _ = writeln!(
+                    diff,
+                    "{name}: STATUS.md says {r}, now {} ({})",
+                    o.word(),
+                    o.detail()
+                );
             }
             None => {
                 let _ = writeln!(diff, "{name}: not in STATUS.md (now {})", o.word());
@@ -713,4 +742,91 @@ fn realworld_corpus_builds_as_recorded() {
         diff.is_empty(),
         "outcomes differ from tests/realworld/STATUS.md (rerun with REALWORLD_WRITE=1 and review):\n{diff}"
     );
+}
+
+/// A case made in the test, not read from the corpus.
+fn inline_case(dockerfile: &str, files: &[(&str, &str)]) -> Case {
+    let t0 = Timestamp::from_secs(MTIME);
+    let mut tree = Tree::with_root(Attrs::new(0o755, 0, 0, t0));
+    for (path, text) in files {
+        let mut dir = String::new();
+        for part in path
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .expect("path")
+            .1
+        {
+            dir = format!("{dir}/{part}");
+            if tree.read(&dir).is_err() {
+                let _ = tree.insert(&dir, Attrs::new(0o755, 0, 0, t0), NodeKind::Dir);
+            }
+        }
+        tree.insert(
+            &format!("/{path}"),
+            Attrs::new(0o644, 0, 0, t0),
+            NodeKind::File(Content::from(text.as_bytes().to_vec())),
+        )
+        .expect("file");
+    }
+    Case {
+        name: "inline".into(),
+        dockerfile: dockerfile.into(),
+        tree,
+        files: files
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec()))
+            .collect(),
+        dockerignore: None,
+        build_args: Vec::new(),
+        target: None,
+        secrets: Vec::new(),
+    }
+}
+
+/// The checks are not vacuous: a correct build passes them, and an image that is not what the Dockerfile
+/// says (other bytes in a COPY layer, another User or Cmd) fails them.
+#[test]
+fn the_checks_catch_an_image_unlike_its_dockerfile() {
+    let df = "FROM busybox\nWORKDIR /app\nCOPY a.txt ./\nCOPY conf/ /etc/svc/\nENV MODE=prod\nUSER 1000\nEXPOSE 9000 53/udp\nENTRYPOINT [\"cat\"]\nCMD [\"a.txt\"]\n";
+    let files = [("a.txt", "hello\n"), ("conf/svc.conf", "port=9000\n")];
+    let store = SimStore::new();
+    let case = inline_case(df, &files);
+    let (outcome, problems) = run_case(&case, &store);
+    assert_eq!(outcome, Outcome::Modelled(2));
+    assert!(problems.is_empty(), "{problems:?}");
+    let out = build(
+        &BuildRequest {
+            dockerfile: df,
+            context: &case.tree,
+            dockerignore: None,
+            build_args: Vec::new(),
+            target: None,
+            no_cache: true,
+            now: Timestamp::from_secs(1_800_000_000),
+            style: HistoryStyle::Buildkit,
+            secrets: Vec::new(),
+        },
+        &mut SimBackend::default(),
+        &store,
+        &mut Cache::new(),
+    )
+    .expect("builds");
+    // The context the checker compares with says other bytes than were copied.
+    let mut other = inline_case(df, &files);
+    other.files[1].1 = b"port=1\n".to_vec();
+    let (_, p) = check_built(&other, &out, &store);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("/etc/svc/svc.conf: other bytes"), "{p:?}");
+    // The Dockerfile the checker reads says another user, command, port and env.
+    let wrong = df
+        .replace("USER 1000", "USER 2000")
+        .replace("CMD [\"a.txt\"]", "CMD [\"b.txt\"]")
+        .replace("EXPOSE 9000", "EXPOSE 9001")
+        .replace("ENV MODE", "ENV LEVEL");
+    let (_, p) = check_built(&inline_case(&wrong, &files), &out, &store);
+    let text = p.join("\n");
+    for want in ["User:", "Cmd:", "9001/tcp", "Env: LEVEL"] {
+        assert!(text.contains(want), "{want} not caught: {text}");
+    }
 }
