@@ -615,6 +615,101 @@ fn check_copy(
     true
 }
 
+/// The images a case names (every stage's base that is not an earlier stage or `scratch`, and every
+/// `COPY --from=IMAGE`), with meta ARGs and build args put in.
+fn images_named(case: &Case) -> Vec<String> {
+    let parsed = strata_dockerfile::parse(&case.dockerfile);
+    let lowered = instructions::lower(&parsed.ast);
+    let mut args: BTreeMap<String, String> = BTreeMap::new();
+    for a in &lowered.meta_args {
+        args.insert(
+            a.key.clone(),
+            a.value
+                .clone()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
+        );
+    }
+    for (k, v) in &case.build_args {
+        if args.contains_key(k) {
+            args.insert(k.clone(), v.clone());
+        }
+    }
+    let expand = |r: &str| {
+        let mut out = r.to_owned();
+        for (k, v) in &args {
+            out = out
+                .replace(&format!("${{{k}}}"), v)
+                .replace(&format!("${k}"), v);
+        }
+        out
+    };
+    let names: Vec<String> = lowered
+        .stages
+        .iter()
+        .filter_map(|s| s.name.as_ref().map(|n| n.to_lowercase()))
+        .collect();
+    let mut out = Vec::new();
+    for s in &lowered.stages {
+        if s.base_stage.is_none() && s.base != "scratch" {
+            out.push(expand(&s.base));
+        }
+        for c in &s.commands {
+            if let Command::Copy(cp) = c {
+                if let (Some(from), None) = (&cp.from, cp.from_stage) {
+                    let f = word(from);
+                    if !names.contains(&f.to_lowercase()) && f.parse::<usize>().is_err() {
+                        out.push(expand(&f));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every image the corpus names and what the simulator's store gives for it: the model's reference, the
+/// model standing in for another tag, or nothing.
+fn base_census(cases: &[Case], store: &SimStore) -> String {
+    let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in cases {
+        for r in images_named(c) {
+            let v = uses.entry(r).or_default();
+            if !v.contains(&c.name) {
+                v.push(c.name.clone());
+            }
+        }
+    }
+    let mut s = String::new();
+    let (mut known, mut substituted, mut missing) = (0, 0, 0);
+    for (r, by) in &uses {
+        let verdict = match store.image(r) {
+            Some(img) if img.substitute.is_some() => {
+                substituted += 1;
+                format!("substituted ({})", img.reference)
+            }
+            Some(img) => {
+                known += 1;
+                format!("modelled ({})", img.reference)
+            }
+            None => {
+                missing += 1;
+                "missing".to_owned()
+            }
+        };
+        let cases: Vec<&str> = by
+            .iter()
+            .map(|n| n.split('-').next().unwrap_or(n))
+            .collect();
+        let _ = writeln!(s, "- `{r}`: {verdict}; cases {}", cases.join(" "));
+    }
+    format!(
+        "Images the corpus names: {} distinct, {known} modelled, {substituted} given another tag's model, {missing} missing.\n\n{s}",
+        uses.len()
+    )
+}
+
 /// Reads STATUS.md's table: case → outcome word.
 fn read_status(text: &str) -> BTreeMap<String, String> {
     text.lines()
@@ -629,7 +724,7 @@ fn read_status(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn status_text(results: &[(String, Outcome)]) -> String {
+fn status_text(results: &[(String, Outcome)], census: &str) -> String {
     let count = |w: &str| results.iter().filter(|(_, o)| o.word() == w).count();
     let mut s = String::new();
     let _ = writeln!(s, "# The real-world corpus: outcome per case\n");
@@ -663,6 +758,7 @@ fn status_text(results: &[(String, Outcome)]) -> String {
             o.detail().replace('|', "\\|").replace('\n', " ")
         );
     }
+    let _ = writeln!(s, "\n## The images the cases name\n\n{census}");
     s
 }
 
@@ -673,6 +769,7 @@ fn realworld_corpus_builds_as_recorded() {
     let store = SimStore::new();
     let mut results: Vec<(String, Outcome)> = Vec::new();
     let mut problems = String::new();
+    let mut read = Vec::new();
     for d in &cases {
         let case = read_case(d);
         assert!(
@@ -684,8 +781,10 @@ fn realworld_corpus_builds_as_recorded() {
         for p in found {
             let _ = writeln!(problems, "{}: {p}", case.name);
         }
-        results.push((case.name, outcome));
+        results.push((case.name.clone(), outcome));
+        read.push(case);
     }
+    let census = base_census(&read, &store);
     assert_eq!(results.len(), cases.len(), "every case classified");
     // The table.
     let w = results.iter().map(|(n, _)| n.len()).max().unwrap_or(4);
@@ -706,8 +805,9 @@ fn realworld_corpus_builds_as_recorded() {
         "the corpus must have at least 50 cases, found {}",
         cases.len()
     );
+    println!("\n{census}");
     let status_path = dir.join("STATUS.md");
-    let text = status_text(&results);
+    let text = status_text(&results, &census);
     if std::env::var_os("REALWORLD_WRITE").is_some() {
         std::fs::write(&status_path, &text).expect("write STATUS.md");
     }
