@@ -191,7 +191,7 @@ fn not_simulated_in(steps: &[Step], error: Option<&str>) -> Vec<String> {
     for s in steps {
         for n in &s.notes {
             if let Some(rest) = n.strip_prefix("not simulated: ") {
-                let cmd = rest.split(':').next().unwrap_or(rest).trim().to_owned();
+                let cmd = rest.split(": ").next().unwrap_or(rest).trim().to_owned();
                 if !out.contains(&cmd) {
                     out.push(cmd);
                 }
