@@ -768,6 +768,8 @@ fn realworld_corpus_builds_as_recorded() {
     let cases = case_dirs(&dir);
     let store = SimStore::new();
     let mut results: Vec<(String, Outcome)> = Vec::new();
+    // Wall time of each cold build in this test's build profile (informational, never compared).
+    let mut millis: Vec<u128> = Vec::new();
     let mut problems = String::new();
     let mut read = Vec::new();
     for d in &cases {
@@ -777,7 +779,9 @@ fn realworld_corpus_builds_as_recorded() {
             "{}: no PATTERN.md saying which pattern it stands for",
             case.name
         );
+        let started = std::time::Instant::now();
         let (outcome, found) = run_case(&case, &store);
+        millis.push(started.elapsed().as_millis());
         for p in found {
             let _ = writeln!(problems, "{}: {p}", case.name);
         }
@@ -788,9 +792,9 @@ fn realworld_corpus_builds_as_recorded() {
     assert_eq!(results.len(), cases.len(), "every case classified");
     // The table.
     let w = results.iter().map(|(n, _)| n.len()).max().unwrap_or(4);
-    println!("{:w$}  {:13}  detail", "case", "outcome");
-    for (name, o) in &results {
-        println!("{name:w$}  {:13}  {}", o.word(), o.detail());
+    println!("{:w$}  {:13}  {:>6}  detail", "case", "outcome", "ms");
+    for ((name, o), ms) in results.iter().zip(&millis) {
+        println!("{name:w$}  {:13}  {ms:>6}  {}", o.word(), o.detail());
     }
     let count = |w: &str| results.iter().filter(|(_, o)| o.word() == w).count();
     println!(
