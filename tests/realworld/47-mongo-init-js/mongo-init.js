@@ -1,0 +1,3 @@
+db = db.getSiblingDB("events");
+db.createCollection("clicks");
+db.clicks.createIndex({ at: 1 });
