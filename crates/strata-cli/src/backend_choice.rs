@@ -97,7 +97,7 @@ fn modelled_base(
         {
             continue;
         }
-        if store.archive_image(&base).is_err() {
+        if store.resolve(&base).is_err() {
             return Some(format!(
                 "{base} is not in the store, only modelled: `strata load` or `strata import` it for a real build"
             ));

@@ -56,7 +56,7 @@ impl BuildCache {
             data,
             // Large files stay in the blob, read when the layer is written or unpacked.
             Arc::new(move |d| {
-                crate::stored_layer::read_stored_layer(&store, d)
+                crate::stored_layer::read_cached_layer(&store, d)
                     .ok()
                     .map(Arc::new)
             }),
@@ -81,9 +81,13 @@ impl BuildCache {
         data.results.sort_by_key(|r| r.key);
         let path = self.store.root().join(self.file);
         let bytes = serde_json::to_vec(&data).map_err(|e| Error::Corrupt {
-            path,
+            path: path.clone(),
             reason: e.to_string(),
         })?;
+        // An all-cached rebuild changes nothing: no write, no fsync.
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
         write_atomic(self.store.root(), self.file, &bytes)
     }
 

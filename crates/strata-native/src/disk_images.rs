@@ -66,6 +66,13 @@ impl<'a> DiskImages<'a> {
             .iter()
             .map(|t| normalize_reference(t))
             .collect::<Result<Vec<_>>>()?;
+        // An all-cached rebuild makes the image the store already has, under the same names: nothing to write.
+        let id = image.id();
+        if let Ok(rec) = self.store.resolve(&id.to_string()) {
+            if rec.id == id && tags.iter().all(|t| rec.tags.contains(t)) {
+                return Ok(id);
+            }
+        }
         let blobs = self.blobs.borrow();
         let layers: Vec<NewLayer<'_>> = image
             .layers
