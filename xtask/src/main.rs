@@ -356,10 +356,12 @@ fn test_engines() -> Result<()> {
     }
     // One real Debian root filesystem for the tests that need it (the apt build, the apt model comparison).
     let debian = root.join("target/debian-bookworm-minbase.tar");
-    if !debian.exists() {
-        let partial = root.join("target/debian-bookworm-minbase.tar.partial");
+    if !debian.is_file() {
+        // mmdebstrap picks its output format from the name, so the partial file ends in `.tar` too.
+        let partial = root.join("target/debian-bookworm-minbase.partial.tar");
+        let _ = std::fs::remove_file(&partial);
         let mut c = Command::new("mmdebstrap");
-        c.args(["--variant=minbase", "--quiet", "bookworm"])
+        c.args(["--variant=minbase", "--format=tar", "--quiet", "bookworm"])
             .arg(&partial);
         run(c)?;
         std::fs::rename(&partial, &debian)?;
