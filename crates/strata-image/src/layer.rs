@@ -14,7 +14,7 @@
 //! to the decompressed stream whatever the compression, so a gzip or zstd bomb stops there.
 
 use std::collections::HashSet;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 
 use flate2::bufread::MultiGzDecoder;
 use flate2::write::GzEncoder;
@@ -416,6 +416,18 @@ impl<R: Read> Read for Guard<R> {
     }
 }
 
+impl<R: Read + Seek> Seek for Guard<R> {
+    /// What the archive skips by seeking counts towards the expanded-size limit, as if it were read.
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        self.read = self.read.max(at);
+        if self.read > self.limit {
+            return Err(io::Error::other(OVER_LIMIT));
+        }
+        Ok(at)
+    }
+}
+
 /// Reads an uncompressed tar stream into a changeset, validating every entry (see the module docs).
 pub fn read_tar<R: Read>(r: R, limits: &ReadLimits) -> Result<Changeset> {
     let mut entries = Vec::new();
@@ -439,6 +451,24 @@ pub fn read_tar_with<R: Read>(
     Ok(Changeset { entries })
 }
 
+/// [`read_tar_with`] over a stream that can seek (a stored blob): the contents `external` takes are skipped
+/// by seeking instead of read past, so a cache hit on a large layer reads its headers only.
+pub fn read_tar_seekable<R: Read + Seek>(
+    r: R,
+    limits: &ReadLimits,
+    external: &mut dyn FnMut(u64, u64) -> Option<Content>,
+) -> Result<Changeset> {
+    let mut entries = Vec::new();
+    let mut archive = tar::Archive::new(guard(r, limits));
+    let iter = archive
+        .entries_with_seek()
+        .map_err(|e| tar_io_error("", e, limits))?;
+    let last = walk_entries(iter, limits, &mut Keep::Skip(external), |e| entries.push(e))?;
+    // The end-of-archive marker: a seekable stream is a stored blob, whole by its digest.
+    let _ = last;
+    Ok(Changeset { entries })
+}
+
 /// What [`walk_tar`] does with file contents.
 enum Keep<'a> {
     /// Read past them: a file's entry has modelled content of its size.
@@ -447,6 +477,8 @@ enum Keep<'a> {
     Bytes,
     /// Ask for external content first (see [`read_tar_with`]), else keep them in memory.
     External(&'a mut dyn FnMut(u64, u64) -> Option<Content>),
+    /// As `External`, on a seekable stream: external contents are not read at all.
+    Skip(&'a mut dyn FnMut(u64, u64) -> Option<Content>),
 }
 
 /// What [`scan_layer`] found in a layer blob.
@@ -495,58 +527,38 @@ pub fn scan_layer<R: BufRead>(mut blob: R, limits: &ReadLimits) -> Result<LayerS
 }
 
 /// Reads a tar stream entry by entry, validating each, handing each to `each`; file contents as `keep` says.
-fn walk_tar<R: Read>(
-    r: R,
-    limits: &ReadLimits,
-    keep: &mut Keep<'_>,
-    mut each: impl FnMut(Entry),
-) -> Result<()> {
-    let mut archive = tar::Archive::new(Guard {
+fn guard<R>(r: R, limits: &ReadLimits) -> Guard<R> {
+    Guard {
         inner: r,
         read: 0,
         limit: limits.max_expanded,
         eof: false,
-    });
-    let mut count = 0usize;
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut last = String::new();
-    let io_err = |last: &str, e: io::Error, limits: &ReadLimits| {
-        if e.to_string().contains(OVER_LIMIT) {
-            Error::archive(
-                last,
-                format!(
-                    "layer expands past the limit of {} bytes",
-                    limits.max_expanded
-                ),
-            )
-        } else {
-            Error::archive(last, format!("truncated or corrupt tar: {e}"))
-        }
-    };
-    {
-        let iter = archive.entries().map_err(|e| io_err("", e, limits))?;
-        for item in iter {
-            let mut ent = item.map_err(|e| io_err(&last, e, limits))?;
-            let raw = String::from_utf8(ent.path_bytes().into_owned())
-                .map_err(|_| Error::archive(&last, "the next entry's name is not UTF-8"))?;
-            last = raw.clone();
-            if count >= limits.max_entries {
-                return Err(Error::archive(
-                    &raw,
-                    format!("more than {} entries", limits.max_entries),
-                ));
-            }
-            if let Some(e) =
-                read_entry(&mut ent, &raw, &mut seen, limits, keep).map_err(|e| match e {
-                    Error::Archive { .. } => e,
-                    other => Error::archive(&raw, other.to_string()),
-                })?
-            {
-                count += 1;
-                each(e);
-            }
-        }
     }
+}
+
+fn tar_io_error(last: &str, e: io::Error, limits: &ReadLimits) -> Error {
+    if e.to_string().contains(OVER_LIMIT) {
+        Error::archive(
+            last,
+            format!(
+                "layer expands past the limit of {} bytes",
+                limits.max_expanded
+            ),
+        )
+    } else {
+        Error::archive(last, format!("truncated or corrupt tar: {e}"))
+    }
+}
+
+fn walk_tar<R: Read>(
+    r: R,
+    limits: &ReadLimits,
+    keep: &mut Keep<'_>,
+    each: impl FnMut(Entry),
+) -> Result<()> {
+    let mut archive = tar::Archive::new(guard(r, limits));
+    let iter = archive.entries().map_err(|e| tar_io_error("", e, limits))?;
+    let last = walk_entries(iter, limits, keep, each)?;
     let mut rest = archive.into_inner();
     if rest.eof {
         return Err(Error::archive(
@@ -556,8 +568,42 @@ fn walk_tar<R: Read>(
     }
     // Read what follows the end-of-archive marker (padding to the record size), so that a compressed
     // stream is decoded to its end and a truncated or corrupt end (a bad checksum) is found.
-    io::copy(&mut rest, &mut io::sink()).map_err(|e| io_err(&last, e, limits))?;
+    io::copy(&mut rest, &mut io::sink()).map_err(|e| tar_io_error(&last, e, limits))?;
     Ok(())
+}
+
+/// Every entry of `iter`, validated, handed to `each`; returns the last entry's name.
+fn walk_entries<R: Read>(
+    iter: tar::Entries<'_, R>,
+    limits: &ReadLimits,
+    keep: &mut Keep<'_>,
+    mut each: impl FnMut(Entry),
+) -> Result<String> {
+    let mut count = 0usize;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut last = String::new();
+    for item in iter {
+        let mut ent = item.map_err(|e| tar_io_error(&last, e, limits))?;
+        let raw = String::from_utf8(ent.path_bytes().into_owned())
+            .map_err(|_| Error::archive(&last, "the next entry's name is not UTF-8"))?;
+        last = raw.clone();
+        if count >= limits.max_entries {
+            return Err(Error::archive(
+                &raw,
+                format!("more than {} entries", limits.max_entries),
+            ));
+        }
+        if let Some(e) =
+            read_entry(&mut ent, &raw, &mut seen, limits, keep).map_err(|e| match e {
+                Error::Archive { .. } => e,
+                other => Error::archive(&raw, other.to_string()),
+            })?
+        {
+            count += 1;
+            each(e);
+        }
+    }
+    Ok(last)
 }
 
 fn read_entry<R: Read>(
@@ -680,10 +726,23 @@ fn read_entry<R: Read>(
             if size > limits.max_expanded {
                 return Err(bad("file larger than the expanded-size limit"));
             }
-            let external = match keep {
-                Keep::External(f) => f(ent.raw_file_position(), size),
-                _ => None,
+            let (external, skip) = match keep {
+                Keep::External(f) => (f(ent.raw_file_position(), size), false),
+                Keep::Skip(f) => {
+                    let c = f(ent.raw_file_position(), size);
+                    let skip = c.is_some();
+                    (c, skip)
+                }
+                _ => (None, false),
             };
+            if let (true, Some(content)) = (skip, &external) {
+                // The archive seeks past the contents on its way to the next entry.
+                return Ok(Some(Entry {
+                    path,
+                    attrs,
+                    kind: EntryKind::File(content.clone()),
+                }));
+            }
             let keep_bytes = external.is_none() && !matches!(keep, Keep::Nothing);
             let mut data = Vec::new();
             let read = if keep_bytes {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use strata_image::digest::HashingReader;
-use strata_image::layer::{read_layer, read_tar_with, Compression, ReadLimits};
+use strata_image::layer::{read_layer, read_tar_seekable, read_tar_with, Compression, ReadLimits};
 use strata_image::{Changeset, Content, ContentSource, Digest};
 
 use crate::{Error, Result, Store};
@@ -59,7 +59,8 @@ fn read_layer_blob(store: &Store, digest: &Digest, verify: bool) -> Result<Chang
         reason: e.to_string(),
     };
     if !verify {
-        return read_tar_with(&mut blob, &ReadLimits::DEFAULT, &mut external).map_err(corrupt);
+        // Contents that stay in the blob are skipped by seeking: a cache hit reads the headers only.
+        return read_tar_seekable(&mut blob, &ReadLimits::DEFAULT, &mut external).map_err(corrupt);
     }
     let mut hashing = HashingReader::new(blob);
     let cs = read_tar_with(&mut hashing, &ReadLimits::DEFAULT, &mut external).map_err(corrupt)?;

@@ -402,3 +402,48 @@ fn gnu_and_pax_tars_from_gnu_tar_read_and_apply() {
         "GNU and PAX forms of one tree list the same"
     );
 }
+
+#[test]
+fn a_seekable_read_skips_the_contents_it_leaves_in_the_stream() {
+    let mut layer = every_kind();
+    layer.entries.push(entry(
+        "/big.bin",
+        0o644,
+        EntryKind::File(Content::from_bytes(
+            (0..300_000u32)
+                .map(|i| (i % 251) as u8)
+                .collect::<Vec<u8>>(),
+        )),
+    ));
+    let tar = strata_image::layer::to_tar(&layer).unwrap();
+    let whole = strata_image::layer::read_tar(&tar[..], &ReadLimits::DEFAULT).unwrap();
+    // Files of 1,000 bytes or more stay in the stream, as a store leaves them in the blob.
+    let mut taken = 0;
+    let mut external = |offset: u64, len: u64| {
+        (len >= 1000).then(|| {
+            taken += 1;
+            let (o, l) = (offset as usize, len as usize);
+            Content::from_bytes(tar[o..o + l].to_vec())
+        })
+    };
+    let seeked = strata_image::layer::read_tar_seekable(
+        std::io::Cursor::new(&tar[..]),
+        &ReadLimits::DEFAULT,
+        &mut external,
+    )
+    .unwrap();
+    assert!(taken >= 1);
+    assert_eq!(seeked, whole);
+    // The expanded-size limit still counts what is skipped.
+    let small = ReadLimits {
+        max_expanded: 100_000,
+        ..ReadLimits::DEFAULT
+    };
+    let err = strata_image::layer::read_tar_seekable(
+        std::io::Cursor::new(&tar[..]),
+        &small,
+        &mut |_, len| (len >= 1000).then(|| Content::modelled(len, 0)),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("limit"), "{err}");
+}
