@@ -27,6 +27,9 @@ const NATIVE_FILE: &str = "buildcache.native.json";
 pub struct BuildCache {
     store: Store,
     file: &'static str,
+    /// The file's bytes as [`BuildCache::load`] read them: if they are still the file's when saving, nobody
+    /// saved meanwhile and there is nothing to merge.
+    loaded: Arc<std::sync::Mutex<Option<Vec<u8>>>>,
 }
 
 impl BuildCache {
@@ -35,6 +38,7 @@ impl BuildCache {
         BuildCache {
             store: store.clone(),
             file: FILE,
+            loaded: Arc::default(),
         }
     }
 
@@ -43,14 +47,21 @@ impl BuildCache {
         BuildCache {
             store: store.clone(),
             file: NATIVE_FILE,
+            loaded: Arc::default(),
         }
     }
 
     /// The cache as saved, its layers read lazily. A missing or unreadable file is an empty cache.
     pub fn load(&self) -> Cache {
-        let Some(data) = self.read() else {
+        let Ok(bytes) = fs::read(self.store.root().join(self.file)) else {
             return Cache::new();
         };
+        let Ok(data) = serde_json::from_slice::<PersistedCache>(&bytes) else {
+            return Cache::new();
+        };
+        if let Ok(mut loaded) = self.loaded.lock() {
+            *loaded = Some(bytes);
+        }
         let store = self.store.clone();
         Cache::restore_lazy(
             data,
@@ -68,7 +79,15 @@ impl BuildCache {
     pub fn save(&self, cache: &Cache) -> Result<()> {
         let _lock = self.store.lock(true)?;
         let mut data = cache.persist();
-        if let Some(saved) = self.read() {
+        let path = self.store.root().join(self.file);
+        let current = fs::read(&path).ok();
+        let unchanged = current.is_some()
+            && self
+                .loaded
+                .lock()
+                .is_ok_and(|l| l.as_deref() == current.as_deref());
+        let saved = if unchanged { None } else { self.read() };
+        if let Some(saved) = saved {
             let ours: BTreeSet<_> = data.results.iter().map(|r| r.key).collect();
             data.results
                 .extend(saved.results.into_iter().filter(|r| !ours.contains(&r.key)));
@@ -79,13 +98,12 @@ impl BuildCache {
         data.results
             .retain(|r| r.diff_id.is_none_or(|d| self.store.blob_path(&d).is_file()));
         data.results.sort_by_key(|r| r.key);
-        let path = self.store.root().join(self.file);
         let bytes = serde_json::to_vec(&data).map_err(|e| Error::Corrupt {
             path: path.clone(),
             reason: e.to_string(),
         })?;
         // An all-cached rebuild changes nothing: no write, no fsync.
-        if fs::read(&path).is_ok_and(|old| old == bytes) {
+        if current.is_some_and(|old| old == bytes) {
             return Ok(());
         }
         write_atomic(self.store.root(), self.file, &bytes)
