@@ -25,15 +25,11 @@ pub fn choose(
     }
 }
 
-/// Whether real containers can run here: root (rootless mode is not built yet), overlayfs, the runtime.
+/// Whether real containers can run here: the native backend's own preflight (root, overlayfs), and the
+/// runtime binary.
 fn native_ready(runtime: &Path) -> Result<(), String> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return Err("real builds need root here (rootless mode is not built yet)".into());
-    }
-    let fs = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
-    if !fs.lines().any(|l| l.trim_end().ends_with("overlay")) {
-        return Err("this kernel has no overlayfs".into());
+    if let Some(why) = strata_native::preflight::host_refusal() {
+        return Err(why);
     }
     if runtime.as_os_str() != "builtin" && which(runtime).is_none() {
         return Err(format!(
