@@ -154,21 +154,27 @@ fn stores(dir: &TempDir, tar: &Path) -> (PathBuf, PathBuf) {
     (real, model)
 }
 
+/// [`stores`] on a Debian rootfs, or None after printing why `what` is skipped here.
+fn debian_stores(dir: &TempDir, what: &str) -> Option<(PathBuf, PathBuf)> {
+    if let Some(why) = crate::native::missing() {
+        println!("skipped: {what}: the native backend {why}");
+        return None;
+    }
+    match debian_tar(dir) {
+        Ok(tar) => Some(stores(dir, &tar)),
+        Err(why) => {
+            println!("skipped: {what} {why}");
+            None
+        }
+    }
+}
+
 #[test]
 fn the_apt_model_installs_what_real_apt_installs() {
-    if let Some(why) = crate::native::missing() {
-        println!("skipped: the apt model comparison: the native backend {why}");
-        return;
-    }
     let dir = TempDir::new("apt-model");
-    let tar = match debian_tar(&dir) {
-        Ok(t) => t,
-        Err(why) => {
-            println!("skipped: the apt model comparison {why}");
-            return;
-        }
+    let Some((real, model)) = debian_stores(&dir, "the apt model comparison") else {
+        return;
     };
-    let (real, model) = stores(&dir, &tar);
     let mut problems = String::new();
     println!(
         "package  real: bytes files  model: bytes files  difference  packages  versions differ"
@@ -323,19 +329,10 @@ fn build_both(
 
 #[test]
 fn the_tutorials_debian_examples_build_alike_natively_and_in_the_simulator() {
-    if let Some(why) = crate::native::missing() {
-        println!("skipped: the tutorials' Debian examples: the native backend {why}");
-        return;
-    }
     let dir = TempDir::new("seeds-debian");
-    let tar = match debian_tar(&dir) {
-        Ok(t) => t,
-        Err(why) => {
-            println!("skipped: the tutorials' Debian examples {why}");
-            return;
-        }
+    let Some((real, model)) = debian_stores(&dir, "the tutorials' Debian examples") else {
+        return;
     };
-    let (real, model) = stores(&dir, &tar);
 
     // The Debian tutorial's own Dockerfile (its `FORM debian` fixed): no `apt-get update`, so apt knows no
     // package, and no `-y`. Real apt and the model fail the step alike.
