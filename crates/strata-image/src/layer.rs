@@ -463,9 +463,9 @@ pub fn read_tar_seekable<R: Read + Seek>(
     let iter = archive
         .entries_with_seek()
         .map_err(|e| tar_io_error("", e, limits))?;
-    let last = walk_entries(iter, limits, &mut Keep::Skip(external), |e| entries.push(e))?;
-    // The end-of-archive marker: a seekable stream is a stored blob, whole by its digest.
-    let _ = last;
+    // What follows the end-of-archive marker is not read: a seekable stream is a stored blob, whole by its
+    // digest.
+    walk_entries(iter, limits, &mut Keep::Skip(external), |e| entries.push(e))?;
     Ok(Changeset { entries })
 }
 

@@ -152,7 +152,7 @@ impl Builder<'_, '_> {
                             let id = get("id")?.unwrap_or_else(|| target.clone());
                             let content = match self.cache.mount_cache(&id) {
                                 Some(t) => MountContent::Dir(t),
-                                None => match self.mount_source(st, m, &get, span, &mut sums, n)? {
+                                None => match self.mount_source(m, &get, span, &mut sums, n)? {
                                     Some(c) if get("from")?.is_some() => c,
                                     _ => MountContent::Dir(Arc::new(Tree::with_root(root_attrs))),
                                 },
@@ -161,7 +161,7 @@ impl Builder<'_, '_> {
                         }
                         _ => {
                             let content = self
-                                .mount_source(st, m, &get, span, &mut sums, n)?
+                                .mount_source(m, &get, span, &mut sums, n)?
                                 .unwrap_or_else(|| {
                                     MountContent::Dir(Arc::new(Tree::with_root(root_attrs)))
                                 });
@@ -186,14 +186,12 @@ impl Builder<'_, '_> {
     /// earlier stage or an image. Context files' checksums go into `sums`.
     fn mount_source(
         &mut self,
-        st: &State,
         m: &Mount,
         get: &dyn Fn(&str) -> Result<Option<String>, BuildError>,
         span: Span,
         sums: &mut BTreeMap<String, Digest>,
         n: usize,
     ) -> Result<Option<MountContent>, BuildError> {
-        let _ = st;
         let source = get("source")?
             .or(get("src")?)
             .unwrap_or_else(|| "/".to_string());
