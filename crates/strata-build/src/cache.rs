@@ -357,11 +357,15 @@ pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
         NodeKind::File(c) => {
             h.update(b"file");
             h.update(c.len().to_le_bytes());
-            // In chunks: a file a native build wrote may be larger than memory. Content that cannot be read
-            // hashes as its error, which no readable content matches.
-            if let Err(e) = c.chunks(&mut |b| h.update(b)) {
-                h.update(b"unreadable");
-                h.update(e.to_string().as_bytes());
+            // By the content's own digest: read in chunks (a file a native build wrote may be larger than
+            // memory), or not at all when its source knows it (a context file a stat-keyed cache remembers).
+            // Content that cannot be read hashes as its error, which no readable content matches.
+            match c.digest() {
+                Ok(d) => h.update(d.as_bytes()),
+                Err(e) => {
+                    h.update(b"unreadable");
+                    h.update(e.to_string().as_bytes());
+                }
             }
         }
         NodeKind::Dir => h.update(b"dir"),

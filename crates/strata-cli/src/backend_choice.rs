@@ -1,7 +1,8 @@
 //! Which backend `strata build` uses when `--backend` is not given: real containers when this machine can run
 //! them and every base image the Dockerfile names is a real image in the store, as `docker build` would build
 //! it; else the simulator, with a line that says why (the base is only modelled, not root, no overlayfs),
-//! so a preview is never mistaken for a real build.
+//! so a preview is never mistaken for a real build. `strata run` chooses the same way for its image
+//! ([`choose_for_run`]).
 
 use std::path::Path;
 
@@ -22,6 +23,24 @@ pub fn choose(
     match modelled_base(dockerfile, build_args, store) {
         Some(why) => (BackendKind::Sim, Some(why)),
         None => (BackendKind::Native, None),
+    }
+}
+
+/// The backend `strata run IMAGE` uses when `--backend` is not given: real containers for a real image of the
+/// store (loaded, imported, or built for real) on a machine that can run them, as `docker run` would; the
+/// simulator for the simulator's models and for images it built, whose programs are stand-ins. The reason
+/// is given only when a real image is simulated because this machine cannot run it, which would surprise.
+pub fn choose_for_run(
+    image: &str,
+    store: &strata_native::Store,
+    runtime: &Path,
+) -> (BackendKind, Option<String>) {
+    match store.resolve(image) {
+        Ok(rec) if !rec.simulated => match native_ready(runtime) {
+            Ok(()) => (BackendKind::Native, None),
+            Err(why) => (BackendKind::Sim, Some(why)),
+        },
+        _ => (BackendKind::Sim, None),
     }
 }
 
@@ -51,8 +70,8 @@ fn which(program: &Path) -> Option<std::path::PathBuf> {
     })
 }
 
-/// The first base image that is not a real image in the store (scratch and earlier stages need none), as a
-/// sentence; None when every base is real.
+/// The first base image that is not a real image in the store (scratch and earlier stages need none; an
+/// image the simulator built is not real), as a sentence; None when every base is real.
 fn modelled_base(
     dockerfile: &str,
     build_args: &[(String, String)],
@@ -93,10 +112,18 @@ fn modelled_base(
         {
             continue;
         }
-        if store.resolve(&base).is_err() {
-            return Some(format!(
-                "{base} is not in the store, only modelled: `strata load` or `strata import` it for a real build"
-            ));
+        match store.resolve(&base) {
+            Err(_) => {
+                return Some(format!(
+                    "{base} is not in the store, only modelled: `strata load` or `strata import` it for a real build"
+                ))
+            }
+            Ok(rec) if rec.simulated => {
+                return Some(format!(
+                    "{base} was built by the simulator, so its programs are stand-ins: build it for real first"
+                ))
+            }
+            Ok(_) => {}
         }
     }
     None

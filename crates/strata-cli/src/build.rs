@@ -110,8 +110,9 @@ pub fn now() -> Timestamp {
 const CONTEXT_IN_MEMORY_BELOW: u64 = 1 << 20;
 
 /// Reads a directory into a tree: files with their bytes, modes and mtimes, symlinks as links; owners are
-/// 0:0 as the builder sees them.
-pub fn read_context(dir: &Path) -> Result<Tree> {
+/// 0:0 as the builder sees them. A file whose digest `sums` remembers, unchanged since, is not read: its
+/// content stays on the disk with that digest, which is all a cache hit needs of it.
+pub fn read_context(dir: &Path, sums: &mut strata_native::ContextSums) -> Result<Tree> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let mut tree = Tree::new();
     let meta =
@@ -119,16 +120,20 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
     if !meta.is_dir() {
         bail!("the build context {} is not a directory", dir.display());
     }
+    let now = now().secs;
     let mut todo = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = todo.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(&path)
+        let mut entries: Vec<(String, std::fs::DirEntry)> = std::fs::read_dir(&path)
             .with_context(|| format!("reading {}", path.display()))?
+            .map(|e| e.map(|e| (e.file_name().to_string_lossy().into_owned(), e)))
             .collect::<std::io::Result<_>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name().to_string_lossy().into_owned();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (name, e) in entries {
             let rel_child = format!("{rel}/{name}");
-            let md = std::fs::symlink_metadata(e.path())?;
+            // Not followed: a symlink is read as a link.
+            let md = e
+                .metadata()
+                .with_context(|| format!("reading {}", e.path().display()))?;
             let attrs = Attrs::new(
                 md.permissions().mode() & 0o7777,
                 0,
@@ -139,6 +144,7 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
                 },
             );
             let ft = md.file_type();
+            let mtime = || i128::from(md.mtime()) * 1_000_000_000 + i128::from(md.mtime_nsec());
             if ft.is_dir() {
                 tree.insert(&rel_child, attrs, NodeKind::Dir)?;
                 todo.push((e.path(), rel_child));
@@ -149,14 +155,22 @@ pub fn read_context(dir: &Path) -> Result<Tree> {
                     attrs,
                     NodeKind::Symlink(target.to_string_lossy().into_owned()),
                 )?;
+            } else if let (true, Some(digest)) = (ft.is_file(), sums.get(&md)) {
+                let content = strata_native::HostFile::context_with_digest(
+                    e.path(),
+                    md.len(),
+                    mtime(),
+                    Some(digest),
+                );
+                tree.insert(&rel_child, attrs, NodeKind::File(content))?;
             } else if ft.is_file() && md.len() >= CONTEXT_IN_MEMORY_BELOW {
                 // Large files stay on the disk, read when the build needs them.
-                let mtime = i128::from(md.mtime()) * 1_000_000_000 + i128::from(md.mtime_nsec());
-                let content = strata_native::HostFile::context(e.path(), md.len(), mtime);
+                let content = strata_native::HostFile::context(e.path(), md.len(), mtime());
                 tree.insert(&rel_child, attrs, NodeKind::File(content))?;
             } else if ft.is_file() {
                 let bytes = std::fs::read(e.path())
                     .with_context(|| format!("reading {}", e.path().display()))?;
+                sums.learn(&md, strata_image::Digest::of(&bytes), now);
                 tree.insert(&rel_child, attrs, NodeKind::File(Content::from(bytes)))?;
             }
         }
@@ -218,7 +232,11 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let context = if stdin_only {
         Tree::new()
     } else {
-        read_context(&args.context)?
+        let mut sums = strata_native::ContextSums::load(store);
+        let tree = read_context(&args.context, &mut sums)?;
+        // A cache: a store that cannot take it now only costs the next build the reads.
+        let _ = sums.save(store);
+        tree
     };
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let own = PathBuf::from(format!("{}.dockerignore", file.display()));
@@ -312,7 +330,8 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     match result {
         Ok(out) => {
             print_progress(&mut err, &out.steps, style, progress)?;
-            let id = images.store_built(&out.image, &args.tags)?;
+            // A simulated build's RUN output and modelled files are stand-ins: `strata run` simulates it.
+            let id = images.store_built(&out.image, &args.tags, !native)?;
             // After the image: the cache keeps only steps whose layers the store has.
             build_cache.save(&cache)?;
             mount_caches.save_from(&cache)?;

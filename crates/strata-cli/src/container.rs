@@ -2,6 +2,7 @@
 //! copy-on-write layer, or for real with `--backend native`: `native_run`), `ps`, `diff`, `commit`, `rm`.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -43,7 +44,8 @@ pub struct RunArgs {
     /// --env-file FILE, -w DIR, -u USER, -h HOST, --name N, -v [SRC:]DST[:ro], -p SPEC, -P, --network N,
     /// --entrypoint CMD (the simulator accepts -d, -p, -P and --network without modelling them; the native
     /// backend runs --network none|host and its own loopback-only network by default); and strata's own
-    /// --backend sim|native, --runtime builtin|runc|PATH (of the native backend), --dry-run (print what
+    /// --backend auto|sim|native (auto, the default: real containers for a real image of the store when this
+    /// machine can run them, else the simulator), --runtime builtin|runc|PATH (of the native backend), --dry-run (print what
     /// would run, and why) and --format text|json (of --dry-run).
     #[arg(
         trailing_var_arg = true,
@@ -82,7 +84,7 @@ impl RunArgs {
     pub fn parse(&self) -> Result<ParsedRun, RunError> {
         let line = parse_run_words(&self.words, STRATA_RUN_FLAGS)?;
         let mut parsed = ParsedRun {
-            backend: BackendKind::Sim,
+            backend: BackendKind::Auto,
             dry_run: false,
             format: DryRunFormat::Text,
             runtime: "builtin".to_owned(),
@@ -137,8 +139,18 @@ pub fn run(args: RunArgs, store: &strata_native::Store) -> Result<ExitCode> {
             return Ok(ExitCode::from(125));
         }
     };
-    let native = parsed.backend == BackendKind::Native;
     let image = parsed.line.image.clone();
+    let native = match parsed.backend {
+        BackendKind::Auto => {
+            let (kind, why) =
+                crate::backend_choice::choose_for_run(&image, store, Path::new(&parsed.runtime));
+            if let Some(why) = why {
+                eprintln!("[strata] simulated: {why}");
+            }
+            kind == BackendKind::Native
+        }
+        kind => kind == BackendKind::Native,
+    };
     let mut opts = parsed.line.options.clone();
     if let Some(code) = refuse_bad_name(opts.name.as_deref()) {
         return Ok(code);
@@ -790,7 +802,7 @@ pub fn commit(store: &strata_native::Store, a: &CommitArgs) -> Result<ExitCode> 
     let committed = strata_build::commit::commit(&image, Arc::new(upper), &commit)
         .map_err(|e| anyhow!(e.message))?;
     let tags: Vec<String> = a.name.iter().cloned().collect();
-    let id = disk.store_built(&committed, &tags)?;
+    let id = disk.store_built(&committed, &tags, rec.backend == "sim")?;
     println!("{id}");
     Ok(ExitCode::SUCCESS)
 }

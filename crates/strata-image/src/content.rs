@@ -27,6 +27,12 @@ pub trait ContentSource: Send + Sync {
     /// rewritten, say). Used for equality, never read as content.
     fn identity(&self) -> &str;
 
+    /// The sha256 of the bytes when the source already knows it (a context file whose digest a stat-keyed
+    /// cache remembers), so that a cache key needs no read. `None` (the default): read and hash.
+    fn digest(&self) -> Option<crate::Digest> {
+        None
+    }
+
     /// The implementation, for a backend that knows a faster way to copy its own sources.
     fn as_any(&self) -> &dyn Any;
 }
@@ -187,8 +193,14 @@ impl Content {
 
     /// The sha256 of the bytes, read in chunks (never all at once).
     pub fn digest(&self) -> io::Result<crate::Digest> {
-        if let Repr::Bytes(b) = &self.0 {
-            return Ok(crate::Digest::of(b));
+        match &self.0 {
+            Repr::Bytes(b) => return Ok(crate::Digest::of(b)),
+            Repr::External(s) => {
+                if let Some(d) = s.digest() {
+                    return Ok(d);
+                }
+            }
+            Repr::Modelled { .. } => {}
         }
         let mut w = crate::digest::HashingWriter::new(io::sink());
         self.chunks(&mut |b| {

@@ -67,7 +67,7 @@ impl BuildCache {
             data,
             // Large files stay in the blob, read when the layer is written or unpacked.
             Arc::new(move |d| {
-                crate::stored_layer::read_cached_layer(&store, d)
+                crate::stored_layer::read_trusted_layer(&store, d)
                     .ok()
                     .map(Arc::new)
             }),

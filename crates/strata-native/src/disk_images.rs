@@ -61,7 +61,13 @@ impl<'a> DiskImages<'a> {
     /// Puts a built image into the store under `tags` (each `name[:tag]`); returns its ID. The time its
     /// config records is the time the tags are set. The layers a build made are streamed from their
     /// changesets into the store ([`Store::import_built`]); the ones it started from keep their blobs.
-    pub fn store_built(&self, image: &BuiltImage, tags: &[String]) -> Result<Digest> {
+    /// `simulated`: the simulator built it ([`crate::ImageRecord::simulated`]).
+    pub fn store_built(
+        &self,
+        image: &BuiltImage,
+        tags: &[String],
+        simulated: bool,
+    ) -> Result<Digest> {
         let tags = tags
             .iter()
             .map(|t| normalize_reference(t))
@@ -90,7 +96,7 @@ impl<'a> DiskImages<'a> {
             .collect();
         let created = image.config.created.clone().unwrap_or_default();
         self.store
-            .import_built(&image.config_json(), &layers, tags, &created)
+            .import_built(&image.config_json(), &layers, tags, &created, simulated)
     }
 
     fn stored(&self, reference: &str) -> Option<SourceImage> {
@@ -99,7 +105,7 @@ impl<'a> DiskImages<'a> {
         let mut layers = Vec::new();
         let mut found = Vec::new();
         for (d, diff_id) in img.manifest.layers.iter().zip(&config.rootfs.diff_ids) {
-            let cs = crate::stored_layer::read_stored_layer(self.store, &d.digest).ok()?;
+            let cs = crate::stored_layer::read_trusted_layer(self.store, &d.digest).ok()?;
             layers.push(Arc::new(cs));
             found.push((*diff_id, d.digest));
         }

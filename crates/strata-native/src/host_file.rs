@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use strata_image::{Content, ContentSource};
+use strata_image::{Content, ContentSource, Digest};
 
 /// A directory removed, with everything in it, when dropped.
 #[derive(Debug)]
@@ -40,6 +40,8 @@ pub struct HostFile {
     len: u64,
     /// What the file is, for errors.
     what: &'static str,
+    /// The sha256 of the bytes, when known without reading them.
+    digest: Option<Digest>,
     _dir: Option<Arc<KeptDir>>,
 }
 
@@ -52,6 +54,7 @@ impl HostFile {
             name,
             len,
             what: "a file a RUN step wrote",
+            digest: None,
             _dir: Some(dir.clone()),
         }))
     }
@@ -60,12 +63,24 @@ impl HostFile {
     /// it rather than up front: a large context file costs no memory. Changed during the build, it fails
     /// the build (a shorter file when read, other bytes when the layer's digest is checked).
     pub fn context(path: PathBuf, len: u64, mtime: i128) -> Content {
+        HostFile::context_with_digest(path, len, mtime, None)
+    }
+
+    /// As [`HostFile::context`], for a file whose sha256 is already known ([`crate::ContextSums`]): a
+    /// cache key then needs no read of it.
+    pub fn context_with_digest(
+        path: PathBuf,
+        len: u64,
+        mtime: i128,
+        digest: Option<Digest>,
+    ) -> Content {
         let name = format!("{}@{mtime}", path.display());
         Content::external(Arc::new(HostFile {
             path,
             name,
             len,
             what: "a file of the build context",
+            digest,
             _dir: None,
         }))
     }
@@ -97,6 +112,10 @@ impl ContentSource for HostFile {
 
     fn identity(&self) -> &str {
         &self.name
+    }
+
+    fn digest(&self) -> Option<Digest> {
+        self.digest
     }
 
     fn as_any(&self) -> &dyn Any {

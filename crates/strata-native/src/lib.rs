@@ -32,6 +32,8 @@ mod atomic;
 mod build_cache;
 mod container_run;
 mod containers;
+mod context_sums;
+pub use context_sums::ContextSums;
 mod disk_images;
 mod error;
 mod host_file;

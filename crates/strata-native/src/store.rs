@@ -62,6 +62,10 @@ pub struct ImageRecord {
     /// When a tag was last put on the image (RFC 3339, the caller's clock); `None` if never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_tag_time: Option<String>,
+    /// Built by the simulator (or committed from a simulated container): what its RUN steps wrote and its
+    /// modelled base's programs are stand-ins, so `strata run` simulates it rather than executing it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 impl ImageRecord {
@@ -289,7 +293,7 @@ impl Store {
             })?;
             checked.push((image, sizes.iter().map(|s| s.size).collect()));
         }
-        self.commit(&staging, &checked, now)
+        self.commit(&staging, &checked, now, false)
     }
 
     /// Stores an image a build (or a commit) made: `config` (its digest is the ID) and its layers, bottom
@@ -302,6 +306,7 @@ impl Store {
         layers: &[NewLayer<'_>],
         tags: Vec<String>,
         now: &str,
+        simulated: bool,
     ) -> Result<Digest> {
         let mut staging = Staging::new(&self.root)?;
         staging.fallback = Some(self.blob_dir());
@@ -351,6 +356,7 @@ impl Store {
             &staging,
             &[(image, sizes.iter().map(|s| s.size).collect())],
             now,
+            simulated,
         )?;
         Ok(id)
     }
@@ -366,20 +372,22 @@ impl Store {
             .into_iter()
             .map(|r| (r.image, r.layers.iter().map(|s| s.size).collect()))
             .collect();
-        self.commit(&staging, &checked, now)
+        self.commit(&staging, &checked, now, false)
     }
 
-    /// Moves checked images' blobs from `staging` into the store and records the images, under the lock.
+    /// Moves checked images' blobs from `staging` into the store and records the images, under the lock;
+    /// `simulated` marks new records as the simulator's ([`ImageRecord::simulated`]).
     fn commit(
         &self,
         staging: &Staging,
         images: &[(ImageRef, Vec<u64>)],
         now: &str,
+        simulated: bool,
     ) -> Result<Vec<Loaded>> {
         let _lock = self.lock(true)?;
         let mut index = self.read_index()?;
         let mut created: Vec<PathBuf> = Vec::new();
-        let res = self.commit_locked(staging, images, now, &mut index, &mut created);
+        let res = self.commit_locked(staging, images, now, simulated, &mut index, &mut created);
         if res.is_err() {
             for path in created {
                 let _ = fs::remove_file(path);
@@ -393,6 +401,7 @@ impl Store {
         staging: &Staging,
         images: &[(ImageRef, Vec<u64>)],
         now: &str,
+        simulated: bool,
         index: &mut Index,
         created: &mut Vec<PathBuf>,
     ) -> Result<Vec<Loaded>> {
@@ -438,6 +447,7 @@ impl Store {
                         tags: Vec::new(),
                         layer_sizes: layer_sizes.clone(),
                         last_tag_time: None,
+                        simulated,
                     });
                     index.images.len() - 1
                 }

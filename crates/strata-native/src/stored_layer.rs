@@ -1,8 +1,8 @@
 //! A stored layer blob read back as a changeset without holding large files in memory: in an uncompressed
 //! blob (strata stores the layers it builds uncompressed) a file's bytes are one range of the blob file, so a
 //! file of [`EXTERNAL_FROM`] bytes or more becomes [`strata_image::Content::external`] content reading that
-//! range on demand ([`BlobRange`]). The blob is hashed as it is read and must still have its digest. A
-//! compressed blob is read into memory as before.
+//! range on demand ([`BlobRange`]), and is skipped by seeking rather than read. The blob is not hashed again:
+//! the store checked it when it was written. A compressed blob is read into memory.
 
 use std::any::Any;
 use std::fs::File;
@@ -10,8 +10,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use strata_image::digest::HashingReader;
-use strata_image::layer::{read_layer, read_tar_seekable, read_tar_with, Compression, ReadLimits};
+use strata_image::layer::{read_layer, read_tar_seekable, Compression, ReadLimits};
 use strata_image::{Changeset, Content, ContentSource, Digest};
 
 use crate::{Error, Result, Store};
@@ -20,18 +19,10 @@ use crate::{Error, Result, Store};
 /// cost more than their bytes).
 pub(crate) const EXTERNAL_FROM: u64 = 64 << 10;
 
-/// The layer stored as blob `digest`, checked against that digest.
-pub(crate) fn read_stored_layer(store: &Store, digest: &Digest) -> Result<Changeset> {
-    read_layer_blob(store, digest, true)
-}
-
-/// The layer stored as blob `digest`, not hashed again: for a cache hit, whose blob was checked when it
-/// was written (`strata system check` checks every blob's digest, as Docker trusts its own layer store).
-pub(crate) fn read_cached_layer(store: &Store, digest: &Digest) -> Result<Changeset> {
-    read_layer_blob(store, digest, false)
-}
-
-fn read_layer_blob(store: &Store, digest: &Digest, verify: bool) -> Result<Changeset> {
+/// The layer stored as blob `digest`, not hashed again: for a cache hit or a base image, whose blob was
+/// checked when it was written (`strata system check` checks every blob's digest, as Docker trusts its own
+/// layer store).
+pub(crate) fn read_trusted_layer(store: &Store, digest: &Digest) -> Result<Changeset> {
     let path = store.blob_path(digest);
     let file = File::open(&path).map_err(Error::io(&path))?;
     let mut blob = BufReader::with_capacity(128 << 10, file);
@@ -58,21 +49,43 @@ fn read_layer_blob(store: &Store, digest: &Digest, verify: bool) -> Result<Chang
         path: path.clone(),
         reason: e.to_string(),
     };
-    if !verify {
-        // Contents that stay in the blob are skipped by seeking: a cache hit reads the headers only.
-        return read_tar_seekable(&mut blob, &ReadLimits::DEFAULT, &mut external).map_err(corrupt);
+    // Contents that stay in the blob are skipped by seeking: only the headers and small files are read.
+    let mut blob = SkippingReader {
+        inner: blob,
+        pos: 0,
+    };
+    read_tar_seekable(&mut blob, &ReadLimits::DEFAULT, &mut external).map_err(corrupt)
+}
+
+/// A buffered blob whose forward seeks stay in the buffer when they can: the archive seeks past every
+/// entry's padding, and a plain `BufReader` would drop its buffer (and read it again) each time.
+struct SkippingReader {
+    inner: BufReader<File>,
+    /// The position in the file, kept here so that seeking never asks the kernel for it.
+    pos: u64,
+}
+
+impl Read for SkippingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
     }
-    let mut hashing = HashingReader::new(blob);
-    let cs = read_tar_with(&mut hashing, &ReadLimits::DEFAULT, &mut external).map_err(corrupt)?;
-    io::copy(&mut hashing, &mut io::sink()).map_err(Error::io(&path))?;
-    let (got, _, _) = hashing.finish();
-    if got != *digest {
-        return Err(Error::Corrupt {
-            path,
-            reason: "content does not match its digest".to_string(),
-        });
+}
+
+impl Seek for SkippingReader {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        match pos {
+            SeekFrom::Current(n) => {
+                self.inner.seek_relative(n)?;
+                self.pos = self.pos.checked_add_signed(n).ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::InvalidInput, "seek before the start")
+                })?;
+            }
+            other => self.pos = self.inner.seek(other)?,
+        }
+        Ok(self.pos)
     }
-    Ok(cs)
 }
 
 /// `len` bytes at `offset` of a blob file (blobs are never rewritten: their name is their digest).

@@ -94,7 +94,9 @@ fn build(store: &Store, from: &str, file: &str, tag: &str) -> BuildOutput {
     let build_cache = BuildCache::of(store);
     let mut cache = build_cache.load();
     let out = strata_build::build(&req, &mut NoRun, &images, &mut cache).expect("the build works");
-    images.store_built(&out.image, &[tag.to_owned()]).unwrap();
+    images
+        .store_built(&out.image, &[tag.to_owned()], true)
+        .unwrap();
     build_cache.save(&cache).unwrap();
     out
 }

@@ -22,6 +22,47 @@ fn context(dir: &TempDir) -> std::path::PathBuf {
     ctx
 }
 
+/// A context file is remembered by what `stat` says of it (`context-sums` in the store), so a rebuild reads
+/// no unchanged file; a file rewritten with the same size and its old mtime put back still misses, because
+/// its ctime moved.
+#[test]
+fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
+    let dir = TempDir::new("build-context-sums");
+    let root = dir.path("store");
+    let ctx = context(&dir);
+    let ctx_s = ctx.to_str().unwrap();
+    // Files changed in the last two seconds are not remembered (the clock tick they were hashed in).
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let sums = std::fs::metadata(root.join("context-sums")).unwrap();
+    assert!(sums.len() > 24, "both context files remembered");
+
+    let again = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    assert_eq!(
+        stderr(&again).matches("CACHED").count(),
+        4,
+        "{}",
+        stderr(&again)
+    );
+
+    let script = ctx.join("while.sh");
+    let old = std::fs::read(&script).unwrap();
+    let mtime = std::fs::metadata(&script).unwrap().modified().unwrap();
+    let mut new = old.clone();
+    new[old.len() - 2] = b'X';
+    std::fs::write(&script, &new).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&script)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let third = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let log = stderr(&third);
+    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+}
+
 #[test]
 fn build_then_rebuild_is_all_cached_and_a_change_names_the_file() {
     let dir = TempDir::new("build-cache");

@@ -933,3 +933,63 @@ fn the_tutorials_while_sh_needs_its_exec_bit() {
     let want: String = (1..=5).map(|i| format!("hello world {i}\n")).collect();
     assert_eq!(out, want);
 }
+
+/// Without `--backend`, `strata run` runs a real image of the store for real, as `docker run` would, and
+/// simulates what the simulator built (its programs are stand-ins) and the simulator's models.
+#[test]
+fn run_without_backend_is_real_for_real_images_and_simulated_for_simulated_ones() {
+    let Some((dir, root)) = setup("auto") else {
+        return;
+    };
+    let driver = |name: &str| {
+        let o = strata_at(&root, &["inspect", "--format", "{{.Driver}}", name]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).trim().to_owned()
+    };
+    // The imported busybox:mnt is real: a real container, whose PID 1 is its own process.
+    let o = strata_at(
+        &root,
+        &[
+            "run",
+            "--name",
+            "real",
+            "busybox:mnt",
+            "cat",
+            "/proc/1/comm",
+        ],
+    );
+    assert_eq!(ok_out(o), "cat\n");
+    assert_eq!(driver("real"), "strata-native");
+
+    // An image the simulator built (on its busybox model) is simulated.
+    let ctx = dir.path("ctx");
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox\nRUN echo hi > /hi\n").unwrap();
+    let b = strata_at(
+        &root,
+        &[
+            "build",
+            "--backend",
+            "sim",
+            "-t",
+            "simmed",
+            ctx.to_str().unwrap(),
+        ],
+    );
+    assert!(b.status.success(), "{}", stderr(&b));
+    let o = strata_at(&root, &["run", "--name", "sim", "simmed", "cat", "/hi"]);
+    assert_eq!(ok_out(o), "hi\n");
+    assert_eq!(driver("sim"), "strata-sim");
+
+    // The same Dockerfile built for real on the real base runs for real.
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox:mnt\nRUN echo hi > /hi\n",
+    )
+    .unwrap();
+    let b = strata_at(&root, &["build", "-t", "built", ctx.to_str().unwrap()]);
+    assert!(b.status.success(), "{}", stderr(&b));
+    let o = strata_at(&root, &["run", "--name", "built", "built", "cat", "/hi"]);
+    assert_eq!(ok_out(o), "hi\n");
+    assert_eq!(driver("built"), "strata-native");
+}
