@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+mod corpus_bench;
 mod native_bench;
 mod setup;
 #[cfg(test)]
@@ -38,12 +39,13 @@ fn main() -> Result<()> {
         "dist" => web::dist(&root()?),
         "bench" => bench(rest),
         "bench-native" => native_bench::native_vs_docker(&root()?),
+        "bench-corpus" => corpus_bench::corpus_cost(&root()?),
         "fuzz" => fuzz(rest),
         "setup" => setup::all(&root()?),
         "test-engines" => test_engines(),
         _ => {
             println!(
-                "usage: cargo xtask <command>\n\n  play    build the browser playground and serve it on http://127.0.0.1:8080 (--cli: the CLI on the examples)\n  dist    build the browser playground's release site into dist/\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks (and the native backend beside Docker, as root)\n  bench-native  only the native backend beside Docker BuildKit (root, after ../shared/oracle/setup.sh)\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools\n  test-engines  install docker, podman and skopeo (../shared/oracle/setup.sh), then run the real-engine tests"
+                "usage: cargo xtask <command>\n\n  play    build the browser playground and serve it on http://127.0.0.1:8080 (--cli: the CLI on the examples)\n  dist    build the browser playground's release site into dist/\n  test    install what is needed, then run every test (native, wasm32 in Node and Chromium, clippy, fmt)\n  bench   run the criterion benchmarks (and the native backend beside Docker, as root)\n  bench-native  only the native backend beside Docker BuildKit (root, after ../shared/oracle/setup.sh)\n  bench-corpus  the cold preview of every real-world Dockerfile (tests/realworld): time and peak memory\n  fuzz [SECS]  fuzz the parser with cargo-fuzz (default 600 s)\n  setup   only install the tools\n  test-engines  install docker, podman and skopeo (../shared/oracle/setup.sh), then run the real-engine tests"
             );
             Ok(())
         }
@@ -234,6 +236,7 @@ fn bench(args: &[String]) -> Result<()> {
         run(c)?;
     }
     native_bench::native_vs_docker(&root)?;
+    corpus_bench::corpus_cost(&root)?;
     setup::wasm_bindgen(&root)?;
     layer_write_wasm_vs_native(&root)?;
     web::timing(&root)
