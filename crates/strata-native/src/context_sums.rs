@@ -11,7 +11,6 @@
 //! The entries live in one file of the store, `context-sums`, rewritten atomically when a build learned
 //! new ones. It is a cache: a missing, torn or foreign file is an empty one.
 
-use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 
@@ -56,9 +55,10 @@ impl Facts {
 /// The remembered digests of context files (see the module docs).
 #[derive(Default)]
 pub struct ContextSums {
-    known: HashMap<(u64, u64), (Facts, Digest)>,
+    /// By (device, inode), sorted: read as the file lists them (it is written sorted), searched by halves.
+    known: Vec<((u64, u64), Facts, Digest)>,
     /// Entries learned or confirmed by this build.
-    used: HashMap<(u64, u64), (Facts, Digest)>,
+    used: Vec<((u64, u64), Facts, Digest)>,
     learned: bool,
 }
 
@@ -88,7 +88,11 @@ impl ContextSums {
             let mut d = [0u8; 32];
             d.copy_from_slice(&e[52..84]);
             sums.known
-                .insert((u64_at(0), u64_at(8)), (facts, Digest::from_bytes(d)));
+                .push(((u64_at(0), u64_at(8)), facts, Digest::from_bytes(d)));
+        }
+        // Written sorted; a file that is not is sorted here rather than trusted.
+        if !sums.known.is_sorted_by_key(|e| e.0) {
+            sums.known.sort_by_key(|e| e.0);
         }
         sums
     }
@@ -96,11 +100,12 @@ impl ContextSums {
     /// The digest of the file `md` describes, if it is remembered and unchanged since.
     pub fn get(&mut self, md: &fs::Metadata) -> Option<Digest> {
         let id = (md.dev(), md.ino());
-        let (facts, digest) = *self.known.get(&id)?;
+        let i = self.known.binary_search_by_key(&id, |e| e.0).ok()?;
+        let (_, facts, digest) = self.known[i];
         if facts != Facts::of(md) {
             return None;
         }
-        self.used.insert(id, (facts, digest));
+        self.used.push((id, facts, digest));
         Some(digest)
     }
 
@@ -111,7 +116,7 @@ impl ContextSums {
         if facts.ctime.0 > now - SETTLED || facts.mtime.0 > now - SETTLED {
             return;
         }
-        self.used.insert((md.dev(), md.ino()), (facts, digest));
+        self.used.push(((md.dev(), md.ino()), facts, digest));
         self.learned = true;
     }
 
@@ -120,18 +125,17 @@ impl ContextSums {
         if !self.learned {
             return Ok(());
         }
+        // This build's entries first, then the others while there is room; one entry per file.
         let mut all = std::mem::take(&mut self.used);
         if all.len() < MAX_ENTRIES {
-            for (id, e) in self.known {
-                if all.len() >= MAX_ENTRIES {
-                    break;
-                }
-                all.entry(id).or_insert(e);
-            }
+            let room = MAX_ENTRIES - all.len();
+            all.extend(self.known.into_iter().take(room));
         }
+        all.sort_by_key(|e| e.0);
+        all.dedup_by_key(|e| e.0);
         let mut out = Vec::with_capacity(MAGIC.len() + all.len() * ENTRY);
         out.extend_from_slice(MAGIC);
-        for ((dev, ino), (f, d)) in all {
+        for ((dev, ino), f, d) in all {
             out.extend_from_slice(&dev.to_le_bytes());
             out.extend_from_slice(&ino.to_le_bytes());
             out.extend_from_slice(&f.size.to_le_bytes());

@@ -11,7 +11,7 @@ use std::any::Any;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use strata_image::{Content, ContentSource, Digest};
 
@@ -35,8 +35,11 @@ impl Drop for KeptDir {
 /// A regular file of the host that is not rewritten while strata holds it.
 pub struct HostFile {
     path: PathBuf,
-    /// The path as text: the content's identity.
-    name: String,
+    /// The content's identity: the path as text (with the mtime for a context file), made when first asked
+    /// for (a context of thousands of files rarely needs it).
+    name: OnceLock<String>,
+    /// A context file's mtime, in nanoseconds.
+    mtime: Option<i128>,
     len: u64,
     /// What the file is, for errors.
     what: &'static str,
@@ -48,10 +51,10 @@ pub struct HostFile {
 impl HostFile {
     /// The content of `path` (`len` bytes), kept on the disk as long as `dir` is.
     pub(crate) fn content(path: PathBuf, len: u64, dir: &Arc<KeptDir>) -> Content {
-        let name = path.display().to_string();
         Content::external(Arc::new(HostFile {
             path,
-            name,
+            name: OnceLock::new(),
+            mtime: None,
             len,
             what: "a file a RUN step wrote",
             digest: None,
@@ -74,10 +77,10 @@ impl HostFile {
         mtime: i128,
         digest: Option<Digest>,
     ) -> Content {
-        let name = format!("{}@{mtime}", path.display());
         Content::external(Arc::new(HostFile {
             path,
-            name,
+            name: OnceLock::new(),
+            mtime: Some(mtime),
             len,
             what: "a file of the build context",
             digest,
@@ -111,7 +114,10 @@ impl ContentSource for HostFile {
     }
 
     fn identity(&self) -> &str {
-        &self.name
+        self.name.get_or_init(|| match self.mtime {
+            Some(t) => format!("{}@{t}", self.path.display()),
+            None => self.path.display().to_string(),
+        })
     }
 
     fn digest(&self) -> Option<Digest> {
