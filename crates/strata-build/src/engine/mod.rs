@@ -10,6 +10,7 @@
 mod copy_step;
 mod fs_step;
 mod metadata;
+mod platform;
 mod run_mounts;
 mod run_step;
 mod stage;
@@ -196,6 +197,8 @@ pub const SUBSTITUTED_BASE: &str = "SD0090";
 /// The warning code of a FROM of an image the source does not know, built on as an empty, unknown base
 /// (the simulator's preview: [`crate::ImageSource::stands_in_for_unknown`]).
 pub const UNKNOWN_BASE: &str = "SD0091";
+
+pub use platform::OTHER_PLATFORM;
 
 fn read_text(tree: &Tree, path: &str) -> Option<String> {
     let c = tree.read(path).ok()?;

@@ -56,12 +56,24 @@ impl Builder<'_, '_> {
         }
         let target = target_stage(&lowered, self.req.target.as_deref())?;
         let meta = self.meta_args(&lowered.meta_args)?;
+        let meta_env: Vec<(String, String)> = meta
+            .iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+            .collect();
+        let platform_warnings =
+            super::platform::check_platforms(&self.lexer, &lowered.stages, &meta_env)?;
         let bases = resolve_bases(&self.lexer, &lowered, &meta);
         let order = needed_stages(&lowered, &bases, target);
         self.classic_total = order
             .iter()
             .map(|&i| lowered.stages[i].commands.len() + 1)
             .sum::<usize>();
+        warnings.extend(
+            platform_warnings
+                .into_iter()
+                .filter(|(i, _)| order.contains(i))
+                .map(|(_, d)| d),
+        );
         self.observer.plan(order.len());
         for i in order {
             let result = self.build_stage(&lowered.stages[i], bases[i].clone()?, &meta)?;
