@@ -201,6 +201,10 @@ pub struct LayerRow {
     pub entries: Vec<EntryRow>,
     /// How many entries were left out of `entries`.
     pub more: usize,
+    /// What the simulator could not do in the step that made it (`not simulated: …`: a RUN on an image strata
+    /// does not know), shown with the layer.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One tar entry of a layer.
@@ -320,10 +324,31 @@ pub fn view(
                     line(kind, text)
                 }));
             image_panels(&mut v, &out.image);
+            // A step the simulator could not do leaves its note on the final image's layer.
+            let target = out.steps.last().map(|s| s.stage.as_str());
+            for s in out
+                .steps
+                .iter()
+                .filter(|s| Some(s.stage.as_str()) == target)
+            {
+                let note = s.notes.iter().find(|n| n.starts_with("not simulated: "));
+                if let (Some(i), Some(note)) = (s.layer, note) {
+                    if let Some(row) = v.layers.get_mut(i) {
+                        row.note = Some(note.clone());
+                    }
+                }
+            }
             v.warnings = out
                 .warnings
                 .iter()
-                .filter(|d| d.code == strata_build::SUBSTITUTED_BASE)
+                .filter(|d| {
+                    [
+                        strata_build::SUBSTITUTED_BASE,
+                        strata_build::UNKNOWN_BASE,
+                        strata_build::OTHER_PLATFORM,
+                    ]
+                    .contains(&d.code)
+                })
                 .map(|d| BuildErrorRow {
                     message: d.message.clone(),
                     help: d.help.clone(),
@@ -548,6 +573,7 @@ fn layer_rows(image: &BuiltImage, copies: &Copies<'_>) -> Vec<LayerRow> {
                 waste: waste.remove(&index).unwrap_or_default(),
                 entries,
                 more,
+                note: None,
             }
         })
         .collect()

@@ -133,6 +133,13 @@ pub struct SourceImage {
 pub trait ImageSource {
     /// The image `reference` names, or None if there is none.
     fn image(&self, reference: &str) -> Option<SourceImage>;
+
+    /// Whether a FROM of an image this source does not have builds on, as a clearly labelled *unknown*
+    /// base (empty filesystem and config), instead of failing. The simulator's preview does; a source for
+    /// a backend that runs real processes must not (there would be nothing to run). By default, not.
+    fn stands_in_for_unknown(&self) -> bool {
+        false
+    }
 }
 
 /// The build context: the files `COPY` and `ADD` read.

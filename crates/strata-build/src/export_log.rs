@@ -25,8 +25,8 @@
 
 use strata_image::Digest;
 
-use crate::progress::fully_qualified;
 use crate::HistoryStyle;
+use strata_image::reference::{familiar_tagged, fully_qualified};
 
 /// The closing lines of a build log in `style`, for the image `id` named `tags` (each as the user gave it).
 /// `vertices` is the number of BuildKit vertices the log printed (the export is the next one); the classic
@@ -60,25 +60,6 @@ pub fn export_lines(
             );
             out
         }
-    }
-}
-
-/// A reference as the classic builder names it: without `docker.io/` or `library/`, with `:latest` when it
-/// has no tag (`docker.io/library/a` → `a:latest`).
-pub fn familiar_tagged(reference: &str) -> String {
-    let r = reference
-        .strip_prefix("docker.io/library/")
-        .or_else(|| reference.strip_prefix("docker.io/"))
-        .unwrap_or(reference);
-    let r = match r.strip_prefix("library/") {
-        Some(rest) if !rest.contains('/') => rest,
-        _ => r,
-    };
-    let last = r.rsplit('/').next().unwrap_or(r);
-    if r.contains('@') || last.contains(':') {
-        r.to_owned()
-    } else {
-        format!("{r}:latest")
     }
 }
 

@@ -41,7 +41,7 @@ pub use backend::{
 pub use cache::Cache;
 pub use engine::{
     build, build_observed, BuildFailure, BuildOutput, BuildRequest, CacheStatus, Step,
-    SUBSTITUTED_BASE,
+    OTHER_PLATFORM, SUBSTITUTED_BASE, UNKNOWN_BASE,
 };
 pub use error::BuildError;
 pub use history::HistoryStyle;

@@ -162,22 +162,7 @@ impl PlainPrinter {
 pub fn is_image_from(text: &str) -> bool {
     text.strip_prefix("FROM ")
         .and_then(|r| r.split_once('/'))
-        .is_some_and(|(first, _)| is_domain(first))
-}
-
-/// Whether the first component of a reference names a registry (Docker's rule).
-fn is_domain(first: &str) -> bool {
-    first.contains('.') || first.contains(':') || first == "localhost"
-}
-
-/// A reference as BuildKit prints it: `busybox:latest` → `docker.io/library/busybox:latest`,
-/// `me/app:1` → `docker.io/me/app:1`; one with a registry stays as it is.
-pub fn fully_qualified(reference: &str) -> String {
-    match reference.split_once('/') {
-        None => format!("docker.io/library/{reference}"),
-        Some((first, _)) if is_domain(first) => reference.to_string(),
-        Some(_) => format!("docker.io/{reference}"),
-    }
+        .is_some_and(|(first, _)| strata_image::reference::is_registry(first))
 }
 
 fn output_lines(out: &mut Vec<String>, tag: &str, s: &Step) {

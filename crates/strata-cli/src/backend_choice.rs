@@ -79,7 +79,20 @@ fn modelled_base(
 ) -> Option<String> {
     let parsed = strata_dockerfile::parse(dockerfile);
     let lowered = instructions::lower(&parsed.ast);
-    let mut vars: Vec<(String, String)> = Vec::new();
+    // BuildKit's predefined platform args (linux/amd64), usable in FROM before any ARG.
+    let mut vars: Vec<(String, String)> = [
+        ("BUILDPLATFORM", "linux/amd64"),
+        ("BUILDOS", "linux"),
+        ("BUILDARCH", "amd64"),
+        ("BUILDVARIANT", ""),
+        ("TARGETPLATFORM", "linux/amd64"),
+        ("TARGETOS", "linux"),
+        ("TARGETARCH", "amd64"),
+        ("TARGETVARIANT", ""),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     for a in &lowered.meta_args {
         let given = build_args.iter().rev().find(|(k, _)| *k == a.key);
         let value = given
@@ -113,6 +126,13 @@ fn modelled_base(
             continue;
         }
         match store.resolve(&base) {
+            Err(_) if strata_sim::base::lookup_or_substitute(&base).is_none() => {
+                let familiar = strata_image::reference::familiar_tagged(&base);
+                return Some(format!(
+                    "{base} is not in the store and strata has no model of it, so it is simulated as an unknown, \
+                     empty image: `docker save {familiar} | strata load` it for a real build"
+                ));
+            }
             Err(_) => {
                 return Some(format!(
                     "{base} is not in the store, only modelled: `strata load` or `strata import` it for a real build"

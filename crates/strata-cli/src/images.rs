@@ -368,33 +368,32 @@ fn save(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `name:tag` split into repository and tag.
-fn split_tag(tag: &str) -> (&str, &str) {
-    match tag.rsplit_once(':') {
-        Some((name, t)) if !t.contains('/') => (name, t),
-        _ => (tag, "latest"),
+/// A stored `name:tag` split into repository and tag ([`strata_image::Reference`]; `latest` when it has
+/// none).
+fn split_tag(tag: &str) -> (String, String) {
+    match strata_image::Reference::parse(tag) {
+        Ok(r) => (r.name(), r.tag().unwrap_or("latest").to_owned()),
+        Err(_) => (tag.to_owned(), "latest".to_owned()),
     }
 }
 
-/// The repository and tag as docker shows them (`busybox`, not `docker.io/library/busybox`).
-fn familiar(repo: &str) -> &str {
-    ["docker.io/library/", "docker.io/", "localhost/"]
-        .iter()
-        .find_map(|p| repo.strip_prefix(p))
-        .unwrap_or(repo)
+/// A reference as docker shows it (`busybox`, not `docker.io/library/busybox`), and without podman's
+/// `localhost/` prefix, so images saved by podman answer to their short names.
+fn familiar(reference: &str) -> String {
+    let f = strata_image::Reference::parse(reference)
+        .map_or_else(|_| reference.to_owned(), |r| r.familiar());
+    match f.strip_prefix("localhost/") {
+        Some(rest) => rest.to_owned(),
+        None => f,
+    }
 }
 
 /// Whether `REPOSITORY[:TAG]` (the argument of `docker images`) names this row.
 fn matches_reference(reference: &str, repo: &str, tag: &str) -> bool {
-    let last = reference.rsplit('/').next().unwrap_or(reference);
-    let (want_repo, want_tag) = match last.rfind(':') {
-        Some(_) => {
-            let (r, t) = split_tag(reference);
-            (r, Some(t))
-        }
-        None => (reference, None),
+    let Ok(want) = strata_image::Reference::parse(reference) else {
+        return false;
     };
-    familiar(want_repo) == familiar(repo) && want_tag.is_none_or(|t| t == tag)
+    familiar(&want.name()) == familiar(repo) && want.tag().is_none_or(|t| t == tag)
 }
 
 /// docker's `images` placeholders and their column titles.
@@ -455,7 +454,7 @@ fn list(store: &Store, a: &ImagesArgs) -> Result<ExitCode> {
             .iter()
             .map(|t| {
                 let (r, t) = split_tag(t);
-                (familiar(r).to_string(), t.to_string())
+                (familiar(&r), t)
             })
             .collect();
         if names.is_empty() {

@@ -481,10 +481,8 @@ pub fn write_oci_archive_to<W: Write>(
         }
         for tag in &img.tags {
             let mut d = desc.clone();
-            let short = tag
-                .rsplit_once(':')
-                .filter(|(_, t)| !t.contains('/'))
-                .map_or("latest", |(_, t)| t);
+            let parsed = crate::Reference::parse(tag).ok();
+            let short = parsed.as_ref().and_then(|r| r.tag()).unwrap_or("latest");
             let mut ann = Annotations::new();
             ann.insert(CONTAINERD_NAME.to_string(), tag.clone());
             ann.insert(REF_NAME.to_string(), short.to_string());

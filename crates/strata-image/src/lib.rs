@@ -10,7 +10,7 @@
 //! [`digest`] computes diff_ids, ChainIDs and image IDs. [`image`] is the OCI and Docker image model (config,
 //! history, manifest, index, descriptors, media types), and [`archive`] writes and reads docker-archive and
 //! OCI archive tars. [`layer_report`] is what the views show about a stack of layers: changes per layer,
-//! provenance, wasted bytes.
+//! provenance, wasted bytes. [`reference`] parses image references as Docker does.
 //!
 //! This crate knows nothing about Dockerfiles, processes or the operating system: no files, clocks or threads.
 //! Times are passed in, bytes come in and go out as values and `std::io` streams, and the same code runs in the
@@ -26,6 +26,7 @@ pub mod inspect;
 pub mod layer;
 pub mod layer_report;
 mod overlay;
+pub mod reference;
 mod resolve;
 pub mod sort;
 mod tree;
@@ -38,6 +39,7 @@ pub use content::{Content, ContentReader, ContentSource};
 pub use digest::Digest;
 pub use error::{Error, Result};
 pub use overlay::Overlay;
+pub use reference::{Reference, ReferenceError};
 pub use resolve::{normalize, MAX_SYMLINKS};
 pub use tree::{Attrs, NodeKind, Stat, Timestamp, Tree, Xattrs};
 

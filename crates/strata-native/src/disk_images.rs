@@ -128,4 +128,9 @@ impl strata_build::ImageSource for DiskImages<'_> {
         self.stored(reference)
             .or_else(|| self.fallback.and_then(|f| f.image(reference)))
     }
+
+    /// As the fallback does: the simulator's models stand in for an unknown image, the store alone never.
+    fn stands_in_for_unknown(&self) -> bool {
+        self.fallback.is_some_and(|f| f.stands_in_for_unknown())
+    }
 }

@@ -46,12 +46,12 @@ pub enum Error {
         candidates: Vec<String>,
     },
     /// A string that is not a valid `name[:tag]` reference.
-    #[error("invalid reference format: {reference:?}: {reason}")]
+    #[error("Error parsing reference: {reference:?} is not a valid repository/tag: {reason}")]
     InvalidReference {
         /// The reference as given.
         reference: String,
-        /// Why it is invalid.
-        reason: &'static str,
+        /// Why it is invalid (Docker's words).
+        reason: String,
     },
     /// A container that does not exist (docker's wording).
     #[error("{0}")]

@@ -899,58 +899,20 @@ fn short_id(id: &Digest) -> String {
     id.hex()[..12].to_string()
 }
 
-/// Checks a `name[:tag]` reference and adds `:latest` when it has no tag. Digest references
+/// Checks a `name[:tag]` reference as Docker does ([`strata_image::Reference`]) and gives the form the store
+/// keeps: docker's short form with `:latest` when it has no tag (`docker.io/library/busybox` →
+/// `busybox:latest`, `localhost:5000/a/b` → `localhost:5000/a/b:latest`). Digest references
 /// (`name@sha256:…`) are refused: images in this store have no registry digests.
 pub fn normalize_reference(reference: &str) -> Result<String> {
-    let bad = |reason| Error::InvalidReference {
+    let bad = |reason: String| Error::InvalidReference {
         reference: reference.to_string(),
         reason,
     };
-    if reference.contains('@') {
-        return Err(bad("digest references are not supported"));
+    let r = strata_image::Reference::parse(reference).map_err(|e| bad(e.to_string()))?;
+    if r.digest().is_some() {
+        return Err(bad("digest references are not supported".to_owned()));
     }
-    let last_slash = reference.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match reference[last_slash..].rfind(':') {
-        Some(i) => (
-            &reference[..last_slash + i],
-            &reference[last_slash + i + 1..],
-        ),
-        None => (reference, "latest"),
-    };
-    if tag.is_empty()
-        || tag.len() > 128
-        || tag.starts_with(['.', '-'])
-        || !tag
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-    {
-        return Err(bad("a tag is up to 128 letters, digits, `_`, `.` and `-`"));
-    }
-    if name.is_empty() || name.len() > 255 {
-        return Err(bad("the name is empty or too long"));
-    }
-    for (i, component) in name.split('/').enumerate() {
-        // The first component may be a registry host (`localhost:5000`, `Registry.example`).
-        let host = i == 0 && name.contains('/') && component.contains(['.', ':']);
-        let ok = !component.is_empty()
-            && if host {
-                component
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
-            } else {
-                component
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-                    && component.starts_with(|c: char| c.is_ascii_alphanumeric())
-                    && component.ends_with(|c: char| c.is_ascii_alphanumeric())
-            };
-        if !ok {
-            return Err(bad(
-                "repository names are lowercase letters, digits and separators",
-            ));
-        }
-    }
-    Ok(format!("{name}:{tag}"))
+    Ok(r.with_default_tag().familiar())
 }
 
 /// Reads into `buf` until it is full or the reader ends; returns how many bytes were read.

@@ -95,6 +95,11 @@ impl SimStore {
 }
 
 impl ImageSource for SimStore {
+    /// The simulator previews a build on an image it does not know as an unknown, empty base.
+    fn stands_in_for_unknown(&self) -> bool {
+        true
+    }
+
     fn image(&self, reference: &str) -> Option<SourceImage> {
         if let Some(img) = self.images.get(&normalize_reference(reference)) {
             return Some(img.clone());
@@ -125,22 +130,11 @@ impl ImageSource for SimStore {
     }
 }
 
-/// `busybox` → `busybox:latest`; `docker.io/library/x:t` → `x:t`.
+/// The key an image is stored under: docker's familiar form with `:latest` when there is no tag or digest
+/// (`busybox` → `busybox:latest`, `docker.io/library/x:t` → `x:t`, `ghcr.io/o/i` → `ghcr.io/o/i:latest`);
+/// see [`strata_image::reference::familiar_tagged`].
 pub fn normalize_reference(r: &str) -> String {
-    let r = r
-        .strip_prefix("docker.io/library/")
-        .or_else(|| r.strip_prefix("docker.io/"))
-        .or_else(|| r.strip_prefix("library/"))
-        .unwrap_or(r);
-    if r.contains('@') {
-        return r.to_owned();
-    }
-    let last = r.rsplit('/').next().unwrap_or(r);
-    if last.contains(':') {
-        r.to_owned()
-    } else {
-        format!("{r}:latest")
-    }
+    strata_image::reference::familiar_tagged(r.trim())
 }
 
 /// The filesystem a container starts with: the image's tree plus what Docker's runtime adds outside the

@@ -190,6 +190,14 @@ fn not_simulated_in(steps: &[Step], error: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in steps {
         for n in &s.notes {
+            // A base strata does not know: what its image holds is not simulated.
+            if let Some(rest) = n.strip_prefix("unknown image: strata does not know ") {
+                let image = rest.split(", so").next().unwrap_or(rest);
+                let item = format!("FROM {image} (unknown image)");
+                if !out.contains(&item) {
+                    out.push(item);
+                }
+            }
             if let Some(rest) = n.strip_prefix("not simulated: ") {
                 let cmd = rest.split(": ").next().unwrap_or(rest).trim().to_owned();
                 if !out.contains(&cmd) {

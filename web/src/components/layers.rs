@@ -53,6 +53,9 @@ pub fn layers(props: &LayersProps) -> Html {
                         </span>
                     }
                 </button>
+                if let Some(note) = &layer.note {
+                    <p class="layer-note">{ format!("[strata] {note}") }</p>
+                }
                 if is_open && !layer.waste.is_empty() {
                     <ul class="waste" aria-label="Wasted bytes">
                         { for layer.waste.iter().map(|w| html! { <li>{ w }</li> }) }

@@ -34,24 +34,31 @@ impl Builder<'_, '_> {
             };
             c.expand(&mut f)?
         };
-        let from = match (&c.from, c.from_stage) {
-            (_, Some(i)) => Some(self.stage_tree(i, c.span)?),
+        let stage_unknown =
+            |b: &Self, i: usize| b.done.get(&i).and_then(|r| r.unknown_base.clone());
+        let (from, from_unknown) = match (&c.from, c.from_stage) {
+            (_, Some(i)) => (Some(self.stage_tree(i, c.span)?), stage_unknown(self, i)),
             (Some(w), None) => match w.text.parse::<usize>() {
-                Ok(i) => Some(self.stage_tree(i, c.span)?),
-                Err(_) => {
-                    let img = self.store.image(&w.text).ok_or_else(|| {
-                        BuildError::at(
+                Ok(i) => (Some(self.stage_tree(i, c.span)?), stage_unknown(self, i)),
+                Err(_) => match self.store.image(&w.text) {
+                    Some(img) => (Some(self.open_base(&img)?.2), None),
+                    // An image strata does not know: an empty one, as for FROM.
+                    None if self.store.stands_in_for_unknown() => (
+                        Some(Arc::new(Tree::new())),
+                        Some(strata_image::reference::familiar_tagged(&w.text)),
+                    ),
+                    None => {
+                        return Err(BuildError::at(
                             w.span,
                             format!(
                                 "failed to resolve source metadata for {}: not found",
-                                w.text
+                                fully_qualified_tagged(&w.text)
                             ),
-                        )
-                    })?;
-                    Some(self.open_base(&img)?.2)
-                }
+                        ))
+                    }
+                },
             },
-            (None, None) => None,
+            (None, None) => (None, None),
         };
         self.transfer(
             st,
@@ -65,6 +72,7 @@ impl Builder<'_, '_> {
                 exclude: &c.exclude,
                 parents: c.parents,
                 from,
+                from_unknown,
                 unpack: false,
             },
         )
@@ -113,6 +121,7 @@ impl Builder<'_, '_> {
                 exclude: &a.exclude,
                 parents: false,
                 from: None,
+                from_unknown: None,
                 unpack: a.unpack.unwrap_or(true),
             },
         )
@@ -143,7 +152,21 @@ impl Builder<'_, '_> {
             })
             .collect();
         let exclude: Vec<String> = t.exclude.iter().map(|w| w.text.to_string()).collect();
-        let chown = self.chown(st, t.chown.map(|w| w.text.to_string()), t.span)?;
+        let mut notes = Vec::new();
+        let chown = match self.chown(st, t.chown.map(|w| w.text.to_string()), t.span) {
+            Ok(c) => c,
+            // The users of an unknown base are not known.
+            Err(_) if st.unknown_base.is_some() => {
+                notes.push(format!(
+                    "not simulated: --chown={}: the base image {} is unknown to strata, so its users are not \
+                     known; the files are shown owned by 0:0",
+                    t.chown.map(|w| w.text.to_string()).unwrap_or_default(),
+                    st.unknown_base.as_deref().unwrap_or_default()
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        };
         let chmod = t
             .chmod
             .map(|w| Chmod::parse(&w.text).map_err(|m| BuildError::at(w.span, m)))
@@ -185,6 +208,28 @@ impl Builder<'_, '_> {
         };
         let mut prepared = match copy::prepare(&op) {
             Ok(p) => p,
+            // A source that would come from a step strata could not simulate: the layer stays empty.
+            Err(m) if t.from_unknown.is_some() => {
+                let base = t.from_unknown.as_deref().unwrap_or_default();
+                notes.push(format!(
+                    "not simulated: {} {}: {m}: its source builds on the image {base}, which strata does not \
+                     know, so this step copied nothing and its layer is empty",
+                    t.keyword,
+                    sources.join(" ")
+                ));
+                let inputs = StepInputs {
+                    parent: st.key,
+                    instruction: format!("{by} {chown:?} {chmod:?} (not simulated)"),
+                    cwd_user: workdir.clone(),
+                    ..StepInputs::default()
+                };
+                return self.fs_step(st, text, t.span, inputs, by, t.keyword, |_fs, _b, _out| {
+                    Ok(StepRun {
+                        notes,
+                        ..StepRun::default()
+                    })
+                });
+            }
             Err(m) => {
                 self.fail_step(st, text, t.span, m.clone());
                 return Err(BuildError::at(t.span, m));
@@ -199,7 +244,10 @@ impl Builder<'_, '_> {
         };
         self.fs_step(st, text, t.span, inputs, by, t.keyword, |fs, _b, _out| {
             copy::copy(fs, &op, &prepared).map_err(|m| (m, StepRun::default()))?;
-            Ok(StepRun::default())
+            Ok(StepRun {
+                notes,
+                ..StepRun::default()
+            })
         })
     }
 
@@ -230,6 +278,15 @@ impl Builder<'_, '_> {
     }
 }
 
+/// An image reference fully qualified with its default tag, as BuildKit names a source it looks up
+/// (`composer:2` → `docker.io/library/composer:2`); a string that is no reference as it is.
+pub(super) fn fully_qualified_tagged(reference: &str) -> String {
+    strata_image::Reference::parse(reference).map_or_else(
+        |_| reference.to_owned(),
+        |r| r.with_default_tag().fully_qualified(),
+    )
+}
+
 /// What COPY and ADD have in common, words expanded.
 struct Transfer<'c> {
     keyword: &'static str,
@@ -241,6 +298,8 @@ struct Transfer<'c> {
     parents: bool,
     /// Another stage's or image's filesystem; `None` for the build context.
     from: Option<Arc<Tree>>,
+    /// The unknown image (docker's short form) `from` is, or builds on: its files are not all known.
+    from_unknown: Option<String>,
     /// ADD: extract local archives.
     unpack: bool,
 }

@@ -10,6 +10,7 @@
 mod copy_step;
 mod fs_step;
 mod metadata;
+mod platform;
 mod run_mounts;
 mod run_step;
 mod stage;
@@ -193,6 +194,12 @@ struct Builder<'a, 'r> {
 /// The warning code of a FROM whose tag the image source does not have, given another version instead.
 pub const SUBSTITUTED_BASE: &str = "SD0090";
 
+/// The warning code of a FROM of an image the source does not know, built on as an empty, unknown base
+/// (the simulator's preview: [`crate::ImageSource::stands_in_for_unknown`]).
+pub const UNKNOWN_BASE: &str = "SD0091";
+
+pub use platform::OTHER_PLATFORM;
+
 fn read_text(tree: &Tree, path: &str) -> Option<String> {
     let c = tree.read(path).ok()?;
     Some(String::from_utf8_lossy(&c.bytes()).into_owned())
@@ -323,14 +330,17 @@ impl Builder<'_, '_> {
     }
 
     /// USER resolved in the image's /etc/passwd and /etc/group: uid, gid and home (`/` when the user has
-    /// no entry, `/root` for root by default).
+    /// no entry, `/root` for root by default). On an unknown base, whose users are not known, a name that
+    /// does not resolve is taken as root rather than failing the step.
     fn user_ids(&self, st: &State, span: Span) -> Result<(u32, u32, String, Vec<u32>), BuildError> {
         let user = st.user();
         let passwd = read_text(&st.tree, "/etc/passwd");
         let group = read_text(&st.tree, "/etc/group");
         let spec = if user.is_empty() { "0" } else { user.as_str() };
-        users::lookup_user(spec, passwd.as_deref(), group.as_deref())
-            .map(|u| (u.uid, u.gid, u.home, u.build_groups))
-            .map_err(|e| BuildError::at(span, e.to_string()))
+        match users::lookup_user(spec, passwd.as_deref(), group.as_deref()) {
+            Ok(u) => Ok((u.uid, u.gid, u.home, u.build_groups)),
+            Err(_) if st.unknown_base.is_some() => Ok((0, 0, "/root".to_owned(), Vec::new())),
+            Err(e) => Err(BuildError::at(span, e.to_string())),
+        }
     }
 }

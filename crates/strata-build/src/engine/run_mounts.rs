@@ -205,7 +205,10 @@ impl Builder<'_, '_> {
                     let img = self.store.image(&f).ok_or_else(|| {
                         BuildError::at(
                             m.span,
-                            format!("failed to resolve source metadata for {f}: not found"),
+                            format!(
+                                "failed to resolve source metadata for {}: not found",
+                                super::copy_step::fully_qualified_tagged(&f)
+                            ),
                         )
                     })?;
                     (self.open_base(&img)?.2, false)

@@ -83,7 +83,15 @@ impl Builder<'_, '_> {
         } else {
             argv.join(" ")
         };
+        let unknown_base = st.unknown_base.clone();
+        let command = match &r.cmd {
+            ShellOrExec::Shell(_) => argv.last().cloned().unwrap_or_default(),
+            ShellOrExec::Exec(_) => argv.join(" "),
+        };
         let result = self.fs_step(st, source_text, r.span, inputs, by, "RUN", |fs, backend, out| {
+            // On an unknown base the step runs on a copy: if its program is not there (the base's files are
+            // unknown), nothing it did is kept and the layer is empty.
+            let before_run = unknown_base.as_ref().map(|_| fs.clone());
             let stubs = mount_stubs(fs, req.now);
             // BuildKit runs in the working directory, creating it if needed, as Go's MkdirAll
             // does on the path as written (`/srv/other/../final` creates `/srv/other`).
@@ -102,6 +110,16 @@ impl Builder<'_, '_> {
                     "simulated time: the step took {} (sleep advances the simulator's clock; no real time passed)",
                     crate::time::simulated_duration(out.elapsed_ms)
                 ));
+            }
+            if let (Some(base), Some(untouched)) = (&unknown_base, before_run) {
+                if out.not_simulated.is_some() || out.start_error.is_some() {
+                    *fs = untouched;
+                    run.notes.push(format!(
+                        "not simulated: {command}: the base image {base} is unknown to strata, so its programs \
+                         are not there; this step ran nothing and its layer is empty"
+                    ));
+                    return Ok(run);
+                }
             }
             if let Some(ns) = out.not_simulated {
                 return Err((

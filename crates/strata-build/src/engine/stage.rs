@@ -7,17 +7,16 @@ use strata_dockerfile::instructions::{self, Command, Stage};
 use strata_dockerfile::shell::Lexer;
 use strata_dockerfile::Diagnostic;
 use strata_image::image::{ContainerConfig, History, ImageConfig, RootFs};
-use strata_image::{Digest, Tree};
+use strata_image::{Digest, Reference, Tree};
 
 use super::stages::{needed_stages, resolve_bases, target_stage, Base};
 use super::state::State;
-use super::{Builder, CacheStatus, Step, DEFAULT_PATH, SUBSTITUTED_BASE};
+use super::{Builder, CacheStatus, Step, DEFAULT_PATH, SUBSTITUTED_BASE, UNKNOWN_BASE};
 use crate::backend::SourceImage;
 use crate::dockerignore::DockerIgnore;
 use crate::env::{EntryIndex, OrderedEnv};
 use crate::history::HistoryStyle;
 use crate::image::{BuiltImage, Layer};
-use crate::progress;
 use crate::BuildError;
 
 /// A built stage, as later stages use it.
@@ -29,6 +28,8 @@ pub(super) struct StageResult {
     pub(super) onbuild: Vec<String>,
     /// Whether its last filesystem step ran (not cached) in this build.
     pub(super) last_ran: bool,
+    /// The image it builds on when that is an image strata does not know (see [`State::unknown_base`]).
+    pub(super) unknown_base: Option<String>,
 }
 
 impl Builder<'_, '_> {
@@ -55,12 +56,24 @@ impl Builder<'_, '_> {
         }
         let target = target_stage(&lowered, self.req.target.as_deref())?;
         let meta = self.meta_args(&lowered.meta_args)?;
+        let meta_env: Vec<(String, String)> = meta
+            .iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+            .collect();
+        let platform_warnings =
+            super::platform::check_platforms(&self.lexer, &lowered.stages, &meta_env)?;
         let bases = resolve_bases(&self.lexer, &lowered, &meta);
         let order = needed_stages(&lowered, &bases, target);
         self.classic_total = order
             .iter()
             .map(|&i| lowered.stages[i].commands.len() + 1)
             .sum::<usize>();
+        warnings.extend(
+            platform_warnings
+                .into_iter()
+                .filter(|(i, _)| order.contains(i))
+                .map(|(_, d)| d),
+        );
         self.observer.plan(order.len());
         for i in order {
             let result = self.build_stage(&lowered.stages[i], bases[i].clone()?, &meta)?;
@@ -101,6 +114,7 @@ impl Builder<'_, '_> {
             Base::Stage(i) => self.done.get(i).is_some_and(|r| r.last_ran),
             Base::Image(_) => false,
         };
+        let mut unknown: Option<String> = None;
         let (config, layers, tree, key, inherited_env, onbuild, from_text) = match base {
             Base::Stage(i) => {
                 let r = self
@@ -110,6 +124,7 @@ impl Builder<'_, '_> {
                     .ok_or_else(|| BuildError::at(stage.span, "base stage was not built"))?;
                 let mut config = r.image.config.clone();
                 let onbuild = r.onbuild.clone();
+                unknown = r.unknown_base.clone();
                 if let Some(cc) = config.config.as_mut() {
                     cc.on_build = Some(None);
                 }
@@ -133,36 +148,73 @@ impl Builder<'_, '_> {
                 "FROM scratch".to_owned(),
             ),
             Base::Image(base_name) => {
-                let img = self.store.image(&base_name).ok_or_else(|| {
-                    BuildError::at(
-                        stage.base_span,
-                        format!(
-                            "failed to solve: {base_name}: failed to resolve source metadata for docker.io/library/{base_name}: not found"
-                        ),
-                    )
-                    .with_help(
-                        "the simulator has busybox, alpine, debian, ubuntu, centos and python built in, plus any image you loaded",
-                    )
-                })?;
-                if let Some(note) = &img.substitute {
-                    self.from_notes.push(note.clone());
-                    self.warnings.push(Diagnostic::warning(
-                        SUBSTITUTED_BASE,
-                        stage.base_span,
-                        note.clone(),
-                    ));
+                let reference = Reference::parse(&base_name)
+                    .map_err(|e| {
+                        BuildError::at(
+                            stage.base_span,
+                            format!("failed to parse stage name {base_name:?}: {e}"),
+                        )
+                    })?
+                    .with_default_tag();
+                let fq = reference.fully_qualified();
+                match self.store.image(&base_name) {
+                    Some(img) => {
+                        if let Some(note) = &img.substitute {
+                            self.from_notes.push(note.clone());
+                            self.warnings.push(Diagnostic::warning(
+                                SUBSTITUTED_BASE,
+                                stage.base_span,
+                                note.clone(),
+                            ));
+                        }
+                        let (config, layers, tree, onbuild) = self.open_base(&img)?;
+                        let key = Some(Digest::of(&strata_image::image::to_json(&config)));
+                        (
+                            config,
+                            layers,
+                            tree,
+                            key,
+                            Vec::new(),
+                            onbuild,
+                            format!("FROM {fq}"),
+                        )
+                    }
+                    None if self.store.stands_in_for_unknown() => {
+                        let familiar = reference.familiar();
+                        let note = unknown_base_note(&familiar);
+                        self.from_notes.push(note.clone());
+                        self.warnings.push(
+                            Diagnostic::warning(UNKNOWN_BASE, stage.base_span, note)
+                                .with_help(format!(
+                                    "give strata the real image: `docker save {familiar} | strata load`, or upload \
+                                     the saved tar in the page"
+                                )),
+                        );
+                        unknown = Some(familiar);
+                        (
+                            scratch_config(),
+                            Vec::new(),
+                            Arc::new(Tree::new()),
+                            Some(Digest::of(format!("unknown base image {fq}").as_bytes())),
+                            Vec::new(),
+                            Vec::new(),
+                            format!("FROM {fq}"),
+                        )
+                    }
+                    None => {
+                        let familiar = reference.familiar();
+                        return Err(BuildError::at(
+                            stage.base_span,
+                            format!(
+                                "failed to solve: {base_name}: failed to resolve source metadata for {fq}: not found"
+                            ),
+                        )
+                        .with_help(format!(
+                            "strata has no image {familiar}: give it the real one with `docker save {familiar} | strata load` \
+                             (the simulator builds on an image it does not know as an empty, unknown base)"
+                        )));
+                    }
                 }
-                let (config, layers, tree, onbuild) = self.open_base(&img)?;
-                let key = Some(Digest::of(&strata_image::image::to_json(&config)));
-                (
-                    config,
-                    layers,
-                    tree,
-                    key,
-                    Vec::new(),
-                    onbuild,
-                    format!("FROM {}", progress::fully_qualified(&img.reference)),
-                )
             }
         };
         let mut st = State {
@@ -180,6 +232,7 @@ impl Builder<'_, '_> {
             vertex_total,
             position: 0,
             parent_ran,
+            unknown_base: unknown,
         };
         st.env_index = EntryIndex::of(st.env());
         for e in st.env().to_vec() {
@@ -283,6 +336,7 @@ impl Builder<'_, '_> {
             key: st.key,
             onbuild: own_onbuild,
             last_ran: st.parent_ran,
+            unknown_base: st.unknown_base,
         })
     }
 
@@ -406,6 +460,15 @@ pub(super) fn date_leading_metadata(new_entries: &mut [History]) {
     for h in &mut new_entries[..first_layer] {
         h.created = created.clone();
     }
+}
+
+/// The note on the FROM line of an image strata does not know.
+fn unknown_base_note(familiar: &str) -> String {
+    format!(
+        "unknown image: strata does not know {familiar}, so this build starts from an empty filesystem and an \
+         empty config; COPY, metadata and history are exact, a RUN whose program is not there is marked not \
+         simulated. Give strata the real image with `docker save {familiar} | strata load` (or upload it in the page)"
+    )
 }
 
 pub(super) fn scratch_config() -> ImageConfig {

@@ -39,6 +39,10 @@ pub(super) struct State {
     /// Whether the step the next one builds on ran in this build (rather than coming from the cache or
     /// being the base image): only then can a miss say the previous step changed.
     pub(super) parent_ran: bool,
+    /// The image (docker's short form) this stage builds on, directly or through earlier stages, when it is
+    /// one strata does not know: the simulator starts it empty, and a RUN whose program is not there is
+    /// marked not simulated instead of failing.
+    pub(super) unknown_base: Option<String>,
 }
 
 impl State {

@@ -145,26 +145,16 @@ pub fn names() -> Vec<&'static str> {
     ]
 }
 
-/// Normalises a reference: drops the default registry and `library/`, adds `:latest` when there is no tag.
-/// `None` for references with a digest or another registry.
+/// The model key of a reference: an official Docker Hub image (`alpine`, `docker.io/library/ubuntu:22.04`)
+/// as `name:tag`, `:latest` when it has no tag. `None` for other registries or users' repositories, digest
+/// references and strings that are no reference ([`strata_image::Reference`] parses them as Docker does).
 fn normalize(reference: &str) -> Option<String> {
-    let mut r = reference.trim();
-    for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
-        if let Some(rest) = r.strip_prefix(prefix) {
-            r = rest;
-        }
-    }
-    if let Some(rest) = r.strip_prefix("library/") {
-        r = rest;
-    }
-    if r.contains('@') || r.contains('/') || r.is_empty() {
+    let r = strata_image::Reference::parse(reference.trim()).ok()?;
+    if !r.is_docker_hub() || r.digest().is_some() {
         return None;
     }
-    Some(if r.contains(':') {
-        r.to_string()
-    } else {
-        format!("{r}:latest")
-    })
+    let name = r.repository().strip_prefix("library/")?;
+    Some(format!("{name}:{}", r.tag().unwrap_or("latest")))
 }
 
 /// The built-in model `reference` names (`busybox`, `alpine:3.20`, `debian:12-slim`, `centos:7`,
