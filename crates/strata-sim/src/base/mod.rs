@@ -29,7 +29,15 @@
 //!
 //! Everything is deterministic: the same reference gives the same image on every call.
 
+mod catalogue;
+mod compose;
+mod family;
 mod parse;
+
+pub use catalogue::{
+    catalogue_file_for, catalogue_files_for, catalogue_repositories, missing_catalogue_files,
+    provide,
+};
 
 use strata_image::image::ImageConfig;
 use strata_image::{Changeset, Tree};
@@ -157,7 +165,9 @@ fn normalize(reference: &str) -> Option<String> {
     if let Some(rest) = r.strip_prefix("library/") {
         r = rest;
     }
-    if r.contains('@') || r.contains('/') || r.is_empty() {
+    // Microsoft's registry: the catalogue models its .NET images under their full names.
+    let mcr = r.starts_with("mcr.microsoft.com/dotnet/") && r.matches('/').count() == 2;
+    if r.contains('@') || (r.contains('/') && !mcr) || r.is_empty() {
         return None;
     }
     Some(if r.contains(':') {
@@ -178,7 +188,13 @@ pub fn lookup(reference: &str) -> Option<BaseImage> {
             return Some(img.clone());
         }
     }
-    let img = parse_model(r)?;
+    let img = match parse_model(r.clone()) {
+        Some(img) => img,
+        None => match from_catalogue(&r, 0)? {
+            (img, None) => img,
+            (_, Some(_)) => return None,
+        },
+    };
     if let Ok(mut cache) = PARSED.lock() {
         if cache.len() < 16 {
             cache.push((img.reference.clone(), img.clone()));
@@ -218,6 +234,9 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
         return Some((img, None));
     }
     let r = normalize(reference)?;
+    if let Some(found) = from_catalogue(&r, 0) {
+        return Some(found);
+    }
     let (repo, _) = r.split_once(':')?;
     let mut img = lookup(repo)?;
     let release = MODELS
@@ -256,6 +275,51 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
     );
     img.reference = r;
     Some((img, Some(note)))
+}
+
+/// The catalogue model for the normalised reference `r` (when its file is here), with a sentence saying
+/// what stands in for what the tag asked for, if anything does. Catalogue images are built on models or on
+/// other catalogue images (`depth` bounds that).
+fn from_catalogue(r: &str, depth: u32) -> Option<(BaseImage, Option<String>)> {
+    if depth > 4 {
+        return None;
+    }
+    static BUILT: std::sync::Mutex<Vec<(String, BaseImage, Option<String>)>> =
+        std::sync::Mutex::new(Vec::new());
+    if let Ok(cache) = BUILT.lock() {
+        if let Some((_, img, note)) = cache.iter().find(|(k, _, _)| k == r) {
+            return Some((img.clone(), note.clone()));
+        }
+    }
+    let (repo, tag) = r.rsplit_once(':')?;
+    let text = catalogue::text_for_repository(repo)?;
+    let resolved = family::resolve(repo, tag, text)?;
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let base = |from: &str| -> Option<(BaseImage, Option<String>)> {
+        let f = normalize(from)?;
+        if let Some(img) = parse_model(f.clone()) {
+            return Some((img, None));
+        }
+        let base_repo = f.rsplit_once(':').map_or(f.as_str(), |(r, _)| r);
+        if catalogue::text_for_repository(base_repo).is_some() {
+            return from_catalogue(&f, depth + 1);
+        }
+        // A base version no model has (alpine:3.21): the repository's default model, said.
+        let (img, note) = lookup_or_substitute(&f)?;
+        Some((img, note))
+    };
+    let (img, notes) = compose::compose(r, name, text, resolved, &base)?;
+    let note = (!notes.is_empty()).then(|| {
+        let mut n = notes;
+        n.dedup();
+        format!("{r}: {}", n.join("; "))
+    });
+    if let Ok(mut cache) = BUILT.lock() {
+        if cache.len() < 16 {
+            cache.push((r.to_string(), img.clone(), note.clone()));
+        }
+    }
+    Some((img, note))
 }
 
 /// Parses the model a normalised reference names.
