@@ -53,7 +53,10 @@ fn effective(text: &str, r: &Resolved) -> String {
                 break;
             };
             let name = &rest[open + 1..open + close];
-            let known = !name.is_empty()
+            // `${NAME}` is the shell's, not a value of ours.
+            let shell = open > 0 && rest.as_bytes()[open - 1] == b'$';
+            let known = !shell
+                && !name.is_empty()
                 && name
                     .chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
@@ -126,8 +129,15 @@ pub(crate) fn compose(
                     .env
                     .get_or_insert(Some(Vec::new()))
                     .get_or_insert_with(Vec::new);
-                env.retain(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) != k);
-                env.push(format!("{k}={v}"));
+                // A key already set is replaced where it stands, as Docker does.
+                let kv = format!("{k}={v}");
+                match env
+                    .iter_mut()
+                    .find(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) == k)
+                {
+                    Some(e) => *e = kv,
+                    None => env.push(kv),
+                }
                 format!("ENV {k}={v}")
             }
             "entrypoint" => {
@@ -260,9 +270,9 @@ mod tests {
             notes: vec![],
         };
         let t = effective(
-            "?alpine a {V}\n?!alpine b\n?alpine ?fpm c\n?alpine ?cli d\nenv X={SHA}\njson {\"k\":1}\n",
+            "?alpine a {V} ${HOME}\n?!alpine b\n?alpine ?fpm c\n?alpine ?cli d\nenv X={SHA}\njson {\"k\":1}\n",
             &r,
         );
-        assert_eq!(t, "a 1.2.3\nc\njson {\"k\":1}\n");
+        assert_eq!(t, "a 1.2.3 ${HOME}\nc\njson {\"k\":1}\n");
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! | line | meaning |
 //! |---|---|
-//! | `versions V[:K=VAL,…]…` | the full versions modelled, newest first, each with its own `{K}` values |
+//! | `versions V[:K=VAL,…]…` | the full versions modelled, newest first, each with its own `{K}` values (`%20` a space) |
 //! | `alias WORD=PREFIX…` | tag words that stand for a version (`lts=22`, `latest=23`, `stable=1.26`) |
 //! | `distros D…` | the systems the image is published on: `bookworm` (with `slim`), `alpine`, `ubuntu`, `oracle` |
 //! | `default FLAG…` | the flags a tag without a system word gets (`bookworm`, `ubuntu`) |
@@ -112,7 +112,8 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
                 set(&mut vars, "ALPINE", &t[6..]);
             }
             "slim" => flags.push("slim".into()),
-            "bookworm" => flags.push("bookworm".into()),
+            "bookworm" | "debian" => flags.push("bookworm".into()),
+            "oracle" | "oraclelinux8" | "oraclelinux9" => flags.push("oracle".into()),
             "bullseye" | "buster" | "trixie" | "stretch" => {
                 flags.push("bookworm".into());
                 out.notes.push(format!(
@@ -166,7 +167,7 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
     if flags.iter().any(|f| f == "slim") && !has_system(&flags) {
         flags.push("bookworm".into());
     }
-    for sys in ["alpine", "bookworm", "ubuntu"] {
+    for sys in ["alpine", "bookworm", "ubuntu", "oracle"] {
         if flags.iter().any(|f| f == sys) && !distros.contains(&sys) {
             out.notes.push(format!(
                 "{repo} has no {sys} variant modelled: its default one stands in"
@@ -236,7 +237,8 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
     let v2: Vec<&str> = version.split('.').take(2).collect();
     set(&mut vars, "V2", &v2.join("."));
     for (k, v) in extra {
-        set(&mut vars, k, v);
+        // `%20` in a `versions` value is a space (the line is split at spaces).
+        set(&mut vars, k, &v.replace("%20", " "));
     }
     if let Some(j) = java {
         set(&mut vars, "JAVA", &j);
