@@ -139,4 +139,32 @@ mod tests {
         );
         assert!(!provide("no-such-file.txt", "x"));
     }
+
+    /// Without the `embedded-catalogue` feature (the web's build), a catalogue image is there only once its
+    /// files are handed over: run with `cargo test -p strata-sim --no-default-features --lib catalogue`.
+    #[cfg(not(feature = "embedded-catalogue"))]
+    #[test]
+    fn files_handed_over_at_run_time_answer_a_from() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+        assert!(EMBEDDED.is_empty());
+        assert!(crate::base::lookup("node:20-alpine").is_none());
+        assert_eq!(
+            missing_catalogue_files("node:20"),
+            ["node.txt", "buildpack-deps.txt"]
+        );
+        let node = std::fs::read_to_string(dir.join("node.txt")).unwrap();
+        assert!(provide("node.txt", &node));
+        // The alpine variant needs only node.txt (alpine is a built-in model).
+        let img = crate::base::lookup("node:20-alpine").expect("provided");
+        assert!(img.tree().unwrap().stat("/usr/local/bin/node").is_ok());
+        assert_eq!(missing_catalogue_files("node:20"), ["buildpack-deps.txt"]);
+        assert!(crate::base::lookup("node:20").is_none());
+        let bp = std::fs::read_to_string(dir.join("buildpack-deps.txt")).unwrap();
+        assert!(provide("buildpack-deps.txt", &bp));
+        assert!(missing_catalogue_files("node:20").is_empty());
+        assert!(crate::base::lookup("node:20").is_some());
+        // Built-in models need nothing.
+        assert!(missing_catalogue_files("alpine:3.20").is_empty());
+        assert!(crate::base::lookup("python:3.12-slim").is_some());
+    }
 }

@@ -20,6 +20,9 @@ use strata_image::{Content, EntryKind};
 use super::family::Resolved;
 use super::BaseImage;
 
+/// Looks up a `from` reference: the image and, when something stands in for it, a sentence saying so.
+pub(crate) type BaseLookup<'a> = dyn Fn(&str) -> Option<(BaseImage, Option<String>)> + 'a;
+
 /// The lines of `text` that count with `flags`, their `{NAME}`s replaced.
 fn effective(text: &str, r: &Resolved) -> String {
     let mut out = String::new();
@@ -99,7 +102,7 @@ pub(crate) fn compose(
     name: &str,
     text: &str,
     mut r: Resolved,
-    base: &dyn Fn(&str) -> Option<(BaseImage, Option<String>)>,
+    base: &BaseLookup<'_>,
 ) -> Option<(BaseImage, Vec<String>)> {
     let text = effective(text, &r);
     let from = text.lines().find_map(|l| l.strip_prefix("from "))?.trim();
