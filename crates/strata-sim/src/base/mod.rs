@@ -21,11 +21,24 @@
 //! - **python 2.7-slim** (the tutorials' `FROM python:2.7-slim`): python 2.7.18 and pip 20.0.2 in
 //!   /usr/local; the real image is built on debian buster-slim, the model on the bookworm-slim layer.
 //! - `centos` and `centos:latest` answer with the centos 7 model (what the tutorials meant; the real
-//!   `centos:latest` is 8, end of life). `python:3`, `python:3.12` and the other python 3 tags answer with
-//!   the 3.12-slim model.
+//!   `centos:latest` is 8, end of life). `python:3-slim`, `python:slim` and the other 3.12 slim tags answer
+//!   with the 3.12-slim model; the full and alpine python tags are in the catalogue.
+//! - **ubuntu 24.04** (noble) by a `version` line of the 22.04 model (its os-release, apt sources).
+//!
+//! **The image catalogue** (`catalogue/*.txt`, `catalogue.rs`): node, python (the tags the built-in model does
+//! not answer), golang, eclipse-temurin (and openjdk's tags), maven, gradle, nginx, httpd, php (cli, fpm,
+//! apache), composer, ruby, rust, mcr.microsoft.com/dotnet (runtime-deps, runtime, aspnet, sdk), postgres,
+//! mysql, redis, mongo and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
+//! any precision, `lts`/`latest`/`stable`, `-alpine[X.Y]`, `-slim`, the Debian and Ubuntu code names,
+//! `-jdk`/`-jre`, `-fpm`/`-apache`, `-eclipse-temurin-17`/`-jdk17`) and is built the way its Dockerfile builds
+//! it, on a model or another catalogue image (`compose.rs`): the real config, history and users, the runtime's
+//! files at their real paths with real sizes. The catalogue is compiled in only with the `embedded-catalogue`
+//! feature (default; the CLI and tests); the web playground fetches a file when a FROM first needs it
+//! ([`missing_catalogue_files`]) and hands it over with [`provide`].
 //!
 //! A tag no model knows (`alpine:3.12`) is answered by [`lookup_or_substitute`] with the repository's default
-//! model and a sentence saying so, which the build shows on the FROM line; never silently.
+//! model and a sentence saying so, which the build shows on the FROM line; never silently. A catalogue tag that
+//! asks for something not modelled (`node:20.14`, `-bullseye`) gets the nearest model, said the same way.
 //!
 //! Everything is deterministic: the same reference gives the same image on every call.
 
