@@ -136,14 +136,14 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
             }
             "eclipse" => {}
             "temurin" | "openjdk" | "amazoncorretto" | "corretto" | "sapmachine" | "graal"
-            | "ibmjava" | "ibm"
+            | "ibmjava" | "ibm" | "jdk"
                 if tokens
                     .get(i)
                     .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())) =>
             {
                 java = Some(tokens[i].to_string());
                 i += 1;
-                if t != "temurin" {
+                if t != "temurin" && t != "jdk" {
                     out.notes
                         .push(format!("the {t} JDK is modelled by Eclipse Temurin's"));
                 }
@@ -303,6 +303,9 @@ mod tests {
         let r = resolve("maven", "3.9-eclipse-temurin-17", maven).unwrap();
         assert!(r.vars.contains(&("JAVA".into(), "17".into())));
         assert!(r.notes.is_empty());
+        let r = resolve("maven", "3.9-jdk-11", maven).unwrap();
+        assert!(r.vars.contains(&("JAVA".into(), "11".into())));
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
         let r = resolve("maven", "3-openjdk-11", maven).unwrap();
         assert!(r.vars.contains(&("JAVA".into(), "11".into())));
         assert_eq!(r.notes.len(), 1);
