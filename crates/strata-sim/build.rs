@@ -51,4 +51,35 @@ fn main() {
     let out = Path::new(&std::env::var_os("OUT_DIR").expect("OUT_DIR")).to_path_buf();
     std::fs::write(out.join("data.xz"), packed).expect("writing data.xz");
     std::fs::write(out.join("data_files.rs"), index).expect("writing data_files.rs");
+
+    catalogue(&out);
+}
+
+/// Writes `$OUT_DIR/catalogue_files.rs`: the image catalogue (`catalogue/*.txt`, without `index.txt`) as
+/// `(name, text)` pairs when the `embedded-catalogue` feature is on, an empty list otherwise (the web
+/// playground fetches the files at run time and hands them to `base::provide`).
+fn catalogue(out: &Path) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("catalogue");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut list = String::from(
+        "/// The catalogue files compiled in (the `embedded-catalogue` feature).\nconst EMBEDDED: &[(&str, &str)] = &[\n",
+    );
+    if std::env::var_os("CARGO_FEATURE_EMBEDDED_CATALOGUE").is_some() {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("catalogue/")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".txt") && n != "index.txt")
+            .collect();
+        names.sort();
+        for n in names {
+            let path = dir.join(&n);
+            println!("cargo:rerun-if-changed={}", path.display());
+            list.push_str(&format!(
+                "    ({n:?}, include_str!({:?})),\n",
+                path.display().to_string()
+            ));
+        }
+    }
+    list.push_str("];\n");
+    std::fs::write(out.join("catalogue_files.rs"), list).expect("writing catalogue_files.rs");
 }

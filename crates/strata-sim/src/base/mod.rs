@@ -21,15 +21,36 @@
 //! - **python 2.7-slim** (the tutorials' `FROM python:2.7-slim`): python 2.7.18 and pip 20.0.2 in
 //!   /usr/local; the real image is built on debian buster-slim, the model on the bookworm-slim layer.
 //! - `centos` and `centos:latest` answer with the centos 7 model (what the tutorials meant; the real
-//!   `centos:latest` is 8, end of life). `python:3`, `python:3.12` and the other python 3 tags answer with
-//!   the 3.12-slim model.
+//!   `centos:latest` is 8, end of life). `python:3-slim`, `python:slim` and the other 3.12 slim tags answer
+//!   with the 3.12-slim model; the full and alpine python tags are in the catalogue.
+//! - **ubuntu 24.04** (noble) by a `version` line of the 22.04 model (its os-release, apt sources).
+//!
+//! **The image catalogue** (`catalogue/*.txt`, `catalogue.rs`): node, python (the tags the built-in model does
+//! not answer), golang, eclipse-temurin (and openjdk's tags), maven, gradle, nginx, httpd, php (cli, fpm,
+//! apache), composer, ruby, rust, mcr.microsoft.com/dotnet (runtime-deps, runtime, aspnet, sdk), postgres,
+//! mysql, redis, mongo and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
+//! any precision, `lts`/`latest`/`stable`, `-alpine[X.Y]`, `-slim`, the Debian and Ubuntu code names,
+//! `-jdk`/`-jre`, `-fpm`/`-apache`, `-eclipse-temurin-17`/`-jdk17`) and is built the way its Dockerfile builds
+//! it, on a model or another catalogue image (`compose.rs`): the real config, history and users, the runtime's
+//! files at their real paths with real sizes. The catalogue is compiled in only with the `embedded-catalogue`
+//! feature (default; the CLI and tests); the web playground fetches a file when a FROM first needs it
+//! ([`missing_catalogue_files`]) and hands it over with [`provide`].
 //!
 //! A tag no model knows (`alpine:3.12`) is answered by [`lookup_or_substitute`] with the repository's default
-//! model and a sentence saying so, which the build shows on the FROM line; never silently.
+//! model and a sentence saying so, which the build shows on the FROM line; never silently. A catalogue tag that
+//! asks for something not modelled (`node:20.14`, `-bullseye`) gets the nearest model, said the same way.
 //!
 //! Everything is deterministic: the same reference gives the same image on every call.
 
+mod catalogue;
+mod compose;
+mod family;
 mod parse;
+
+pub use catalogue::{
+    catalogue_file_for, catalogue_files_for, catalogue_repositories, missing_catalogue_files,
+    provide,
+};
 
 use strata_image::image::ImageConfig;
 use strata_image::{Changeset, Tree};
@@ -150,11 +171,22 @@ pub fn names() -> Vec<&'static str> {
 /// references and strings that are no reference ([`strata_image::Reference`] parses them as Docker does).
 fn normalize(reference: &str) -> Option<String> {
     let r = strata_image::Reference::parse(reference.trim()).ok()?;
-    if !r.is_docker_hub() || r.digest().is_some() {
+    if r.digest().is_some() {
+        return None;
+    }
+    let tag = r.tag().unwrap_or("latest");
+    // Microsoft's registry: the catalogue models its .NET images under their full names.
+    if r.registry() == "mcr.microsoft.com"
+        && r.repository().starts_with("dotnet/")
+        && r.repository().matches('/').count() == 1
+    {
+        return Some(format!("mcr.microsoft.com/{}:{tag}", r.repository()));
+    }
+    if !r.is_docker_hub() {
         return None;
     }
     let name = r.repository().strip_prefix("library/")?;
-    Some(format!("{name}:{}", r.tag().unwrap_or("latest")))
+    Some(format!("{name}:{tag}"))
 }
 
 /// The built-in model `reference` names (`busybox`, `alpine:3.20`, `debian:12-slim`, `centos:7`,
@@ -168,7 +200,13 @@ pub fn lookup(reference: &str) -> Option<BaseImage> {
             return Some(img.clone());
         }
     }
-    let img = parse_model(r)?;
+    let img = match parse_model(r.clone()) {
+        Some(img) => img,
+        None => match from_catalogue(&r, 0)? {
+            (img, None) => img,
+            (_, Some(_)) => return None,
+        },
+    };
     if let Ok(mut cache) = PARSED.lock() {
         if cache.len() < 16 {
             cache.push((img.reference.clone(), img.clone()));
@@ -208,6 +246,9 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
         return Some((img, None));
     }
     let r = normalize(reference)?;
+    if let Some(found) = from_catalogue(&r, 0) {
+        return Some(found);
+    }
     let (repo, _) = r.split_once(':')?;
     let mut img = lookup(repo)?;
     let release = MODELS
@@ -246,6 +287,51 @@ pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String
     );
     img.reference = r;
     Some((img, Some(note)))
+}
+
+/// The catalogue model for the normalised reference `r` (when its file is here), with a sentence saying
+/// what stands in for what the tag asked for, if anything does. Catalogue images are built on models or on
+/// other catalogue images (`depth` bounds that).
+fn from_catalogue(r: &str, depth: u32) -> Option<(BaseImage, Option<String>)> {
+    if depth > 4 {
+        return None;
+    }
+    static BUILT: std::sync::Mutex<Vec<(String, BaseImage, Option<String>)>> =
+        std::sync::Mutex::new(Vec::new());
+    if let Ok(cache) = BUILT.lock() {
+        if let Some((_, img, note)) = cache.iter().find(|(k, _, _)| k == r) {
+            return Some((img.clone(), note.clone()));
+        }
+    }
+    let (repo, tag) = r.rsplit_once(':')?;
+    let text = catalogue::text_for_repository(repo)?;
+    let resolved = family::resolve(repo, tag, text)?;
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let base = |from: &str| -> Option<(BaseImage, Option<String>)> {
+        let f = normalize(from)?;
+        if let Some(img) = parse_model(f.clone()) {
+            return Some((img, None));
+        }
+        let base_repo = f.rsplit_once(':').map_or(f.as_str(), |(r, _)| r);
+        if catalogue::text_for_repository(base_repo).is_some() {
+            return from_catalogue(&f, depth + 1);
+        }
+        // A base version no model has (alpine:3.21): the repository's default model, said.
+        let (img, note) = lookup_or_substitute(&f)?;
+        Some((img, note))
+    };
+    let (img, notes) = compose::compose(r, name, text, resolved, &base)?;
+    let note = (!notes.is_empty()).then(|| {
+        let mut n = notes;
+        n.dedup();
+        format!("{r}: {}", n.join("; "))
+    });
+    if let Ok(mut cache) = BUILT.lock() {
+        if cache.len() < 16 {
+            cache.push((r.to_string(), img.clone(), note.clone()));
+        }
+    }
+    Some((img, note))
 }
 
 /// Parses the model a normalised reference names.
