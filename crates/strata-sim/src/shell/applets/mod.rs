@@ -1,6 +1,7 @@
 //! The busybox applets: each takes the shell (filesystem, cwd, identity, limits), its argv and its
 //! standard streams, and returns an exit status. Messages follow busybox's wording.
 
+pub mod adduser_debian;
 pub mod awk;
 pub mod checksum;
 pub mod crontab;
@@ -15,6 +16,7 @@ pub mod fs;
 pub mod getopt;
 pub mod grep;
 pub mod gzip;
+pub mod longopts;
 pub mod passwd;
 pub mod patch;
 pub mod printf;
