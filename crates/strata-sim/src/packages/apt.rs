@@ -1026,6 +1026,23 @@ fn dpkg_locks(p: &mut Proc<'_>) -> Res<()> {
     Ok(())
 }
 
+/// Ubuntu's python ships PEP 668's `EXTERNALLY-MANAGED` marker only from 23.04 (lunar) on: on jammy and
+/// older, `pip install` as root works (with pip's root-user warning); debian has it from bookworm.
+fn no_pep668_marker(p: &Proc<'_>) -> bool {
+    if os_id(p) != "ubuntu" {
+        return false;
+    }
+    let text = super::read_text(p, "/etc/os-release").unwrap_or_default();
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("VERSION_ID="))
+        .map(|v| v.trim_matches('"').to_string())
+        .unwrap_or_default();
+    let (major, minor) = version.split_once('.').unwrap_or((&version, "0"));
+    let n = major.parse::<u32>().unwrap_or(0) * 100 + minor.parse::<u32>().unwrap_or(0);
+    n > 0 && n < 2304
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1054,21 +1071,4 @@ mod tests {
         assert_eq!(o.op.as_deref(), Some("install"));
         assert_eq!(o.names, vec!["vim".to_string()]);
     }
-}
-
-/// Ubuntu's python ships PEP 668's `EXTERNALLY-MANAGED` marker only from 23.04 (lunar) on: on jammy and
-/// older, `pip install` as root works (with pip's root-user warning); debian has it from bookworm.
-fn no_pep668_marker(p: &Proc<'_>) -> bool {
-    if os_id(p) != "ubuntu" {
-        return false;
-    }
-    let text = super::read_text(p, "/etc/os-release").unwrap_or_default();
-    let version = text
-        .lines()
-        .find_map(|l| l.strip_prefix("VERSION_ID="))
-        .map(|v| v.trim_matches('"').to_string())
-        .unwrap_or_default();
-    let (major, minor) = version.split_once('.').unwrap_or((&version, "0"));
-    let n = major.parse::<u32>().unwrap_or(0) * 100 + minor.parse::<u32>().unwrap_or(0);
-    n > 0 && n < 2304
 }

@@ -113,7 +113,13 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, 
             return Ok(1);
         }
         say(io, format!("Adding user `{name}' to group `{group}' ...\n"));
-        return shadow(sh, io, "usermod", vec!["-aG".into(), group, name], sys::usermod);
+        return shadow(
+            sh,
+            io,
+            "usermod",
+            vec!["-aG".into(), group, name],
+            sys::usermod,
+        );
     }
     if group_only {
         if has_entry(sh, "/etc/group", &name) {
@@ -125,7 +131,13 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, 
             first_free(sh, "/etc/group", lo, hi).to_string()
         });
         say(io, format!("Adding group `{name}' (GID {gid}) ...\n"));
-        return shadow(sh, io, "groupadd", vec!["-g".into(), gid, name], sys::groupadd);
+        return shadow(
+            sh,
+            io,
+            "groupadd",
+            vec!["-g".into(), gid, name],
+            sys::groupadd,
+        );
     }
     if has_entry(sh, "/etc/passwd", &name) {
         if system {
@@ -159,21 +171,45 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, 
         (None, None) if system && !has('G') => Some("nogroup".to_owned()),
         _ => None,
     };
-    say(io, format!("Adding {}user `{name}' ...\n", if system { "system " } else { "" }));
-    let mut ua = vec!["-u".into(), uid.clone(), "-d".into(), home.clone(), "-s".into(), shell];
+    say(
+        io,
+        format!(
+            "Adding {}user `{name}' ...\n",
+            if system { "system " } else { "" }
+        ),
+    );
+    let mut ua = vec![
+        "-u".into(),
+        uid.clone(),
+        "-d".into(),
+        home.clone(),
+        "-s".into(),
+        shell,
+    ];
     if let Some(c) = val('c') {
         ua.extend(["-c".into(), c]);
     }
     match &group {
         Some(g) => ua.extend(["-g".into(), g.clone()]),
         None => {
-            let gid = if has_entry(sh, "/etc/group", &uid) {
+            let gid_taken = sh.fs.read("/etc/group").is_ok_and(|c| {
+                String::from_utf8_lossy(&c.bytes())
+                    .lines()
+                    .any(|l| l.split(':').nth(2) == Some(uid.as_str()))
+            });
+            let gid = if gid_taken {
                 first_free(sh, "/etc/group", if system { 100 } else { 1000 }, 59999)
             } else {
                 uid.parse().unwrap_or(1000)
             };
             say(io, format!("Adding new group `{name}' ({gid}) ...\n"));
-            let s = shadow(sh, io, "groupadd", vec!["-g".into(), gid.to_string(), name.clone()], sys::groupadd)?;
+            let s = shadow(
+                sh,
+                io,
+                "groupadd",
+                vec!["-g".into(), gid.to_string(), name.clone()],
+                sys::groupadd,
+            )?;
             if s != 0 {
                 return Ok(s);
             }
@@ -186,13 +222,19 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> Result<i32, 
     }
     ua.push(name.clone());
     let gname = group.unwrap_or_else(|| name.clone());
-    say(io, format!("Adding new user `{name}' ({uid}) with group `{gname}' ...\n"));
+    say(
+        io,
+        format!("Adding new user `{name}' ({uid}) with group `{gname}' ...\n"),
+    );
     let s = shadow(sh, io, "useradd", ua, sys::useradd)?;
     if s != 0 {
         return Ok(s);
     }
     if create {
-        say(io, format!("Creating home directory `{home}' ...\nCopying files from `/etc/skel' ...\n"));
+        say(
+            io,
+            format!("Creating home directory `{home}' ...\nCopying files from `/etc/skel' ...\n"),
+        );
         let _ = sh.fs.set_mode(&home, 0o700);
     }
     Ok(0)

@@ -910,7 +910,15 @@ pub fn groupadd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("Permission denied.");
         return Ok(10);
     }
-    let (flags, ops) = match getopt(&argv[1..], "gK") {
+    const LONG: &[(&str, char, bool)] = &[
+        ("gid", 'g', true),
+        ("key", 'K', true),
+        ("system", 'r', false),
+        ("force", 'f', false),
+        ("non-unique", 'o', false),
+    ];
+    let args = super::longopts::to_short(&argv[1..], LONG);
+    let (flags, ops) = match getopt(&args, "gK") {
         Ok(x) => x,
         Err(c) => {
             io.err(&format!("option requires an argument -- '{c}'"));
