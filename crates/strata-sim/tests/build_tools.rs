@@ -454,3 +454,88 @@ fn pip_cache_takes_bytes_unless_no_cache_dir() {
     b.ok("pip install redis");
     assert!(b.exists("/root/.cache/pip"));
 }
+
+#[test]
+fn dotnet_solution_layertools_php_extensions_poetry() {
+    let mut b = Box::new(
+        "python:3.12-slim",
+        &[
+            "/usr/share/dotnet/dotnet",
+            "/opt/java/openjdk/bin/java",
+            "/usr/local/bin/docker-php-ext-install",
+            "/usr/local/bin/pecl",
+        ],
+    );
+    b.env[0] = format!(
+        "PATH=/usr/share/dotnet:/opt/java/openjdk/bin:{}",
+        &b.env[0][5..]
+    );
+    b.put("/source/Mailer.sln", "Microsoft Visual Studio Solution File, Format Version 12.00\nProject(\"{FAE04EC0}\") = \"Mailer\", \"Mailer\\Mailer.csproj\", \"{5B2C}\"\nEndProject\n");
+    b.put("/source/Mailer/Mailer.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Worker\"><PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include=\"MailKit\" Version=\"4.6.0\" /></ItemGroup></Project>\n");
+    b.ok("cd /source && dotnet restore");
+    assert!(b.exists("/root/.nuget/packages/mailkit/4.6.0/mailkit.4.6.0.nupkg"));
+    b.ok("cd /source/Mailer && dotnet publish -c Release -o /app --no-restore");
+    assert!(b.exists("/app/Mailer.dll") && b.exists("/app/Mailer"));
+
+    b.file(
+        "/w/target/app-1.0.jar",
+        Content::modelled(20_000_000, 1),
+        0o644,
+    );
+    b.put("/w/target/classes/com/A.class", "cafebabe");
+    let (_, note) = b.ok("cd /w && java -Djarmode=layertools -jar target/app-1.0.jar extract --destination target/extracted");
+    assert!(
+        note.contains("the layers of /w/target/app-1.0.jar"),
+        "{note}"
+    );
+    for d in [
+        "dependencies",
+        "spring-boot-loader",
+        "snapshot-dependencies",
+        "application",
+    ] {
+        assert!(
+            b.fs.stat(&format!("/w/target/extracted/{d}"))
+                .unwrap()
+                .is_dir(),
+            "{d}"
+        );
+    }
+    assert_eq!(
+        b.text("/w/target/extracted/application/BOOT-INF/classes/com/A.class"),
+        "cafebabe"
+    );
+    let o = b.sh("java -version");
+    assert!(
+        o.not_simulated.is_some(),
+        "other java runs stay not simulated"
+    );
+
+    b.env.push("PHP_VERSION=8.2.20".into());
+    b.ok("docker-php-ext-install -j 4 pdo_mysql opcache && pecl install redis-6.0.2");
+    assert!(b.exists("/usr/local/lib/php/extensions/no-debug-non-zts-20220829/pdo_mysql.so"));
+    assert_eq!(
+        b.text("/usr/local/etc/php/conf.d/docker-php-ext-opcache.ini"),
+        "zend_extension=opcache\n"
+    );
+    assert!(b.exists("/usr/local/lib/php/extensions/no-debug-non-zts-20220829/redis.so"));
+    assert!(
+        !b.exists("/usr/local/etc/php/conf.d/docker-php-ext-redis.ini"),
+        "pecl does not enable"
+    );
+
+    b.ok("pip install --no-cache-dir poetry==1.8.3");
+    assert!(b.exists("/usr/local/bin/poetry"));
+    b.put(
+        "/p/pyproject.toml",
+        "[tool.poetry]\nname = \"billing\"\nversion = \"0.1.0\"\n",
+    );
+    b.put("/p/poetry.lock", "[[package]]\nname = \"redis\"\nversion = \"5.2.0\"\n\n[[package]]\nname = \"flask\"\nversion = \"3.1.0\"\n\n[metadata]\nlock-version = \"2.0\"\n");
+    b.ok("cd /p && poetry export -f requirements.txt --output requirements.txt --without-hashes");
+    assert_eq!(
+        b.text("/p/requirements.txt"),
+        "redis==5.2.0 ; python_version >= \"3.12\"\nflask==3.1.0 ; python_version >= \"3.12\"\n"
+    );
+    b.ok("cd /p && poetry install --no-root --no-interaction");
+    assert!(b.exists("/usr/local/lib/python3.12/site-packages/flask"));
+}

@@ -73,6 +73,13 @@ fn useradd_and_groupadd_take_long_options() {
     assert!(f.stat("/srv").is_err() || f.stat("/home/nextjs").is_err());
     ok(&mut f, "useradd rails --create-home --shell /bin/bash");
     assert!(line(&f, "/etc/passwd", "rails").ends_with(":/home/rails:/bin/bash"));
+    // getopt_long takes an unambiguous prefix: `--home` is `--home-dir`.
+    ok(
+        &mut f,
+        "useradd --system --home /var/lib/notes --create-home notes",
+    );
+    assert!(line(&f, "/etc/passwd", "notes").ends_with(":/var/lib/notes:/bin/sh"));
+    assert!(f.stat("/var/lib/notes").unwrap().is_dir());
     let o = sh(&mut f, "useradd --bogus x");
     assert_eq!(o.exit_code, 2);
 }

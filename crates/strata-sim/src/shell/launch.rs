@@ -73,7 +73,7 @@ fn exec_depth(
     }
     // The venv's own pip and python install into it.
     let venv = venv_of(sh, path);
-    if let Some(tool) = crate::tools::tool_for(&called, &base) {
+    if let Some(tool) = crate::tools::tool_for(&called, &base, argv) {
         return Ok(Launch::Ran(applets::run_proc(sh, &[], |p| {
             crate::tools::run(tool, argv, p)
         })?));

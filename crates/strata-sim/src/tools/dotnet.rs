@@ -21,37 +21,8 @@ fn attr<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     Some(&s[i..i + s[i..].find('"')?])
 }
 
-fn project(p: &Proc<'_>, argv: &[String]) -> Option<Proj> {
-    let takes = [
-        "-c",
-        "--configuration",
-        "-o",
-        "--output",
-        "-r",
-        "--runtime",
-        "-a",
-        "--arch",
-        "-f",
-        "--framework",
-        "--os",
-    ];
-    let named = super::operands(argv, &takes)
-        .into_iter()
-        .nth(1)
-        .filter(|a| !a.starts_with('/'));
-    let path = match named {
-        Some(n) if n.ends_with("proj") => abs(p, &n),
-        other => {
-            let d = abs(p, other.as_deref().unwrap_or("."));
-            let f =
-                p.fs.read_dir(&d)
-                    .ok()?
-                    .into_iter()
-                    .find(|f| f.ends_with(".csproj") || f.ends_with(".fsproj"))?;
-            format!("{d}/{f}")
-        }
-    };
-    let x = read(p, &path)?;
+fn load(p: &Proc<'_>, path: &str) -> Option<Proj> {
+    let x = read(p, path)?;
     let (dir, file) = path.rsplit_once('/')?;
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
     Some(Proj {
@@ -74,6 +45,60 @@ fn project(p: &Proc<'_>, argv: &[String]) -> Option<Proj> {
     })
 }
 
+/// The projects of a solution file: `Project("{…}") = "Name", "Dir\Name.csproj", "{…}"`.
+fn solution(p: &Proc<'_>, path: &str) -> Vec<Proj> {
+    let dir = path.rsplit_once('/').map_or("/", |(d, _)| d);
+    read(p, path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("Project("))
+        .filter_map(|l| l.split('"').nth(5))
+        .filter(|rel| rel.ends_with("proj"))
+        .filter_map(|rel| load(p, &format!("{dir}/{}", rel.replace('\\', "/"))))
+        .collect()
+}
+
+/// The projects named on the command line, else the project or solution in the working directory.
+fn projects(p: &Proc<'_>, argv: &[String]) -> Vec<Proj> {
+    let takes = [
+        "-c",
+        "--configuration",
+        "-o",
+        "--output",
+        "-r",
+        "--runtime",
+        "-a",
+        "--arch",
+        "-f",
+        "--framework",
+        "--os",
+    ];
+    let named = super::operands(argv, &takes)
+        .into_iter()
+        .nth(1)
+        .filter(|a| !a.starts_with('/') || a.contains("proj") || a.ends_with(".sln"));
+    let path = match named {
+        Some(n) if n.ends_with("proj") || n.ends_with(".sln") => abs(p, &n),
+        other => {
+            let d = abs(p, other.as_deref().unwrap_or("."));
+            let files = p.fs.read_dir(&d).unwrap_or_default();
+            let Some(f) = files
+                .iter()
+                .find(|f| f.ends_with(".csproj") || f.ends_with(".fsproj"))
+                .or_else(|| files.iter().find(|f| f.ends_with(".sln")))
+            else {
+                return Vec::new();
+            };
+            format!("{d}/{f}")
+        }
+    };
+    if path.ends_with(".sln") {
+        solution(p, &path)
+    } else {
+        load(p, &path).into_iter().collect()
+    }
+}
+
 pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let sub = argv.get(1).map(String::as_str).unwrap_or("");
     if sub == "--version" {
@@ -88,13 +113,28 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         );
         return Ok(0);
     }
-    let Some(pr) = project(p, argv) else {
+    let all = projects(p, argv);
+    if all.is_empty() {
         err(p, "MSBUILD : error MSB1003: Specify a project or solution file. The current working directory does not contain a project or solution file.\n");
         return Ok(1);
-    };
+    }
+    let mut notes = Vec::new();
+    for pr in &all {
+        one(sub, pr, argv, p, &mut notes)?;
+    }
+    modelled(p, argv, notes.join("; "));
+    Ok(0)
+}
+
+fn one(
+    sub: &str,
+    pr: &Proj,
+    argv: &[String],
+    p: &mut Proc<'_>,
+    notes: &mut Vec<String>,
+) -> Res<()> {
     let nuget =
         super::env(p, "NUGET_PACKAGES").unwrap_or_else(|| format!("{}/.nuget/packages", home(p)));
-    let mut notes = Vec::new();
     if !has(argv, "--no-restore") {
         let mut b = 0;
         for (id, v) in &pr.refs {
@@ -137,8 +177,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         ));
     }
     if sub == "restore" {
-        modelled(p, argv, notes.join("; "));
-        return Ok(0);
+        return Ok(());
     }
     let config = value(argv, &["-c", "--configuration"]).unwrap_or_else(|| {
         if sub == "publish" {
@@ -168,8 +207,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     if sub == "test" {
         out(p, "Passed!  - Failed: 0, Passed: 1, Skipped: 0, Total: 1\n");
         notes.push("tests assumed to pass".into());
-        modelled(p, argv, notes.join("; "));
-        return Ok(0);
+        return Ok(());
     }
     let dest = match (sub, value(argv, &["-o", "--output"])) {
         (_, Some(o)) => abs(p, &o),
@@ -227,6 +265,5 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         pr.tfm,
         if apphost { ", with the apphost" } else { "" }
     ));
-    modelled(p, argv, notes.join("; "));
-    Ok(0)
+    Ok(())
 }

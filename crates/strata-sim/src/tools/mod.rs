@@ -13,10 +13,12 @@ mod cargo;
 mod dotnet;
 mod gems;
 mod go;
+mod java;
 mod jvm;
 mod locks;
 mod node;
 mod php;
+mod poetry;
 mod venv;
 
 use strata_image::{Attrs, Content, NodeKind};
@@ -27,13 +29,34 @@ use crate::packages::Res;
 
 /// The tools modelled here, by program name.
 const NAMES: &[&str] = &[
-    "npm", "npx", "yarn", "pnpm", "corepack", "go", "mvn", "mvnw", "gradle", "gradlew", "cargo",
-    "dotnet", "composer", "bundle", "bundler",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "corepack",
+    "go",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
+    "cargo",
+    "dotnet",
+    "composer",
+    "bundle",
+    "bundler",
+    "poetry",
+    "docker-php-ext-install",
+    "docker-php-ext-enable",
+    "docker-php-ext-configure",
+    "pecl",
 ];
 
 /// The modelled tool for a program called `called` whose file resolves to `real` (`npm` for
 /// `/usr/local/bin/npm` → `npm-cli.js`), if any.
-pub fn tool_for(called: &str, real: &str) -> Option<&'static str> {
+pub fn tool_for(called: &str, real: &str, argv: &[String]) -> Option<&'static str> {
+    if (called == "java" || real == "java") && java::handles(argv) {
+        return Some("java");
+    }
     let strip = |n: &str| {
         n.strip_suffix(".js")
             .unwrap_or(n)
@@ -56,6 +79,12 @@ pub fn run(tool: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
         "cargo" => cargo::run(argv, p),
         "dotnet" => dotnet::run(argv, p),
         "composer" => php::composer(argv, p),
+        "poetry" => poetry::run(argv, p),
+        "java" => java::run(argv, p),
+        "docker-php-ext-install"
+        | "docker-php-ext-enable"
+        | "docker-php-ext-configure"
+        | "pecl" => php::ext(tool, argv, p),
         _ => gems::bundle(argv, p),
     };
     crate::packages::finish(tool, res, p)
@@ -324,9 +353,13 @@ mod tests {
 
     #[test]
     fn names_and_values() {
-        assert_eq!(tool_for("npm", "npm-cli.js"), Some("npm"));
-        assert_eq!(tool_for("/usr/bin/x", "yarn.js"), Some("yarn"));
-        assert_eq!(tool_for("ls", "ls"), None);
+        assert_eq!(tool_for("npm", "npm-cli.js", &[]), Some("npm"));
+        assert_eq!(tool_for("/usr/bin/x", "yarn.js", &[]), Some("yarn"));
+        assert_eq!(tool_for("ls", "ls", &[]), None);
+        assert_eq!(
+            tool_for("java", "java", &["java".into(), "-jar".into()]),
+            None
+        );
         let a: Vec<String> = ["go", "build", "-o", "/app", "./..."]
             .map(String::from)
             .to_vec();

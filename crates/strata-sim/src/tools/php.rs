@@ -148,3 +148,90 @@ pub(super) fn composer(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     );
     Ok(0)
 }
+
+/// The extension directory of the image's PHP (`/usr/local/lib/php/extensions/no-debug-non-zts-API`).
+fn ext_dir(p: &Proc<'_>) -> String {
+    let base = "/usr/local/lib/php/extensions";
+    if let Some(d) =
+        p.fs.read_dir(base)
+            .ok()
+            .and_then(|v| v.into_iter().find(|d| d.starts_with("no-debug-")))
+    {
+        return format!("{base}/{d}");
+    }
+    let api = match super::env(p, "PHP_VERSION")
+        .as_deref()
+        .map(|v| v.get(..3).unwrap_or(v))
+    {
+        Some("8.0") => "20200930",
+        Some("8.1") => "20210902",
+        Some("8.3") => "20230831",
+        Some("8.4") => "20240924",
+        _ => "20220829",
+    };
+    format!("{base}/no-debug-non-zts-{api}")
+}
+
+/// The official php image's helpers (`docker-php-ext-install`, `-enable`, `-configure`) and `pecl install`:
+/// each extension a `.so` in the extension directory and, when enabled, `conf.d/docker-php-ext-NAME.ini`.
+pub(super) fn ext(tool: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
+    let names: Vec<String> = super::operands(argv, &["-j", "--ini-name"])
+        .into_iter()
+        .skip(usize::from(tool == "pecl"))
+        .map(|n| n.split('-').next().unwrap_or(&n).to_owned())
+        .collect();
+    if tool == "docker-php-ext-configure" || names.is_empty() {
+        modelled(
+            p,
+            argv,
+            format!("`{}` changes nothing in the model", argv.join(" ")),
+        );
+        return Ok(0);
+    }
+    let dir = ext_dir(p);
+    let ini_dir = format!(
+        "{}/conf.d",
+        super::env(p, "PHP_INI_DIR").unwrap_or_else(|| "/usr/local/etc/php".into())
+    );
+    let mut done = Vec::new();
+    for n in &names {
+        let so = format!("{dir}/{n}.so");
+        if tool != "docker-php-ext-enable" {
+            let s = if n == "opcache" {
+                1_221_600
+            } else {
+                size(&["php-ext", n], 60_000, 900_000)
+            };
+            blob(p, &so, s, 0o755)?;
+        }
+        if tool == "pecl" {
+            out(p, &format!("install ok: channel://pecl.php.net/{n}\nconfiguration option \"php_ini\" is not set to php.ini location\nYou should add \"extension={n}.so\" to php.ini\n"));
+        } else {
+            let key = if n == "opcache" || n == "xdebug" {
+                "zend_extension"
+            } else {
+                "extension"
+            };
+            text(
+                p,
+                &format!("{ini_dir}/docker-php-ext-{n}.ini"),
+                &format!("{key}={n}\n"),
+            )?;
+        }
+        done.push(n.clone());
+    }
+    modelled(
+        p,
+        argv,
+        format!(
+            "{} built into {dir} (sizes plausible){}",
+            done.join(", "),
+            if tool == "pecl" {
+                ""
+            } else {
+                ", enabled in conf.d"
+            }
+        ),
+    );
+    Ok(0)
+}

@@ -21,7 +21,16 @@ pub fn to_short(args: &[String], table: &[(&str, char, bool)]) -> Vec<String> {
             Some((k, v)) => (k, Some(v.to_owned())),
             None => (long, None),
         };
-        match table.iter().find(|(l, _, _)| *l == k) {
+        // An exact name, else an unambiguous prefix (getopt_long: `--home` is `--home-dir`).
+        let exact = table.iter().find(|(l, _, _)| *l == k);
+        let mut prefixed = table
+            .iter()
+            .filter(|(l, _, _)| !k.is_empty() && l.starts_with(k));
+        let found = exact.or_else(|| match (prefixed.next(), prefixed.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        });
+        match found {
             Some((_, s, true)) => {
                 out.push(format!("-{s}"));
                 match inline {
@@ -58,5 +67,18 @@ mod tests {
             v(&["-m", "-u", "7", "-u", "8", "x"])
         );
         assert_eq!(to_short(&v(&["--what", "x"]), &t), v(&["--what", "x"]));
+        assert_eq!(
+            to_short(&v(&["--create", "--u", "9"]), &t),
+            v(&["-m", "-u", "9"])
+        );
+        let amb = [
+            ("home", 'h', true),
+            ("home-dir", 'd', true),
+            ("ho-x", 'x', false),
+        ];
+        assert_eq!(
+            to_short(&v(&["--home", "/h", "--ho"]), &amb),
+            v(&["-h", "/h", "--ho"])
+        );
     }
 }
