@@ -539,3 +539,40 @@ fn dotnet_solution_layertools_php_extensions_poetry() {
     b.ok("cd /p && poetry install --no-root --no-interaction");
     assert!(b.exists("/usr/local/lib/python3.12/site-packages/flask"));
 }
+
+#[test]
+fn apache_helpers_and_ca_certificates() {
+    let mut b = Box::new(
+        "debian:bookworm-slim",
+        &[
+            "/usr/sbin/a2enmod",
+            "/usr/sbin/a2dismod",
+            "/usr/sbin/update-ca-certificates",
+        ],
+    );
+    b.put(
+        "/etc/apache2/mods-available/rewrite.load",
+        "LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so\n",
+    );
+    let (out, _) = b.ok("a2enmod rewrite");
+    assert!(out.starts_with("Enabling module rewrite."), "{out}");
+    assert_eq!(
+        b.fs.lstat("/etc/apache2/mods-enabled/rewrite.load")
+            .map(|s| s.kind)
+            .ok(),
+        Some(NodeKind::Symlink("../mods-available/rewrite.load".into()))
+    );
+    assert_eq!(b.sh("a2enmod nosuch").exit_code, 1);
+    b.ok("a2dismod rewrite");
+    assert!(!b.exists("/etc/apache2/mods-enabled/rewrite.load"));
+    b.put(
+        "/usr/local/share/ca-certificates/corp.crt",
+        "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
+    );
+    let (out, _) = b.ok("update-ca-certificates");
+    assert!(out.contains("1 added, 0 removed"), "{out}");
+    assert!(b
+        .text("/etc/ssl/certs/ca-certificates.crt")
+        .ends_with("-----END CERTIFICATE-----\n"));
+    assert!(b.exists("/etc/ssl/certs/corp.pem"));
+}

@@ -152,3 +152,14 @@ fn pep668_marker_on_bookworm_not_on_jammy() {
     assert_eq!(o.exit_code, 1);
     assert!(String::from_utf8_lossy(&o.stderr).contains("externally-managed-environment"));
 }
+
+#[test]
+fn busybox_adduser_takes_its_long_options_on_alpine() {
+    let mut f = fs("alpine:3.20");
+    ok(&mut f, "adduser --disabled-password --gecos \"\" --home /nonexistent --shell /sbin/nologin --no-create-home --uid 10001 appuser");
+    assert_eq!(
+        line(&f, "/etc/passwd", "appuser"),
+        "appuser:x:10001:10001::/nonexistent:/sbin/nologin"
+    );
+    assert!(f.stat("/nonexistent").is_err());
+}

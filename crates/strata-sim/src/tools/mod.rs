@@ -19,6 +19,7 @@ mod locks;
 mod node;
 mod php;
 mod poetry;
+mod system;
 mod venv;
 
 use strata_image::{Attrs, Content, NodeKind};
@@ -49,6 +50,13 @@ const NAMES: &[&str] = &[
     "docker-php-ext-enable",
     "docker-php-ext-configure",
     "pecl",
+    "a2enmod",
+    "a2dismod",
+    "a2ensite",
+    "a2dissite",
+    "a2enconf",
+    "a2disconf",
+    "update-ca-certificates",
 ];
 
 /// The modelled tool for a program called `called` whose file resolves to `real` (`npm` for
@@ -80,6 +88,8 @@ pub fn run(tool: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
         "dotnet" => dotnet::run(argv, p),
         "composer" => php::composer(argv, p),
         "poetry" => poetry::run(argv, p),
+        "update-ca-certificates" => system::update_ca(argv, p),
+        t if t.starts_with("a2") => system::a2en(t, argv, p),
         "java" => java::run(argv, p),
         "docker-php-ext-install"
         | "docker-php-ext-enable"

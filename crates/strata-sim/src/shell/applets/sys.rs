@@ -788,7 +788,21 @@ pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("permission denied (are you root?)");
         return Ok(1);
     }
-    let (flags, ops) = match getopt(&argv[1..], "uGshgk") {
+    // busybox's long options (loginutils/adduser.c, as Alpine builds it).
+    const LONG: &[(&str, char, bool)] = &[
+        ("home", 'h', true),
+        ("gecos", 'g', true),
+        ("shell", 's', true),
+        ("ingroup", 'G', true),
+        ("uid", 'u', true),
+        ("skel", 'k', true),
+        ("disabled-password", 'D', false),
+        ("empty-password", 'D', false),
+        ("system", 'S', false),
+        ("no-create-home", 'H', false),
+    ];
+    let args = super::longopts::to_short(&argv[1..], LONG);
+    let (flags, ops) = match getopt(&args, "uGshgk") {
         Ok(x) => x,
         Err(c) => {
             io.err(&format!("option requires an argument -- '{c}'"));
