@@ -576,3 +576,29 @@ fn apache_helpers_and_ca_certificates() {
         .ends_with("-----END CERTIFICATE-----\n"));
     assert!(b.exists("/etc/ssl/certs/corp.pem"));
 }
+
+#[test]
+fn django_collectstatic_needs_django_and_static_root() {
+    let mut b = Box::new("python:3.12-slim", &[]);
+    b.put(
+        "/app/manage.py",
+        "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n",
+    );
+    b.put("/app/mysite/settings.py", "INSTALLED_APPS = [\"django.contrib.admin\", \"django.contrib.staticfiles\"]\nSTATIC_ROOT = BASE_DIR / \"staticfiles\"\n");
+    b.put("/app/shop/static/shop/site.css", "body{}\n");
+    let o = b.sh("cd /app && python manage.py collectstatic --noinput");
+    assert_eq!(o.exit_code, 1, "django is not installed yet");
+    b.ok("pip install --no-cache-dir django");
+    let (out, _) = b.ok("cd /app && python manage.py collectstatic --noinput");
+    assert!(
+        out.contains("static files copied to '/app/staticfiles'"),
+        "{out}"
+    );
+    assert_eq!(b.text("/app/staticfiles/shop/site.css"), "body{}\n");
+    assert!(b.exists("/app/staticfiles/admin/css/base.css"));
+    let o = b.sh("cd /app && python manage.py migrate");
+    assert!(
+        o.not_simulated.is_some(),
+        "other manage.py commands are not modelled"
+    );
+}

@@ -10,6 +10,7 @@
 //! file exists in the image and is executable (the shell checks that before calling here).
 
 mod cargo;
+mod django;
 mod dotnet;
 mod gems;
 mod go;
@@ -65,6 +66,9 @@ pub fn tool_for(called: &str, real: &str, argv: &[String]) -> Option<&'static st
     if (called == "java" || real == "java") && java::handles(argv) {
         return Some("java");
     }
+    if [called, real].iter().any(|n| n.starts_with("python")) && django::handles(argv) {
+        return Some("django");
+    }
     let strip = |n: &str| {
         n.strip_suffix(".js")
             .unwrap_or(n)
@@ -91,6 +95,7 @@ pub fn run(tool: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
         "update-ca-certificates" => system::update_ca(argv, p),
         t if t.starts_with("a2") => system::a2en(t, argv, p),
         "java" => java::run(argv, p),
+        "django" => django::collectstatic(argv, p),
         "docker-php-ext-install"
         | "docker-php-ext-enable"
         | "docker-php-ext-configure"
