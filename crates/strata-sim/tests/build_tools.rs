@@ -193,6 +193,11 @@ fn npm_omit_dev_errors_and_global_installs() {
     );
     let o = b.sh("cd /tmp && npm install");
     assert_eq!(o.exit_code, 254, "no package.json");
+    // Odd input is an answer, never a panic.
+    assert_eq!(b.sh("cd /app && npm run").exit_code, 1);
+    b.ok("cd /app && npm install é@1 @scope/x@ --no-save");
+    b.put("/bad/package.json", "{not json");
+    assert_eq!(b.sh("cd /bad && npm ci").exit_code, 1, "EJSONPARSE");
 }
 
 #[test]

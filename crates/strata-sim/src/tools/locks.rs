@@ -23,8 +23,10 @@ fn locked(path: String, name: &str, version: &str, dev: bool) -> Locked {
 }
 
 /// `name@1.2.3` (`@scope/name@1.2.3`, `name@npm:^1`) split at the version's `@`.
-fn split_at_version(spec: &str) -> Option<(&str, &str)> {
-    let i = spec[1.min(spec.len())..].find('@')? + 1.min(spec.len());
+pub(crate) fn split_at_version(spec: &str) -> Option<(&str, &str)> {
+    // The first character may be a scope's `@`; `@` is ASCII, so the split is on a char boundary.
+    let first = spec.chars().next()?.len_utf8();
+    let i = spec[first..].find('@')? + first;
     Some((&spec[..i], &spec[i + 1..]))
 }
 
@@ -252,6 +254,8 @@ mod tests {
             locked("node_modules/ms/node_modules/x".into(), "x", "1.0.0", true)
         );
         assert!(package_lock("{not json").is_empty());
+        assert_eq!(split_at_version("é@1"), Some(("é", "1")));
+        assert_eq!(split_at_version(""), None);
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub(super) fn run(tool: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         ("npm", "run" | "run-script") | ("pnpm" | "yarn", "run") => script(
             tool,
             argv.get(2).cloned().unwrap_or_default(),
-            &argv[3..],
+            argv.get(3..).unwrap_or_default(),
             argv,
             p,
         ),
@@ -344,6 +344,10 @@ fn install(tool: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     }
     let Some(pr) = project(p, argv) else {
         let cwd = abs(p, ".");
+        if read(p, &format!("{cwd}/package.json")).is_some() {
+            err(p, &format!("npm error code EJSONPARSE\nnpm error JSON.parse Invalid package.json: {cwd}/package.json\n"));
+            return Ok(1);
+        }
         match tool {
             "yarn" => err(p, &format!("error Couldn't find a package.json file in \"{cwd}\"\n")),
             "pnpm" => err(p, &format!(" ERR_PNPM_NO_PKG_MANIFEST  No package.json found in {cwd}\n")),
@@ -542,8 +546,8 @@ fn install(tool: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
 }
 
 fn spec_parts(spec: &str) -> (String, String) {
-    match spec[1.min(spec.len())..].find('@') {
-        Some(i) => (spec[..i + 1].to_owned(), from_range(&spec[i + 2..])),
+    match super::locks::split_at_version(spec) {
+        Some((n, v)) => (n.to_owned(), from_range(v)),
         None => (spec.to_owned(), "1.0.0".into()),
     }
 }
