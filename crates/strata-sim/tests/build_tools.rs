@@ -191,6 +191,15 @@ fn npm_omit_dev_errors_and_global_installs() {
         b.fs.stat("/usr/local/bin/pm2").map(|s| s.is_dir()).ok(),
         Some(false)
     );
+    // Without a lock, npm install writes one (valid JSON, the versions package.json's ranges allow).
+    b.put(
+        "/fresh/package.json",
+        r#"{"name":"f","version":"1.0.0","dependencies":{"ms":"^2.1.3"}}"#,
+    );
+    b.ok("cd /fresh && npm install");
+    let lock: serde_json::Value =
+        serde_json::from_str(&b.text("/fresh/package-lock.json")).unwrap();
+    assert_eq!(lock["packages"]["node_modules/ms"]["version"], "2.1.3");
     let o = b.sh("cd /tmp && npm install");
     assert_eq!(o.exit_code, 254, "no package.json");
     // Odd input is an answer, never a panic.

@@ -494,16 +494,22 @@ fn install(tool: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     } else {
         let lock_path = format!("{}/{lock_name}", pr.dir);
         if tool == "npm" {
-            let mut pk = serde_json::Map::new();
-            for l in &pkgs {
-                pk.insert(l.path.clone(), serde_json::json!({"version": l.version}));
+            // Written by hand (names and versions come from package.json's keys and ranges: no quoting
+            // needed beyond what JSON strings allow there).
+            let mut j = format!(
+                "{{\n  \"name\": \"{}\",\n  \"version\": \"{}\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": {{",
+                pr.str("name"),
+                pr.str("version")
+            );
+            for (i, l) in pkgs.iter().enumerate() {
+                let sep = if i == 0 { "" } else { "," };
+                j.push_str(&format!(
+                    "{sep}\n    \"{}\": {{\n      \"version\": \"{}\"\n    }}",
+                    l.path, l.version
+                ));
             }
-            let j = serde_json::json!({"name": pr.str("name"), "version": pr.str("version"), "lockfileVersion": 3, "requires": true, "packages": pk});
-            text(
-                p,
-                &lock_path,
-                &format!("{}\n", serde_json::to_string_pretty(&j).unwrap_or_default()),
-            )?;
+            j.push_str("\n  }\n}\n");
+            text(p, &lock_path, &j)?;
         }
         format!("{count} packages from package.json's ranges (no {lock_name}: the lowest version each range allows)")
     };
