@@ -22,3 +22,4 @@ pub mod examples;
 pub mod exec;
 pub mod packages;
 pub mod shell;
+pub mod tools;

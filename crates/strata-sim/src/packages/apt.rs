@@ -576,6 +576,15 @@ fn install(argv: &[String], o: &Opts, p: &mut Proc<'_>) -> Res<i32> {
             pk.arch,
         );
         let mut w = install_files(p, pk, &|s| s.to_string())?;
+        if no_pep668_marker(p) {
+            w.paths.retain(|f| {
+                let marker = f.ends_with("/EXTERNALLY-MANAGED");
+                if marker {
+                    super::remove(p, f);
+                }
+                !marker
+            });
+        }
         w.paths.extend(default_docs(p, pk)?);
         total_files += w.files;
         total_bytes += w.bytes;
@@ -1015,6 +1024,23 @@ fn dpkg_locks(p: &mut Proc<'_>) -> Res<()> {
         put_file(p, path, Content::empty(), mode)?;
     }
     Ok(())
+}
+
+/// Ubuntu's python ships PEP 668's `EXTERNALLY-MANAGED` marker only from 23.04 (lunar) on: on jammy and
+/// older, `pip install` as root works (with pip's root-user warning); debian has it from bookworm.
+fn no_pep668_marker(p: &Proc<'_>) -> bool {
+    if os_id(p) != "ubuntu" {
+        return false;
+    }
+    let text = super::read_text(p, "/etc/os-release").unwrap_or_default();
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("VERSION_ID="))
+        .map(|v| v.trim_matches('"').to_string())
+        .unwrap_or_default();
+    let (major, minor) = version.split_once('.').unwrap_or((&version, "0"));
+    let n = major.parse::<u32>().unwrap_or(0) * 100 + minor.parse::<u32>().unwrap_or(0);
+    n > 0 && n < 2304
 }
 
 #[cfg(test)]

@@ -60,6 +60,12 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
             return 127;
         }
     };
+    finish(base, res, p)
+}
+
+/// The exit status of a modelled run that returned `res`: a limit hit is noted (137), a filesystem
+/// refusal printed under the tool's name (1).
+pub(crate) fn finish(base: &str, res: Res<i32>, p: &mut Proc<'_>) -> i32 {
     match res {
         Ok(code) => code,
         Err(Stop::Limit(limit)) => {
@@ -80,6 +86,10 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
 }
 
 /// `pip`, `pip3`, `pip3.12`, `pip2.7`: the names pip installs itself under.
+pub fn is_pip_name(name: &str) -> bool {
+    is_pip(name)
+}
+
 fn is_pip(name: &str) -> bool {
     name.strip_prefix("pip")
         .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))

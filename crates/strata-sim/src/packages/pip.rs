@@ -40,6 +40,19 @@ enum Found {
 }
 
 fn find_site(p: &Proc<'_>, break_system: bool) -> Found {
+    // Inside a virtual environment (`VIRTUAL_ENV`, set by the shell for a venv's own pip and python).
+    if let Some(venv) =
+        env(p, "VIRTUAL_ENV").filter(|v| p.fs.lstat(&format!("{v}/pyvenv.cfg")).is_ok())
+    {
+        if let Some(d) = python_dirs(p, &format!("{venv}/lib")).into_iter().next() {
+            return Found::Site(Site {
+                dir: format!("{venv}/lib/{d}/site-packages"),
+                bin: format!("{venv}/bin"),
+                pyver: d.trim_start_matches("python").to_string(),
+                user: false,
+            });
+        }
+    }
     for d in python_dirs(p, "/usr/local/lib") {
         let dir = format!("/usr/local/lib/{d}/site-packages");
         if p.fs.stat(&dir).is_ok_and(|s| s.is_dir()) {
@@ -215,6 +228,8 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let mut root_warning = env(p, "PIP_ROOT_USER_ACTION") != Some("ignore");
     let mut yes = false;
     let mut upgrade = false;
+    let mut prefix: Option<String> = None;
+    let mut target: Option<String> = None;
     let mut it = argv.iter().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -231,9 +246,12 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
                     reqs.push(f.clone());
                 }
             }
+            "--prefix" => prefix = it.next().cloned(),
+            "--target" | "-t" => target = it.next().cloned(),
+            s if s.starts_with("--prefix=") => prefix = Some(s["--prefix=".len()..].to_string()),
+            s if s.starts_with("--target=") => target = Some(s["--target=".len()..].to_string()),
             "-i" | "--index-url" | "--extra-index-url" | "--trusted-host" | "-f"
-            | "--find-links" | "-c" | "--constraint" | "--root-user-action" | "--target" | "-t"
-            | "--prefix" => {
+            | "--find-links" | "-c" | "--constraint" | "--root-user-action" => {
                 it.next();
             }
             "--version" | "-V" => {
@@ -372,6 +390,24 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             bin: format!("{home}/.local/bin"),
             pyver: site.pyver,
             user: true,
+        };
+    }
+    // `--prefix DIR` installs under DIR/lib/pythonX.Y/site-packages and DIR/bin; `--target DIR` into DIR.
+    if let Some(pre) = prefix {
+        let pre = abs(p, &pre).trim_end_matches('/').to_string();
+        site = Site {
+            dir: format!("{pre}/lib/python{}/site-packages", site.pyver),
+            bin: format!("{pre}/bin"),
+            pyver: site.pyver,
+            user: false,
+        };
+    } else if let Some(t) = target {
+        let t = abs(p, &t).trim_end_matches('/').to_string();
+        site = Site {
+            bin: format!("{t}/bin"),
+            dir: t,
+            pyver: site.pyver,
+            user: false,
         };
     }
     let all = catalogue::family("pip");
@@ -660,7 +696,7 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         root_warning = false;
         err(p, "DEPRECATION: Python 2.7 reached the end of its life on January 1st, 2020. Please upgrade your Python as Python 2.7 is no longer maintained. pip 21.0 will drop support for Python 2.7 in January 2021. More details about Python 2 support in pip can be found at https://pip.pypa.io/en/latest/development/release-process/#python-2-support\n");
     }
-    if p.identity.uid == 0 && root_warning {
+    if p.identity.uid == 0 && root_warning && env(p, "VIRTUAL_ENV").is_none() {
         err(p, "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager, possibly rendering your system unusable. It is recommended to use a virtual environment instead: https://pip.pypa.io/warnings/venv. Use the --root-user-action option if you know what you are doing and want to suppress this warning.\n");
     }
     let placeholders: Vec<&str> = plan

@@ -71,6 +71,21 @@ fn exec_depth(
     if base == "busybox" {
         return busybox_main(sh, argv);
     }
+    // The venv's own pip and python install into it.
+    let venv = venv_of(sh, path);
+    if let Some(tool) = crate::tools::tool_for(&called, &base, argv) {
+        return Ok(Launch::Ran(applets::run_proc(sh, &[], |p| {
+            crate::tools::run(tool, argv, p)
+        })?));
+    }
+    if let (Some(v), true) = (&venv, crate::packages::is_pip_name(&called)) {
+        let v = v.clone();
+        return Ok(Launch::Ran(applets::run_proc(
+            sh,
+            &[("VIRTUAL_ENV", &v)],
+            |p| crate::packages::run("pip", argv, p),
+        )?));
+    }
     let content = sh
         .fs
         .read(&real)
@@ -116,7 +131,35 @@ fn exec_depth(
         if let Some(m @ ("pip" | "pip3")) = argv.get(2).map(String::as_str) {
             let mut a = vec![m.to_owned()];
             a.extend(argv[3..].iter().cloned());
+            if let Some(v) = venv {
+                return Ok(Launch::Ran(applets::run_proc(
+                    sh,
+                    &[("VIRTUAL_ENV", &v)],
+                    |p| crate::packages::run("pip", &a, p),
+                )?));
+            }
             return run_named(sh, m, &a, false);
+        }
+        if argv.get(2).map(String::as_str) == Some("venv") {
+            let called_path = path.to_owned();
+            return Ok(Launch::Ran(applets::run_proc(sh, &[], |p| {
+                crate::tools::venv(&called_path, argv, p)
+            })?));
+        }
+    }
+    // `/opt/venv/bin/python /opt/venv/bin/pip install …` (a venv pip script's `#!` line).
+    if is_python {
+        if let Some(script) = argv.get(1).filter(|a| a.starts_with('/')) {
+            let sv = venv_of(sh, script);
+            if let (Some(v), true) = (sv.or(venv), crate::packages::is_pip_name(basename(script))) {
+                let mut a = vec!["pip".to_owned()];
+                a.extend(argv[2..].iter().cloned());
+                return Ok(Launch::Ran(applets::run_proc(
+                    sh,
+                    &[("VIRTUAL_ENV", &v)],
+                    |p| crate::packages::run("pip", &a, p),
+                )?));
+            }
         }
     }
     let looks_text = !content.contains(&0) && !content.starts_with(b"\x7fELF");
@@ -130,6 +173,14 @@ fn exec_depth(
     }
     let _ = called;
     Err(not_simulated(sh, argv, &real))
+}
+
+/// The virtual environment a program at `path` belongs to: `DIR` when `path` is `DIR/bin/NAME` and
+/// `DIR/pyvenv.cfg` exists.
+fn venv_of(sh: &Shell<'_>, path: &str) -> Option<String> {
+    let (bin, _) = path.rsplit_once('/')?;
+    let (dir, b) = bin.rsplit_once('/')?;
+    (b == "bin" && sh.fs.lstat(&format!("{dir}/pyvenv.cfg")).is_ok()).then(|| dir.to_owned())
 }
 
 /// Ends the run at a program that exists (at `path`) but that the simulator cannot run: a note for the

@@ -1,6 +1,7 @@
 //! The busybox applets: each takes the shell (filesystem, cwd, identity, limits), its argv and its
 //! standard streams, and returns an exit status. Messages follow busybox's wording.
 
+pub mod adduser_debian;
 pub mod awk;
 pub mod checksum;
 pub mod crontab;
@@ -15,6 +16,7 @@ pub mod fs;
 pub mod getopt;
 pub mod grep;
 pub mod gzip;
+pub mod longopts;
 pub mod passwd;
 pub mod patch;
 pub mod printf;
@@ -378,7 +380,20 @@ fn run_with(sh: &mut Shell<'_>, name: &str, f: Applet, argv: &[String]) -> Run {
 
 /// Hands a package manager command to [`crate::packages::run`].
 pub fn run_package_manager(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> Run {
-    let env = sh.env_map();
+    run_proc(sh, &[], |p| crate::packages::run(name, argv, p))
+}
+
+/// Runs a modelled program (a package manager, a build tool) as a [`Proc`] on the shell's filesystem,
+/// environment (plus `extra_env`) and streams, and returns its exit status.
+pub fn run_proc(
+    sh: &mut Shell<'_>,
+    extra_env: &[(&str, &str)],
+    f: impl FnOnce(&mut Proc<'_>) -> i32,
+) -> Run {
+    let mut env = sh.env_map();
+    for (k, v) in extra_env {
+        env.insert((*k).to_owned(), (*v).to_owned());
+    }
     let cwd = sh.st.cwd.clone();
     let identity = sh.identity.clone();
     let input = sh.stdin();
@@ -402,7 +417,7 @@ pub fn run_package_manager(sh: &mut Shell<'_>, name: &str, argv: &[String]) -> R
             notes: &mut sh.notes,
             budget: &mut sh.budget,
         };
-        crate::packages::run(name, argv, &mut p)
+        f(&mut p)
     };
     sh.write_fd(1, &out)?;
     sh.write_fd(2, &err)?;

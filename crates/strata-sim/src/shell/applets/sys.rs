@@ -719,6 +719,9 @@ fn free_id(used: &[u32], lo: u32, hi: u32, prefer: Option<u32>) -> u32 {
 
 /// `addgroup [-g GID] [-S] GROUP` or `addgroup USER GROUP`.
 pub fn addgroup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    if sh.fs.exists("/etc/adduser.conf") {
+        return super::adduser_debian::adduser(sh, argv, io);
+    }
     if sh.identity.uid != 0 {
         io.err("permission denied (are you root?)");
         return Ok(1);
@@ -777,11 +780,29 @@ pub fn addgroup(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
 
 /// `adduser [-D] [-S] [-H] [-u UID] [-G GROUP] [-s SHELL] [-h HOME] [-g GECOS] USER` or `adduser USER GROUP`.
 pub fn adduser(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
+    // Debian and Ubuntu have the adduser package's script, configured by /etc/adduser.conf.
+    if sh.fs.exists("/etc/adduser.conf") {
+        return super::adduser_debian::adduser(sh, argv, io);
+    }
     if sh.identity.uid != 0 {
         io.err("permission denied (are you root?)");
         return Ok(1);
     }
-    let (flags, ops) = match getopt(&argv[1..], "uGshgk") {
+    // busybox's long options (loginutils/adduser.c, as Alpine builds it).
+    const LONG: &[(&str, char, bool)] = &[
+        ("home", 'h', true),
+        ("gecos", 'g', true),
+        ("shell", 's', true),
+        ("ingroup", 'G', true),
+        ("uid", 'u', true),
+        ("skel", 'k', true),
+        ("disabled-password", 'D', false),
+        ("empty-password", 'D', false),
+        ("system", 'S', false),
+        ("no-create-home", 'H', false),
+    ];
+    let args = super::longopts::to_short(&argv[1..], LONG);
+    let (flags, ops) = match getopt(&args, "uGshgk") {
         Ok(x) => x,
         Err(c) => {
             io.err(&format!("option requires an argument -- '{c}'"));
@@ -903,7 +924,15 @@ pub fn groupadd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("Permission denied.");
         return Ok(10);
     }
-    let (flags, ops) = match getopt(&argv[1..], "gK") {
+    const LONG: &[(&str, char, bool)] = &[
+        ("gid", 'g', true),
+        ("key", 'K', true),
+        ("system", 'r', false),
+        ("force", 'f', false),
+        ("non-unique", 'o', false),
+    ];
+    let args = super::longopts::to_short(&argv[1..], LONG);
+    let (flags, ops) = match getopt(&args, "gK") {
         Ok(x) => x,
         Err(c) => {
             io.err(&format!("option requires an argument -- '{c}'"));
@@ -957,7 +986,32 @@ pub fn useradd(sh: &mut Shell<'_>, argv: &[String], io: &mut Io) -> R {
         io.err("Permission denied.");
         return Ok(1);
     }
-    let (flags, ops) = match getopt(&argv[1..], "ugGsdcekKp") {
+    // shadow's long options (useradd(8)).
+    const LONG: &[(&str, char, bool)] = &[
+        ("uid", 'u', true),
+        ("gid", 'g', true),
+        ("groups", 'G', true),
+        ("shell", 's', true),
+        ("home-dir", 'd', true),
+        ("comment", 'c', true),
+        ("expiredate", 'e', true),
+        ("key", 'K', true),
+        ("password", 'p', true),
+        ("skel", 'k', true),
+        ("create-home", 'm', false),
+        ("no-create-home", 'M', false),
+        ("system", 'r', false),
+        ("no-log-init", 'l', false),
+        ("user-group", 'U', false),
+        ("no-user-group", 'N', false),
+        ("non-unique", 'o', false),
+    ];
+    let args = super::longopts::to_short(&argv[1..], LONG);
+    if let Some(bad) = args.iter().find(|a| a.starts_with("--") && *a != "--") {
+        io.err(&format!("unrecognized option '{bad}'"));
+        return Ok(2);
+    }
+    let (flags, ops) = match getopt(&args, "ugGsdcekKp") {
         Ok(x) => x,
         Err(c) => {
             io.err(&format!("option requires an argument -- '{c}'"));
