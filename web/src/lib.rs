@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod build;
+pub mod catalogue_fetch;
 pub mod components;
 pub mod context_edit;
 pub mod examples;

@@ -31,11 +31,11 @@ fn built(run_line: &str) -> Session {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn an_unknown_image_is_not_found_and_a_base_image_runs_itself() {
     let mut s = built("docker run --rm voltest");
-    let r = s.run("docker run --rm nginx", 0.0);
+    let r = s.run("docker run --rm nosuchimage", 0.0);
     assert_eq!(r.exit_code, 125);
     assert!(
         r.stderr
-            .starts_with("Unable to find image 'nginx:latest' locally\n"),
+            .starts_with("Unable to find image 'nosuchimage:latest' locally\n"),
         "{}",
         r.stderr
     );

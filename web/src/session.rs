@@ -36,6 +36,10 @@ pub enum Request {
         classic: bool,
         /// The time, in milliseconds since the epoch.
         now_ms: f64,
+        /// Image catalogue files the build needs (`(file, text)`, fetched by the page: see
+        /// `catalogue_fetch`), handed to the simulator before it builds.
+        #[serde(default)]
+        catalogue: Vec<(String, String)>,
     },
     /// Show one file of the last image.
     Read {
@@ -233,13 +237,19 @@ impl Session {
                 project,
                 classic,
                 now_ms,
-            } => (
-                Reply::Built {
-                    view: self.build(&project, classic, now_ms),
-                    ms: 0.0,
-                },
-                None,
-            ),
+                catalogue,
+            } => {
+                for (file, text) in &catalogue {
+                    strata_sim::base::provide(file, text);
+                }
+                (
+                    Reply::Built {
+                        view: self.build(&project, classic, now_ms),
+                        ms: 0.0,
+                    },
+                    None,
+                )
+            }
             Request::Read { path } => (Reply::File(self.read(&path)), None),
             Request::Run { line, now_ms } => (Reply::Ran(self.run(&line, now_ms)), None),
             Request::Commit { now_ms } => match self.commit(now_ms) {

@@ -607,6 +607,7 @@ fn requests_and_replies_cross_as_json() {
         project: while_project(true),
         classic: false,
         now_ms: 1.0,
+        catalogue: Vec::new(),
     };
     let json = serde_json::to_string(&req).unwrap();
     assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);

@@ -126,6 +126,12 @@ struct Inner {
     /// Kept alive while the worker is.
     _onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
     restarts: u32,
+    /// Image catalogue files fetched so far (see `catalogue_fetch`), sent with every build that needs them.
+    catalogue: Vec<(&'static str, String)>,
+    /// Catalogue files whose fetch failed for the build being prepared (not fetched again for it).
+    unavailable: Vec<&'static str>,
+    /// Counts the builds asked for: a build whose files arrive after a newer build was asked for is dropped.
+    builds: u64,
 }
 
 impl Client {
@@ -142,6 +148,9 @@ impl Client {
                 on_answer: Rc::new(on_answer),
                 _onmessage: None,
                 restarts: 0,
+                catalogue: Vec::new(),
+                unavailable: Vec::new(),
+                builds: 0,
             })),
         };
         client.start_worker();
@@ -179,8 +188,59 @@ impl Client {
         }
     }
 
-    /// Asks for `req`. A build waiting behind the one in flight is replaced by a newer one.
+    /// Asks for `req`. A build waiting behind the one in flight is replaced by a newer one. A build that
+    /// names a catalogue image whose file the page has not fetched yet waits for it.
     pub fn send(&self, req: Request) {
+        let mut req = req;
+        if let Request::Build { project, .. } = &req {
+            let seq = {
+                let mut inner = self.inner.borrow_mut();
+                inner.builds += 1;
+                inner.builds
+            };
+            let needed = crate::catalogue_fetch::needed(project);
+            let missing: Vec<&'static str> = {
+                let inner = self.inner.borrow();
+                needed
+                    .iter()
+                    .copied()
+                    .filter(|f| {
+                        !inner.catalogue.iter().any(|(g, _)| g == f)
+                            && !inner.unavailable.contains(f)
+                    })
+                    .collect()
+            };
+            if !missing.is_empty() {
+                let this = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    for f in missing {
+                        let got = crate::catalogue_fetch::fetch(f).await;
+                        let mut inner = this.inner.borrow_mut();
+                        match got {
+                            Ok(text) => inner.catalogue.push((f, text)),
+                            Err(_) => inner.unavailable.push(f),
+                        }
+                    }
+                    // A newer build was asked for meanwhile: it goes instead.
+                    if this.inner.borrow().builds == seq {
+                        this.inner.borrow_mut().builds -= 1;
+                        this.send(req);
+                    }
+                });
+                return;
+            }
+            let mut inner = self.inner.borrow_mut();
+            // The next build tries the ones that failed again (the network may be back).
+            inner.unavailable.clear();
+            if let Request::Build { catalogue, .. } = &mut req {
+                *catalogue = inner
+                    .catalogue
+                    .iter()
+                    .filter(|(f, _)| needed.contains(f))
+                    .map(|(f, t)| (f.to_string(), t.clone()))
+                    .collect();
+            }
+        }
         {
             let mut inner = self.inner.borrow_mut();
             if matches!(req, Request::Build { .. }) {

@@ -6,21 +6,20 @@
 
 use std::path::Path;
 
-use strata_dockerfile::instructions;
-
 use crate::build::BackendKind;
 
 /// The backend to use, and why the simulator was chosen when it was.
 pub fn choose(
     dockerfile: &str,
     build_args: &[(String, String)],
+    target: Option<&str>,
     store: &strata_native::Store,
     runtime: &Path,
 ) -> (BackendKind, Option<String>) {
     if let Err(why) = native_ready(runtime) {
         return (BackendKind::Sim, Some(why));
     }
-    match modelled_base(dockerfile, build_args, store) {
+    match modelled_base(dockerfile, build_args, target, store) {
         Some(why) => (BackendKind::Sim, Some(why)),
         None => (BackendKind::Native, None),
     }
@@ -70,61 +69,16 @@ fn which(program: &Path) -> Option<std::path::PathBuf> {
     })
 }
 
-/// The first base image that is not a real image in the store (scratch and earlier stages need none; an
-/// image the simulator built is not real), as a sentence; None when every base is real.
+/// The first image the build needs (a stage's base, a `COPY --from` or `--mount from=` image; scratch and
+/// earlier stages need none) that is not a real image in the store (an image the simulator built is not
+/// real), as a sentence; None when every one is real.
 fn modelled_base(
     dockerfile: &str,
     build_args: &[(String, String)],
+    target: Option<&str>,
     store: &strata_native::Store,
 ) -> Option<String> {
-    let parsed = strata_dockerfile::parse(dockerfile);
-    let lowered = instructions::lower(&parsed.ast);
-    // BuildKit's predefined platform args (linux/amd64), usable in FROM before any ARG.
-    let mut vars: Vec<(String, String)> = [
-        ("BUILDPLATFORM", "linux/amd64"),
-        ("BUILDOS", "linux"),
-        ("BUILDARCH", "amd64"),
-        ("BUILDVARIANT", ""),
-        ("TARGETPLATFORM", "linux/amd64"),
-        ("TARGETOS", "linux"),
-        ("TARGETARCH", "amd64"),
-        ("TARGETVARIANT", ""),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for a in &lowered.meta_args {
-        let given = build_args.iter().rev().find(|(k, _)| *k == a.key);
-        let value = given
-            .map(|(_, v)| v.clone())
-            .or_else(|| a.value.as_ref().map(|v| v.trim_matches('"').to_string()));
-        if let Some(v) = value {
-            vars.push((a.key.clone(), v));
-        }
-    }
-    for stage in &lowered.stages {
-        if stage.base_stage.is_some() || stage.base.eq_ignore_ascii_case("scratch") {
-            continue;
-        }
-        let mut base = stage.base.clone();
-        for (k, v) in &vars {
-            base = base
-                .replace(&format!("${{{k}}}"), v)
-                .replace(&format!("${k}"), v);
-        }
-        if base.contains('$') {
-            return Some(format!(
-                "{} could not be resolved before the build, so it is simulated",
-                stage.base
-            ));
-        }
-        if lowered
-            .stages
-            .iter()
-            .any(|s| s.index < stage.index && s.name.as_deref() == Some(&base.to_lowercase()))
-        {
-            continue;
-        }
+    for base in strata_build::engine::base_images(dockerfile, build_args, target) {
         match store.resolve(&base) {
             Err(_) if strata_sim::base::lookup_or_substitute(&base).is_none() => {
                 let familiar = strata_image::reference::familiar_tagged(&base);

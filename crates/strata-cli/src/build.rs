@@ -272,9 +272,13 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     };
     let models = SimStore::new();
     let (backend_kind, simulated_because) = match args.backend {
-        BackendKind::Auto => {
-            crate::backend_choice::choose(&dockerfile, &req.build_args, store, &args.runtime)
-        }
+        BackendKind::Auto => crate::backend_choice::choose(
+            &dockerfile,
+            &req.build_args,
+            args.target.as_deref(),
+            store,
+            &args.runtime,
+        ),
         k => (k, None),
     };
     let native = backend_kind == BackendKind::Native;

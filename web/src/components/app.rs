@@ -113,6 +113,8 @@ fn build_request(project: Project, classic: bool) -> Request {
         project,
         classic,
         now_ms: js_sys::Date::now(),
+        // Filled by the client with the catalogue files the build needs.
+        catalogue: Vec::new(),
     }
 }
 

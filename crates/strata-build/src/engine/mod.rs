@@ -7,6 +7,7 @@
 //! `fs_step` a filesystem step (cache lookup, layer commit), `run_step` RUN, `workdir` WORKDIR and
 //! `copy_step` the one COPY/ADD path.
 
+mod base_images;
 mod copy_step;
 mod fs_step;
 mod metadata;
@@ -18,6 +19,7 @@ mod stages;
 mod state;
 mod workdir;
 
+pub use base_images::base_images;
 pub use fs_step::MAX_LAYER_DEPTH;
 pub use stage::flatten;
 

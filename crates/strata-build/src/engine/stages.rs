@@ -8,39 +8,49 @@ use super::Builder;
 use crate::BuildError;
 
 impl Builder<'_, '_> {
-    /// The meta args (ARG before the first FROM) with their values: build-arg, else the default expanded
-    /// against earlier meta args, else unset. The predefined platform args are always there.
+    /// The meta args (ARG before the first FROM) with their values: see [`meta_args`].
     pub(super) fn meta_args(
         &self,
         decls: &[ArgDecl],
     ) -> Result<Vec<(String, Option<String>)>, BuildError> {
-        let mut out: Vec<(String, Option<String>)> = PLATFORM_ARGS
-            .iter()
-            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
-            .collect();
-        for d in decls {
-            let value = match self.build_arg(&d.key) {
-                Some(v) => Some(v),
-                None => {
-                    let env: Vec<(String, String)> = out
-                        .iter()
-                        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
-                        .collect();
-                    match &d.value {
-                        Some(raw) => Some(
-                            self.lexer
-                                .process_word(raw, &env.as_slice())
-                                .map_err(|e| BuildError::at(d.span, e.message))?,
-                        ),
-                        None => None,
-                    }
-                }
-            };
-            out.retain(|(k, _)| k != &d.key);
-            out.push((d.key.clone(), value));
-        }
-        Ok(out)
+        meta_args(&self.lexer, &self.req.build_args, decls)
     }
+}
+
+/// The meta args (ARG before the first FROM) with their values: build-arg (the last one given wins), else
+/// the default expanded against earlier meta args, else unset. The predefined platform args are always there.
+pub(super) fn meta_args(
+    lexer: &Lexer,
+    build_args: &[(String, String)],
+    decls: &[ArgDecl],
+) -> Result<Vec<(String, Option<String>)>, BuildError> {
+    let mut out: Vec<(String, Option<String>)> = PLATFORM_ARGS
+        .iter()
+        .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+        .collect();
+    for d in decls {
+        let given = build_args.iter().rev().find(|(k, _)| *k == d.key);
+        let value = match given {
+            Some((_, v)) => Some(v.clone()),
+            None => {
+                let env: Vec<(String, String)> = out
+                    .iter()
+                    .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+                    .collect();
+                match &d.value {
+                    Some(raw) => Some(
+                        lexer
+                            .process_word(raw, &env.as_slice())
+                            .map_err(|e| BuildError::at(d.span, e.message))?,
+                    ),
+                    None => None,
+                }
+            }
+        };
+        out.retain(|(k, _)| k != &d.key);
+        out.push((d.key.clone(), value));
+    }
+    Ok(out)
 }
 
 /// The predefined platform args (BuildKit's defaults on linux/amd64).
