@@ -90,9 +90,9 @@ try {
   });
 
   await check('an unknown image is not found (125); a base image runs itself', async () => {
-    const r = await run(page, 'docker run --rm nginx');
+    const r = await run(page, 'docker run --rm nosuchimage');
     assert(r.exit === 125, `exit ${r.exit}`);
-    assert(r.output.includes("Unable to find image 'nginx:latest' locally"), `output ${JSON.stringify(r.output)}`);
+    assert(r.output.includes("Unable to find image 'nosuchimage:latest' locally"), `output ${JSON.stringify(r.output)}`);
     assert(r.output.includes('voltest:latest'), 'the page does not say what the built image is called');
     assert(r.argv === null, `argv ${r.argv}`);
     await shot(page, 'runline-4-unknown-image');
