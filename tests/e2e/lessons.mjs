@@ -130,6 +130,14 @@ async function edit(page, text) {
   await built(page);
 }
 
+/** Changes context file `path` as `f` says (in the context pane's editor) and waits for the build. */
+async function editContextFile(page, path, f) {
+  await page.click(`.ctx-row[data-path="${path}"] .ctx-name`);
+  const text = await page.inputValue('#ctx-text');
+  await page.fill('#ctx-text', f(text));
+  await built(page);
+}
+
 /** Docker's size text (`74.8MB`, `21B`, `1.05kB`) in bytes. */
 function bytes(size) {
   const m = size.trim().match(/^([\d.]+)(B|kB|MB|GB)$/);
@@ -474,6 +482,50 @@ try {
     vs = await vertices(page);
     const stage = vs.filter((v) => v.head.startsWith('[build '));
     assert(stage.length >= 4 && stage.every((v) => v.status === 'CACHED'), JSON.stringify(stage));
+  });
+
+  // ---- Lessons 9-11: images of the catalogue, fetched by the page when the FROM first names them -----------
+  await check('lesson 9 (go multi-stage): the builder is fetched, the final image is alpine plus the binary', async () => {
+    const t = await loadLesson(page, 'go-multi-stage');
+    timings.push(['9 go-multi-stage', t.ms, t.worker]);
+    assert((await steps(page)).length === 4, 'steps');
+    let vs = await vertices(page);
+    assert(vertex(vs, 'FROM docker.io/library/golang:1.22'), 'golang:1.22 was not resolved');
+    const dl = vertex(vs, 'RUN go mod download');
+    assert(dl.output.some((l) => l.includes('modelled: go mod download')), JSON.stringify(dl));
+    const rows = await layerRows(page);
+    assert(rows.length === 2 && rows[1].createdBy.startsWith('COPY'), JSON.stringify(rows));
+    const es = await openLayer(page, 1);
+    assert(es.some((e) => e.path === '/usr/local/bin/server'), JSON.stringify(es));
+    await shot(page, 'lesson-09-go-multi-stage');
+    const r = await run(page, 'docker run --rm --entrypoint ls hello -l /usr/local/bin');
+    assert(r.exit === 0 && /server/.test(r.output), r.output);
+    // Editing main.go keeps the module download cached.
+    await page.click('#tab-log');
+    await editContextFile(page, 'main.go', (t) => t.replace('hello', 'hello again'));
+    vs = await vertices(page);
+    assert(vertex(vs, 'RUN go mod download').status === 'CACHED', JSON.stringify(vs));
+  });
+
+  await check('lesson 10 (node cache): npm ci reruns after an edit of server.js', async () => {
+    const t = await loadLesson(page, 'node-cache');
+    timings.push(['10 node-cache', t.ms, t.worker]);
+    assert((await steps(page)).length === 4, 'steps');
+    let vs = await vertices(page);
+    assert(vertex(vs, 'RUN npm ci').output.some((l) => l.includes('modelled: npm ci')), JSON.stringify(vs));
+    await shot(page, 'lesson-10-node-cache');
+    await editContextFile(page, 'server.js', (t) => t.replace('Hello', 'Hi'));
+    vs = await vertices(page);
+    assert(/previous step changed/.test(vertex(vs, 'RUN npm ci').status), JSON.stringify(vs));
+  });
+
+  await check('lesson 11 (pip cache): the wheels are in the image', async () => {
+    const t = await loadLesson(page, 'pip-cache');
+    timings.push(['11 pip-cache', t.ms, t.worker]);
+    assert((await steps(page)).length === 4, 'steps');
+    const r = await run(page, 'docker run --rm pyapp du -sh /root/.cache/pip');
+    assert(r.exit === 0 && /M\s+\/root\/\.cache\/pip/.test(r.output), r.output);
+    await shot(page, 'lesson-11-pip-cache');
   });
 
   await check('phone size: the picker fits, an unedited example survives a reload by name; screenshots', async () => {

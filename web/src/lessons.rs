@@ -258,6 +258,65 @@ static LESSONS: &[Lesson] = &[
         ],
         panel: Panel::Layers,
     },
+    Lesson {
+        id: "go-multi-stage",
+        title: "A Go service in two stages",
+        summary: "golang:1.22 is some 800 MB of compiler and Debian; the service it builds is one static \
+                  binary. Build in the big image, ship the binary in a small one.",
+        project: go_multi_stage,
+        steps: &[
+            "Build log: the `build` stage runs on golang:1.22: `go mod download` fetches the modules \
+             go.sum lists into /go/pkg/mod, then `go build` links one static binary (CGO_ENABLED=0, \
+             so it needs no C library). Both are modelled: plausible sizes, not real bytes.",
+            "Layers: the final image is alpine plus a single layer holding /usr/local/bin/server, \
+             about 10 MB in all. The toolchain, the module cache and the sources stayed in the build \
+             stage.",
+            "Run: press Run: the image's ENTRYPOINT is the server, a program the simulator does not \
+             run. `docker run --rm --entrypoint ls hello -l /usr/local/bin` lists the binary; \
+             `docker run --rm golang:1.22 du -sh /usr/local/go` shows what the builder weighs.",
+            "Build context: change main.go; the page rebuilds. Build log: `go mod download` is \
+             CACHED (go.mod and go.sum did not change), only the COPY and the build run again.",
+        ],
+        panel: Panel::BuildLog,
+    },
+    Lesson {
+        id: "node-cache",
+        title: "npm ci and the cache",
+        summary: "`COPY . .` before `npm ci` ties the install to every file of the project: an edit \
+                  to server.js reinstalls every package.",
+        project: node_cache,
+        steps: &[
+            "Build log: `npm ci` installs the packages package-lock.json lists into /app/node_modules \
+             (modelled: their names and versions, plausible sizes).",
+            "Build context: change a line of server.js; the page rebuilds. Build log: `COPY . .` \
+             misses the cache (/server.js changed), and so does `npm ci`: previous step changed.",
+            "Fix the order: `COPY package.json package-lock.json ./`, then `RUN npm ci --omit=dev`, \
+             then `COPY . .`. Edit server.js again: now `npm ci` is CACHED and only the last COPY \
+             runs.",
+            "Layers: the npm ci layer also holds npm's cache, /root/.npm/_cacache: \
+             `npm ci --omit=dev && npm cache clean --force` keeps it out of the image.",
+        ],
+        panel: Panel::BuildLog,
+    },
+    Lesson {
+        id: "pip-cache",
+        title: "pip's cache in the image",
+        summary: "pip keeps every wheel it downloads in /root/.cache/pip; in a Dockerfile that cache \
+                  is saved in the layer and shipped with the image.",
+        project: pip_cache,
+        steps: &[
+            "Build log: pip installs the requirements and warns that it runs as root; strata's note \
+             says how much of the download stays behind in /root/.cache/pip.",
+            "History: the pip layer's size includes that cache. Run \
+             `docker run --rm pyapp du -sh /root/.cache/pip` to see it in the image.",
+            "Fix it: `RUN pip install --no-cache-dir -r requirements.txt`. History: the layer is \
+             smaller by the cache's size.",
+            "Or keep the cache between builds without shipping it: \
+             `RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt`. \
+             Layers: the cache directory is not in the layer.",
+        ],
+        panel: Panel::History,
+    },
 ];
 
 fn project(dockerfile: &str, files: Vec<ContextFile>, run_line: &str) -> Project {
@@ -463,6 +522,185 @@ CMD [\"hello\"]
             "#!/bin/sh\necho \"hello from the final stage\"\n",
         )],
         "docker run --rm tiny",
+    )
+}
+
+fn go_multi_stage() -> Project {
+    project(
+        "\
+# syntax=docker/dockerfile:1
+FROM golang:1.22 AS build
+WORKDIR /src
+# The module list first: `go mod download` stays cached until go.mod or go.sum change.
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/server .
+
+# The final image: only the binary.
+FROM alpine:3.20
+COPY --from=build /out/server /usr/local/bin/server
+EXPOSE 8080
+ENTRYPOINT [\"server\"]
+",
+        vec![
+            ContextFile::text(
+                "go.mod",
+                "module example.com/hello\n\ngo 1.22\n\nrequire github.com/go-chi/chi/v5 v5.0.12\n",
+            ),
+            ContextFile::text(
+                "go.sum",
+                "github.com/go-chi/chi/v5 v5.0.12 h1:9euLV5sTrTNTRUU9POmDUvfxyj6LAABLUcEWO+JJb4s=\n\
+                 github.com/go-chi/chi/v5 v5.0.12/go.mod h1:DslCQbL2OYiznFReuXYUmQ2hGd1aDpCnlMNITLSKoi8=\n",
+            ),
+            ContextFile::text(
+                "main.go",
+                "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/go-chi/chi/v5\"\n)\n\n\
+                 func main() {\n\tr := chi.NewRouter()\n\tr.Get(\"/\", func(w http.ResponseWriter, _ *http.Request) {\n\
+                 \t\tw.Write([]byte(\"hello\\n\"))\n\t})\n\thttp.ListenAndServe(\":8080\", r)\n}\n",
+            ),
+        ],
+        "docker run --rm hello",
+    )
+}
+
+fn node_cache() -> Project {
+    project(
+        "\
+FROM node:20-alpine
+WORKDIR /app
+# Copies every file: an edit to server.js changes this step...
+COPY . .
+# ...so npm ci runs again after every edit, though package-lock.json did not change.
+RUN npm ci --omit=dev
+EXPOSE 3000
+CMD [\"node\", \"server.js\"]
+",
+        vec![
+            ContextFile::text(
+                "package.json",
+                "{\n  \"name\": \"hello-api\",\n  \"version\": \"1.0.0\",\n  \"private\": true,\n  \"main\": \"server.js\",\n  \
+                 \"scripts\": {\n    \"start\": \"node server.js\"\n  },\n  \"dependencies\": {\n    \"express\": \"^4.19.2\"\n  }\n}\n",
+            ),
+            ContextFile::text("package-lock.json", NODE_LOCK),
+            ContextFile::text(
+                "server.js",
+                "const express = require(\"express\");\n\nconst app = express();\n\
+                 app.get(\"/\", (_req, res) => res.send(\"Hello from Node\\n\"));\n\
+                 app.listen(3000, () => console.log(\"listening on 3000\"));\n",
+            ),
+        ],
+        "docker run --rm api",
+    )
+}
+
+/// The node lesson's lock file: express 4 and what it needs, as npm 9 writes it (lockfileVersion 3).
+const NODE_LOCK: &str = "{
+  \"name\": \"hello-api\",
+  \"version\": \"1.0.0\",
+  \"lockfileVersion\": 3,
+  \"requires\": true,
+  \"packages\": {
+    \"\": {
+      \"name\": \"hello-api\",
+      \"version\": \"1.0.0\",
+      \"dependencies\": {
+        \"express\": \"^4.19.2\"
+      }
+    },
+    \"node_modules/express\": {
+      \"version\": \"4.19.2\",
+      \"resolved\": \"https://registry.npmjs.org/express/-/express-4.19.2.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/accepts\": {
+      \"version\": \"1.3.8\",
+      \"resolved\": \"https://registry.npmjs.org/accepts/-/accepts-1.3.8.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/body-parser\": {
+      \"version\": \"1.20.2\",
+      \"resolved\": \"https://registry.npmjs.org/body-parser/-/body-parser-1.20.2.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/cookie\": {
+      \"version\": \"0.6.0\",
+      \"resolved\": \"https://registry.npmjs.org/cookie/-/cookie-0.6.0.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/debug\": {
+      \"version\": \"2.6.9\",
+      \"resolved\": \"https://registry.npmjs.org/debug/-/debug-2.6.9.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/mime-db\": {
+      \"version\": \"1.52.0\",
+      \"resolved\": \"https://registry.npmjs.org/mime-db/-/mime-db-1.52.0.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/mime-types\": {
+      \"version\": \"2.1.35\",
+      \"resolved\": \"https://registry.npmjs.org/mime-types/-/mime-types-2.1.35.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/ms\": {
+      \"version\": \"2.0.0\",
+      \"resolved\": \"https://registry.npmjs.org/ms/-/ms-2.0.0.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/negotiator\": {
+      \"version\": \"0.6.3\",
+      \"resolved\": \"https://registry.npmjs.org/negotiator/-/negotiator-0.6.3.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/path-to-regexp\": {
+      \"version\": \"0.1.7\",
+      \"resolved\": \"https://registry.npmjs.org/path-to-regexp/-/path-to-regexp-0.1.7.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/qs\": {
+      \"version\": \"6.11.0\",
+      \"resolved\": \"https://registry.npmjs.org/qs/-/qs-6.11.0.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/safe-buffer\": {
+      \"version\": \"5.2.1\",
+      \"resolved\": \"https://registry.npmjs.org/safe-buffer/-/safe-buffer-5.2.1.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/send\": {
+      \"version\": \"0.18.0\",
+      \"resolved\": \"https://registry.npmjs.org/send/-/send-0.18.0.tgz\",
+      \"license\": \"MIT\"
+    },
+    \"node_modules/serve-static\": {
+      \"version\": \"1.15.0\",
+      \"resolved\": \"https://registry.npmjs.org/serve-static/-/serve-static-1.15.0.tgz\",
+      \"license\": \"MIT\"
+    }
+  }
+}
+";
+
+fn pip_cache() -> Project {
+    project(
+        "\
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+# pip keeps every wheel it downloads in /root/.cache/pip: in this layer, for good.
+RUN pip install -r requirements.txt
+COPY . .
+CMD [\"python\", \"app.py\"]
+",
+        vec![
+            ContextFile::text(
+                "requirements.txt",
+                "flask==3.1.0\nrequests==2.32.3\nnumpy==2.1.3\n",
+            ),
+            ContextFile::text("app.py", APP_PY),
+        ],
+        "docker run --rm pyapp",
     )
 }
 

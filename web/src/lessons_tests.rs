@@ -2,7 +2,7 @@
 
 use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
 use strata_build::run::parse_run_line;
-use strata_build::{Backend, Cache, HistoryStyle};
+use strata_build::{Backend, Cache, HistoryStyle, ImageSource};
 use strata_image::{EntryKind, Timestamp};
 use strata_sim::backend::{SimBackend, SimStore};
 use strata_sim::exec::Limits;
@@ -98,7 +98,7 @@ fn layer_of<'a>(out: &'a BuildOutput, prefix: &str) -> &'a strata_image::Changes
 
 #[test]
 fn every_lesson_builds_and_its_panels_have_names() {
-    assert_eq!(lessons().len(), 8);
+    assert_eq!(lessons().len(), 11);
     for l in lessons() {
         let p = (l.project)();
         let out = build_with(&p, &mut Cache::default());
@@ -413,4 +413,134 @@ fn lessons_own_words_panel_names_are_the_pages() {
             "Run"
         ]
     );
+}
+
+/// The step whose instruction contains `needle`.
+fn step_with<'a>(out: &'a BuildOutput, needle: &str) -> &'a strata_build::Step {
+    out.steps
+        .iter()
+        .find(|s| s.text.contains(needle))
+        .unwrap_or_else(|| panic!("no step with {needle}"))
+}
+
+/// The layer of the step whose instruction contains `needle`.
+fn layer_with<'a>(out: &'a BuildOutput, needle: &str) -> &'a strata_image::Changeset {
+    let i = step_with(out, needle).layer.expect("the step made a layer");
+    &out.image.layers[i].changeset
+}
+
+/// `project` with `path`'s text changed as `f` says.
+fn edited(p: &Project, path: &str, f: impl Fn(&str) -> String) -> Project {
+    let mut q = p.clone();
+    for file in &mut q.files {
+        if file.path == path {
+            file.data = f(&String::from_utf8_lossy(&file.data)).into_bytes();
+        }
+    }
+    q
+}
+
+#[test]
+fn the_go_service_ships_its_binary_without_the_toolchain() {
+    let p = (lesson("go-multi-stage").unwrap().project)();
+    let mut cache = Cache::default();
+    let out = build_with(&p, &mut cache).unwrap();
+    let t = &out.image.tree;
+    assert!(t.exists("/usr/local/bin/server"));
+    assert!(
+        !t.exists("/usr/local/go"),
+        "the toolchain stayed in the build stage"
+    );
+    assert!(!t.exists("/go/pkg/mod"));
+    // alpine's layer, then the one COPY: about 10 MB, against the builder's hundreds.
+    assert_eq!(out.image.layers.len(), 2);
+    let size: u64 = out.image.layers.iter().map(|l| l.size).sum();
+    assert!(size < 20 << 20, "{size}");
+    let builder: u64 = SimStore::new()
+        .image("golang:1.22")
+        .expect("golang:1.22 is modelled")
+        .layers
+        .iter()
+        .map(|l| l.content_size())
+        .sum();
+    assert!(builder > 500 << 20, "{builder}");
+    // Editing the code keeps the module download cached.
+    let q = edited(&p, "main.go", |t| t.replace("hello", "hello again"));
+    let again = build_with(&q, &mut cache).unwrap();
+    assert_eq!(step_with(&again, "go mod download").cache, CacheStatus::Hit);
+    assert!(matches!(
+        step_with(&again, "go build").cache,
+        CacheStatus::Miss(_)
+    ));
+}
+
+#[test]
+fn npm_ci_reruns_after_copy_all_until_the_lock_file_goes_first() {
+    let p = (lesson("node-cache").unwrap().project)();
+    let npm_after_edit = |p: &Project| {
+        let mut cache = Cache::default();
+        let first = build_with(p, &mut cache).unwrap();
+        let npm = layer_with(&first, "npm ci");
+        assert!(npm
+            .entries
+            .iter()
+            .any(|e| e.path == "/app/node_modules/express/package.json"));
+        let edited = build_with(
+            &edited(p, "server.js", |t| t.replace("Hello", "Hi")),
+            &mut cache,
+        )
+        .unwrap();
+        step_with(&edited, "npm ci").cache.clone()
+    };
+    assert_eq!(
+        npm_after_edit(&p),
+        CacheStatus::Miss("previous step changed".to_owned())
+    );
+    let fixed = Project {
+        dockerfile: p
+            .dockerfile
+            .replace("COPY . .\n", "COPY package.json package-lock.json ./\n")
+            .replace("EXPOSE 3000\n", "COPY . .\nEXPOSE 3000\n"),
+        ..p.clone()
+    };
+    assert_eq!(npm_after_edit(&fixed), CacheStatus::Hit);
+}
+
+#[test]
+fn pips_cache_is_in_the_layer_until_no_cache_dir_or_a_cache_mount() {
+    let p = (lesson("pip-cache").unwrap().project)();
+    let pip_layer = |p: &Project| {
+        let out = build(p);
+        let l = layer_with(&out, "pip install");
+        let cached = l
+            .entries
+            .iter()
+            .filter(|e| e.path.starts_with("/root/.cache/pip/"))
+            .count();
+        (l.content_size(), cached)
+    };
+    let (with_cache, cached) = pip_layer(&p);
+    assert!(cached > 0, "the wheels are in the layer");
+    let no_cache = Project {
+        dockerfile: p
+            .dockerfile
+            .replace("RUN pip install -r", "RUN pip install --no-cache-dir -r"),
+        ..p.clone()
+    };
+    let (smaller, none) = pip_layer(&no_cache);
+    assert_eq!(none, 0);
+    assert!(
+        with_cache > smaller + (5 << 20),
+        "{with_cache} vs {smaller}"
+    );
+    let mounted = Project {
+        dockerfile: p.dockerfile.replace(
+            "RUN pip install -r",
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r",
+        ),
+        ..p.clone()
+    };
+    let (mounted_size, none) = pip_layer(&mounted);
+    assert_eq!(none, 0);
+    assert_eq!(mounted_size, smaller);
 }
