@@ -585,7 +585,10 @@ fn an_export_is_an_archive_with_the_built_image() {
             format,
             run_line: "docker run --rm layers".to_string(),
         });
-        let Reply::Exported { file_name, size } = reply else {
+        let Reply::Exported {
+            file_name, size, ..
+        } = reply
+        else {
             panic!("{reply:?}")
         };
         assert!(file_name.starts_with("layers-latest"), "{file_name}");
@@ -607,6 +610,7 @@ fn requests_and_replies_cross_as_json() {
         project: while_project(true),
         classic: false,
         now_ms: 1.0,
+        secrets: vec![("tok".to_string(), b"s3cret".to_vec())],
     };
     let json = serde_json::to_string(&req).unwrap();
     assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);
