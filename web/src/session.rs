@@ -36,10 +36,11 @@ pub enum Request {
         classic: bool,
         /// The time, in milliseconds since the epoch.
         now_ms: f64,
-        /// The build secrets (`ID`, value) that `RUN --mount=type=secret` reads: the page session's, never
-        /// the project's.
+        /// The "Build secrets" box's text (`ID=VALUE` lines, [`crate::secrets::parse`]) that `RUN
+        /// --mount=type=secret` reads: the page session's, never the project's. (Text rather than pairs:
+        /// one string field costs the protocol's serde nothing new.)
         #[serde(default)]
-        secrets: Vec<(String, Vec<u8>)>,
+        secrets: String,
     },
     /// Show one file of the last image.
     Read {
@@ -243,7 +244,12 @@ impl Session {
                 secrets,
             } => (
                 Reply::Built {
-                    view: self.build_with_secrets(&project, classic, now_ms, secrets),
+                    view: self.build_with_secrets(
+                        &project,
+                        classic,
+                        now_ms,
+                        crate::secrets::parse(&secrets),
+                    ),
                     ms: 0.0,
                 },
                 None,

@@ -7,7 +7,8 @@
 //! `docker build -t NAME - < context.tar`.
 
 use strata_build::BuiltImage;
-use strata_image::{layer, Changeset, Entry, EntryKind, NodeKind, Timestamp};
+use strata_image::layer::{self, Compression};
+use strata_image::{Changeset, Entry, EntryKind, NodeKind, Timestamp};
 
 use crate::project::{ContextFile, Project};
 use crate::project_tree::{context_tree, normalize_path};
@@ -72,5 +73,8 @@ pub fn context_tar(project: &Project, now: Timestamp) -> Result<Vec<u8>, String>
             })
         })
         .collect();
-    layer::to_tar(&Changeset { entries }).map_err(|e| format!("writing the context tar: {e}"))
+    // `write_layer` rather than `to_tar`: the same writer the image downloads use, compiled once in the wasm.
+    layer::write_layer(&Changeset { entries }, Compression::None)
+        .map(|(tar, _)| tar)
+        .map_err(|e| format!("writing the context tar: {e}"))
 }

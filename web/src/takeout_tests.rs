@@ -128,7 +128,7 @@ fn a_secret_from_the_box_is_used_by_the_step_and_kept_out_of_every_layer() {
         project: project(SECRET_DOCKERFILE, Vec::new()),
         classic: false,
         now_ms: 0.0,
-        secrets: vec![("tok".to_string(), b"s3cret-value".to_vec())],
+        secrets: "tok=s3cret-value".to_string(),
     });
     let Reply::Built { view, .. } = reply else {
         panic!("{reply:?}")

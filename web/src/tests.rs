@@ -610,7 +610,7 @@ fn requests_and_replies_cross_as_json() {
         project: while_project(true),
         classic: false,
         now_ms: 1.0,
-        secrets: vec![("tok".to_string(), b"s3cret".to_vec())],
+        secrets: "tok=s3cret".to_string(),
     };
     let json = serde_json::to_string(&req).unwrap();
     assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);

@@ -121,7 +121,7 @@ fn build_request(project: Project, classic: bool, secrets: &str) -> Request {
         project,
         classic,
         now_ms: js_sys::Date::now(),
-        secrets: crate::secrets::parse(secrets),
+        secrets: secrets.to_string(),
     }
 }
 
