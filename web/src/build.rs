@@ -69,6 +69,10 @@ pub struct BuildView {
     /// another version).
     #[serde(default)]
     pub warnings: Vec<BuildErrorRow>,
+    /// True when the image holds modelled files (its base's programs are the simulator's stand-ins): Docker
+    /// loads its archive but cannot run them ([`crate::takeout`]).
+    #[serde(default)]
+    pub stand_ins: bool,
 }
 
 /// A layer index, and the lower layers whose copies of the same path it hides.
@@ -415,6 +419,7 @@ fn image_panels(v: &mut BuildView, image: &BuiltImage) {
         vec![full_tag(&v.tag)]
     };
     let copies = copies_by_path(&image.layers);
+    v.stand_ins = crate::takeout::holds_stand_ins(image);
     v.layers = layer_rows(image, &copies);
     v.history = history_rows(image, &id.to_string());
     v.merged = merged_rows(image, &copies);

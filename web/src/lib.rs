@@ -22,14 +22,18 @@ pub mod lessons;
 pub mod offline;
 pub mod project;
 pub mod project_tree;
+pub mod secrets;
 pub mod session;
 pub mod share;
 pub mod state;
+pub mod takeout;
 pub mod worker;
 
 pub use components::App;
 
 #[cfg(test)]
 mod run_line_tests;
+#[cfg(test)]
+mod takeout_tests;
 #[cfg(test)]
 mod tests;

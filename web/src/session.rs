@@ -40,6 +40,11 @@ pub enum Request {
         /// `catalogue_fetch`), handed to the simulator before it builds.
         #[serde(default)]
         catalogue: Vec<(String, String)>,
+        /// The "Build secrets" box's text (`ID=VALUE` lines, [`crate::secrets::parse`]) that `RUN
+        /// --mount=type=secret` reads: the page session's, never the project's. (Text rather than pairs:
+        /// one string field costs the protocol's serde nothing new.)
+        #[serde(default)]
+        secrets: String,
     },
     /// Show one file of the last image.
     Read {
@@ -96,6 +101,9 @@ pub enum Reply {
         file_name: String,
         /// Its size in bytes.
         size: u64,
+        /// What the user must know about the image (its programs are stand-ins), when anything.
+        #[serde(default)]
+        note: Option<String>,
     },
     /// The request could not be carried out.
     Failed(String),
@@ -238,13 +246,19 @@ impl Session {
                 classic,
                 now_ms,
                 catalogue,
+                secrets,
             } => {
                 for (file, text) in &catalogue {
                     strata_sim::base::provide(file, text);
                 }
                 (
                     Reply::Built {
-                        view: self.build(&project, classic, now_ms),
+                        view: self.build_with_secrets(
+                            &project,
+                            classic,
+                            now_ms,
+                            crate::secrets::parse(&secrets),
+                        ),
                         ms: 0.0,
                     },
                     None,
@@ -262,6 +276,7 @@ impl Session {
                         Reply::Exported {
                             file_name,
                             size: bytes.len() as u64,
+                            note: self.stand_ins_note(),
                         },
                         Some(bytes),
                     ),
@@ -273,6 +288,17 @@ impl Session {
 
     /// Builds `project` at `now_ms`; remembers the image for runs, reads and exports.
     pub fn build(&mut self, project: &Project, classic: bool, now_ms: f64) -> BuildView {
+        self.build_with_secrets(project, classic, now_ms, Vec::new())
+    }
+
+    /// [`Session::build`] with build secrets (`ID`, value), as `docker build --secret` gives them.
+    pub fn build_with_secrets(
+        &mut self,
+        project: &Project,
+        classic: bool,
+        now_ms: f64,
+        secrets: Vec<(String, Vec<u8>)>,
+    ) -> BuildView {
         let now = timestamp(now_ms);
         let context = crate::project_tree::context_tree(project, now);
         let ignore = project
@@ -292,7 +318,7 @@ impl Session {
             no_cache: false,
             now,
             style,
-            secrets: Vec::new(),
+            secrets,
         };
         let mut backend = SimBackend::default();
         let result = strata_build::build(
@@ -314,7 +340,20 @@ impl Session {
             Err(f) => {
                 self.image = None;
                 self.tagged = None;
-                build::view(&project.dockerfile, Err(f), style, &tag)
+                let mut v = build::view(&project.dockerfile, Err(f), style, &tag);
+                // The page gives secrets in its box, not with the CLI's `--secret`.
+                if let Some(e) = v.error.as_mut() {
+                    if let Some(id) = e
+                        .message
+                        .strip_prefix("secret ")
+                        .and_then(|m| m.strip_suffix(": not found"))
+                    {
+                        e.help = Some(format!(
+                            "add a line {id}=VALUE to Build secrets (under the build context)"
+                        ));
+                    }
+                }
+                v
             }
         }
     }
@@ -540,6 +579,15 @@ impl Session {
         self.committed.push(image.clone());
         self.image = Some(image);
         Ok(view)
+    }
+
+    /// What the page says when the last image is downloaded: its programs are stand-ins (see
+    /// [`crate::takeout`]); None for an image without modelled files.
+    pub fn stand_ins_note(&self) -> Option<String> {
+        self.image
+            .as_ref()
+            .filter(|i| crate::takeout::holds_stand_ins(i))
+            .map(|_| crate::takeout::STAND_INS_NOTE.to_string())
     }
 
     /// The last image as an archive file.

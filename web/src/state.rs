@@ -175,6 +175,9 @@ pub struct State {
     pub previous: Option<Rc<Project>>,
     /// The build the page wants next.
     pub build_wanted: BuildWanted,
+    /// The "Build secrets" box's text (`ID=VALUE` lines, [`crate::secrets`]): kept for the page session
+    /// only, never in the project, a share link or autosave.
+    pub secrets: Rc<str>,
 }
 
 /// How long typing must pause before the text is parsed and linted again.
@@ -220,6 +223,8 @@ pub enum Action {
     SetFiles(Vec<ContextFile>),
     /// The run line changed.
     SetRunLine(String),
+    /// The build secrets box changed.
+    SetSecrets(String),
     /// The classic-output toggle changed.
     SetClassic(bool),
     /// A panel was chosen.
@@ -298,6 +303,7 @@ impl State {
                 seq: 1,
                 delay_ms: 0,
             },
+            secrets: Rc::from(""),
         }
     }
 
@@ -327,6 +333,7 @@ impl State {
             built: self.built.clone(),
             build_ms: self.build_ms,
             building: self.building,
+            secrets: self.secrets.clone(),
             previous: if self.edited {
                 Some(self.project.clone())
             } else {
@@ -413,6 +420,11 @@ impl State {
                 }),
                 ..self.clone()
             },
+            Action::SetSecrets(text) => State {
+                secrets: Rc::from(text),
+                ..self.clone()
+            }
+            .build_after(self, DEBOUNCE_MS),
             Action::SetClassic(classic) => State {
                 classic,
                 ..self.clone()

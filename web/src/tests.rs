@@ -585,7 +585,10 @@ fn an_export_is_an_archive_with_the_built_image() {
             format,
             run_line: "docker run --rm layers".to_string(),
         });
-        let Reply::Exported { file_name, size } = reply else {
+        let Reply::Exported {
+            file_name, size, ..
+        } = reply
+        else {
             panic!("{reply:?}")
         };
         assert!(file_name.starts_with("layers-latest"), "{file_name}");
@@ -608,6 +611,7 @@ fn requests_and_replies_cross_as_json() {
         classic: false,
         now_ms: 1.0,
         catalogue: Vec::new(),
+        secrets: "tok=s3cret".to_string(),
     };
     let json = serde_json::to_string(&req).unwrap();
     assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);

@@ -109,6 +109,7 @@ pub fn e2e(root: &Path) -> Result<()> {
             "tests/e2e/details.mjs",
             "tests/e2e/lessons.mjs",
             "tests/e2e/runline.mjs",
+            "tests/e2e/takeout.mjs",
         ],
         false,
     )

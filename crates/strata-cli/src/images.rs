@@ -313,6 +313,11 @@ fn save(
             }
         }
     }
+    for (rec, tags) in &picked {
+        if rec.simulated {
+            eprintln!("{}", crate::takeout::stand_ins_warning(rec, tags));
+        }
+    }
     let format = match format {
         ArchiveFormat::DockerArchive => SaveFormat::DockerArchive,
         ArchiveFormat::OciArchive => SaveFormat::OciArchive,

@@ -26,6 +26,7 @@ mod native_run;
 mod pipe;
 mod source;
 mod system;
+mod takeout;
 mod template;
 mod volume;
 

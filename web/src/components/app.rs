@@ -17,9 +17,9 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    build_log, history, inspect, problems, run_panel, syntax_tree, BuildLogProps, ContextFiles,
-    Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers, Lessons, ProblemsProps,
-    RunPanelProps, ShareButton, SyntaxTreeProps,
+    build_log, history, inspect, problems, run_panel, secrets_box, syntax_tree, BuildLogProps,
+    ContextFiles, Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers, Lessons,
+    ProblemsProps, RunPanelProps, SecretsBoxProps, ShareButton, SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::project::{ContextFile, Project};
@@ -43,11 +43,19 @@ fn on_answer(dispatcher: &UseReducerDispatcher<State>, a: Answer) {
         }
         (_, Reply::Ran(run)) => dispatcher.dispatch(Action::Ran(Rc::new(run))),
         (_, Reply::File(file)) => dispatcher.dispatch(Action::ShowFile(Rc::new(file))),
-        (_, Reply::Exported { file_name, size }) => {
+        (
+            _,
+            Reply::Exported {
+                file_name,
+                size,
+                note,
+            },
+        ) => {
             let msg = match a.bytes.map(|b| download(&file_name, &b)) {
                 Some(Ok(())) => format!(
-                    "Saved {file_name} ({}): load it with `docker load -i {file_name}` or `podman load -i {file_name}`.",
-                    crate::build::human_size(size)
+                    "Saved {file_name} ({}): load it with `docker load -i {file_name}` or `podman load -i {file_name}`. {}",
+                    crate::build::human_size(size),
+                    note.unwrap_or_default()
                 ),
                 Some(Err(e)) => format!("The download failed: {e}"),
                 None => "The worker sent no archive.".to_string(),
@@ -108,13 +116,14 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn build_request(project: Project, classic: bool) -> Request {
+fn build_request(project: Project, classic: bool, secrets: &str) -> Request {
     Request::Build {
         project,
         classic,
         now_ms: js_sys::Date::now(),
         // Filled by the client with the catalogue files the build needs.
         catalogue: Vec::new(),
+        secrets: secrets.to_string(),
     }
 }
 
@@ -240,10 +249,11 @@ pub fn app() -> Html {
         let build_timer = build_timer.clone();
         let project = state.project.clone();
         let classic = state.classic;
+        let secrets = state.secrets.clone();
         use_effect_with(state.build_wanted, move |wanted| {
             *build_timer.borrow_mut() = Some(Timeout::new(wanted.delay_ms, move || {
                 dispatcher.dispatch(Action::Building);
-                send(build_request((*project).clone(), classic));
+                send(build_request((*project).clone(), classic, &secrets));
             }));
         });
     }
@@ -329,6 +339,32 @@ pub fn app() -> Html {
                 format,
                 run_line: run_line.clone(),
             })
+        })
+    };
+    let on_secrets = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(Action::SetSecrets(text)))
+    };
+    // The Dockerfile and its context as a tar for `docker build -`: made here, it needs no build.
+    let on_context_tar = {
+        let dispatcher = state.dispatcher();
+        let project = state.project.clone();
+        // The name the last build tagged (what the run line names, else `playground`).
+        let tag = state
+            .build
+            .as_ref()
+            .map_or("playground".to_string(), |b| b.tag.clone());
+        Callback::from(move |_: MouseEvent| {
+            let name =
+                crate::takeout::context_tar_name(&strata_sim::backend::normalize_reference(&tag));
+            let now = crate::build::timestamp(js_sys::Date::now());
+            let msg = match crate::takeout::context_tar(&project, now).and_then(|b| download(&name, &b)) {
+                Ok(()) => format!(
+                    "Saved {name}: build it with Docker, `docker build -t {tag} - < {name}` (its Dockerfile is the editor's)."
+                ),
+                Err(e) => format!("The download failed: {e}"),
+            };
+            dispatcher.dispatch(Action::Notice(Some(msg)));
         })
     };
     let on_jump = {
@@ -509,6 +545,7 @@ pub fn app() -> Html {
                     <section class="pane context-pane" aria-label="Build context">
                         <h2>{ "Build context" }<span class="count">{ state.project.files.len() }</span></h2>
                         <ContextFiles project={state.project.clone()} on_change={on_files} />
+                        { secrets_box(&SecretsBoxProps { text: state.secrets.clone(), on_change: on_secrets }) }
                     </section>
                 </div>
                 <div class="right">
@@ -527,8 +564,14 @@ pub fn app() -> Html {
                             <button type="button" id="save-oci" class="minor" disabled={!built_ok}
                                     title="an OCI image layout in a tar"
                                     onclick={export(ExportFormat::Oci)}>{ "OCI .tar" }</button>
+                            <button type="button" id="save-context" class="minor"
+                                    title="the Dockerfile and the build context's files with their modes, for docker build - < context.tar"
+                                    onclick={on_context_tar}>{ "Download Dockerfile + context (.tar)" }</button>
                         </span>
                     </div>
+                    if built_ok && build.as_ref().is_some_and(|b| b.stand_ins) {
+                        <p class="takeout-note" id="takeout-note">{ crate::takeout::STAND_INS_NOTE }</p>
+                    }
                     <div class="tabs" role="tablist" aria-label="What to look at" onkeydown={on_tab_key}>{ for tabs }</div>
                     <div id="panel" role="tabpanel" data-tab={state.tab.name()}
                          aria-labelledby={format!("tab-{}", state.tab.name())}>{ panel }</div>

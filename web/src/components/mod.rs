@@ -1,7 +1,7 @@
 //! The page's components, one per file. Only [`App`] holds the page's state; the
 //! others take values and callbacks ([`Layers`] remembers only which rows are expanded). The panels with no
 //! state or hooks of their own are plain functions from their props to `Html` ([`history()`], [`inspect()`],
-//! [`syntax_tree()`], [`problems()`], [`build_log()`], [`run_panel()`]): a yew component costs about 700 B of the
+//! [`syntax_tree()`], [`problems()`], [`build_log()`], [`run_panel()`], [`secrets_box()`]): a yew component costs about 700 B of the
 //! playground's gzipped wasm.
 
 mod app;
@@ -17,6 +17,7 @@ mod layers;
 mod lessons;
 mod problems;
 mod run_panel;
+mod secrets_box;
 mod share_button;
 mod syntax_tree;
 
@@ -32,5 +33,6 @@ pub use layers::{Layers, LayersProps};
 pub use lessons::{Lessons, LessonsProps};
 pub use problems::{problems, ProblemsProps};
 pub use run_panel::{run_panel, RunPanelProps};
+pub use secrets_box::{secrets_box, SecretsBoxProps};
 pub use share_button::{ShareButton, ShareButtonProps};
 pub use syntax_tree::{syntax_tree, SyntaxTreeProps};

@@ -11,6 +11,7 @@ mod run_mount;
 mod runs;
 mod store;
 mod system;
+mod takeout;
 mod tutorial;
 mod volumes;
 
