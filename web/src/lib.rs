@@ -12,6 +12,7 @@
 //! files or processes (no `strata-native`, no `strata-cli`).
 
 pub mod analysis;
+pub mod bases;
 pub mod build;
 pub mod components;
 pub mod context_edit;
@@ -28,6 +29,8 @@ pub mod worker;
 
 pub use components::App;
 
+#[cfg(test)]
+mod bases_tests;
 #[cfg(test)]
 mod run_line_tests;
 #[cfg(test)]
