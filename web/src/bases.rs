@@ -119,21 +119,20 @@ pub enum Fetched {
 
 /// Reads a fetched manifest or index.
 pub fn read_manifest(bytes: &[u8]) -> Result<Fetched, String> {
-    let probe: serde_json::Value = from_json("manifest", bytes).map_err(|e| e.to_string())?;
-    if probe.get("manifests").is_some() {
-        let index: Index = from_json("index", bytes).map_err(|e| e.to_string())?;
-        let amd64 = index.manifests.iter().find(|d| {
-            d.platform
-                .as_ref()
-                .is_some_and(|p| p.os == "linux" && p.architecture == "amd64")
-        });
-        let pick = amd64
-            .or_else(|| index.manifests.first())
-            .ok_or("the index lists no image")?;
-        return Ok(Fetched::Next(pick.digest));
+    // An index has no `config`, so it is not a manifest.
+    if let Ok(m) = from_json::<Manifest>("manifest", bytes) {
+        return Ok(Fetched::Image(Box::new(m)));
     }
-    let m: Manifest = from_json("manifest", bytes).map_err(|e| e.to_string())?;
-    Ok(Fetched::Image(Box::new(m)))
+    let index: Index = from_json("manifest or index", bytes).map_err(|e| e.to_string())?;
+    let amd64 = index.manifests.iter().find(|d| {
+        d.platform
+            .as_ref()
+            .is_some_and(|p| p.os == "linux" && p.architecture == "amd64")
+    });
+    let pick = amd64
+        .or_else(|| index.manifests.first())
+        .ok_or("the index lists no image")?;
+    Ok(Fetched::Next(pick.digest))
 }
 
 /// The OCI archive of one fetched image: its config and layer blobs (as the manifest lists them), tagged
