@@ -222,3 +222,33 @@ fn a_share_link_records_the_base_and_where_it_came_from() {
             .contains("fetched from http://h/v2/x/manifests/1")
     );
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn an_untagged_image_is_named_after_its_file_and_runs_by_name() {
+    let tagged = myapp_archive(ExportFormat::Docker);
+    let mut images = strata_image::archive::read_archive(&tagged, &crate::bases::LIMITS).unwrap();
+    images[0].tags.clear();
+    let untagged = strata_image::archive::write_docker_archive(&images).unwrap();
+    let mut s = Session::new();
+    s.load_base(
+        &untagged,
+        "My App.v2.tar.gz",
+        "upload: My App.v2.tar.gz",
+        "k6",
+    )
+    .unwrap();
+    assert_eq!(s.bases()[0].reference, "my-app:latest");
+    // The run panel lists it with the built-in images, and runs it by name.
+    let missing = s.run("docker run nosuchimage", 0.0);
+    assert!(
+        missing
+            .notes
+            .iter()
+            .any(|n| n.contains("my-app:latest (yours)")),
+        "{:?}",
+        missing.notes
+    );
+    let ran = s.run("docker run --rm my-app", 0.0);
+    assert_eq!(ran.argv, vec!["/srv/app".to_string()], "{ran:?}");
+}

@@ -689,8 +689,13 @@ impl Session {
             ),
             None => "nothing is built yet (fix the build first)".to_string(),
         };
+        let own: String = self
+            .bases
+            .iter()
+            .map(|(b, _)| format!("{} (yours), ", b.reference))
+            .collect();
         format!(
-            "{built}; committed images run by their ID; base images: busybox, alpine, debian, ubuntu, centos, python"
+            "{built}; committed images run by their ID; base images: {own}busybox, alpine, debian, ubuntu, centos, python"
         )
     }
 }
