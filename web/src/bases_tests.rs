@@ -252,3 +252,40 @@ fn an_untagged_image_is_named_after_its_file_and_runs_by_name() {
     let ran = s.run("docker run --rm my-app", 0.0);
     assert_eq!(ran.argv, vec!["/srv/app".to_string()], "{ran:?}");
 }
+
+/// The oracle's real busybox (`docker save busybox:mnt`, Docker 20.10's layout) as an upload: FROM it, its
+/// real files are in the panels. Skipped, saying why, without /usr/bin/docker or the image.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn a_real_docker_save_of_busybox_is_a_base() {
+    let out = std::process::Command::new("/usr/bin/docker")
+        .args(["save", "busybox:mnt"])
+        .output();
+    let bytes = match out {
+        Ok(o) if o.status.success() => o.stdout,
+        _ => {
+            eprintln!(
+                "skipped: no /usr/bin/docker with busybox:mnt (run ../shared/oracle/setup.sh)"
+            );
+            return;
+        }
+    };
+    let mut s = Session::new();
+    s.load_base(&bytes, "busybox.tar", "upload: busybox.tar", "k7")
+        .unwrap();
+    assert_eq!(s.bases()[0].reference, "busybox:mnt");
+    let project = Project {
+        dockerfile: "FROM busybox:mnt\nCOPY extra.txt /extra.txt\n".to_string(),
+        files: vec![ContextFile::text("extra.txt", "x\n")],
+        run_line: String::new(),
+    };
+    let v = s.build(&project, false, 0.0);
+    assert!(v.error.is_none(), "{:?}", v.error);
+    // The real image's files, as `docker save` wrote them: busybox's hard links and its empty /etc files.
+    assert!(v.merged.iter().any(|m| m.path == "/bin/busybox"));
+    assert!(v.merged.iter().any(|m| m.path == "/etc/hostname"));
+    assert!(v.layers[0].entries.iter().any(|e| e.path == "/bin/busybox"));
+    let f = s.read("/bin/busybox");
+    assert_eq!(f.kind, "file");
+    assert!(f.size > 500_000, "{f:?}");
+}
