@@ -33,6 +33,8 @@ const CACHE: &str = "strata-bases";
 thread_local! {
     /// The mounted section's setter for the list.
     static LISTENER: RefCell<Option<Callback<Vec<BaseInfo>>>> = const { RefCell::new(None) };
+    /// The mounted section's way to the worker.
+    static SEND: RefCell<Option<Callback<Request>>> = const { RefCell::new(None) };
 }
 
 /// The list kept from the last session.
@@ -42,6 +44,42 @@ pub fn saved() -> Vec<BaseInfo> {
         .and_then(|s| s.get_item(INDEX_KEY).ok().flatten())
         .and_then(|t| serde_json::from_slice(t.as_bytes()).ok())
         .unwrap_or_default()
+}
+
+/// Loads every kept archive into the worker (on page load, and into a worker that replaced a hung one);
+/// `note` hears of one no longer kept.
+fn restore(send: Callback<Request>, note: Callback<String>) {
+    let mut todo: Vec<(String, String)> = Vec::new();
+    for b in saved() {
+        if !todo.iter().any(|(k, _)| *k == b.key) {
+            todo.push((b.key, b.from));
+        }
+    }
+    yew::platform::spawn_local(async move {
+        for (key, from) in todo {
+            match cache_get(&key).await {
+                Some(bytes) => {
+                    let name = from.rsplit(['/', ' ']).next().unwrap_or("").to_string();
+                    send.emit(Request::LoadBase {
+                        name,
+                        from,
+                        key,
+                        data: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                    });
+                }
+                None => note.emit(format!(
+                    "{from} is no longer kept in this browser: load it again."
+                )),
+            }
+        }
+    });
+}
+
+/// A new worker replaced a hung one (its session starts empty): load the kept images into it again.
+pub fn after_restart() {
+    if let Some(send) = SEND.with(|s| s.borrow().clone()) {
+        restore(send, Callback::noop());
+    }
 }
 
 /// The worker's list of loaded images: kept, and shown.
@@ -235,36 +273,12 @@ pub fn base_images(props: &BaseImagesProps) -> Html {
                     set.set(v)
                 }))
             });
-            let kept = saved();
-            let mut keys: Vec<&BaseInfo> = Vec::new();
-            for b in &kept {
-                if !keys.iter().any(|k| k.key == b.key) {
-                    keys.push(b);
-                }
+            SEND.with(|s| *s.borrow_mut() = Some(send.clone()));
+            restore(send, Callback::from(move |m| message.set(m)));
+            || {
+                LISTENER.with(|l| *l.borrow_mut() = None);
+                SEND.with(|s| *s.borrow_mut() = None);
             }
-            let todo: Vec<(String, String)> = keys
-                .iter()
-                .map(|b| (b.key.clone(), b.from.clone()))
-                .collect();
-            yew::platform::spawn_local(async move {
-                for (key, from) in todo {
-                    match cache_get(&key).await {
-                        Some(bytes) => {
-                            let name = from.rsplit(['/', ' ']).next().unwrap_or("").to_string();
-                            send.emit(Request::LoadBase {
-                                name,
-                                from,
-                                key,
-                                data: base64::engine::general_purpose::STANDARD.encode(&bytes),
-                            });
-                        }
-                        None => message.set(format!(
-                            "{from} is no longer kept in this browser: load it again."
-                        )),
-                    }
-                }
-            });
-            || LISTENER.with(|l| *l.borrow_mut() = None)
         });
     }
     let on_upload = {
