@@ -78,6 +78,12 @@ try {
   });
   await page.waitForSelector('.ctx-row[data-path="app.txt"]');
 
+  await check('an upload that is not an image archive says why, beside the upload button', async () => {
+    await page.setInputFiles('#base-upload', { name: 'notes.tar', mimeType: 'application/x-tar', buffer: Buffer.from('not a tar at all') });
+    await page.waitForFunction(() => /Could not load it: notes\.tar: /.test(document.querySelector('#base-message')?.textContent ?? ''));
+    assert((await page.textContent('#base-list')) === '', 'something was listed');
+  });
+
   if (fixture) {
     await check('an uploaded docker save tar is a base for FROM with its real files', async () => {
       await page.setInputFiles('#base-upload', fixture);

@@ -74,6 +74,7 @@ fn on_answer(dispatcher: &UseReducerDispatcher<State>, a: Answer) {
             });
             dispatcher.dispatch(Action::Notice(Some(msg)));
         }
+        (Request::LoadBase { .. }, Reply::Failed(msg)) => super::base_images::not_loaded(msg),
         (_, Reply::Failed(msg)) => dispatcher.dispatch(Action::Failed(msg)),
         (_, Reply::Bases(list)) => {
             super::base_images::loaded(list);

@@ -30,9 +30,12 @@ const INDEX_KEY: &str = "strata.bases";
 /// The Cache API cache the archives are kept in.
 const CACHE: &str = "strata-bases";
 
+/// The worker's answer to a load: the images loaded now, or why it failed.
+type Loaded = Result<Vec<BaseInfo>, String>;
+
 thread_local! {
     /// The mounted section's setter for the list.
-    static LISTENER: RefCell<Option<Callback<Vec<BaseInfo>>>> = const { RefCell::new(None) };
+    static LISTENER: RefCell<Option<Callback<Loaded>>> = const { RefCell::new(None) };
     /// The mounted section's way to the worker.
     static SEND: RefCell<Option<Callback<Request>>> = const { RefCell::new(None) };
 }
@@ -87,9 +90,18 @@ pub fn loaded(list: Vec<BaseInfo>) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = s.set_item(INDEX_KEY, &serde_json::to_string(&list).unwrap_or_default());
     }
+    tell(Ok(list));
+}
+
+/// The worker could not load an archive: the section says why.
+pub fn not_loaded(why: String) {
+    tell(Err(why));
+}
+
+fn tell(what: Loaded) {
     LISTENER.with(|l| {
         if let Some(cb) = &*l.borrow() {
-            cb.emit(list);
+            cb.emit(what);
         }
     });
 }
@@ -268,9 +280,12 @@ pub fn base_images(props: &BaseImagesProps) -> Html {
             let set = list.setter();
             let m = message.clone();
             LISTENER.with(|l| {
-                *l.borrow_mut() = Some(Callback::from(move |v: Vec<BaseInfo>| {
-                    m.set(String::new());
-                    set.set(v)
+                *l.borrow_mut() = Some(Callback::from(move |r| match r {
+                    Ok(v) => {
+                        m.set(String::new());
+                        set.set(v)
+                    }
+                    Err(why) => m.set(format!("Could not load it: {why}")),
                 }))
             });
             SEND.with(|s| *s.borrow_mut() = Some(send.clone()));
