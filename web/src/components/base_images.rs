@@ -107,10 +107,7 @@ fn tell(what: Loaded) {
 }
 
 fn js_err(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
-        .filter(|s| !s.is_empty() && s != "{}")
-        .unwrap_or_else(|| format!("{e:?}"))
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
 fn cache_url(key: &str) -> String {
@@ -177,12 +174,11 @@ async fn get(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Where a blob or manifest of a digest is fetched from.
-type UrlOf = Box<dyn Fn(&Digest) -> String>;
-
 /// Fetches the image `url` names as an OCI archive, with the reference it gets.
 async fn fetch_archive(url: &str) -> Result<(Vec<u8>, String), String> {
-    let (first, manifest_url, blob_url, reference): (_, UrlOf, UrlOf, _) = match source_of(url)? {
+    // Where a manifest and a blob of a digest are: a registry's `manifests/` and `blobs/` (by `sha256:…`),
+    // or a layout's `blobs/sha256/…` for both.
+    let (first, manifests, blobs, reference, layout) = match source_of(url)? {
         Source::Registry {
             base,
             reference,
@@ -193,12 +189,12 @@ async fn fetch_archive(url: &str) -> Result<(Vec<u8>, String), String> {
                 Some(MANIFEST_ACCEPT),
             )
             .await?;
-            let b = base.clone();
             (
                 first,
-                Box::new(move |d| format!("{b}manifests/{d}")),
-                Box::new(move |d| format!("{base}blobs/{d}")),
+                format!("{base}manifests/"),
+                format!("{base}blobs/"),
                 name,
+                false,
             )
         }
         Source::Layout(dir) => {
@@ -211,12 +207,20 @@ async fn fetch_archive(url: &str) -> Result<(Vec<u8>, String), String> {
                 .and_then(|a| a.get(REF_NAME))
                 .map(String::as_str);
             let reference = layout_reference(&dir, tag);
-            let blob = move |d: &Digest| format!("{dir}blobs/sha256/{}", d.hex());
-            let first = get(&blob(&entry.digest), None).await?;
-            let blob2 = blob.clone();
-            (first, Box::new(blob), Box::new(blob2), reference)
+            let blobs = format!("{dir}blobs/");
+            let first = get(&format!("{blobs}sha256/{}", entry.digest.hex()), None).await?;
+            (first, blobs.clone(), blobs, reference, true)
         }
     };
+    let at = |prefix: &str, d: &Digest| {
+        if layout {
+            format!("{prefix}sha256/{}", d.hex())
+        } else {
+            format!("{prefix}{d}")
+        }
+    };
+    let manifest_url = |d: &Digest| at(&manifests, d);
+    let blob_url = |d: &Digest| at(&blobs, d);
     let manifest: Box<Manifest> = match read_manifest(&first)? {
         Fetched::Image(m) => m,
         Fetched::Next(d) => {
@@ -270,7 +274,7 @@ pub struct BaseImagesProps {
 pub fn base_images(props: &BaseImagesProps) -> Html {
     let list = use_state(saved);
     let message = use_state(String::new);
-    let url = use_state(String::new);
+    let url = use_node_ref();
     {
         // On mount: listen for the worker's list, and load what the last session kept.
         let list = list.clone();
@@ -322,19 +326,16 @@ pub fn base_images(props: &BaseImagesProps) -> Html {
             });
         })
     };
-    let on_url = {
-        let url = url.clone();
-        Callback::from(move |e: InputEvent| {
-            url.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
     let on_fetch = {
         let send = props.send.clone();
         let message = message.clone();
         let url = url.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let u = url.trim().to_string();
+            let Some(input) = url.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let u = input.value().trim().to_string();
             if u.is_empty() {
                 return;
             }
@@ -383,7 +384,7 @@ pub fn base_images(props: &BaseImagesProps) -> Html {
                     <input type="file" id="base-upload" accept=".tar,.gz,.tgz,.zst,application/x-tar" onchange={on_upload} />
                 </label>
                 <form class="bases-fetch" onsubmit={on_fetch}>
-                    <input type="url" id="base-url" placeholder="https://host/v2/NAME/manifests/TAG" value={(*url).clone()} oninput={on_url} />
+                    <input type="url" id="base-url" placeholder="https://host/v2/NAME/manifests/TAG" ref={url} />
                     <button type="submit" class="minor" id="base-fetch">{ "Fetch from URL" }</button>
                 </form>
             </div>
