@@ -11,8 +11,9 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    // `strata-bases` holds the user's uploaded and fetched base images (kept by the page, not here).
     for (const key of await caches.keys()) {
-      if (key !== CACHE) await caches.delete(key);
+      if (key !== CACHE && key !== 'strata-bases') await caches.delete(key);
     }
     await self.clients.claim();
   })());

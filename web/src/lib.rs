@@ -12,6 +12,7 @@
 //! files or processes (no `strata-native`, no `strata-cli`).
 
 pub mod analysis;
+pub mod bases;
 pub mod build;
 pub mod catalogue_fetch;
 pub mod components;
@@ -31,6 +32,8 @@ pub mod worker;
 
 pub use components::App;
 
+#[cfg(test)]
+mod bases_tests;
 #[cfg(test)]
 mod run_line_tests;
 #[cfg(test)]

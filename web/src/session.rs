@@ -70,6 +70,22 @@ pub enum Request {
         /// The run line: the image it names (unless a base image) is the tag, else `playground`.
         run_line: String,
     },
+    /// Load an uploaded or fetched image archive as base images (see [`crate::bases`]).
+    LoadBase {
+        /// The file name (an untagged image is named after it).
+        name: String,
+        /// Where it came from: `upload: myapp.tar` or `url: https://…`.
+        from: String,
+        /// The key the page caches the archive under.
+        key: String,
+        /// The archive, base64.
+        data: String,
+    },
+    /// Forget the base images loaded from the archive cached under `key`.
+    UnloadBase {
+        /// The key.
+        key: String,
+    },
 }
 
 /// The two archive formats an image can be downloaded as.
@@ -107,6 +123,8 @@ pub enum Reply {
     },
     /// The request could not be carried out.
     Failed(String),
+    /// The uploaded and fetched base images the session has now.
+    Bases(Vec<crate::bases::BaseInfo>),
 }
 
 /// One file of the image, for the file viewer.
@@ -230,6 +248,8 @@ pub struct Session {
     volumes: Vec<(String, Tree)>,
     container: Option<Container>,
     style: HistoryStyle,
+    /// Uploaded and fetched base images (also in `store`, ahead of the models).
+    bases: Vec<(crate::bases::BaseInfo, strata_build::SourceImage)>,
 }
 
 impl Session {
@@ -283,7 +303,67 @@ impl Session {
                     Err(e) => (Reply::Failed(e), None),
                 }
             }
+            Request::LoadBase {
+                name,
+                from,
+                key,
+                data,
+            } => {
+                use base64::Engine as _;
+                let loaded = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| self.load_base(&bytes, &name, &from, &key));
+                match loaded {
+                    Ok(()) => (Reply::Bases(self.bases()), None),
+                    Err(e) => (Reply::Failed(format!("{name}: {e}")), None),
+                }
+            }
+            Request::UnloadBase { key } => {
+                self.unload_base(&key);
+                (Reply::Bases(self.bases()), None)
+            }
         }
+    }
+
+    /// Loads the images of an archive (`name` is its file name) as bases for `FROM`, ahead of the models;
+    /// an image already loaded under the same reference is replaced.
+    pub fn load_base(
+        &mut self,
+        bytes: &[u8],
+        name: &str,
+        from: &str,
+        key: &str,
+    ) -> Result<(), String> {
+        let images = crate::bases::images_from_archive(bytes, name)?;
+        for img in images {
+            let reference = normalize_reference(&img.reference);
+            self.bases
+                .retain(|(b, _)| normalize_reference(&b.reference) != reference);
+            let info = crate::bases::BaseInfo {
+                reference: img.reference.clone(),
+                size: crate::bases::image_size(&img),
+                from: from.to_string(),
+                key: key.to_string(),
+            };
+            self.store.insert(&img.reference, img.clone());
+            self.bases.push((info, img));
+        }
+        Ok(())
+    }
+
+    /// Forgets the bases loaded from the archive cached under `key`.
+    pub fn unload_base(&mut self, key: &str) {
+        self.bases.retain(|(b, _)| b.key != key);
+        self.store = SimStore::new();
+        for (_, img) in &self.bases {
+            self.store.insert(&img.reference, img.clone());
+        }
+    }
+
+    /// The loaded bases.
+    pub fn bases(&self) -> Vec<crate::bases::BaseInfo> {
+        self.bases.iter().map(|(b, _)| b.clone()).collect()
     }
 
     /// Builds `project` at `now_ms`; remembers the image for runs, reads and exports.
@@ -667,8 +747,13 @@ impl Session {
             ),
             None => "nothing is built yet (fix the build first)".to_string(),
         };
+        let own: String = self
+            .bases
+            .iter()
+            .map(|(b, _)| format!("{} (yours), ", b.reference))
+            .collect();
         format!(
-            "{built}; committed images run by their ID; base images: busybox, alpine, debian, ubuntu, centos, python"
+            "{built}; committed images run by their ID; base images: {own}busybox, alpine, debian, ubuntu, centos, python"
         )
     }
 }

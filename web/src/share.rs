@@ -30,6 +30,9 @@ pub struct Shared {
     pub panels: Vec<String>,
     /// True when history is written as the classic builder wrote it.
     pub classic: bool,
+    /// The uploaded or fetched base images the Dockerfile uses: (reference, where from), as
+    /// [`crate::bases::BaseInfo`] says.
+    pub bases: Vec<(String, String)>,
 }
 
 /// The JSON inside a fragment: short keys, defaults left out.
@@ -45,6 +48,8 @@ struct Wire {
     panels: Vec<String>,
     #[serde(rename = "c", default, skip_serializing_if = "is_false")]
     classic: bool,
+    #[serde(rename = "i", default, skip_serializing_if = "Vec::is_empty")]
+    bases: Vec<(String, String)>,
 }
 
 /// One context file: `t` for UTF-8 text, `b` (base64) for anything else.
@@ -88,6 +93,7 @@ pub fn encode(shared: &Shared) -> String {
         run_line: shared.project.run_line.clone(),
         panels: shared.panels.clone(),
         classic: shared.classic,
+        bases: shared.bases.clone(),
     };
     // Serializing plain strings and vectors cannot fail.
     let json = serde_json::to_vec(&wire).unwrap_or_default();
@@ -160,6 +166,7 @@ pub fn decode(fragment: &str) -> Result<Shared, String> {
         },
         panels: wire.panels,
         classic: wire.classic,
+        bases: wire.bases,
     })
 }
 

@@ -9,6 +9,7 @@ fn typical() -> Shared {
         project: (crate::lessons::lesson("cache-order").unwrap().project)(),
         panels: vec!["Build log".to_string(), "Layers".to_string()],
         classic: false,
+        bases: Vec::new(),
     }
 }
 
@@ -65,6 +66,7 @@ fn every_lesson_round_trips() {
             project: (l.project)(),
             panels: vec![l.panel.name().to_string()],
             classic: false,
+            bases: Vec::new(),
         };
         assert_eq!(decode(&encode(&s)), Ok(s), "{}", l.id);
     }
@@ -77,6 +79,7 @@ fn typical_fragment_is_short() {
         project: (crate::lessons::lesson("exec-bit").unwrap().project)(),
         panels: vec!["Run".to_string()],
         classic: false,
+        bases: Vec::new(),
     });
     println!(
         "fragment lengths: cache-order {} chars, exec-bit {} chars",

@@ -346,6 +346,7 @@ impl Client {
             inner.restarts += 1;
         }
         self.start_worker();
+        crate::components::base_images::after_restart();
         let secs = WATCHDOG_MS / 1000;
         self.finish(
             Reply::Failed(format!(

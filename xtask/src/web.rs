@@ -116,10 +116,15 @@ pub fn e2e(root: &Path) -> Result<()> {
 }
 
 /// The real-engine part of the end-to-end tests: the image downloaded from the page goes through `podman
-/// load` (`cargo xtask test-engines`, after `../shared/oracle/setup.sh`).
+/// load` (`cargo xtask test-engines`, after `../shared/oracle/setup.sh`), and a `docker save` tar, an OCI layout
+/// and a CORS registry's image are brought in as bases (tests/e2e/own_base.mjs).
 pub fn e2e_engines(root: &Path) -> Result<()> {
     dist(root)?;
-    e2e_scripts(root, &["tests/e2e/features.mjs"], true)
+    e2e_scripts(
+        root,
+        &["tests/e2e/features.mjs", "tests/e2e/own_base.mjs"],
+        true,
+    )
 }
 
 /// The playground's timing budgets (`tests/e2e/timing.mjs`): page load to first build, and keystroke to

@@ -17,9 +17,9 @@ use web_sys::{
 use yew::prelude::*;
 
 use super::{
-    build_log, history, inspect, problems, run_panel, secrets_box, syntax_tree, BuildLogProps,
-    ContextFiles, Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers, Lessons,
-    ProblemsProps, RunPanelProps, SecretsBoxProps, ShareButton, SyntaxTreeProps,
+    build_log, history, inspect, problems, run_panel, secrets_box, syntax_tree, BaseImages,
+    BuildLogProps, ContextFiles, Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers,
+    Lessons, ProblemsProps, RunPanelProps, SecretsBoxProps, ShareButton, SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::project::{ContextFile, Project};
@@ -82,7 +82,12 @@ fn on_answer(dispatcher: &UseReducerDispatcher<State>, a: Answer) {
             });
             dispatcher.dispatch(Action::Notice(Some(msg)));
         }
+        (Request::LoadBase { .. }, Reply::Failed(msg)) => super::base_images::not_loaded(msg),
         (_, Reply::Failed(msg)) => dispatcher.dispatch(Action::Failed(msg)),
+        (_, Reply::Bases(list)) => {
+            super::base_images::loaded(list);
+            dispatcher.dispatch(Action::Build);
+        }
         (_, Reply::Built { .. }) => {}
     }
 }
@@ -136,6 +141,7 @@ fn shared(state: &State) -> Shared {
         project: (*state.project).clone(),
         panels: vec![state.tab.name().to_string()],
         classic: state.classic,
+        bases: super::base_images::used(&state.project.dockerfile),
     }
 }
 
@@ -155,10 +161,12 @@ fn initial() -> State {
     let from = |text: &str| share::decode(text).ok();
     let mut previous = None;
     let mut from_link = false;
+    let mut link_bases = Vec::new();
     let (loaded, notice) = match hash {
         Some(h) => match share::decode(&h) {
             Ok(s) => {
                 from_link = true;
+                link_bases = s.bases.clone();
                 // The link replaces what autosave kept: offer that back rather than lose it.
                 previous = saved()
                     .as_deref()
@@ -201,7 +209,7 @@ fn initial() -> State {
         }
         None => State::new(),
     };
-    state.notice = notice;
+    state.notice = notice.or_else(|| super::base_images::missing(link_bases));
     state.previous = previous.map(Rc::new);
     state
 }
@@ -381,6 +389,10 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::Notice(None)))
     };
 
+    let send_callback = {
+        let send = send.clone();
+        Callback::from(move |r: Request| send(r))
+    };
     let build = state.build.clone();
     let current = state.build_current();
     let built_ok = build.as_ref().is_some_and(|b| b.image_id.is_some());
@@ -547,6 +559,7 @@ pub fn app() -> Html {
                         <ContextFiles project={state.project.clone()} on_change={on_files} />
                         { secrets_box(&SecretsBoxProps { text: state.secrets.clone(), on_change: on_secrets }) }
                     </section>
+                    <BaseImages send={send_callback} />
                 </div>
                 <div class="right">
                     <div class="image-bar">

@@ -5,6 +5,7 @@
 //! playground's gzipped wasm.
 
 mod app;
+pub mod base_images;
 mod build_log;
 mod context_files;
 mod editor;
@@ -22,6 +23,7 @@ mod share_button;
 mod syntax_tree;
 
 pub use app::App;
+pub use base_images::{BaseImages, BaseImagesProps};
 pub use build_log::{build_log, BuildLogProps};
 pub use context_files::{ContextFiles, ContextFilesProps};
 pub use editor::{Editor, EditorProps};
