@@ -18,8 +18,8 @@ use yew::prelude::*;
 
 use super::{
     build_log, history, inspect, problems, run_panel, secrets_box, syntax_tree, BaseImages,
-    BuildLogProps, ContextFiles, Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps, Layers,
-    Lessons, ProblemsProps, RunPanelProps, SecretsBoxProps, ShareButton, SyntaxTreeProps,
+    BuildLogProps, ContextFiles, Editor, ExamplePicker, Filesystem, HistoryProps, InspectProps,
+    Layers, Lessons, ProblemsProps, RunPanelProps, SecretsBoxProps, ShareButton, SyntaxTreeProps,
 };
 use crate::analysis::{line_count, ProblemRow};
 use crate::project::{ContextFile, Project};
