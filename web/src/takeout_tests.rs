@@ -129,6 +129,7 @@ fn a_secret_from_the_box_is_used_by_the_step_and_kept_out_of_every_layer() {
         classic: false,
         now_ms: 0.0,
         secrets: "tok=s3cret-value".to_string(),
+        catalogue: Vec::new(),
     });
     let Reply::Built { view, .. } = reply else {
         panic!("{reply:?}")
