@@ -220,10 +220,10 @@ fn a_host_directory_is_an_empty_modelled_one_and_ro_refuses_writes() {
 fn the_run_line_means_what_docker_run_means() {
     let dir = TempDir::new("vol-line");
     let root = store(&dir);
-    let o = strata_at(&root, &["run", "--rm", "nginx"]);
+    let o = strata_at(&root, &["run", "--rm", "nosuchimage"]);
     assert_eq!(o.status.code(), Some(125));
     assert!(
-        stderr(&o).starts_with("Unable to find image 'nginx:latest' locally\n"),
+        stderr(&o).starts_with("Unable to find image 'nosuchimage:latest' locally\n"),
         "{}",
         stderr(&o)
     );
