@@ -100,12 +100,15 @@ fn an_unknown_base_is_labelled_and_the_build_goes_on() {
 
 #[test]
 fn a_copy_from_a_stage_on_an_unknown_base_is_not_simulated() {
-    let df = "FROM mcr.microsoft.com/dotnet/sdk:6.0 AS build\n\
+    let df = "FROM ghcr.io/acme-platform/dotnet-sdk:6.0 AS build\n\
               RUN dotnet publish -o /app/publish\n\
               FROM busybox\n\
               COPY --from=build /app/publish /app\n";
     let out = try_build(df, &SimStore::new()).expect("builds");
-    assert_eq!(out.steps[0].text, "FROM mcr.microsoft.com/dotnet/sdk:6.0");
+    assert_eq!(
+        out.steps[0].text,
+        "FROM ghcr.io/acme-platform/dotnet-sdk:6.0"
+    );
     let copy = out.steps.last().expect("steps");
     assert!(
         copy.notes
@@ -153,13 +156,13 @@ fn without_a_stand_in_an_unknown_base_fails_with_the_real_reference_and_the_hint
         .is_some_and(|h| h
             .contains("docker save tiangolo/uvicorn-gunicorn-fastapi:python3.11 | strata load")));
     let err = try_build(
-        "FROM mcr.microsoft.com/dotnet/sdk:6.0\n",
+        "FROM ghcr.io/acme-platform/dotnet-sdk:6.0\n",
         &RealOnly(SimStore::new()),
     )
     .expect_err("no image");
     assert!(
         err.error.message.ends_with(
-            "failed to resolve source metadata for mcr.microsoft.com/dotnet/sdk:6.0: not found"
+            "failed to resolve source metadata for ghcr.io/acme-platform/dotnet-sdk:6.0: not found"
         ),
         "{}",
         err.error.message
