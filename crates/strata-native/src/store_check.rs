@@ -119,10 +119,27 @@ pub(crate) fn leftovers(root: &Path) -> Vec<PathBuf> {
 /// Removes a file or a directory tree.
 pub(crate) fn remove_path(path: &Path) -> io::Result<()> {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(m) if m.is_dir() => remove_dir_settling(path),
         Ok(_) => fs::remove_file(path),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// Removes a directory tree that a dying process may still be writing into: a killed build's container
+/// ends on its parent's death, a moment after the build, and until then files appear while the tree is
+/// removed (`Directory not empty`). Tries again for up to a second before giving up.
+fn remove_dir_settling(path: &Path) -> io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match fs::remove_dir_all(path) {
+            Err(e) if e.kind() == io::ErrorKind::DirectoryNotEmpty && tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => return other,
+        }
     }
 }
 
