@@ -317,6 +317,7 @@ fn restored_step(
             let cs = layer(&d)?;
             Some(Layer {
                 size: cs.content_size(),
+                modelled: cs.is_modelled(),
                 changeset: cs,
                 diff_id: d,
             })
@@ -360,11 +361,17 @@ pub fn file_checksum(stat: &strata_image::Stat) -> Digest {
             // By the content's own digest: read in chunks (a file a native build wrote may be larger than
             // memory), or not at all when its source knows it (a context file a stat-keyed cache remembers).
             // Content that cannot be read hashes as its error, which no readable content matches.
-            match c.digest() {
-                Ok(d) => h.update(d.as_bytes()),
-                Err(e) => {
-                    h.update(b"unreadable");
-                    h.update(e.to_string().as_bytes());
+            // Modelled content by its description: its bytes would only be generated to be hashed.
+            if let Some((_, seed)) = c.modelled_parts() {
+                h.update(b"modelled");
+                h.update(seed.to_le_bytes());
+            } else {
+                match c.digest() {
+                    Ok(d) => h.update(d.as_bytes()),
+                    Err(e) => {
+                        h.update(b"unreadable");
+                        h.update(e.to_string().as_bytes());
+                    }
                 }
             }
         }

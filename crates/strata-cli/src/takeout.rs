@@ -12,7 +12,9 @@ pub fn stand_ins_warning(rec: &ImageRecord, tags: &[String]) -> String {
     format!(
         "warning: {name} was built by strata's simulator: its modelled files (the base image's programs, what \
          modelled tools wrote) are stand-ins, so Docker loads this archive but cannot run them (`docker run` \
-         fails with `exec /bin/ls: exec format error`). The archive is written anyway. For an image that runs, \
+         fails with `exec /bin/ls: exec format error`). The archive is written anyway, its modelled layers with \
+         their bytes: the store keeps them as descriptions, so the archive's layer digests and image ID are not \
+         the store's. For an image that runs, \
          build the same Dockerfile with Docker from its context directory DIR: \
          `tar -C DIR -c . | docker build -t {name} -` (the Dockerfile at DIR/Dockerfile), or \
          `strata build --backend native` on a real base (`docker save BASE | strata load`)."

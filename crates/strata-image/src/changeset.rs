@@ -138,6 +138,14 @@ impl Changeset {
         out
     }
 
+    /// Whether a file of the layer holds modelled content (bytes generated on read): such a layer is kept as
+    /// its description until it is taken out (see [`crate::layer::diff_id`]).
+    pub fn is_modelled(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| matches!(&e.kind, EntryKind::File(c) if c.is_modelled()))
+    }
+
     /// The bytes the layer adds: the sum of its regular files' sizes (what `docker history` shows).
     pub fn content_size(&self) -> u64 {
         self.entries

@@ -132,6 +132,15 @@ impl Content {
         matches!(self.0, Repr::Modelled { .. })
     }
 
+    /// The description of modelled content, `(size, seed)`: what a layer's description records in place of
+    /// the bytes (see [`crate::layer::write_described_tar`]). `None` for real or external content.
+    pub fn modelled_parts(&self) -> Option<(u64, u64)> {
+        match self.0 {
+            Repr::Modelled { size, seed } => Some((size, seed)),
+            _ => None,
+        }
+    }
+
     /// Whether both values share the same storage (or are the same model): equal without looking at bytes.
     pub fn ptr_eq(&self, other: &Content) -> bool {
         match (&self.0, &other.0) {

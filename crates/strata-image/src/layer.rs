@@ -64,11 +64,38 @@ pub struct LayerDigests {
 const USTAR_MAX_OCTAL_11: u64 = 0o77_777_777_777;
 const USTAR_MAX_ID: u64 = 0o7_777_777;
 
-/// Writes `layer` as a tar stream to `w` and returns `w`.
+/// The PAX record that gives a described file's size (see [`write_described_tar`]).
+pub const MODELLED_SIZE: &str = "STRATA.modelled.size";
+/// The PAX record that gives a described file's seed (see [`write_described_tar`]).
+pub const MODELLED_SEED: &str = "STRATA.modelled.seed";
+
+/// Writes `layer` as a tar stream to `w` and returns `w`: every file with its bytes (modelled ones
+/// generated), the tar `docker load` takes.
 pub fn write_tar<W: Write>(layer: &Changeset, w: W) -> Result<W> {
+    write_entries(layer, w, false)
+}
+
+/// Writes `layer`'s *description* to `w`: the tar [`write_tar`] writes, except that a file with modelled
+/// content has no bytes, only two PAX records that say what they would be ([`MODELLED_SIZE`],
+/// [`MODELLED_SEED`]). [`read_tar`] reads it back into the same changeset. A layer with no modelled file is
+/// described by its own tar. This is how a preview keeps a modelled layer (a base model's hundreds of MB,
+/// a package manager's files): its cost follows its entries, not the bytes they stand for.
+pub fn write_described_tar<W: Write>(layer: &Changeset, w: W) -> Result<W> {
+    write_entries(layer, w, true)
+}
+
+fn write_entries<W: Write>(layer: &Changeset, w: W, described: bool) -> Result<W> {
     let mut b = tar::Builder::new(w);
     for e in &layer.entries {
-        append_entry(&mut b, e).map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
+        let modelled = match &e.kind {
+            EntryKind::File(c) if described => c.modelled_parts(),
+            _ => None,
+        };
+        let res = match modelled {
+            Some(parts) => append_described(&mut b, e, parts),
+            None => append_entry(&mut b, e),
+        };
+        res.map_err(|err| Error::archive(e.tar_name(), err.to_string()))?;
     }
     b.into_inner()
         .map_err(|err| Error::archive("", err.to_string()))
@@ -79,8 +106,19 @@ pub fn to_tar(layer: &Changeset) -> Result<Vec<u8>> {
     write_tar(layer, Vec::new())
 }
 
-/// The `diff_id` of `layer`, computed while streaming (the tar is never held in memory).
+/// The `diff_id` of `layer` as a build records it, computed while streaming (the tar is never held in
+/// memory): the sha256 of its tar, or, for a layer with modelled files ([`Changeset::is_modelled`]), of its
+/// description ([`write_described_tar`]). A modelled layer's digest therefore names its description, whose
+/// `STRATA.modelled` records say what it is; taking the image out ([`write_layer`], an archive) writes the
+/// bytes and gives the real digest.
 pub fn diff_id(layer: &Changeset) -> Result<Digest> {
+    let (d, _, _) = write_described_tar(layer, HashingWriter::new(io::sink()))?.finish();
+    Ok(d)
+}
+
+/// The sha256 of `layer`'s tar with every byte, modelled ones generated: the `diff_id` it has once taken
+/// out.
+pub fn real_diff_id(layer: &Changeset) -> Result<Digest> {
     let (d, _, _) = write_tar(layer, HashingWriter::new(io::sink()))?.finish();
     Ok(d)
 }
@@ -153,6 +191,7 @@ pub(crate) fn append_file<W: Write>(
             inner: data,
             left: size,
         },
+        None,
     )
 }
 
@@ -198,22 +237,38 @@ impl Read for Exact<'_> {
 /// Appends `e` (its contents, if a file, from memory) to a tar being written.
 pub(crate) fn append_entry<W: Write>(b: &mut tar::Builder<W>, e: &Entry) -> io::Result<()> {
     match &e.kind {
-        EntryKind::File(c) => append_with(b, e, &mut c.reader()),
-        _ => append_with(b, e, &mut io::empty()),
+        EntryKind::File(c) => append_with(b, e, &mut c.reader(), None),
+        _ => append_with(b, e, &mut io::empty(), None),
     }
 }
 
-/// Appends `e` with its data read from `data` (the entry's size comes from `e`).
+/// Appends the modelled file `e` as its description: no bytes, its `(size, seed)` in PAX records.
+fn append_described<W: Write>(
+    b: &mut tar::Builder<W>,
+    e: &Entry,
+    (size, seed): (u64, u64),
+) -> io::Result<()> {
+    append_with(b, e, &mut io::empty(), Some((size, seed)))
+}
+
+/// Appends `e` with its data read from `data` (the entry's size comes from `e`); `described`: a modelled
+/// file written as its description, `(size, seed)`, with no data.
 fn append_with<W: Write>(
     b: &mut tar::Builder<W>,
     e: &Entry,
     data: &mut dyn Read,
+    described: Option<(u64, u64)>,
 ) -> io::Result<()> {
     let name = e.tar_name();
     let mut h = Header::new_ustar();
     let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some((size, seed)) = described {
+        pax.push((MODELLED_SIZE.to_string(), size.to_string().into_bytes()));
+        pax.push((MODELLED_SEED.to_string(), seed.to_string().into_bytes()));
+    }
     let (ty, size, link) = match &e.kind {
         EntryKind::Dir => (EntryType::Directory, 0, None),
+        EntryKind::File(_) if described.is_some() => (EntryType::Regular, 0, None),
         EntryKind::File(c) => (EntryType::Regular, c.len(), None),
         EntryKind::Symlink(t) => (EntryType::Symlink, 0, Some(t.clone())),
         EntryKind::Hardlink(t) => (
@@ -652,6 +707,8 @@ fn read_entry<R: Read>(
     let link = ent
         .link_name_bytes()
         .map(|b| String::from_utf8(b.into_owned()));
+    // A described file's (size, seed) (see `write_described_tar`).
+    let mut described: (Option<u64>, Option<u64>) = (None, None);
     if let Some(pax) = ent
         .pax_extensions()
         .map_err(|e| bad(&format!("bad PAX header: {e}")))?
@@ -667,6 +724,18 @@ fn read_entry<R: Read>(
             };
             if let Some(x) = key.strip_prefix("SCHILY.xattr.") {
                 attrs.xattrs.insert(x.to_string(), value.to_vec());
+            } else if key == MODELLED_SIZE {
+                described.0 = Some(
+                    num()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("bad PAX modelled size"))?,
+                );
+            } else if key == MODELLED_SEED {
+                described.1 = Some(
+                    num()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("bad PAX modelled seed"))?,
+                );
             } else if key == "uid" {
                 attrs.uid = num()
                     .and_then(|s| s.parse().ok())
@@ -722,6 +791,20 @@ fn read_entry<R: Read>(
         }
     };
     let kind = match ty {
+        EntryType::Regular | EntryType::Continuous if described != (None, None) => {
+            let (Some(msize), Some(seed)) = described else {
+                return Err(bad(
+                    "a described file needs both its modelled size and seed",
+                ));
+            };
+            if size != 0 {
+                return Err(bad("a described file has bytes"));
+            }
+            if msize > limits.max_expanded {
+                return Err(bad("file larger than the expanded-size limit"));
+            }
+            EntryKind::File(Content::modelled(msize, seed))
+        }
         EntryType::Regular | EntryType::Continuous => {
             if size > limits.max_expanded {
                 return Err(bad("file larger than the expanded-size limit"));

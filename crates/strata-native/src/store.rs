@@ -315,7 +315,7 @@ impl Store {
             let (digest, diff_id) = match *l {
                 NewLayer::Stored { digest, diff_id } => (digest, diff_id),
                 NewLayer::Built { changeset, diff_id } => {
-                    let (digest, _) = staging.put_tar(changeset)?;
+                    let (digest, _) = staging.put_tar(changeset, true)?;
                     if digest != diff_id {
                         return Err(Error::Runtime(format!(
                             "layer {}: written with digest {digest}, not its diff_id {diff_id} (a file \
@@ -633,18 +633,59 @@ impl Store {
         out: W,
     ) -> Result<W> {
         let _lock = self.lock(false)?;
-        let refs = images
-            .iter()
-            .map(|(rec, tags)| self.image_ref(rec, tags.clone()))
-            .collect::<Result<Vec<_>>>()?;
+        // The simulator's images are taken out here: their modelled layers, stored as descriptions, are
+        // written with their bytes into staged blobs the archive is read from (and removed with the staging).
+        let mut staging = Staging::new(&self.root)?;
+        staging.fallback = Some(self.blob_dir());
+        let mut refs = Vec::with_capacity(images.len());
+        for (rec, tags) in images {
+            let mut r = self.image_ref(rec, tags.clone())?;
+            if rec.simulated {
+                self.take_out(&mut r, &mut staging)?;
+            }
+            refs.push(r);
+        }
         let res = match format {
-            SaveFormat::DockerArchive => write_docker_archive_to(&refs, self, &self.limits, out),
-            SaveFormat::OciArchive => write_oci_archive_to(&refs, self, out),
+            SaveFormat::DockerArchive => {
+                write_docker_archive_to(&refs, &staging, &self.limits, out)
+            }
+            SaveFormat::OciArchive => write_oci_archive_to(&refs, &staging, out),
         };
         res.map_err(|source| Error::BadImage {
             what: "saving".to_string(),
             source,
         })
+    }
+
+    /// Gives `image` its modelled layers' bytes: each layer stored as a description
+    /// ([`strata_image::layer::write_described_tar`]) is written out whole into `staging`, and the config
+    /// records the real diff_ids (so the image ID changes, as it must: the bytes are new).
+    fn take_out(&self, image: &mut ImageRef, staging: &mut Staging) -> Result<()> {
+        let mut changed = false;
+        for l in &mut image.layers {
+            let cs = crate::stored_layer::read_trusted_layer(self, &l.digest)?;
+            if !cs.is_modelled() {
+                continue;
+            }
+            let (digest, size) = staging.put_tar(&cs, false)?;
+            *l = LayerRef {
+                digest,
+                size,
+                compression: Compression::None,
+                diff_id: digest,
+            };
+            changed = true;
+        }
+        if changed {
+            let mut config =
+                ImageConfig::from_json(&image.config).map_err(|source| Error::BadImage {
+                    what: "the image config".to_string(),
+                    source,
+                })?;
+            config.rootfs.diff_ids = image.layers.iter().map(|l| l.diff_id).collect();
+            image.config = to_json(&config).into();
+        }
+        Ok(())
     }
 
     /// Puts tag `target` on the image `source` names (taking it from any image that had it).
@@ -982,11 +1023,18 @@ impl Staging {
     }
 
     /// Stages `layer` written as an uncompressed tar, streaming; returns its digest (its diff_id) and size.
-    fn put_tar(&mut self, layer: &Changeset) -> Result<(Digest, u64)> {
+    /// `described`: a layer with modelled files is written as its description, as a build records it
+    /// ([`strata_image::layer::diff_id`]); else with every byte ([`Store::save`] takes an image out so).
+    fn put_tar(&mut self, layer: &Changeset, described: bool) -> Result<(Digest, u64)> {
         let file = AtomicFile::create(&self.dir)?;
         let part = file.path().to_path_buf();
         let w = HashingWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
-        let w = strata_image::layer::write_tar(layer, w).map_err(|source| match source {
+        let written = if described {
+            strata_image::layer::write_described_tar(layer, w)
+        } else {
+            strata_image::layer::write_tar(layer, w)
+        };
+        let w = written.map_err(|source| match source {
             // A disk error (full, say) is the disk's, named by the file being written.
             strata_image::Error::Archive { entry, reason } => Error::Runtime(format!(
                 "writing the layer into the store, at its entry {entry:?}: {}: {reason}",

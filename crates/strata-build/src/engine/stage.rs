@@ -444,6 +444,7 @@ pub fn flatten(img: &SourceImage) -> Result<(Vec<Layer>, Arc<Tree>), BuildError>
             changeset: cs.clone(),
             diff_id,
             size: cs.content_size(),
+            modelled: cs.is_modelled(),
         });
     }
     Ok((layers, Arc::new(tree)))

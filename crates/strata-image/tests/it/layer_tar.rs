@@ -99,8 +99,11 @@ fn writing_is_deterministic_and_gzip_reads_back() {
         gz,
         "gzip output must not depend on the clock"
     );
-    assert_eq!(strata_image::layer::diff_id(&cs).unwrap(), d1.diff_id);
+    assert_eq!(strata_image::layer::real_diff_id(&cs).unwrap(), d1.diff_id);
     assert_eq!(strata_image::Digest::of(&plain), d1.diff_id);
+    // The layer has a modelled file: the diff_id a build records names its description, not these bytes.
+    assert!(cs.is_modelled());
+    assert_ne!(strata_image::layer::diff_id(&cs).unwrap(), d1.diff_id);
     assert_eq!(
         read_layer(&gz, &ReadLimits::DEFAULT).unwrap(),
         read_layer(&plain, &ReadLimits::DEFAULT).unwrap()
@@ -446,4 +449,107 @@ fn a_seekable_read_skips_the_contents_it_leaves_in_the_stream() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("limit"), "{err}");
+}
+
+#[test]
+fn a_modelled_layer_is_described_by_sizes_and_seeds_and_reads_back_the_same() {
+    let cs = every_kind();
+    let modelled = cs
+        .entries
+        .iter()
+        .find_map(|e| match &e.kind {
+            EntryKind::File(c) if c.is_modelled() => Some(c.len()),
+            _ => None,
+        })
+        .unwrap();
+    let described = strata_image::layer::write_described_tar(&cs, Vec::new()).unwrap();
+    let real = strata_image::layer::to_tar(&cs).unwrap();
+    // The description holds no modelled byte, only the records that say what they are.
+    assert!(
+        (described.len() as u64) + modelled <= real.len() as u64,
+        "{} + {modelled} > {}",
+        described.len(),
+        real.len()
+    );
+    let text = String::from_utf8_lossy(&described);
+    assert!(text.contains("STRATA.modelled.size=70000"), "{text}");
+    assert!(text.contains("STRATA.modelled.seed=7"), "{text}");
+    assert_eq!(
+        strata_image::layer::diff_id(&cs).unwrap(),
+        strata_image::Digest::of(&described)
+    );
+    // Read back, the modelled file is modelled again (same size and seed), everything else as written.
+    let back = read_layer(&described, &ReadLimits::DEFAULT).unwrap();
+    assert_eq!(back, cs);
+    // A layer with no modelled file is described by its own tar.
+    let plain = Changeset {
+        entries: cs
+            .entries
+            .iter()
+            .filter(|e| !matches!(&e.kind, EntryKind::File(c) if c.is_modelled()))
+            .cloned()
+            .collect(),
+    };
+    assert!(!plain.is_modelled());
+    assert_eq!(
+        strata_image::layer::write_described_tar(&plain, Vec::new()).unwrap(),
+        strata_image::layer::to_tar(&plain).unwrap()
+    );
+}
+
+#[test]
+fn a_broken_description_is_refused() {
+    use tar::{Builder, EntryType, Header};
+    let tar_with = |records: &[(&str, &str)], body: &[u8]| {
+        let mut b = Builder::new(Vec::new());
+        b.append_pax_extensions(records.iter().map(|(k, v)| (*k, v.as_bytes())))
+            .unwrap();
+        let mut h = Header::new_ustar();
+        h.set_entry_type(EntryType::Regular);
+        h.set_path("f").unwrap();
+        h.set_size(body.len() as u64);
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
+        h.set_cksum();
+        b.append(&h, body).unwrap();
+        b.into_inner().unwrap()
+    };
+    for (records, body, why) in [
+        (
+            &[("STRATA.modelled.size", "10")][..],
+            &b""[..],
+            "needs both",
+        ),
+        (
+            &[
+                ("STRATA.modelled.size", "10"),
+                ("STRATA.modelled.seed", "x"),
+            ][..],
+            &b""[..],
+            "seed",
+        ),
+        (
+            &[
+                ("STRATA.modelled.size", "10"),
+                ("STRATA.modelled.seed", "1"),
+            ][..],
+            &b"abc"[..],
+            "has bytes",
+        ),
+        (
+            &[
+                ("STRATA.modelled.size", "99999999999999"),
+                ("STRATA.modelled.seed", "1"),
+            ][..],
+            &b""[..],
+            "limit",
+        ),
+    ] {
+        let err = read_layer(&tar_with(records, body), &ReadLimits::DEFAULT)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(why), "{records:?}: {err}");
+    }
 }
