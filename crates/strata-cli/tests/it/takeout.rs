@@ -106,3 +106,105 @@ fn save_warns_that_a_simulated_image_does_not_run_and_docker_agrees() {
     let _ = d(&["rmi", &tag]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ran-for-real\n");
 }
+
+/// Bytes of the files under `dir`.
+fn du(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => du(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_modelled_image_is_stored_as_its_description_and_saved_with_its_bytes() {
+    let tmp = TempDir::new("takeout-described");
+    let (root, ctx) = (tmp.path("store"), tmp.path("ctx"));
+    std::fs::create_dir_all(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM python:3.12-slim\nCOPY app.py /app/\n",
+    )
+    .unwrap();
+    std::fs::write(ctx.join("app.py"), "print('hi')\n").unwrap();
+    let tag = "described:it";
+    ok(strata_at(
+        &root,
+        &[
+            "build",
+            "--backend",
+            "sim",
+            "-q",
+            "-t",
+            tag,
+            ctx.to_str().unwrap(),
+        ],
+    ));
+    let inspect = |root: &Path| -> serde_json::Value {
+        let out = ok(strata_at(root, &["image", "inspect", tag]));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
+    };
+    let stored = inspect(&root);
+    let size = stored["Size"].as_u64().unwrap();
+    // The model's honest size is tens of MB; the store holds descriptions of its files, not their bytes.
+    assert!(size > 20_000_000, "{size}");
+    let blobs = du(&root.join("blobs"));
+    assert!(
+        blobs < size / 10,
+        "the store holds {blobs} bytes for an image of {size}"
+    );
+
+    let archive = tmp.path("img.tar");
+    ok(strata_at(
+        &root,
+        &["save", "-o", archive.to_str().unwrap(), tag],
+    ));
+    let written = std::fs::metadata(&archive).unwrap().len();
+    assert!(written > size, "the archive has {written} bytes for {size}");
+    let raw = std::fs::read(&archive).unwrap();
+    assert!(
+        !raw.windows(15).any(|w| w == b"STRATA.modelled"),
+        "a taken-out archive holds bytes, never descriptions"
+    );
+    assert!(
+        !root.join("tmp").read_dir().unwrap().any(|_| true),
+        "save leaves nothing in tmp"
+    );
+
+    // Loaded elsewhere (which checks every layer against its diff_id), the image has the real digests: the
+    // modelled layers' differ from the ones the preview recorded, the COPY layer's (real bytes) do not.
+    let other = tmp.path("other");
+    ok(strata_at(
+        &other,
+        &["load", "-i", archive.to_str().unwrap()],
+    ));
+    let loaded = inspect(&other);
+    assert_ne!(loaded["Id"], stored["Id"]);
+    let layers = |v: &serde_json::Value| -> Vec<String> {
+        v["RootFS"]["Layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (before, after) = (layers(&stored), layers(&loaded));
+    assert_eq!(before.len(), after.len());
+    assert_eq!(
+        before.last(),
+        after.last(),
+        "the COPY layer is real either way"
+    );
+    assert_ne!(
+        before[0], after[0],
+        "the base model's layer is written with its bytes"
+    );
+    assert_eq!(loaded["Size"], stored["Size"]);
+    assert_eq!(loaded["Config"], stored["Config"]);
+}
