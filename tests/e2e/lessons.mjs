@@ -498,6 +498,11 @@ try {
     const es = await openLayer(page, 1);
     assert(es.some((e) => e.path === '/usr/local/bin/server'), JSON.stringify(es));
     await shot(page, 'lesson-09-go-multi-stage');
+    // Its alpine layers are modelled: inspect says their diff_ids name descriptions until the download.
+    await inspect(page);
+    const note = await page.textContent('#inspect-modelled');
+    assert(/sha256 of that description/.test(note) && /download writes the bytes/.test(note), note);
+    await shot(page, 'lesson-09-inspect-modelled');
     const r = await run(page, 'docker run --rm --entrypoint ls hello -l /usr/local/bin');
     assert(r.exit === 0 && /server/.test(r.output), r.output);
     // Editing main.go keeps the module download cached.
