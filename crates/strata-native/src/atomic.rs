@@ -47,13 +47,24 @@ impl AtomicFile {
     }
 
     /// Flushes the bytes to the disk, renames the file to `dir/name` and flushes the directory.
-    pub(crate) fn commit(mut self, name: &str) -> Result<PathBuf> {
+    pub(crate) fn commit(self, name: &str) -> Result<PathBuf> {
+        let dir = self.dir.clone();
+        let dest = self.commit_staged(name, true)?;
+        sync_dir(&dir)?;
+        Ok(dest)
+    }
+
+    /// Renames the file to `dir/name` in a staging directory, which is never flushed: what is kept of it is
+    /// renamed into the store, whose directory is flushed then. `durable`: flush the bytes first (a blob the
+    /// store will keep); else not (a file that only lives as long as the process).
+    pub(crate) fn commit_staged(mut self, name: &str, durable: bool) -> Result<PathBuf> {
         let file = self.file.take().expect("committed once");
-        file.sync_all().map_err(Error::io(&self.tmp))?;
+        if durable {
+            file.sync_all().map_err(Error::io(&self.tmp))?;
+        }
         drop(file);
         let dest = self.dir.join(name);
         fs::rename(&self.tmp, &dest).map_err(Error::io(&dest))?;
-        sync_dir(&self.dir)?;
         Ok(dest)
     }
 }

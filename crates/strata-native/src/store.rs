@@ -239,7 +239,10 @@ impl Store {
                 return Ok((digest, false));
             }
         }
-        write_atomic(&self.blob_dir(), &digest.hex(), bytes)?;
+        // The directory is flushed once, by the commit that wrote this blob, before it records the image.
+        let mut f = AtomicFile::create(&self.blob_dir())?;
+        f.write_all(bytes).map_err(Error::io(f.path()))?;
+        f.commit_staged(&digest.hex(), true)?;
         Ok((digest, true))
     }
 
@@ -637,6 +640,7 @@ impl Store {
         // written with their bytes into staged blobs the archive is read from (and removed with the staging).
         let mut staging = Staging::new(&self.root)?;
         staging.fallback = Some(self.blob_dir());
+        staging.durable = false;
         let mut refs = Vec::with_capacity(images.len());
         for (rec, tags) in images {
             let mut r = self.image_ref(rec, tags.clone())?;
@@ -996,6 +1000,9 @@ struct Staging {
     error: Option<Error>,
     /// Where blobs that are not staged are read from (the store's blobs, for a built image's base layers).
     fallback: Option<PathBuf>,
+    /// Whether the staged blobs go into the store (so their bytes are flushed to the disk), or only live as
+    /// long as the staging (an image taken out by [`Store::save`]).
+    durable: bool,
 }
 
 /// The copy buffer of [`Staging::put`].
@@ -1011,6 +1018,7 @@ impl Staging {
             blobs: HashMap::new(),
             error: None,
             fallback: None,
+            durable: true,
         })
     }
 
@@ -1049,7 +1057,7 @@ impl Staging {
         let file = w
             .into_inner()
             .map_err(|e| Error::io(&part)(e.into_error()))?;
-        let dest = file.commit(&digest.hex())?;
+        let dest = file.commit_staged(&digest.hex(), self.durable)?;
         self.blobs.insert(digest, dest);
         Ok((digest, size))
     }
@@ -1084,7 +1092,7 @@ impl Staging {
             .into_inner()
             .map_err(|e| disk(Error::io(&part)(e.into_error()), &mut self.error))?;
         let dest = file
-            .commit(&digest.hex())
+            .commit_staged(&digest.hex(), self.durable)
             .map_err(|e| disk(e, &mut self.error))?;
         self.blobs.insert(digest, dest);
         Ok((digest, size))
