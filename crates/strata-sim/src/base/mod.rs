@@ -189,6 +189,21 @@ fn normalize(reference: &str) -> Option<String> {
     Some(format!("{name}:{tag}"))
 }
 
+/// A reference with both a tag and a digest (`postgres:15.7@sha256:…`): its `name:tag` part and the digest.
+/// Docker pulls such a reference by the digest and ignores the tag; strata cannot check a digest, so the
+/// tag's model stands for it (said in a note).
+fn pinned_tag(reference: &str) -> Option<(String, String)> {
+    let r = strata_image::Reference::parse(reference.trim()).ok()?;
+    let (tag, digest) = (r.tag()?, r.digest()?);
+    Some((format!("{}:{tag}", r.name()), digest.to_owned()))
+}
+
+/// The model key of `reference`, a tag pinned by a digest counting as its tag (`postgres:15.7@sha256:…` →
+/// `postgres:15.7`), for finding the catalogue files it needs.
+fn model_key(reference: &str) -> Option<String> {
+    normalize(reference).or_else(|| normalize(&pinned_tag(reference)?.0))
+}
+
 /// The built-in model `reference` names (`busybox`, `alpine:3.20`, `debian:12-slim`, `centos:7`,
 /// `python:3.12-slim`, …), or `None`. `scratch` is not an image and gives `None`.
 pub fn lookup(reference: &str) -> Option<BaseImage> {
@@ -242,6 +257,21 @@ fn release_line(data: &str) -> Option<&str> {
 /// default model with a sentence saying which version stands in for it; `None` when the repository has no
 /// model at all.
 pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String>)> {
+    if let Some((tagged, digest)) = pinned_tag(reference) {
+        let (img, note) = lookup_or_substitute(&tagged)?;
+        let familiar = strata_image::reference::familiar_tagged(&tagged);
+        let pinned = format!(
+            "{familiar}@{digest}: the digest was not checked (strata cannot fetch the image it names): \
+             the model of {familiar} stands for it"
+        );
+        return Some((
+            img,
+            Some(match note {
+                Some(n) => format!("{pinned}; {n}"),
+                None => pinned,
+            }),
+        ));
+    }
     if let Some(img) = lookup(reference) {
         return Some((img, None));
     }
