@@ -28,7 +28,8 @@
 //! **The image catalogue** (`catalogue/*.txt`, `catalogue.rs`): node, python (the tags the built-in model does
 //! not answer), golang, eclipse-temurin (and openjdk's tags), maven, gradle, nginx, httpd, php (cli, fpm,
 //! apache), composer, ruby, rust, mcr.microsoft.com/dotnet (runtime-deps, runtime, aspnet, sdk), postgres,
-//! mysql, redis, mongo and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
+//! mysql, redis, mongo, tomcat, gcr.io/distroless (static, base, cc, java, nodejs, python3; built `from
+//! scratch`) and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
 //! any precision, `lts`/`latest`/`stable`, `-alpine[X.Y]`, `-slim`, the Debian and Ubuntu code names,
 //! `-jdk`/`-jre`, `-fpm`/`-apache`, `-eclipse-temurin-17`/`-jdk17`) and is built the way its Dockerfile builds
 //! it, on a model or another catalogue image (`compose.rs`): the real config, history and users, the runtime's
@@ -181,6 +182,13 @@ fn normalize(reference: &str) -> Option<String> {
         && r.repository().matches('/').count() == 1
     {
         return Some(format!("mcr.microsoft.com/{}:{tag}", r.repository()));
+    }
+    // Google's distroless images, under their full names (`gcr.io/distroless/static-debian12`).
+    if r.registry() == "gcr.io"
+        && r.repository().starts_with("distroless/")
+        && r.repository().matches('/').count() == 1
+    {
+        return Some(format!("gcr.io/{}:{tag}", r.repository()));
     }
     if !r.is_docker_hub() {
         return None;
@@ -338,6 +346,22 @@ fn from_catalogue(r: &str, depth: u32) -> Option<(BaseImage, Option<String>)> {
     let resolved = family::resolve(repo, tag, text)?;
     let name = repo.rsplit('/').next().unwrap_or(repo);
     let base = |from: &str| -> Option<(BaseImage, Option<String>)> {
+        if from == "scratch" {
+            // Images built without a base (distroless): an empty filesystem and config.
+            let config = strata_image::image::from_json(
+                "scratch",
+                br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#,
+            )
+            .ok()?;
+            return Some((
+                BaseImage {
+                    reference: "scratch".to_owned(),
+                    config,
+                    layers: Vec::new(),
+                },
+                None,
+            ));
+        }
         let f = normalize(from)?;
         if let Some(img) = parse_model(f.clone()) {
             return Some((img, None));
