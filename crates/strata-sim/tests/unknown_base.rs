@@ -132,6 +132,22 @@ fn a_known_base_keeps_dockers_error() {
     );
 }
 
+/// distroless has no shell: a shell-form RUN fails as Docker's does, it is not "not simulated".
+#[test]
+fn a_run_on_distroless_without_a_shell_keeps_dockers_error() {
+    let err = try_build(
+        "FROM gcr.io/distroless/static-debian12:nonroot\nRUN echo hi\n",
+        &SimStore::new(),
+    )
+    .expect_err("no /bin/sh in distroless");
+    assert!(
+        err.error.message.contains("/bin/sh")
+            && err.error.message.contains("no such file or directory"),
+        "{}",
+        err.error.message
+    );
+}
+
 /// A source that stands in for nothing (a store of real images, as the native backend's).
 struct RealOnly(SimStore);
 
