@@ -1,7 +1,7 @@
 // End-to-end test of the run line (issue 11): lesson 6's volume stays out of the container's layer, named
 // volumes and host directories, `--rm` leaves nothing to diff or commit, an unknown image is not found, a
-// base image runs itself, `docker build .` is not a run line, and real flags are accepted (the unmodelled
-// ones say so). Types each line into the page and reads what the page shows; takes screenshots.
+// base image runs itself, a catalogue image the run line names is fetched before it runs (issue 13),
+// `docker build .` is not a run line, and real flags are accepted (the unmodelled ones say so). Types each line into the page and reads what the page shows; takes screenshots.
 // Prints `e2e: N passed, M failed` last and exits non-zero when a check failed.
 
 import { chromium } from 'playwright-core';
@@ -98,6 +98,16 @@ try {
     await shot(page, 'runline-4-unknown-image');
     const b = await run(page, 'docker run --rm busybox echo base');
     assert(b.exit === 0 && b.output.startsWith('base\n'), `busybox ${JSON.stringify(b)}`);
+  });
+
+  await check('a catalogue image the run line names is fetched before it runs (no build named it)', async () => {
+    const fetched = [];
+    page.on('request', (req) => { if (/\/catalogue\/[a-z-]+\.txt$/.test(req.url())) fetched.push(req.url()); });
+    const r = await run(page, 'docker run --rm --entrypoint ls nginx:1.27 /usr/share/nginx/html');
+    assert(r.exit === 0, `exit ${r.exit}: ${r.output}`);
+    assert(r.output.startsWith('50x.html\nindex.html\n'), `output ${JSON.stringify(r.output)}`);
+    assert(fetched.some((u) => u.endsWith('/catalogue/nginx.txt')), `fetched ${fetched.join(', ')}`);
+    await shot(page, 'runline-4b-catalogue-image');
   });
 
   await check('docker build . is not a run line', async () => {

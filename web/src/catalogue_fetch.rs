@@ -2,7 +2,8 @@
 //! catalogue's index (`strata_sim::base`): the models of node, golang, nginx, … are files of the site
 //! (`catalogue/NAME.txt`, copied there by trunk), fetched by the page when a Dockerfile names one of them
 //! (its FROM lines, `COPY --from`, `RUN --mount from=`), kept for the page's life and handed to the build
-//! worker with the build that needs them. The service worker keeps every fetched file, so a model used once
+//! worker with the build that needs them. The page's run line does the same for the image it names
+//! (`docker run nginx` before any build named nginx). The service worker keeps every fetched file, so a model used once
 //! works offline afterwards.
 
 use wasm_bindgen::JsCast;
@@ -22,6 +23,15 @@ pub fn needed(project: &Project) -> Vec<&'static str> {
         }
     }
     files
+}
+
+/// The catalogue files the run line `line` needs: those of the image it names (`docker run nginx` →
+/// `nginx.txt`), so that a catalogue image runs before any build has named it. Nothing for a line that does
+/// not parse or names no catalogue image (the image built from the Dockerfile, `busybox`).
+pub fn needed_for_run(line: &str) -> Vec<&'static str> {
+    strata_build::run::parse_run_line(line)
+        .map(|l| strata_sim::base::catalogue_files_for(&l.image))
+        .unwrap_or_default()
 }
 
 /// The text of catalogue file `file`, fetched from the site (`catalogue/FILE`, beside the page).

@@ -171,3 +171,47 @@ fn a_named_volume_is_seen_by_the_next_run_and_a_host_directory_is_empty() {
         ("bind", "ro")
     );
 }
+
+/// The run line names a catalogue image before any build did (`docker run nginx`): the page fetches the
+/// image's catalogue files (`catalogue_fetch::needed_for_run`) and hands them over with the run.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_run_line_fetches_the_catalogue_files_of_the_image_it_names() {
+    use crate::catalogue_fetch::needed_for_run;
+    assert_eq!(
+        needed_for_run("docker run --rm -p 8080:80 nginx:1.27-alpine"),
+        ["nginx.txt"]
+    );
+    assert_eq!(
+        needed_for_run("docker run -it node:20 node -v"),
+        ["node.txt", "buildpack-deps.txt"]
+    );
+    assert!(needed_for_run("docker run --rm voltest").is_empty());
+    assert!(needed_for_run("docker run --rm busybox").is_empty());
+    assert!(needed_for_run("docker run --rm").is_empty());
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/strata-sim/catalogue"
+    );
+    let text = std::fs::read_to_string(format!("{dir}/nginx.txt"));
+    // wasm32 has no files to read: the catalogue is compiled into the tests there.
+    let catalogue = text
+        .map(|t| vec![("nginx.txt".to_string(), t)])
+        .unwrap_or_default();
+    let mut s = Session::new();
+    let (reply, _) = s.handle(Request::Run {
+        line: "docker run --rm --entrypoint ls nginx:1.27 /usr/share/nginx/html".to_string(),
+        now_ms: 0.0,
+        catalogue,
+    });
+    let Reply::Ran(r) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(r.exit_code, 0, "{r:?}");
+    assert_eq!(r.stdout, "50x.html\nindex.html\n");
+    assert!(
+        r.image.starts_with("nginx:1.27 (a base image"),
+        "{}",
+        r.image
+    );
+}

@@ -57,6 +57,10 @@ pub enum Request {
         line: String,
         /// The time, in milliseconds since the epoch.
         now_ms: f64,
+        /// Image catalogue files the image the line names needs (`(file, text)`, fetched by the page: see
+        /// `catalogue_fetch`), handed to the simulator before it runs.
+        #[serde(default)]
+        catalogue: Vec<(String, String)>,
     },
     /// `docker commit` the last container.
     Commit {
@@ -285,7 +289,16 @@ impl Session {
                 )
             }
             Request::Read { path } => (Reply::File(self.read(&path)), None),
-            Request::Run { line, now_ms } => (Reply::Ran(self.run(&line, now_ms)), None),
+            Request::Run {
+                line,
+                now_ms,
+                catalogue,
+            } => {
+                for (file, text) in &catalogue {
+                    strata_sim::base::provide(file, text);
+                }
+                (Reply::Ran(self.run(&line, now_ms)), None)
+            }
             Request::Commit { now_ms } => match self.commit(now_ms) {
                 Ok(view) => (Reply::Built { view, ms: 0.0 }, None),
                 Err(e) => (Reply::Failed(e), None),

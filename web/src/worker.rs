@@ -189,16 +189,24 @@ impl Client {
     }
 
     /// Asks for `req`. A build waiting behind the one in flight is replaced by a newer one. A build that
-    /// names a catalogue image whose file the page has not fetched yet waits for it.
+    /// names a catalogue image whose file the page has not fetched yet waits for it, and so does a run line
+    /// that names one (`docker run nginx` before any build named nginx).
     pub fn send(&self, req: Request) {
         let mut req = req;
-        if let Request::Build { project, .. } = &req {
+        let needed = match &req {
+            Request::Build { project, .. } => crate::catalogue_fetch::needed(project),
+            Request::Run { line, .. } => crate::catalogue_fetch::needed_for_run(line),
+            _ => Vec::new(),
+        };
+        if matches!(req, Request::Build { .. } | Request::Run { .. }) {
+            let is_build = matches!(req, Request::Build { .. });
             let seq = {
                 let mut inner = self.inner.borrow_mut();
-                inner.builds += 1;
+                if is_build {
+                    inner.builds += 1;
+                }
                 inner.builds
             };
-            let needed = crate::catalogue_fetch::needed(project);
             let missing: Vec<&'static str> = {
                 let inner = self.inner.borrow();
                 needed
@@ -221,8 +229,10 @@ impl Client {
                             Err(_) => inner.unavailable.push(f),
                         }
                     }
-                    // A newer build was asked for meanwhile: it goes instead.
-                    if this.inner.borrow().builds == seq {
+                    if !is_build {
+                        this.send(req);
+                    } else if this.inner.borrow().builds == seq {
+                        // No newer build was asked for meanwhile (else that one goes instead).
                         this.inner.borrow_mut().builds -= 1;
                         this.send(req);
                     }
@@ -230,15 +240,19 @@ impl Client {
                 return;
             }
             let mut inner = self.inner.borrow_mut();
-            // The next build tries the ones that failed again (the network may be back).
+            // The next request tries the ones that failed again (the network may be back).
             inner.unavailable.clear();
-            if let Request::Build { catalogue, .. } = &mut req {
-                *catalogue = inner
-                    .catalogue
-                    .iter()
-                    .filter(|(f, _)| needed.contains(f))
-                    .map(|(f, t)| (f.to_string(), t.clone()))
-                    .collect();
+            let files: Vec<(String, String)> = inner
+                .catalogue
+                .iter()
+                .filter(|(f, _)| needed.contains(f))
+                .map(|(f, t)| (f.to_string(), t.clone()))
+                .collect();
+            match &mut req {
+                Request::Build { catalogue, .. } | Request::Run { catalogue, .. } => {
+                    *catalogue = files
+                }
+                _ => {}
             }
         }
         {

@@ -35,6 +35,9 @@ pub struct RunRequest {
     /// The targets of the step's read-only `RUN --mount`s (binds, secrets): the simulator's overlay refuses
     /// writes there by itself, a backend that runs real processes mounts them read-only.
     pub read_only: Vec<String>,
+    /// The targets of the step's `RUN --mount=type=cache`s: what a program writes there stays out of the
+    /// layer (the simulator's tool models say where their downloads went).
+    pub cache_targets: Vec<String>,
 }
 
 /// `RUN --network=…` (the Dockerfile crate's type, so a backend needs no parser).

@@ -45,6 +45,7 @@ impl Backend for SimBackend {
                 limits: self.limits.clone(),
                 // BuildKit waits for a RUN step however long it sleeps.
                 stop: None,
+                cache_mounts: req.cache_targets.clone(),
             },
         );
         let limit_hit = out.notes.iter().any(|n| matches!(n, Note::LimitHit { .. }));

@@ -194,6 +194,7 @@ pub fn run_with_volumes(
             now,
             hostname,
             stop: Some(StopPlan::docker_stop_after(limits.run_seconds)),
+            cache_mounts: Vec::new(),
             limits,
         },
     );

@@ -249,6 +249,8 @@ pub struct ExecRequest {
     pub limits: Limits,
     /// When a `docker run` container is stopped (`None` for RUN steps, which BuildKit waits for).
     pub stop: Option<StopPlan>,
+    /// The targets of the RUN step's cache mounts (what is written there stays out of the layer).
+    pub cache_mounts: Vec<String>,
 }
 
 /// How a run ended.
@@ -297,6 +299,8 @@ pub struct Proc<'a> {
     pub notes: &'a mut Vec<Note>,
     /// Counters against the run's limits.
     pub budget: &'a mut Budget,
+    /// The targets of the RUN step's cache mounts.
+    pub cache_mounts: &'a [String],
 }
 
 /// Starts `req` in `fs` and runs it to the end, as runc would start the process: `argv[0]` is looked up

@@ -64,6 +64,7 @@ impl Box {
             hostname: "abc123".into(),
             limits: Limits::default(),
             stop: None,
+            cache_mounts: Vec::new(),
         };
         exec(&mut self.fs, &req)
     }
@@ -615,4 +616,86 @@ fn django_collectstatic_needs_django_and_static_root() {
         o.not_simulated.is_some(),
         "other manage.py commands are not modelled"
     );
+}
+
+/// With `RUN --mount=type=cache,target=/root/.cache/pip`, the wheels go to the cache mount and stay out of
+/// the layer, and pip's note says so (not that they stay in the image's cache).
+#[test]
+fn pip_with_a_cache_mount_says_the_wheels_went_to_the_mount() {
+    use strata_build::engine::BuildRequest;
+    use strata_build::{build, Cache, HistoryStyle};
+    use strata_sim::backend::{SimBackend, SimStore};
+    let mut ctx = strata_image::Tree::new();
+    ctx.insert(
+        "/requirements.txt",
+        Attrs::new(0o644, 0, 0, Timestamp::from_secs(NOW)),
+        NodeKind::File(Content::from(b"flask==3.0.3\n".to_vec())),
+    )
+    .expect("context file");
+    let run = |df: &str| {
+        let req = BuildRequest {
+            dockerfile: df,
+            context: &ctx,
+            dockerignore: None,
+            build_args: Vec::new(),
+            target: None,
+            no_cache: false,
+            now: Timestamp::from_secs(NOW),
+            style: HistoryStyle::Buildkit,
+            secrets: Vec::new(),
+        };
+        let out = build(
+            &req,
+            &mut SimBackend::default(),
+            &SimStore::new(),
+            &mut Cache::new(),
+        )
+        .expect("builds");
+        let step = out.steps.last().expect("steps").clone();
+        let layer = out.image.layers[step.layer.expect("RUN has a layer")]
+            .changeset
+            .clone();
+        let note = step
+            .notes
+            .iter()
+            .find(|n| n.starts_with("modelled: pip install"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{:?}", step.notes));
+        (note, layer)
+    };
+    let (note, layer) = run("FROM python:3.12-slim\nCOPY requirements.txt .\n\
+         RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n");
+    assert!(
+        note.contains(
+            "MB of downloaded wheels went to /root/.cache/pip, in the cache mount at /root/.cache/pip: \
+             kept for the next build, out of the layer"
+        ),
+        "{note}"
+    );
+    assert!(!note.contains("stay in"), "{note}");
+    assert!(
+        !layer.entries.iter().any(|e| e
+            .path
+            .trim_start_matches('/')
+            .starts_with("root/.cache/pip/")),
+        "the cache stays out of the layer"
+    );
+    // A mount of the whole cache directory counts too; without a mount the wheels stay in the layer.
+    let (note, _) = run("FROM python:3.12-slim\nCOPY requirements.txt .\n\
+         RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt\n");
+    assert!(
+        note.contains("in the cache mount at /root/.cache:"),
+        "{note}"
+    );
+    let (note, layer) = run(
+        "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+    );
+    assert!(
+        note.contains("MB of downloaded wheels stay in /root/.cache/pip (use --no-cache-dir)"),
+        "{note}"
+    );
+    assert!(layer.entries.iter().any(|e| e
+        .path
+        .trim_start_matches('/')
+        .starts_with("root/.cache/pip/")));
 }

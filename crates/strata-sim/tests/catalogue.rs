@@ -142,6 +142,14 @@ const SIZES: &[(&str, f64)] = &[
     ("redis:7", 117.0),
     ("redis:7-alpine", 41.0),
     ("mongo:7", 750.0),
+    ("tomcat:10.1-jdk17-temurin", 470.0),
+    ("tomcat:9-jre11", 290.0),
+    ("gcr.io/distroless/static-debian12", 2.0),
+    ("gcr.io/distroless/base-debian12", 20.7),
+    ("gcr.io/distroless/cc-debian12:nonroot", 23.5),
+    ("gcr.io/distroless/nodejs20-debian12", 130.0),
+    ("gcr.io/distroless/java17-debian12", 226.0),
+    ("gcr.io/distroless/python3-debian12", 53.0),
 ];
 
 #[test]
@@ -226,6 +234,27 @@ fn the_tools_are_where_real_projects_call_them() {
             &["/usr/local/bin/python3", "/usr/local/bin/pip", "/sbin/apk"],
         ),
         (
+            "tomcat:10.1-jdk17-temurin",
+            &[
+                "/usr/local/tomcat/bin/catalina.sh",
+                "/usr/local/tomcat/webapps",
+                "/usr/local/tomcat/webapps.dist/ROOT/index.jsp",
+                "/opt/java/openjdk/bin/javac",
+            ],
+        ),
+        ("gcr.io/distroless/nodejs20-debian12", &["/nodejs/bin/node"]),
+        (
+            "gcr.io/distroless/java17-debian12",
+            &[
+                "/usr/bin/java",
+                "/usr/lib/jvm/java-17-openjdk-amd64/lib/modules",
+            ],
+        ),
+        (
+            "gcr.io/distroless/python3-debian12",
+            &["/usr/bin/python3.11", "/usr/bin/python3"],
+        ),
+        (
             "nginx:1.27",
             &[
                 "/docker-entrypoint.sh",
@@ -285,4 +314,81 @@ fn the_catalogue_index_names_each_needed_file() {
     assert!(base::catalogue_repositories()
         .iter()
         .any(|(r, f)| *r == "mcr.microsoft.com/dotnet/sdk" && *f == "dotnet.txt"));
+}
+
+/// tomcat's tag words (`-jdk17`, `-jre11`, `-temurin`, `-jammy`) pick the eclipse-temurin base; its
+/// entrypoint is cleared; webapps is empty and the logs, temp and work directories are open to all.
+#[test]
+fn tomcat_tags_pick_their_java() {
+    let java = |reference: &str| -> (String, bool, Option<String>) {
+        let (img, note) = base::lookup_or_substitute(reference).unwrap();
+        let tree = img.tree().unwrap();
+        let env = img.config.config.unwrap().env.flatten().unwrap();
+        let v = env
+            .iter()
+            .find_map(|e| e.strip_prefix("JAVA_VERSION="))
+            .unwrap()
+            .to_string();
+        (v, tree.stat("/opt/java/openjdk/bin/javac").is_ok(), note)
+    };
+    let (v, jdk, note) = java("tomcat:10.1-jdk17-temurin");
+    assert!(v.starts_with("jdk-17.") && jdk, "{v}");
+    assert!(note.is_none(), "{note:?}");
+    let (v, jdk, _) = java("tomcat:9-jre11");
+    assert!(v.starts_with("jdk-11.") && !jdk, "{v}");
+    let (v, _, _) = java("tomcat:latest");
+    assert!(v.starts_with("jdk-21."), "{v}");
+    let (img, note) = base::lookup_or_substitute("tomcat:10-jdk21-temurin-jammy").unwrap();
+    assert!(note.is_none(), "{note:?}");
+    let tree = img.tree().unwrap();
+    let release = tree.read("/etc/os-release").unwrap();
+    assert!(String::from_utf8_lossy(&release.bytes()).contains("22.04"));
+    let env = img.config.config.clone().unwrap().env.flatten().unwrap();
+    assert!(
+        env.contains(&"TOMCAT_VERSION=10.1.42".to_string()),
+        "{env:?}"
+    );
+    let cc = img.config.config.unwrap();
+    assert_eq!(cc.entrypoint.flatten(), None);
+    assert!(tree
+        .read_dir("/usr/local/tomcat/webapps")
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        tree.stat("/usr/local/tomcat/logs").unwrap().attrs.mode & 0o7777,
+        0o1777
+    );
+}
+
+/// distroless: no shell but in `:debug` (busybox in /busybox), the nonroot user 65532, a tiny static image.
+#[test]
+fn distroless_has_no_shell_but_in_debug() {
+    let tree = |reference: &str| base::lookup(reference).unwrap().tree().unwrap();
+    for r in [
+        "gcr.io/distroless/static-debian12",
+        "gcr.io/distroless/base-debian12:nonroot",
+        "gcr.io/distroless/nodejs20-debian12:latest",
+    ] {
+        let t = tree(r);
+        for sh in ["/bin/sh", "/busybox/sh", "/bin/bash"] {
+            assert!(t.stat(sh).is_err(), "{r}: {sh}");
+        }
+        let passwd = t.read("/etc/passwd").unwrap();
+        assert!(String::from_utf8_lossy(&passwd.bytes())
+            .contains("nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin"));
+    }
+    let t = tree("gcr.io/distroless/base-debian12:debug-nonroot");
+    assert!(t.stat("/busybox/sh").is_ok());
+    assert!(t.stat("/usr/lib/x86_64-linux-gnu/libc.so.6").is_ok());
+    assert!(tree("gcr.io/distroless/static-debian12:debug")
+        .stat("/usr/lib/x86_64-linux-gnu/libc.so.6")
+        .is_err());
+    let c = base::lookup("gcr.io/distroless/static-debian12:nonroot")
+        .unwrap()
+        .config;
+    assert_eq!(c.created.as_deref(), Some("1970-01-01T00:00:00Z"));
+    // An unknown tag word says what stands in.
+    let (_, note) =
+        base::lookup_or_substitute("gcr.io/distroless/static-debian12:nonroot-amd64").unwrap();
+    assert!(note.is_some_and(|n| n.contains("amd64")));
 }

@@ -33,6 +33,7 @@ fn sh(fs: &mut Overlay, script: &str) -> ExecOutcome {
             hostname: "abc123".into(),
             limits: Limits::default(),
             stop: None,
+            cache_mounts: Vec::new(),
         },
     )
 }

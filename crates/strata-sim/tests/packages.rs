@@ -63,6 +63,7 @@ impl Box {
             stderr: &mut stderr,
             notes: &mut notes,
             budget: &mut budget,
+            cache_mounts: &[],
         };
         let code = packages::run(&argv[0], &argv, &mut p);
         Out {
@@ -765,6 +766,7 @@ fn odd_command_lines_do_not_panic() {
                     stderr: &mut stderr,
                     notes: &mut notes,
                     budget: &mut budget,
+                    cache_mounts: &[],
                 };
                 let code = packages::run(mgr, &argv, &mut p);
                 assert!((0..=255).contains(&code), "{image} {mgr} {args}: {code}");

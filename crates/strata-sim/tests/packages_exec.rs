@@ -17,6 +17,7 @@ fn run(fs: &mut Overlay, cmd: &str) -> exec::ExecOutcome {
         hostname: "buildkitsandbox".to_string(),
         limits: Limits::default(),
         stop: None,
+        cache_mounts: Vec::new(),
     };
     exec::exec(fs, &req)
 }

@@ -110,6 +110,7 @@ fn request(script: &str) -> ExecRequest {
         hostname: "vm".into(),
         limits: Limits::default(),
         stop: None,
+        cache_mounts: Vec::new(),
     }
 }
 

@@ -70,6 +70,7 @@ fn req(argv: &[&str]) -> ExecRequest {
         hostname: "abc123".into(),
         limits: Limits::default(),
         stop: None,
+        cache_mounts: Vec::new(),
     }
 }
 

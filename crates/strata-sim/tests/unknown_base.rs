@@ -132,6 +132,22 @@ fn a_known_base_keeps_dockers_error() {
     );
 }
 
+/// distroless has no shell: a shell-form RUN fails as Docker's does, it is not "not simulated".
+#[test]
+fn a_run_on_distroless_without_a_shell_keeps_dockers_error() {
+    let err = try_build(
+        "FROM gcr.io/distroless/static-debian12:nonroot\nRUN echo hi\n",
+        &SimStore::new(),
+    )
+    .expect_err("no /bin/sh in distroless");
+    assert!(
+        err.error.message.contains("/bin/sh")
+            && err.error.message.contains("no such file or directory"),
+        "{}",
+        err.error.message
+    );
+}
+
 /// A source that stands in for nothing (a store of real images, as the native backend's).
 struct RealOnly(SimStore);
 
@@ -175,5 +191,49 @@ fn an_invalid_reference_is_dockers_parse_error() {
     assert_eq!(
         err.error.message,
         "failed to parse stage name \"busybox:-x\": invalid reference format"
+    );
+}
+
+/// `name:tag@sha256:…`: Docker pulls by the digest and ignores the tag; strata cannot check the digest, so the
+/// tag's model stands for it and the FROM says so. A digest without a tag stays an unknown base.
+#[test]
+fn a_tag_pinned_by_a_digest_uses_the_tags_model_and_says_the_digest_was_not_checked() {
+    let digest = "sha256:6b841c8f6a819884207402f1209a8116844365df15fca8cf556fc54a24c70800";
+    let df = format!("FROM postgres:15.7-bookworm@{digest}\nRUN ls /usr/lib/postgresql\n");
+    let out = try_build(&df, &SimStore::new()).expect("builds on the tag's model");
+    let from = &out.steps[0];
+    assert_eq!(
+        from.text,
+        format!("FROM docker.io/library/postgres:15.7-bookworm@{digest}")
+    );
+    assert!(
+        from.notes
+            .iter()
+            .any(|n| n.starts_with(&format!(
+                "postgres:15.7-bookworm@{digest}: the digest was not checked"
+            )) && n.contains("the model of postgres:15.7-bookworm stands for it")),
+        "{:?}",
+        from.notes
+    );
+    assert!(!from.notes.iter().any(|n| n.starts_with("unknown image")));
+    let cc = out.image.config.config.clone().expect("config");
+    assert_eq!(
+        cc.entrypoint.flatten(),
+        Some(vec!["docker-entrypoint.sh".to_owned()])
+    );
+    assert!(out.image.tree.exists("/usr/lib/postgresql/15/bin/psql"));
+    assert!(!out.steps[1]
+        .notes
+        .iter()
+        .any(|n| n.starts_with("not simulated")));
+
+    let out = try_build(&format!("FROM postgres@{digest}\n"), &SimStore::new()).expect("builds");
+    assert!(
+        out.steps[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("unknown image: ")),
+        "{:?}",
+        out.steps[0].notes
     );
 }

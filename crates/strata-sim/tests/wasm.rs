@@ -91,6 +91,7 @@ fn entrypoint_with_args_runs_like_b1() {
             hostname: "0123456789ab".to_owned(),
             limits: Limits::default(),
             stop: None,
+            cache_mounts: Vec::new(),
         },
     );
     assert_eq!(ran.stdout, b"hi you all");

@@ -324,6 +324,7 @@ pub fn app() -> Html {
             send(Request::Run {
                 line,
                 now_ms: js_sys::Date::now(),
+                catalogue: Vec::new(),
             });
         })
     };

@@ -192,7 +192,7 @@ pub fn run_panel(props: &RunPanelProps) -> Html {
             </form>
             <p class="note">
                 { "The image you build is named by this line (as docker build -t NAME would: after renaming it, press \
-                   Build in the Build log tab); busybox, alpine, ubuntu… run the base images, and any other name is not found, as in Docker. \
+                   Build in the Build log tab); busybox, alpine, ubuntu, nginx, node… run the base images (a catalogue model is fetched first), and any other name is not found, as in Docker. \
                    Try --rm, -v NAME:/path, --entrypoint, -e K=V, --env-file FILE (from the context), -w /dir, \
                    -u 1000, and arguments after the image, which replace CMD; -p, -P, --network and -d are \
                    accepted but not modelled." }

@@ -286,6 +286,15 @@ pub(super) fn read_only_targets(mounts: &[ReadyMount]) -> Vec<String> {
         .collect()
 }
 
+/// The targets of the cache mounts.
+pub(super) fn cache_targets(mounts: &[ReadyMount]) -> Vec<String> {
+    mounts
+        .iter()
+        .filter(|m| m.cache_id.is_some())
+        .map(|m| m.target.clone())
+        .collect()
+}
+
 /// Lays the mounts into the step's overlay: creates the missing mount points (they stay in the layer), then
 /// shows each mount's content at its target. Returns the upper layer as it was before the content went in.
 pub(super) fn mount(fs: &mut Overlay, mounts: &mut [ReadyMount], now: Timestamp) -> Tree {

@@ -76,6 +76,7 @@ impl Builder<'_, '_> {
                 .network
                 .unwrap_or(strata_dockerfile::instructions::NetworkMode::Default),
             read_only: run_mounts::read_only_targets(&mounts),
+            cache_targets: run_mounts::cache_targets(&mounts),
         };
         let shown = format!("/bin/sh -c {}", argv.last().cloned().unwrap_or_default());
         let shown = if r.cmd.is_shell() {

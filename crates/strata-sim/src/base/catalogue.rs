@@ -35,9 +35,9 @@ pub fn catalogue_repositories() -> Vec<(&'static str, &'static str)> {
     index().map(|(r, f, _)| (r, f)).collect()
 }
 
-/// The repository part of a normalised reference (`node:20` → `node`).
+/// The repository part of a normalised reference (`node:20` → `node`; a tag pinned by a digest counts).
 fn repository(reference: &str) -> Option<String> {
-    let r = super::normalize(reference)?;
+    let r = super::model_key(reference)?;
     Some(
         r.split_once(':')
             .map_or(r.clone(), |(repo, _)| repo.to_string()),
@@ -133,6 +133,12 @@ mod tests {
             Some("dotnet.txt")
         );
         assert_eq!(catalogue_file_for("alpine:3.20"), None);
+        let pinned = format!("postgres:15.7-bookworm@sha256:{}", "6b".repeat(32));
+        assert_eq!(catalogue_file_for(&pinned), Some("postgres.txt"));
+        assert_eq!(
+            catalogue_file_for(&format!("postgres@sha256:{}", "6b".repeat(32))),
+            None
+        );
         assert_eq!(catalogue_file_for("quay.io/x/y:1"), None);
         assert!(
             catalogue_files_for("maven:3.9-eclipse-temurin-17").contains(&"eclipse-temurin.txt")

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `?FLAG line` / `?!FLAG line` | the line only counts with (without) the flag; prefixes chain |
 //! | `{NAME}` in a line | the resolved value; a line naming a value the tag has none for is left out |
-//! | `from REF` | the base image (a model or another catalogue reference) |
+//! | `from REF` | the base image (a model, another catalogue reference, or `scratch`) |
 //! | `created TIME` | the image's creation time |
 //! | `env K=V`, `entrypoint JSON`, `cmd JSON`, `workdir P`, `user U`, `expose P/tcp…`, `stopsignal S`, `volume P…` | the config, as the Dockerfile instruction sets it (each also a history entry) |
 //! | `layer CREATED_BY` | starts a layer made by that step |
@@ -144,7 +144,9 @@ pub(crate) fn compose(
                 format!("ENV {k}={v}")
             }
             "entrypoint" => {
-                cc.entrypoint = Some(Some(json_list(arg)?));
+                // `ENTRYPOINT []` clears it (tomcat's): the config has none.
+                let list = json_list(arg)?;
+                cc.entrypoint = (!list.is_empty()).then_some(Some(list));
                 if !cmd_set {
                     cc.cmd = None;
                 }

@@ -11,9 +11,11 @@
 //! | `group A B…` | variant words of which a tag has one; the first when it names none (`cli fpm apache`) |
 //! | `words W…` | other variant words the model knows |
 //! | `java N` | the Java major a tag without one gets (maven, gradle: `-eclipse-temurin-17`, `-jdk17`) |
+//! | `repo NAME FLAG…` | the flags repository NAME (the last part of its path) gets: one file for several repositories (distroless's `cc-debian12` is `libc ssl cc`) |
 //!
 //! A tag is split at `-`: a version or alias first, then variant words. `alpine[X.Y]` sets `alpine` (and
-//! `{ALPINE}`), `slim` sets `slim`, the Debian and Ubuntu code names set `bookworm` or `ubuntu` (`{UBUNTU}`);
+//! `{ALPINE}`), `slim` sets `slim`, the Debian and Ubuntu code names set `bookworm` or `ubuntu` (`{UBUNTU}`;
+//! `jammy` also sets `jammy`), `jdkN`/`jreN` a Java major (`jreN` also `jre`);
 //! a system the image has no model of, a version not modelled, or a word not known gives a note, and the
 //! nearest model answers.
 
@@ -122,6 +124,7 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
             }
             "jammy" => {
                 flags.push("ubuntu".into());
+                flags.push("jammy".into());
                 set(&mut vars, "UBUNTU", "22.04");
             }
             "noble" => {
@@ -130,6 +133,7 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
             }
             "focal" => {
                 flags.push("ubuntu".into());
+                flags.push("jammy".into());
                 set(&mut vars, "UBUNTU", "22.04");
                 out.notes
                     .push("Ubuntu 20.04 (focal) is modelled by the Ubuntu 22.04 model".into());
@@ -150,6 +154,11 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
             }
             _ if t.starts_with("jdk") && t[3..].starts_with(|c: char| c.is_ascii_digit()) => {
                 java = Some(t[3..].to_string());
+            }
+            // tomcat's `-jre11`: a Java major and the JRE variant.
+            _ if t.starts_with("jre") && t[3..].starts_with(|c: char| c.is_ascii_digit()) => {
+                java = Some(t[3..].to_string());
+                flags.push("jre".into());
             }
             _ if words.contains(&t) || groups.iter().any(|g| g.contains(&t)) => {
                 flags.push(t.to_string())
@@ -244,6 +253,12 @@ pub(crate) fn resolve(repo: &str, tag: &str, text: &str) -> Option<Resolved> {
         set(&mut vars, "JAVA", &j);
     }
     if let Some(last) = repo.rsplit('/').next() {
+        for l in text.lines().filter_map(|l| l.strip_prefix("repo ")) {
+            let mut w = l.split_whitespace();
+            if w.next() == Some(last) {
+                flags.extend(w.map(str::to_string));
+            }
+        }
         flags.push(last.to_string());
     }
     out.version = version;

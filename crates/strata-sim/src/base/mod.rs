@@ -28,7 +28,8 @@
 //! **The image catalogue** (`catalogue/*.txt`, `catalogue.rs`): node, python (the tags the built-in model does
 //! not answer), golang, eclipse-temurin (and openjdk's tags), maven, gradle, nginx, httpd, php (cli, fpm,
 //! apache), composer, ruby, rust, mcr.microsoft.com/dotnet (runtime-deps, runtime, aspnet, sdk), postgres,
-//! mysql, redis, mongo and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
+//! mysql, redis, mongo, tomcat, gcr.io/distroless (static, base, cc, java, nodejs, python3; built `from
+//! scratch`) and buildpack-deps. Each file describes a whole tag family (`family.rs`: a version at
 //! any precision, `lts`/`latest`/`stable`, `-alpine[X.Y]`, `-slim`, the Debian and Ubuntu code names,
 //! `-jdk`/`-jre`, `-fpm`/`-apache`, `-eclipse-temurin-17`/`-jdk17`) and is built the way its Dockerfile builds
 //! it, on a model or another catalogue image (`compose.rs`): the real config, history and users, the runtime's
@@ -182,11 +183,33 @@ fn normalize(reference: &str) -> Option<String> {
     {
         return Some(format!("mcr.microsoft.com/{}:{tag}", r.repository()));
     }
+    // Google's distroless images, under their full names (`gcr.io/distroless/static-debian12`).
+    if r.registry() == "gcr.io"
+        && r.repository().starts_with("distroless/")
+        && r.repository().matches('/').count() == 1
+    {
+        return Some(format!("gcr.io/{}:{tag}", r.repository()));
+    }
     if !r.is_docker_hub() {
         return None;
     }
     let name = r.repository().strip_prefix("library/")?;
     Some(format!("{name}:{tag}"))
+}
+
+/// A reference with both a tag and a digest (`postgres:15.7@sha256:…`): its `name:tag` part and the digest.
+/// Docker pulls such a reference by the digest and ignores the tag; strata cannot check a digest, so the
+/// tag's model stands for it (said in a note).
+fn pinned_tag(reference: &str) -> Option<(String, String)> {
+    let r = strata_image::Reference::parse(reference.trim()).ok()?;
+    let (tag, digest) = (r.tag()?, r.digest()?);
+    Some((format!("{}:{tag}", r.name()), digest.to_owned()))
+}
+
+/// The model key of `reference`, a tag pinned by a digest counting as its tag (`postgres:15.7@sha256:…` →
+/// `postgres:15.7`), for finding the catalogue files it needs.
+fn model_key(reference: &str) -> Option<String> {
+    normalize(reference).or_else(|| normalize(&pinned_tag(reference)?.0))
 }
 
 /// The built-in model `reference` names (`busybox`, `alpine:3.20`, `debian:12-slim`, `centos:7`,
@@ -242,6 +265,21 @@ fn release_line(data: &str) -> Option<&str> {
 /// default model with a sentence saying which version stands in for it; `None` when the repository has no
 /// model at all.
 pub fn lookup_or_substitute(reference: &str) -> Option<(BaseImage, Option<String>)> {
+    if let Some((tagged, digest)) = pinned_tag(reference) {
+        let (img, note) = lookup_or_substitute(&tagged)?;
+        let familiar = strata_image::reference::familiar_tagged(&tagged);
+        let pinned = format!(
+            "{familiar}@{digest}: the digest was not checked (strata cannot fetch the image it names): \
+             the model of {familiar} stands for it"
+        );
+        return Some((
+            img,
+            Some(match note {
+                Some(n) => format!("{pinned}; {n}"),
+                None => pinned,
+            }),
+        ));
+    }
     if let Some(img) = lookup(reference) {
         return Some((img, None));
     }
@@ -308,6 +346,22 @@ fn from_catalogue(r: &str, depth: u32) -> Option<(BaseImage, Option<String>)> {
     let resolved = family::resolve(repo, tag, text)?;
     let name = repo.rsplit('/').next().unwrap_or(repo);
     let base = |from: &str| -> Option<(BaseImage, Option<String>)> {
+        if from == "scratch" {
+            // Images built without a base (distroless): an empty filesystem and config.
+            let config = strata_image::image::from_json(
+                "scratch",
+                br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#,
+            )
+            .ok()?;
+            return Some((
+                BaseImage {
+                    reference: "scratch".to_owned(),
+                    config,
+                    layers: Vec::new(),
+                },
+                None,
+            ));
+        }
         let f = normalize(from)?;
         if let Some(img) = parse_model(f.clone()) {
             return Some((img, None));

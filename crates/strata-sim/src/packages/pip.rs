@@ -712,11 +712,23 @@ pub(super) fn run(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         bytes as f64 / 1e6
     );
     if cached > 0 {
-        let _ = write!(
-            detail,
-            "; {:.1} MB of downloaded wheels stay in {home}/.cache/pip (use --no-cache-dir)",
-            cached as f64 / 1e6
-        );
+        let cache_dir = format!("{home}/.cache/pip");
+        let mount = p.cache_mounts.iter().find(|m| {
+            cache_dir == **m || cache_dir.starts_with(&format!("{}/", m.trim_end_matches('/')))
+        });
+        let _ = match mount {
+            Some(m) => write!(
+                detail,
+                "; {:.1} MB of downloaded wheels went to {cache_dir}, in the cache mount at {m}: kept for \
+                 the next build, out of the layer",
+                cached as f64 / 1e6
+            ),
+            None => write!(
+                detail,
+                "; {:.1} MB of downloaded wheels stay in {cache_dir} (use --no-cache-dir)",
+                cached as f64 / 1e6
+            ),
+        };
     }
     if !placeholders.is_empty() {
         let _ = write!(

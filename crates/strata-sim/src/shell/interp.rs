@@ -228,6 +228,8 @@ pub struct Shell<'a> {
     pub start: Timestamp,
     /// When `docker stop` stops the container, if it does.
     pub stop: Option<crate::exec::StopPlan>,
+    /// The targets of the RUN step's cache mounts ([`crate::exec::ExecRequest::cache_mounts`]).
+    pub cache_mounts: Vec<String>,
     /// `docker stop` has sent SIGTERM.
     pub term_sent: bool,
     /// PID 1 (a shell) runs its TERM trap when the command it waits for has finished.
@@ -330,6 +332,7 @@ impl<'a> Shell<'a> {
             timeline: crate::exec::Timeline::default(),
             start: now,
             stop: None,
+            cache_mounts: Vec::new(),
             term_sent: false,
             term_pending: false,
             proc_depth: 0,

@@ -118,6 +118,7 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
         let _ = sh.set_var("PATH", DEFAULT_PATH);
     }
     sh.stop = req.stop;
+    sh.cache_mounts = req.cache_mounts.clone();
     sh.timeline.stop = req.stop;
     let _ = sh.push_proc(req.argv.join(" "), launch::basename(&name).to_owned());
     match launch::check(&sh, &path) {

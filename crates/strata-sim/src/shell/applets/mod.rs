@@ -403,6 +403,7 @@ pub fn run_proc(
     let mut err = Vec::new();
     let umask = sh.st.umask;
     let now = sh.now;
+    let cache_mounts = sh.cache_mounts.clone();
     let status = {
         let mut p = Proc {
             fs: sh.fs,
@@ -416,6 +417,7 @@ pub fn run_proc(
             stderr: &mut err,
             notes: &mut sh.notes,
             budget: &mut sh.budget,
+            cache_mounts: &cache_mounts,
         };
         f(&mut p)
     };
