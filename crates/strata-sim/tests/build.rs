@@ -2,24 +2,14 @@
 //! with a clear error on the step, and the cache across rebuilds.
 
 use strata_build::engine::{BuildRequest, CacheStatus};
-use strata_build::{build, BuildFailure, BuildOutput, Cache, HistoryStyle};
+use strata_build::{build, BuildFailure, BuildOutput, Cache};
 use strata_image::{Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 use strata_sim::exec::Limits;
 
 fn try_build(df: &str, limits: Limits) -> Result<BuildOutput, BuildFailure> {
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(df, &ctx, Timestamp::from_secs(1_800_000_000));
     build(
         &req,
         &mut SimBackend::new(limits),

@@ -623,7 +623,7 @@ fn django_collectstatic_needs_django_and_static_root() {
 #[test]
 fn pip_with_a_cache_mount_says_the_wheels_went_to_the_mount() {
     use strata_build::engine::BuildRequest;
-    use strata_build::{build, Cache, HistoryStyle};
+    use strata_build::{build, Cache};
     use strata_sim::backend::{SimBackend, SimStore};
     let mut ctx = strata_image::Tree::new();
     ctx.insert(
@@ -633,17 +633,7 @@ fn pip_with_a_cache_mount_says_the_wheels_went_to_the_mount() {
     )
     .expect("context file");
     let run = |df: &str| {
-        let req = BuildRequest {
-            dockerfile: df,
-            context: &ctx,
-            dockerignore: None,
-            build_args: Vec::new(),
-            target: None,
-            no_cache: false,
-            now: Timestamp::from_secs(NOW),
-            style: HistoryStyle::Buildkit,
-            secrets: Vec::new(),
-        };
+        let req = BuildRequest::new(df, &ctx, Timestamp::from_secs(NOW));
         let out = build(
             &req,
             &mut SimBackend::default(),

@@ -10,7 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use strata_build::engine::BuildRequest;
-use strata_build::{build, Cache, HistoryStyle};
+use strata_build::{build, Cache};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 use strata_sim::examples::{Example, EXAMPLES};
@@ -71,17 +71,7 @@ fn each_context_is_its_directory() {
 fn each_builds_unless_it_fails_on_purpose() {
     for e in EXAMPLES {
         let ctx = context(e);
-        let req = BuildRequest {
-            dockerfile: e.text,
-            context: &ctx,
-            dockerignore: None,
-            build_args: Vec::new(),
-            target: None,
-            no_cache: false,
-            now: NOW,
-            style: HistoryStyle::Buildkit,
-            secrets: Vec::new(),
-        };
+        let req = BuildRequest::new(e.text, &ctx, NOW);
         let out = build(
             &req,
             &mut SimBackend::default(),
@@ -109,17 +99,7 @@ fn python_app_builds_once_its_comments_are_on_their_own_lines() {
         })
         .collect();
     let ctx = context(e);
-    let req = BuildRequest {
-        dockerfile: &fixed,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: NOW,
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(&fixed, &ctx, NOW);
     let out = build(
         &req,
         &mut SimBackend::default(),

@@ -3,7 +3,7 @@
 //! not simulated with an empty layer, and the build goes on. On a known base, Docker's error stays.
 
 use strata_build::engine::BuildRequest;
-use strata_build::{build, BuildFailure, BuildOutput, Cache, HistoryStyle, ImageSource};
+use strata_build::{build, BuildFailure, BuildOutput, Cache, ImageSource};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 
@@ -15,17 +15,7 @@ fn try_build(df: &str, store: &dyn ImageSource) -> Result<BuildOutput, BuildFail
         NodeKind::File(Content::from(b"fastapi==0.110.0\n".to_vec())),
     )
     .expect("context file");
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(df, &ctx, Timestamp::from_secs(1_800_000_000));
     build(&req, &mut SimBackend::default(), store, &mut Cache::new())
 }
 

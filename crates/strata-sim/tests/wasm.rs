@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use strata_build::engine::{BuildRequest, CacheStatus};
 use strata_build::run::{resolve, RunOptions};
-use strata_build::{build, Cache, HistoryStyle};
+use strata_build::{build, Cache};
 use strata_image::{Overlay, Timestamp, Tree};
 use strata_sim::backend::{container_rootfs, SimBackend, SimStore};
 use strata_sim::exec::{exec, ExecRequest, Identity, Limits};
@@ -17,17 +17,7 @@ const EXP_A_TOUCH: &str =
 
 fn build_it(df: &str, store: &SimStore, cache: &mut Cache) -> strata_build::BuildOutput {
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(df, &ctx, Timestamp::from_secs(1_800_000_000));
     match build(&req, &mut SimBackend::new(Limits::default()), store, cache) {
         Ok(out) => out,
         Err(f) => panic!("build failed: {}", f.error.message),

@@ -69,6 +69,24 @@ pub struct BuildRequest<'a> {
     pub secrets: Vec<(String, Vec<u8>)>,
 }
 
+impl<'a> BuildRequest<'a> {
+    /// A plain `docker build` of `dockerfile` in `context` at `now`: no `.dockerignore`, build args,
+    /// target, secrets or `--no-cache`, BuildKit's history. Set the fields to change any of it.
+    pub fn new(dockerfile: &'a str, context: &'a dyn Context, now: Timestamp) -> BuildRequest<'a> {
+        BuildRequest {
+            dockerfile,
+            context,
+            dockerignore: None,
+            build_args: Vec::new(),
+            target: None,
+            no_cache: false,
+            now,
+            style: HistoryStyle::Buildkit,
+            secrets: Vec::new(),
+        }
+    }
+}
+
 /// Whether a filesystem step came from the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CacheStatus {
