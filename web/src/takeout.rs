@@ -15,6 +15,7 @@ use crate::project_tree::{context_tree, normalize_path};
 /// What the page says about an image with stand-ins, at the download and after it.
 pub const STAND_INS_NOTE: &str = "This image is built on the simulator's model of its base image: Docker \
     loads it, but its programs are stand-ins, so `docker run` fails with `exec /bin/ls: exec format error`. \
+    The download writes the modelled files' bytes, so its image ID is not the one inspect shows. \
     For an image that runs, download the Dockerfile + context and build it with Docker: \
     `docker build -t NAME - < context.tar`.";
 

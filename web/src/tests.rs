@@ -598,8 +598,28 @@ fn an_export_is_an_archive_with_the_built_image() {
             strata_image::archive::read_archive(&bytes, &strata_image::layer::ReadLimits::DEFAULT)
                 .unwrap();
         assert_eq!(images.len(), 1);
-        assert_eq!(Some(images[0].id().to_string()), v.image_id);
         assert_eq!(images[0].tags, ["layers:latest"]);
+        // The busybox model's layer is modelled: the download writes its bytes, so that layer's diff_id,
+        // and with it the image ID, are the real ones, not the description's the preview showed. The
+        // layers the RUN steps wrote hold real bytes and keep theirs.
+        assert!(v.stand_ins);
+        assert_ne!(Some(images[0].id().to_string()), v.image_id);
+        let inspect: serde_json::Value = serde_json::from_str(&v.inspect).unwrap();
+        let shown: Vec<String> = inspect[0]["RootFS"]["Layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect();
+        let config = images[0].image_config().unwrap();
+        let written: Vec<String> = config.rootfs.diff_ids.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), written.len());
+        assert_ne!(shown[0], written[0], "the base model's layer is taken out with its bytes");
+        assert_eq!(shown[1..], written[1..], "the RUN layers hold real bytes either way");
+        for (blob, id) in images[0].layers.iter().zip(&config.rootfs.diff_ids) {
+            assert_eq!(blob.diff_id, *id);
+            assert!(!blob.bytes.windows(15).any(|w| w == b"STRATA.modelled"));
+        }
     }
 }
 
