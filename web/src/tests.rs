@@ -612,10 +612,22 @@ fn an_export_is_an_archive_with_the_built_image() {
             .map(|d| d.as_str().unwrap().to_string())
             .collect();
         let config = images[0].image_config().unwrap();
-        let written: Vec<String> = config.rootfs.diff_ids.iter().map(|d| d.to_string()).collect();
+        let written: Vec<String> = config
+            .rootfs
+            .diff_ids
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(shown.len(), written.len());
-        assert_ne!(shown[0], written[0], "the base model's layer is taken out with its bytes");
-        assert_eq!(shown[1..], written[1..], "the RUN layers hold real bytes either way");
+        assert_ne!(
+            shown[0], written[0],
+            "the base model's layer is taken out with its bytes"
+        );
+        assert_eq!(
+            shown[1..],
+            written[1..],
+            "the RUN layers hold real bytes either way"
+        );
         for (blob, id) in images[0].layers.iter().zip(&config.rootfs.diff_ids) {
             assert_eq!(blob.diff_id, *id);
             assert!(!blob.bytes.windows(15).any(|w| w == b"STRATA.modelled"));

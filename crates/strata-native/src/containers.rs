@@ -23,7 +23,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use strata_image::image::ContainerConfig;
-use strata_image::layer::{read_tar, to_tar, ReadLimits};
+use strata_image::layer::{read_tar, ReadLimits};
+
+use crate::store::described;
 use strata_image::{Changeset, Digest};
 
 use crate::atomic::{sync_dir, unique_suffix, write_atomic, TMP_PREFIX};
@@ -216,7 +218,7 @@ impl Containers {
     /// the layer first, then the record. A container removed meanwhile stays removed.
     pub fn finish(&self, rec: &ContainerRecord, upper: &Changeset) -> Result<()> {
         let dir = self.dir.join(&rec.id);
-        let tar = to_tar(upper).map_err(|e| Error::Corrupt {
+        let tar = described(upper).map_err(|e| Error::Corrupt {
             path: dir.join(UPPER),
             reason: e.to_string(),
         })?;

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use strata_build::Cache;
-use strata_image::layer::{read_layer, to_tar, ReadLimits};
+use strata_image::layer::{read_layer, ReadLimits};
+
+use crate::store::described;
 use strata_image::{diff, Attrs, Digest, Tree};
 
 use crate::atomic::write_atomic;
@@ -64,7 +66,7 @@ impl MountCaches {
         for (id, tree) in cache.mount_caches() {
             let name = Digest::of(id.as_bytes()).hex();
             let empty = Tree::with_root(tree.lstat("/").map(|s| s.attrs).unwrap_or_default());
-            let tar = to_tar(&diff(&empty, tree)).map_err(|source| Error::BadImage {
+            let tar = described(&diff(&empty, tree)).map_err(|source| Error::BadImage {
                 what: format!("cache mount {id}"),
                 source,
             })?;

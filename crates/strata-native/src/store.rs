@@ -1005,6 +1005,14 @@ struct Staging {
     durable: bool,
 }
 
+/// `layer` as the store keeps it in memory-sized files (a container's writable layer, a volume's data, a
+/// cache mount's content): its tar, with modelled files as their description
+/// ([`strata_image::layer::write_described_tar`]; they are read back by `read_tar` as the same models), so
+/// what a modelled tool wrote costs its entries, not its bytes.
+pub(crate) fn described(layer: &Changeset) -> strata_image::Result<Vec<u8>> {
+    strata_image::layer::write_described_tar(layer, Vec::new())
+}
+
 /// The copy buffer of [`Staging::put`].
 const COPY_BUFFER: usize = 128 << 10;
 

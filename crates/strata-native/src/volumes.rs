@@ -23,7 +23,9 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use strata_image::layer::{read_tar, to_tar, ReadLimits};
+use strata_image::layer::{read_tar, ReadLimits};
+
+use crate::store::described;
 use strata_image::{Attrs, Changeset, Entry, EntryKind, NodeKind, Timestamp, Tree};
 
 use crate::atomic::{sync_dir, unique_suffix, write_atomic, TMP_PREFIX};
@@ -215,7 +217,7 @@ impl Volumes {
                 })
                 .collect(),
         };
-        let tar = to_tar(&layer).map_err(|e| Error::Corrupt {
+        let tar = described(&layer).map_err(|e| Error::Corrupt {
             path: dir.join(DATA),
             reason: e.to_string(),
         })?;
