@@ -373,7 +373,11 @@ fn spawn() -> Result<Worker, JsValue> {
     let wasm = href("link[rel=preload][href$='.wasm']")?;
     let glue = serde_json::to_string(&glue).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let wasm = serde_json::to_string(&wasm).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let script = format!("import init from {glue};\nawait init({{ module_or_path: {wasm} }});\n");
+    // The site's base URL for `data_fetch` (the worker runs from a blob: URL): the folder of the wasm.
+    let script = format!(
+        "import init from {glue};\nself.{} = new URL('.', {wasm}).href;\nawait init({{ module_or_path: {wasm} }});\n",
+        crate::data_fetch::SITE_GLOBAL
+    );
     let opts = BlobPropertyBag::new();
     opts.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &opts)?;
