@@ -191,44 +191,54 @@ impl Client {
     /// Asks for `req`. A build waiting behind the one in flight is replaced by a newer one. A build that
     /// names a catalogue image whose file the page has not fetched yet waits for it.
     pub fn send(&self, req: Request) {
-        let mut req = req;
-        if let Request::Build { project, .. } = &req {
+        if matches!(req, Request::Build { .. }) {
             let seq = {
                 let mut inner = self.inner.borrow_mut();
                 inner.builds += 1;
                 inner.builds
             };
-            let needed = crate::catalogue_fetch::needed(project);
-            let missing: Vec<&'static str> = {
-                let inner = self.inner.borrow();
-                needed
-                    .iter()
-                    .copied()
-                    .filter(|f| {
-                        !inner.catalogue.iter().any(|(g, _)| g == f)
-                            && !inner.unavailable.contains(f)
-                    })
-                    .collect()
-            };
-            if !missing.is_empty() {
-                let this = self.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    for f in missing {
-                        let got = crate::catalogue_fetch::fetch(f).await;
-                        let mut inner = this.inner.borrow_mut();
-                        match got {
-                            Ok(text) => inner.catalogue.push((f, text)),
-                            Err(_) => inner.unavailable.push(f),
-                        }
+            self.queue_build(req, seq);
+        } else {
+            self.queue(req);
+        }
+    }
+
+    /// Queues build number `seq` once the catalogue files it needs are here: fetches the missing ones
+    /// first, and drops the build if a newer one was asked for meanwhile.
+    fn queue_build(&self, mut req: Request, seq: u64) {
+        let Request::Build { project, .. } = &req else {
+            return;
+        };
+        let needed = crate::catalogue_fetch::needed(project);
+        let missing: Vec<&'static str> = {
+            let inner = self.inner.borrow();
+            needed
+                .iter()
+                .copied()
+                .filter(|f| {
+                    !inner.catalogue.iter().any(|(g, _)| g == f) && !inner.unavailable.contains(f)
+                })
+                .collect()
+        };
+        if !missing.is_empty() {
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                for f in missing {
+                    let got = crate::catalogue_fetch::fetch(f).await;
+                    let mut inner = this.inner.borrow_mut();
+                    match got {
+                        Ok(text) => inner.catalogue.push((f, text)),
+                        Err(_) => inner.unavailable.push(f),
                     }
-                    // A newer build was asked for meanwhile: it goes instead.
-                    if this.inner.borrow().builds == seq {
-                        this.inner.borrow_mut().builds -= 1;
-                        this.send(req);
-                    }
-                });
-                return;
-            }
+                }
+                // A newer build was asked for meanwhile: it goes instead.
+                if this.inner.borrow().builds == seq {
+                    this.queue_build(req, seq);
+                }
+            });
+            return;
+        }
+        {
             let mut inner = self.inner.borrow_mut();
             // The next build tries the ones that failed again (the network may be back).
             inner.unavailable.clear();
@@ -241,6 +251,11 @@ impl Client {
                     .collect();
             }
         }
+        self.queue(req);
+    }
+
+    /// Puts `req` in the queue (a build replaces the build waiting there) and sends what can go.
+    fn queue(&self, req: Request) {
         {
             let mut inner = self.inner.borrow_mut();
             if matches!(req, Request::Build { .. }) {
