@@ -296,6 +296,30 @@ try {
     }
   });
 
+  await check('a built-in model read once (alpine and the package catalogue) works offline after a reload', async () => {
+    // alpine.txt and packages.txt are files of the site (web/src/data_fetch.rs), read by the worker when a
+    // build first needs them: the service worker must have kept them.
+    const dockerfile = 'FROM alpine:3.20\nRUN apk add --no-cache curl\n';
+    await page.fill('#editor', dockerfile);
+    await built(page);
+    const online = await page.textContent('#image-status');
+    assert(/2 layers/.test(online), `online: ${online}`);
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('#editor', { timeout: 15000 });
+      await page.fill('#editor', `${dockerfile}# offline\n`);
+      await built(page);
+      const status = await page.textContent('#image-status');
+      assert(/2 layers/.test(status), `offline: ${status}`);
+      await page.click('#tab-log');
+      const log = await page.textContent('#build-log');
+      assert(/curl/.test(log) && !/ERROR/.test(log), `offline log: ${log.slice(0, 300)}`);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
   await check('hostile Dockerfiles end in a clear error while the page stays responsive', async () => {
     await page.click('#tab-log');
     const cases = [
