@@ -28,7 +28,11 @@ fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let mut text = String::new();
     let mut index = String::from("/// Each packed file's name and its end in the unpacked text.\nconst FILES: &[(&str, usize)] = &[\n");
-    for name in FILES {
+    // Without `embedded-catalogue` (the web playground) only busybox, the first example's base, is packed;
+    // the other files are files of the site, fetched when a build first reads one (`src/data.rs`).
+    let embedded = std::env::var_os("CARGO_FEATURE_EMBEDDED_CATALOGUE").is_some();
+    let packed = if embedded { FILES } else { &FILES[..1] };
+    for name in packed {
         let path = data.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
         text.push_str(

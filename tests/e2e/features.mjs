@@ -9,19 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { assert, check, CHROMIUM_ARGS, finish, shot, shots, url } from './harness.mjs';
+import {
+  assert, built, check, finish, launch, openSite, shot, shots, tarMembers, url,
+} from './harness.mjs';
 
 const engines = process.env.E2E_ENGINES === '1';
-
-/** Waits until the image bar says the build of the project as it is now has finished. */
-async function built(page, timeout = 30000) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#image-status');
-    return s && s.dataset.building === 'false' && s.dataset.current === 'true';
-  }, null, { timeout });
-}
 
 /** Runs the run panel's line and waits for the result of exactly that line. */
 async function run(page, line) {
@@ -41,27 +34,15 @@ async function run(page, line) {
 
 /** The text of the regular file `name` in a tar archive (`podman export`'s output), or null. */
 function tarFile(tar, name) {
-  for (let at = 0; at + 512 <= tar.length;) {
-    const header = tar.subarray(at, at + 512);
-    const entry = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-    if (!entry) return null;
-    const size = parseInt(header.subarray(124, 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
-    if (entry.replace(/^\.?\//, '') === name) return tar.subarray(at + 512, at + 512 + size).toString('utf8');
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return null;
+  const m = tarMembers(tar).find((e) => e.name.replace(/^\//, '') === name);
+  return m ? m.body.toString('utf8') : null;
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('#editor', { timeout: 15000 });
-  await built(page);
+  const { context, page, consoleErrors } = await openSite(browser, {
+    viewport: { width: 1280, height: 900 }, acceptDownloads: true,
+  });
 
   await check('the build runs in a Web Worker', async () => {
     // The worker is named; the page's own thread never ran the build.
@@ -310,6 +291,30 @@ try {
       await built(page);
       const status = await page.textContent('#image-status');
       assert(/2 layers/.test(status), `status ${status}`);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  await check('a built-in model read once (alpine and the package catalogue) works offline after a reload', async () => {
+    // alpine.txt and packages.txt are files of the site (web/src/data_fetch.rs), read by the worker when a
+    // build first needs them: the service worker must have kept them.
+    const dockerfile = 'FROM alpine:3.20\nRUN apk add --no-cache curl\n';
+    await page.fill('#editor', dockerfile);
+    await built(page);
+    const online = await page.textContent('#image-status');
+    assert(/2 layers/.test(online), `online: ${online}`);
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('#editor', { timeout: 15000 });
+      await page.fill('#editor', `${dockerfile}# offline\n`);
+      await built(page);
+      const status = await page.textContent('#image-status');
+      assert(/2 layers/.test(status), `offline: ${status}`);
+      await page.click('#tab-log');
+      const log = await page.textContent('#build-log');
+      assert(/curl/.test(log) && !/ERROR/.test(log), `offline log: ${log.slice(0, 300)}`);
     } finally {
       await context.setOffline(false);
     }

@@ -11,9 +11,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { assert, check, CHROMIUM_ARGS, finish, shot, url } from './harness.mjs';
+import { assert, built, check, finish, launch, openSite, shot, url } from './harness.mjs';
 
 const dist = process.env.DIST_DIR ?? 'dist';
 const registryPort = process.env.REGISTRY_PORT ?? '5742';
@@ -21,14 +20,6 @@ const work = resolve('target/tmp/own-base-e2e');
 mkdirSync(work, { recursive: true });
 const IMAGE = 'ownbase-e2e:1';
 const tar = join(work, 'ownbase.tar');
-
-/** Waits until the image bar says the build of the project as it is now has finished. */
-async function built(page, timeout = 30000) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#image-status');
-    return s && s.dataset.building === 'false' && s.dataset.current === 'true';
-  }, null, { timeout });
-}
 
 /** Waits until the Base images list names `ref`. */
 async function listed(page, ref, timeout = 30000) {
@@ -62,16 +53,10 @@ if (existsSync('/usr/bin/docker')) {
   console.log('skip: no /usr/bin/docker to make the image (run /work/shared/oracle/setup.sh)');
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const browser = await launch();
 let registry = null;
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('#base-images', { timeout: 15000 });
-  await built(page);
+  const { context, page, consoleErrors } = await openSite(browser, { ready: '#base-images', consoleMessages: false });
   // The context file the COPY reads.
   await page.setInputFiles('.ctx-upload input[type=file]', {
     name: 'app.txt', mimeType: 'text/plain', buffer: Buffer.from('my app\n'),

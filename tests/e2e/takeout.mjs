@@ -10,41 +10,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { assert, check, CHROMIUM_ARGS, finish, shot, shots, url } from './harness.mjs';
-
-/** Waits until the image bar says the build of the project as it is now has finished. */
-async function built(page, timeout = 30000) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector('#image-status');
-    return s && s.dataset.building === 'false' && s.dataset.current === 'true';
-  }, null, { timeout });
-}
-
-/** Every member of a tar: name, mode, and bytes. */
-function tarMembers(tar) {
-  const out = [];
-  let longName = null;
-  for (let at = 0; at + 512 <= tar.length;) {
-    const header = tar.subarray(at, at + 512);
-    const field = (from, len) => header.subarray(from, from + len).toString('utf8').replace(/\0.*$/s, '');
-    const name = field(0, 100);
-    if (!name) break;
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    const type = field(156, 1);
-    const body = tar.subarray(at + 512, at + 512 + size);
-    at += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      const path = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      longName = path ? path[1] : null;
-      continue;
-    }
-    out.push({ name: (longName ?? name).replace(/^\.\//, ''), mode: parseInt(field(100, 8).trim() || '0', 8), type, body });
-    longName = null;
-  }
-  return out;
-}
+import {
+  assert, built, check, finish, launch, openSite, shot, shots, tarMembers, url,
+} from './harness.mjs';
 
 /** Docker 20.10's client (BuildKit built in) when a daemon with the oracle's busybox:mnt answers, else null. */
 function docker() {
@@ -56,16 +25,9 @@ function docker() {
 const SECRET = 'hunter2-e2e-secret';
 const SECRET_DOCKERFILE = 'FROM busybox\nRUN --mount=type=secret,id=tok cat /run/secrets/tok > /out\nCMD ["cat", "/out"]\n';
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('#editor', { timeout: 15000 });
-  await built(page);
+  const { context, page, consoleErrors } = await openSite(browser, { acceptDownloads: true });
 
   await check('an image on a modelled base says at the download that Docker cannot run its programs', async () => {
     await page.fill('#editor', 'FROM alpine\nRUN echo hi > /greeting\n');

@@ -84,15 +84,35 @@ fn run(p: &Project, out: &BuildOutput) -> Ran {
     }
 }
 
-fn step<'a>(out: &'a BuildOutput, prefix: &str) -> &'a strata_build::Step {
-    out.steps
-        .iter()
-        .find(|s| s.text.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no step {prefix}"))
+/// Which step a test means: the one whose instruction starts with, or contains, a text.
+#[derive(Clone, Copy, Debug)]
+enum Find<'n> {
+    Starts(&'n str),
+    Has(&'n str),
 }
 
-fn layer_of<'a>(out: &'a BuildOutput, prefix: &str) -> &'a strata_image::Changeset {
-    let i = step(out, prefix).layer.expect("the step made a layer");
+fn starts(text: &str) -> Find<'_> {
+    Find::Starts(text)
+}
+
+fn has(text: &str) -> Find<'_> {
+    Find::Has(text)
+}
+
+/// The first step `find` names.
+fn step<'a>(out: &'a BuildOutput, find: Find<'_>) -> &'a strata_build::Step {
+    out.steps
+        .iter()
+        .find(|s| match find {
+            Find::Starts(p) => s.text.starts_with(p),
+            Find::Has(n) => s.text.contains(n),
+        })
+        .unwrap_or_else(|| panic!("no step {find:?}"))
+}
+
+/// The layer of the first step `find` names.
+fn layer_of<'a>(out: &'a BuildOutput, find: Find<'_>) -> &'a strata_image::Changeset {
+    let i = step(out, find).layer.expect("the step made a layer");
     &out.image.layers[i].changeset
 }
 
@@ -135,7 +155,7 @@ fn layers_whiteouts_and_copy_up() {
     let p = lesson("layers").unwrap();
     let p = (p.project)();
     let out = build(&p);
-    let rm = layer_of(&out, "RUN rm");
+    let rm = layer_of(&out, starts("RUN rm"));
     let whiteouts: Vec<&str> = rm
         .entries
         .iter()
@@ -143,7 +163,7 @@ fn layers_whiteouts_and_copy_up() {
         .map(|e| e.path.as_str())
         .collect();
     assert_eq!(whiteouts, ["/notes/big.log", "/notes/note1.txt"]);
-    let edit = layer_of(&out, "RUN echo");
+    let edit = layer_of(&out, starts("RUN echo"));
     let note2 = edit
         .entries
         .iter()
@@ -160,7 +180,7 @@ fn layers_whiteouts_and_copy_up() {
         .iter()
         .map(|l| (*l.changeset).clone())
         .collect();
-    let first = step(&out, "RUN mkdir").layer.unwrap();
+    let first = step(&out, starts("RUN mkdir")).layer.unwrap();
     let wasted: u64 = strata_image::layer_report::analyze(&changesets)
         .wasted
         .iter()
@@ -234,7 +254,7 @@ fn mycentos_workdir_and_last_cmd() {
         .unwrap_or_default();
     assert_eq!(ports, ["80/tcp"]);
     // The yum layers carry the package database too, not only the programs.
-    assert!(layer_of(&out, "RUN yum -y install vim")
+    assert!(layer_of(&out, starts("RUN yum -y install vim"))
         .entries
         .iter()
         .any(|e| e.path.starts_with("/var/lib/rpm/")));
@@ -255,7 +275,7 @@ fn while_sh_without_exec_bit_is_permission_denied_then_runs() {
     let p = (lesson("exec-bit").unwrap().project)();
     let out = build(&p);
     assert_eq!(
-        step(&out, "RUN cat").stdout,
+        step(&out, starts("RUN cat")).stdout,
         b"welcome to the playground!\n".to_vec()
     );
     let r = run(&p, &out);
@@ -276,7 +296,10 @@ fn while_sh_without_exec_bit_is_permission_denied_then_runs() {
         }
     }
     let out = build_with(&fixed, &mut cache).unwrap();
-    assert!(matches!(step(&out, "COPY").cache, CacheStatus::Miss(_)));
+    assert!(matches!(
+        step(&out, starts("COPY")).cache,
+        CacheStatus::Miss(_)
+    ));
     let r = run(&fixed, &out);
     assert_eq!(r.exit, 0, "{r:?}");
     assert_eq!(r.stdout.lines().count(), 5, "{r:?}");
@@ -340,13 +363,13 @@ fn copy_before_install_reinstalls_on_every_edit() {
         let mut cache = Cache::default();
         let first = build_with(p, &mut cache).unwrap();
         assert!(matches!(
-            step(&first, "RUN pip").cache,
+            step(&first, starts("RUN pip")).cache,
             CacheStatus::Miss(_)
         ));
         let again = build_with(p, &mut cache).unwrap();
-        assert_eq!(step(&again, "RUN pip").cache, CacheStatus::Hit);
+        assert_eq!(step(&again, starts("RUN pip")).cache, CacheStatus::Hit);
         let edited = build_with(&edit(p), &mut cache).unwrap();
-        step(&edited, "RUN pip").cache.clone()
+        step(&edited, starts("RUN pip")).cache.clone()
     };
     assert!(matches!(pip_status(&p), CacheStatus::Miss(_)));
     let fixed = Project {
@@ -415,20 +438,6 @@ fn lessons_own_words_panel_names_are_the_pages() {
     );
 }
 
-/// The step whose instruction contains `needle`.
-fn step_with<'a>(out: &'a BuildOutput, needle: &str) -> &'a strata_build::Step {
-    out.steps
-        .iter()
-        .find(|s| s.text.contains(needle))
-        .unwrap_or_else(|| panic!("no step with {needle}"))
-}
-
-/// The layer of the step whose instruction contains `needle`.
-fn layer_with<'a>(out: &'a BuildOutput, needle: &str) -> &'a strata_image::Changeset {
-    let i = step_with(out, needle).layer.expect("the step made a layer");
-    &out.image.layers[i].changeset
-}
-
 /// `project` with `path`'s text changed as `f` says.
 fn edited(p: &Project, path: &str, f: impl Fn(&str) -> String) -> Project {
     let mut q = p.clone();
@@ -467,9 +476,9 @@ fn the_go_service_ships_its_binary_without_the_toolchain() {
     // Editing the code keeps the module download cached.
     let q = edited(&p, "main.go", |t| t.replace("hello", "hello again"));
     let again = build_with(&q, &mut cache).unwrap();
-    assert_eq!(step_with(&again, "go mod download").cache, CacheStatus::Hit);
+    assert_eq!(step(&again, has("go mod download")).cache, CacheStatus::Hit);
     assert!(matches!(
-        step_with(&again, "go build").cache,
+        step(&again, has("go build")).cache,
         CacheStatus::Miss(_)
     ));
 }
@@ -480,7 +489,7 @@ fn npm_ci_reruns_after_copy_all_until_the_lock_file_goes_first() {
     let npm_after_edit = |p: &Project| {
         let mut cache = Cache::default();
         let first = build_with(p, &mut cache).unwrap();
-        let npm = layer_with(&first, "npm ci");
+        let npm = layer_of(&first, has("npm ci"));
         assert!(npm
             .entries
             .iter()
@@ -490,7 +499,7 @@ fn npm_ci_reruns_after_copy_all_until_the_lock_file_goes_first() {
             &mut cache,
         )
         .unwrap();
-        step_with(&edited, "npm ci").cache.clone()
+        step(&edited, has("npm ci")).cache.clone()
     };
     assert_eq!(
         npm_after_edit(&p),
@@ -511,7 +520,7 @@ fn pips_cache_is_in_the_layer_until_no_cache_dir_or_a_cache_mount() {
     let p = (lesson("pip-cache").unwrap().project)();
     let pip_layer = |p: &Project| {
         let out = build(p);
-        let l = layer_with(&out, "pip install");
+        let l = layer_of(&out, has("pip install"));
         let cached = l
             .entries
             .iter()

@@ -17,6 +17,7 @@ pub mod build;
 pub mod catalogue_fetch;
 pub mod components;
 pub mod context_edit;
+pub mod data_fetch;
 pub mod examples;
 pub mod highlight;
 pub mod lessons;

@@ -192,53 +192,57 @@ impl Client {
     /// names a catalogue image whose file the page has not fetched yet waits for it, and so does a run line
     /// that names one (`docker run nginx` before any build named nginx).
     pub fn send(&self, req: Request) {
-        let mut req = req;
+        match req {
+            Request::Build { .. } => {
+                let seq = {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.builds += 1;
+                    inner.builds
+                };
+                self.queue_with_catalogue(req, Some(seq));
+            }
+            Request::Run { .. } => self.queue_with_catalogue(req, None),
+            _ => self.queue(req),
+        }
+    }
+
+    /// Queues a build (number `seq`) or a run line (`None`) once the catalogue files it needs are here:
+    /// fetches the missing ones first, and drops a build if a newer one was asked for meanwhile.
+    fn queue_with_catalogue(&self, mut req: Request, seq: Option<u64>) {
         let needed = match &req {
             Request::Build { project, .. } => crate::catalogue_fetch::needed(project),
             Request::Run { line, .. } => crate::catalogue_fetch::needed_for_run(line),
             _ => Vec::new(),
         };
-        if matches!(req, Request::Build { .. } | Request::Run { .. }) {
-            let is_build = matches!(req, Request::Build { .. });
-            let seq = {
-                let mut inner = self.inner.borrow_mut();
-                if is_build {
-                    inner.builds += 1;
+        let missing: Vec<&'static str> = {
+            let inner = self.inner.borrow();
+            needed
+                .iter()
+                .copied()
+                .filter(|f| {
+                    !inner.catalogue.iter().any(|(g, _)| g == f) && !inner.unavailable.contains(f)
+                })
+                .collect()
+        };
+        if !missing.is_empty() {
+            let this = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                for f in missing {
+                    let got = crate::catalogue_fetch::fetch(f).await;
+                    let mut inner = this.inner.borrow_mut();
+                    match got {
+                        Ok(text) => inner.catalogue.push((f, text)),
+                        Err(_) => inner.unavailable.push(f),
+                    }
                 }
-                inner.builds
-            };
-            let missing: Vec<&'static str> = {
-                let inner = self.inner.borrow();
-                needed
-                    .iter()
-                    .copied()
-                    .filter(|f| {
-                        !inner.catalogue.iter().any(|(g, _)| g == f)
-                            && !inner.unavailable.contains(f)
-                    })
-                    .collect()
-            };
-            if !missing.is_empty() {
-                let this = self.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    for f in missing {
-                        let got = crate::catalogue_fetch::fetch(f).await;
-                        let mut inner = this.inner.borrow_mut();
-                        match got {
-                            Ok(text) => inner.catalogue.push((f, text)),
-                            Err(_) => inner.unavailable.push(f),
-                        }
-                    }
-                    if !is_build {
-                        this.send(req);
-                    } else if this.inner.borrow().builds == seq {
-                        // No newer build was asked for meanwhile (else that one goes instead).
-                        this.inner.borrow_mut().builds -= 1;
-                        this.send(req);
-                    }
-                });
-                return;
-            }
+                // A newer build was asked for meanwhile: it goes instead.
+                if seq.is_none_or(|s| this.inner.borrow().builds == s) {
+                    this.queue_with_catalogue(req, seq);
+                }
+            });
+            return;
+        }
+        {
             let mut inner = self.inner.borrow_mut();
             // The next request tries the ones that failed again (the network may be back).
             inner.unavailable.clear();
@@ -248,13 +252,15 @@ impl Client {
                 .filter(|(f, _)| needed.contains(f))
                 .map(|(f, t)| (f.to_string(), t.clone()))
                 .collect();
-            match &mut req {
-                Request::Build { catalogue, .. } | Request::Run { catalogue, .. } => {
-                    *catalogue = files
-                }
-                _ => {}
+            if let Request::Build { catalogue, .. } | Request::Run { catalogue, .. } = &mut req {
+                *catalogue = files;
             }
         }
+        self.queue(req);
+    }
+
+    /// Puts `req` in the queue (a build replaces the build waiting there) and sends what can go.
+    fn queue(&self, req: Request) {
         {
             let mut inner = self.inner.borrow_mut();
             if matches!(req, Request::Build { .. }) {
@@ -387,7 +393,11 @@ fn spawn() -> Result<Worker, JsValue> {
     let wasm = href("link[rel=preload][href$='.wasm']")?;
     let glue = serde_json::to_string(&glue).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let wasm = serde_json::to_string(&wasm).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let script = format!("import init from {glue};\nawait init({{ module_or_path: {wasm} }});\n");
+    // The site's base URL for `data_fetch` (the worker runs from a blob: URL): the folder of the wasm.
+    let script = format!(
+        "import init from {glue};\nself.{} = new URL('.', {wasm}).href;\nawait init({{ module_or_path: {wasm} }});\n",
+        crate::data_fetch::SITE_GLOBAL
+    );
     let opts = BlobPropertyBag::new();
     opts.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&script.into()), &opts)?;

@@ -101,13 +101,14 @@ pub trait Backend {
     /// Runs one command to completion in `fs`.
     fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput;
 
-    /// [`Backend::run`], handing `out` the command's output as it comes, for a backend whose commands take
-    /// real time. The output is in the returned [`RunOutput`] too. By default nothing is handed over.
+    /// [`Backend::run`], handing `out` the command's output as it comes (with the stream it came on), for a
+    /// backend whose commands take real time. The output is in the returned [`RunOutput`] too. By default
+    /// nothing is handed over.
     fn run_live(
         &mut self,
         fs: &mut Overlay,
         req: &RunRequest,
-        out: &mut dyn FnMut(&[u8]),
+        out: &mut dyn FnMut(crate::observer::Stream, &[u8]),
     ) -> RunOutput {
         let _ = out;
         self.run(fs, req)

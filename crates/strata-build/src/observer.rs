@@ -4,6 +4,15 @@
 
 use crate::Step;
 
+/// Which of a process's standard streams a piece of output came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+}
+
 /// Receives a build's events, in order.
 pub trait BuildObserver {
     /// How many stages the build will run (BuildKit names steps `[stage i/n]` when more than one).
@@ -16,10 +25,11 @@ pub trait BuildObserver {
         let _ = step;
     }
 
-    /// Output of the running step, as the backend delivers it (a backend that runs in memory delivers
-    /// nothing here: its output is in the finished step).
-    fn output(&mut self, chunk: &[u8]) {
-        let _ = chunk;
+    /// Output of the running step on `stream`, as the backend delivers it (a backend that runs in memory
+    /// delivers nothing here: its output is in the finished step). A chunk may end in the middle of a line,
+    /// and the two streams' chunks interleave as they arrive.
+    fn output(&mut self, stream: Stream, chunk: &[u8]) {
+        let _ = (stream, chunk);
     }
 
     /// A step is done (cached, run, failed, or a metadata instruction), with everything it printed.

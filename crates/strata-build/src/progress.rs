@@ -3,6 +3,7 @@
 
 use crate::engine::{CacheStatus, Step};
 use crate::history::HistoryStyle;
+use crate::observer::Stream;
 
 /// A size the way docker prints it: decimal units, three significant digits (`0B`, `12B`, `1.99MB`).
 pub fn human_size(bytes: u64) -> String {
@@ -43,8 +44,29 @@ pub struct PlainPrinter {
     style: HistoryStyle,
     multi: bool,
     n: usize,
-    /// The step that started and is not done: its number, whether output came, an unfinished line.
-    open: Option<(usize, bool, Vec<u8>)>,
+    /// The step that started and is not done.
+    open: Option<Open>,
+}
+
+/// A step that started running and is not done yet.
+struct Open {
+    /// Its number in BuildKit's `#N`.
+    n: usize,
+    /// Whether output came while it ran.
+    streamed: bool,
+    /// The unfinished last line of its standard output and of its standard error: one each, so that
+    /// partial lines of the two streams never mix.
+    partial: [Vec<u8>; 2],
+}
+
+impl Open {
+    fn new(n: usize) -> Open {
+        Open {
+            n,
+            streamed: false,
+            partial: [Vec::new(), Vec::new()],
+        }
+    }
 }
 
 impl PlainPrinter {
@@ -88,20 +110,22 @@ impl PlainPrinter {
         let Some(h) = self.heading(s) else {
             return Vec::new();
         };
-        self.open = Some((self.n, false, Vec::new()));
+        self.open = Some(Open::new(self.n));
         vec![h]
     }
 
-    /// The complete lines of a chunk of the running step's output.
-    pub fn output(&mut self, chunk: &[u8]) -> Vec<String> {
+    /// The complete lines of a chunk of the running step's output on `stream` (each stream's unfinished
+    /// line waits for the rest of it on the same stream).
+    pub fn output(&mut self, stream: Stream, chunk: &[u8]) -> Vec<String> {
         let tag = match &self.open {
-            Some((n, _, _)) => self.tag(*n),
+            Some(open) => self.tag(open.n),
             None => return Vec::new(),
         };
-        let Some((_, streamed, partial)) = &mut self.open else {
+        let Some(open) = &mut self.open else {
             return Vec::new();
         };
-        *streamed = true;
+        open.streamed = true;
+        let partial = &mut open.partial[stream as usize];
         partial.extend_from_slice(chunk);
         let mut lines = Vec::new();
         while let Some(i) = partial.iter().position(|&b| b == b'\n') {
@@ -115,12 +139,16 @@ impl PlainPrinter {
     /// its notes and its outcome.
     pub fn done(&mut self, s: &Step) -> Vec<String> {
         let mut out = Vec::new();
-        let (n, streamed, partial) = match self.open.take() {
+        let Open {
+            n,
+            streamed,
+            partial,
+        } = match self.open.take() {
             Some(open) => open,
             None => match self.heading(s) {
                 Some(h) => {
                     out.push(h);
-                    (self.n, false, Vec::new())
+                    Open::new(self.n)
                 }
                 None => return out,
             },
@@ -128,8 +156,8 @@ impl PlainPrinter {
         let tag = self.tag(n);
         let cached = s.cache == CacheStatus::Hit;
         if streamed {
-            if !partial.is_empty() {
-                out.push(format!("{tag}{}", String::from_utf8_lossy(&partial)));
+            for p in partial.iter().filter(|p| !p.is_empty()) {
+                out.push(format!("{tag}{}", String::from_utf8_lossy(p)));
             }
             for note in &s.notes {
                 out.push(format!("{tag}[strata] {note}"));
@@ -174,5 +202,41 @@ fn output_lines(out: &mut Vec<String>, tag: &str, s: &Step) {
     }
     for note in &s.notes {
         out.push(format!("{tag}[strata] {note}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_step() -> Step {
+        Step {
+            stage: "stage-0".to_owned(),
+            text: "RUN ./both.sh".to_owned(),
+            span: strata_dockerfile::Span::default(),
+            vertex: Some((2, 2)),
+            classic: (2, 2),
+            cache: CacheStatus::Miss("new".to_owned()),
+            stdout: b"out-one\nout-".to_vec(),
+            stderr: b"err-one\nerr-two".to_vec(),
+            notes: Vec::new(),
+            layer: Some(1),
+        }
+    }
+
+    #[test]
+    fn interleaved_partial_lines_of_stdout_and_stderr_stay_whole() {
+        let mut p = PlainPrinter::new(HistoryStyle::Buildkit, 1);
+        let step = run_step();
+        assert_eq!(p.started(&step), ["#1 [2/2] RUN ./both.sh"]);
+        assert!(p.output(Stream::Stdout, b"out-").is_empty());
+        assert!(p.output(Stream::Stderr, b"err-").is_empty());
+        assert_eq!(p.output(Stream::Stdout, b"one\nout-"), ["#1 out-one"]);
+        assert_eq!(p.output(Stream::Stderr, b"one\n"), ["#1 err-one"]);
+        assert!(p.output(Stream::Stderr, b"err-two").is_empty());
+        assert_eq!(
+            p.done(&step),
+            ["#1 out-", "#1 err-two", "#1 DONE (cache miss: new)", ""]
+        );
     }
 }

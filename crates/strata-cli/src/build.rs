@@ -406,9 +406,9 @@ impl BuildObserver for LivePrinter {
         }
     }
 
-    fn output(&mut self, chunk: &[u8]) {
+    fn output(&mut self, stream: strata_build::observer::Stream, chunk: &[u8]) {
         if self.on {
-            let lines = self.printer.output(chunk);
+            let lines = self.printer.output(stream, chunk);
             self.print(lines);
         }
     }

@@ -79,7 +79,7 @@ impl<R: Runtime> NativeBackend<R> {
         &mut self,
         fs_: &mut Overlay,
         req: &RunRequest,
-        out: &mut dyn FnMut(&[u8]),
+        out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
     ) -> Result<RunOutput> {
         if let Some(why) = crate::preflight::host_refusal() {
             return Err(Error::Runtime(why));
@@ -114,7 +114,7 @@ impl<R: Runtime> NativeBackend<R> {
         fs_: &mut Overlay,
         req: &RunRequest,
         kept: &std::sync::Arc<KeptDir>,
-        out: &mut dyn FnMut(&[u8]),
+        out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
     ) -> Result<RunOutput> {
         let id = dir
             .file_name()
@@ -236,14 +236,14 @@ impl<R: Runtime> Backend for NativeBackend<R> {
     }
 
     fn run(&mut self, fs: &mut Overlay, req: &RunRequest) -> RunOutput {
-        self.run_live(fs, req, &mut |_| {})
+        self.run_live(fs, req, &mut |_, _| {})
     }
 
     fn run_live(
         &mut self,
         fs: &mut Overlay,
         req: &RunRequest,
-        out: &mut dyn FnMut(&[u8]),
+        out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
     ) -> RunOutput {
         match self.run_step(fs, req, out) {
             Ok(out) => out,

@@ -1,17 +1,34 @@
 //! The simulator's text data (`data/*.txt`: the base-image models and the package catalogue), packed into one
 //! xz stream by `build.rs` and unpacked once, on first use. Packed, the text costs the playground's download
 //! 39 KB instead of the 53 KB it cost as gzipped string constants.
+//!
+//! Without the `embedded-catalogue` feature (the web playground) only `busybox.txt` is packed: the other
+//! files are files of the site, read through the [`set_loader`] function the first time a build needs one
+//! (a FROM of alpine, debian, ubuntu, centos or python, or a package manager's catalogue), so the first
+//! download does not carry models a first build on busybox never reads.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 include!(concat!(env!("OUT_DIR"), "/data_files.rs"));
 
-/// The xz stream of all the files, one after another in the order of `FILES`.
+/// The xz stream of the packed files, one after another in the order of `FILES`.
 static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/data.xz"));
 
-/// The text of the data file `name` (e.g. `"debian.txt"`).
-///
-/// Panics if `name` is not one of the packed files (a programming error: the names are constants).
+/// Reads a data file that is not packed (`name` as in `data/`, e.g. `"debian.txt"`), set by the web playground.
+static LOADER: OnceLock<fn(&str) -> Option<String>> = OnceLock::new();
+
+/// The files read through [`LOADER`] so far, kept for the program's life (a model is parsed from its text on
+/// every FROM that names it).
+static LOADED: Mutex<Vec<(String, &'static str)>> = Mutex::new(Vec::new());
+
+/// Sets how a data file that is not compiled in is read (the playground fetches it from the site). The first
+/// loader set stays.
+pub fn set_loader(loader: fn(&str) -> Option<String>) {
+    let _ = LOADER.set(loader);
+}
+
+/// The text of the data file `name` (e.g. `"debian.txt"`): packed, or read once through the loader. Empty
+/// when it is neither packed nor readable (a playground offline before its first use of the file).
 pub(crate) fn text(name: &str) -> &'static str {
     static UNPACKED: OnceLock<String> = OnceLock::new();
     let all = UNPACKED.get_or_init(|| {
@@ -26,7 +43,18 @@ pub(crate) fn text(name: &str) -> &'static str {
         }
         start = end;
     }
-    panic!("no data file {name}")
+    loaded(name).unwrap_or("")
+}
+
+/// A data file that is not packed, read through the loader the first time it is asked for.
+fn loaded(name: &str) -> Option<&'static str> {
+    let mut kept = LOADED.lock().ok()?;
+    if let Some((_, t)) = kept.iter().find(|(f, _)| f == name) {
+        return Some(t);
+    }
+    let text: &'static str = Box::leak(LOADER.get()?(name)?.into_boxed_str());
+    kept.push((name.to_owned(), text));
+    Some(text)
 }
 
 #[cfg(test)]
@@ -40,5 +68,23 @@ mod tests {
             let on_disk = std::fs::read_to_string(dir.join(name)).unwrap();
             assert_eq!(text(name), on_disk, "{name}");
         }
+    }
+
+    #[test]
+    fn a_file_that_is_not_packed_is_read_once_through_the_loader() {
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        fn loader(name: &str) -> Option<String> {
+            CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            (name == "extra.txt").then(|| "tags extra\n".to_owned())
+        }
+        set_loader(loader);
+        assert_eq!(text("extra.txt"), "tags extra\n");
+        assert_eq!(text("extra.txt"), "tags extra\n");
+        assert_eq!(CALLS.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(
+            text("missing.txt"),
+            "",
+            "an unreadable file is empty, not a panic"
+        );
     }
 }

@@ -17,7 +17,7 @@
 pub mod backend;
 pub mod base;
 pub mod container;
-mod data;
+pub mod data;
 pub mod examples;
 pub mod exec;
 pub mod packages;

@@ -2,6 +2,7 @@
 //! same wasm, started by the page, where there is no `window`) it serves build requests instead.
 
 fn main() {
+    web::data_fetch::install();
     if let Some(window) = web_sys::window() {
         web::offline::register(&window);
         yew::Renderer::<web::App>::new().render();

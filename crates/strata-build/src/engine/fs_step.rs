@@ -48,7 +48,7 @@ impl Builder<'_, '_> {
         F: FnOnce(
             &mut Overlay,
             &mut dyn Backend,
-            &mut dyn FnMut(&[u8]),
+            &mut dyn FnMut(crate::observer::Stream, &[u8]),
         ) -> Result<StepRun, StepFail>,
     {
         let key = inputs.key();
@@ -114,8 +114,8 @@ impl Builder<'_, '_> {
                 let mut fs = Overlay::new(st.tree.clone());
                 self.observer.started(&step);
                 let observer = &mut *self.observer;
-                let ran = f(&mut fs, &mut *self.backend, &mut |chunk| {
-                    observer.output(chunk)
+                let ran = f(&mut fs, &mut *self.backend, &mut |stream, chunk| {
+                    observer.output(stream, chunk)
                 });
                 match ran {
                     Ok(run) => {

@@ -47,10 +47,15 @@ impl Runtime for Builtin {
     }
 
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished> {
-        self.run_live(bundle, id, &mut |_| {})
+        self.run_live(bundle, id, &mut |_, _| {})
     }
 
-    fn run_live(&self, bundle: &Path, _id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
+    fn run_live(
+        &self,
+        bundle: &Path,
+        _id: &str,
+        out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
+    ) -> Result<Finished> {
         let mut cmd = Command::new("/proc/self/exe");
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -21,13 +21,15 @@ use std::path::Path;
 pub use builtin::Builtin;
 pub use runc::Runc;
 
+use strata_build::observer::Stream;
+
 use crate::error::Result;
 
 /// Reads a child's standard output and error as they come (a thread each), handing every piece to `out`
-/// in arrival order; returns both in full once both are closed.
+/// with its stream, in arrival order; returns both in full once both are closed.
 pub(crate) fn collect_live(
     child: &mut std::process::Child,
-    out: &mut dyn FnMut(&[u8]),
+    out: &mut dyn FnMut(Stream, &[u8]),
 ) -> (Vec<u8>, Vec<u8>) {
     use std::io::Read;
     let (tx, rx) = std::sync::mpsc::channel::<(bool, Vec<u8>)>();
@@ -64,7 +66,14 @@ pub(crate) fn collect_live(
         }
         drop(tx);
         for (is_err, chunk) in rx {
-            out(&chunk);
+            out(
+                if is_err {
+                    Stream::Stderr
+                } else {
+                    Stream::Stdout
+                },
+                &chunk,
+            );
             if is_err {
                 stderr.extend_from_slice(&chunk);
             } else {
@@ -128,12 +137,17 @@ pub trait Runtime {
     /// completion, with standard input empty and the output collected.
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished>;
 
-    /// [`Runtime::run`], handing `out` each piece of the output (standard output and error, in the order
-    /// they come) as the process writes it. By default the output is handed over at the end.
-    fn run_live(&self, bundle: &Path, id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
+    /// [`Runtime::run`], handing `out` each piece of the output with its stream (standard output and error, in
+    /// the order they come) as the process writes it. By default the output is handed over at the end.
+    fn run_live(
+        &self,
+        bundle: &Path,
+        id: &str,
+        out: &mut dyn FnMut(Stream, &[u8]),
+    ) -> Result<Finished> {
         let f = self.run(bundle, id)?;
-        out(&f.stdout);
-        out(&f.stderr);
+        out(Stream::Stdout, &f.stdout);
+        out(Stream::Stderr, &f.stderr);
         Ok(f)
     }
 

@@ -45,10 +45,15 @@ impl Runtime for Runc {
     }
 
     fn run(&self, bundle: &Path, id: &str) -> Result<Finished> {
-        self.run_live(bundle, id, &mut |_| {})
+        self.run_live(bundle, id, &mut |_, _| {})
     }
 
-    fn run_live(&self, bundle: &Path, id: &str, out: &mut dyn FnMut(&[u8])) -> Result<Finished> {
+    fn run_live(
+        &self,
+        bundle: &Path,
+        id: &str,
+        out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
+    ) -> Result<Finished> {
         let mut child = self
             .command(bundle, id)
             .stdin(Stdio::null())

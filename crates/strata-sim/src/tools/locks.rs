@@ -32,7 +32,7 @@ pub(crate) fn split_at_version(spec: &str) -> Option<(&str, &str)> {
 
 /// package-lock.json (v2/v3 `packages`, v1 `dependencies`) and npm-shrinkwrap.json.
 pub(crate) fn package_lock(text: &str) -> Vec<Locked> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(text.as_bytes()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -189,7 +189,7 @@ pub(crate) fn cargo_lock(text: &str) -> Vec<Locked> {
 
 /// composer.lock's `packages` and `packages-dev`.
 pub(crate) fn composer_lock(text: &str) -> Vec<Locked> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(text.as_bytes()) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -73,7 +73,7 @@ impl Project {
 fn project(p: &Proc<'_>, argv: &[String]) -> Option<Project> {
     let d = super::value(argv, &["--prefix", "--dir", "-C", "--cwd"]).unwrap_or_else(|| ".".into());
     let dir = abs(p, &d);
-    let json = serde_json::from_str(&read(p, &format!("{dir}/package.json"))?).ok()?;
+    let json = serde_json::from_slice(read(p, &format!("{dir}/package.json"))?.as_bytes()).ok()?;
     Some(Project { dir, json })
 }
 
@@ -764,7 +764,7 @@ fn cra(p: &mut Proc<'_>, d: &str) -> Res<String> {
 
 fn angular(p: &mut Proc<'_>, d: &str, pr: Option<&Project>) -> Res<String> {
     let conf: Value = read(p, &format!("{d}/angular.json"))
-        .and_then(|t| serde_json::from_str(&t).ok())
+        .and_then(|t| serde_json::from_slice(t.as_bytes()).ok())
         .unwrap_or(Value::Null);
     let (name, proj) = conf
         .get("projects")

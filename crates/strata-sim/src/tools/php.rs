@@ -60,7 +60,7 @@ pub(super) fn composer(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let lock = read(p, &format!("{dir}/composer.lock")).map(|t| super::locks::composer_lock(&t));
     let from_lock = lock.is_some();
     let mut pkgs = lock.unwrap_or_else(|| {
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_slice(json.as_bytes()).unwrap_or_default();
         v.get("require")
             .and_then(|r| r.as_object())
             .map(|m| {
