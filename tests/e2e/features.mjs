@@ -320,6 +320,24 @@ try {
     }
   });
 
+  await check('a model the page could not fetch (offline before its first use) is said, not passed off as unknown', async () => {
+    // A fresh page that has never read centos.txt goes offline, then builds on centos: the worker's request
+    // for data/centos.txt fails, and the build log says which file was missing and what to do.
+    const fresh = await openSite(browser, { consoleMessages: false });
+    try {
+      await fresh.context.setOffline(true);
+      await fresh.page.fill('#editor', 'FROM centos:7\nRUN echo hi > /hi\n');
+      await built(fresh.page);
+      await fresh.page.click('#tab-log');
+      const said = (await fresh.page.$$eval('.build-warning', (es) => es.map((e) => e.textContent))).join('\n');
+      assert(/data\/centos\.txt could not be read from the site/.test(said), `warnings: ${said}`);
+      assert(/open the page online once/.test(said), `warnings: ${said}`);
+      await shot(fresh.page, 'features-model-offline');
+    } finally {
+      await fresh.context.close();
+    }
+  });
+
   await check('hostile Dockerfiles end in a clear error while the page stays responsive', async () => {
     await page.click('#tab-log');
     const cases = [

@@ -22,7 +22,7 @@ use strata_sim::backend::{normalize_reference, note_text, SimBackend, SimStore};
 use strata_sim::container::{docker_diff, Mounted, Started};
 use strata_sim::exec::Limits;
 
-use crate::build::{self, human_size, timestamp, BuildView, EntryRow, Indexed};
+use crate::build::{self, human_size, timestamp, BuildErrorRow, BuildView, EntryRow, Indexed};
 use crate::project::Project;
 
 /// What the page asks the worker.
@@ -423,7 +423,7 @@ impl Session {
         self.style = style;
         self.context = Some(context);
         let tag = image_tag(&project.run_line, &self.store);
-        match result {
+        let v = match result {
             Ok(out) => {
                 let v = build::view(&project.dockerfile, Ok(&out), style, &tag);
                 self.tagged = Some((normalize_reference(&tag), out.image.clone()));
@@ -448,7 +448,8 @@ impl Session {
                 }
                 v
             }
-        }
+        };
+        with_unreadable_data(v)
     }
 
     /// The file viewer's view of `path` in the last image.
@@ -843,4 +844,22 @@ fn container_id(image: &BuiltImage, line: &str, now: Timestamp) -> String {
     let seed = format!("{}\n{line}\n{}.{}", image.id(), now.secs, now.nanos);
     let d = strata_image::Digest::of(seed.as_bytes()).to_string();
     d.trim_start_matches("sha256:").to_string()
+}
+
+/// `v` with a warning for each simulator data file the site could not give (a page offline before the
+/// file's first use): the images and packages it models were missing from this build, which would otherwise
+/// look like images strata does not know.
+fn with_unreadable_data(mut v: BuildView) -> BuildView {
+    for file in strata_sim::data::unreadable() {
+        v.warnings.push(BuildErrorRow {
+            message: format!(
+                "the simulator's model data data/{file} could not be read from the site (the page was offline \
+                 before it first needed it), so what it models (base images, packages) is missing from this \
+                 build: open the page online once and the file is kept for offline use, then build again"
+            ),
+            help: None,
+            at: None,
+        });
+    }
+    v
 }

@@ -46,13 +46,30 @@ pub(crate) fn text(name: &str) -> &'static str {
     loaded(name).unwrap_or("")
 }
 
+/// The files the loader could not read the last time they were asked for (tried again on the next use).
+static UNREADABLE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The data files the loader could not read (a playground offline before their first use): what a build
+/// that needed them missed, so that the page can say so instead of letting an image look unknown. Reading
+/// one later takes it off the list.
+pub fn unreadable() -> Vec<String> {
+    UNREADABLE.lock().map(|u| u.clone()).unwrap_or_default()
+}
+
 /// A data file that is not packed, read through the loader the first time it is asked for.
 fn loaded(name: &str) -> Option<&'static str> {
     let mut kept = LOADED.lock().ok()?;
     if let Some((_, t)) = kept.iter().find(|(f, _)| f == name) {
         return Some(t);
     }
-    let text: &'static str = Box::leak(LOADER.get()?(name)?.into_boxed_str());
+    let read = LOADER.get()?(name);
+    if let Ok(mut u) = UNREADABLE.lock() {
+        u.retain(|f| f != name);
+        if read.is_none() {
+            u.push(name.to_owned());
+        }
+    }
+    let text: &'static str = Box::leak(read?.into_boxed_str());
     kept.push((name.to_owned(), text));
     Some(text)
 }
@@ -86,5 +103,6 @@ mod tests {
             "",
             "an unreadable file is empty, not a panic"
         );
+        assert_eq!(unreadable(), ["missing.txt"], "and it is said");
     }
 }
