@@ -217,6 +217,12 @@ impl Cache {
     /// Records what ran at `position`.
     pub fn record(&mut self, position: String, inputs: StepInputs) {
         let key = inputs.key();
+        self.record_keyed(position, key, inputs);
+    }
+
+    /// [`Cache::record`] for a caller that has the key of `inputs` already ([`StepInputs::key`]).
+    pub fn record_keyed(&mut self, position: String, key: Digest, inputs: StepInputs) {
+        debug_assert_eq!(key, inputs.key());
         if self.last_keys.get(&position) != Some(&key) {
             self.changed = true;
             self.last_keys.insert(position.clone(), key);

@@ -52,7 +52,11 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
         "{}",
         stderr(&again)
     );
-    assert_eq!(cache_file(), written, "an all-cached rebuild rewrote the cache");
+    assert_eq!(
+        cache_file(),
+        written,
+        "an all-cached rebuild rewrote the cache"
+    );
 
     let script = ctx.join("while.sh");
     let old = std::fs::read(&script).unwrap();
