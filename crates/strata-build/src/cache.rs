@@ -131,6 +131,9 @@ pub struct CachedStep {
 /// Finds a cached step's layer by diff_id (see [`Cache::restore_lazy`]); `None` if it is gone.
 pub type LayerLoader = Arc<dyn Fn(&Digest) -> Option<Arc<Changeset>> + Send + Sync>;
 
+/// Reads what ran at each position last time, when a build first needs it (see [`Cache::defer_last`]).
+pub type LastLoader = Box<dyn FnOnce() -> BTreeMap<String, StepInputs> + Send + Sync>;
+
 /// A step restored by [`Cache::restore_lazy`]: its layer is read the first time a build looks it up.
 #[derive(Debug, Clone)]
 struct Restored {
@@ -147,11 +150,34 @@ pub struct Cache {
     /// Steps restored from disk whose layers have not been read yet (see [`Cache::restore_lazy`]).
     restored: HashMap<Digest, Restored>,
     loader: Option<LayerLoader>,
+    /// What ran at each position: as recorded by this build, over what [`Cache::defer_last`] reads.
     last: HashMap<String, StepInputs>,
+    /// What ran at each position before this build, read when first needed.
+    last_before: Arc<LazyLast>,
+    /// The key of what ran at each position (as [`PersistedCache::last_keys`]).
+    last_keys: HashMap<String, Digest>,
+    /// Whether a step was put or a position recorded differently since the cache was made.
+    changed: bool,
     /// Base images already flattened, by the digest of their config (which lists their diff_ids).
     flattened: HashMap<Digest, (Vec<Layer>, Arc<Tree>)>,
     /// The content of each `RUN --mount=type=cache` by its id: kept across builds, never in a layer.
     mount_caches: BTreeMap<String, Arc<Tree>>,
+}
+
+/// What ran at each position before, read once when first needed.
+#[derive(Default)]
+struct LazyLast {
+    load: std::sync::Mutex<Option<LastLoader>>,
+    loaded: OnceLock<HashMap<String, StepInputs>>,
+}
+
+impl LazyLast {
+    fn get(&self) -> &HashMap<String, StepInputs> {
+        self.loaded.get_or_init(|| {
+            let load = self.load.lock().ok().and_then(|mut l| l.take());
+            load.map(|f| f().into_iter().collect()).unwrap_or_default()
+        })
+    }
 }
 
 impl Cache {
@@ -176,18 +202,55 @@ impl Cache {
 
     /// Stores a result.
     pub fn put(&mut self, key: Digest, step: CachedStep) {
+        self.changed = true;
         self.restored.remove(&key);
         self.results.insert(key, step);
     }
 
     /// What ran at `position` last time.
     pub fn last(&self, position: &str) -> Option<&StepInputs> {
-        self.last.get(position)
+        self.last
+            .get(position)
+            .or_else(|| self.last_before.get().get(position))
     }
 
     /// Records what ran at `position`.
     pub fn record(&mut self, position: String, inputs: StepInputs) {
+        let key = inputs.key();
+        self.record_keyed(position, key, inputs);
+    }
+
+    /// [`Cache::record`] for a caller that has the key of `inputs` already ([`StepInputs::key`]).
+    pub fn record_keyed(&mut self, position: String, key: Digest, inputs: StepInputs) {
+        debug_assert_eq!(key, inputs.key());
+        if self.last_keys.get(&position) != Some(&key) {
+            self.changed = true;
+            self.last_keys.insert(position.clone(), key);
+        }
         self.last.insert(position, inputs);
+    }
+
+    /// What ran at each position before is read by `load` when a build first needs it (a miss's reason,
+    /// or [`Cache::persist`]); `keys` gives the key of each (so an unchanged position is known without
+    /// reading it). For a front end whose saved cache keeps every source file's checksum for the miss
+    /// reasons: an all-cached build need not read them.
+    pub fn defer_last(&mut self, keys: BTreeMap<String, Digest>, load: LastLoader) {
+        self.last.clear();
+        self.last_keys = keys.into_iter().collect();
+        self.last_before = Arc::new(LazyLast {
+            load: std::sync::Mutex::new(Some(load)),
+            loaded: OnceLock::new(),
+        });
+    }
+
+    /// Whether anything was put or recorded differently since the cache was restored (or made), or a
+    /// step restored lazily was found gone: if not, saving it again would write what was read.
+    pub fn changed(&self) -> bool {
+        self.changed
+            || self
+                .restored
+                .values()
+                .any(|r| matches!(r.loaded.get(), Some(None)))
     }
 
     /// The cache as data to keep between runs (the CLI writes it beside its store). Layers are referred to
@@ -214,9 +277,13 @@ impl Cache {
                 .map(|r| r.step.clone()),
         );
         strata_image::sort::sort_by_key(&mut results, |r| r.key);
+        let mut last: BTreeMap<String, StepInputs> =
+            self.last_before.get().clone().into_iter().collect();
+        last.extend(self.last.clone());
         PersistedCache {
+            last_keys: last.iter().map(|(p, i)| (p.clone(), i.key())).collect(),
             results,
-            last: self.last.clone().into_iter().collect(),
+            last,
         }
     }
 
@@ -233,6 +300,7 @@ impl Cache {
                 cache.results.insert(key, step);
             }
         }
+        cache.last_keys = keys_of(&data.last);
         cache.last = data.last.into_iter().collect();
         cache
     }
@@ -251,6 +319,7 @@ impl Cache {
             );
         }
         cache.loader = Some(layer);
+        cache.last_keys = keys_of(&data.last);
         cache.last = data.last.into_iter().collect();
         cache
     }
@@ -305,6 +374,11 @@ impl std::fmt::Debug for Cache {
             .field("flattened", &self.flattened.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
+}
+
+/// The key of what ran at each position.
+fn keys_of(last: &BTreeMap<String, StepInputs>) -> HashMap<String, Digest> {
+    last.iter().map(|(p, i)| (p.clone(), i.key())).collect()
 }
 
 /// A persisted step with its layer found by `layer`; `None` if the layer is gone.
@@ -403,6 +477,10 @@ pub struct PersistedCache {
     pub results: Vec<PersistedStep>,
     /// What ran at each position last time.
     pub last: BTreeMap<String, StepInputs>,
+    /// The key of each of `last` ([`StepInputs::key`]): a front end can read these without `last`
+    /// (see [`Cache::defer_last`]).
+    #[serde(default)]
+    pub last_keys: BTreeMap<String, Digest>,
 }
 
 /// One cached result as data.
@@ -421,4 +499,72 @@ pub struct PersistedStep {
     pub stderr: String,
     /// Its notes.
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(instruction: &str) -> StepInputs {
+        StepInputs {
+            instruction: instruction.to_owned(),
+            files: [("/a".to_owned(), Digest::of(b"a"))].into_iter().collect(),
+            ..StepInputs::default()
+        }
+    }
+
+    #[test]
+    fn a_rebuild_that_records_what_ran_before_changes_nothing_and_reads_no_last() {
+        let mut cache = Cache::new();
+        cache.record("stage-0#0".to_owned(), inputs("COPY . /app"));
+        assert!(cache.changed(), "a new position is a change");
+        let data = cache.persist();
+        assert_eq!(
+            data.last_keys.get("stage-0#0"),
+            Some(&inputs("COPY . /app").key())
+        );
+
+        let read = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let restore = |read: &Arc<std::sync::atomic::AtomicUsize>| {
+            let mut cache = Cache::restore_lazy(
+                PersistedCache {
+                    results: data.results.clone(),
+                    ..PersistedCache::default()
+                },
+                Arc::new(|_| None),
+            );
+            let (last, read) = (data.last.clone(), read.clone());
+            cache.defer_last(
+                data.last_keys.clone(),
+                Box::new(move || {
+                    read.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    last
+                }),
+            );
+            cache
+        };
+
+        // The same step again: unchanged, and what ran before was never read.
+        let mut again = restore(&read);
+        again.record("stage-0#0".to_owned(), inputs("COPY . /app"));
+        assert!(!again.changed());
+        assert_eq!(read.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+        // Another step there: a change; a miss reason reads what ran before, once.
+        let mut other = restore(&read);
+        let new = inputs("COPY . /src");
+        assert_eq!(
+            new.miss_reason(other.last("stage-0#0"), "COPY", false),
+            "COPY instruction changed"
+        );
+        other.record("stage-0#0".to_owned(), new.clone());
+        assert!(other.changed());
+        assert_eq!(other.last("stage-0#0"), Some(&new));
+        assert_eq!(read.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // What was read before is kept where this build recorded nothing.
+        other.record("stage-0#1".to_owned(), inputs("RUN true"));
+        let saved = other.persist();
+        assert_eq!(saved.last.len(), 2);
+        assert_eq!(saved.last_keys.get("stage-0#0"), Some(&new.key()));
+    }
 }

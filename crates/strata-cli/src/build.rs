@@ -4,7 +4,7 @@
 //! strata-native's; this module parses arguments and prints.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use strata_build::observer::BuildObserver;
 
@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
 use strata_build::export_log::export_lines;
 use strata_build::HistoryStyle;
-use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
+use strata_image::{Timestamp, Tree};
 use strata_native::{BuildCache, DiskImages};
 use strata_sim::backend::{SimBackend, SimStore};
 
@@ -106,78 +106,6 @@ pub fn now() -> Timestamp {
     }
 }
 
-/// Context files this large or larger are read on demand ([`strata_native::HostFile::context`]).
-const CONTEXT_IN_MEMORY_BELOW: u64 = 1 << 20;
-
-/// Reads a directory into a tree: files with their bytes, modes and mtimes, symlinks as links; owners are
-/// 0:0 as the builder sees them. A file whose digest `sums` remembers, unchanged since, is not read: its
-/// content stays on the disk with that digest, which is all a cache hit needs of it.
-pub fn read_context(dir: &Path, sums: &mut strata_native::ContextSums) -> Result<Tree> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let mut tree = Tree::new();
-    let meta =
-        std::fs::metadata(dir).with_context(|| format!("reading the context {}", dir.display()))?;
-    if !meta.is_dir() {
-        bail!("the build context {} is not a directory", dir.display());
-    }
-    let now = now().secs;
-    let mut todo = vec![(dir.to_path_buf(), String::new())];
-    while let Some((path, rel)) = todo.pop() {
-        let mut entries: Vec<(String, std::fs::DirEntry)> = std::fs::read_dir(&path)
-            .with_context(|| format!("reading {}", path.display()))?
-            .map(|e| e.map(|e| (e.file_name().to_string_lossy().into_owned(), e)))
-            .collect::<std::io::Result<_>>()?;
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (name, e) in entries {
-            let rel_child = format!("{rel}/{name}");
-            // Not followed: a symlink is read as a link.
-            let md = e
-                .metadata()
-                .with_context(|| format!("reading {}", e.path().display()))?;
-            let attrs = Attrs::new(
-                md.permissions().mode() & 0o7777,
-                0,
-                0,
-                Timestamp {
-                    secs: md.mtime(),
-                    nanos: u32::try_from(md.mtime_nsec()).unwrap_or(0),
-                },
-            );
-            let ft = md.file_type();
-            let mtime = || i128::from(md.mtime()) * 1_000_000_000 + i128::from(md.mtime_nsec());
-            if ft.is_dir() {
-                tree.insert(&rel_child, attrs, NodeKind::Dir)?;
-                todo.push((e.path(), rel_child));
-            } else if ft.is_symlink() {
-                let target = std::fs::read_link(e.path())?;
-                tree.insert(
-                    &rel_child,
-                    attrs,
-                    NodeKind::Symlink(target.to_string_lossy().into_owned()),
-                )?;
-            } else if let (true, Some(digest)) = (ft.is_file(), sums.get(&md)) {
-                let content = strata_native::HostFile::context_with_digest(
-                    e.path(),
-                    md.len(),
-                    mtime(),
-                    Some(digest),
-                );
-                tree.insert(&rel_child, attrs, NodeKind::File(content))?;
-            } else if ft.is_file() && md.len() >= CONTEXT_IN_MEMORY_BELOW {
-                // Large files stay on the disk, read when the build needs them.
-                let content = strata_native::HostFile::context(e.path(), md.len(), mtime());
-                tree.insert(&rel_child, attrs, NodeKind::File(content))?;
-            } else if ft.is_file() {
-                let bytes = std::fs::read(e.path())
-                    .with_context(|| format!("reading {}", e.path().display()))?;
-                sums.learn(&md, strata_image::Digest::of(&bytes), now);
-                tree.insert(&rel_child, attrs, NodeKind::File(Content::from(bytes)))?;
-            }
-        }
-    }
-    Ok(tree)
-}
-
 /// Reads `--secret id=ID,src=FILE` (or `env=VAR`, or `type=file|env`) as docker buildx does.
 fn read_secrets(specs: &[String]) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
@@ -229,15 +157,17 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     };
     // The same reading as `parse` and `lint`: `-` is standard input, bytes that are not UTF-8 are refused.
     let (name, dockerfile) = crate::source::read(&file.to_string_lossy())?;
-    let context = if stdin_only {
+    // Never dropped: `strata build` runs once per process, whose exit frees it faster than thousands of
+    // drops (a context file holds no resource but memory).
+    let context = std::mem::ManuallyDrop::new(if stdin_only {
         Tree::new()
     } else {
         let mut sums = strata_native::ContextSums::load(store);
-        let tree = read_context(&args.context, &mut sums)?;
+        let tree = crate::context_reader::read_context(&args.context, &mut sums, now().secs)?;
         // A cache: a store that cannot take it now only costs the next build the reads.
         let _ = sums.save(store);
         tree
-    };
+    });
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let own = PathBuf::from(format!("{}.dockerignore", file.display()));
     let ignore = std::fs::read_to_string(&own)
@@ -261,7 +191,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     };
     let req = BuildRequest {
         dockerfile: &dockerfile,
-        context: &context,
+        context: &*context,
         dockerignore: ignore.as_deref(),
         build_args,
         target: args.target.clone(),
@@ -351,6 +281,17 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
                 )?;
             }
             println!("{id}");
+            // All cached: the image, the cache and their layers are memory only (no step of this build
+            // wrote files that a drop removes), which the process's exit frees faster than thousands of
+            // drops.
+            if out
+                .steps
+                .iter()
+                .all(|s| matches!(s.cache, CacheStatus::Hit | CacheStatus::Metadata))
+            {
+                std::mem::forget(out);
+                std::mem::forget(cache);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildFailure { error, steps }) => {

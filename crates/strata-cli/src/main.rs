@@ -17,6 +17,7 @@ use container::ContainerCommand;
 mod backend_choice;
 mod build;
 mod container;
+mod context_reader;
 mod examples;
 mod human;
 mod images;

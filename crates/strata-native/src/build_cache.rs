@@ -5,7 +5,9 @@
 //! The file lists each step's key, output and layer diff_id; the layers themselves are the store's blobs
 //! (strata stores the layers it builds uncompressed, so a layer's blob digest is its diff_id). Loading reads
 //! the list only: a step's layer is read when a build looks that step up, so what the cache holds about
-//! other images costs a build nothing. Saving merges with what other builds saved meanwhile, drops steps
+//! other images costs a build nothing. What ran at each position last time (every COPY source's checksum,
+//! for the miss reasons) is parsed only when a step misses or the cache is saved with changes. A build that
+//! changed nothing (all cached) writes nothing. Saving merges with what other builds saved meanwhile, drops steps
 //! whose layer is no longer in the store, and writes atomically under the store's lock.
 
 use std::collections::BTreeSet;
@@ -13,8 +15,11 @@ use std::fs;
 use std::io::ErrorKind;
 use std::sync::Arc;
 
-use strata_build::cache::PersistedCache;
+use std::collections::BTreeMap;
+
+use strata_build::cache::{PersistedCache, PersistedStep};
 use strata_build::Cache;
+use strata_image::Digest;
 
 use crate::atomic::write_atomic;
 use crate::{Error, Result, Store};
@@ -29,7 +34,7 @@ pub struct BuildCache {
     file: &'static str,
     /// The file's bytes as [`BuildCache::load`] read them: if they are still the file's when saving, nobody
     /// saved meanwhile and there is nothing to merge.
-    loaded: Arc<std::sync::Mutex<Option<Vec<u8>>>>,
+    loaded: Arc<std::sync::Mutex<Option<Arc<[u8]>>>>,
 }
 
 impl BuildCache {
@@ -51,19 +56,25 @@ impl BuildCache {
         }
     }
 
-    /// The cache as saved, its layers read lazily. A missing or unreadable file is an empty cache.
+    /// The cache as saved, its layers and its `last` read lazily. A missing or unreadable file is an empty
+    /// cache.
     pub fn load(&self) -> Cache {
         let Ok(bytes) = fs::read(self.store.root().join(self.file)) else {
             return Cache::new();
         };
-        let Ok(data) = serde_json::from_slice::<PersistedCache>(&bytes) else {
+        let Ok(head) = serde_json::from_slice::<Head>(&bytes) else {
             return Cache::new();
         };
+        let bytes: Arc<[u8]> = bytes.into();
         if let Ok(mut loaded) = self.loaded.lock() {
-            *loaded = Some(bytes);
+            *loaded = Some(bytes.clone());
         }
         let store = self.store.clone();
-        Cache::restore_lazy(
+        let data = PersistedCache {
+            results: head.results,
+            ..PersistedCache::default()
+        };
+        let mut cache = Cache::restore_lazy(
             data,
             // Large files stay in the blob, read when the layer is written or unpacked.
             Arc::new(move |d| {
@@ -71,12 +82,26 @@ impl BuildCache {
                     .ok()
                     .map(Arc::new)
             }),
-        )
+        );
+        // The file was parsed once already: the same bytes parse again (a torn file was refused above).
+        cache.defer_last(
+            head.last_keys,
+            Box::new(move || {
+                serde_json::from_slice::<PersistedCache>(&bytes)
+                    .map(|d| d.last)
+                    .unwrap_or_default()
+            }),
+        );
+        cache
     }
 
     /// Saves `cache`: merged with the steps saved since it was loaded, without steps whose layer blob is
     /// gone; atomically, under the store's exclusive lock.
     pub fn save(&self, cache: &Cache) -> Result<()> {
+        // All cached: what the file holds already covers this build (other builds' saves stay).
+        if !cache.changed() {
+            return Ok(());
+        }
         let _lock = self.store.lock(true)?;
         let mut data = cache.persist();
         let path = self.store.root().join(self.file);
@@ -92,7 +117,10 @@ impl BuildCache {
             data.results
                 .extend(saved.results.into_iter().filter(|r| !ours.contains(&r.key)));
             for (position, inputs) in saved.last {
-                data.last.entry(position).or_insert(inputs);
+                if let std::collections::btree_map::Entry::Vacant(e) = data.last.entry(position) {
+                    data.last_keys.insert(e.key().clone(), inputs.key());
+                    e.insert(inputs);
+                }
             }
         }
         data.results
@@ -117,4 +145,15 @@ impl BuildCache {
         };
         serde_json::from_slice(&bytes).ok()
     }
+}
+
+/// The file as [`BuildCache::load`] reads it first: the steps and the keys of what ran at each position;
+/// `last` (large: every COPY source's checksum) is checked for syntax but not kept.
+#[derive(serde::Deserialize)]
+struct Head {
+    results: Vec<PersistedStep>,
+    #[allow(dead_code)]
+    last: serde::de::IgnoredAny,
+    #[serde(default)]
+    last_keys: BTreeMap<String, Digest>,
 }

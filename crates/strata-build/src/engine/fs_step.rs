@@ -156,7 +156,7 @@ impl Builder<'_, '_> {
                 }
             }
         };
-        self.cache.record(position, inputs);
+        self.cache.record_keyed(position, key, inputs);
         st.key = Some(key);
         st.parent_ran = step.cache != CacheStatus::Hit;
         let style = self.req.style;

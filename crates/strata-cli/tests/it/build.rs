@@ -38,12 +38,24 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
     let sums = std::fs::metadata(root.join("context-sums")).unwrap();
     assert!(sums.len() > 24, "both context files remembered");
 
+    // The build cache as the first build left it: an all-cached rebuild does not write it again.
+    let cache_file = || {
+        use std::os::unix::fs::MetadataExt;
+        let md = std::fs::metadata(root.join("buildcache.json")).unwrap();
+        (md.ino(), md.mtime(), md.mtime_nsec())
+    };
+    let written = cache_file();
     let again = strata_at(&root, &["build", "-t", "demo", ctx_s]);
     assert_eq!(
         stderr(&again).matches("CACHED").count(),
         4,
         "{}",
         stderr(&again)
+    );
+    assert_eq!(
+        cache_file(),
+        written,
+        "an all-cached rebuild rewrote the cache"
     );
 
     let script = ctx.join("while.sh");
