@@ -157,17 +157,6 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     };
     // The same reading as `parse` and `lint`: `-` is standard input, bytes that are not UTF-8 are refused.
     let (name, dockerfile) = crate::source::read(&file.to_string_lossy())?;
-    // Never dropped: `strata build` runs once per process, whose exit frees it faster than thousands of
-    // drops (a context file holds no resource but memory).
-    let context = std::mem::ManuallyDrop::new(if stdin_only {
-        Tree::new()
-    } else {
-        let mut sums = strata_native::ContextSums::load(store);
-        let tree = crate::context_reader::read_context(&args.context, &mut sums, now().secs)?;
-        // A cache: a store that cannot take it now only costs the next build the reads.
-        let _ = sums.save(store);
-        tree
-    });
     // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let own = PathBuf::from(format!("{}.dockerignore", file.display()));
     let ignore = std::fs::read_to_string(&own)
@@ -189,6 +178,45 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         HistoryStyleArg::Buildkit => HistoryStyle::Buildkit,
         HistoryStyleArg::Classic => HistoryStyle::Classic,
     };
+    let started = now();
+    let (backend_kind, simulated_because) = match args.backend {
+        BackendKind::Auto => crate::backend_choice::choose(
+            &dockerfile,
+            &build_args,
+            args.target.as_deref(),
+            store,
+            &args.runtime,
+        ),
+        k => (k, None),
+    };
+    let live = !args.quiet && matches!(args.progress, Progress::Auto | Progress::Plain);
+    // A rebuild with nothing changed since an all-cached build is answered from its record.
+    let invocation = format!(
+        "{backend_kind:?} {simulated_because:?} {:?} {:?} {:?} {build_args:?} {:?} {:?} {:?} {:?} \
+         {live}\n{dockerfile}\n{ignore:?}",
+        args.runtime, args.tags, args.target, args.progress, args.history_style, args.quiet, file
+    );
+    let inputs = (!stdin_only && !args.no_cache && args.secrets.is_empty())
+        .then(|| {
+            crate::build_record::inputs(&invocation, &args.context, store.root(), started.secs)
+        })
+        .flatten();
+    if let Some((stderr, id)) = inputs.as_ref().and_then(|i| i.answer(store.root())) {
+        let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
+        println!("{id}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Never dropped: `strata build` runs once per process, whose exit frees it faster than thousands of
+    // drops (a context file holds no resource but memory).
+    let context = std::mem::ManuallyDrop::new(if stdin_only {
+        Tree::new()
+    } else {
+        let mut sums = strata_native::ContextSums::load(store);
+        let tree = crate::context_reader::read_context(&args.context, &mut sums, started.secs)?;
+        // A cache: a store that cannot take it now only costs the next build the reads.
+        let _ = sums.save(store);
+        tree
+    });
     let req = BuildRequest {
         dockerfile: &dockerfile,
         context: &*context,
@@ -196,21 +224,11 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
         build_args,
         target: args.target.clone(),
         no_cache: args.no_cache,
-        now: now(),
+        now: started,
         style,
         secrets: read_secrets(&args.secrets)?,
     };
     let models = SimStore::new();
-    let (backend_kind, simulated_because) = match args.backend {
-        BackendKind::Auto => crate::backend_choice::choose(
-            &dockerfile,
-            &req.build_args,
-            args.target.as_deref(),
-            store,
-            &args.runtime,
-        ),
-        k => (k, None),
-    };
     let native = backend_kind == BackendKind::Native;
     // The native backend runs real binaries: its bases are real images from the store, never the models.
     let images = if native {
@@ -227,15 +245,17 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let mut cache = build_cache.load();
     let mount_caches = strata_native::MountCaches::of(store, native);
     mount_caches.load_into(&mut cache);
-    let live = !args.quiet && matches!(args.progress, Progress::Auto | Progress::Plain);
+    // What the build prints on standard error, kept for its record.
+    let said = Said::default();
     if let (Some(why), true) = (&simulated_because, live) {
-        eprintln!("#0 strata: RUN steps are simulated: {why}");
+        said.line(&format!("#0 strata: RUN steps are simulated: {why}"));
     }
     // Plain progress is printed as the build goes (a native RUN's output as it comes); JSON at the end.
     let mut printer = LivePrinter {
         printer: strata_build::progress::PlainPrinter::new(style, 1),
         style,
         on: live,
+        said: said.clone(),
     };
     let result = {
         let observer: &mut dyn BuildObserver = &mut printer;
@@ -258,7 +278,7 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     let mut err: Box<dyn Write> = if args.quiet {
         Box::new(std::io::sink())
     } else {
-        Box::new(std::io::stderr().lock())
+        Box::new(said.clone())
     };
     let progress = if live { Progress::None } else { args.progress };
     match result {
@@ -291,6 +311,18 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             {
                 std::mem::forget(out);
                 std::mem::forget(cache);
+                // Recorded only if nothing it read changed while it ran.
+                if let Some(before) = inputs {
+                    let after = crate::build_record::inputs(
+                        &invocation,
+                        &args.context,
+                        store.root(),
+                        started.secs,
+                    );
+                    if after.is_some_and(|a| a.same(&before)) {
+                        before.record(store.root(), said.text(), id.to_string());
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -323,15 +355,46 @@ struct LivePrinter {
     printer: strata_build::progress::PlainPrinter,
     style: HistoryStyle,
     on: bool,
+    said: Said,
 }
 
 impl LivePrinter {
     fn print(&self, lines: Vec<String>) {
-        let mut err = std::io::stderr().lock();
         for l in lines {
-            // A closed standard error is not the build's failure.
-            let _ = writeln!(err, "{l}");
+            self.said.line(&l);
         }
+    }
+}
+
+/// Standard error as the build writes it, with a copy of everything written (for its record,
+/// [`crate::build_record`]).
+#[derive(Clone, Default)]
+struct Said(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Said {
+    /// Writes one line.
+    fn line(&self, l: &str) {
+        let mut me = self.clone();
+        // A closed standard error is not the build's failure.
+        let _ = writeln!(me, "{l}");
+    }
+
+    /// Everything written so far.
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+    }
+}
+
+impl Write for Said {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        // A closed standard error is not the build's failure: what could not be shown is still said.
+        let _ = std::io::stderr().lock().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().lock().flush()
     }
 }
 

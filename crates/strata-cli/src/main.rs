@@ -16,6 +16,7 @@ use container::ContainerCommand;
 
 mod backend_choice;
 mod build;
+mod build_record;
 mod container;
 mod context_reader;
 mod examples;

@@ -1,0 +1,202 @@
+//! The record of the last all-cached builds, so that a rebuild with nothing changed is answered at once, as
+//! `make` answers "nothing to be done".
+//!
+//! A build whose every step came from the cache made an image the store already had and wrote nothing. If
+//! nothing it read has changed since — the same `strata` binary and invocation, the same Dockerfile and
+//! `.dockerignore`, every context entry with the same `stat` facts (device, inode, type, mode, owner, size,
+//! mtime and ctime: any write moves the ctime, and no user can set it back), and the store's image index and
+//! build cache files untouched (any image stored, tag set, removal, prune or cache change rewrites one) — the
+//! next build would take the same steps from the same cache and print the same progress. It is then answered
+//! from this record: the progress it printed and the image ID, without reading the context's files, the
+//! cached layers or the cache.
+//!
+//! A record is only written when the inputs were the same before and after the build (nothing changed while
+//! it ran), and never for an entry changed less than 2 s before the build started (its next change could
+//! keep the same timestamps: git's racy-index rule). Secrets, `--no-cache` and a Dockerfile on standard input
+//! take the engine's path every time.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+/// The record file in the store.
+const FILE: &str = "build-records.json";
+
+/// How many records are kept (the latest first).
+const KEEP: usize = 16;
+
+/// Entries changed this recently (seconds) are too fresh to trust their timestamps.
+const RACY_SECS: i64 = 2;
+
+/// One all-cached build: what its inputs hashed to, what it printed and the image it named.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    key: String,
+    /// What the build wrote to standard error.
+    stderr: String,
+    /// The image ID it printed on standard output.
+    id: String,
+}
+
+/// The records file: the latest first.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Records {
+    records: Vec<Record>,
+}
+
+/// What a build reads, hashed; `None` when the build must take the engine's path (a fresh or unreadable
+/// entry).
+pub struct Inputs(String);
+
+/// Hashes what a build of `context` reads: `invocation` (every argument and choice that shapes its work and
+/// its output, as text), the store's index and build cache files under `store`, and the context's entries.
+/// `now`: when the build started (seconds since the epoch).
+pub fn inputs(invocation: &str, context: &Path, store: &Path, now: i64) -> Option<Inputs> {
+    let mut h = Sha256::new();
+    h.update(b"strata build record 1\n");
+    let exe = std::fs::metadata("/proc/self/exe").ok()?;
+    stat_facts(&mut h, &exe);
+    h.update((invocation.len() as u64).to_le_bytes());
+    h.update(invocation.as_bytes());
+    for name in ["images.json", "buildcache.json", "buildcache.native.json"] {
+        h.update(name.as_bytes());
+        match std::fs::metadata(store.join(name)) {
+            Ok(md) => stat_facts(&mut h, &md),
+            Err(_) => h.update(b"absent"),
+        }
+    }
+    let root = std::fs::symlink_metadata(context).ok()?;
+    if racy(&root, now) {
+        return None;
+    }
+    stat_facts(&mut h, &root);
+    // Every entry, by name within each directory, then their stat facts (relative to their directory's
+    // handle, on a few threads: thousands of calls), hashed in the walk's order.
+    let mut found: Vec<(String, std::fs::DirEntry)> = Vec::new();
+    let mut stack = vec![(context.to_path_buf(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)
+            .ok()?
+            .collect::<Result<_, _>>()
+            .ok()?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let rel = format!("{rel}/{}", e.file_name().to_string_lossy());
+            if e.file_type().ok()?.is_dir() {
+                stack.push((e.path(), rel.clone()));
+            }
+            found.push((rel, e));
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let chunk = found.len().div_ceil(threads).max(1);
+    let stats: Vec<Option<std::fs::Metadata>> = std::thread::scope(|scope| {
+        let parts: Vec<_> = found
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, e)| e.metadata().ok())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_default())
+            .collect()
+    });
+    if stats.len() != found.len() {
+        return None;
+    }
+    for ((rel, _), md) in found.iter().zip(stats) {
+        let md = md?;
+        if racy(&md, now) {
+            return None;
+        }
+        h.update((rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        stat_facts(&mut h, &md);
+    }
+    Some(Inputs(hex(&h.finalize())))
+}
+
+impl Inputs {
+    /// The record of a build with these inputs, if the store has one: (what it printed on standard error,
+    /// the image ID).
+    pub fn answer(&self, store: &Path) -> Option<(String, String)> {
+        let records = read(store);
+        records
+            .records
+            .into_iter()
+            .find(|r| r.key == self.0)
+            .map(|r| (r.stderr, r.id))
+    }
+
+    /// Records that an all-cached build with these inputs printed `stderr` and made `id`. A store that cannot
+    /// take it only costs the next build the engine's path.
+    pub fn record(self, store: &Path, stderr: String, id: String) {
+        let mut records = read(store);
+        records.records.retain(|r| r.key != self.0);
+        records.records.insert(
+            0,
+            Record {
+                key: self.0,
+                stderr,
+                id,
+            },
+        );
+        records.records.truncate(KEEP);
+        if let Ok(bytes) = serde_json::to_vec(&records) {
+            let tmp = store
+                .join("tmp")
+                .join(format!("{FILE}.{}", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, store.join(FILE));
+            }
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Whether two hashings found the same inputs.
+    pub fn same(&self, other: &Inputs) -> bool {
+        self.0 == other.0
+    }
+}
+
+/// The records of `store` (none if the file is missing or unreadable: it is only a shortcut).
+fn read(store: &Path) -> Records {
+    std::fs::read(store.join(FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// The facts of an entry that any change to it moves.
+fn stat_facts(h: &mut Sha256, md: &std::fs::Metadata) {
+    for v in [
+        md.dev(),
+        md.ino(),
+        u64::from(md.mode()),
+        u64::from(md.uid()),
+        u64::from(md.gid()),
+        md.size(),
+        md.mtime() as u64,
+        md.mtime_nsec() as u64,
+        md.ctime() as u64,
+        md.ctime_nsec() as u64,
+    ] {
+        h.update(v.to_le_bytes());
+    }
+}
+
+/// Whether `md` changed too recently for its timestamps to tell a next change.
+fn racy(md: &std::fs::Metadata, now: i64) -> bool {
+    md.mtime() > now - RACY_SECS || md.ctime() > now - RACY_SECS
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
