@@ -304,14 +304,18 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
             // All cached: the image, the cache and their layers are memory only (no step of this build
             // wrote files that a drop removes), which the process's exit frees faster than thousands of
             // drops.
-            if out
+            let all_cached = out
                 .steps
                 .iter()
-                .all(|s| matches!(s.cache, CacheStatus::Hit | CacheStatus::Metadata))
-            {
-                std::mem::forget(out);
-                std::mem::forget(cache);
-                // Recorded only if nothing it read changed while it ran.
+                .all(|s| matches!(s.cache, CacheStatus::Hit | CacheStatus::Metadata));
+            // The next build with the same inputs takes every step from the cache; what it prints is known
+            // when this one printed the same (all cached) or nothing but the ID (quiet). A URL's content can
+            // change behind the same Dockerfile.
+            let fetches = out
+                .steps
+                .iter()
+                .any(|s| s.text.starts_with("ADD") && s.text.contains("://"));
+            if (all_cached || args.quiet) && !fetches {
                 if let Some(before) = inputs {
                     let after = crate::build_record::inputs(
                         &invocation,
@@ -319,10 +323,15 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
                         store.root(),
                         started.secs,
                     );
-                    if after.is_some_and(|a| a.same(&before)) {
-                        before.record(store.root(), said.text(), id.to_string());
+                    // Recorded only if the context did not change while the build ran.
+                    if let Some(after) = after.filter(|a| a.same_context(&before)) {
+                        after.record(store.root(), said.text(), id.to_string());
                     }
                 }
+            }
+            if all_cached {
+                std::mem::forget(out);
+                std::mem::forget(cache);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1,19 +1,21 @@
 //! The record of the last all-cached builds, so that a rebuild with nothing changed is answered at once, as
 //! `make` answers "nothing to be done".
 //!
-//! A build whose every step came from the cache made an image the store already had and wrote nothing. If
-//! nothing it read has changed since — the same `strata` binary and invocation, the same Dockerfile and
-//! `.dockerignore`, every context entry with the same `stat` facts (device, inode, type, mode, owner, size,
-//! mtime and ctime: any write moves the ctime, and no user can set it back), and the store's image index and
-//! build cache files untouched (any image stored, tag set, removal, prune or cache change rewrites one) — the
-//! next build would take the same steps from the same cache and print the same progress. It is then answered
-//! from this record: the progress it printed and the image ID, without reading the context's files, the
+//! After a build, if nothing it read changes — the same `strata` binary and invocation, the same Dockerfile
+//! and `.dockerignore`, every context entry with the same `stat` facts (device, inode, type, mode, owner,
+//! size, mtime and ctime: any write moves the ctime, and no user can set it back), and the store's image index
+//! and build cache files as the build left them (any image stored, tag set, removal, prune or cache change
+//! rewrites one) — the next build takes every step from the cache and names the same image. What it prints
+//! is known too when the build was all-cached itself (it prints the same again), or quiet (only the ID). Such
+//! a build is recorded: its standard error and image ID, under the hash of those inputs as it left them; the
+//! next build with the same inputs is answered from the record without reading the context's files, the
 //! cached layers or the cache.
 //!
-//! A record is only written when the inputs were the same before and after the build (nothing changed while
+//! A record is only written when the context was the same before and after the build (nothing changed while
 //! it ran), and never for an entry changed less than 2 s before the build started (its next change could
-//! keep the same timestamps: git's racy-index rule). Secrets, `--no-cache` and a Dockerfile on standard input
-//! take the engine's path every time.
+//! keep the same timestamps: git's racy-index rule). Secrets, `--no-cache`, a Dockerfile on standard input
+//! and an `ADD` of a URL (whose source can change behind the same Dockerfile) take the engine's path every
+//! time.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -46,27 +48,17 @@ struct Records {
     records: Vec<Record>,
 }
 
-/// What a build reads, hashed; `None` when the build must take the engine's path (a fresh or unreadable
-/// entry).
-pub struct Inputs(String);
+/// What a build reads, hashed: the context alone, and everything (the key of its record).
+pub struct Inputs {
+    context: String,
+    key: String,
+}
 
 /// Hashes what a build of `context` reads: `invocation` (every argument and choice that shapes its work and
 /// its output, as text), the store's index and build cache files under `store`, and the context's entries.
 /// `now`: when the build started (seconds since the epoch).
 pub fn inputs(invocation: &str, context: &Path, store: &Path, now: i64) -> Option<Inputs> {
     let mut h = Sha256::new();
-    h.update(b"strata build record 1\n");
-    let exe = std::fs::metadata("/proc/self/exe").ok()?;
-    stat_facts(&mut h, &exe);
-    h.update((invocation.len() as u64).to_le_bytes());
-    h.update(invocation.as_bytes());
-    for name in ["images.json", "buildcache.json", "buildcache.native.json"] {
-        h.update(name.as_bytes());
-        match std::fs::metadata(store.join(name)) {
-            Ok(md) => stat_facts(&mut h, &md),
-            Err(_) => h.update(b"absent"),
-        }
-    }
     let root = std::fs::symlink_metadata(context).ok()?;
     if racy(&root, now) {
         return None;
@@ -120,7 +112,25 @@ pub fn inputs(invocation: &str, context: &Path, store: &Path, now: i64) -> Optio
         h.update(rel.as_bytes());
         stat_facts(&mut h, &md);
     }
-    Some(Inputs(hex(&h.finalize())))
+    let context = hex(&h.finalize());
+    let mut h = Sha256::new();
+    h.update(b"strata build record 1\n");
+    let exe = std::fs::metadata("/proc/self/exe").ok()?;
+    stat_facts(&mut h, &exe);
+    h.update((invocation.len() as u64).to_le_bytes());
+    h.update(invocation.as_bytes());
+    for name in ["images.json", "buildcache.json", "buildcache.native.json"] {
+        h.update(name.as_bytes());
+        match std::fs::metadata(store.join(name)) {
+            Ok(md) => stat_facts(&mut h, &md),
+            Err(_) => h.update(b"absent"),
+        }
+    }
+    h.update(context.as_bytes());
+    Some(Inputs {
+        context,
+        key: hex(&h.finalize()),
+    })
 }
 
 impl Inputs {
@@ -131,7 +141,7 @@ impl Inputs {
         records
             .records
             .into_iter()
-            .find(|r| r.key == self.0)
+            .find(|r| r.key == self.key)
             .map(|r| (r.stderr, r.id))
     }
 
@@ -139,11 +149,11 @@ impl Inputs {
     /// take it only costs the next build the engine's path.
     pub fn record(self, store: &Path, stderr: String, id: String) {
         let mut records = read(store);
-        records.records.retain(|r| r.key != self.0);
+        records.records.retain(|r| r.key != self.key);
         records.records.insert(
             0,
             Record {
-                key: self.0,
+                key: self.key,
                 stderr,
                 id,
             },
@@ -160,9 +170,9 @@ impl Inputs {
         }
     }
 
-    /// Whether two hashings found the same inputs.
-    pub fn same(&self, other: &Inputs) -> bool {
-        self.0 == other.0
+    /// Whether two hashings found the same context.
+    pub fn same_context(&self, other: &Inputs) -> bool {
+        self.context == other.context
     }
 }
 

@@ -75,22 +75,35 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
     assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
 }
 
-/// An all-cached build is recorded (`build-records.json`: what it printed and the image it named); a rebuild
-/// with nothing changed is answered from that record, and a change to a context file is not.
+/// A build whose next run is known (a quiet one, or an all-cached one) is recorded (`build-records.json`:
+/// what it printed and the image it named); a rebuild with nothing changed is answered from that record, and
+/// a change to a context file is not.
 #[test]
 fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
     let dir = TempDir::new("build-record");
     let root = dir.path("store");
     let ctx = context(&dir);
     let ctx_s = ctx.to_str().unwrap();
+    let records = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(root.join("build-records.json")).unwrap()).unwrap()
+    };
+    // What the next build prints comes from the record: mark it to see.
+    let mark = || {
+        let mut r = records();
+        r["records"][0]["stderr"] = "answered from the record\n".into();
+        std::fs::write(root.join("build-records.json"), r.to_string()).unwrap();
+    };
     // Entries changed in the last two seconds are never answered from a record.
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    let first = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    assert!(first.status.success(), "{}", stderr(&first));
-    assert!(
-        !root.join("build-records.json").exists(),
-        "a build that ran steps is not recorded"
-    );
+    let quiet = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!(records()["records"][0]["id"], stdout(&quiet).trim());
+    mark();
+    let again = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    assert_eq!(stderr(&again), "answered from the record\n");
+    assert_eq!(stdout(&again), stdout(&quiet));
+
+    // With progress (another invocation): the engine's path, all cached, and then recorded as printed.
     let cached = strata_at(&root, &["build", "-t", "demo", ctx_s]);
     assert_eq!(
         stderr(&cached).matches("CACHED").count(),
@@ -98,34 +111,38 @@ fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
         "{}",
         stderr(&cached)
     );
-    let records: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(root.join("build-records.json")).unwrap()).unwrap();
-    let record = &records["records"][0];
-    assert_eq!(record["stderr"], stderr(&cached));
-    assert_eq!(record["id"], stdout(&cached).trim());
-
-    // What the next build prints comes from the record: mark it to see.
-    let mut marked = records.clone();
-    marked["records"][0]["stderr"] = "answered from the record\n".into();
-    std::fs::write(root.join("build-records.json"), marked.to_string()).unwrap();
+    assert_eq!(
+        stdout(&cached),
+        stdout(&quiet),
+        "the cached rebuild names the same image"
+    );
+    assert_eq!(records()["records"][0]["stderr"], stderr(&cached));
+    mark();
     let answered = strata_at(&root, &["build", "-t", "demo", ctx_s]);
     assert!(answered.status.success());
     assert_eq!(stderr(&answered), "answered from the record\n");
     assert_eq!(stdout(&answered), stdout(&cached));
-    // Another invocation (another tag) is not the recorded one.
-    let other = strata_at(&root, &["build", "-t", "demo2", ctx_s]);
-    assert_eq!(
-        stderr(&other).matches("CACHED").count(),
-        4,
-        "{}",
-        stderr(&other)
-    );
 
     // A changed context file: the engine's path, which finds the change.
     std::fs::write(ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
     let changed = strata_at(&root, &["build", "-t", "demo", ctx_s]);
     let log = stderr(&changed);
     assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+    // So does a store that changed (another tag set).
+    let tagged = strata_at(&root, &["tag", "demo", "demo:other"]);
+    assert!(tagged.status.success());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let q = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    assert!(q.status.success());
+    mark();
+    let tagged = strata_at(&root, &["tag", "demo", "demo:third"]);
+    assert!(tagged.status.success());
+    let after_tag = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    assert_eq!(
+        stderr(&after_tag),
+        "",
+        "a rebuild after the store changed takes the engine's path"
+    );
 }
 
 #[test]
