@@ -128,7 +128,8 @@ pub fn e2e_engines(root: &Path) -> Result<()> {
 }
 
 /// The playground's timing budgets (`tests/e2e/timing.mjs`): page load to first build, and keystroke to
-/// layer view, in Chromium over 20 runs, beside the release CLI's `build --backend sim` in the same run.
+/// layer view, in Chromium over 20 runs, beside the release CLI's `build --backend sim` in the same run; then
+/// every real-world Dockerfile's cold preview in the page (`tests/e2e/corpus_timing.mjs`).
 pub fn timing(root: &Path) -> Result<()> {
     dist(root)?;
     let mut c = crate::cmd(root, "cargo");
@@ -142,6 +143,11 @@ pub fn timing(root: &Path) -> Result<()> {
         c.arg("tests/e2e/timing.mjs")
             .env("PLAYGROUND_URL", url)
             .env("STRATA", target.join("release/strata"));
+        run(c)?;
+        // Every real-world Dockerfile's cold preview in the page (`cargo xtask bench-corpus` is the CLI's).
+        let mut c = web_cmd(root, "node");
+        c.arg("tests/e2e/corpus_timing.mjs")
+            .env("PLAYGROUND_URL", url);
         run(c)
     })
 }
