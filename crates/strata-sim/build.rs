@@ -19,6 +19,7 @@ const FILES: &[&str] = &[
     "debian.txt",
     "ubuntu.txt",
     "centos.txt",
+    "fedora.txt",
     "python.txt",
     "python27.txt",
     "packages.txt",

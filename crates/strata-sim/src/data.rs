@@ -4,7 +4,7 @@
 //!
 //! Without the `embedded-catalogue` feature (the web playground) only `busybox.txt` is packed: the other
 //! files are files of the site, read through the [`set_loader`] function the first time a build needs one
-//! (a FROM of alpine, debian, ubuntu, centos or python, or a package manager's catalogue), so the first
+//! (a FROM of alpine, debian, ubuntu, centos, fedora or python, or a package manager's catalogue), so the first
 //! download does not carry models a first build on busybox never reads.
 
 use std::sync::{Mutex, OnceLock};

@@ -162,6 +162,8 @@ fn aliases() {
         ("ubuntu:jammy", "ubuntu:jammy"),
         ("centos", "centos:latest"),
         ("centos:7", "centos:7"),
+        ("fedora", "fedora:latest"),
+        ("fedora:41", "fedora:41"),
         ("python:3", "python:3"),
         ("python:3.12-slim", "python:3.12-slim"),
         ("python:2.7-slim", "python:2.7-slim"),
@@ -183,6 +185,8 @@ fn sizes_are_close_to_the_real_images() {
         ("debian:bookworm-slim", 74.8, 250),
         ("ubuntu:22.04", 77.9, 250),
         ("centos:7", 204.0, 250),
+        // repo-info's "Virtual Size ~ 158.16 Mb" of Docker Hub's fedora:41 (2024-10-31).
+        ("fedora:41", 158.2, 250),
         ("python:3.12-slim", 125.0, 300),
         ("python:2.7-slim", 148.0, 300),
     ] {
@@ -209,8 +213,8 @@ fn fhs_modes() {
         let t = tree(&model(r));
         let mode = |p: &str| t.lstat(p).map(|s| s.attrs.mode).unwrap_or(0);
         assert_eq!(mode("/tmp"), 0o1777, "{r} /tmp");
-        // CentOS 7's /root is dr-xr-x---.
-        let root = if r.starts_with("centos") {
+        // CentOS 7's and Fedora's /root is dr-xr-x---.
+        let root = if r.starts_with("centos") || r.starts_with("fedora") {
             0o550
         } else {
             0o700
@@ -492,4 +496,100 @@ fn a_tag_no_model_knows_is_substituted_and_says_so() {
         ),
         "{note:?}"
     );
+}
+
+/// fedora:41: Docker Hub's config (bash, Fedora's DISTTAG/FGC/FBR, the maintainer label, no Entrypoint), a
+/// merged /usr with bash as /bin/sh, Fedora's os-release and release files, dnf5 as dnf and yum, rpm's sqlite
+/// database under /usr/lib/sysimage/rpm, and no python (dnf5 is C++).
+#[test]
+fn fedora_41_model() {
+    let img = model("fedora:41");
+    let c = img.config.config.clone().expect("config");
+    assert_eq!(c.cmd.flatten(), Some(vec!["/bin/bash".to_string()]));
+    assert_eq!(c.entrypoint.flatten(), None);
+    assert_eq!(
+        c.env.flatten().unwrap_or_default(),
+        [
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "DISTTAG=f41container",
+            "FGC=f41",
+            "FBR=f41"
+        ]
+    );
+    let labels = c.labels.flatten().unwrap_or_default();
+    assert_eq!(
+        labels.get("maintainer").map(String::as_str),
+        Some("Clement Verna <cverna@fedoraproject.org>")
+    );
+    assert_eq!(labels.len(), 1, "{labels:?}");
+    assert_eq!(img.layers.len(), 1);
+
+    let t = tree(&img);
+    let has_exec = |t: &Tree, p: &str| {
+        t.stat(p)
+            .map(|s| matches!(s.kind, NodeKind::File(_)) && s.attrs.mode & 0o111 != 0)
+            .unwrap_or(false)
+    };
+    let os = text(&t, "/etc/os-release");
+    assert!(os.contains("\nID=fedora\n"), "{os}");
+    assert!(os.contains("\nVERSION_ID=41\n"), "{os}");
+    assert!(os.starts_with("NAME=\"Fedora Linux\"\n"), "{os}");
+    assert_eq!(
+        text(&t, "/etc/fedora-release"),
+        "Fedora release 41 (Forty One)\n"
+    );
+    assert_eq!(
+        text(&t, "/etc/redhat-release"),
+        "Fedora release 41 (Forty One)\n"
+    );
+    for link in ["/bin", "/sbin", "/lib", "/lib64"] {
+        assert!(
+            matches!(t.lstat(link).map(|s| s.kind), Ok(NodeKind::Symlink(_))),
+            "merged /usr: {link}"
+        );
+    }
+    for p in [
+        "/usr/bin/bash",
+        "/usr/bin/dnf5",
+        "/usr/bin/rpm",
+        "/usr/bin/ls",
+        "/usr/bin/curl",
+        "/usr/lib64/libc.so.6",
+    ] {
+        assert!(has_exec(&t, p), "fedora {p}");
+    }
+    let target = |p: &str| match t.lstat(p).map(|s| s.kind) {
+        Ok(NodeKind::Symlink(to)) => to,
+        other => panic!("{p}: {other:?}"),
+    };
+    assert_eq!(target("/usr/bin/sh"), "bash");
+    assert_eq!(target("/usr/bin/dnf"), "dnf5");
+    assert_eq!(target("/usr/bin/yum"), "dnf5");
+    assert!(t.exists("/usr/lib/sysimage/rpm/rpmdb.sqlite"));
+    assert!(
+        t.exists("/var/lib/rpm/rpmdb.sqlite"),
+        "/var/lib/rpm links there"
+    );
+    assert!(
+        !t.exists("/usr/bin/python3"),
+        "no python in fedora 41's image"
+    );
+    assert!(text(&t, "/etc/passwd").starts_with("root:x:0:0:Super User:/root:/bin/bash\n"));
+}
+
+/// Tags of fedora the model does not hold (40 and 39 carry python3 and dnf4) answer with the 41 model and a
+/// note saying so.
+#[test]
+fn other_fedora_tags_answer_with_41_and_a_note() {
+    for r in ["fedora:40", "fedora:39", "fedora:38"] {
+        assert!(base::lookup(r).is_none(), "{r}");
+        let (img, note) = base::lookup_or_substitute(r).expect(r);
+        let note = note.expect("a note");
+        assert!(
+            note.contains("Fedora Linux 41") && note.contains(r) && note.contains("fedora:41"),
+            "{note}"
+        );
+        assert_eq!(img.reference, r);
+        assert!(text(&tree(&img), "/etc/os-release").contains("\nVERSION_ID=41\n"));
+    }
 }

@@ -776,3 +776,72 @@ fn odd_command_lines_do_not_panic() {
         }
     }
 }
+
+/// `dnf` on fedora:41 (dnf5; answered in yum's format): Fedora 41's packages (`.fc41`), curl already in the
+/// image, the cache in /var/cache/libdnf5 until `dnf clean all`, and rpm's sqlite database growing.
+#[test]
+fn dnf_on_fedora_installs_fedora_packages() {
+    let mut b = Box::new("fedora:41");
+    let db = "/usr/lib/sysimage/rpm/rpmdb.sqlite";
+    let before = b.fs.stat(db).expect("rpmdb").size();
+    // curl is in Fedora's base image.
+    let o = b.run("dnf install -y curl");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("Package \"curl-8.9.1-2.fc41.x86_64\" is already installed."),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("Nothing to do"), "{}", o.stdout);
+    let cached = "/var/cache/libdnf5/fedora-d1a5e5a0e4c6c1b5/repodata/primary.xml.zst";
+    assert!(b.exists(cached), "the first run fetched the metadata");
+
+    let o = b.run("dnf install -y curl git gcc make python3-pip");
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    for p in [
+        "/usr/bin/git",
+        "/usr/bin/gcc",
+        "/usr/bin/make",
+        "/usr/bin/pip3",
+        "/usr/bin/python3.13",
+        "/usr/bin/ld",
+        "/usr/bin/perl",
+    ] {
+        assert!(b.executable(p), "{p}");
+    }
+    assert!(
+        o.stdout.contains("git-core.x86_64 0:2.47.0-1.fc41"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("gcc.x86_64 0:14.2.1-3.fc41"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains(".el7"), "{}", o.stdout);
+    assert!(!o.stdout.contains("Loaded plugins"), "{}", o.stdout);
+    let m = modelled(&o);
+    assert!(m.contains("/usr/lib/sysimage/rpm grew"), "{m}");
+    assert!(m.contains("yum's format"), "{m}");
+    assert!(!m.contains("CentOS"), "{m}");
+    assert!(b.fs.stat(db).expect("rpmdb").size() > before);
+    assert!(!b.exists("/var/lib/yum"), "dnf5 keeps no yumdb");
+    assert!(b
+        .text("/var/log/dnf5.log")
+        .contains("Installed: 1:make-4.4.1-8.fc41.x86_64"));
+    let cached = "/var/cache/libdnf5/fedora-d1a5e5a0e4c6c1b5/repodata/primary.xml.zst";
+    assert!(b.exists(cached));
+    let o = b.run("rpm -q git-core");
+    assert_eq!(o.stdout, "git-core-2.47.0-1.fc41.x86_64\n");
+
+    let o = b.run("dnf clean all");
+    assert_eq!(o.code, 0);
+    assert!(!b.exists(cached));
+    assert!(modelled(&o).contains("/var/cache/libdnf5"));
+
+    let o = b.run("dnf install -y docker-ce");
+    assert_eq!(o.code, 1);
+    assert!(modelled(&o).contains("Fedora 41"), "{}", modelled(&o));
+}

@@ -227,3 +227,57 @@ fn a_tag_pinned_by_a_digest_uses_the_tags_model_and_says_the_digest_was_not_chec
         out.steps[0].notes
     );
 }
+
+/// `FROM fedora:41` builds on the fedora model, not on an unknown base: the real config, dnf's RUN modelled
+/// with curl's files (already in the image) and git's in its layer. Another tag uses the model and says so.
+#[test]
+fn fedora_is_a_modelled_base() {
+    let df = "FROM fedora:41\nRUN dnf install -y curl git && dnf clean all\n";
+    let out = try_build(df, &SimStore::new()).expect("builds on fedora");
+    let from = &out.steps[0];
+    assert!(
+        !from.notes.iter().any(|n| n.starts_with("unknown image")),
+        "{:?}",
+        from.notes
+    );
+    assert!(!out
+        .warnings
+        .iter()
+        .any(|d| d.code == strata_build::UNKNOWN_BASE));
+    let cc = out.image.config.config.clone().expect("config");
+    assert_eq!(cc.cmd.flatten(), Some(vec!["/bin/bash".to_owned()]));
+    assert!(cc
+        .env
+        .flatten()
+        .unwrap_or_default()
+        .contains(&"DISTTAG=f41container".to_owned()));
+    assert!(out.image.tree.exists("/usr/bin/curl"));
+    let run = &out.steps[1];
+    assert!(
+        run.notes.iter().any(|n| n.starts_with("modelled:")),
+        "{:?}",
+        run.notes
+    );
+    let layer = &out.image.layers[run.layer.expect("RUN has a layer")];
+    assert!(layer
+        .changeset
+        .entries
+        .iter()
+        .any(|e| e.path.trim_start_matches('/') == "usr/bin/git"));
+
+    let out = try_build(
+        "FROM fedora:38\nRUN dnf install -y make\n",
+        &SimStore::new(),
+    )
+    .expect("builds on the 41 model");
+    assert!(
+        out.steps[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("fedora:38 is not a version strata models")
+                && n.contains("Fedora Linux 41")),
+        "{:?}",
+        out.steps[0].notes
+    );
+    assert!(out.image.tree.exists("/usr/bin/make"));
+}

@@ -24,6 +24,8 @@
 //!   `centos:latest` is 8, end of life). `python:3-slim`, `python:slim` and the other 3.12 slim tags answer
 //!   with the 3.12-slim model; the full and alpine python tags are in the catalogue.
 //! - **ubuntu 24.04** (noble) by a `version` line of the 22.04 model (its os-release, apt sources).
+//! - **fedora 41** (`fedora`, `fedora:latest`, `fedora:41`): merged /usr, bash, dnf5, rpm's sqlite database
+//!   under /usr/lib/sysimage/rpm, no python. Other fedora tags (40, 39, …) answer with it and a note.
 //!
 //! **The image catalogue** (`catalogue/*.txt`, `catalogue.rs`): node, python (the tags the built-in model does
 //! not answer), golang, eclipse-temurin (and openjdk's tags), maven, gradle, nginx, httpd, php (cli, fpm,
@@ -143,6 +145,10 @@ const MODELS: &[Model] = &[
         file: "centos.txt",
     },
     Model {
+        name: "fedora",
+        file: "fedora.txt",
+    },
+    Model {
         name: "python",
         file: "python.txt",
     },
@@ -162,6 +168,7 @@ pub fn names() -> Vec<&'static str> {
         "debian:bookworm-slim",
         "ubuntu:22.04",
         "centos:7",
+        "fedora:41",
         "python:3.12-slim",
         "python:2.7-slim",
     ]

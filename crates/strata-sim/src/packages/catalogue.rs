@@ -1,9 +1,9 @@
 //! The package catalogue (`data/packages.txt`): a few common packages per packaging family with plausible
 //! files, sizes, versions and dependencies.
 //!
-//! Format: a `pkg FAMILY NAME VERSION key=value…` line starts a package (families `apk`, `deb`, `rpm`,
-//! `pip`); keys are `deps=a,b` (catalogue names), `provides=a,b` (other names it is installed by),
-//! `ubuntu=VERSION` (the version on ubuntu, for `deb`), `arch=all|noarch|amd64`, `repo=NAME`, `dl=KB` (the
+//! Format: a `pkg FAMILY NAME VERSION key=value…` line starts a package (families `apk`, `deb`, `rpm`
+//! (centos 7), `fedora` (Fedora 41's rpms), `pip`); keys are `deps=a,b` (catalogue names), `provides=a,b`
+//! (other names it is installed by), `ubuntu=VERSION` (the version on ubuntu, for `deb`), `arch=all|noarch|amd64`, `repo=NAME`, `dl=KB` (the
 //! download size; default a third of the files), `name=Display` (pip's spelling). The lines after it are its
 //! files: `d PATH [MODE]`, `f PATH SIZE|@BLOCK [MODE]`, `x PATH SIZE|@BLOCK`, `l PATH TARGET`,
 //! `X DIR NAME:SIZE…`, `F DIR NAME:SIZE…`. Pip paths start with `@site/` or `@bin/`. `<<< NAME` … `>>>` is
@@ -122,7 +122,12 @@ impl Pkg {
             deps: Vec::new(),
             recommends: Vec::new(),
             provides: Vec::new(),
-            arch: if family == "rpm" { "x86_64" } else { "amd64" }.to_string(),
+            arch: if matches!(family, "rpm" | "fedora") {
+                "x86_64"
+            } else {
+                "amd64"
+            }
+            .to_string(),
             repo: String::new(),
             dl_kb: None,
             files,
@@ -187,13 +192,14 @@ pub(crate) fn family(family: &str) -> Vec<Pkg> {
                 recommends: Vec::new(),
                 provides: Vec::new(),
                 arch: match fam {
-                    "rpm" | "apk" => "x86_64",
+                    "rpm" | "fedora" | "apk" => "x86_64",
                     "pip" => "any",
                     _ => "amd64",
                 }
                 .to_string(),
                 repo: match fam {
                     "rpm" => "base",
+                    "fedora" => "fedora",
                     "pip" => "pypi",
                     _ => "main",
                 }

@@ -48,7 +48,7 @@ pub fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> i32 {
     let res = match base {
         "apk" => apk::run(argv, p),
         "apt-get" | "apt" => apt::run(base, argv, p),
-        "yum" | "dnf" | "microdnf" => yum::run(base, argv, p),
+        "yum" | "dnf" | "dnf5" | "microdnf" => yum::run(base, argv, p),
         n if is_pip(n) => pip::run(argv, p),
         "dpkg" | "dpkg-query" => query::dpkg(argv, p),
         "rpm" => query::rpm(argv, p),

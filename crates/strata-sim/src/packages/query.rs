@@ -84,8 +84,9 @@ pub(super) fn dpkg(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
 /// `rpm -qa` and `rpm -q NAME`.
 pub(super) fn rpm(argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
     let op = argv.get(1).map(String::as_str).unwrap_or("");
-    let base = crate::base::base_packages("centos");
-    let all = catalogue::family("rpm");
+    let distro = super::yum::Distro::of(p);
+    let base = crate::base::base_packages(distro.model);
+    let all = catalogue::family(distro.family);
     let mut installed: Vec<String> = base
         .iter()
         .map(|b| {

@@ -1,4 +1,7 @@
-//! `yum` (and `dnf`, `microdnf`, answered the same way) on the centos 7 model.
+//! `yum` (and `dnf`, `microdnf`, answered the same way) on the centos 7 model, and `dnf` (dnf5) on the
+//! fedora 41 model: the same run with Fedora's catalogue packages (`.fc41`), cache (`/var/cache/libdnf5`),
+//! rpm database (`/usr/lib/sysimage/rpm/rpmdb.sqlite`) and history; printed in yum's format (dnf5's tables
+//! differ; its note says so).
 
 use std::fmt::Write as _;
 
@@ -12,6 +15,69 @@ use crate::base::fnv;
 use crate::exec::Proc;
 
 const CACHE: &str = "/var/cache/yum/x86_64/7";
+/// dnf5's cache on Fedora.
+const DNF5_CACHE: &str = "/var/cache/libdnf5";
+/// The repository metadata dnf5 keeps in its cache after the first run on fedora 41: (repo directory, file,
+/// size). The directories' hash suffixes are made up; the sizes are those of Fedora 41's repositories.
+const DNF5_METADATA: [(&str, &str, u64); 8] = [
+    ("fedora-d1a5e5a0e4c6c1b5", "repodata/repomd.xml", 6_720),
+    (
+        "fedora-d1a5e5a0e4c6c1b5",
+        "repodata/primary.xml.zst",
+        19_620_000,
+    ),
+    (
+        "fedora-d1a5e5a0e4c6c1b5",
+        "repodata/comps.xml.zst",
+        1_480_000,
+    ),
+    ("fedora-d1a5e5a0e4c6c1b5", "solv/fedora.solv", 33_150_000),
+    ("updates-8b0a7f2c61d94e33", "repodata/repomd.xml", 6_130),
+    (
+        "updates-8b0a7f2c61d94e33",
+        "repodata/primary.xml.zst",
+        11_870_000,
+    ),
+    (
+        "updates-8b0a7f2c61d94e33",
+        "repodata/comps.xml.zst",
+        1_480_000,
+    ),
+    ("updates-8b0a7f2c61d94e33", "solv/updates.solv", 19_900_000),
+];
+
+/// Which rpm distribution a run is on: centos 7 (yum) or fedora 41 (dnf5), from `/etc/os-release`.
+pub(crate) struct Distro {
+    /// The base image model whose `pkg` lines are the installed base system.
+    pub(crate) model: &'static str,
+    /// The catalogue family of its packages.
+    pub(crate) family: &'static str,
+    /// Where the package manager caches repository metadata.
+    cache: &'static str,
+    /// dnf5 on Fedora rather than yum on CentOS 7.
+    fedora: bool,
+}
+
+impl Distro {
+    /// The distribution of the filesystem `p` runs on (CentOS 7 unless os-release says fedora).
+    pub(crate) fn of(p: &Proc<'_>) -> Distro {
+        if super::os_id(p) == "fedora" {
+            Distro {
+                model: "fedora",
+                family: "fedora",
+                cache: DNF5_CACHE,
+                fedora: true,
+            }
+        } else {
+            Distro {
+                model: "centos",
+                family: "rpm",
+                cache: CACHE,
+                fedora: false,
+            }
+        }
+    }
+}
 /// Repository metadata yum keeps in its cache after the first run: (repo, file, size).
 const METADATA: [(&str, &str, u64); 10] = [
     ("base", "repomd.xml", 3_736),
@@ -52,8 +118,8 @@ fn dl_mb(bytes: u64) -> String {
 }
 
 /// Whether a catalogue package (or a base-system one) is installed: its first file exists.
-fn is_installed(p: &Proc<'_>, pk: &Pkg) -> bool {
-    let base = crate::base::base_packages("centos");
+fn is_installed(p: &Proc<'_>, d: &Distro, pk: &Pkg) -> bool {
+    let base = crate::base::base_packages(d.model);
     if base.iter().any(|b| b.name == pk.name) {
         return true;
     }
@@ -84,7 +150,29 @@ fn epel_enabled(p: &Proc<'_>) -> bool {
     p.fs.lstat("/etc/yum.repos.d/epel.repo").is_ok()
 }
 
-fn cache_metadata(p: &mut Proc<'_>, quiet: bool) -> Res<bool> {
+fn cache_metadata(p: &mut Proc<'_>, d: &Distro, quiet: bool) -> Res<bool> {
+    if d.fedora {
+        let first = DNF5_METADATA[0];
+        if p.fs
+            .lstat(&format!("{}/{}/{}", d.cache, first.0, first.1))
+            .is_ok()
+        {
+            return Ok(false);
+        }
+        if !quiet {
+            out(p, "Updating and loading repositories:\n Fedora 41 - x86_64 - Updates          100% |  11.9 MiB\n Fedora 41 - x86_64                    100% |  19.6 MiB\nRepositories loaded.\n");
+        }
+        for (repo, f, size) in DNF5_METADATA {
+            let path = format!("{}/{repo}/{f}", d.cache);
+            put_file(
+                p,
+                &path,
+                Content::modelled(size, fnv(&["dnf5", &path])),
+                0o644,
+            )?;
+        }
+        return Ok(true);
+    }
     if epel_enabled(p) && p.fs.lstat(&format!("{CACHE}/epel/repomd.xml")).is_err() {
         if !quiet {
             out(p, " * epel: mirrors.tuna.tsinghua.edu.cn\n");
@@ -154,7 +242,8 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             s => names.push(s.to_string()),
         }
     }
-    let header = if name == "yum" {
+    let d = Distro::of(p);
+    let header = if name == "yum" && !d.fedora {
         "Loaded plugins: fastestmirror, ovl\n"
     } else {
         ""
@@ -175,7 +264,26 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         return Ok(1);
     }
     match op.as_str() {
-        "install" => install(argv, &names, yes, quiet, p),
+        "install" => install(argv, &names, yes, quiet, &d, p),
+        "clean" if d.fedora => {
+            let mut removed = 0;
+            for n in p.fs.read_dir(d.cache).unwrap_or_default() {
+                remove(p, &format!("{}/{n}", d.cache));
+                removed += 1;
+            }
+            if !quiet {
+                out(
+                    p,
+                    &format!("Removed {removed} directories. 0 errors occurred.\n"),
+                );
+            }
+            note(
+                p,
+                argv,
+                format!("removed the cached repository metadata under {} ({removed} repository directories); only a later layer's whiteouts hide what an earlier layer cached", d.cache),
+            );
+            Ok(0)
+        }
         "clean" => {
             let mut removed = 0;
             for repo in ["base", "epel", "extras", "updates"] {
@@ -205,21 +313,21 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             Ok(0)
         }
         "makecache" => {
-            cache_metadata(p, quiet)?;
+            cache_metadata(p, &d, quiet)?;
             out(p, "Metadata Cache Created\n");
-            note(p, argv, format!("wrote repository metadata to {CACHE}"));
+            note(p, argv, format!("wrote repository metadata to {}", d.cache));
             Ok(0)
         }
         "update" | "upgrade" => {
-            cache_metadata(p, quiet)?;
+            cache_metadata(p, &d, quiet)?;
             out(p, "No packages marked for update\n");
             Ok(0)
         }
         "remove" | "erase" => {
-            let all = catalogue::family("rpm");
+            let all = catalogue::family(d.family);
             let mut removed = Vec::new();
             for n in &names {
-                if let Some(pk) = catalogue::find(&all, n).filter(|pk| is_installed(p, pk)) {
+                if let Some(pk) = catalogue::find(&all, n).filter(|pk| is_installed(p, &d, pk)) {
                     for f in pk.files.iter().rev() {
                         if !matches!(f.kind, catalogue::FileKind::Dir) {
                             remove(p, &f.path);
@@ -257,21 +365,32 @@ fn install(
     names: &[String],
     yes: bool,
     quiet: bool,
+    d: &Distro,
     p: &mut Proc<'_>,
 ) -> Res<i32> {
-    let fetched = cache_metadata(p, quiet)?;
+    let fetched = cache_metadata(p, d, quiet)?;
     let epel = epel_enabled(p);
-    let all = catalogue::family("rpm");
+    let all = catalogue::family(d.family);
     let mut wanted: Vec<Pkg> = Vec::new();
     let mut text = String::new();
     let mut unavailable = Vec::new();
-    let base = crate::base::base_packages("centos");
+    let base = crate::base::base_packages(d.model);
     for n in names {
         if let Some(b) = base.iter().find(|b| b.name == *n) {
             let nevra = match b.version.split_once(':') {
                 Some((e, v)) => format!("{e}:{}-{v}", b.name),
                 None => format!("{}-{}", b.name, b.version),
             };
+            if d.fedora {
+                // dnf5 names the installed package without its epoch.
+                let v = b.version.rsplit(':').next().unwrap_or(&b.version);
+                let _ = writeln!(
+                    text,
+                    "Package \"{}-{v}.x86_64\" is already installed.",
+                    b.name
+                );
+                continue;
+            }
             let _ = writeln!(
                 text,
                 "Package {nevra}.x86_64 already installed and latest version"
@@ -279,7 +398,7 @@ fn install(
             continue;
         }
         match catalogue::find(&all, n).filter(|pk| pk.repo != "epel" || epel) {
-            Some(pk) if is_installed(p, pk) => {
+            Some(pk) if is_installed(p, d, pk) => {
                 let _ = writeln!(
                     text,
                     "Package {} already installed and latest version",
@@ -293,11 +412,11 @@ fn install(
                 unavailable.push(n.clone());
             }
             None => {
-                if catalogue::is_unavailable("rpm", n) || !catalogue::valid_name(n) {
+                if catalogue::is_unavailable(d.family, n) || !catalogue::valid_name(n) {
                     let _ = writeln!(text, "No package {n} available.");
                     unavailable.push(n.clone());
                 } else {
-                    wanted.push(Pkg::placeholder("rpm", n, "0-modelled"));
+                    wanted.push(Pkg::placeholder(d.family, n, "0-modelled"));
                 }
             }
         }
@@ -307,7 +426,7 @@ fn install(
         .iter()
         .filter_map(|w| all.iter().find(|a| a.name == w.name))
         .collect();
-    let inst = |pk: &Pkg| is_installed(p, pk);
+    let inst = |pk: &Pkg| is_installed(p, d, pk);
     let mut plan: Vec<Pkg> = closure(&all, &refs, &inst).into_iter().cloned().collect();
     plan.extend(unknown);
     if plan.is_empty() {
@@ -318,14 +437,18 @@ fn install(
         });
         out(p, &text);
         if !unavailable.is_empty() {
-            note(
-                p,
-                argv,
+            let detail = if d.fedora {
+                format!(
+                    "not in Fedora 41's fedora/updates repositories: {}",
+                    unavailable.join(", ")
+                )
+            } else {
                 format!(
                     "not in CentOS 7's base/updates/extras repositories: {} (htop, jq, nginx, nodejs are in EPEL: `yum install -y epel-release` first)",
                     unavailable.join(", ")
-                ),
-            );
+                )
+            };
+            note(p, argv, detail);
             return Ok(1);
         }
         return Ok(0);
@@ -404,7 +527,7 @@ fn install(
         }
     }
     text.push_str("Downloading packages:\n");
-    if fetched {
+    if fetched && !d.fedora {
         // The first install imports the CentOS signing key, as the real first `yum install` does.
         if let Some(first) = plan.first() {
             let v = first.version.rsplit(':').next().unwrap_or(&first.version);
@@ -427,7 +550,7 @@ fn install(
     let total = plan.len();
     let mut files = 0;
     let mut bytes = 0;
-    let (y, mo, d, h, mi, s) = civil(p.now.secs);
+    let (y, mo, day, h, mi, s) = civil(p.now.secs);
     let months = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -440,9 +563,13 @@ fn install(
         let _ = writeln!(text, "  Installing : {:<58} {}/{total}", nevra(pk), i + 1);
         let _ = writeln!(
             log,
-            "{month} {d:02} {h:02}:{mi:02}:{s:02} Installed: {}",
+            "{month} {day:02} {h:02}:{mi:02}:{s:02} Installed: {}",
             nevra(pk)
         );
+        if d.fedora {
+            // dnf5 keeps no yumdb; its history is one sqlite file (below).
+            continue;
+        }
         let letter = pk.name.chars().next().unwrap_or('x');
         let ydb = format!(
             "/var/lib/yum/yumdb/{letter}/{:016x}-{}-{}-{}",
@@ -486,59 +613,74 @@ fn install(
     if !quiet {
         out(p, &text);
     }
-    // The RPM database grows with every package; yum's history and log too.
-    for f in RPMDB {
-        let path = format!("/var/lib/rpm/{f}");
-        let cur = p.fs.stat(&path).map(|s| s.size()).unwrap_or(0);
-        let grow = if f == "Packages" {
-            size / 40 + 40_960 * total as u64
-        } else {
-            4096 * total as u64
-        };
+    if d.fedora {
+        fedora_databases(p, &log, size, total)?;
+    } else {
+        // The RPM database grows with every package; yum's history and log too.
+        for f in RPMDB {
+            let path = format!("/var/lib/rpm/{f}");
+            let cur = p.fs.stat(&path).map(|s| s.size()).unwrap_or(0);
+            let grow = if f == "Packages" {
+                size / 40 + 40_960 * total as u64
+            } else {
+                4096 * total as u64
+            };
+            put_file(
+                p,
+                &path,
+                Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])),
+                0o644,
+            )?;
+        }
+        for (i, f) in ["__db.001", "__db.002", "__db.003"].iter().enumerate() {
+            let size = [24_576u64, 229_376, 1_318_912][i];
+            put_file(
+                p,
+                &format!("/var/lib/rpm/{f}"),
+                Content::modelled(size, fnv(&["rpmdb", f])),
+                0o644,
+            )?;
+        }
+        let hist = "/var/lib/yum/history/history-2024-11-23.sqlite";
+        let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
         put_file(
             p,
-            &path,
-            Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])),
-            0o644,
+            hist,
+            Content::modelled(
+                cur + 8_192 * total as u64,
+                fnv(&["yumhist", &cur.to_string()]),
+            ),
+            0o600,
         )?;
+        append_text(p, "/var/log/yum.log", &log)?;
     }
-    for (i, f) in ["__db.001", "__db.002", "__db.003"].iter().enumerate() {
-        let size = [24_576u64, 229_376, 1_318_912][i];
-        put_file(
-            p,
-            &format!("/var/lib/rpm/{f}"),
-            Content::modelled(size, fnv(&["rpmdb", f])),
-            0o644,
-        )?;
-    }
-    let hist = "/var/lib/yum/history/history-2024-11-23.sqlite";
-    let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
-    put_file(
-        p,
-        hist,
-        Content::modelled(
-            cur + 8_192 * total as u64,
-            fnv(&["yumhist", &cur.to_string()]),
-        ),
-        0o600,
-    )?;
-    append_text(p, "/var/log/yum.log", &log)?;
     let placeholders: Vec<&str> = plan
         .iter()
         .filter(|pk| pk.placeholder)
         .map(|pk| pk.name.as_str())
         .collect();
     let list: Vec<&str> = plan.iter().map(|pk| pk.name.as_str()).collect();
-    let mut detail = format!(
+    let mut detail: String = format!(
         "installed {} packages from the built-in catalogue ({}): {files} files, {:.1} MB; /var/lib/rpm grew",
         plan.len(),
         list.join(", "),
         bytes as f64 / 1e6
     );
+    let db = if d.fedora {
+        "/usr/lib/sysimage/rpm"
+    } else {
+        "/var/lib/rpm"
+    };
+    let detail_db = format!("; {db} grew");
+    detail = detail.replace("; /var/lib/rpm grew", &detail_db);
     if fetched {
-        let _ = write!(detail, "; the repository metadata cached in {CACHE} stays in this layer unless `yum clean all` runs in the same RUN");
+        let _ = write!(detail, "; the repository metadata cached in {} stays in this layer unless `{} clean all` runs in the same RUN", d.cache, if d.fedora { "dnf" } else { "yum" });
     }
-    let _ = write!(detail, "; as CentOS 7 answered until its end of life in 2024 (the real mirrorlist.centos.org no longer does, and this step now fails with `Could not resolve host: mirrorlist.centos.org`)");
+    if d.fedora {
+        let _ = write!(detail, "; as Fedora 41's repositories answered (shown in yum's format: dnf5 prints its own tables and imports Fedora's signing key on the first install, neither modelled)");
+    } else {
+        let _ = write!(detail, "; as CentOS 7 answered until its end of life in 2024 (the real mirrorlist.centos.org no longer does, and this step now fails with `Could not resolve host: mirrorlist.centos.org`)");
+    }
     if !placeholders.is_empty() {
         let _ = write!(
             detail,
@@ -548,4 +690,32 @@ fn install(
     }
     note(p, argv, detail);
     Ok(0)
+}
+
+/// The rpm database (sqlite, under /usr/lib/sysimage/rpm), dnf5's transaction history and its log growing
+/// with an install of `total` packages of `size` bytes on fedora.
+fn fedora_databases(p: &mut Proc<'_>, log: &str, size: u64, total: usize) -> Res<()> {
+    let db = "/usr/lib/sysimage/rpm/rpmdb.sqlite";
+    let cur = p.fs.stat(db).map(|s| s.size()).unwrap_or(0);
+    put_file(
+        p,
+        db,
+        Content::modelled(
+            cur + size / 40 + 40_960 * total as u64,
+            fnv(&["rpmdb", db, &cur.to_string()]),
+        ),
+        0o644,
+    )?;
+    let hist = "/usr/lib/sysimage/libdnf5/transaction_history.sqlite";
+    let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
+    put_file(
+        p,
+        hist,
+        Content::modelled(
+            cur + 8_192 * total as u64,
+            fnv(&["dnf5hist", &cur.to_string()]),
+        ),
+        0o644,
+    )?;
+    append_text(p, "/var/log/dnf5.log", log)
 }

@@ -20,7 +20,7 @@ pub enum Launch {
 
 /// The package manager names handed to [`crate::packages::run`].
 pub const PACKAGE_MANAGERS: &[&str] = &[
-    "apk", "apt-get", "apt", "yum", "dnf", "microdnf", "pip", "pip3",
+    "apk", "apt-get", "apt", "yum", "dnf", "dnf5", "microdnf", "pip", "pip3",
 ];
 
 /// The last component of a path.
