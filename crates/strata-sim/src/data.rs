@@ -75,7 +75,7 @@ fn loaded(name: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -87,17 +87,26 @@ mod tests {
         }
     }
 
+    /// How often [`test_loader`] was asked for `extra.txt`.
+    static EXTRA_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// The loader of the unit tests (one per process: the first one set stays): `extra.txt` is made up, the
+    /// other names are read from `data/` as the playground fetches them from the site.
+    pub(crate) fn test_loader(name: &str) -> Option<String> {
+        if name == "extra.txt" {
+            EXTRA_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Some("tags extra\n".to_owned());
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        std::fs::read_to_string(dir.join(name)).ok()
+    }
+
     #[test]
     fn a_file_that_is_not_packed_is_read_once_through_the_loader() {
-        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        fn loader(name: &str) -> Option<String> {
-            CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            (name == "extra.txt").then(|| "tags extra\n".to_owned())
-        }
-        set_loader(loader);
+        set_loader(test_loader);
         assert_eq!(text("extra.txt"), "tags extra\n");
         assert_eq!(text("extra.txt"), "tags extra\n");
-        assert_eq!(CALLS.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(EXTRA_CALLS.load(std::sync::atomic::Ordering::SeqCst), 1);
         assert_eq!(
             text("missing.txt"),
             "",
