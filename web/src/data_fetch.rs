@@ -1,5 +1,5 @@
 //! The simulator's data files that the playground's wasm does not carry: the models of alpine, debian,
-//! ubuntu, centos and python and the package catalogue (`crates/strata-sim/data/*.txt`, copied into the
+//! ubuntu, centos, fedora and python and the package catalogue (`crates/strata-sim/data/*.txt`, copied into the
 //! site's `data/` by trunk; only busybox, the first example's base, is compiled in). The simulator asks for a
 //! file the first time a build or a run reads it ([`strata_sim::data::set_loader`]); it is read here with a
 //! synchronous request, which is allowed in the build worker, where builds run, and is one small file once

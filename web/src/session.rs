@@ -767,7 +767,7 @@ impl Session {
             .map(|(b, _)| format!("{} (yours), ", b.reference))
             .collect();
         format!(
-            "{built}; committed images run by their ID; base images: {own}busybox, alpine, debian, ubuntu, centos, python"
+            "{built}; committed images run by their ID; base images: {own}busybox, alpine, debian, ubuntu, centos, fedora, python"
         )
     }
 }

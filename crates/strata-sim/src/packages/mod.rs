@@ -18,12 +18,15 @@
 //! `--no-install-recommends`); for apk (alpine 3.20) the same set under alpine's names (iputils, procps-ng,
 //! py3-pip, openjdk17, build-base); for yum (centos 7) vim (vim-enhanced), net-tools, tree, wget, python3,
 //! git, gcc, gcc-c++, make, openssl, iputils, less, unzip, sudo, java-1.8.0-openjdk, httpd, and after
-//! `epel-release` EPEL's nginx, htop, jq, nodejs, npm (before it: `No package htop available.`); for pip
+//! `epel-release` EPEL's nginx, htop, jq, nodejs, npm (before it: `No package htop available.`); for dnf on
+//! fedora 41 Fedora's git, gcc, make, python3-pip, vim, wget, which, tree, unzip, procps-ng (curl is in the
+//! image) with their dependencies, under `.fc41` versions; for pip
 //! flask, requests, numpy, django, gunicorn, redis, pandas and their dependencies.
 //!
 //! Known simplifications: on ubuntu the files are debian's (python3.11 paths, libnode108) under jammy's
 //! version strings; pip installs the catalogue's versions whatever the python (also on 2.7); `dnf` and
-//! `microdnf` answer as yum; `apt-get upgrade` finds nothing to upgrade.
+//! `microdnf` answer as yum (on fedora with Fedora's packages, cache and rpm database, in yum's format);
+//! `apt-get upgrade` finds nothing to upgrade.
 //!
 //! Names the catalogue does not have are installed as a labelled placeholder (a README and, outside pip, an
 //! executable named after the package), except where the real tool would fail first: `apt-get install`
