@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use strata_build::observer::BuildObserver;
 
+use crate::context_reader::Scan;
+
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
@@ -196,11 +198,18 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
          {live}\n{dockerfile}\n{ignore:?}",
         args.runtime, args.tags, args.target, args.progress, args.history_style, args.quiet, file
     );
-    let inputs = (!stdin_only && !args.no_cache && args.secrets.is_empty())
-        .then(|| {
-            crate::build_record::inputs(&invocation, &args.context, store.root(), started.secs)
-        })
-        .flatten();
+    // The context is walked and `stat`ed once, for the record's key and for the build.
+    let scan = if stdin_only {
+        None
+    } else {
+        Some(Scan::of(&args.context)?)
+    };
+    let inputs = scan
+        .as_ref()
+        .filter(|_| !args.no_cache && args.secrets.is_empty())
+        .and_then(|scan| {
+            crate::build_record::inputs(&invocation, scan, store.root(), started.secs)
+        });
     if let Some((stderr, id)) = inputs.as_ref().and_then(|i| i.answer(store.root())) {
         let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
         println!("{id}");
@@ -208,14 +217,15 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
     }
     // Never dropped: `strata build` runs once per process, whose exit frees it faster than thousands of
     // drops (a context file holds no resource but memory).
-    let context = std::mem::ManuallyDrop::new(if stdin_only {
-        Tree::new()
-    } else {
-        let mut sums = strata_native::ContextSums::load(store);
-        let tree = crate::context_reader::read_context(&args.context, &mut sums, started.secs)?;
-        // A cache: a store that cannot take it now only costs the next build the reads.
-        let _ = sums.save(store);
-        tree
+    let context = std::mem::ManuallyDrop::new(match &scan {
+        None => Tree::new(),
+        Some(scan) => {
+            let mut sums = strata_native::ContextSums::load(store);
+            let tree = crate::context_reader::read_context(scan, &mut sums, started.secs)?;
+            // A cache: a store that cannot take it now only costs the next build the reads.
+            let _ = sums.save(store);
+            tree
+        }
     });
     let req = BuildRequest {
         dockerfile: &dockerfile,
@@ -317,12 +327,9 @@ pub fn build(args: BuildArgs, store: &strata_native::Store) -> Result<ExitCode> 
                 .any(|s| s.text.starts_with("ADD") && s.text.contains("://"));
             if (all_cached || args.quiet) && !fetches {
                 if let Some(before) = inputs {
-                    let after = crate::build_record::inputs(
-                        &invocation,
-                        &args.context,
-                        store.root(),
-                        started.secs,
-                    );
+                    let after = Scan::of(&args.context).ok().and_then(|scan| {
+                        crate::build_record::inputs(&invocation, &scan, store.root(), started.secs)
+                    });
                     // Recorded only if the context did not change while the build ran.
                     if let Some(after) = after.filter(|a| a.same_context(&before)) {
                         after.record(store.root(), said.text(), id.to_string());

@@ -21,6 +21,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+use crate::context_reader::Scan;
 use sha2::{Digest as _, Sha256};
 
 /// The record file in the store.
@@ -54,63 +56,23 @@ pub struct Inputs {
     key: String,
 }
 
-/// Hashes what a build of `context` reads: `invocation` (every argument and choice that shapes its work and
-/// its output, as text), the store's index and build cache files under `store`, and the context's entries.
-/// `now`: when the build started (seconds since the epoch).
-pub fn inputs(invocation: &str, context: &Path, store: &Path, now: i64) -> Option<Inputs> {
+/// Hashes what a build of the scanned context reads: `invocation` (every argument and choice that shapes its
+/// work and its output, as text), the store's index and build cache files under `store`, and the context's
+/// entries. `now`: when the build started (seconds since the epoch). None when an entry changed too recently
+/// to be trusted.
+pub fn inputs(invocation: &str, scan: &Scan, store: &Path, now: i64) -> Option<Inputs> {
     let mut h = Sha256::new();
-    let root = std::fs::symlink_metadata(context).ok()?;
-    if racy(&root, now) {
+    if racy(scan.root(), now) {
         return None;
     }
-    stat_facts(&mut h, &root);
-    // Every entry, by name within each directory, then their stat facts (relative to their directory's
-    // handle, on a few threads: thousands of calls), hashed in the walk's order.
-    let mut found: Vec<(String, std::fs::DirEntry)> = Vec::new();
-    let mut stack = vec![(context.to_path_buf(), String::new())];
-    while let Some((dir, rel)) = stack.pop() {
-        let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)
-            .ok()?
-            .collect::<Result<_, _>>()
-            .ok()?;
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let rel = format!("{rel}/{}", e.file_name().to_string_lossy());
-            if e.file_type().ok()?.is_dir() {
-                stack.push((e.path(), rel.clone()));
-            }
-            found.push((rel, e));
-        }
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let chunk = found.len().div_ceil(threads).max(1);
-    let stats: Vec<Option<std::fs::Metadata>> = std::thread::scope(|scope| {
-        let parts: Vec<_> = found
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(_, e)| e.metadata().ok())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().unwrap_or_default())
-            .collect()
-    });
-    if stats.len() != found.len() {
-        return None;
-    }
-    for ((rel, _), md) in found.iter().zip(stats) {
-        let md = md?;
-        if racy(&md, now) {
+    stat_facts(&mut h, scan.root());
+    for (rel, md) in scan.entries() {
+        if racy(md, now) {
             return None;
         }
         h.update((rel.len() as u64).to_le_bytes());
         h.update(rel.as_bytes());
-        stat_facts(&mut h, &md);
+        stat_facts(&mut h, md);
     }
     let context = hex(&h.finalize());
     let mut h = Sha256::new();

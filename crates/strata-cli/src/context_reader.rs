@@ -1,7 +1,7 @@
 //! Reading a build context directory into a tree, in three passes: the directories are walked (names and
-//! types only, as `readdir` gives them), then every entry is `stat`ed and the small files the build does not
-//! know yet are read, spread over a few threads (a context of thousands of files is thousands of system
-//! calls), then the tree is built in the walk's order. A file whose digest [`strata_native::ContextSums`]
+//! types only, as `readdir` gives them) and every entry is `stat`ed ([`Scan`], which the build record hashes
+//! too), then the small files the build does not know yet are read, spread over a few threads (a context of
+//! thousands of files is thousands of system calls), then the tree is built in the walk's order. A file whose digest [`strata_native::ContextSums`]
 //! remembers, unchanged since, is not read: its content stays on the disk with that digest, which is all a
 //! cache hit needs of it.
 
@@ -28,22 +28,55 @@ struct Found {
     entry: DirEntry,
 }
 
-/// Reads `dir` into a tree: files with their bytes, modes and mtimes, symlinks as links; owners are 0:0 as
-/// the builder sees them. `now` (seconds since the epoch) is when the build started, for `sums`.
-pub fn read_context(dir: &Path, sums: &mut strata_native::ContextSums, now: i64) -> Result<Tree> {
-    let meta =
-        std::fs::metadata(dir).with_context(|| format!("reading the context {}", dir.display()))?;
-    if !meta.is_dir() {
-        bail!("the build context {} is not a directory", dir.display());
+/// A context directory as one walk and one `stat` of each entry found it: what the build reads it from, and
+/// what its record is keyed by ([`crate::build_record`]).
+pub struct Scan {
+    /// The context directory's own metadata (not following a symlink).
+    root: Metadata,
+    found: Vec<Found>,
+    /// Each found entry's metadata, not following symlinks (a symlink is read as a link).
+    stats: Vec<Metadata>,
+}
+
+impl Scan {
+    /// Walks `dir` and `stat`s every entry below it, on a few threads.
+    pub fn of(dir: &Path) -> Result<Scan> {
+        let root = std::fs::symlink_metadata(dir)
+            .with_context(|| format!("reading the context {}", dir.display()))?;
+        let root = if root.file_type().is_symlink() {
+            std::fs::metadata(dir)
+                .with_context(|| format!("reading the context {}", dir.display()))?
+        } else {
+            root
+        };
+        if !root.is_dir() {
+            bail!("the build context {} is not a directory", dir.display());
+        }
+        let found = walk(dir)?;
+        let stats = in_parallel(&found, |f| {
+            f.entry
+                .metadata()
+                .with_context(|| format!("reading {}", f.entry.path().display()))
+        });
+        let stats = stats.into_iter().collect::<Result<Vec<Metadata>>>()?;
+        Ok(Scan { root, found, stats })
     }
-    let found = walk(dir)?;
-    // Every entry's metadata, not following symlinks (a symlink is read as a link).
-    let stats = in_parallel(&found, |f| {
-        f.entry
-            .metadata()
-            .with_context(|| format!("reading {}", f.entry.path().display()))
-    });
-    let stats = stats.into_iter().collect::<Result<Vec<Metadata>>>()?;
+
+    /// The context directory's metadata.
+    pub fn root(&self) -> &Metadata {
+        &self.root
+    }
+
+    /// Every entry below the context (its path in the tree, `/a/b`, and its metadata) in the walk's order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Metadata)> {
+        self.found.iter().map(|f| f.rel.as_str()).zip(&self.stats)
+    }
+}
+
+/// Reads the scanned context into a tree: files with their bytes, modes and mtimes, symlinks as links; owners
+/// are 0:0 as the builder sees them. `now` (seconds since the epoch) is when the build started, for `sums`.
+pub fn read_context(scan: &Scan, sums: &mut strata_native::ContextSums, now: i64) -> Result<Tree> {
+    let Scan { found, stats, .. } = scan;
     // The digests the store remembers; the small files it does not know are read (in parallel too).
     let known: Vec<Option<Digest>> = stats
         .iter()
@@ -61,7 +94,7 @@ pub fn read_context(dir: &Path, sums: &mut strata_native::ContextSums, now: i64)
     let mut read = to_read.into_iter().zip(read).peekable();
 
     let mut tree = Tree::new();
-    for (i, (f, md)) in found.iter().zip(&stats).enumerate() {
+    for (i, (f, md)) in found.iter().zip(stats).enumerate() {
         let attrs = Attrs::new(
             md.permissions().mode() & 0o7777,
             0,
