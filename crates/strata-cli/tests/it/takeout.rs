@@ -3,8 +3,8 @@
 //! message), and the Dockerfile and its context as a tar (the warning's advice) builds for real.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 use super::stderr;
 use super::store::{ok, strata_at, TempDir};
@@ -21,36 +21,51 @@ fn docker() -> Option<&'static str> {
         .then_some(d)
 }
 
+/// A store under `tmp` holding `tag`, built by the simulator from a context of `files` (name, text, mode):
+/// (the store, the context).
+fn simulated(tmp: &TempDir, files: &[(&str, &str, u32)], tag: &str) -> (PathBuf, PathBuf) {
+    let (root, ctx) = (tmp.path("store"), tmp.path("ctx"));
+    std::fs::create_dir_all(&ctx).unwrap();
+    for (name, text, mode) in files {
+        std::fs::write(ctx.join(name), text).unwrap();
+        std::fs::set_permissions(ctx.join(name), std::fs::Permissions::from_mode(*mode)).unwrap();
+    }
+    let args = ["build", "--backend", "sim", "-q", "-t", tag];
+    ok(strata_at(
+        &root,
+        &[&args[..], &[ctx.to_str().unwrap()]].concat(),
+    ));
+    (root, ctx)
+}
+
+/// `tag` saved from the store `root` to `tmp/img.tar` (what `save` printed), then loaded into a fresh store
+/// `tmp/other`: (the archive, what save printed, the other store).
+fn saved_and_loaded_elsewhere(tmp: &TempDir, root: &Path, tag: &str) -> (PathBuf, Output, PathBuf) {
+    let archive = tmp.path("img.tar");
+    let saved = ok(strata_at(
+        root,
+        &["save", "-o", archive.to_str().unwrap(), tag],
+    ));
+    let other = tmp.path("other");
+    ok(strata_at(
+        &other,
+        &["load", "-i", archive.to_str().unwrap()],
+    ));
+    (archive, saved, other)
+}
+
 #[test]
 fn save_warns_that_a_simulated_image_does_not_run_and_docker_agrees() {
     let tmp = TempDir::new("takeout");
-    let (root, ctx) = (tmp.path("store"), tmp.path("ctx"));
-    std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::write(
-        ctx.join("Dockerfile"),
-        "FROM busybox:mnt\nCOPY run.sh /\nRUN /run.sh > /out\n",
-    )
-    .unwrap();
-    std::fs::write(ctx.join("run.sh"), "#!/bin/sh\necho ran-for-real\n").unwrap();
-    std::fs::set_permissions(ctx.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
     let tag = format!("strata-takeout-{}:it", std::process::id());
-    ok(strata_at(
-        &root,
-        &[
-            "build",
-            "--backend",
-            "sim",
-            "-q",
-            "-t",
-            &tag,
-            ctx.to_str().unwrap(),
-        ],
-    ));
-    let archive = tmp.path("img.tar");
-    let saved = ok(strata_at(
-        &root,
-        &["save", "-o", archive.to_str().unwrap(), &tag],
-    ));
+    let dockerfile = "FROM busybox:mnt\nCOPY run.sh /\nRUN /run.sh > /out\n";
+    let run_sh = "#!/bin/sh\necho ran-for-real\n";
+    let (root, ctx) = simulated(
+        &tmp,
+        &[("Dockerfile", dockerfile, 0o644), ("run.sh", run_sh, 0o755)],
+        &tag,
+    );
+    let (archive, saved, other) = saved_and_loaded_elsewhere(&tmp, &root, &tag);
     let warning = stderr(&saved);
     assert!(
         warning.contains(&format!("warning: {tag} was built by strata's simulator"))
@@ -60,11 +75,6 @@ fn save_warns_that_a_simulated_image_does_not_run_and_docker_agrees() {
     );
     assert!(std::fs::metadata(&archive).unwrap().len() > 1024);
     // Loaded elsewhere, the image is no longer known as the simulator's: saving it says nothing more.
-    let other = tmp.path("other");
-    ok(strata_at(
-        &other,
-        &["load", "-i", archive.to_str().unwrap()],
-    ));
     let again = ok(strata_at(
         &other,
         &["save", "-o", tmp.path("again.tar").to_str().unwrap(), &tag],
@@ -125,27 +135,16 @@ fn du(dir: &Path) -> u64 {
 #[test]
 fn a_modelled_image_is_stored_as_its_description_and_saved_with_its_bytes() {
     let tmp = TempDir::new("takeout-described");
-    let (root, ctx) = (tmp.path("store"), tmp.path("ctx"));
-    std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::write(
-        ctx.join("Dockerfile"),
-        "FROM python:3.12-slim\nCOPY app.py /app/\n",
-    )
-    .unwrap();
-    std::fs::write(ctx.join("app.py"), "print('hi')\n").unwrap();
     let tag = "described:it";
-    ok(strata_at(
-        &root,
+    let dockerfile = "FROM python:3.12-slim\nCOPY app.py /app/\n";
+    let (root, _) = simulated(
+        &tmp,
         &[
-            "build",
-            "--backend",
-            "sim",
-            "-q",
-            "-t",
-            tag,
-            ctx.to_str().unwrap(),
+            ("Dockerfile", dockerfile, 0o644),
+            ("app.py", "print('hi')\n", 0o644),
         ],
-    ));
+        tag,
+    );
     let inspect = |root: &Path| -> serde_json::Value {
         let out = ok(strata_at(root, &["image", "inspect", tag]));
         serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
@@ -160,11 +159,7 @@ fn a_modelled_image_is_stored_as_its_description_and_saved_with_its_bytes() {
         "the store holds {blobs} bytes for an image of {size}"
     );
 
-    let archive = tmp.path("img.tar");
-    ok(strata_at(
-        &root,
-        &["save", "-o", archive.to_str().unwrap(), tag],
-    ));
+    let (archive, _, other) = saved_and_loaded_elsewhere(&tmp, &root, tag);
     let written = std::fs::metadata(&archive).unwrap().len();
     assert!(written > size, "the archive has {written} bytes for {size}");
     let raw = std::fs::read(&archive).unwrap();
@@ -179,11 +174,6 @@ fn a_modelled_image_is_stored_as_its_description_and_saved_with_its_bytes() {
 
     // Loaded elsewhere (which checks every layer against its diff_id), the image has the real digests: the
     // modelled layers' differ from the ones the preview recorded, the COPY layer's (real bytes) do not.
-    let other = tmp.path("other");
-    ok(strata_at(
-        &other,
-        &["load", "-i", archive.to_str().unwrap()],
-    ));
     let loaded = inspect(&other);
     assert_ne!(loaded["Id"], stored["Id"]);
     let layers = |v: &serde_json::Value| -> Vec<String> {
