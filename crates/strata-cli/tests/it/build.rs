@@ -1,6 +1,8 @@
 //! `strata build`, `run`, `ps`, `diff`, `commit`, `rm` with the simulator, through the binary.
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Output;
 
 use crate::store::{strata_at, TempDir};
 use crate::{stderr, stdout};
@@ -22,18 +24,60 @@ fn context(dir: &TempDir) -> std::path::PathBuf {
     ctx
 }
 
+/// The demo context and a fresh store, in a temporary directory.
+struct Demo {
+    /// Removed when the demo is dropped.
+    _dir: TempDir,
+    root: PathBuf,
+    ctx: PathBuf,
+}
+
+impl Demo {
+    fn new(name: &str) -> Demo {
+        let dir = TempDir::new(name);
+        let ctx = context(&dir);
+        Demo {
+            root: dir.path("store"),
+            ctx,
+            _dir: dir,
+        }
+    }
+
+    /// `strata build ARGS -t demo CONTEXT`.
+    fn build(&self, args: &[&str]) -> Output {
+        let tail = ["-t", "demo", self.ctx.to_str().unwrap()];
+        strata_at(&self.root, &[&["build"][..], args, &tail].concat())
+    }
+}
+
+/// Asserts that a rebuild of the demo took its three steps and its base from the cache (BuildKit reports a
+/// base image it already has as CACHED).
+fn all_cached(build: &Output) {
+    let log = stderr(build);
+    assert_eq!(log.matches("CACHED").count(), 4, "{log}");
+}
+
+/// Asserts that a build of the demo missed the cache on its changed script, and said so.
+fn misses_on_the_script(build: &Output) {
+    let log = stderr(build);
+    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+}
+
+/// Entries changed in the last two seconds are not trusted by what `stat` says (the clock tick they were
+/// hashed in): waits them out.
+fn wait_out_the_racy_window() {
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+}
+
 /// A context file is remembered by what `stat` says of it (`context-sums` in the store), so a rebuild reads
 /// no unchanged file; a file rewritten with the same size and its old mtime put back still misses, because
 /// its ctime moved.
 #[test]
 fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
-    let dir = TempDir::new("build-context-sums");
-    let root = dir.path("store");
-    let ctx = context(&dir);
-    let ctx_s = ctx.to_str().unwrap();
-    // Files changed in the last two seconds are not remembered (the clock tick they were hashed in).
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    let first = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let demo = Demo::new("build-context-sums");
+    let root = &demo.root;
+    wait_out_the_racy_window();
+    let first = demo.build(&[]);
     assert!(first.status.success(), "{}", stderr(&first));
     let sums = std::fs::metadata(root.join("context-sums")).unwrap();
     assert!(sums.len() > 24, "both context files remembered");
@@ -45,20 +89,14 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
         (md.ino(), md.mtime(), md.mtime_nsec())
     };
     let written = cache_file();
-    let again = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    assert_eq!(
-        stderr(&again).matches("CACHED").count(),
-        4,
-        "{}",
-        stderr(&again)
-    );
+    all_cached(&demo.build(&[]));
     assert_eq!(
         cache_file(),
         written,
         "an all-cached rebuild rewrote the cache"
     );
 
-    let script = ctx.join("while.sh");
+    let script = demo.ctx.join("while.sh");
     let old = std::fs::read(&script).unwrap();
     let mtime = std::fs::metadata(&script).unwrap().modified().unwrap();
     let mut new = old.clone();
@@ -70,9 +108,7 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
         .unwrap()
         .set_modified(mtime)
         .unwrap();
-    let third = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    let log = stderr(&third);
-    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+    misses_on_the_script(&demo.build(&[]));
 }
 
 /// A build whose next run is known (a quiet one, or an all-cached one) is recorded (`build-records.json`:
@@ -80,10 +116,8 @@ fn a_context_file_rewritten_behind_its_old_mtime_still_misses() {
 /// a change to a context file is not.
 #[test]
 fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
-    let dir = TempDir::new("build-record");
-    let root = dir.path("store");
-    let ctx = context(&dir);
-    let ctx_s = ctx.to_str().unwrap();
+    let demo = Demo::new("build-record");
+    let root = &demo.root;
     let records = || -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(root.join("build-records.json")).unwrap()).unwrap()
     };
@@ -93,24 +127,18 @@ fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
         r["records"][0]["stderr"] = "answered from the record\n".into();
         std::fs::write(root.join("build-records.json"), r.to_string()).unwrap();
     };
-    // Entries changed in the last two seconds are never answered from a record.
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    let quiet = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    wait_out_the_racy_window();
+    let quiet = demo.build(&["-q"]);
     assert!(quiet.status.success(), "{}", stderr(&quiet));
     assert_eq!(records()["records"][0]["id"], stdout(&quiet).trim());
     mark();
-    let again = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    let again = demo.build(&["-q"]);
     assert_eq!(stderr(&again), "answered from the record\n");
     assert_eq!(stdout(&again), stdout(&quiet));
 
     // With progress (another invocation): the engine's path, all cached, and then recorded as printed.
-    let cached = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    assert_eq!(
-        stderr(&cached).matches("CACHED").count(),
-        4,
-        "{}",
-        stderr(&cached)
-    );
+    let cached = demo.build(&[]);
+    all_cached(&cached);
     assert_eq!(
         stdout(&cached),
         stdout(&quiet),
@@ -118,26 +146,24 @@ fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
     );
     assert_eq!(records()["records"][0]["stderr"], stderr(&cached));
     mark();
-    let answered = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let answered = demo.build(&[]);
     assert!(answered.status.success());
     assert_eq!(stderr(&answered), "answered from the record\n");
     assert_eq!(stdout(&answered), stdout(&cached));
 
     // A changed context file: the engine's path, which finds the change.
-    std::fs::write(ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
-    let changed = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    let log = stderr(&changed);
-    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
+    std::fs::write(demo.ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
+    misses_on_the_script(&demo.build(&[]));
     // So does a store that changed (another tag set).
-    let tagged = strata_at(&root, &["tag", "demo", "demo:other"]);
+    let tagged = strata_at(root, &["tag", "demo", "demo:other"]);
     assert!(tagged.status.success());
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    let q = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    wait_out_the_racy_window();
+    let q = demo.build(&["-q"]);
     assert!(q.status.success());
     mark();
-    let tagged = strata_at(&root, &["tag", "demo", "demo:third"]);
+    let tagged = strata_at(root, &["tag", "demo", "demo:third"]);
     assert!(tagged.status.success());
-    let after_tag = strata_at(&root, &["build", "-q", "-t", "demo", ctx_s]);
+    let after_tag = demo.build(&["-q"]);
     assert_eq!(
         stderr(&after_tag),
         "",
@@ -147,11 +173,8 @@ fn an_unchanged_rebuild_is_answered_from_its_record_and_a_changed_one_is_not() {
 
 #[test]
 fn build_then_rebuild_is_all_cached_and_a_change_names_the_file() {
-    let dir = TempDir::new("build-cache");
-    let root = dir.path("store");
-    let ctx = context(&dir);
-    let ctx_s = ctx.to_str().unwrap();
-    let first = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    let demo = Demo::new("build-cache");
+    let first = demo.build(&[]);
     assert!(first.status.success(), "{}", stderr(&first));
     let log = stderr(&first);
     assert!(
@@ -170,19 +193,17 @@ fn build_then_rebuild_is_all_cached_and_a_change_names_the_file() {
         "{log}"
     );
 
-    let again = strata_at(&root, &["build", "-t", "demo", ctx_s]);
-    let log = stderr(&again);
-    // The three steps, and FROM: BuildKit reports a base image it already has as CACHED.
-    assert_eq!(log.matches("CACHED").count(), 4, "{log}");
+    all_cached(&demo.build(&[]));
 
-    std::fs::write(ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
-    let third = strata_at(&root, &["build", "-t", "demo", ctx_s]);
+    std::fs::write(demo.ctx.join("while.sh"), "#!/bin/sh\necho changed\n").unwrap();
+    let third = demo.build(&[]);
+    misses_on_the_script(&third);
     let log = stderr(&third);
-    assert!(log.contains("cache miss: COPY: /while.sh changed"), "{log}");
     assert!(log.contains("cache miss: previous step changed"), "{log}");
 
+    let ctx_s = demo.ctx.to_str().unwrap();
     let classic = strata_at(
-        &root,
+        &demo.root,
         &[
             "build",
             "--history-style",
@@ -195,7 +216,7 @@ fn build_then_rebuild_is_all_cached_and_a_change_names_the_file() {
     let log = stderr(&classic);
     assert!(log.contains("Step 1/5 : FROM busybox"), "{log}");
     assert!(log.contains("Successfully tagged demo:classic"), "{log}");
-    let hist = strata_at(&root, &["history", "--no-trunc", "demo:classic"]);
+    let hist = strata_at(&demo.root, &["history", "--no-trunc", "demo:classic"]);
     assert!(
         stdout(&hist).contains("/bin/sh -c #(nop)  ENTRYPOINT [\"/while.sh\"]"),
         "{}",
