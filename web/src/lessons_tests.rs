@@ -2,7 +2,7 @@
 
 use strata_build::engine::{BuildFailure, BuildOutput, BuildRequest, CacheStatus};
 use strata_build::run::parse_run_line;
-use strata_build::{Backend, Cache, HistoryStyle, ImageSource};
+use strata_build::{Backend, Cache, ImageSource};
 use strata_image::{EntryKind, Timestamp};
 use strata_sim::backend::{SimBackend, SimStore};
 use strata_sim::exec::Limits;
@@ -21,15 +21,8 @@ fn build_with(p: &Project, cache: &mut Cache) -> Result<BuildOutput, BuildFailur
         .dockerignore()
         .map(|b| String::from_utf8_lossy(b).into_owned());
     let req = BuildRequest {
-        dockerfile: &p.dockerfile,
-        context: &context,
         dockerignore: ignore.as_deref(),
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: NOW,
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
+        ..BuildRequest::new(&p.dockerfile, &context, NOW)
     };
     let mut backend = SimBackend::default();
     strata_build::build(

@@ -8,9 +8,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use strata_build::engine::BuildRequest;
-use strata_build::{
-    build, Backend, Cache, HistoryStyle, ImageSource, RunOutput, RunRequest, SourceImage,
-};
+use strata_build::{build, Backend, Cache, ImageSource, RunOutput, RunRequest, SourceImage};
 use strata_image::{Overlay, Timestamp, Tree};
 
 /// FROM scratch needs no RUN and no image.
@@ -50,17 +48,7 @@ fn env_lines(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
             b.iter(|| {
-                let req = BuildRequest {
-                    dockerfile: text,
-                    context: &context,
-                    dockerignore: None,
-                    build_args: Vec::new(),
-                    target: None,
-                    no_cache: false,
-                    now: Timestamp::from_secs(1_700_000_000),
-                    style: HistoryStyle::Buildkit,
-                    secrets: Vec::new(),
-                };
+                let req = BuildRequest::new(text, &context, Timestamp::from_secs(1_700_000_000));
                 let out = build(&req, &mut Nothing, &Nothing, &mut Cache::new())
                     .unwrap_or_else(|f| panic!("build failed: {}", f.error.message));
                 assert_eq!(out.steps.len(), n + 1);

@@ -18,7 +18,7 @@ use strata_image::{Digest, Overlay, Timestamp, Tree};
 
 use crate::backend::{Backend, ImageSource, RunOutput, RunRequest, SourceImage};
 use crate::time::format_rfc3339;
-use crate::{BuildError, BuildRequest, Cache, HistoryStyle};
+use crate::{BuildError, BuildRequest, Cache};
 
 /// The instructions `--change` accepts, lower case, as Docker names them in its refusal.
 pub const CHANGE_COMMANDS: &[&str] = &[
@@ -115,15 +115,8 @@ pub fn apply_changes(
     let empty = EmptyImage(architecture);
     let context = Tree::new();
     let req = BuildRequest {
-        dockerfile: &dockerfile,
-        context: &context,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
         no_cache: true,
-        now: Timestamp::default(),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
+        ..BuildRequest::new(&dockerfile, &context, Timestamp::default())
     };
     let out = crate::build(&req, &mut NoCommands, &empty, &mut Cache::default()).map_err(|f| {
         // The engine's spans are in the made-up Dockerfile: name the change instead.

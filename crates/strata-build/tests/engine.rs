@@ -145,18 +145,11 @@ fn context(files: &[(&str, &str, u32)]) -> Tree {
 
 fn run_build(df: &str, ctx: &Tree, args: &[(&str, &str)], cache: &mut Cache) -> BuildOutput {
     let req = BuildRequest {
-        dockerfile: df,
-        context: ctx,
-        dockerignore: None,
         build_args: args
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
+        ..BuildRequest::new(df, ctx, Timestamp::from_secs(1_800_000_000))
     };
     let mut backend = EchoBackend { runs: Vec::new() };
     match build(&req, &mut backend, &OneImage, cache) {
@@ -424,17 +417,8 @@ fn arg_change_misses_at_first_use() {
 
 #[test]
 fn a_failing_run_names_the_process_and_the_exit_code() {
-    let req = BuildRequest {
-        dockerfile: "FROM base\nRUN exit 3\n",
-        context: &Tree::new(),
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(0),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let ctx = Tree::new();
+    let req = BuildRequest::new("FROM base\nRUN exit 3\n", &ctx, Timestamp::from_secs(0));
     let mut backend = EchoBackend { runs: Vec::new() };
     let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
     assert_eq!(
@@ -446,17 +430,8 @@ fn a_failing_run_names_the_process_and_the_exit_code() {
 
 #[test]
 fn unknown_base_is_a_clear_error_on_the_from_line() {
-    let req = BuildRequest {
-        dockerfile: "FROM nope:1\n",
-        context: &Tree::new(),
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(0),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let ctx = Tree::new();
+    let req = BuildRequest::new("FROM nope:1\n", &ctx, Timestamp::from_secs(0));
     let mut backend = EchoBackend { runs: Vec::new() };
     let err = build(&req, &mut backend, &OneImage, &mut Cache::new()).unwrap_err();
     assert!(
@@ -497,17 +472,7 @@ fn an_all_cached_rebuild_later_gives_the_same_image_id() {
     let df = "FROM base\nRUN echo one > /one\nENV A=1\nRUN echo two > /two\nCMD [\"sh\"]\n";
     let mut cache = Cache::new();
     let ctx = Tree::new();
-    let at = |secs: i64| BuildRequest {
-        dockerfile: df,
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(secs),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let at = |secs: i64| BuildRequest::new(df, &ctx, Timestamp::from_secs(secs));
     let mut backend = EchoBackend { runs: Vec::new() };
     let first = build(&at(1_800_000_000), &mut backend, &OneImage, &mut cache).unwrap();
     let later = build(&at(1_800_003_600), &mut backend, &OneImage, &mut cache).unwrap();
@@ -536,17 +501,12 @@ fn a_base_without_history_gets_exporter_entries_as_buildkit_does() {
             Some(img)
         }
     }
-    let req = BuildRequest {
-        dockerfile: "FROM base\nRUN echo x > /x\n",
-        context: &Tree::new(),
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(0),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let ctx = Tree::new();
+    let req = BuildRequest::new(
+        "FROM base\nRUN echo x > /x\n",
+        &ctx,
+        Timestamp::from_secs(0),
+    );
     let mut backend = EchoBackend { runs: Vec::new() };
     let out = build(&req, &mut backend, &Bare, &mut Cache::new()).unwrap();
     let h = &out.image.config.history;
@@ -700,17 +660,11 @@ fn a_step_after_a_cached_from_never_says_the_previous_step_changed() {
 #[test]
 fn an_expanded_port_is_checked_by_the_dockerfile_crates_port_check() {
     let ctx = Tree::new();
-    let req = BuildRequest {
-        dockerfile: "FROM base\nARG P=70000\nEXPOSE $P\n",
-        context: &ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(
+        "FROM base\nARG P=70000\nEXPOSE $P\n",
+        &ctx,
+        Timestamp::from_secs(1_800_000_000),
+    );
     let err = build(
         &req,
         &mut EchoBackend { runs: Vec::new() },
@@ -801,14 +755,7 @@ fn a_stage_from_an_earlier_stage_has_no_from_vertex() {
 /// A build of `dockerfile` in `context` with no arguments, target or ignore file, at a fixed time.
 fn request<'a>(dockerfile: &'a str, context: &'a Tree, style: HistoryStyle) -> BuildRequest<'a> {
     BuildRequest {
-        dockerfile,
-        context,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_800_000_000),
         style,
-        secrets: Vec::new(),
+        ..BuildRequest::new(dockerfile, context, Timestamp::from_secs(1_800_000_000))
     }
 }

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use strata_build::engine::{BuildOutput, BuildRequest, CacheStatus};
-use strata_build::{Backend, HistoryStyle, RunOutput, RunRequest};
+use strata_build::{Backend, RunOutput, RunRequest};
 use strata_image::archive::{ArchiveImage, LayerBlob};
 use strata_image::image::{to_json, ImageConfig, RootFs};
 use strata_image::layer::Compression;
@@ -79,17 +79,7 @@ fn build(store: &Store, from: &str, file: &str, tag: &str) -> BuildOutput {
         )
         .unwrap();
     let dockerfile = format!("FROM {from}\nCOPY {file} /{file}\n");
-    let req = BuildRequest {
-        dockerfile: &dockerfile,
-        context: &context,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
-        no_cache: false,
-        now: Timestamp::from_secs(1_700_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
-    };
+    let req = BuildRequest::new(&dockerfile, &context, Timestamp::from_secs(1_700_000_000));
     let images = DiskImages::new(store);
     let build_cache = BuildCache::of(store);
     let mut cache = build_cache.load();

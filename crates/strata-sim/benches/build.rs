@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use strata_build::engine::BuildRequest;
-use strata_build::{build, Cache, HistoryStyle};
+use strata_build::{build, Cache};
 use strata_image::{Attrs, Content, NodeKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 
@@ -81,15 +81,8 @@ fn big_context() -> Tree {
 
 fn sim_build(df: &str, ctx: &Tree, store: &SimStore, cache: &mut Cache, no_cache: bool) {
     let req = BuildRequest {
-        dockerfile: df,
-        context: ctx,
-        dockerignore: None,
-        build_args: Vec::new(),
-        target: None,
         no_cache,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
+        ..BuildRequest::new(df, ctx, Timestamp::from_secs(1_800_000_000))
     };
     let mut backend = SimBackend::default();
     if let Err(f) = build(&req, &mut backend, store, cache) {

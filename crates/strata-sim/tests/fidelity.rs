@@ -24,7 +24,7 @@ use expected::RecordedRun;
 use serde_json::Value;
 use strata_build::engine::BuildRequest;
 use strata_build::run::parse_run_line;
-use strata_build::{build, Cache, HistoryStyle};
+use strata_build::{build, Cache};
 use strata_image::{Attrs, Changeset, Content, EntryKind, NodeKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
 use strata_sim::exec::Limits;
@@ -200,15 +200,11 @@ fn check_case(case: &Path, store: &SimStore) -> Vec<(String, String)> {
     let build_args = expected::build_args(case);
     let target = expected::target(case);
     let req = BuildRequest {
-        dockerfile: &dockerfile,
-        context: &ctx,
         dockerignore: ignore.as_deref(),
         build_args,
         target,
         no_cache: true,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
-        secrets: Vec::new(),
+        ..BuildRequest::new(&dockerfile, &ctx, Timestamp::from_secs(1_800_000_000))
     };
     let rc = expected::build_rc(case);
     let mut backend = SimBackend::default();

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use strata_build::dockerignore::DockerIgnore;
 use strata_build::engine::BuildRequest;
-use strata_build::{build, Cache, HistoryStyle, ImageSource, Step};
+use strata_build::{build, Cache, ImageSource, Step};
 use strata_dockerfile::instructions::{self, Command, ShellOrExec, Stage};
 use strata_image::{Attrs, Content, EntryKind, NodeKind, Timestamp, Tree};
 use strata_sim::backend::{SimBackend, SimStore};
@@ -224,15 +224,16 @@ fn not_simulated_in(steps: &[Step], error: Option<&str>) -> Vec<String> {
 /// Builds a case; returns its outcome and the problems the checks found.
 fn run_case(case: &Case, store: &SimStore) -> (Outcome, Vec<String>) {
     let req = BuildRequest {
-        dockerfile: &case.dockerfile,
-        context: &case.tree,
         dockerignore: case.dockerignore.as_deref(),
         build_args: case.build_args.clone(),
         target: case.target.clone(),
         no_cache: true,
-        now: Timestamp::from_secs(1_800_000_000),
-        style: HistoryStyle::Buildkit,
         secrets: case.secrets.clone(),
+        ..BuildRequest::new(
+            &case.dockerfile,
+            &case.tree,
+            Timestamp::from_secs(1_800_000_000),
+        )
     };
     let mut backend = SimBackend::default();
     match build(&req, &mut backend, store, &mut Cache::new()) {
@@ -909,15 +910,8 @@ fn the_checks_catch_an_image_unlike_its_dockerfile() {
     assert!(problems.is_empty(), "{problems:?}");
     let out = build(
         &BuildRequest {
-            dockerfile: df,
-            context: &case.tree,
-            dockerignore: None,
-            build_args: Vec::new(),
-            target: None,
             no_cache: true,
-            now: Timestamp::from_secs(1_800_000_000),
-            style: HistoryStyle::Buildkit,
-            secrets: Vec::new(),
+            ..BuildRequest::new(df, &case.tree, Timestamp::from_secs(1_800_000_000))
         },
         &mut SimBackend::default(),
         &store,
