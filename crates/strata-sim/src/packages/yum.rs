@@ -46,7 +46,8 @@ const DNF5_METADATA: [(&str, &str, u64); 8] = [
     ("updates-8b0a7f2c61d94e33", "solv/updates.solv", 19_900_000),
 ];
 
-/// Which rpm distribution a run is on: centos 7 (yum) or fedora 41 (dnf5), from `/etc/os-release`.
+/// Which rpm distribution a run is on, and what differs between them: centos 7 (yum) or fedora 41 (dnf5),
+/// from `/etc/os-release`.
 pub(crate) struct Distro {
     /// The base image model whose `pkg` lines are the installed base system.
     pub(crate) model: &'static str,
@@ -54,30 +55,58 @@ pub(crate) struct Distro {
     pub(crate) family: &'static str,
     /// Where the package manager caches repository metadata.
     cache: &'static str,
-    /// dnf5 on Fedora rather than yum on CentOS 7.
-    fedora: bool,
+    /// Where the rpm database is.
+    rpmdb: &'static str,
+    /// The package manager's name in advice (`yum clean all`).
+    manager: &'static str,
+    /// What a note says of packages the repositories do not have (before their names).
+    lacking: &'static str,
+    /// What a note adds after their names.
+    lacking_hint: &'static str,
+    /// When and how the repositories answered as modelled (a note's closing words).
+    answered: &'static str,
+    /// dnf5 on Fedora rather than yum on CentOS 7: its own cache, `clean`, messages, history and database
+    /// files, no yumdb, no plugin header and no signing-key text.
+    dnf5: bool,
 }
+
+/// CentOS 7 with yum.
+static CENTOS7: Distro = Distro {
+    model: "centos",
+    family: "rpm",
+    cache: CACHE,
+    rpmdb: "/var/lib/rpm",
+    manager: "yum",
+    lacking: "not in CentOS 7's base/updates/extras repositories",
+    lacking_hint: " (htop, jq, nginx, nodejs are in EPEL: `yum install -y epel-release` first)",
+    answered: "as CentOS 7 answered until its end of life in 2024 (the real mirrorlist.centos.org no longer does, and this step now fails with `Could not resolve host: mirrorlist.centos.org`)",
+    dnf5: false,
+};
+
+/// Fedora 41 with dnf5.
+static FEDORA41: Distro = Distro {
+    model: "fedora",
+    family: "fedora",
+    cache: DNF5_CACHE,
+    rpmdb: "/usr/lib/sysimage/rpm",
+    manager: "dnf",
+    lacking: "not in Fedora 41's fedora/updates repositories",
+    lacking_hint: "",
+    answered: "as Fedora 41's repositories answered (shown in yum's format: dnf5 prints its own tables and imports Fedora's signing key on the first install, neither modelled)",
+    dnf5: true,
+};
 
 impl Distro {
     /// The distribution of the filesystem `p` runs on (CentOS 7 unless os-release says fedora).
-    pub(crate) fn of(p: &Proc<'_>) -> Distro {
+    pub(crate) fn of(p: &Proc<'_>) -> &'static Distro {
         if super::os_id(p) == "fedora" {
-            Distro {
-                model: "fedora",
-                family: "fedora",
-                cache: DNF5_CACHE,
-                fedora: true,
-            }
+            &FEDORA41
         } else {
-            Distro {
-                model: "centos",
-                family: "rpm",
-                cache: CACHE,
-                fedora: false,
-            }
+            &CENTOS7
         }
     }
 }
+
 /// Repository metadata yum keeps in its cache after the first run: (repo, file, size).
 const METADATA: [(&str, &str, u64); 10] = [
     ("base", "repomd.xml", 3_736),
@@ -150,29 +179,41 @@ fn epel_enabled(p: &Proc<'_>) -> bool {
     p.fs.lstat("/etc/yum.repos.d/epel.repo").is_ok()
 }
 
+/// Writes the repository metadata the first run caches; whether it did (this run fetched it).
 fn cache_metadata(p: &mut Proc<'_>, d: &Distro, quiet: bool) -> Res<bool> {
-    if d.fedora {
-        let first = DNF5_METADATA[0];
-        if p.fs
-            .lstat(&format!("{}/{}/{}", d.cache, first.0, first.1))
-            .is_ok()
-        {
-            return Ok(false);
-        }
-        if !quiet {
-            out(p, "Updating and loading repositories:\n Fedora 41 - x86_64 - Updates          100% |  11.9 MiB\n Fedora 41 - x86_64                    100% |  19.6 MiB\nRepositories loaded.\n");
-        }
-        for (repo, f, size) in DNF5_METADATA {
-            let path = format!("{}/{repo}/{f}", d.cache);
-            put_file(
-                p,
-                &path,
-                Content::modelled(size, fnv(&["dnf5", &path])),
-                0o644,
-            )?;
-        }
-        return Ok(true);
+    if d.dnf5 {
+        dnf5_metadata(p, d, quiet)
+    } else {
+        yum_metadata(p, quiet)
     }
+}
+
+/// dnf5's repository metadata, on its first run.
+fn dnf5_metadata(p: &mut Proc<'_>, d: &Distro, quiet: bool) -> Res<bool> {
+    let first = DNF5_METADATA[0];
+    if p.fs
+        .lstat(&format!("{}/{}/{}", d.cache, first.0, first.1))
+        .is_ok()
+    {
+        return Ok(false);
+    }
+    if !quiet {
+        out(p, "Updating and loading repositories:\n Fedora 41 - x86_64 - Updates          100% |  11.9 MiB\n Fedora 41 - x86_64                    100% |  19.6 MiB\nRepositories loaded.\n");
+    }
+    for (repo, f, size) in DNF5_METADATA {
+        let path = format!("{}/{repo}/{f}", d.cache);
+        put_file(
+            p,
+            &path,
+            Content::modelled(size, fnv(&["dnf5", &path])),
+            0o644,
+        )?;
+    }
+    Ok(true)
+}
+
+/// yum's repository metadata (and EPEL's, once it is configured), on its first run.
+fn yum_metadata(p: &mut Proc<'_>, quiet: bool) -> Res<bool> {
     if epel_enabled(p) && p.fs.lstat(&format!("{CACHE}/epel/repomd.xml")).is_err() {
         if !quiet {
             out(p, " * epel: mirrors.tuna.tsinghua.edu.cn\n");
@@ -243,7 +284,7 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         }
     }
     let d = Distro::of(p);
-    let header = if name == "yum" && !d.fedora {
+    let header = if name == "yum" && !d.dnf5 {
         "Loaded plugins: fastestmirror, ovl\n"
     } else {
         ""
@@ -264,8 +305,8 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
         return Ok(1);
     }
     match op.as_str() {
-        "install" => install(argv, &names, yes, quiet, &d, p),
-        "clean" if d.fedora => {
+        "install" => install(argv, &names, yes, quiet, d, p),
+        "clean" if d.dnf5 => {
             let mut removed = 0;
             for n in p.fs.read_dir(d.cache).unwrap_or_default() {
                 remove(p, &format!("{}/{n}", d.cache));
@@ -313,13 +354,13 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             Ok(0)
         }
         "makecache" => {
-            cache_metadata(p, &d, quiet)?;
+            cache_metadata(p, d, quiet)?;
             out(p, "Metadata Cache Created\n");
             note(p, argv, format!("wrote repository metadata to {}", d.cache));
             Ok(0)
         }
         "update" | "upgrade" => {
-            cache_metadata(p, &d, quiet)?;
+            cache_metadata(p, d, quiet)?;
             out(p, "No packages marked for update\n");
             Ok(0)
         }
@@ -327,7 +368,7 @@ pub(super) fn run(name: &str, argv: &[String], p: &mut Proc<'_>) -> Res<i32> {
             let all = catalogue::family(d.family);
             let mut removed = Vec::new();
             for n in &names {
-                if let Some(pk) = catalogue::find(&all, n).filter(|pk| is_installed(p, &d, pk)) {
+                if let Some(pk) = catalogue::find(&all, n).filter(|pk| is_installed(p, d, pk)) {
                     for f in pk.files.iter().rev() {
                         if !matches!(f.kind, catalogue::FileKind::Dir) {
                             remove(p, &f.path);
@@ -381,7 +422,7 @@ fn install(
                 Some((e, v)) => format!("{e}:{}-{v}", b.name),
                 None => format!("{}-{}", b.name, b.version),
             };
-            if d.fedora {
+            if d.dnf5 {
                 // dnf5 names the installed package without its epoch.
                 let v = b.version.rsplit(':').next().unwrap_or(&b.version);
                 let _ = writeln!(
@@ -437,17 +478,12 @@ fn install(
         });
         out(p, &text);
         if !unavailable.is_empty() {
-            let detail = if d.fedora {
-                format!(
-                    "not in Fedora 41's fedora/updates repositories: {}",
-                    unavailable.join(", ")
-                )
-            } else {
-                format!(
-                    "not in CentOS 7's base/updates/extras repositories: {} (htop, jq, nginx, nodejs are in EPEL: `yum install -y epel-release` first)",
-                    unavailable.join(", ")
-                )
-            };
+            let detail = format!(
+                "{}: {}{}",
+                d.lacking,
+                unavailable.join(", "),
+                d.lacking_hint
+            );
             note(p, argv, detail);
             return Ok(1);
         }
@@ -527,7 +563,7 @@ fn install(
         }
     }
     text.push_str("Downloading packages:\n");
-    if fetched && !d.fedora {
+    if fetched && !d.dnf5 {
         // The first install imports the CentOS signing key, as the real first `yum install` does.
         if let Some(first) = plan.first() {
             let v = first.version.rsplit(':').next().unwrap_or(&first.version);
@@ -566,7 +602,7 @@ fn install(
             "{month} {day:02} {h:02}:{mi:02}:{s:02} Installed: {}",
             nevra(pk)
         );
-        if d.fedora {
+        if d.dnf5 {
             // dnf5 keeps no yumdb; its history is one sqlite file (below).
             continue;
         }
@@ -613,8 +649,8 @@ fn install(
     if !quiet {
         out(p, &text);
     }
-    if d.fedora {
-        fedora_databases(p, &log, size, total)?;
+    if d.dnf5 {
+        dnf5_databases(p, &log, size, total)?;
     } else {
         // The RPM database grows with every package; yum's history and log too.
         for f in RPMDB {
@@ -661,26 +697,16 @@ fn install(
         .collect();
     let list: Vec<&str> = plan.iter().map(|pk| pk.name.as_str()).collect();
     let mut detail: String = format!(
-        "installed {} packages from the built-in catalogue ({}): {files} files, {:.1} MB; /var/lib/rpm grew",
+        "installed {} packages from the built-in catalogue ({}): {files} files, {:.1} MB; {} grew",
         plan.len(),
         list.join(", "),
-        bytes as f64 / 1e6
+        bytes as f64 / 1e6,
+        d.rpmdb
     );
-    let db = if d.fedora {
-        "/usr/lib/sysimage/rpm"
-    } else {
-        "/var/lib/rpm"
-    };
-    let detail_db = format!("; {db} grew");
-    detail = detail.replace("; /var/lib/rpm grew", &detail_db);
     if fetched {
-        let _ = write!(detail, "; the repository metadata cached in {} stays in this layer unless `{} clean all` runs in the same RUN", d.cache, if d.fedora { "dnf" } else { "yum" });
+        let _ = write!(detail, "; the repository metadata cached in {} stays in this layer unless `{} clean all` runs in the same RUN", d.cache, d.manager);
     }
-    if d.fedora {
-        let _ = write!(detail, "; as Fedora 41's repositories answered (shown in yum's format: dnf5 prints its own tables and imports Fedora's signing key on the first install, neither modelled)");
-    } else {
-        let _ = write!(detail, "; as CentOS 7 answered until its end of life in 2024 (the real mirrorlist.centos.org no longer does, and this step now fails with `Could not resolve host: mirrorlist.centos.org`)");
-    }
+    let _ = write!(detail, "; {}", d.answered);
     if !placeholders.is_empty() {
         let _ = write!(
             detail,
@@ -694,7 +720,7 @@ fn install(
 
 /// The rpm database (sqlite, under /usr/lib/sysimage/rpm), dnf5's transaction history and its log growing
 /// with an install of `total` packages of `size` bytes on fedora.
-fn fedora_databases(p: &mut Proc<'_>, log: &str, size: u64, total: usize) -> Res<()> {
+fn dnf5_databases(p: &mut Proc<'_>, log: &str, size: u64, total: usize) -> Res<()> {
     let db = "/usr/lib/sysimage/rpm/rpmdb.sqlite";
     let cur = p.fs.stat(db).map(|s| s.size()).unwrap_or(0);
     put_file(
