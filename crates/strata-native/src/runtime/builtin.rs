@@ -60,11 +60,8 @@ impl Runtime for Builtin {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let (mut child, err_read) = spawn(bundle, cmd, None)?;
-        let (stdout, stderr) = super::collect_live(&mut child, out);
-        let status = child
-            .wait()
-            .map_err(|e| Error::Runtime(format!("waiting for the container: {e}")))?;
+        let (child, err_read) = spawn(bundle, cmd, None)?;
+        let (status, stdout, stderr) = super::wait_live(child, "the container", out)?;
         let start_error = read_error(err_read);
         Ok(Finished {
             exit_code: status_code(status),

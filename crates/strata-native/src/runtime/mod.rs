@@ -25,9 +25,23 @@ use strata_build::observer::Stream;
 
 use crate::error::Result;
 
+/// Waits for `child` (named `what` in an error) while handing its standard output and error to `out` as they
+/// come ([`collect_live`]): its exit status and both streams in full.
+pub(crate) fn wait_live(
+    mut child: std::process::Child,
+    what: &str,
+    out: &mut dyn FnMut(Stream, &[u8]),
+) -> Result<(std::process::ExitStatus, Vec<u8>, Vec<u8>)> {
+    let (stdout, stderr) = collect_live(&mut child, out);
+    let status = child
+        .wait()
+        .map_err(|e| crate::error::Error::Runtime(format!("waiting for {what}: {e}")))?;
+    Ok((status, stdout, stderr))
+}
+
 /// Reads a child's standard output and error as they come (a thread each), handing every piece to `out`
 /// with its stream, in arrival order; returns both in full once both are closed.
-pub(crate) fn collect_live(
+fn collect_live(
     child: &mut std::process::Child,
     out: &mut dyn FnMut(Stream, &[u8]),
 ) -> (Vec<u8>, Vec<u8>) {

@@ -54,17 +54,14 @@ impl Runtime for Runc {
         id: &str,
         out: &mut dyn FnMut(strata_build::observer::Stream, &[u8]),
     ) -> Result<Finished> {
-        let mut child = self
+        let child = self
             .command(bundle, id)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| self.not_started(e))?;
-        let (stdout, stderr) = super::collect_live(&mut child, out);
-        let status = child
-            .wait()
-            .map_err(|e| Error::Runtime(format!("waiting for runc: {e}")))?;
+        let (status, stdout, stderr) = super::wait_live(child, "runc", out)?;
         let (exit_code, start_error) = outcome(status, &stderr);
         Ok(Finished {
             exit_code,
