@@ -21,7 +21,9 @@ struct Cost {
     name: String,
     ms: f64,
     mb: f64,
-    ok: bool,
+    /// How the build ended: `ok`, `not simulated` (it reached a program the simulator cannot run and stopped
+    /// there, as designed) or `fails`.
+    outcome: &'static str,
 }
 
 pub fn corpus_cost(root: &Path) -> Result<()> {
@@ -50,14 +52,16 @@ pub fn corpus_cost(root: &Path) -> Result<()> {
     for case in &cases {
         let mut ms = Vec::new();
         let mut mb = Vec::new();
-        let mut ok = true;
+        let mut outcome = "ok";
         for _ in 0..RUNS {
             let _ = std::fs::remove_dir_all(&work);
             std::fs::create_dir_all(&work)?;
-            let (t, m, success) = build_once(&strata, &work, case)?;
+            let (t, m, ended) = build_once(&strata, &work, case)?;
             ms.push(t);
             mb.push(m);
-            ok &= success;
+            if ended != "ok" {
+                outcome = ended;
+            }
         }
         costs.push(Cost {
             name: case
@@ -66,20 +70,14 @@ pub fn corpus_cost(root: &Path) -> Result<()> {
                 .unwrap_or_default(),
             ms: median(ms),
             mb: median(mb),
-            ok,
+            outcome,
         });
     }
     let _ = std::fs::remove_dir_all(&work);
     println!("\ncold preview of each real-world case, natively (strata build --backend sim, fresh store; medians of {RUNS})");
     println!("{:<40} {:>9} {:>9}  build", "case", "ms", "peak MB");
     for c in &costs {
-        println!(
-            "{:<40} {:>9.0} {:>9.1}  {}",
-            c.name,
-            c.ms,
-            c.mb,
-            if c.ok { "ok" } else { "fails" }
-        );
+        println!("{:<40} {:>9.0} {:>9.1}  {}", c.name, c.ms, c.mb, c.outcome);
     }
     let over_ms = costs.iter().filter(|c| c.ms > GOAL_MS).count();
     let over_mb = costs.iter().filter(|c| c.mb > GOAL_MB).count();
@@ -94,8 +92,8 @@ pub fn corpus_cost(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds `case` once into a fresh store under `work`: (milliseconds, peak MB, whether the build succeeded).
-fn build_once(strata: &Path, work: &Path, case: &Path) -> Result<(f64, f64, bool)> {
+/// Builds `case` once into a fresh store under `work`: (milliseconds, peak MB, how it ended: see [`Cost`]).
+fn build_once(strata: &Path, work: &Path, case: &Path) -> Result<(f64, f64, &'static str)> {
     let report = work.join("time.txt");
     let mut c = Command::new("/usr/bin/time");
     c.arg("-o").arg(&report).args(["-f", "%e %M"]);
@@ -116,9 +114,10 @@ fn build_once(strata: &Path, work: &Path, case: &Path) -> Result<(f64, f64, bool
                 .arg(format!("id={id},src={}", e.path().display()));
         }
     }
-    c.arg(case).stdout(Stdio::null()).stderr(Stdio::null());
+    c.arg(case).stdout(Stdio::null());
     let start = std::time::Instant::now();
-    let status = c.status().context("running strata under /usr/bin/time")?;
+    let out = c.output().context("running strata under /usr/bin/time")?;
+    let status = out.status;
     let secs = start.elapsed().as_secs_f64();
     let text = std::fs::read_to_string(&report).unwrap_or_default();
     let Some(kb) = text
@@ -129,7 +128,14 @@ fn build_once(strata: &Path, work: &Path, case: &Path) -> Result<(f64, f64, bool
     else {
         bail!("/usr/bin/time wrote no figures for {}", case.display());
     };
-    Ok((secs * 1000.0, kb / 1024.0, status.success()))
+    let outcome = if status.success() {
+        "ok"
+    } else if String::from_utf8_lossy(&out.stderr).contains("not simulated: ") {
+        "not simulated"
+    } else {
+        "fails"
+    };
+    Ok((secs * 1000.0, kb / 1024.0, outcome))
 }
 
 /// The non-empty, non-comment lines of a file (none if it is missing).
