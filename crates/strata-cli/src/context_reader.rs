@@ -1,9 +1,9 @@
 //! Reading a build context directory into a tree, in three passes: the directories are walked (names and
 //! types only, as `readdir` gives them) and every entry is `stat`ed ([`Scan`], which the build record hashes
 //! too), then the small files the build does not know yet are read, spread over a few threads (a context of
-//! thousands of files is thousands of system calls), then the tree is built in the walk's order. A file whose digest [`strata_native::ContextSums`]
-//! remembers, unchanged since, is not read: its content stays on the disk with that digest, which is all a
-//! cache hit needs of it.
+//! thousands of files is thousands of system calls), then the tree is built in the walk's order. A file
+//! whose digest [`strata_native::ContextSums`] remembers, unchanged since, is not read: its content stays on
+//! the disk with that digest, which is all a cache hit needs of it.
 
 use std::fs::{DirEntry, Metadata};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -28,10 +28,10 @@ struct Found {
     entry: DirEntry,
 }
 
-/// A context directory as one walk and one `stat` of each entry found it: what the build reads it from, and
-/// what its record is keyed by ([`crate::build_record`]).
+/// A context directory as one walk of it and one `stat` of each entry found: what the build reads it from,
+/// and what its record is keyed by ([`crate::build_record`]).
 pub struct Scan {
-    /// The context directory's own metadata (not following a symlink).
+    /// The context directory's own metadata (a context named by a symlink is the directory it points to).
     root: Metadata,
     found: Vec<Found>,
     /// Each found entry's metadata, not following symlinks (a symlink is read as a link).
