@@ -46,6 +46,7 @@ impl Backend for SimBackend {
                 // BuildKit waits for a RUN step however long it sleeps.
                 stop: None,
                 cache_mounts: req.cache_targets.clone(),
+                loopback_only: req.network == strata_build::backend::NetworkMode::None,
             },
         );
         let limit_hit = out.notes.iter().any(|n| matches!(n, Note::LimitHit { .. }));

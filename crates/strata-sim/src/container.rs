@@ -195,6 +195,9 @@ pub fn run_with_volumes(
             hostname,
             stop: Some(StopPlan::docker_stop_after(limits.run_seconds)),
             cache_mounts: Vec::new(),
+            // `strata run` has no --network in the simulator: a container gets Docker's default bridge,
+            // whose interfaces it does not model.
+            loopback_only: false,
             limits,
         },
     );

@@ -251,6 +251,10 @@ pub struct ExecRequest {
     pub stop: Option<StopPlan>,
     /// The targets of the RUN step's cache mounts (what is written there stays out of the layer).
     pub cache_mounts: Vec<String>,
+    /// The process's network namespace has only the loopback interface (`RUN --network=none`), so
+    /// `/proc/net/dev` lists `lo` alone. Otherwise it shares a namespace whose interfaces the simulator does
+    /// not know (the builder's), and gives no such file.
+    pub loopback_only: bool,
 }
 
 /// How a run ended.

@@ -191,6 +191,26 @@ fn a_run_step_that_sleeps_takes_simulated_time() {
     );
 }
 
+/// `RUN --network=none` runs in a namespace with only loopback: its `/proc/net/dev` lists `lo` alone, as the
+/// native backend's does (fidelity case 261). A step on the builder's network has no such file in the
+/// simulator, whose host interfaces are unknown.
+#[test]
+fn a_run_without_network_sees_only_loopback_in_proc_net_dev() {
+    let out = try_build(
+        "FROM busybox\nRUN --network=none cat /proc/net/dev | awk 'NR>2{print $1}' > /none.txt\n\
+         RUN cat /proc/net/dev > /default.txt 2>&1 || true\n",
+        Limits::default(),
+    )
+    .expect("builds");
+    let read =
+        |p: &str| String::from_utf8_lossy(&out.image.tree.read(p).unwrap().bytes()).into_owned();
+    assert_eq!(read("/none.txt"), "lo:\n");
+    assert_eq!(
+        read("/default.txt"),
+        "cat: can't open '/proc/net/dev': No such file or directory\n"
+    );
+}
+
 #[test]
 fn a_run_step_that_reaches_a_program_strata_cannot_run_says_not_simulated() {
     let err = try_build(

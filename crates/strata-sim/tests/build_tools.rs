@@ -65,6 +65,7 @@ impl Box {
             limits: Limits::default(),
             stop: None,
             cache_mounts: Vec::new(),
+            loopback_only: false,
         };
         exec(&mut self.fs, &req)
     }

@@ -34,6 +34,7 @@ fn sh(fs: &mut Overlay, script: &str) -> ExecOutcome {
             limits: Limits::default(),
             stop: None,
             cache_mounts: Vec::new(),
+            loopback_only: false,
         },
     )
 }

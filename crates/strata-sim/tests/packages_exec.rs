@@ -18,6 +18,7 @@ fn run(fs: &mut Overlay, cmd: &str) -> exec::ExecOutcome {
         limits: Limits::default(),
         stop: None,
         cache_mounts: Vec::new(),
+        loopback_only: false,
     };
     exec::exec(fs, &req)
 }

@@ -111,6 +111,7 @@ fn request(script: &str) -> ExecRequest {
         limits: Limits::default(),
         stop: None,
         cache_mounts: Vec::new(),
+        loopback_only: false,
     }
 }
 

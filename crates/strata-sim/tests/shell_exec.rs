@@ -71,6 +71,7 @@ fn req(argv: &[&str]) -> ExecRequest {
         limits: Limits::default(),
         stop: None,
         cache_mounts: Vec::new(),
+        loopback_only: false,
     }
 }
 

@@ -82,6 +82,7 @@ fn entrypoint_with_args_runs_like_b1() {
             limits: Limits::default(),
             stop: None,
             cache_mounts: Vec::new(),
+            loopback_only: false,
         },
     );
     assert_eq!(ran.stdout, b"hi you all");

@@ -230,6 +230,8 @@ pub struct Shell<'a> {
     pub stop: Option<crate::exec::StopPlan>,
     /// The targets of the RUN step's cache mounts ([`crate::exec::ExecRequest::cache_mounts`]).
     pub cache_mounts: Vec<String>,
+    /// Only loopback in the network namespace ([`crate::exec::ExecRequest::loopback_only`]).
+    pub loopback_only: bool,
     /// `docker stop` has sent SIGTERM.
     pub term_sent: bool,
     /// PID 1 (a shell) runs its TERM trap when the command it waits for has finished.
@@ -333,6 +335,7 @@ impl<'a> Shell<'a> {
             start: now,
             stop: None,
             cache_mounts: Vec::new(),
+            loopback_only: false,
             term_sent: false,
             term_pending: false,
             proc_depth: 0,

@@ -43,6 +43,7 @@ pub mod fnmatch;
 pub mod interp;
 pub mod launch;
 pub mod parser;
+pub mod procfs;
 pub mod regex;
 pub mod vars;
 
@@ -119,6 +120,7 @@ pub fn start(fs: &mut Overlay, req: &ExecRequest) -> ExecOutcome {
     }
     sh.stop = req.stop;
     sh.cache_mounts = req.cache_mounts.clone();
+    sh.loopback_only = req.loopback_only;
     sh.timeline.stop = req.stop;
     let _ = sh.push_proc(req.argv.join(" "), launch::basename(&name).to_owned());
     match launch::check(&sh, &path) {

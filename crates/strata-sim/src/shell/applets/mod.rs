@@ -714,6 +714,10 @@ pub fn inputs(
             out.push((f.clone(), Some(dev)));
             continue;
         }
+        if let Some(bytes) = crate::shell::procfs::read(sh, &p) {
+            out.push((f.clone(), Some(bytes)));
+            continue;
+        }
         if sh.fs.stat(&p).is_ok_and(|s| s.is_dir()) {
             // open(2) works on a directory; read(2) fails.
             io.failed = true;
