@@ -11,6 +11,8 @@
 //! This crate runs in the browser: it knows the DOM, Yew and the core crates, and must not know Linux,
 //! files or processes (no `strata-native`, no `strata-cli`).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod bases;
 pub mod build;

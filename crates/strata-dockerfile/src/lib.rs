@@ -9,6 +9,8 @@
 //! This crate knows nothing about files, images, processes or I/O: text in, values out. It compiles to
 //! `wasm32-unknown-unknown` and is used unchanged by the browser playground and the `strata` CLI.
 
+#![warn(missing_docs)]
+
 pub mod ast;
 mod diagnostic;
 pub mod instructions;

@@ -16,6 +16,8 @@
 //! Times are passed in, bytes come in and go out as values and `std::io` streams, and the same code runs in the
 //! browser (wasm32) and in the CLI.
 
+#![warn(missing_docs)]
+
 pub mod archive;
 mod changeset;
 mod content;

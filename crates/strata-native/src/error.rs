@@ -68,6 +68,7 @@ pub enum Error {
         /// The containers (full IDs) that mount it.
         ids: Vec<String>,
     },
+    /// A container name another container has (docker's 409 conflict text).
     #[error("Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name.")]
     NameInUse {
         /// The name asked for.

@@ -28,6 +28,8 @@
 //! This crate is Linux-only in spirit but compiles on any Unix; it never runs in the browser and must not know
 //! about it. Clocks are not read here: callers pass the time in.
 
+#![warn(missing_docs)]
+
 mod atomic;
 mod build_cache;
 mod container_run;
