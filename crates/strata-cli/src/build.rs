@@ -6,18 +6,18 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use strata_build::observer::BuildObserver;
-
-use crate::context_reader::Scan;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use strata_build::engine::{BuildFailure, BuildRequest, CacheStatus};
 use strata_build::export_log::export_lines;
+use strata_build::observer::BuildObserver;
 use strata_build::HistoryStyle;
 use strata_image::{Timestamp, Tree};
 use strata_native::{BuildCache, DiskImages};
 use strata_sim::backend::{SimBackend, SimStore};
+
+use crate::context_reader::Scan;
 
 /// Which backend runs RUN steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -654,17 +654,17 @@ fn install(
     } else {
         // The RPM database grows with every package; yum's history and log too.
         for f in RPMDB {
-            let path = format!("/var/lib/rpm/{f}");
-            let cur = p.fs.stat(&path).map(|s| s.size()).unwrap_or(0);
             let grow = if f == "Packages" {
                 size / 40 + 40_960 * total as u64
             } else {
                 4096 * total as u64
             };
-            put_file(
+            grow_modelled(
                 p,
-                &path,
-                Content::modelled(cur + grow, fnv(&["rpmdb", f, &cur.to_string()])),
+                &format!("/var/lib/rpm/{f}"),
+                0,
+                grow,
+                &["rpmdb", f],
                 0o644,
             )?;
         }
@@ -678,16 +678,7 @@ fn install(
             )?;
         }
         let hist = "/var/lib/yum/history/history-2024-11-23.sqlite";
-        let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
-        put_file(
-            p,
-            hist,
-            Content::modelled(
-                cur + 8_192 * total as u64,
-                fnv(&["yumhist", &cur.to_string()]),
-            ),
-            0o600,
-        )?;
+        grow_modelled(p, hist, 24_576, 8_192 * total as u64, &["yumhist"], 0o600)?;
         append_text(p, "/var/log/yum.log", &log)?;
     }
     let placeholders: Vec<&str> = plan
@@ -722,26 +713,25 @@ fn install(
 /// with an install of `total` packages of `size` bytes on fedora.
 fn dnf5_databases(p: &mut Proc<'_>, log: &str, size: u64, total: usize) -> Res<()> {
     let db = "/usr/lib/sysimage/rpm/rpmdb.sqlite";
-    let cur = p.fs.stat(db).map(|s| s.size()).unwrap_or(0);
-    put_file(
-        p,
-        db,
-        Content::modelled(
-            cur + size / 40 + 40_960 * total as u64,
-            fnv(&["rpmdb", db, &cur.to_string()]),
-        ),
-        0o644,
-    )?;
+    let grow = size / 40 + 40_960 * total as u64;
+    grow_modelled(p, db, 0, grow, &["rpmdb", db], 0o644)?;
     let hist = "/usr/lib/sysimage/libdnf5/transaction_history.sqlite";
-    let cur = p.fs.stat(hist).map(|s| s.size()).unwrap_or(24_576);
-    put_file(
-        p,
-        hist,
-        Content::modelled(
-            cur + 8_192 * total as u64,
-            fnv(&["dnf5hist", &cur.to_string()]),
-        ),
-        0o644,
-    )?;
+    grow_modelled(p, hist, 24_576, 8_192 * total as u64, &["dnf5hist"], 0o644)?;
     append_text(p, "/var/log/dnf5.log", log)
+}
+
+/// Grows the modelled database file at `path` (`empty` bytes when it is not there yet) by `by` bytes; its
+/// seed is `seed` followed by the size it had, so each install writes other bytes.
+fn grow_modelled(
+    p: &mut Proc<'_>,
+    path: &str,
+    empty: u64,
+    by: u64,
+    seed: &[&str],
+    mode: u32,
+) -> Res<()> {
+    let cur = p.fs.stat(path).map(|s| s.size()).unwrap_or(empty);
+    let had = cur.to_string();
+    let parts: Vec<&str> = seed.iter().copied().chain([had.as_str()]).collect();
+    put_file(p, path, Content::modelled(cur + by, fnv(&parts)), mode)
 }
